@@ -1,0 +1,279 @@
+import { ImmutableString } from '@automerge/automerge/slim'
+import type { AutomergeUrl, DocHandle, Repo } from '@automerge/automerge-repo/slim'
+import { BlobStore } from './BlobStore.ts'
+import { decodeText, encodeText, formatBytes, MAX_FILE_BYTES } from './content.ts'
+import { WeftError } from './errors.ts'
+import { ancestorsOf, checkPath, isWithin, joinPath, pathProblem } from './paths.ts'
+import type { Branch, BranchId, EntryId, FileEntry, ListedEntry, LiveFileDoc, RepositoryDoc, Sha256, TreeEntry } from './types.ts'
+
+const scalar = (s: string) => new ImmutableString(s)
+const newId = () => crypto.randomUUID()
+
+/** A file handed to `importFiles`: its path relative to the import folder, and its bytes. */
+export interface IncomingFile {
+  path: string
+  bytes: Uint8Array
+}
+
+export interface ImportReport {
+  added: number
+  replaced: number
+  refused: { path: string; reason: string }[]
+}
+
+/** What a file holds, as the editor needs it. */
+export type FileContent =
+  | { kind: 'text'; text: string; live?: AutomergeUrl }
+  | { kind: 'binary'; size: number }
+
+export function plainEntry(id: EntryId, entry: TreeEntry): ListedEntry {
+  if (entry.type === 'dir') return { id, type: 'dir', path: String(entry.path) }
+  const listed: ListedEntry = { id, type: 'file', path: String(entry.path), blob: String(entry.blob), size: entry.size, binary: entry.binary }
+  if (entry.live) listed.live = String(entry.live) as AutomergeUrl
+  return listed
+}
+
+/**
+ * One repository's working trees: the named operations that change files on a branch.
+ * Every change goes through here; callers observe the document, they do not write it.
+ */
+export class Workspace {
+  readonly repo: Repo
+  readonly handle: DocHandle<RepositoryDoc>
+  readonly blobs: BlobStore
+
+  constructor(repo: Repo, handle: DocHandle<RepositoryDoc>) {
+    this.repo = repo
+    this.handle = handle
+    this.blobs = new BlobStore(repo, handle)
+  }
+
+  /** Creates an empty repository with one branch, `main`. */
+  static create(repo: Repo, name: string): Workspace {
+    const main = newId()
+    const handle = repo.create<RepositoryDoc>({
+      weft: 1,
+      name: name.trim() || 'untitled',
+      created: Date.now(),
+      defaultBranch: main,
+      branches: { [main]: { name: 'main', head: null, tree: {} } },
+      commits: {},
+      blobs: {},
+    })
+    return new Workspace(repo, handle)
+  }
+
+  static async open(repo: Repo, url: AutomergeUrl): Promise<Workspace> {
+    const handle = await repo.find<RepositoryDoc>(url)
+    if (handle.doc()?.weft !== 1) throw new WeftError('not-found', `${url} is not a Weft repository.`)
+    return new Workspace(repo, handle)
+  }
+
+  get url(): AutomergeUrl {
+    return this.handle.url
+  }
+
+  get name(): string {
+    return this.handle.doc().name
+  }
+
+  rename(name: string): void {
+    const trimmed = name.trim()
+    if (!trimmed) throw new WeftError('bad-path', 'A repository needs a name.')
+    this.handle.change((d) => { d.name = trimmed })
+  }
+
+  branches(): { id: BranchId; name: string }[] {
+    return Object.entries(this.handle.doc().branches).map(([id, b]) => ({ id, name: b.name }))
+  }
+
+  /** The branch's entries, sorted by path. */
+  entries(branchId: BranchId): ListedEntry[] {
+    const tree = this.#branch(branchId).tree
+    return Object.entries(tree)
+      .map(([id, entry]) => plainEntry(id, entry))
+      .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+  }
+
+  /** Adds an empty (or given) file. */
+  async createFile(branchId: BranchId, path: string, bytes: Uint8Array = new Uint8Array()): Promise<EntryId> {
+    checkPath(path)
+    this.#checkFree(this.#branch(branchId), path)
+    this.#checkSize(path, bytes)
+    const { hashes, located } = await this.blobs.write([bytes])
+    const id = newId()
+    this.handle.change((d) => {
+      this.#locate(d, located)
+      d.branches[branchId].tree[id] = { type: 'file', path: scalar(path), blob: scalar(hashes[0]), size: bytes.length, binary: decodeText(bytes) === null }
+    })
+    return id
+  }
+
+  createFolder(branchId: BranchId, path: string): EntryId {
+    checkPath(path)
+    this.#checkFree(this.#branch(branchId), path)
+    const id = newId()
+    this.handle.change((d) => {
+      d.branches[branchId].tree[id] = { type: 'dir', path: scalar(path) }
+    })
+    return id
+  }
+
+  /** Renames or moves a file or a folder (with everything inside it). */
+  move(branchId: BranchId, from: string, to: string): void {
+    checkPath(to)
+    if (from === to) return
+    const branch = this.#branch(branchId)
+    const moving = this.#within(branch, from)
+    if (moving.length === 0) throw new WeftError('not-found', `"${from}" does not exist.`)
+    if (isWithin(to, from)) throw new WeftError('bad-path', `Cannot move "${from}" into itself.`)
+    this.#checkFree(branch, to)
+    for (const [, entry] of moving) {
+      const problem = pathProblem(to + String(entry.path).slice(from.length))
+      if (problem) throw new WeftError('bad-path', problem)
+    }
+    this.handle.change((d) => {
+      const tree = d.branches[branchId].tree
+      for (const [id, entry] of moving) tree[id].path = scalar(to + String(entry.path).slice(from.length))
+    })
+  }
+
+  /** Deletes a file, or a folder and everything inside it. */
+  remove(branchId: BranchId, path: string): void {
+    const doomed = this.#within(this.#branch(branchId), path)
+    if (doomed.length === 0) throw new WeftError('not-found', `"${path}" does not exist.`)
+    this.handle.change((d) => {
+      for (const [id] of doomed) delete d.branches[branchId].tree[id]
+    })
+  }
+
+  /**
+   * Imports files under `folder` (the root is ''). Each file is judged alone: a bad path or an
+   * oversize file is refused with its reason and the rest still land. Existing files are replaced.
+   */
+  async importFiles(branchId: BranchId, files: IncomingFile[], folder = ''): Promise<ImportReport> {
+    const report: ImportReport = { added: 0, replaced: 0, refused: [] }
+    const filesByPath = new Map<string, EntryId | null>()
+    const folders = new Set<string>()
+    for (const [id, entry] of Object.entries(this.#branch(branchId).tree)) {
+      const path = String(entry.path)
+      if (entry.type === 'file') filesByPath.set(path, id)
+      else folders.add(path)
+      for (const folder of ancestorsOf(path)) folders.add(folder)
+    }
+    const accepted: { path: string; bytes: Uint8Array; replaces?: EntryId }[] = []
+    const incoming = new Set<string>()
+    const refuse = (path: string, reason: string) => report.refused.push({ path, reason })
+    for (const file of files) {
+      const path = joinPath(folder, file.path)
+      const problem = pathProblem(path)
+      if (problem) { refuse(file.path, problem); continue }
+      if (file.bytes.length > MAX_FILE_BYTES) { refuse(path, `${formatBytes(file.bytes.length)} is over the ${formatBytes(MAX_FILE_BYTES)} file size limit.`); continue }
+      if (folders.has(path)) { refuse(path, `"${path}" is a folder.`); continue }
+      if (incoming.has(path)) { refuse(path, `"${path}" appears twice in the import.`); continue }
+      const ancestors = ancestorsOf(path)
+      const blocker = ancestors.find((a) => filesByPath.has(a))
+      if (blocker) { refuse(path, `"${blocker}" is a file, so it cannot hold "${path}".`); continue }
+      incoming.add(path)
+      for (const a of ancestors) folders.add(a)
+      const replaces = filesByPath.get(path) ?? undefined
+      filesByPath.set(path, replaces ?? null)
+      accepted.push({ path, bytes: file.bytes, replaces })
+    }
+    const { hashes, located } = await this.blobs.write(accepted.map((f) => f.bytes))
+    this.handle.change((d) => {
+      this.#locate(d, located)
+      const tree = d.branches[branchId].tree
+      accepted.forEach((file, i) => {
+        const entry: FileEntry = { type: 'file', path: scalar(file.path), blob: scalar(hashes[i]), size: file.bytes.length, binary: decodeText(file.bytes) === null }
+        if (file.replaces) report.replaced++
+        else report.added++
+        tree[file.replaces ?? newId()] = entry
+      })
+    })
+    return report
+  }
+
+  /** The file's current content: its live document when it has one, else its blob. */
+  async read(branchId: BranchId, id: EntryId): Promise<FileContent> {
+    const entry = this.#file(branchId, id)
+    if (entry.live) {
+      const live = await this.repo.find<LiveFileDoc>(String(entry.live) as AutomergeUrl)
+      return { kind: 'text', text: live.doc().content, live: live.url }
+    }
+    if (entry.binary) return { kind: 'binary', size: entry.size }
+    const text = decodeText(await this.blobs.read(String(entry.blob)))
+    return text === null ? { kind: 'binary', size: entry.size } : { kind: 'text', text }
+  }
+
+  async readBytes(branchId: BranchId, id: EntryId): Promise<Uint8Array> {
+    const entry = this.#file(branchId, id)
+    if (entry.live) {
+      const live = await this.repo.find<LiveFileDoc>(String(entry.live) as AutomergeUrl)
+      return encodeText(live.doc().content)
+    }
+    return this.blobs.read(String(entry.blob))
+  }
+
+  /**
+   * The live document of a text file, created copy-on-write from its blob on first edit.
+   * Concurrent first edits from two peers may each create one; the last write of the entry wins
+   * and both documents started from the same text.
+   */
+  async openLive(branchId: BranchId, id: EntryId): Promise<AutomergeUrl> {
+    const entry = this.#file(branchId, id)
+    if (entry.live) return String(entry.live) as AutomergeUrl
+    if (entry.binary) throw new WeftError('binary', `"${String(entry.path)}" is binary and cannot be edited as text.`)
+    const text = decodeText(await this.blobs.read(String(entry.blob)))
+    if (text === null) throw new WeftError('binary', `"${String(entry.path)}" is binary and cannot be edited as text.`)
+    const current = this.#file(branchId, id)
+    if (current.live) return String(current.live) as AutomergeUrl
+    const live = this.repo.create<LiveFileDoc>({ content: text })
+    this.handle.change((d) => {
+      const target = d.branches[branchId].tree[id]
+      if (target?.type === 'file') target.live = scalar(live.url)
+    })
+    return live.url
+  }
+
+  /** Every file of the branch with its current bytes, for export. */
+  async snapshotFiles(branchId: BranchId): Promise<IncomingFile[]> {
+    const files = this.entries(branchId).filter((e) => e.type === 'file')
+    return Promise.all(files.map(async (f) => ({ path: f.path, bytes: await this.readBytes(branchId, f.id) })))
+  }
+
+  #branch(branchId: BranchId): Branch {
+    const branch = this.handle.doc().branches[branchId]
+    if (!branch) throw new WeftError('not-found', `This repository has no branch ${branchId}.`)
+    return branch
+  }
+
+  #file(branchId: BranchId, id: EntryId): FileEntry {
+    const entry = this.#branch(branchId).tree[id]
+    if (entry?.type !== 'file') throw new WeftError('not-found', 'That file no longer exists on this branch.')
+    return entry
+  }
+
+  /** Entries at or under `path`. */
+  #within(branch: Branch, path: string): [EntryId, TreeEntry][] {
+    return Object.entries(branch.tree).filter(([, e]) => isWithin(String(e.path), path))
+  }
+
+  /** Refuses a path that is taken, or whose parent folder is a file. */
+  #checkFree(branch: Branch, path: string): void {
+    for (const entry of Object.values(branch.tree)) {
+      const existing = String(entry.path)
+      if (isWithin(existing, path)) throw new WeftError('exists', `"${path}" already exists.`)
+      if (entry.type === 'file' && isWithin(path, existing)) throw new WeftError('bad-path', `"${existing}" is a file, so it cannot hold "${path}".`)
+    }
+  }
+
+  #checkSize(path: string, bytes: Uint8Array): void {
+    if (bytes.length > MAX_FILE_BYTES)
+      throw new WeftError('too-large', `"${path}" is ${formatBytes(bytes.length)}, over the ${formatBytes(MAX_FILE_BYTES)} file size limit.`)
+  }
+
+  #locate(d: RepositoryDoc, located: Record<Sha256, AutomergeUrl>): void {
+    for (const [hash, url] of Object.entries(located)) d.blobs[hash] = scalar(url)
+  }
+}
