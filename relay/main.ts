@@ -1,0 +1,52 @@
+import { parseArgs } from 'node:util'
+import { fileURLToPath } from 'node:url'
+import { startRelay } from './server.ts'
+
+const usage = `Usage: weft relay [--host 127.0.0.1] [--port 8787] [--data ./data] [--static ./dist] [--token SECRET] [--max-message-mb 64]`
+
+/** Runs the relay until SIGTERM or SIGINT, then flushes storage and exits. */
+export async function main(argv: string[]): Promise<void> {
+  const root = fileURLToPath(new URL('..', import.meta.url))
+  let values
+  try {
+    ;({ values } = parseArgs({
+      args: argv,
+      options: {
+        host: { type: 'string', default: process.env.WEFT_HOST ?? '127.0.0.1' },
+        port: { type: 'string', default: process.env.WEFT_PORT ?? '8787' },
+        data: { type: 'string', default: process.env.WEFT_DATA ?? `${root}data` },
+        static: { type: 'string', default: `${root}dist` },
+        token: { type: 'string', default: process.env.WEFT_TOKEN },
+        'max-message-mb': { type: 'string', default: '64' },
+        help: { type: 'boolean', default: false },
+      },
+    }))
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${usage}`)
+    process.exit(2)
+  }
+  if (values.help) { console.log(usage); return }
+  const port = Number(values.port)
+  const maxMb = Number(values['max-message-mb'])
+  if (!Number.isInteger(port) || port < 0 || port > 65535 || !(maxMb > 0)) {
+    console.error(`Bad --port or --max-message-mb.\n${usage}`)
+    process.exit(2)
+  }
+  const relay = await startRelay({
+    host: values.host!, port, dataDir: values.data!, staticDir: values.static, token: values.token,
+    maxMessageBytes: Math.round(maxMb * 1024 * 1024),
+  })
+  console.log(`Weft relay on ${relay.url}  (data: ${values.data}${values.token ? ', token required' : ''})`)
+  let stopping = false
+  const stop = async (signal: string) => {
+    if (stopping) return
+    stopping = true
+    console.log(`${signal}: flushing storage and stopping`)
+    await relay.close()
+    process.exit(0)
+  }
+  process.on('SIGTERM', () => void stop('SIGTERM'))
+  process.on('SIGINT', () => void stop('SIGINT'))
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main(process.argv.slice(2))

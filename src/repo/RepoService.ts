@@ -1,0 +1,155 @@
+import * as A from '@automerge/automerge/slim'
+import type { AutomergeUrl, Repo, StorageAdapterInterface } from '@automerge/automerge-repo/slim'
+import { readZip, writeZip } from './archive.ts'
+import { Catalog } from './Catalog.ts'
+import type { FileContent, ImportReport, IncomingFile } from './Workspace.ts'
+import type { BranchId, EntryId, ListedEntry, RepositorySummary } from './types.ts'
+
+export interface RepositoryInfo {
+  id: string
+  url: AutomergeUrl
+  name: string
+  defaultBranch: BranchId
+  branches: { id: BranchId; name: string }[]
+}
+
+type Unwatch = () => void
+
+/**
+ * Everything a window asks of the profile's repositories, in plain data. It runs where the
+ * automerge-repo lives (a shared worker in the browser, the process in Node) so that the CRDT work
+ * never lands on a UI thread; windows call it over RPC.
+ */
+export class RepoService {
+  readonly repo: Repo
+  readonly #catalog: Promise<Catalog>
+  readonly #watches = new Map<number, Unwatch>()
+  #nextWatch = 1
+
+  constructor(repo: Repo, storage: StorageAdapterInterface) {
+    this.repo = repo
+    this.#catalog = Catalog.load(repo, storage)
+  }
+
+  async repositories(): Promise<RepositorySummary[]> {
+    return (await this.#catalog).list()
+  }
+
+  /** Calls `onChange` with the list now and after every change; returns a watch id for `unwatch`. */
+  async watchRepositories(onChange: (list: RepositorySummary[]) => void): Promise<number> {
+    const catalog = await this.#catalog
+    const notify = () => onChange(catalog.list())
+    catalog.handle.on('change', notify)
+    notify()
+    return this.#watch(() => catalog.handle.off('change', notify))
+  }
+
+  async createRepository(name: string): Promise<RepositorySummary> {
+    return this.#saved((await this.#catalog).create(name))
+  }
+
+  async addRepository(url: AutomergeUrl): Promise<RepositorySummary> {
+    return this.#saved(await (await this.#catalog).add(url))
+  }
+
+  async renameRepository(id: string, name: string): Promise<void> {
+    return this.#saved((await this.#catalog).rename(id, name))
+  }
+
+  async deleteRepository(id: string): Promise<void> {
+    return this.#saved(await (await this.#catalog).remove(id))
+  }
+
+  async openRepository(id: string): Promise<RepositoryInfo> {
+    const summary = (await this.repositories()).find((r) => r.id === id)
+    const ws = await this.#workspace(id)
+    const doc = ws.handle.doc()
+    return { id, url: ws.url, name: summary?.name ?? doc.name, defaultBranch: doc.defaultBranch, branches: ws.branches() }
+  }
+
+  /** Calls `onChange` with the branch's entries now and after every change to the repository. */
+  async watchTree(id: string, branch: BranchId, onChange: (entries: ListedEntry[]) => void): Promise<number> {
+    const ws = await this.#workspace(id)
+    const notify = () => onChange(ws.entries(branch))
+    ws.handle.on('change', notify)
+    notify()
+    return this.#watch(() => ws.handle.off('change', notify))
+  }
+
+  unwatch(watchId: number): void {
+    this.#watches.get(watchId)?.()
+    this.#watches.delete(watchId)
+  }
+
+  async createFile(id: string, branch: BranchId, path: string): Promise<EntryId> {
+    return this.#saved(await (await this.#workspace(id)).createFile(branch, path))
+  }
+
+  async createFolder(id: string, branch: BranchId, path: string): Promise<EntryId> {
+    return this.#saved((await this.#workspace(id)).createFolder(branch, path))
+  }
+
+  async move(id: string, branch: BranchId, from: string, to: string): Promise<void> {
+    return this.#saved((await this.#workspace(id)).move(branch, from, to))
+  }
+
+  async remove(id: string, branch: BranchId, path: string): Promise<void> {
+    return this.#saved((await this.#workspace(id)).remove(branch, path))
+  }
+
+  async importFiles(id: string, branch: BranchId, files: IncomingFile[], folder = ''): Promise<ImportReport> {
+    return this.#saved(await (await this.#workspace(id)).importFiles(branch, files, folder))
+  }
+
+  async importZip(id: string, branch: BranchId, zip: Uint8Array, folder = ''): Promise<ImportReport> {
+    const { files, refused } = readZip(zip)
+    const report = await (await this.#workspace(id)).importFiles(branch, files, folder)
+    return this.#saved({ ...report, refused: [...refused, ...report.refused] })
+  }
+
+  async exportZip(id: string, branch: BranchId): Promise<Uint8Array> {
+    return writeZip(await (await this.#workspace(id)).snapshotFiles(branch))
+  }
+
+  async read(id: string, branch: BranchId, entry: EntryId): Promise<FileContent> {
+    return (await this.#workspace(id)).read(branch, entry)
+  }
+
+  async openLive(id: string, branch: BranchId, entry: EntryId): Promise<AutomergeUrl> {
+    return this.#saved(await (await this.#workspace(id)).openLive(branch, entry))
+  }
+
+  /** Resolves once the document holds `heads` and is written to storage. */
+  async persist(url: AutomergeUrl, heads: string[]): Promise<void> {
+    const handle = await this.repo.find(url)
+    if (!A.hasHeads(handle.doc(), heads)) {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => { handle.off('heads-changed', check); reject(new Error('The edit did not reach storage within 10 s.')) }, 10_000)
+        const check = () => {
+          if (!A.hasHeads(handle.doc(), heads)) return
+          clearTimeout(timer)
+          handle.off('heads-changed', check)
+          resolve()
+        }
+        handle.on('heads-changed', check)
+      })
+    }
+    await this.repo.flush([handle.documentId])
+  }
+
+  async #workspace(id: string) {
+    return (await this.#catalog).workspace(id)
+  }
+
+  /** Returns `result` once every changed document is on disk: what a window was told is done survives a reload. */
+  async #saved<T>(result: T): Promise<T> {
+    await this.repo.flush()
+    return result
+  }
+
+  #watch(stop: Unwatch): number {
+    const watchId = this.#nextWatch++
+    this.#watches.set(watchId, stop)
+    return watchId
+  }
+}

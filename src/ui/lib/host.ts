@@ -1,0 +1,31 @@
+import * as Comlink from 'comlink'
+import { initializeWasm, Repo } from '@automerge/automerge-repo/slim'
+import wasmUrl from '@automerge/automerge/automerge.wasm?url'
+import { MessageChannelNetworkAdapter } from '@automerge/automerge-repo-network-messagechannel'
+import type { RepoService } from '../../repo/RepoService.ts'
+import type { ConnectMessage } from '../../repo/protocol.ts'
+
+/** A window's line to the repository worker: RPC for operations, a small Repo for live documents. */
+export interface Host {
+  service: Comlink.Remote<RepoService>
+  /** Holds only the documents this window edits; the worker holds and stores everything. */
+  repo: Repo
+}
+
+function startWorker(): { post: (message: ConnectMessage, transfer: Transferable[]) => void } {
+  if (typeof SharedWorker !== 'undefined') {
+    const worker = new SharedWorker(new URL('../../../workers/repo.worker.ts', import.meta.url), { type: 'module', name: 'weft-repo' })
+    return { post: (m, t) => worker.port.postMessage(m, t) }
+  }
+  const worker = new Worker(new URL('../../../workers/repo.worker.ts', import.meta.url), { type: 'module', name: 'weft-repo' })
+  return { post: (m, t) => worker.postMessage(m, t) }
+}
+
+export async function connectHost(): Promise<Host> {
+  await initializeWasm(wasmUrl)
+  const rpc = new MessageChannel()
+  const sync = new MessageChannel()
+  startWorker().post({ type: 'weft-connect', rpc: rpc.port2, sync: sync.port2 }, [rpc.port2, sync.port2])
+  const repo = new Repo({ network: [new MessageChannelNetworkAdapter(sync.port1)], sharePolicy: async () => true })
+  return { service: Comlink.wrap<RepoService>(rpc.port1), repo }
+}

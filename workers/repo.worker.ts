@@ -1,0 +1,41 @@
+/// <reference lib="webworker" />
+/**
+ * The profile's one automerge-repo: owns IndexedDB storage and the relay connection, and serves
+ * every window of this origin. Runs as a SharedWorker (a dedicated Worker where that is missing),
+ * so CRDT work never blocks a UI thread.
+ */
+import * as Comlink from 'comlink'
+import { initializeWasm, Repo } from '@automerge/automerge-repo/slim'
+import wasmUrl from '@automerge/automerge/automerge.wasm?url'
+import { IndexedDBStorageAdapter } from '@automerge/automerge-repo-storage-indexeddb'
+import { MessageChannelNetworkAdapter } from '@automerge/automerge-repo-network-messagechannel'
+import { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket'
+import { RepoService } from '../src/repo/RepoService.ts'
+import { isConnectMessage, relaySyncUrl } from '../src/repo/protocol.ts'
+
+const ready = (async () => {
+  await initializeWasm(wasmUrl)
+  const storage = new IndexedDBStorageAdapter('weft')
+  const repo = new Repo({
+    storage,
+    network: [new WebSocketClientAdapter(relaySyncUrl(self.location.origin))],
+    sharePolicy: async () => true,
+  })
+  return { repo, service: new RepoService(repo, storage) }
+})()
+
+async function connect(data: unknown) {
+  if (!isConnectMessage(data)) return
+  const { repo, service } = await ready
+  Comlink.expose(service, data.rpc)
+  // Weak: a closed window's port is collected with its peer instead of being kept forever.
+  repo.networkSubsystem.addNetworkAdapter(new MessageChannelNetworkAdapter(data.sync, { useWeakRef: true }))
+}
+
+if ('onconnect' in self) {
+  ;(self as unknown as SharedWorkerGlobalScope).onconnect = (event) => {
+    event.ports[0].onmessage = (message) => void connect(message.data)
+  }
+} else {
+  ;(self as unknown as DedicatedWorkerGlobalScope).onmessage = (message) => void connect(message.data)
+}
