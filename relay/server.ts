@@ -52,7 +52,8 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     })
   })
   const repo = new Repo({
-    network: [new WebSocketServerAdapter(sockets)],
+    // The adapter types its server through isomorphic-ws; at run time it is this same `ws` server.
+    network: [new WebSocketServerAdapter(sockets as unknown as ConstructorParameters<typeof WebSocketServerAdapter>[0])],
     storage: new NodeFSStorageAdapter(options.dataDir),
     // A relay stores what peers send it and never offers documents on its own: ids stay secret.
     sharePolicy: async () => false,

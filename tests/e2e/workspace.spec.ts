@@ -18,14 +18,14 @@ test('create a repository, add files and folders, edit, reload: everything is as
   await page.keyboard.type('# Notes\n\nHello')
   await waitSaved(page)
 
-  const before = await visibleTree(page)
-  expect(before).toEqual(['1:docs', '2:empty', '1:src', '2:main.ts', '1:README.md'])
+  const before = ['1:docs', '2:empty', '1:src', '2:main.ts', '1:README.md']
+  await expect.poll(() => visibleTree(page)).toEqual(before)
 
   await page.reload()
   await expect(page.getByRole('heading', { name: 'notes' })).toBeVisible()
   await treeItem(page, 'docs').click()
   await treeItem(page, 'src').click()
-  expect(await visibleTree(page)).toEqual(before)
+  await expect.poll(() => visibleTree(page)).toEqual(before)
   await treeItem(page, 'main.ts').click()
   await expect(editor(page, 'src/main.ts')).toHaveText('export const answer = 42')
   await treeItem(page, 'README.md').click()
