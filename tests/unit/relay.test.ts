@@ -1,0 +1,72 @@
+import '@automerge/automerge-repo'
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
+import { startRelay, type Relay } from '../../relay/server.ts'
+
+const opened: { relay: Relay; dir: string }[] = []
+afterEach(async () => {
+  for (const { relay, dir } of opened.splice(0)) {
+    await relay.close()
+    rmSync(dir, { recursive: true, force: true })
+  }
+})
+
+async function relay(extra: { token?: string; maxMessageBytes?: number } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'weft-relay-'))
+  mkdirSync(join(dir, 'app'))
+  writeFileSync(join(dir, 'app', 'index.html'), '<!doctype html><title>app</title>')
+  const started = await startRelay({
+    host: '127.0.0.1', port: 0, dataDir: join(dir, 'data'), staticDir: join(dir, 'app'),
+    maxMessageBytes: extra.maxMessageBytes ?? 1024 * 1024, token: extra.token, log: () => {},
+  })
+  opened.push({ relay: started, dir })
+  return started
+}
+
+/** Resolves with how a sync socket ended: refused at upgrade (HTTP status) or closed (code). */
+function connect(url: string): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url)
+    socket.once('open', () => resolve(socket))
+    socket.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)))
+    socket.once('error', reject)
+  })
+}
+
+describe('relay', () => {
+  it('serves the app with isolation headers and reports health', async () => {
+    const r = await relay()
+    const page = await fetch(`${r.url}/some/deep/route`)
+    expect(page.status).toBe(200)
+    expect(await page.text()).toContain('<title>app</title>')
+    expect(page.headers.get('cross-origin-opener-policy')).toBe('same-origin')
+    expect(page.headers.get('cross-origin-embedder-policy')).toBe('require-corp')
+    const health = await (await fetch(`${r.url}/health`)).json()
+    expect(health).toMatchObject({ ok: true, peers: 0, documents: 0, version: expect.any(String) })
+  })
+
+  it('refuses a sync socket without the token at upgrade, and accepts one with it', async () => {
+    const r = await relay({ token: 's3cret' })
+    const ws = r.url.replace('http', 'ws')
+    await expect(connect(`${ws}/sync`)).rejects.toThrow('HTTP 401')
+    await expect(connect(`${ws}/sync?token=nope`)).rejects.toThrow('HTTP 401')
+    const socket = await connect(`${ws}/sync?token=s3cret`)
+    socket.close()
+  })
+
+  it('closes a socket that sends an oversize frame and keeps serving everyone else', async () => {
+    const r = await relay({ maxMessageBytes: 1024 })
+    const ws = r.url.replace('http', 'ws')
+    const bystander = await connect(`${ws}/sync`)
+    const offender = await connect(`${ws}/sync`)
+    const closed = new Promise<number>((resolve) => offender.once('close', (code) => resolve(code)))
+    offender.send(new Uint8Array(4096))
+    expect(await closed).toBe(1009) // message too big
+    expect(bystander.readyState).toBe(WebSocket.OPEN)
+    expect((await fetch(`${r.url}/health`)).status).toBe(200)
+    bystander.close()
+  })
+})
