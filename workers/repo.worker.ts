@@ -26,7 +26,16 @@ const ready = (async () => {
 
 async function connect(data: unknown) {
   if (!isConnectMessage(data)) return
-  const { repo, service } = await ready
+  let started: Awaited<typeof ready>
+  try {
+    started = await ready
+  } catch (error) {
+    // Answer every call with the reason, so the window can say why instead of waiting forever.
+    const reason = `storage could not start: ${(error as Error).message}`
+    Comlink.expose(new Proxy({}, { get: () => () => Promise.reject(new Error(reason)) }), data.rpc)
+    return
+  }
+  const { repo, service } = started
   Comlink.expose(service, data.rpc)
   // Weak: a closed window's port is collected with its peer instead of being kept forever.
   repo.networkSubsystem.addNetworkAdapter(new MessageChannelNetworkAdapter(data.sync, { useWeakRef: true }))

@@ -31,6 +31,12 @@ export class RepoService {
     this.#catalog = Catalog.load(repo, storage)
   }
 
+  /** Answers once the profile's catalog is loaded: the worker is up and its storage works. */
+  async ping(): Promise<true> {
+    await this.#catalog
+    return true
+  }
+
   async repositories(): Promise<RepositorySummary[]> {
     return (await this.#catalog).list()
   }

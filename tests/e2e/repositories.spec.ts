@@ -53,3 +53,10 @@ test('the theme follows the system and can be switched', async ({ page }) => {
   await page.getByLabel('Theme').selectOption('system')
   expect(await background()).toBe('rgb(239, 241, 245)')
 })
+
+test('when storage cannot start, the page says why instead of waiting forever', async ({ page }) => {
+  // Without the Automerge wasm neither the window nor the storage worker can start.
+  await page.route('**/*.wasm', (route) => route.abort())
+  await page.goto('/')
+  await expect(page.getByRole('alert')).toContainText('Weft could not start:')
+})

@@ -21,11 +21,21 @@ function startWorker(): { post: (message: ConnectMessage, transfer: Transferable
   return { post: (m, t) => worker.postMessage(m, t) }
 }
 
+/** How long the storage worker may take to load the profile before the window reports it. */
+const STARTUP_TIMEOUT_MS = 20_000
+
+/** Connects to the profile's repository worker; rejects with the reason if it cannot start. */
 export async function connectHost(): Promise<Host> {
   await initializeWasm(wasmUrl)
   const rpc = new MessageChannel()
   const sync = new MessageChannel()
   startWorker().post({ type: 'weft-connect', rpc: rpc.port2, sync: sync.port2 }, [rpc.port2, sync.port2])
   const repo = new Repo({ network: [new MessageChannelNetworkAdapter(sync.port1)], sharePolicy: async () => true })
-  return { service: Comlink.wrap<RepoService>(rpc.port1), repo }
+  const service = Comlink.wrap<RepoService>(rpc.port1)
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${STARTUP_TIMEOUT_MS / 1000} s`)), STARTUP_TIMEOUT_MS)
+  })
+  await Promise.race([service.ping(), timeout]).finally(() => clearTimeout(timer))
+  return { service, repo }
 }
