@@ -48,12 +48,13 @@ export class Catalog {
     return this.#add(await Workspace.open(this.#repo, url))
   }
 
-  rename(id: string, name: string): void {
-    const workspace = this.#summary(id)
+  /** Renames the repository in this list and in the repository itself, so peers see the new name. */
+  async rename(id: string, name: string): Promise<void> {
+    this.#summary(id)
     const trimmed = name.trim()
     if (!trimmed) throw new WeftError('bad-path', 'A repository needs a name.')
     this.handle.change((d) => { d.repositories[id].name = trimmed })
-    void this.workspace(workspace.id).then((w) => w.rename(trimmed))
+    ;(await this.workspace(id)).rename(trimmed)
   }
 
   /** Forgets a repository on this profile and deletes its documents from local storage. */

@@ -59,7 +59,7 @@ export class RepoService {
   }
 
   async renameRepository(id: string, name: string): Promise<void> {
-    return this.#saved((await this.#catalog).rename(id, name))
+    return this.#saved(await (await this.#catalog).rename(id, name))
   }
 
   async deleteRepository(id: string): Promise<void> {
