@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util'
 import { fileURLToPath } from 'node:url'
 import { startRelay } from './server.ts'
 
-const usage = `Usage: weft relay [--host 127.0.0.1] [--port 8787] [--data ./data] [--static ./dist] [--token SECRET] [--max-message-mb 64]`
+const usage = `Usage: weft relay [--host 127.0.0.1] [--port 8787] [--data ./data] [--static ./dist] [--token SECRET] [--max-message-mb 64] [--max-messages-per-second 500]`
 
 /** Runs the relay until SIGTERM or SIGINT, then flushes storage and exits. */
 export async function main(argv: string[]): Promise<void> {
@@ -18,6 +18,7 @@ export async function main(argv: string[]): Promise<void> {
         static: { type: 'string', default: `${root}dist` },
         token: { type: 'string', default: process.env.WEFT_TOKEN },
         'max-message-mb': { type: 'string', default: '64' },
+        'max-messages-per-second': { type: 'string', default: '500' },
         help: { type: 'boolean', default: false },
       },
     }))
@@ -28,13 +29,14 @@ export async function main(argv: string[]): Promise<void> {
   if (values.help) { console.log(usage); return }
   const port = Number(values.port)
   const maxMb = Number(values['max-message-mb'])
-  if (!Number.isInteger(port) || port < 0 || port > 65535 || !(maxMb > 0)) {
-    console.error(`Bad --port or --max-message-mb.\n${usage}`)
+  const rate = Number(values['max-messages-per-second'])
+  if (!Number.isInteger(port) || port < 0 || port > 65535 || !(maxMb > 0) || !(rate > 0)) {
+    console.error(`Bad --port, --max-message-mb or --max-messages-per-second.\n${usage}`)
     process.exit(2)
   }
   const relay = await startRelay({
     host: values.host!, port, dataDir: values.data!, staticDir: values.static, token: values.token,
-    maxMessageBytes: Math.round(maxMb * 1024 * 1024),
+    maxMessageBytes: Math.round(maxMb * 1024 * 1024), messagesPerSecond: rate,
   })
   console.log(`Weft relay on ${relay.url}  (data: ${values.data}${values.token ? ', token required' : ''})`)
   let stopping = false

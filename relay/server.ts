@@ -7,6 +7,7 @@ import { Repo } from '@automerge/automerge-repo'
 import { WebSocketServerAdapter } from '@automerge/automerge-repo-network-websocket'
 import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs'
 import { ISOLATION_HEADERS } from '../src/isolation.ts'
+import { guardSocket } from './guard.ts'
 
 export interface RelayOptions {
   host: string
@@ -19,6 +20,8 @@ export interface RelayOptions {
   token?: string
   /** Largest sync message accepted; a larger one closes that socket only. */
   maxMessageBytes: number
+  /** Sustained messages per second one socket may send (bursts of twice that); a flood closes it. */
+  messagesPerSecond: number
   log?: (line: string) => void
 }
 
@@ -44,16 +47,13 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   const started = Date.now()
 
   const sockets = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes })
-  sockets.on('connection', (socket, request) => {
-    // Without a listener, one oversize or broken frame would crash the whole relay.
-    socket.on('error', (error) => {
-      log(`sync socket from ${request.socket.remoteAddress} closed: ${error.message}`)
-      socket.terminate()
-    })
-  })
+  // Registered before the sync adapter's own listener, so every socket is guarded from its first frame.
+  sockets.on('connection', (socket, request) =>
+    guardSocket(socket, request, { messagesPerSecond: options.messagesPerSecond, burst: options.messagesPerSecond * 2, log }))
+  // The adapter types its server through isomorphic-ws; at run time it is this same `ws` server.
+  const adapter = new WebSocketServerAdapter(sockets as unknown as ConstructorParameters<typeof WebSocketServerAdapter>[0])
   const repo = new Repo({
-    // The adapter types its server through isomorphic-ws; at run time it is this same `ws` server.
-    network: [new WebSocketServerAdapter(sockets as unknown as ConstructorParameters<typeof WebSocketServerAdapter>[0])],
+    network: [adapter],
     storage: new NodeFSStorageAdapter(options.dataDir),
     // A relay stores what peers send it and never offers documents on its own: ids stay secret.
     sharePolicy: async () => false,
@@ -103,6 +103,14 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     }
     sockets.handleUpgrade(request, socket, head, (ws) => sockets.emit('connection', ws, request))
   })
+
+  // The Repo connects its adapter only once the storage id is loaded; a socket accepted before that
+  // would never be heard (its join is dropped), so listen only after.
+  await repo.storageId()
+  for (let waited = 0; adapter.peerId === undefined; waited++) {
+    if (waited > 1000) throw new Error('the sync adapter did not start')
+    await new Promise((resolve) => setImmediate(resolve))
+  }
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)

@@ -4,23 +4,28 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
+import { cbor, Repo } from '@automerge/automerge-repo'
+import { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket'
 import { startRelay, type Relay } from '../../relay/server.ts'
 
 const opened: { relay: Relay; dir: string }[] = []
+const logged: string[] = []
 afterEach(async () => {
+  logged.length = 0
   for (const { relay, dir } of opened.splice(0)) {
     await relay.close()
     rmSync(dir, { recursive: true, force: true })
   }
 })
 
-async function relay(extra: { token?: string; maxMessageBytes?: number } = {}) {
+async function relay(extra: { token?: string; maxMessageBytes?: number; messagesPerSecond?: number } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'weft-relay-'))
   mkdirSync(join(dir, 'app'))
   writeFileSync(join(dir, 'app', 'index.html'), '<!doctype html><title>app</title>')
   const started = await startRelay({
     host: '127.0.0.1', port: 0, dataDir: join(dir, 'data'), staticDir: join(dir, 'app'),
-    maxMessageBytes: extra.maxMessageBytes ?? 1024 * 1024, token: extra.token, log: () => {},
+    maxMessageBytes: extra.maxMessageBytes ?? 1024 * 1024, messagesPerSecond: extra.messagesPerSecond ?? 500,
+    token: extra.token, log: (line) => logged.push(line),
   })
   opened.push({ relay: started, dir })
   return started
@@ -68,5 +73,57 @@ describe('relay', () => {
     expect(bystander.readyState).toBe(WebSocket.OPEN)
     expect((await fetch(`${r.url}/health`)).status).toBe(200)
     bystander.close()
+  })
+})
+
+/** A real automerge-repo client syncing through the relay. */
+function client(url: string) {
+  return new Repo({ network: [new WebSocketClientAdapter(`${url.replace('http', 'ws')}/sync`)], sharePolicy: async () => true })
+}
+
+const closeOf = (socket: WebSocket) => new Promise<{ code: number; reason: string }>((resolve) =>
+  socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })))
+
+describe('relay under bad input', () => {
+  it('drops sockets sending garbage or malformed messages while real clients keep syncing', async () => {
+    const r = await relay()
+    const alice = client(r.url)
+    const bob = client(r.url)
+    const doc = alice.create<{ n: number }>({ n: 0 })
+    await expect.poll(() => r.repo.handles[doc.documentId]?.isReady() ?? false).toBe(true)
+    const seen = await bob.find<{ n: number }>(doc.url)
+    expect(seen.doc().n).toBe(0)
+
+    const ws = `${r.url.replace('http', 'ws')}/sync`
+    const garbage = await connect(ws)
+    const garbageClosed = closeOf(garbage)
+    garbage.send(new Uint8Array([0xff, 0x00, 0x13, 0x37, 0xde, 0xad]))
+    expect(await garbageClosed).toMatchObject({ code: 1007, reason: expect.stringContaining('not a CBOR message') })
+
+    const forged = await connect(ws)
+    const forgedClosed = closeOf(forged)
+    forged.send(cbor.encode({ type: 'sync', senderId: 'x', targetId: 'y', documentId: '../../etc', data: new Uint8Array([1]) }))
+    expect(await forgedClosed).toMatchObject({ code: 1007, reason: expect.stringContaining('malformed documentId') })
+
+    const text = await connect(ws)
+    const textClosed = closeOf(text)
+    text.send('hello')
+    expect((await textClosed).code).toBe(1007)
+
+    doc.change((d) => { d.n = 1 })
+    await expect.poll(() => seen.doc().n).toBe(1)
+    expect(logged.filter((l) => l.includes('malformed message'))).toHaveLength(3)
+    await alice.shutdown()
+    await bob.shutdown()
+  })
+
+  it('closes a socket that floods messages', async () => {
+    const r = await relay({ messagesPerSecond: 50 })
+    const flood = await connect(`${r.url.replace('http', 'ws')}/sync`)
+    const closed = closeOf(flood)
+    const harmless = cbor.encode({ type: 'leave', senderId: 'flooder' })
+    for (let i = 0; i < 500; i++) flood.send(harmless)
+    expect(await closed).toMatchObject({ code: 1008, reason: expect.stringContaining('more than 50 messages per second') })
+    expect((await fetch(`${r.url}/health`)).status).toBe(200)
   })
 })
