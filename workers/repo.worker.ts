@@ -9,19 +9,18 @@ import { initializeWasm, Repo } from '@automerge/automerge-repo/slim'
 import wasmUrl from '@automerge/automerge/automerge.wasm?url'
 import { IndexedDBStorageAdapter } from '@automerge/automerge-repo-storage-indexeddb'
 import { MessageChannelNetworkAdapter } from '@automerge/automerge-repo-network-messagechannel'
-import { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket'
+import { Relays } from '../src/sync/Relays.ts'
 import { RepoService } from '../src/repo/RepoService.ts'
-import { isConnectMessage, relaySyncUrl } from '../src/repo/protocol.ts'
+import { isConnectMessage } from '../src/repo/protocol.ts'
 
 const ready = (async () => {
   await initializeWasm(wasmUrl)
   const storage = new IndexedDBStorageAdapter('weft')
-  const repo = new Repo({
-    storage,
-    network: [new WebSocketClientAdapter(relaySyncUrl(self.location.origin))],
-    sharePolicy: async () => true,
-  })
-  return { repo, service: new RepoService(repo, storage) }
+  const repo = new Repo({ storage, network: [], sharePolicy: async () => true })
+  const relays = new Relays(repo, storage)
+  // The relay that served the app is always one of them.
+  await relays.start([self.location.origin])
+  return { repo, service: new RepoService(repo, storage, relays) }
 })()
 
 async function connect(data: unknown) {

@@ -2,6 +2,7 @@ import * as A from '@automerge/automerge/slim'
 import type { AutomergeUrl, Repo, StorageAdapterInterface } from '@automerge/automerge-repo/slim'
 import { readZip, writeZip } from './archive.ts'
 import { Catalog } from './Catalog.ts'
+import type { Relays, RelayStatus } from '../sync/Relays.ts'
 import type { FileContent, ImportReport, IncomingFile } from './Workspace.ts'
 import type { BranchId, EntryId, ListedEntry, RepositorySummary } from './types.ts'
 
@@ -26,9 +27,27 @@ export class RepoService {
   readonly #watches = new Map<number, Unwatch>()
   #nextWatch = 1
 
-  constructor(repo: Repo, storage: StorageAdapterInterface) {
+  readonly #relays: Relays | null
+
+  constructor(repo: Repo, storage: StorageAdapterInterface, relays: Relays | null = null) {
     this.repo = repo
     this.#catalog = Catalog.load(repo, storage)
+    this.#relays = relays
+  }
+
+  /** Calls `onChange` with every relay's connection state and pending count, now and on change. */
+  async watchRelays(onChange: (statuses: RelayStatus[]) => void): Promise<number> {
+    return this.#watch(this.#relays?.watch(onChange) ?? (onChange([]), () => {}))
+  }
+
+  /** Syncs through one more relay from now on (remembered); returns its normalised address. */
+  async addRelay(address: string): Promise<string> {
+    if (!this.#relays) throw new Error('This profile has no network.')
+    return this.#relays.add(address)
+  }
+
+  async removeRelay(url: string): Promise<void> {
+    await this.#relays?.remove(url)
   }
 
   /** Answers once the profile's catalog is loaded: the worker is up and its storage works. */

@@ -11,8 +11,3 @@ export interface ConnectMessage {
 export function isConnectMessage(data: unknown): data is ConnectMessage {
   return typeof data === 'object' && data !== null && (data as ConnectMessage).type === 'weft-connect'
 }
-
-/** Where the relay that served the app takes sync connections. */
-export function relaySyncUrl(origin: string): string {
-  return origin.replace(/^http/, 'ws') + '/sync'
-}

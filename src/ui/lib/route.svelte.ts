@@ -1,12 +1,7 @@
-/** The hash route: `#/` is the repository list, `#/repo/<id>` a repository's workspace. */
-export type Route = { page: 'list' } | { page: 'repo'; id: string }
+import { parseRoute, type Route } from './links.ts'
 
-function parse(hash: string): Route {
-  const match = /^#\/repo\/([^/?]+)/.exec(hash)
-  return match ? { page: 'repo', id: decodeURIComponent(match[1]) } : { page: 'list' }
-}
+export { repoHref, shareLink } from './links.ts'
 
-export const route = $state<{ current: Route }>({ current: parse(location.hash) })
-addEventListener('hashchange', () => { route.current = parse(location.hash) })
-
-export const repoHref = (id: string) => `#/repo/${encodeURIComponent(id)}`
+/** The current route, following the location hash. */
+export const route = $state<{ current: Route }>({ current: parseRoute(location.hash) })
+addEventListener('hashchange', () => { route.current = parseRoute(location.hash) })

@@ -1,0 +1,68 @@
+import { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket'
+
+/** Where a relay connection stands, as the status bar shows it. */
+export type LinkState =
+  | { kind: 'connecting' }
+  | { kind: 'connected' }
+  | { kind: 'reconnecting'; retryAt: number; attempt: number }
+
+/** The adapter's own retry never fires in practice: this class schedules reconnections itself. */
+const NEVER_MS = 2 ** 31 - 1
+const FIRST_RETRY_MS = 500
+const MAX_RETRY_MS = 30_000
+
+/**
+ * automerge-repo's WebSocket client adapter, reconnecting with exponential backoff and jitter
+ * (0.5 s doubling to 30 s) instead of a fixed interval, and reporting its state.
+ */
+export class ReconnectingWebSocketAdapter extends WebSocketClientAdapter {
+  #attempt = 0
+  #timer: ReturnType<typeof setTimeout> | undefined
+  #stopped = false
+  state: LinkState = { kind: 'connecting' }
+  readonly #onState: (state: LinkState) => void
+
+  constructor(url: string, onState: (state: LinkState) => void = () => {}) {
+    super(url, NEVER_MS)
+    this.#onState = onState
+    const close = this.onClose
+    this.onClose = () => {
+      close()
+      this.#scheduleReconnect()
+    }
+    // Node reports a refused connection as an error event, then closes; the close schedules the retry.
+    const error = this.onError
+    this.onError = (event) => {
+      try { error(event) } catch { /* reported through the close that follows */ }
+    }
+  }
+
+  override peerCandidate(...args: Parameters<WebSocketClientAdapter['peerCandidate']>): void {
+    this.#attempt = 0
+    this.#setState({ kind: 'connected' })
+    super.peerCandidate(...args)
+  }
+
+  override disconnect(): void {
+    this.#stopped = true
+    clearTimeout(this.#timer)
+    super.disconnect()
+  }
+
+  #scheduleReconnect(): void {
+    if (this.#stopped || this.#timer !== undefined) return
+    const base = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** this.#attempt)
+    const delay = base / 2 + Math.random() * (base / 2)
+    this.#attempt++
+    this.#setState({ kind: 'reconnecting', retryAt: Date.now() + delay, attempt: this.#attempt })
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined
+      if (!this.#stopped && this.peerId) this.connect(this.peerId, this.peerMetadata)
+    }, delay)
+  }
+
+  #setState(state: LinkState): void {
+    this.state = state
+    this.#onState(state)
+  }
+}

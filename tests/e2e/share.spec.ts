@@ -1,0 +1,49 @@
+import { expect, test, type Page } from '@playwright/test'
+import { createPath, createRepository, editor, treeItem, waitSaved } from './fixtures.ts'
+
+async function shareLinkOf(page: Page): Promise<string> {
+  await page.getByRole('button', { name: 'Share' }).click()
+  const dialog = page.getByRole('dialog', { name: 'Share repository' })
+  await expect(dialog.getByLabel('Link')).toHaveValue(/relay=/)
+  const link = await dialog.getByLabel('Link').inputValue()
+  await dialog.getByRole('button', { name: 'Done' }).click()
+  return link
+}
+
+test('a shared link opens the repository in another browser, and both edit live', async ({ page, browser }) => {
+  await createRepository(page, 'together')
+  await createPath(page, 'New file', 'src/plan.md')
+  await editor(page, 'src/plan.md').click()
+  await page.keyboard.type('first line\n')
+  await waitSaved(page)
+  await expect(page.getByRole('status', { name: 'Connection' })).toHaveText(/Connected · all synced/)
+  const link = await shareLinkOf(page)
+  expect(link).toMatch(/#\/open\/automerge%3A\w+\?branch=[\w-]+&relay=ws%3A%2F%2F127\.0\.0\.1%3A\d+%2Fsync$/)
+
+  const other = await browser.newContext()
+  const peer = await other.newPage()
+  await peer.goto(link)
+  await expect(peer.getByRole('heading', { name: 'together' })).toBeVisible()
+  await treeItem(peer, 'src').click()
+  await treeItem(peer, 'plan.md').click()
+  await expect(editor(peer, 'src/plan.md')).toHaveText('first line')
+
+  await editor(page, 'src/plan.md').click()
+  await page.keyboard.press('Control+End')
+  await page.keyboard.type('from A')
+  await expect(editor(peer, 'src/plan.md')).toHaveText('first linefrom A')
+
+  await editor(peer, 'src/plan.md').click()
+  await peer.keyboard.press('Control+Home')
+  await peer.keyboard.type('B: ')
+  await expect(editor(page, 'src/plan.md')).toHaveText('B: first linefrom A')
+
+  await peer.getByRole('link', { name: 'All repositories' }).click()
+  await expect(peer.getByRole('link', { name: 'together' })).toBeVisible()
+  await other.close()
+})
+
+test('a link to a repository no relay has says so', async ({ page }) => {
+  await page.goto('/#/open/automerge%3A2fLCE3xxo8rnmi4NDnDFyHkzfhuk?branch=x')
+  await expect(page.getByRole('alert')).toContainText('could not be opened', { timeout: 30_000 })
+})
