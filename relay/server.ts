@@ -8,6 +8,7 @@ import { WebSocketServerAdapter } from '@automerge/automerge-repo-network-websoc
 import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs'
 import { ISOLATION_HEADERS } from '../src/isolation.ts'
 import { guardSocket } from './guard.ts'
+import { shutdownRepo } from '../src/repo/flush.ts'
 
 export interface RelayOptions {
   host: string
@@ -126,8 +127,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     async close() {
       for (const client of sockets.clients) client.close(1001, 'relay shutting down')
       await new Promise<void>((resolve) => server.close(() => resolve()))
-      await repo.flush()
-      await repo.shutdown()
+      await shutdownRepo(repo)
     },
   }
 }

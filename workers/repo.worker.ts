@@ -11,16 +11,31 @@ import { IndexedDBStorageAdapter } from '@automerge/automerge-repo-storage-index
 import { MessageChannelNetworkAdapter } from '@automerge/automerge-repo-network-messagechannel'
 import { Relays } from '../src/sync/Relays.ts'
 import { RepoService } from '../src/repo/RepoService.ts'
-import { isConnectMessage } from '../src/repo/protocol.ts'
+import { isConnectMessage, isWindowPeer } from '../src/repo/protocol.ts'
+
+/** Delay before a (re)connected relay is handed everything it may lack. */
+const CATCH_UP_DELAY_MS = 3_000
 
 const ready = (async () => {
   await initializeWasm(wasmUrl)
   const storage = new IndexedDBStorageAdapter('weft')
-  const repo = new Repo({ storage, network: [], sharePolicy: async () => true })
-  const relays = new Relays(repo, storage)
+  const repo = new Repo({
+    storage,
+    network: [],
+    // Announce everything to relays, nothing to windows (they ask for what they edit).
+    shareConfig: { announce: async (peerId) => !isWindowPeer(peerId), access: async () => true },
+  })
+  let catchUp: ReturnType<typeof setTimeout> | undefined
+  // After each (re)connection, once windows have had their start-up answers, hand the relay
+  // everything it may have missed.
+  const relays = new Relays(repo, storage, () => {
+    clearTimeout(catchUp)
+    catchUp = setTimeout(() => void service.loadEverything(), CATCH_UP_DELAY_MS)
+  })
+  const service = new RepoService(repo, storage, relays)
   // The relay that served the app is always one of them.
   await relays.start([self.location.origin])
-  return { repo, service: new RepoService(repo, storage, relays) }
+  return { repo, service }
 })()
 
 async function connect(data: unknown) {

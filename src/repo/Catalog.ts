@@ -64,11 +64,7 @@ export class Catalog {
     this.handle.change((d) => { delete d.repositories[id] })
     this.#open.delete(id)
     if (!workspace) return
-    const doc = workspace.handle.doc()
-    const urls = new Set<string>(Object.values(doc.blobs).map(String))
-    for (const branch of Object.values(doc.branches))
-      for (const entry of Object.values(branch.tree)) if (entry.type === 'file' && entry.live) urls.add(String(entry.live))
-    for (const url of urls) this.#repo.delete(url as AutomergeUrl)
+    for (const url of workspace.documentUrls()) this.#repo.delete(url)
     this.#repo.delete(summary.url)
   }
 

@@ -2,6 +2,9 @@ import * as A from '@automerge/automerge/slim'
 import type { AutomergeUrl, Repo, StorageAdapterInterface } from '@automerge/automerge-repo/slim'
 import { readZip, writeZip } from './archive.ts'
 import { Catalog } from './Catalog.ts'
+import { flushReady } from './flush.ts'
+import { oversize } from './content.ts'
+import { joinPath } from './paths.ts'
 import type { Relays, RelayStatus } from '../sync/Relays.ts'
 import type { FileContent, ImportReport, IncomingFile } from './Workspace.ts'
 import type { BranchId, EntryId, ListedEntry, RepositorySummary } from './types.ts'
@@ -126,8 +129,22 @@ export class RepoService {
     return this.#saved(await (await this.#workspace(id)).importFiles(branch, files, folder))
   }
 
-  async importZip(id: string, branch: BranchId, zip: Uint8Array, folder = ''): Promise<ImportReport> {
-    const { files, refused } = readZip(zip)
+  /**
+   * Imports files given as Blobs (a picked folder's File objects, which cross to the worker without
+   * copying their bytes), reading them here rather than on the window's main thread.
+   */
+  async importBlobs(id: string, branch: BranchId, files: { path: string; blob: Blob }[], folder = ''): Promise<ImportReport> {
+    // Oversize files are refused by their size, before anything is read into memory.
+    const refused = files.filter((f) => oversize(f.blob.size)).map((f) => ({ path: joinPath(folder, f.path), reason: oversize(f.blob.size)! }))
+    const fitting = files.filter((f) => !oversize(f.blob.size))
+    const read = await Promise.all(fitting.map(async (f) => ({ path: f.path, bytes: new Uint8Array(await f.blob.arrayBuffer()) })))
+    const report = await this.importFiles(id, branch, read, folder)
+    return { ...report, refused: [...refused, ...report.refused] }
+  }
+
+  /** Imports a .zip's files (given as bytes or as the picked file, read here). */
+  async importZip(id: string, branch: BranchId, zip: Uint8Array | Blob, folder = ''): Promise<ImportReport> {
+    const { files, refused } = readZip(zip instanceof Blob ? new Uint8Array(await zip.arrayBuffer()) : zip)
     const report = await (await this.#workspace(id)).importFiles(branch, files, folder)
     return this.#saved({ ...report, refused: [...refused, ...report.refused] })
   }
@@ -142,6 +159,27 @@ export class RepoService {
 
   async openLive(id: string, branch: BranchId, entry: EntryId): Promise<AutomergeUrl> {
     return this.#saved(await (await this.#workspace(id)).openLive(branch, entry))
+  }
+
+  /**
+   * Loads every document of every repository, one at a time, so that connected relays receive
+   * whatever they lack (a reload can cut an upload short, and automerge-repo syncs only loaded
+   * documents). Returns how many documents were visited.
+   */
+  async loadEverything(): Promise<number> {
+    const catalog = await this.#catalog
+    let visited = 0
+    for (const summary of catalog.list()) {
+      const ws = await catalog.workspace(summary.id).catch(() => null)
+      if (!ws) continue
+      for (const url of ws.documentUrls()) {
+        await this.repo.find(url).catch(() => undefined)
+        visited++
+        // Yield between documents so RPC calls from windows are not held up.
+        await new Promise((resolve) => setTimeout(resolve, 0))
+      }
+    }
+    return visited
   }
 
   /** Resolves once the document holds `heads` and is written to storage. */
@@ -159,7 +197,7 @@ export class RepoService {
         handle.on('heads-changed', check)
       })
     }
-    await this.repo.flush([handle.documentId])
+    await flushReady(this.repo, [handle.documentId])
   }
 
   async #workspace(id: string) {
@@ -168,7 +206,7 @@ export class RepoService {
 
   /** Returns `result` once every changed document is on disk: what a window was told is done survives a reload. */
   async #saved<T>(result: T): Promise<T> {
-    await this.repo.flush()
+    await flushReady(this.repo)
     return result
   }
 

@@ -1,7 +1,7 @@
 import { ImmutableString } from '@automerge/automerge/slim'
 import type { AutomergeUrl, DocHandle, Repo } from '@automerge/automerge-repo/slim'
 import { BlobStore } from './BlobStore.ts'
-import { decodeText, encodeText, formatBytes, MAX_FILE_BYTES } from './content.ts'
+import { decodeText, encodeText, oversize } from './content.ts'
 import { WeftError } from './errors.ts'
 import { ancestorsOf, checkPath, isWithin, joinPath, pathProblem } from './paths.ts'
 import type { Branch, BranchId, EntryId, FileEntry, ListedEntry, LiveFileDoc, RepositoryDoc, Sha256, TreeEntry } from './types.ts'
@@ -168,7 +168,8 @@ export class Workspace {
       const path = joinPath(folder, file.path)
       const problem = pathProblem(path)
       if (problem) { refuse(file.path, problem); continue }
-      if (file.bytes.length > MAX_FILE_BYTES) { refuse(path, `${formatBytes(file.bytes.length)} is over the ${formatBytes(MAX_FILE_BYTES)} file size limit.`); continue }
+      const tooBig = oversize(file.bytes.length)
+      if (tooBig) { refuse(path, tooBig); continue }
       if (folders.has(path)) { refuse(path, `"${path}" is a folder.`); continue }
       if (incoming.has(path)) { refuse(path, `"${path}" appears twice in the import.`); continue }
       const ancestors = ancestorsOf(path)
@@ -236,6 +237,15 @@ export class Workspace {
     return live.url
   }
 
+  /** The other documents this repository consists of: its blob packs and every live file. */
+  documentUrls(): AutomergeUrl[] {
+    const doc = this.handle.doc()
+    const urls = new Set<string>(Object.values(doc.blobs).map(String))
+    for (const branch of Object.values(doc.branches))
+      for (const entry of Object.values(branch.tree)) if (entry.type === 'file' && entry.live) urls.add(String(entry.live))
+    return [...urls] as AutomergeUrl[]
+  }
+
   /** Every file of the branch with its current bytes, for export. */
   async snapshotFiles(branchId: BranchId): Promise<IncomingFile[]> {
     const files = this.entries(branchId).filter((e) => e.type === 'file')
@@ -269,8 +279,8 @@ export class Workspace {
   }
 
   #checkSize(path: string, bytes: Uint8Array): void {
-    if (bytes.length > MAX_FILE_BYTES)
-      throw new WeftError('too-large', `"${path}" is ${formatBytes(bytes.length)}, over the ${formatBytes(MAX_FILE_BYTES)} file size limit.`)
+    const tooBig = oversize(bytes.length)
+    if (tooBig) throw new WeftError('too-large', `"${path}" is ${tooBig}`)
   }
 
   #locate(d: RepositoryDoc, located: Record<Sha256, AutomergeUrl>): void {

@@ -1,5 +1,5 @@
 import { unzipSync, zipSync, type Zippable } from 'fflate'
-import { formatBytes, MAX_FILE_BYTES } from './content.ts'
+import { oversize } from './content.ts'
 import { WeftError } from './errors.ts'
 import type { ImportReport, IncomingFile } from './Workspace.ts'
 
@@ -14,8 +14,9 @@ export function readZip(bytes: Uint8Array): { files: IncomingFile[]; refused: Im
     entries = unzipSync(bytes, {
       filter: (file) => {
         if (file.name.endsWith('/')) return false
-        if (file.originalSize > MAX_FILE_BYTES) {
-          refused.push({ path: file.name, reason: `${formatBytes(file.originalSize)} is over the ${formatBytes(MAX_FILE_BYTES)} file size limit.` })
+        const tooBig = oversize(file.originalSize)
+        if (tooBig) {
+          refused.push({ path: file.name, reason: tooBig })
           return false
         }
         return true

@@ -25,6 +25,11 @@ export function decodeText(bytes: Uint8Array): string | null {
 
 export const encodeText = (text: string): Uint8Array => new TextEncoder().encode(text)
 
+/** Why a file of `size` bytes is refused, or null when it fits. */
+export function oversize(size: number): string | null {
+  return size > MAX_FILE_BYTES ? `${formatBytes(size)} is over the ${formatBytes(MAX_FILE_BYTES)} file size limit.` : null
+}
+
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`

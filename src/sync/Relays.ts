@@ -36,9 +36,13 @@ export class Relays {
   /** Relays given at start (the app's own); only the others are remembered. */
   readonly #defaults = new Set<string>()
 
-  constructor(repo: Repo, storage: StorageAdapterInterface) {
+  readonly #onConnected: () => void
+
+  /** `onConnected` runs whenever a relay connection is (re)established. */
+  constructor(repo: Repo, storage: StorageAdapterInterface, onConnected: () => void = () => {}) {
     this.#repo = repo
     this.#storage = storage
+    this.#onConnected = onConnected
   }
 
   /** Connects to `defaults` and to the relays saved earlier. */
@@ -86,7 +90,10 @@ export class Relays {
   #connect(address: string): void {
     const url = relaySyncAddress(address)
     if (this.#links.has(url)) return
-    const link = new ReconnectingWebSocketAdapter(url, () => this.#notify())
+    const link = new ReconnectingWebSocketAdapter(url, (state) => {
+      this.#notify()
+      if (state.kind === 'connected') this.#onConnected()
+    })
     this.#links.set(url, link)
     this.#repo.networkSubsystem.addNetworkAdapter(link)
   }

@@ -1,15 +1,11 @@
 import '@automerge/automerge-repo'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { Catalog } from '../../src/repo/Catalog.ts'
 import { diskRepo } from './helpers.ts'
 
 describe('Catalog', () => {
-  const cleanups: (() => void)[] = []
-  afterEach(() => cleanups.splice(0).forEach((f) => f()))
-
   it('creates, renames and removes repositories, and survives a restart', async () => {
     const disk = diskRepo()
-    cleanups.push(disk.cleanup)
     const catalog = await Catalog.load(disk.repo, disk.storage)
     const a = catalog.create('alpha')
     const b = catalog.create('beta')
@@ -31,7 +27,6 @@ describe('Catalog', () => {
 
   it('adds a shared repository once', async () => {
     const disk = diskRepo()
-    cleanups.push(disk.cleanup)
     const catalog = await Catalog.load(disk.repo, disk.storage)
     const a = catalog.create('alpha')
     const other = await Catalog.load(disk.repo, disk.storage)

@@ -1,25 +1,25 @@
 import '@automerge/automerge-repo'
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { cbor, Repo } from '@automerge/automerge-repo'
 import { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket'
 import { startRelay, type Relay } from '../../relay/server.ts'
+import { tempDir } from './helpers.ts'
+import { shutdownRepo } from '../../src/repo/flush.ts'
 
-const opened: { relay: Relay; dir: string }[] = []
+const opened: { relay: Relay }[] = []
 const logged: string[] = []
 afterEach(async () => {
   logged.length = 0
-  for (const { relay, dir } of opened.splice(0)) {
+  for (const { relay } of opened.splice(0)) {
     await relay.close()
-    rmSync(dir, { recursive: true, force: true })
   }
 })
 
 async function relay(extra: { token?: string; maxMessageBytes?: number; messagesPerSecond?: number } = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'weft-relay-'))
+  const dir = tempDir('weft-relay-')
   mkdirSync(join(dir, 'app'))
   writeFileSync(join(dir, 'app', 'index.html'), '<!doctype html><title>app</title>')
   const started = await startRelay({
@@ -27,7 +27,7 @@ async function relay(extra: { token?: string; maxMessageBytes?: number; messages
     maxMessageBytes: extra.maxMessageBytes ?? 1024 * 1024, messagesPerSecond: extra.messagesPerSecond ?? 500,
     token: extra.token, log: (line) => logged.push(line),
   })
-  opened.push({ relay: started, dir })
+  opened.push({ relay: started })
   return started
 }
 
@@ -113,8 +113,8 @@ describe('relay under bad input', () => {
     doc.change((d) => { d.n = 1 })
     await expect.poll(() => seen.doc().n).toBe(1)
     expect(logged.filter((l) => l.includes('malformed message'))).toHaveLength(3)
-    await alice.shutdown()
-    await bob.shutdown()
+    await shutdownRepo(alice)
+    await shutdownRepo(bob)
   })
 
   it('closes a socket that floods messages', async () => {

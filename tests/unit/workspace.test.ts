@@ -1,5 +1,5 @@
 import '@automerge/automerge-repo'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { Repo } from '@automerge/automerge-repo'
 import { Workspace } from '../../src/repo/Workspace.ts'
 import { MAX_FILE_BYTES } from '../../src/repo/content.ts'
@@ -15,9 +15,6 @@ const fresh = () => {
 const paths = (ws: Workspace, branch: string) => ws.entries(branch).map((e) => `${e.type}:${e.path}`)
 
 describe('Workspace', () => {
-  const cleanups: (() => void)[] = []
-  afterEach(() => cleanups.splice(0).forEach((f) => f()))
-
   it('creates a repository with a main branch and no files', () => {
     const { ws, main } = fresh()
     expect(ws.name).toBe('demo')
@@ -117,7 +114,6 @@ describe('Workspace', () => {
 
   it('persists across a restart on disk', async () => {
     const disk = diskRepo()
-    cleanups.push(disk.cleanup)
     const ws = Workspace.create(disk.repo, 'persisted')
     const main = ws.branches()[0].id
     await ws.importFiles(main, [{ path: 'a/b.txt', bytes: text('bytes') }])

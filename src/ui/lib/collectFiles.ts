@@ -1,20 +1,22 @@
-import type { IncomingFile } from '../../repo/Workspace.ts'
+/** A file picked or dropped: its path in the chosen folder's parent, and its (unread) contents. */
+export interface PickedFile {
+  path: string
+  blob: File
+}
 
-/** Files chosen with a folder picker, with their paths inside the chosen folder's parent. */
-export async function filesFromInput(list: FileList): Promise<IncomingFile[]> {
-  return Promise.all(
-    Array.from(list, async (file) => ({ path: file.webkitRelativePath || file.name, bytes: new Uint8Array(await file.arrayBuffer()) })),
-  )
+/** Files chosen with a folder or file picker. Nothing is read here: the worker reads them. */
+export function filesFromInput(list: FileList): PickedFile[] {
+  return Array.from(list, (file) => ({ path: file.webkitRelativePath || file.name, blob: file }))
 }
 
 function readEntries(reader: FileSystemDirectoryReader): Promise<FileSystemEntry[]> {
   return new Promise((resolve, reject) => reader.readEntries(resolve, reject))
 }
 
-async function walk(entry: FileSystemEntry, into: IncomingFile[]): Promise<void> {
+async function walk(entry: FileSystemEntry, into: PickedFile[]): Promise<void> {
   if (entry.isFile) {
     const file = await new Promise<File>((resolve, reject) => (entry as FileSystemFileEntry).file(resolve, reject))
-    into.push({ path: entry.fullPath.replace(/^\//, ''), bytes: new Uint8Array(await file.arrayBuffer()) })
+    into.push({ path: entry.fullPath.replace(/^\//, ''), blob: file })
     return
   }
   const reader = (entry as FileSystemDirectoryEntry).createReader()
@@ -24,10 +26,10 @@ async function walk(entry: FileSystemEntry, into: IncomingFile[]): Promise<void>
 }
 
 /** Files and folders dropped on the page, folders walked recursively. */
-export async function filesFromDrop(transfer: DataTransfer): Promise<IncomingFile[]> {
+export async function filesFromDrop(transfer: DataTransfer): Promise<PickedFile[]> {
   const entries = Array.from(transfer.items, (item) => item.webkitGetAsEntry()).filter((e): e is FileSystemEntry => e !== null)
-  const files: IncomingFile[] = []
   if (entries.length === 0) return filesFromInput(transfer.files)
+  const files: PickedFile[] = []
   for (const entry of entries) await walk(entry, files)
   return files
 }

@@ -1,9 +1,9 @@
 import * as Comlink from 'comlink'
-import { initializeWasm, Repo } from '@automerge/automerge-repo/slim'
+import { initializeWasm, Repo, type PeerId } from '@automerge/automerge-repo/slim'
 import wasmUrl from '@automerge/automerge/automerge.wasm?url'
 import { MessageChannelNetworkAdapter } from '@automerge/automerge-repo-network-messagechannel'
 import type { RepoService } from '../../repo/RepoService.ts'
-import type { ConnectMessage } from '../../repo/protocol.ts'
+import { WINDOW_PEER_PREFIX, type ConnectMessage } from '../../repo/protocol.ts'
 
 /** A window's line to the repository worker: RPC for operations, a small Repo for live documents. */
 export interface Host {
@@ -30,7 +30,11 @@ export async function connectHost(): Promise<Host> {
   const rpc = new MessageChannel()
   const sync = new MessageChannel()
   startWorker().post({ type: 'weft-connect', rpc: rpc.port2, sync: sync.port2 }, [rpc.port2, sync.port2])
-  const repo = new Repo({ network: [new MessageChannelNetworkAdapter(sync.port1)], sharePolicy: async () => true })
+  const repo = new Repo({
+    peerId: `${WINDOW_PEER_PREFIX}${crypto.randomUUID()}` as PeerId,
+    network: [new MessageChannelNetworkAdapter(sync.port1)],
+    sharePolicy: async () => true,
+  })
   const service = Comlink.wrap<RepoService>(rpc.port1)
   let timer: ReturnType<typeof setTimeout> | undefined
   const timeout = new Promise<never>((_, reject) => {
