@@ -28,6 +28,8 @@ export class RepoService {
   readonly repo: Repo
   readonly #catalog: Promise<Catalog>
   readonly #watches = new Map<number, Unwatch>()
+  /** Files handed over in chunks for one import, by stage id. */
+  readonly #staged = new Map<string, { path: string; blob: Blob }[]>()
   #nextWatch = 1
 
   readonly #relays: Relays | null
@@ -143,6 +145,22 @@ export class RepoService {
   }
 
   /** Imports a .zip's files (given as bytes or as the picked file, read here). */
+  /**
+   * Collects files for a later `importStaged`. A window hands over thousands of files in chunks so
+   * that no single message (each File is registered on the way) blocks its main thread.
+   */
+  stageImport(stageId: string, files: { path: string; blob: Blob }[]): void {
+    const staged = this.#staged.get(stageId) ?? []
+    this.#staged.set(stageId, staged.concat(files))
+  }
+
+  /** Imports everything staged under `stageId` as one change. */
+  async importStaged(id: string, branch: BranchId, stageId: string, folder = ''): Promise<ImportReport> {
+    const files = this.#staged.get(stageId) ?? []
+    this.#staged.delete(stageId)
+    return this.importBlobs(id, branch, files, folder)
+  }
+
   async importZip(id: string, branch: BranchId, zip: Uint8Array | Blob, folder = ''): Promise<ImportReport> {
     const { files, refused } = readZip(zip instanceof Blob ? new Uint8Array(await zip.arrayBuffer()) : zip)
     const report = await (await this.#workspace(id)).importFiles(branch, files, folder)
