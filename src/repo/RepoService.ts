@@ -200,6 +200,15 @@ export class RepoService {
     return visited
   }
 
+  /**
+   * Sends an ephemeral message about a document (a cursor) to every peer that has it. Sent from
+   * here, this process is the sender the relay knows; a window's own broadcasts would be dropped
+   * by the relay as forwarded on another peer's behalf.
+   */
+  async broadcast(url: AutomergeUrl, message: unknown): Promise<void> {
+    ;(await this.repo.find(url)).broadcast(message)
+  }
+
   /** Resolves once the document holds `heads` and is written to storage. */
   async persist(url: AutomergeUrl, heads: string[]): Promise<void> {
     const handle = await this.repo.find(url)

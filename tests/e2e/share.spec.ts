@@ -1,6 +1,18 @@
 import { expect, test, type Page } from '@playwright/test'
 import { createPath, createRepository, editor, treeItem, waitSaved } from './fixtures.ts'
 
+/** The text of its line that comes before a cursor widget. */
+function textBefore(cursor: import('@playwright/test').Locator): Promise<string> {
+  return cursor.evaluate((el) => {
+    let text = ''
+    for (const node of Array.from(el.closest('.cm-line')!.childNodes)) {
+      if (node === el || node.contains(el)) break
+      text += node.textContent
+    }
+    return text
+  })
+}
+
 async function shareLinkOf(page: Page): Promise<string> {
   await page.getByRole('button', { name: 'Share' }).click()
   const dialog = page.getByRole('dialog', { name: 'Share repository' })
@@ -46,4 +58,46 @@ test('a shared link opens the repository in another browser, and both edit live'
 test('a link to a repository no relay has says so', async ({ page }) => {
   await page.goto('/#/open/automerge%3A2fLCE3xxo8rnmi4NDnDFyHkzfhuk?branch=x')
   await expect(page.getByRole('alert')).toContainText('could not be opened', { timeout: 30_000 })
+})
+
+test('peers see each other\'s cursors with names, gone when the peer leaves', async ({ page, browser }) => {
+  await page.goto('/')
+  await page.getByRole('button', { name: /^Your name:/ }).click()
+  const naming = page.getByRole('dialog', { name: 'Your name' })
+  await naming.getByLabel('Shown to peers at your cursor').fill('Ada')
+  await naming.getByRole('button', { name: 'Save' }).click()
+  await expect(page.getByRole('button', { name: 'Your name: Ada' })).toBeVisible()
+
+  await createRepository(page, 'cursors')
+  await createPath(page, 'New file', 'notes.txt')
+  await editor(page, 'notes.txt').click()
+  await page.keyboard.type('hello world')
+  await waitSaved(page)
+  const link = await shareLinkOf(page)
+
+  const other = await browser.newContext()
+  const peer = await other.newPage()
+  await peer.goto(link)
+  await treeItem(peer, 'notes.txt').click()
+  await expect(editor(peer, 'notes.txt')).toHaveText('hello world')
+
+  // Ada moves her caret; the peer sees it, named, where she put it.
+  await editor(page, 'notes.txt').click()
+  await page.keyboard.press('Home')
+  await page.keyboard.press('ArrowRight')
+  const adaCursor = peer.getByRole('img', { name: "Ada's cursor" })
+  await expect(adaCursor).toBeVisible()
+  await expect.poll(() => textBefore(adaCursor)).toBe('h')
+
+  // Ada's caret stays at its place in the text when the peer types before it.
+  await editor(peer, 'notes.txt').click()
+  await peer.keyboard.press('Control+Home')
+  await peer.keyboard.type('>> ')
+  await expect(editor(page, 'notes.txt')).toHaveText('>> hello world')
+  await expect.poll(() => textBefore(adaCursor)).toBe('>> h')
+  await expect(page.getByRole('img', { name: /^Guest \d+'s cursor$/ })).toBeVisible()
+
+  await page.close()
+  await expect(adaCursor).toHaveCount(0)
+  await other.close()
 })

@@ -1,9 +1,12 @@
 import * as A from '@automerge/automerge/slim'
 import type { DocHandle } from '@automerge/automerge-repo/slim'
-import { ChangeSet, EditorState, Transaction, type Extension } from '@codemirror/state'
+import { ChangeSet, EditorState, Transaction, type Extension, type TransactionSpec } from '@codemirror/state'
 import { EditorView, type ViewUpdate } from '@codemirror/view'
 import type { LiveFileDoc } from '../../repo/types.ts'
 import { CONTENT, patchesToChanges, spliceChanges } from './liveText.ts'
+import type { Identity } from './identity.ts'
+import { remoteCursors, setRemoteCursors, type RemoteCursor } from './remoteCursors.ts'
+import { CursorPresence, type CursorMessage, type CursorSelection } from './cursorPresence.ts'
 
 export type SaveState = 'saved' | 'saving' | 'failed'
 
@@ -18,6 +21,10 @@ export interface OpenFileOptions {
   /** Asks the storage owner to persist these heads; resolves once they are on disk. */
   persist: (handle: DocHandle<LiveFileDoc>, heads: A.Heads) => Promise<void>
   onSaveState: (state: SaveState, error?: string) => void
+  /** Who we are to peers: shown at our cursor in their editors. */
+  identity: Identity
+  /** Sends our cursor to everyone on this file (through the repository worker). */
+  broadcast: (handle: DocHandle<LiveFileDoc>, message: CursorMessage) => void
 }
 
 /** The change that turns `a` into `b`, as one replaced range (common prefix and suffix kept). */
@@ -48,6 +55,7 @@ export class OpenFile {
   #opening = false
   #applyingLocal = false
   #saveTimer: ReturnType<typeof setTimeout> | undefined
+  #presence: CursorPresence | null = null
   readonly #options: OpenFileOptions
 
   constructor(options: OpenFileOptions) {
@@ -56,7 +64,7 @@ export class OpenFile {
     this.#baseText = options.text
     this.state = EditorState.create({
       doc: options.text,
-      extensions: [...options.extensions, EditorView.updateListener.of((update) => this.#onUpdate(update))],
+      extensions: [...options.extensions, remoteCursors, EditorView.updateListener.of((update) => this.#onUpdate(update))],
     })
     if (options.handle) this.adopt(options.handle)
   }
@@ -85,6 +93,38 @@ export class OpenFile {
     if (!ours.empty) this.#applyLocal(ours.map(theirs))
     if (!theirs.empty) this.#applyRemote(theirs.map(ours, true))
     handle.on('change', this.#onRemote)
+    this.#startPresence(handle)
+  }
+
+  #startPresence(handle: DocHandle<LiveFileDoc>): void {
+    const send = (message: CursorMessage) => this.#options.broadcast(handle, message)
+    this.#presence = new CursorPresence(handle, this.#options.identity, send, () => this.#showPeers())
+    this.#presence.update(this.#selectionCursors())
+  }
+
+  /** Our main selection as Automerge cursors (positions are the same in editor and document). */
+  #selectionCursors(): CursorSelection | null {
+    if (!this.#handle) return null
+    const doc = this.#handle.doc()
+    const at = (pos: number): A.Cursor => A.getCursor(doc, CONTENT, pos >= doc.content.length ? 'end' : pos)
+    const { anchor, head } = this.state.selection.main
+    return { anchor: at(anchor), head: at(head) }
+  }
+
+  #showPeers(): void {
+    if (!this.#presence || !this.#handle) return
+    const doc = this.#handle.doc()
+    const cursors: RemoteCursor[] = []
+    for (const { from, user, selection } of this.#presence.peers()) {
+      try {
+        const anchor = A.getCursorPosition(doc, CONTENT, selection.anchor)
+        const head = A.getCursorPosition(doc, CONTENT, selection.head)
+        cursors.push({ peer: from, name: user.name, colour: user.colour, anchor, head })
+      } catch {
+        // A cursor into text we have not received yet: shown once the change arrives.
+      }
+    }
+    this.#dispatch({ effects: setRemoteCursors.of(cursors) })
   }
 
   #onUpdate(update: ViewUpdate): void {
@@ -94,6 +134,7 @@ export class OpenFile {
       if (this.#handle) this.#applyLocal(tr.changes)
       else this.#queue(tr.changes)
     }
+    if (this.#presence && (update.selectionSet || update.docChanged)) this.#presence.update(this.#selectionCursors())
   }
 
   #queue(changes: ChangeSet): void {
@@ -129,13 +170,19 @@ export class OpenFile {
     const patches = A.diff(this.#handle.doc(), this.#heads, heads)
     this.#heads = heads
     this.#applyRemote(patchesToChanges(patches, CONTENT, this.state.doc.length))
+    // Peers' cursors may point into text that just arrived.
+    this.#showPeers()
   }
 
 
   #applyRemote(changes: ChangeSet): void {
-    if (changes.empty) return
-    if (this.#view) this.#view.dispatch({ changes, annotations: remote })
-    else this.state = this.state.update({ changes, annotations: remote }).state
+    if (!changes.empty) this.#dispatch({ changes, annotations: remote })
+  }
+
+  /** Updates the shown view, or the kept state when this file is in the background. */
+  #dispatch(spec: TransactionSpec): void {
+    if (this.#view) this.#view.dispatch(spec)
+    else this.state = this.state.update(spec).state
   }
 
   #scheduleSave(): void {
@@ -152,6 +199,8 @@ export class OpenFile {
 
   destroy(): void {
     clearTimeout(this.#saveTimer)
+    // Stopping says goodbye, so peers drop our cursor at once.
+    this.#presence?.stop()
     this.#handle?.off('change', this.#onRemote)
     this.#view = null
   }
