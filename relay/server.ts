@@ -1,13 +1,11 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import sirv from 'sirv'
-import { WebSocketServer } from 'ws'
 import { Repo } from '@automerge/automerge-repo'
-import { WebSocketServerAdapter } from '@automerge/automerge-repo-network-websocket'
 import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs'
 import { ISOLATION_HEADERS } from '../src/isolation.ts'
-import { guardSocket } from './guard.ts'
+import { adapterConnected, syncEndpoint } from './syncEndpoint.ts'
 import { shutdownRepo } from '../src/repo/flush.ts'
 
 export interface RelayOptions {
@@ -35,24 +33,14 @@ export interface Relay {
 
 const version = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version as string
 
-function presentedToken(request: IncomingMessage): string | null {
-  const url = new URL(request.url ?? '/', 'http://relay')
-  const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')
-  return url.searchParams.get('token') ?? bearer?.[1] ?? null
-}
-
 /** Starts the relay: sync over WebSocket at /sync, the app as static files, and GET /health. */
 export async function startRelay(options: RelayOptions): Promise<Relay> {
   const log = options.log ?? ((line: string) => console.log(line))
   mkdirSync(options.dataDir, { recursive: true })
   const started = Date.now()
 
-  const sockets = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes })
-  // Registered before the sync adapter's own listener, so every socket is guarded from its first frame.
-  sockets.on('connection', (socket, request) =>
-    guardSocket(socket, request, { messagesPerSecond: options.messagesPerSecond, burst: options.messagesPerSecond * 2, log }))
-  // The adapter types its server through isomorphic-ws; at run time it is this same `ws` server.
-  const adapter = new WebSocketServerAdapter(sockets as unknown as ConstructorParameters<typeof WebSocketServerAdapter>[0])
+  const server = createServer((request, response) => handle(request, response))
+  const { adapter, sockets } = syncEndpoint(server, { ...options, log })
   const repo = new Repo({
     network: [adapter],
     storage: new NodeFSStorageAdapter(options.dataDir),
@@ -73,7 +61,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       })
     : null
 
-  const server = createServer((request, response) => {
+  function handle(request: IncomingMessage, response: ServerResponse) {
     for (const [name, value] of Object.entries(ISOLATION_HEADERS)) response.setHeader(name, value)
     if (request.url === '/health') {
       response.setHeader('Content-Type', 'application/json')
@@ -89,29 +77,10 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     if (app) return app(request, response, () => { response.statusCode = 404; response.end('Not found') })
     response.statusCode = 404
     response.end('This relay serves no app; build it with `npm run build`.')
-  })
-
-  server.on('upgrade', (request, socket, head) => {
-    const path = new URL(request.url ?? '/', 'http://relay').pathname
-    if (path !== '/sync') {
-      socket.end('HTTP/1.1 404 Not Found\r\n\r\n')
-      return
-    }
-    if (options.token && presentedToken(request) !== options.token) {
-      log(`refused sync connection from ${request.socket.remoteAddress}: missing or wrong token`)
-      socket.end('HTTP/1.1 401 Unauthorized\r\n\r\n')
-      return
-    }
-    sockets.handleUpgrade(request, socket, head, (ws) => sockets.emit('connection', ws, request))
-  })
-
-  // The Repo connects its adapter only once the storage id is loaded; a socket accepted before that
-  // would never be heard (its join is dropped), so listen only after.
-  await repo.storageId()
-  for (let waited = 0; adapter.peerId === undefined; waited++) {
-    if (waited > 1000) throw new Error('the sync adapter did not start')
-    await new Promise((resolve) => setImmediate(resolve))
   }
+
+  await repo.storageId()
+  await adapterConnected(adapter)
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)

@@ -1,0 +1,60 @@
+import type { IncomingMessage, Server } from 'node:http'
+import { WebSocketServer } from 'ws'
+import { WebSocketServerAdapter } from '@automerge/automerge-repo-network-websocket'
+import { guardSocket } from './guard.ts'
+
+export interface SyncEndpointOptions {
+  /** Largest sync message accepted; a larger one closes that socket only. */
+  maxMessageBytes: number
+  /** Sustained messages per second one socket may send (bursts of twice that); a flood closes it. */
+  messagesPerSecond: number
+  /** When set, sync connections must present it (`?token=` or `Authorization: Bearer`). */
+  token?: string
+  log: (line: string) => void
+}
+
+function presentedToken(request: IncomingMessage): string | null {
+  const url = new URL(request.url ?? '/', 'http://relay')
+  const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')
+  return url.searchParams.get('token') ?? bearer?.[1] ?? null
+}
+
+/**
+ * The relay's sync path on `server`: WebSocket upgrades at `/sync` (token checked), every socket
+ * guarded, handed to automerge-repo's server adapter. Returns that adapter for a Repo to use, and
+ * the socket server (whose `clients` are the connected peers).
+ */
+export function syncEndpoint(server: Server, options: SyncEndpointOptions): { adapter: WebSocketServerAdapter; sockets: WebSocketServer } {
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes })
+  // Registered before the sync adapter's own listener, so every socket is guarded from its first frame.
+  sockets.on('connection', (socket, request) =>
+    guardSocket(socket, request, { messagesPerSecond: options.messagesPerSecond, burst: options.messagesPerSecond * 2, log: options.log }))
+  // The adapter types its server through isomorphic-ws; at run time it is this same `ws` server.
+  const adapter = new WebSocketServerAdapter(sockets as unknown as ConstructorParameters<typeof WebSocketServerAdapter>[0])
+
+  server.on('upgrade', (request, socket, head) => {
+    const path = new URL(request.url ?? '/', 'http://relay').pathname
+    if (path !== '/sync') {
+      socket.end('HTTP/1.1 404 Not Found\r\n\r\n')
+      return
+    }
+    if (options.token && presentedToken(request) !== options.token) {
+      options.log(`refused sync connection from ${request.socket.remoteAddress}: missing or wrong token`)
+      socket.end('HTTP/1.1 401 Unauthorized\r\n\r\n')
+      return
+    }
+    sockets.handleUpgrade(request, socket, head, (ws) => sockets.emit('connection', ws, request))
+  })
+  return { adapter, sockets }
+}
+
+/**
+ * Resolves once a Repo has connected `adapter`. The Repo does so only after loading its storage id;
+ * a socket accepted before then is never heard (its join is dropped), so listen only after this.
+ */
+export async function adapterConnected(adapter: WebSocketServerAdapter): Promise<void> {
+  for (let waited = 0; adapter.peerId === undefined; waited++) {
+    if (waited > 10_000) throw new Error('the sync adapter did not start')
+    await new Promise((resolve) => setImmediate(resolve))
+  }
+}
