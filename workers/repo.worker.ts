@@ -9,6 +9,7 @@ import { initializeWasm, Repo } from '@automerge/automerge-repo/slim'
 import wasmUrl from '@automerge/automerge/automerge.wasm?url'
 import { IndexedDBStorageAdapter } from '@automerge/automerge-repo-storage-indexeddb'
 import { MessageChannelNetworkAdapter } from '@automerge/automerge-repo-network-messagechannel'
+import { BroadcastChannelNetworkAdapter } from '@automerge/automerge-repo-network-broadcastchannel'
 import { Relays } from '../src/sync/Relays.ts'
 import { RepoService } from '../src/repo/RepoService.ts'
 import { isConnectMessage, isWindowPeer } from '../src/repo/protocol.ts'
@@ -19,9 +20,12 @@ const CATCH_UP_DELAY_MS = 3_000
 const ready = (async () => {
   await initializeWasm(wasmUrl)
   const storage = new IndexedDBStorageAdapter('weft')
+  // Where SharedWorker is missing (Android Chrome), each tab runs its own worker; those workers sync
+  // with each other over a BroadcastChannel, so tabs stay in step with or without a relay.
+  const isShared = 'onconnect' in self
   const repo = new Repo({
     storage,
-    network: [],
+    network: isShared ? [] : [new BroadcastChannelNetworkAdapter({ channelName: 'weft-repo-workers' })],
     // Announce everything to relays, nothing to windows (they ask for what they edit).
     shareConfig: { announce: async (peerId) => !isWindowPeer(peerId), access: async () => true },
   })
