@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Page } from '@playwright/test'
-import { createPath, createRepository, editor, treeItem, waitSaved } from './fixtures.ts'
+import { createPath, createRepository, editor, shareLinkOf, treeItem, waitSaved } from './fixtures.ts'
 import { NetworkLink, RelayProcess } from './relayProcess.ts'
 
 /**
@@ -13,11 +13,7 @@ async function pair(browser: Browser, relay: RelayProcess, text: string, viaB?: 
   await editor(a, 'doc.txt').click()
   await a.keyboard.type(text)
   await waitSaved(a)
-  await a.getByRole('button', { name: 'Share' }).click()
-  const dialog = a.getByRole('dialog', { name: 'Share repository' })
-  await expect(dialog.getByLabel('Link')).toHaveValue(/relay=/)
-  const link = await dialog.getByLabel('Link').inputValue()
-  await dialog.getByRole('button', { name: 'Done' }).click()
+  const link = await shareLinkOf(a)
 
   const b = await (await browser.newContext()).newPage()
   await b.goto(viaB ? link.replaceAll(String(relay.port), String(viaB.port)) : link)
@@ -96,8 +92,7 @@ test.describe('convergence through a relay process', () => {
     await waitSaved(a)
     await expect(connection(a)).toHaveText(/Connected · all synced/)
     // The newcomer needs the share link, taken before the kill.
-    await a.getByRole('button', { name: 'Share' }).click()
-    const shared = await a.getByRole('dialog', { name: 'Share repository' }).getByLabel('Link').inputValue()
+    const shared = await shareLinkOf(a)
     // Only the relay holds the text now: the writer leaves before the relay dies.
     await a.context().close()
     await relay.stop('SIGKILL')

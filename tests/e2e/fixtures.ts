@@ -30,3 +30,13 @@ export const editor = (page: Page, path: string) => page.getByRole('textbox', { 
 export async function waitSaved(page: Page): Promise<void> {
   await expect(page.getByRole('status', { name: 'Save state' })).toHaveText('All changes saved')
 }
+
+/** The repository's share link, read from the Share dialog once it names a relay. */
+export async function shareLinkOf(page: Page): Promise<string> {
+  await page.getByRole('button', { name: 'Share' }).click()
+  const dialog = page.getByRole('dialog', { name: 'Share repository' })
+  await expect(dialog.getByLabel('Link')).toHaveValue(/relay=/)
+  const link = await dialog.getByLabel('Link').inputValue()
+  await dialog.getByRole('button', { name: 'Done' }).click()
+  return link
+}

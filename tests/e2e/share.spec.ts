@@ -1,5 +1,5 @@
-import { expect, test, type Page } from '@playwright/test'
-import { createPath, createRepository, editor, treeItem, waitSaved } from './fixtures.ts'
+import { expect, test } from '@playwright/test'
+import { createPath, createRepository, editor, shareLinkOf, treeItem, waitSaved } from './fixtures.ts'
 
 /** The text of its line that comes before a cursor widget. */
 function textBefore(cursor: import('@playwright/test').Locator): Promise<string> {
@@ -11,15 +11,6 @@ function textBefore(cursor: import('@playwright/test').Locator): Promise<string>
     }
     return text
   })
-}
-
-async function shareLinkOf(page: Page): Promise<string> {
-  await page.getByRole('button', { name: 'Share' }).click()
-  const dialog = page.getByRole('dialog', { name: 'Share repository' })
-  await expect(dialog.getByLabel('Link')).toHaveValue(/relay=/)
-  const link = await dialog.getByLabel('Link').inputValue()
-  await dialog.getByRole('button', { name: 'Done' }).click()
-  return link
 }
 
 test('a shared link opens the repository in another browser, and both edit live', async ({ page, browser }) => {
