@@ -16,28 +16,39 @@ export function buildApp(root: string, outDir: string): void {
 
 export interface RunningRelay {
   url: string
+  pid: number
   stop(): Promise<void>
+}
+
+export interface RelayOptions {
+  /** More `weft relay` flags, e.g. `--max-messages-per-second 1000`. */
+  args?: string[]
+  /** Flags for Node itself, e.g. `--cpu-prof` (not allowed in NODE_OPTIONS). */
+  nodeArgs?: string[]
+  /** Receives each line the relay prints; by default they are echoed to stderr. */
+  onLine?: (line: string) => void
 }
 
 const READY = /Weft relay on (http:\/\/\S+)/
 
 /** Starts `weft relay` on a free port (port 0: the OS picks it, so no race for a port number). */
-export async function startRelay(root: string, staticDir: string, dataDir: string): Promise<RunningRelay> {
-  const child = spawn(process.execPath, ['bin/weft.js', 'relay', '--port', '0', '--data', dataDir, '--static', staticDir], {
+export async function startRelay(root: string, staticDir: string, dataDir: string, options: RelayOptions = {}): Promise<RunningRelay> {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), 'bin/weft.js', 'relay', '--port', '0', '--data', dataDir, '--static', staticDir, ...(options.args ?? [])], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   // The relay logs little besides trouble (refused or broken sync sockets): pass it all on.
   const lines: string[] = []
+  const onLine = options.onLine ?? ((line: string) => process.stderr.write(`  relay: ${line}\n`))
   const echo = (chunk: Buffer) => {
     const fresh = chunk.toString().split('\n').filter(Boolean)
-    for (const line of fresh) process.stderr.write(`  relay: ${line}\n`)
+    for (const line of fresh) onLine(line)
     lines.push(...fresh)
     lines.splice(0, lines.length - 50)
   }
   child.stdout!.on('data', echo)
   child.stderr!.on('data', echo)
-  const relay: RunningRelay = { url: '', stop: () => stopChild(child) }
+  const relay: RunningRelay = { url: '', pid: child.pid!, stop: () => stopChild(child) }
   try {
     relay.url = await readyUrl(child, lines)
   } catch (error) {

@@ -60,5 +60,7 @@ export const remoteCursors = [
       padding: '0 4px', borderRadius: '3px', background: 'var(--cursor-colour)', color: '#11111b', whiteSpace: 'nowrap',
       pointerEvents: 'none',
     },
+    // On the first line there is no room above: show the name below the caret.
+    '.cm-line:first-child .cm-remote-caret::after': { top: '1.25em' },
   }),
 ]
