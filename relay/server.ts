@@ -69,7 +69,8 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
         ok: true,
         version,
         uptime: Math.round((Date.now() - started) / 1000),
-        peers: sockets.clients.size,
+        // Peers that joined, not sockets: a client may hold a half-open socket besides its live one.
+        peers: repo.peers.length,
         documents: Object.keys(repo.handles).length,
       }))
       return

@@ -20,6 +20,16 @@ export interface RepositoryInfo {
 type Unwatch = () => void
 
 /**
+ * Wraps a window's callback: across RPC it returns a promise, which rejects when the window cannot
+ * take the value; report that instead of leaving an unhandled rejection in the worker.
+ */
+function fromWindow<T>(callback: (value: T) => unknown): (value: T) => void {
+  return (value) => {
+    void Promise.resolve(callback(value)).catch((error: unknown) => console.warn('A window could not take an update:', error))
+  }
+}
+
+/**
  * Everything a window asks of the profile's repositories, in plain data. It runs where the
  * automerge-repo lives (a shared worker in the browser, the process in Node) so that the CRDT work
  * never lands on a UI thread; windows call it over RPC.
@@ -42,7 +52,8 @@ export class RepoService {
 
   /** Calls `onChange` with every relay's connection state and pending count, now and on change. */
   async watchRelays(onChange: (statuses: RelayStatus[]) => void): Promise<number> {
-    return this.#watch(this.#relays?.watch(onChange) ?? (onChange([]), () => {}))
+    const send = fromWindow(onChange)
+    return this.#watch(this.#relays?.watch(send) ?? (send([]), () => {}))
   }
 
   /** Syncs through one more relay from now on (remembered); returns its normalised address. */
@@ -68,7 +79,8 @@ export class RepoService {
   /** Calls `onChange` with the list now and after every change; returns a watch id for `unwatch`. */
   async watchRepositories(onChange: (list: RepositorySummary[]) => void): Promise<number> {
     const catalog = await this.#catalog
-    const notify = () => onChange(catalog.list())
+    const send = fromWindow(onChange)
+    const notify = () => send(catalog.list())
     catalog.handle.on('change', notify)
     notify()
     return this.#watch(() => catalog.handle.off('change', notify))
@@ -100,7 +112,8 @@ export class RepoService {
   /** Calls `onChange` with the branch's entries now and after every change to the repository. */
   async watchTree(id: string, branch: BranchId, onChange: (entries: ListedEntry[]) => void): Promise<number> {
     const ws = await this.#workspace(id)
-    const notify = () => onChange(ws.entries(branch))
+    const send = fromWindow(onChange)
+    const notify = () => send(ws.entries(branch))
     ws.handle.on('change', notify)
     notify()
     return this.#watch(() => ws.handle.off('change', notify))

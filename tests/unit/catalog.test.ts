@@ -1,6 +1,7 @@
 import '@automerge/automerge-repo'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { Catalog } from '../../src/repo/Catalog.ts'
+import { RepoService } from '../../src/repo/RepoService.ts'
 import { diskRepo } from './helpers.ts'
 
 describe('Catalog', () => {
@@ -33,5 +34,24 @@ describe('Catalog', () => {
     expect(other.handle.url).toBe(catalog.handle.url)
     expect((await catalog.add(a.url)).id).toBe(a.id)
     await disk.repo.shutdown()
+  })
+})
+
+describe('RepoService watchers', () => {
+  it('a window callback that rejects is reported, not left as an unhandled rejection', async () => {
+    const disk = diskRepo()
+    const service = new RepoService(disk.repo, disk.storage)
+    const created = await service.createRepository('watched')
+    const info = await service.openRepository(created.id)
+    const seen: number[] = []
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    await service.watchTree(created.id, info.defaultBranch, (entries) => {
+      seen.push(entries.length)
+      return Promise.reject(new Error('Unserializable return value'))
+    })
+    await service.createFile(created.id, info.defaultBranch, 'a.txt')
+    await vi.waitFor(() => expect(warn).toHaveBeenCalledTimes(2))
+    expect(seen).toEqual([0, 1])
+    warn.mockRestore()
   })
 })
