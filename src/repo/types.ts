@@ -45,7 +45,7 @@ export interface Commit {
   message: string
   author: string
   time: number
-  tree: Record<EntryId, { path: Scalar; blob: Scalar }>
+  tree: Record<EntryId, { path: Scalar; blob: Scalar; size: number; binary: boolean }>
 }
 
 /** One Automerge document per repository: the small, hot-ish metadata. */

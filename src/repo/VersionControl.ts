@@ -1,0 +1,144 @@
+import { ImmutableString } from '@automerge/automerge/slim'
+import type { AutomergeUrl } from '@automerge/automerge-repo/slim'
+import { encodeText, sha256 } from './content.ts'
+import { WeftError } from './errors.ts'
+import { aheadBehind, diffSnapshots, log, lowestCommonAncestors, snapshotOf, type FileChange, type LogEntry, type Snapshot } from './history.ts'
+import type { BranchId, CommitId, LiveFileDoc } from './types.ts'
+import type { Workspace } from './Workspace.ts'
+
+const scalar = (s: string) => new ImmutableString(s)
+
+/** Commits, branches and history of one repository; files change through its Workspace. */
+export class VersionControl {
+  readonly #ws: Workspace
+
+  constructor(workspace: Workspace) {
+    this.#ws = workspace
+  }
+
+  /** The branch's files as they are now, live edits included; `store` also writes their blobs. */
+  async working(branchId: BranchId, store = false): Promise<Snapshot> {
+    const branch = this.#branch(branchId)
+    const snapshot: Snapshot = {}
+    const live: { id: string; bytes: Uint8Array }[] = []
+    for (const [id, entry] of Object.entries(branch.tree)) {
+      if (entry.type !== 'file') continue
+      snapshot[id] = { path: String(entry.path), blob: String(entry.blob), size: entry.size, binary: entry.binary }
+      if (entry.live) {
+        const handle = await this.#ws.repo.find<LiveFileDoc>(String(entry.live) as AutomergeUrl)
+        live.push({ id, bytes: encodeText(handle.doc().content) })
+      }
+    }
+    if (live.length > 0) {
+      const { hashes, located } = store
+        ? await this.#ws.blobs.write(live.map((f) => f.bytes))
+        : { hashes: await Promise.all(live.map((f) => sha256(f.bytes))), located: {} }
+      live.forEach((f, i) => Object.assign(snapshot[f.id], { blob: hashes[i], size: f.bytes.length }))
+      if (store) this.#ws.handle.change((d) => { for (const [hash, url] of Object.entries(located)) d.blobs[hash] = scalar(url) })
+    }
+    return snapshot
+  }
+
+  /** What changed on the branch since its head commit. */
+  async status(branchId: BranchId): Promise<FileChange[]> {
+    return diffSnapshots(this.#headSnapshot(branchId), await this.working(branchId))
+  }
+
+  /** Records the branch's current files as a commit on top of its head. */
+  async commit(branchId: BranchId, message: string, author: string): Promise<CommitId> {
+    if (!message.trim()) throw new WeftError('bad-path', 'A commit needs a message.')
+    const head = this.#branch(branchId).head
+    const snapshot = await this.working(branchId, true)
+    if (head && diffSnapshots(this.#headSnapshot(branchId), snapshot).length === 0)
+      throw new WeftError('exists', 'Nothing to commit: the files are as in the last commit.')
+    const id = crypto.randomUUID()
+    this.#ws.handle.change((d) => {
+      const tree: Record<string, { path: ImmutableString; blob: ImmutableString; size: number; binary: boolean }> = {}
+      for (const [entryId, file] of Object.entries(snapshot))
+        tree[entryId] = { path: scalar(file.path), blob: scalar(file.blob), size: file.size, binary: file.binary }
+      d.commits[id] = { parents: head ? [head] : [], message: message.trim(), author: author.trim() || 'anonymous', time: Date.now(), tree }
+      const branch = d.branches[branchId]
+      branch.head = id
+      // The committed content is the new base of each file; live documents stay the working copy.
+      for (const [entryId, file] of Object.entries(snapshot)) {
+        const entry = branch.tree[entryId]
+        if (entry?.type === 'file' && String(entry.blob) !== file.blob) {
+          entry.blob = scalar(file.blob)
+          entry.size = file.size
+        }
+      }
+    })
+    return id
+  }
+
+  /** A new branch whose files are those of `from` (a commit), or none for null. */
+  createBranch(name: string, from: CommitId | null): BranchId {
+    const trimmed = this.#checkName(name)
+    const doc = this.#ws.handle.doc()
+    if (from && !doc.commits[from]) throw new WeftError('not-found', `There is no commit ${from.slice(0, 8)}.`)
+    const snapshot = snapshotOf(from ? doc.commits[from] : undefined)
+    const id = crypto.randomUUID()
+    this.#ws.handle.change((d) => {
+      const tree: Record<string, { type: 'file'; path: ImmutableString; blob: ImmutableString; size: number; binary: boolean }> = {}
+      for (const [entryId, file] of Object.entries(snapshot))
+        tree[entryId] = { type: 'file', path: scalar(file.path), blob: scalar(file.blob), size: file.size, binary: file.binary }
+      d.branches[id] = { name: trimmed, head: from, tree }
+    })
+    return id
+  }
+
+  renameBranch(branchId: BranchId, name: string): void {
+    this.#branch(branchId)
+    const trimmed = this.#checkName(name, branchId)
+    this.#ws.handle.change((d) => { d.branches[branchId].name = trimmed })
+  }
+
+  /** Deletes a branch (its commits stay reachable from others that contain them). */
+  deleteBranch(branchId: BranchId): void {
+    this.#branch(branchId)
+    if (this.#ws.handle.doc().defaultBranch === branchId) throw new WeftError('bad-path', 'The default branch cannot be deleted.')
+    this.#ws.handle.change((d) => { delete d.branches[branchId] })
+  }
+
+  log(branchId: BranchId, limit?: number): LogEntry[] {
+    return log(this.#ws.handle.doc().commits, this.#branch(branchId).head, limit)
+  }
+
+  aheadBehind(branchId: BranchId, otherId: BranchId): { ahead: number; behind: number } {
+    return aheadBehind(this.#ws.handle.doc().commits, this.#branch(branchId).head, this.#branch(otherId).head)
+  }
+
+  /** The merge base of two branches' heads: their nearest lowest common ancestor, or null. */
+  mergeBase(branchId: BranchId, otherId: BranchId): CommitId | null {
+    const a = this.#branch(branchId).head
+    const b = this.#branch(otherId).head
+    if (!a || !b) return null
+    return lowestCommonAncestors(this.#ws.handle.doc().commits, a, b)[0] ?? null
+  }
+
+  /** Changes between two commits (null is the empty tree). */
+  diffCommits(from: CommitId | null, to: CommitId | null): FileChange[] {
+    const commits = this.#ws.handle.doc().commits
+    return diffSnapshots(snapshotOf(from ? commits[from] : undefined), snapshotOf(to ? commits[to] : undefined))
+  }
+
+  #headSnapshot(branchId: BranchId): Snapshot {
+    const head = this.#branch(branchId).head
+    return snapshotOf(head ? this.#ws.handle.doc().commits[head] : undefined)
+  }
+
+  #branch(branchId: BranchId) {
+    const branch = this.#ws.handle.doc().branches[branchId]
+    if (!branch) throw new WeftError('not-found', `This repository has no branch ${branchId}.`)
+    return branch
+  }
+
+  #checkName(name: string, except?: BranchId): string {
+    const trimmed = name.trim()
+    if (!/^[\w./-]{1,100}$/.test(trimmed) || trimmed.includes('..') || trimmed.startsWith('/') || trimmed.endsWith('/'))
+      throw new WeftError('bad-path', `"${name}" is not a branch name: use letters, digits, "-", "_", "." and "/".`)
+    const taken = Object.entries(this.#ws.handle.doc().branches).some(([id, b]) => id !== except && b.name === trimmed)
+    if (taken) throw new WeftError('exists', `A branch named "${trimmed}" already exists.`)
+    return trimmed
+  }
+}

@@ -1,0 +1,114 @@
+import type { Commit, CommitId, RepositoryDoc, Sha256 } from './types.ts'
+
+/** A commit's files: entry id → path and content hash. */
+export type Snapshot = Record<string, { path: string; blob: Sha256; size: number; binary: boolean }>
+
+export type ChangeKind = 'added' | 'modified' | 'deleted' | 'renamed'
+
+/** One file's difference between two snapshots. A rename may also change content. */
+export interface FileChange {
+  kind: ChangeKind
+  id: string
+  path: string
+  /** The path before, for renames and deletions. */
+  oldPath?: string
+  blob?: Sha256
+  oldBlob?: Sha256
+}
+
+export interface LogEntry {
+  id: CommitId
+  parents: CommitId[]
+  message: string
+  author: string
+  time: number
+}
+
+/** The plain snapshot of a stored commit. */
+export function snapshotOf(commit: Commit | undefined): Snapshot {
+  const snapshot: Snapshot = {}
+  for (const [id, entry] of Object.entries(commit?.tree ?? {}))
+    snapshot[id] = { path: String(entry.path), blob: String(entry.blob), size: entry.size, binary: entry.binary }
+  return snapshot
+}
+
+/**
+ * What changed from `before` to `after`. Files keep their entry id across renames, so a rename is
+ * the same id at a new path; a file deleted and re-added elsewhere with identical content (a move
+ * done outside Weft, or an import) is paired up as a rename too.
+ */
+export function diffSnapshots(before: Snapshot, after: Snapshot): FileChange[] {
+  const changes: FileChange[] = []
+  const added: FileChange[] = []
+  const deleted: FileChange[] = []
+  for (const [id, now] of Object.entries(after)) {
+    const was = before[id]
+    if (!was) added.push({ kind: 'added', id, path: now.path, blob: now.blob })
+    else if (was.path !== now.path) changes.push({ kind: 'renamed', id, path: now.path, oldPath: was.path, blob: now.blob, oldBlob: was.blob })
+    else if (was.blob !== now.blob) changes.push({ kind: 'modified', id, path: now.path, blob: now.blob, oldBlob: was.blob })
+  }
+  for (const [id, was] of Object.entries(before)) if (!after[id]) deleted.push({ kind: 'deleted', id, path: was.path, oldPath: was.path, oldBlob: was.blob })
+
+  // Pair deletions with additions of the same content, each at most once.
+  const byBlob = new Map<Sha256, FileChange[]>()
+  for (const d of deleted) byBlob.set(d.oldBlob!, [...(byBlob.get(d.oldBlob!) ?? []), d])
+  for (const a of added) {
+    const candidates = byBlob.get(a.blob!)
+    const match = candidates?.shift()
+    if (match) changes.push({ kind: 'renamed', id: a.id, path: a.path, oldPath: match.path, blob: a.blob, oldBlob: match.oldBlob })
+    else changes.push(a)
+  }
+  for (const rest of byBlob.values()) changes.push(...rest)
+  return changes.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0))
+}
+
+/** Every ancestor of `start` (itself included), with its distance in commits. */
+function ancestors(commits: RepositoryDoc['commits'], start: CommitId): Map<CommitId, number> {
+  const seen = new Map<CommitId, number>([[start, 0]])
+  const queue: CommitId[] = [start]
+  while (queue.length > 0) {
+    const id = queue.shift()!
+    for (const parent of commits[id]?.parents ?? []) {
+      if (seen.has(parent)) continue
+      seen.set(parent, seen.get(id)! + 1)
+      queue.push(parent)
+    }
+  }
+  return seen
+}
+
+/**
+ * The lowest common ancestors of two commits: common ancestors that are not ancestors of another
+ * common ancestor. Criss-cross histories have several; they are returned nearest first (by summed
+ * distance, then id, so the choice is stable on every peer).
+ */
+export function lowestCommonAncestors(commits: RepositoryDoc['commits'], a: CommitId, b: CommitId): CommitId[] {
+  const fromA = ancestors(commits, a)
+  const fromB = ancestors(commits, b)
+  const common = [...fromA.keys()].filter((id) => fromB.has(id))
+  const dominated = new Set<CommitId>()
+  for (const id of common)
+    for (const [ancestor] of ancestors(commits, id)) if (ancestor !== id) dominated.add(ancestor)
+  return common
+    .filter((id) => !dominated.has(id))
+    .sort((x, y) => fromA.get(x)! + fromB.get(x)! - (fromA.get(y)! + fromB.get(y)!) || (x < y ? -1 : 1))
+}
+
+/** Commits reachable from `head`, newest first (by time, then id), each once. */
+export function log(commits: RepositoryDoc['commits'], head: CommitId | null, limit = Infinity): LogEntry[] {
+  if (!head) return []
+  return [...ancestors(commits, head).keys()]
+    .map((id) => ({ id, parents: [...commits[id].parents], message: commits[id].message, author: commits[id].author, time: commits[id].time }))
+    .sort((x, y) => y.time - x.time || (x.id < y.id ? 1 : -1))
+    .slice(0, limit)
+}
+
+/** How many commits each side has that the other lacks. */
+export function aheadBehind(commits: RepositoryDoc['commits'], head: CommitId | null, other: CommitId | null): { ahead: number; behind: number } {
+  const mine = head ? ancestors(commits, head) : new Map()
+  const theirs = other ? ancestors(commits, other) : new Map()
+  return {
+    ahead: [...mine.keys()].filter((id) => !theirs.has(id)).length,
+    behind: [...theirs.keys()].filter((id) => !mine.has(id)).length,
+  }
+}
