@@ -1,12 +1,23 @@
 import { ImmutableString } from '@automerge/automerge/slim'
 import type { AutomergeUrl } from '@automerge/automerge-repo/slim'
-import { encodeText, sha256 } from './content.ts'
+import { decodeText, encodeText, sha256 } from './content.ts'
+import { mergeTrees, type FileMerger, type TreeConflict } from './mergeTrees.ts'
+import { mergeLines } from '../merge/lineMerge.ts'
 import { WeftError } from './errors.ts'
 import { aheadBehind, diffSnapshots, log, lowestCommonAncestors, snapshotOf, type FileChange, type LogEntry, type Snapshot } from './history.ts'
 import type { BranchId, CommitId, LiveFileDoc } from './types.ts'
 import type { Workspace } from './Workspace.ts'
 
 const scalar = (s: string) => new ImmutableString(s)
+
+export type MergeOutcome =
+  | { kind: 'up-to-date' }
+  | { kind: 'fast-forward'; commit: CommitId }
+  | { kind: 'merged'; commit: CommitId }
+  /** Nothing was written: these must be resolved first. */
+  | { kind: 'conflicts'; conflicts: TreeConflict[] }
+
+const lineMerger: FileMerger = (base, ours, theirs) => mergeLines(base, ours, theirs)
 
 /** Commits, branches and history of one repository; files change through its Workspace. */
 export class VersionControl {
@@ -53,10 +64,7 @@ export class VersionControl {
       throw new WeftError('exists', 'Nothing to commit: the files are as in the last commit.')
     const id = crypto.randomUUID()
     this.#ws.handle.change((d) => {
-      const tree: Record<string, { path: ImmutableString; blob: ImmutableString; size: number; binary: boolean }> = {}
-      for (const [entryId, file] of Object.entries(snapshot))
-        tree[entryId] = { path: scalar(file.path), blob: scalar(file.blob), size: file.size, binary: file.binary }
-      d.commits[id] = { parents: head ? [head] : [], message: message.trim(), author: author.trim() || 'anonymous', time: Date.now(), tree }
+      d.commits[id] = { parents: head ? [head] : [], message: message.trim(), author: author.trim() || 'anonymous', time: Date.now(), tree: this.#storedTree(snapshot) }
       const branch = d.branches[branchId]
       branch.head = id
       // The committed content is the new base of each file; live documents stay the working copy.
@@ -120,6 +128,74 @@ export class VersionControl {
   diffCommits(from: CommitId | null, to: CommitId | null): FileChange[] {
     const commits = this.#ws.handle.doc().commits
     return diffSnapshots(snapshotOf(from ? commits[from] : undefined), snapshotOf(to ? commits[to] : undefined))
+  }
+
+  /**
+   * Merges `sourceId`'s head into `targetId`: fast-forward when the target has nothing of its own,
+   * else a three-way merge over the merge base, recorded as a commit with two parents. With any
+   * conflict nothing is written and the conflicts are returned. Never Automerge's own merge.
+   */
+  async merge(targetId: BranchId, sourceId: BranchId, author: string, mergeFile: FileMerger = lineMerger): Promise<MergeOutcome> {
+    if ((await this.status(targetId)).length > 0)
+      throw new WeftError('exists', `"${this.#branch(targetId).name}" has uncommitted changes; commit them before merging into it.`)
+    const target = this.#branch(targetId)
+    const source = this.#branch(sourceId)
+    if (!source.head) return { kind: 'up-to-date' }
+    const base = this.mergeBase(targetId, sourceId)
+    if (base === source.head) return { kind: 'up-to-date' }
+    const commits = this.#ws.handle.doc().commits
+    const theirs = snapshotOf(commits[source.head])
+    if (!target.head || base === target.head) {
+      this.#setTree(targetId, theirs, source.head)
+      return { kind: 'fast-forward', commit: source.head }
+    }
+    const result = await mergeTrees({
+      base: snapshotOf(base ? commits[base] : undefined),
+      ours: snapshotOf(commits[target.head]),
+      theirs,
+      readText: async (blob) => decodeText(await this.#ws.blobs.read(blob)),
+      mergeFile,
+    })
+    if (result.conflicts.length > 0) return { kind: 'conflicts', conflicts: result.conflicts }
+
+    const written = Object.entries(result.files).filter(([, f]) => f.text !== undefined)
+    const { hashes, located } = await this.#ws.blobs.write(written.map(([, f]) => encodeText(f.text!)))
+    const merged: Snapshot = {}
+    for (const [id, file] of Object.entries(result.files))
+      if (file.blob !== undefined) merged[id] = { path: file.path, blob: file.blob, size: file.size, binary: file.binary }
+    written.forEach(([id, file], i) => { merged[id] = { path: file.path, blob: hashes[i], size: encodeText(file.text!).length, binary: false } })
+
+    const id = crypto.randomUUID()
+    const parents = [target.head, source.head]
+    this.#ws.handle.change((d) => {
+      for (const [hash, url] of Object.entries(located)) d.blobs[hash] = scalar(url)
+      d.commits[id] = { parents, message: `Merge ${source.name} into ${target.name}`, author: author.trim() || 'anonymous', time: Date.now(), tree: this.#storedTree(merged) }
+    })
+    this.#setTree(targetId, merged, id)
+    return { kind: 'merged', commit: id }
+  }
+
+  /** Points a branch at `head` with `snapshot` as its files; unchanged files keep their live documents. */
+  #setTree(branchId: BranchId, snapshot: Snapshot, head: CommitId): void {
+    this.#ws.handle.change((d) => {
+      const branch = d.branches[branchId]
+      branch.head = head
+      for (const [id, entry] of Object.entries(branch.tree)) if (entry.type === 'file' && !snapshot[id]) delete branch.tree[id]
+      for (const [id, file] of Object.entries(snapshot)) {
+        const entry = branch.tree[id]
+        if (entry?.type === 'file' && String(entry.blob) === file.blob) {
+          if (String(entry.path) !== file.path) entry.path = scalar(file.path)
+          continue
+        }
+        branch.tree[id] = { type: 'file', path: scalar(file.path), blob: scalar(file.blob), size: file.size, binary: file.binary }
+      }
+    })
+  }
+
+  #storedTree(snapshot: Snapshot): Record<string, { path: ImmutableString; blob: ImmutableString; size: number; binary: boolean }> {
+    const tree: Record<string, { path: ImmutableString; blob: ImmutableString; size: number; binary: boolean }> = {}
+    for (const [id, file] of Object.entries(snapshot)) tree[id] = { path: scalar(file.path), blob: scalar(file.blob), size: file.size, binary: file.binary }
+    return tree
   }
 
   #headSnapshot(branchId: BranchId): Snapshot {

@@ -1,0 +1,104 @@
+import type { Sha256 } from './types.ts'
+import type { Snapshot } from './history.ts'
+
+/** Merges one file's three texts; the line merge now, the semantic engine later. */
+export type FileMerger = (base: string, ours: string, theirs: string, path: string) => { text: string; clean: boolean }
+
+export type ConflictKind = 'content' | 'binary' | 'delete/modify' | 'rename/rename' | 'add/add'
+
+export interface TreeConflict {
+  kind: ConflictKind
+  /** Entry id in the result (ours where both exist). */
+  id: string
+  path: string
+  message: string
+}
+
+/** A merged file: unchanged content by hash, or new content (merged text, possibly with markers). */
+export type MergedFile = { path: string; blob: Sha256; size: number; binary: boolean; text?: undefined } | { path: string; text: string; binary: false; blob?: undefined }
+
+export interface TreeMerge {
+  files: Record<string, MergedFile>
+  conflicts: TreeConflict[]
+}
+
+export interface TreeMergeInput {
+  base: Snapshot
+  ours: Snapshot
+  theirs: Snapshot
+  /** Reads a blob as text, or null when it is binary. */
+  readText: (blob: Sha256) => Promise<string | null>
+  mergeFile: FileMerger
+}
+
+/** Picks the side that changed a property, or reports that both changed it differently. */
+function pick<T>(base: T, ours: T, theirs: T): { value: T; conflict: boolean } {
+  if (ours === theirs || theirs === base) return { value: ours, conflict: false }
+  if (ours === base) return { value: theirs, conflict: false }
+  return { value: ours, conflict: true }
+}
+
+/**
+ * Three-way merge of two trees over their merge base, file by file by entry id. A file changed on
+ * one side only is taken; changed on both, its texts go through `mergeFile` (binary files are never
+ * merged as text); deletions, renames and additions at the same path are decided explicitly, and
+ * everything that cannot be decided is reported as a conflict.
+ */
+export async function mergeTrees({ base, ours, theirs, readText, mergeFile }: TreeMergeInput): Promise<TreeMerge> {
+  const files: Record<string, MergedFile> = {}
+  const conflicts: TreeConflict[] = []
+  const ids = new Set([...Object.keys(base), ...Object.keys(ours), ...Object.keys(theirs)])
+
+  for (const id of ids) {
+    const [b, o, t] = [base[id], ours[id], theirs[id]]
+    if (!b) {
+      // Added on one or both sides (same id on both only if the same commit was merged before).
+      const added = o ?? t
+      if (o && t && (o.blob !== t.blob || o.path !== t.path)) {
+        conflicts.push({ kind: 'add/add', id, path: o.path, message: `"${o.path}" was added on both sides with different content.` })
+      }
+      files[id] = { ...added }
+      continue
+    }
+    if (!o || !t) {
+      const kept = o ?? t
+      if (!kept) continue // deleted on both sides
+      if (kept.blob === b.blob && kept.path === b.path) continue // deleted on one side, untouched on the other
+      conflicts.push({ kind: 'delete/modify', id, path: kept.path, message: `"${kept.path}" was deleted on one side and changed on the other; the changed file is kept.` })
+      files[id] = { ...kept }
+      continue
+    }
+    const path = pick(b.path, o.path, t.path)
+    if (path.conflict) conflicts.push({ kind: 'rename/rename', id, path: o.path, message: `"${b.path}" was renamed to "${o.path}" on one side and "${t.path}" on the other; "${o.path}" is kept.` })
+    const blob = pick(b.blob, o.blob, t.blob)
+    if (!blob.conflict) {
+      const side = blob.value === o.blob ? o : t
+      files[id] = { path: path.value, blob: side.blob, size: side.size, binary: side.binary }
+      continue
+    }
+    const [bt, ot, tt] = await Promise.all([readText(b.blob), readText(o.blob), readText(t.blob)])
+    if (bt === null || ot === null || tt === null) {
+      conflicts.push({ kind: 'binary', id, path: path.value, message: `"${path.value}" is binary and changed on both sides; ours is kept.` })
+      files[id] = { path: path.value, blob: o.blob, size: o.size, binary: o.binary }
+      continue
+    }
+    const merged = mergeFile(bt, ot, tt, path.value)
+    if (!merged.clean) conflicts.push({ kind: 'content', id, path: path.value, message: `"${path.value}" has conflicting changes.` })
+    files[id] = { path: path.value, text: merged.text, binary: false }
+  }
+
+  // Different files that ended at one path (added on both sides, or moved onto each other).
+  const byPath = new Map<string, string[]>()
+  for (const [id, file] of Object.entries(files)) byPath.set(file.path, [...(byPath.get(file.path) ?? []), id])
+  for (const [path, sharing] of byPath) {
+    if (sharing.length < 2) continue
+    const [keep, ...others] = sharing.sort((x, y) => (x in ours ? -1 : y in ours ? 1 : 0))
+    for (const other of others) {
+      const same = files[other].blob !== undefined && files[other].blob === files[keep].blob
+      if (same) { delete files[other]; continue }
+      files[other] = { ...files[other], path: `${path}.theirs` }
+      conflicts.push({ kind: 'add/add', id: keep, path, message: `"${path}" exists on both sides with different content; theirs is kept as "${path}.theirs".` })
+    }
+  }
+  return { files, conflicts: conflicts.sort((x, y) => (x.path < y.path ? -1 : 1)) }
+}

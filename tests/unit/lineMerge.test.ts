@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest'
+import { mergeLines } from '../../src/merge/lineMerge.ts'
+
+describe('mergeLines', () => {
+  it('takes changes from both sides at different places', () => {
+    const base = 'a\nb\nc\nd\n'
+    expect(mergeLines(base, 'A\nb\nc\nd\n', 'a\nb\nc\nD\n')).toEqual({ text: 'A\nb\nc\nD\n', clean: true, conflicts: 0 })
+  })
+
+  it('takes the same change made on both sides once', () => {
+    expect(mergeLines('x\n', 'y\n', 'y\n')).toEqual({ text: 'y\n', clean: true, conflicts: 0 })
+  })
+
+  it('renders overlapping changes as a diff3 conflict region', () => {
+    const result = mergeLines('a\nb\nc\n', 'a\nleft\nc\n', 'a\nright\nc\n')
+    expect(result).toEqual({
+      text: 'a\n<<<<<<< LEFT\nleft\n||||||| BASE\nb\n=======\nright\n>>>>>>> RIGHT\nc\n',
+      clean: false,
+      conflicts: 1,
+    })
+  })
+
+  it('keeps a missing final newline and CRLF line endings', () => {
+    expect(mergeLines('a\r\nx\r\nb', 'A\r\nx\r\nb', 'a\r\nx\r\nB').text).toBe('A\r\nx\r\nB')
+    expect(mergeLines('', 'only left', '').text).toBe('only left')
+  })
+})

@@ -1,0 +1,105 @@
+import '@automerge/automerge-repo'
+import { describe, expect, it } from 'vitest'
+import { Repo } from '@automerge/automerge-repo'
+import { VersionControl } from '../../src/repo/VersionControl.ts'
+import { Workspace } from '../../src/repo/Workspace.ts'
+
+const text = (s: string) => new TextEncoder().encode(s)
+
+/** A repository with `files` committed on main and a branch `feature` from that commit. */
+async function forked(files: Record<string, string | Uint8Array>) {
+  const ws = Workspace.create(new Repo({ network: [] }), 'merge')
+  const vc = new VersionControl(ws)
+  const main = ws.branches()[0].id
+  await ws.importFiles(main, Object.entries(files).map(([path, c]) => ({ path, bytes: typeof c === 'string' ? text(c) : c })))
+  const base = await vc.commit(main, 'base', 'ada')
+  const feature = vc.createBranch('feature', base)
+  const id = (branch: string, path: string) => ws.entries(branch).find((e) => e.path === path)!.id
+  /** Replaces a file's content on a branch (as an import would). */
+  const write = (branch: string, path: string, content: string | Uint8Array) =>
+    ws.importFiles(branch, [{ path, bytes: typeof content === 'string' ? text(content) : content }])
+  const read = async (branch: string, path: string) => new TextDecoder().decode(await ws.readBytes(branch, id(branch, path)))
+  return { ws, vc, main, feature, base, id, write, read }
+}
+
+describe('merging branches', () => {
+  it('takes each side\'s changes to different files and records a commit with two parents', async () => {
+    const r = await forked({ 'a.txt': 'a\n', 'b.txt': 'b\n' })
+    await r.write(r.main, 'a.txt', 'a on main\n')
+    const mainHead = await r.vc.commit(r.main, 'main work', 'ada')
+    await r.write(r.feature, 'b.txt', 'b on feature\n')
+    await r.write(r.feature, 'c.txt', 'new on feature\n')
+    const featureHead = await r.vc.commit(r.feature, 'feature work', 'bob')
+
+    const outcome = await r.vc.merge(r.main, r.feature, 'ada')
+    expect(outcome.kind).toBe('merged')
+    const commit = r.ws.handle.doc().commits[(outcome as { commit: string }).commit]
+    expect([...commit.parents]).toEqual([mainHead, featureHead])
+    expect(await r.read(r.main, 'a.txt')).toBe('a on main\n')
+    expect(await r.read(r.main, 'b.txt')).toBe('b on feature\n')
+    expect(await r.read(r.main, 'c.txt')).toBe('new on feature\n')
+    expect(await r.vc.status(r.main)).toEqual([])
+    expect(await r.vc.merge(r.main, r.feature, 'ada')).toEqual({ kind: 'up-to-date' })
+  })
+
+  it('merges one file changed on both sides in different places', async () => {
+    const r = await forked({ 'f.ts': 'one\ntwo\nthree\nfour\n' })
+    await r.write(r.main, 'f.ts', 'ONE\ntwo\nthree\nfour\n')
+    await r.vc.commit(r.main, 'm', 'ada')
+    await r.write(r.feature, 'f.ts', 'one\ntwo\nthree\nFOUR\n')
+    await r.vc.commit(r.feature, 'f', 'bob')
+    expect((await r.vc.merge(r.main, r.feature, 'ada')).kind).toBe('merged')
+    expect(await r.read(r.main, 'f.ts')).toBe('ONE\ntwo\nthree\nFOUR\n')
+  })
+
+  it('reports conflicts and writes nothing: content, delete/modify, binary', async () => {
+    const png = (n: number) => new Uint8Array([0x89, 0x50, 0, n])
+    const r = await forked({ 'c.txt': 'x\n', 'gone.txt': 'keep me\n', 'img.png': png(1) })
+    await r.write(r.main, 'c.txt', 'main\n')
+    r.ws.remove(r.main, 'gone.txt')
+    await r.write(r.main, 'img.png', png(2))
+    const mainHead = await r.vc.commit(r.main, 'm', 'ada')
+    await r.write(r.feature, 'c.txt', 'feature\n')
+    await r.write(r.feature, 'gone.txt', 'changed\n')
+    await r.write(r.feature, 'img.png', png(3))
+    await r.vc.commit(r.feature, 'f', 'bob')
+
+    const outcome = await r.vc.merge(r.main, r.feature, 'ada')
+    expect(outcome.kind).toBe('conflicts')
+    const conflicts = (outcome as { conflicts: { kind: string; path: string }[] }).conflicts
+    expect(conflicts.map((c) => `${c.kind} ${c.path}`)).toEqual(['content c.txt', 'delete/modify gone.txt', 'binary img.png'])
+    expect(r.ws.handle.doc().branches[r.main].head).toBe(mainHead)
+    expect(await r.read(r.main, 'c.txt')).toBe('main\n')
+  })
+
+  it('applies a rename on one side to the other side\'s edit of the same file', async () => {
+    const r = await forked({ 'old.ts': 'export const x = 1\n' })
+    r.ws.move(r.main, 'old.ts', 'src/new.ts')
+    await r.vc.commit(r.main, 'rename', 'ada')
+    await r.write(r.feature, 'old.ts', 'export const x = 2\n')
+    await r.vc.commit(r.feature, 'edit', 'bob')
+    expect((await r.vc.merge(r.main, r.feature, 'ada')).kind).toBe('merged')
+    expect(r.ws.entries(r.main).map((e) => e.path)).toEqual(['src/new.ts'])
+    expect(await r.read(r.main, 'src/new.ts')).toBe('export const x = 2\n')
+  })
+
+  it('reports files added at the same path with different content', async () => {
+    const r = await forked({ 'keep.txt': 'k\n' })
+    await r.write(r.main, 'config.json', '{"a":1}\n')
+    await r.vc.commit(r.main, 'm', 'ada')
+    await r.write(r.feature, 'config.json', '{"b":2}\n')
+    await r.vc.commit(r.feature, 'f', 'bob')
+    const outcome = await r.vc.merge(r.main, r.feature, 'ada')
+    expect(outcome.kind === 'conflicts' && outcome.conflicts.map((c) => `${c.kind} ${c.path}`)).toEqual(['add/add config.json'])
+  })
+
+  it('fast-forwards a branch with nothing of its own, and refuses to merge over uncommitted changes', async () => {
+    const r = await forked({ 'a.txt': 'a\n' })
+    await r.write(r.feature, 'a.txt', 'ahead\n')
+    const ahead = await r.vc.commit(r.feature, 'ahead', 'bob')
+    expect(await r.vc.merge(r.main, r.feature, 'ada')).toEqual({ kind: 'fast-forward', commit: ahead })
+    expect(await r.read(r.main, 'a.txt')).toBe('ahead\n')
+    await r.write(r.main, 'a.txt', 'dirty\n')
+    await expect(r.vc.merge(r.main, r.feature, 'ada')).rejects.toThrow('uncommitted changes')
+  })
+})
