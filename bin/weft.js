@@ -3,17 +3,20 @@
 import { register } from 'tsx/esm/api'
 
 register()
-const usage = `Usage:
-  weft relay [options]               run a relay (weft relay --help)
-  weft merge-file BASE LEFT RIGHT    three-way merge of one file to stdout (exit 0 clean, 1 conflicts)`
 const [command, ...args] = process.argv.slice(2)
 if (command === 'relay') {
   const { main } = await import('../relay/main.ts')
   await main(args)
-} else if (command === 'merge-file') {
-  const { mergeFile } = await import('../src/cli/mergeFile.ts')
-  process.exitCode = mergeFile(args, (text) => process.stdout.write(text), (line) => console.error(line))
 } else {
-  console.error(command ? `weft: unknown command "${command}"\n${usage}` : usage)
-  process.exit(2)
+  await import('@automerge/automerge-repo') // initialises Automerge's wasm for Node
+  const { run } = await import('../src/cli/main.ts')
+  process.exitCode = await run(process.argv.slice(2), {
+    out: (text) => process.stdout.write(text),
+    err: (line) => console.error(line),
+    stdin: async () => {
+      const chunks = []
+      for await (const chunk of process.stdin) chunks.push(chunk)
+      return new Uint8Array(Buffer.concat(chunks))
+    },
+  })
 }

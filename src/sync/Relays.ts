@@ -1,4 +1,4 @@
-import type { PeerId, Repo, StorageAdapterInterface } from '@automerge/automerge-repo/slim'
+import type { DocHandle, PeerId, Repo, StorageAdapterInterface } from '@automerge/automerge-repo/slim'
 import { ReconnectingWebSocketAdapter, type LinkState } from './ReconnectingWebSocketAdapter.ts'
 
 /** One relay as the status bar shows it. */
@@ -100,16 +100,22 @@ export class Relays {
 
   /** Counts loaded documents whose heads differ from what the relay's storage last reported. */
   #pending(link: ReconnectingWebSocketAdapter): number {
+    let pending = 0
+    for (const handle of Object.values(this.#repo.handles)) if (handle.isReady() && !this.#holds(link, handle)) pending++
+    return pending
+  }
+
+  /** True when some connected relay's storage has reported holding the document as it is now. */
+  confirms(handle: DocHandle<unknown>): boolean {
+    return [...this.#links.values()].some((link) => link.state.kind === 'connected' && this.#holds(link, handle))
+  }
+
+  #holds(link: ReconnectingWebSocketAdapter, handle: DocHandle<unknown>): boolean {
     const peer = link.remotePeerId as PeerId | undefined
     const storageId = peer ? this.#repo.peerMetadataByPeerId[peer]?.storageId : undefined
-    let pending = 0
-    for (const handle of Object.values(this.#repo.handles)) {
-      if (!handle.isReady()) continue
-      const theirs = storageId ? handle.getSyncInfo(storageId)?.lastHeads : undefined
-      const ours = handle.heads()
-      if (!theirs || theirs.length !== ours.length || !ours.every((h) => theirs.includes(h))) pending++
-    }
-    return pending
+    const theirs = storageId ? handle.getSyncInfo(storageId)?.lastHeads : undefined
+    const ours = handle.heads()
+    return !!theirs && theirs.length === ours.length && ours.every((h) => theirs.includes(h))
   }
 
   async #save(): Promise<void> {

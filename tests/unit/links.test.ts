@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseRoute, repoHref, shareLink } from '../../src/ui/lib/links.ts'
+import { parseRoute, repoHref, shareLink } from '../../src/sync/links.ts'
 import { relaySyncAddress } from '../../src/sync/Relays.ts'
 
 describe('links', () => {

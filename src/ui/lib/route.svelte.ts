@@ -1,6 +1,6 @@
-import { parseRoute, type Route } from './links.ts'
+import { parseRoute, type Route } from '../../sync/links.ts'
 
-export { repoHref, shareLink } from './links.ts'
+export { repoHref, shareLink } from '../../sync/links.ts'
 
 /** The current route, following the location hash. */
 export const route = $state<{ current: Route }>({ current: parseRoute(location.hash) })
