@@ -7,7 +7,17 @@ import { oversize } from './content.ts'
 import { joinPath } from './paths.ts'
 import type { Relays, RelayStatus } from '../sync/Relays.ts'
 import type { FileContent, ImportReport, IncomingFile } from './Workspace.ts'
-import type { BranchId, EntryId, ListedEntry, RepositorySummary } from './types.ts'
+import type { BranchId, CommitId, EntryId, ListedEntry, RepositorySummary } from './types.ts'
+import type { FileChange, LogEntry } from './history.ts'
+import { VersionControl, type MergeOutcome } from './VersionControl.ts'
+
+export interface BranchSummary {
+  id: BranchId
+  name: string
+  head: CommitId | null
+  ahead: number
+  behind: number
+}
 
 export interface RepositoryInfo {
   id: string
@@ -238,6 +248,39 @@ export class RepoService {
       })
     }
     await flushReady(this.repo, [handle.documentId])
+  }
+
+  async status(id: string, branch: BranchId): Promise<FileChange[]> {
+    return (await this.#history(id)).status(branch)
+  }
+
+  async commit(id: string, branch: BranchId, message: string, author: string): Promise<CommitId> {
+    return this.#saved(await (await this.#history(id)).commit(branch, message, author))
+  }
+
+  /** Branches with how far each is ahead of and behind `relativeTo`. */
+  async branches(id: string, relativeTo: BranchId): Promise<BranchSummary[]> {
+    const vc = await this.#history(id)
+    const ws = await this.#workspace(id)
+    return ws.branches().map((b) => ({ ...b, head: ws.handle.doc().branches[b.id].head, ...vc.aheadBehind(b.id, relativeTo) }))
+  }
+
+  /** A new branch starting at `from`'s head commit. */
+  async createBranch(id: string, name: string, from: BranchId): Promise<BranchId> {
+    const ws = await this.#workspace(id)
+    return this.#saved((await this.#history(id)).createBranch(name, ws.handle.doc().branches[from]?.head ?? null))
+  }
+
+  async log(id: string, branch: BranchId, limit?: number): Promise<LogEntry[]> {
+    return (await this.#history(id)).log(branch, limit)
+  }
+
+  async merge(id: string, target: BranchId, source: BranchId, author: string): Promise<MergeOutcome> {
+    return this.#saved(await (await this.#history(id)).merge(target, source, author))
+  }
+
+  async #history(id: string): Promise<VersionControl> {
+    return new VersionControl(await this.#workspace(id))
   }
 
   async #workspace(id: string) {

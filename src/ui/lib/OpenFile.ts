@@ -79,6 +79,11 @@ export class OpenFile {
     return this.#handle !== null
   }
 
+  /** The live document this file is bound to, if any. */
+  get liveUrl(): string | undefined {
+    return this.#handle?.url
+  }
+
   /** Binds to the live document, reconciling any difference from what the editor shows. */
   adopt(handle: DocHandle<LiveFileDoc>): void {
     if (this.#handle) return

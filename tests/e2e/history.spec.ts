@@ -1,0 +1,106 @@
+import { spawn } from 'node:child_process'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { expect, test, type Page } from '@playwright/test'
+import { createPath, createRepository, editor, shareLinkOf, treeItem, waitSaved } from './fixtures.ts'
+
+async function commit(page: Page, message: string) {
+  await page.getByRole('tab', { name: 'Changes' }).click()
+  await page.getByLabel('Commit message').fill(message)
+  await page.getByRole('button', { name: 'Commit', exact: true }).click()
+  await expect(page.getByRole('status').filter({ hasText: /^Committed/ })).toBeVisible()
+  await expect(page.getByText('No changes since the last commit.')).toBeVisible()
+  await page.getByRole('tab', { name: 'Files' }).click()
+}
+
+/** Switches the branch picker to the branch named `name`. */
+async function switchBranch(page: Page, name: string) {
+  const picker = page.getByLabel('Branch')
+  const value = await picker.locator('option', { hasText: new RegExp(`^${name}( |$)`) }).getAttribute('value')
+  await picker.selectOption(value!)
+}
+
+/** Runs the real `weft` CLI as an agent would, with its own profile folder. */
+function weft(home: string, args: string[], stdin = ''): Promise<{ code: number; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['bin/weft.js', ...args, '--home', home])
+    let out = ''
+    let err = ''
+    child.stdout.on('data', (d: Buffer) => { out += d.toString() })
+    child.stderr.on('data', (d: Buffer) => { err += d.toString() })
+    child.on('close', (code) => resolve({ code: code ?? -1, out, err }))
+    child.stdin.end(stdin)
+  })
+}
+
+test('commit, branch, edit on the branch, merge back, and see it in the history', async ({ page }) => {
+  await createRepository(page, 'versions')
+  await createPath(page, 'New file', 'app.ts')
+  await editor(page, 'app.ts').click()
+  await page.keyboard.type('export const version = 1')
+  await waitSaved(page)
+  await page.getByRole('tab', { name: 'Changes' }).click()
+  await expect(page.getByRole('list', { name: 'Changed files' })).toHaveText(/added\s*app\.ts/)
+  await commit(page, 'First version')
+
+  await page.getByRole('button', { name: 'New branch' }).click()
+  const dialog = page.getByRole('dialog', { name: 'New branch' })
+  await dialog.getByLabel('Name').fill('feature/two')
+  await dialog.getByRole('button', { name: 'Create' }).click()
+  await expect(page.getByLabel('Branch')).toHaveValue(/.+/)
+  await expect(page.locator('footer')).toContainText('feature/two')
+  await treeItem(page, 'app.ts').click()
+  await editor(page, 'app.ts').click()
+  await page.keyboard.press('Control+End')
+  await page.keyboard.press('Backspace')
+  await page.keyboard.type('2')
+  await waitSaved(page)
+  await commit(page, 'Second version')
+
+  // Back on main the file is as committed there; the branch's work waits on its branch.
+  await switchBranch(page, 'main')
+  await treeItem(page, 'app.ts').click()
+  await expect(editor(page, 'app.ts')).toHaveText('export const version = 1')
+  await page.getByRole('button', { name: 'Merge…' }).click()
+  const merge = page.getByRole('dialog', { name: 'Merge into main' })
+  await merge.getByRole('button', { name: 'Merge' }).click()
+  await expect(merge.getByRole('status')).toHaveText(/^Fast-forwarded/)
+  await merge.getByRole('button', { name: 'Close' }).click()
+  await expect(editor(page, 'app.ts')).toHaveText('export const version = 2')
+  await page.getByRole('tab', { name: 'History' }).click()
+  await expect(page.getByRole('list', { name: 'History' }).getByRole('listitem')).toHaveCount(2)
+  await expect(page.getByRole('list', { name: 'History' })).toContainText('Second version')
+})
+
+test('an agent commits on a branch through the CLI; the person sees it live and merges it; the CLI sees the merge', async ({ page }) => {
+  await createRepository(page, 'with-agent')
+  await createPath(page, 'New file', 'README.md')
+  await editor(page, 'README.md').click()
+  await page.keyboard.type('# Project')
+  await waitSaved(page)
+  await commit(page, 'Start')
+  await createPath(page, 'New file', 'human.txt')
+  await commit(page, 'Human file')
+  const link = await shareLinkOf(page)
+
+  const home = mkdtempSync(join(tmpdir(), 'weft-agent-'))
+  expect((await weft(home, ['clone', link])).code).toBe(0)
+  expect((await weft(home, ['branch', 'create', 'agent/fix', '--from', (JSON.parse((await weft(home, ['log', '--json'])).out) as { id: string }[]).at(-1)!.id])).code).toBe(0)
+  expect((await weft(home, ['write', 'agent.txt'], 'written by an agent\n')).code).toBe(0)
+  const committed = await weft(home, ['commit', '-m', 'Agent work', '--author', 'agent-1'])
+  expect(committed).toMatchObject({ code: 0, err: '' })
+
+  // The branch appears in the person's picker without a reload.
+  await expect(page.getByLabel('Branch').locator('option', { hasText: 'agent/fix' })).toHaveCount(1)
+  await page.getByRole('button', { name: 'Merge…' }).click()
+  const merge = page.getByRole('dialog', { name: 'Merge into main' })
+  await merge.getByLabel('From branch').selectOption({ label: 'agent/fix (+1 −1)' })
+  await merge.getByRole('button', { name: 'Merge' }).click()
+  await expect(merge.getByRole('status')).toHaveText(/^Merged/)
+  await merge.getByRole('button', { name: 'Close' }).click()
+  await expect(treeItem(page, 'agent.txt')).toBeVisible()
+
+  await expect.poll(async () => (await weft(home, ['log', '--branch', 'main'])).out, { timeout: 30_000 }).toContain('Merge agent/fix into main')
+  expect((await weft(home, ['cat', 'agent.txt', '--branch', 'main'])).out).toBe('written by an agent\n')
+})
