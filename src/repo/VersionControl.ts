@@ -4,8 +4,8 @@ import { decodeText, encodeText, sha256 } from './content.ts'
 import { mergeTrees, type FileMerger, type TreeConflict } from './mergeTrees.ts'
 import { mergeLines } from '../merge/lineMerge.ts'
 import { WeftError } from './errors.ts'
-import { aheadBehind, diffSnapshots, log, lowestCommonAncestors, snapshotOf, type FileChange, type LogEntry, type Snapshot } from './history.ts'
-import type { BranchId, CommitId, LiveFileDoc } from './types.ts'
+import { aheadBehind, CHECKPOINT_INTERVAL, diffSnapshots, log, lowestCommonAncestors, snapshotAt, snapshotDelta, type FileChange, type LogEntry, type Snapshot } from './history.ts'
+import type { BranchId, Commit, CommitId, CommittedFile, LiveFileDoc } from './types.ts'
 import type { Workspace } from './Workspace.ts'
 
 const scalar = (s: string) => new ImmutableString(s)
@@ -64,7 +64,7 @@ export class VersionControl {
       throw new WeftError('exists', 'Nothing to commit: the files are as in the last commit.')
     const id = crypto.randomUUID()
     this.#ws.handle.change((d) => {
-      d.commits[id] = { parents: head ? [head] : [], message: message.trim(), author: author.trim() || 'anonymous', time: Date.now(), tree: this.#storedTree(snapshot) }
+      d.commits[id] = this.#record(head ? [head] : [], message.trim(), author, snapshot)
       const branch = d.branches[branchId]
       branch.head = id
       // The committed content is the new base of each file; live documents stay the working copy.
@@ -84,7 +84,7 @@ export class VersionControl {
     const trimmed = this.#checkName(name)
     const doc = this.#ws.handle.doc()
     if (from && !doc.commits[from]) throw new WeftError('not-found', `There is no commit ${from.slice(0, 8)}.`)
-    const snapshot = snapshotOf(from ? doc.commits[from] : undefined)
+    const snapshot = snapshotAt(doc.commits, from)
     const id = crypto.randomUUID()
     this.#ws.handle.change((d) => {
       const tree: Record<string, { type: 'file'; path: ImmutableString; blob: ImmutableString; size: number; binary: boolean }> = {}
@@ -127,7 +127,7 @@ export class VersionControl {
   /** Changes between two commits (null is the empty tree). */
   diffCommits(from: CommitId | null, to: CommitId | null): FileChange[] {
     const commits = this.#ws.handle.doc().commits
-    return diffSnapshots(snapshotOf(from ? commits[from] : undefined), snapshotOf(to ? commits[to] : undefined))
+    return diffSnapshots(snapshotAt(commits, from), snapshotAt(commits, to))
   }
 
   /**
@@ -144,14 +144,14 @@ export class VersionControl {
     const base = this.mergeBase(targetId, sourceId)
     if (base === source.head) return { kind: 'up-to-date' }
     const commits = this.#ws.handle.doc().commits
-    const theirs = snapshotOf(commits[source.head])
+    const theirs = snapshotAt(commits, source.head)
     if (!target.head || base === target.head) {
       this.#setTree(targetId, theirs, source.head)
       return { kind: 'fast-forward', commit: source.head }
     }
     const result = await mergeTrees({
-      base: snapshotOf(base ? commits[base] : undefined),
-      ours: snapshotOf(commits[target.head]),
+      base: snapshotAt(commits, base),
+      ours: snapshotAt(commits, target.head),
       theirs,
       readText: async (blob) => decodeText(await this.#ws.blobs.read(blob)),
       mergeFile,
@@ -169,7 +169,7 @@ export class VersionControl {
     const parents = [target.head, source.head]
     this.#ws.handle.change((d) => {
       for (const [hash, url] of Object.entries(located)) d.blobs[hash] = scalar(url)
-      d.commits[id] = { parents, message: `Merge ${source.name} into ${target.name}`, author: author.trim() || 'anonymous', time: Date.now(), tree: this.#storedTree(merged) }
+      d.commits[id] = this.#record(parents, `Merge ${source.name} into ${target.name}`, author, merged)
     })
     this.#setTree(targetId, merged, id)
     return { kind: 'merged', commit: id }
@@ -192,15 +192,25 @@ export class VersionControl {
     })
   }
 
-  #storedTree(snapshot: Snapshot): Record<string, { path: ImmutableString; blob: ImmutableString; size: number; binary: boolean }> {
-    const tree: Record<string, { path: ImmutableString; blob: ImmutableString; size: number; binary: boolean }> = {}
-    for (const [id, file] of Object.entries(snapshot)) tree[id] = { path: scalar(file.path), blob: scalar(file.blob), size: file.size, binary: file.binary }
-    return tree
+  /** A commit of `snapshot`: a delta against the first parent, or a full tree at checkpoints. */
+  #record(parents: CommitId[], message: string, author: string, snapshot: Snapshot): Commit {
+    const commits = this.#ws.handle.doc().commits
+    const parent = parents[0] ? commits[parents[0]] : undefined
+    const depth = parent ? parent.depth + 1 : 0
+    const stored = (file: Snapshot[string]): CommittedFile => ({ path: scalar(file.path), blob: scalar(file.blob), size: file.size, binary: file.binary })
+    const commit: Commit = { parents, message, author: author.trim() || 'anonymous', time: Date.now(), depth: depth % CHECKPOINT_INTERVAL }
+    if (!parent || commit.depth === 0) {
+      commit.tree = Object.fromEntries(Object.entries(snapshot).map(([id, file]) => [id, stored(file)]))
+    } else {
+      const delta = snapshotDelta(snapshotAt(commits, parents[0]), snapshot)
+      commit.changes = Object.fromEntries(Object.entries(delta).map(([id, file]) => [id, file && stored(file)]))
+    }
+    return commit
   }
 
   #headSnapshot(branchId: BranchId): Snapshot {
     const head = this.#branch(branchId).head
-    return snapshotOf(head ? this.#ws.handle.doc().commits[head] : undefined)
+    return snapshotAt(this.#ws.handle.doc().commits, head)
   }
 
   #branch(branchId: BranchId) {

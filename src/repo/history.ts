@@ -1,4 +1,4 @@
-import type { Commit, CommitId, RepositoryDoc, Sha256 } from './types.ts'
+import type { Commit, CommitId, CommittedFile, RepositoryDoc, Sha256 } from './types.ts'
 
 /** A commit's files: entry id → path and content hash. */
 export type Snapshot = Record<string, { path: string; blob: Sha256; size: number; binary: boolean }>
@@ -24,12 +24,42 @@ export interface LogEntry {
   time: number
 }
 
-/** The plain snapshot of a stored commit. */
-export function snapshotOf(commit: Commit | undefined): Snapshot {
+/** Commits between full trees: bounds the deltas replayed to rebuild a snapshot. */
+export const CHECKPOINT_INTERVAL = 64
+
+const plainFile = (file: CommittedFile) => ({ path: String(file.path), blob: String(file.blob), size: file.size, binary: file.binary })
+
+/** The files of commit `id` (null: the empty tree), rebuilt from its nearest full tree and the deltas since. */
+export function snapshotAt(commits: RepositoryDoc['commits'], id: CommitId | null): Snapshot {
+  const deltas: Commit[] = []
+  let cursor: CommitId | null = id
+  while (cursor) {
+    const commit: Commit | undefined = commits[cursor]
+    if (!commit) throw new Error(`Commit ${cursor.slice(0, 8)} is missing from this repository.`)
+    if (commit.tree) { deltas.push(commit); break }
+    deltas.push(commit)
+    cursor = commit.parents[0] ?? null
+  }
   const snapshot: Snapshot = {}
-  for (const [id, entry] of Object.entries(commit?.tree ?? {}))
-    snapshot[id] = { path: String(entry.path), blob: String(entry.blob), size: entry.size, binary: entry.binary }
+  for (const commit of deltas.reverse()) {
+    if (commit.tree) for (const [entryId, file] of Object.entries(commit.tree)) snapshot[entryId] = plainFile(file)
+    for (const [entryId, file] of Object.entries(commit.changes ?? {})) {
+      if (file) snapshot[entryId] = plainFile(file)
+      else delete snapshot[entryId]
+    }
+  }
   return snapshot
+}
+
+/** What turns `from` into `to`, in a commit's `changes` form (null marks a deletion). */
+export function snapshotDelta(from: Snapshot, to: Snapshot): Record<string, Snapshot[string] | null> {
+  const delta: Record<string, Snapshot[string] | null> = {}
+  for (const [id, file] of Object.entries(to)) {
+    const was = from[id]
+    if (!was || was.path !== file.path || was.blob !== file.blob || was.size !== file.size || was.binary !== file.binary) delta[id] = file
+  }
+  for (const id of Object.keys(from)) if (!to[id]) delta[id] = null
+  return delta
 }
 
 /**

@@ -40,12 +40,28 @@ export interface Branch {
   tree: Record<EntryId, TreeEntry>
 }
 
+/** A file as a commit records it. */
+export interface CommittedFile {
+  path: Scalar
+  blob: Scalar
+  size: number
+  binary: boolean
+}
+
+/**
+ * A commit stores what changed against its first parent (`changes`, null for a deleted file), and
+ * every CHECKPOINT_INTERVAL commits a full `tree`, so a commit costs storage in proportion to what
+ * changed and any snapshot is rebuilt from at most that many deltas.
+ */
 export interface Commit {
   parents: CommitId[]
   message: string
   author: string
   time: number
-  tree: Record<EntryId, { path: Scalar; blob: Scalar; size: number; binary: boolean }>
+  tree?: Record<EntryId, CommittedFile>
+  changes?: Record<EntryId, CommittedFile | null>
+  /** Commits since the last full tree along first parents (0 for a commit with a tree). */
+  depth: number
 }
 
 /** One Automerge document per repository: the small, hot-ish metadata. */

@@ -1,7 +1,7 @@
 import '@automerge/automerge-repo'
 import { describe, expect, it } from 'vitest'
 import { Repo } from '@automerge/automerge-repo'
-import { aheadBehind, diffSnapshots, log, lowestCommonAncestors, type Snapshot } from '../../src/repo/history.ts'
+import { aheadBehind, CHECKPOINT_INTERVAL, diffSnapshots, log, lowestCommonAncestors, snapshotAt, type Snapshot } from '../../src/repo/history.ts'
 import { VersionControl } from '../../src/repo/VersionControl.ts'
 import { Workspace } from '../../src/repo/Workspace.ts'
 import type { Commit, LiveFileDoc, RepositoryDoc } from '../../src/repo/types.ts'
@@ -10,7 +10,7 @@ import type { Commit, LiveFileDoc, RepositoryDoc } from '../../src/repo/types.ts
 function graph(edges: Record<string, string[]>): RepositoryDoc['commits'] {
   const commits: RepositoryDoc['commits'] = {}
   Object.entries(edges).forEach(([id, parents], time) => {
-    commits[id] = { parents, message: id, author: 't', time, tree: {} } as unknown as Commit
+    commits[id] = { parents, message: id, author: 't', time, tree: {}, depth: 0 } as unknown as Commit
   })
   return commits
 }
@@ -88,8 +88,8 @@ describe('VersionControl', () => {
     const second = await vc.commit(main, 'second', 'ada')
     expect(vc.log(main).map((e) => [e.message, e.parents])).toEqual([['second', [first]], ['first', []]])
     expect(vc.diffCommits(first, second).map((c) => c.kind)).toEqual(['modified', 'renamed'])
-    const committed = ws.handle.doc().commits[second].tree[a]
-    expect(new TextDecoder().decode(await ws.blobs.read(String(committed.blob)))).toBe('one, edited')
+    const committed = snapshotAt(ws.handle.doc().commits, second)[a]
+    expect(new TextDecoder().decode(await ws.blobs.read(committed.blob))).toBe('one, edited')
   })
 
   it('branches from a commit, tracks ahead/behind and finds the merge base', async () => {
@@ -120,5 +120,26 @@ describe('VersionControl', () => {
     expect(() => vc.deleteBranch(main)).toThrow('default branch')
     vc.deleteBranch(other)
     expect(() => vc.log(other)).toThrow('no branch')
+  })
+
+  it('stores each commit as the change against its parent, with a full tree every checkpoint', async () => {
+    const { ws, vc, main } = fresh()
+    await ws.importFiles(main, Array.from({ length: 200 }, (_, i) => ({ path: `f${i}.txt`, bytes: text(`${i}`) })))
+    const commits: string[] = [await vc.commit(main, 'all', 'ada')]
+    for (let round = 1; round <= CHECKPOINT_INTERVAL + 5; round++) {
+      await ws.importFiles(main, [{ path: `f${round % 200}.txt`, bytes: text(`round ${round}`) }])
+      if (round % 10 === 0) ws.remove(main, `f${199 - round}.txt`)
+      commits.push(await vc.commit(main, `round ${round}`, 'ada'))
+    }
+    const stored = ws.handle.doc().commits
+    expect(Object.keys(stored[commits[0]].tree!)).toHaveLength(200)
+    expect(Object.keys(stored[commits[1]].changes!)).toHaveLength(1) // one file changed: one entry stored
+    expect(stored[commits[1]].tree).toBeUndefined()
+    expect(stored[commits[CHECKPOINT_INTERVAL]].tree).toBeDefined()
+    // Every snapshot rebuilt from deltas matches the files as they were at that commit.
+    const last = snapshotAt(stored, commits.at(-1)!)
+    const current = Object.fromEntries(ws.entries(main).filter((e) => e.type === 'file').map((e) => [e.id, e.type === 'file' ? e.blob : '']))
+    expect(Object.fromEntries(Object.entries(last).map(([id, f]) => [id, f.blob]))).toEqual(current)
+    expect(Object.keys(snapshotAt(stored, commits[10]))).toHaveLength(199)
   })
 })
