@@ -47,7 +47,7 @@ const main = ws.branches()[0].id
 const path = (i: number) => `pkg${i % 20}/src/mod${i % 7}/file${i}.ts`
 
 const setup = await timed(() => ws.importFiles(main, Array.from({ length: FILES }, (_, i) => ({ path: path(i), bytes: text(content(i)) }))))
-const base = await vc.commit(main, 'import', 'bench')
+await vc.commit(main, 'import', 'bench')
 await flushReady(repo)
 const rows: [string, string][] = [[`import ${FILES} files + first commit`, `${(setup.ms / 1000).toFixed(2)} s (setup)`]]
 
