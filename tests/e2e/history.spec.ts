@@ -16,7 +16,7 @@ async function commit(page: Page, message: string) {
 
 /** Switches the branch picker to the branch named `name`. */
 async function switchBranch(page: Page, name: string) {
-  const picker = page.getByLabel('Branch')
+  const picker = page.getByLabel('Branch', { exact: true })
   const value = await picker.locator('option', { hasText: new RegExp(`^${name}( |$)`) }).getAttribute('value')
   await picker.selectOption(value!)
 }
@@ -48,7 +48,7 @@ test('commit, branch, edit on the branch, merge back, and see it in the history'
   const dialog = page.getByRole('dialog', { name: 'New branch' })
   await dialog.getByLabel('Name').fill('feature/two')
   await dialog.getByRole('button', { name: 'Create' }).click()
-  await expect(page.getByLabel('Branch')).toHaveValue(/.+/)
+  await expect(dialog).toBeHidden()
   await expect(page.locator('footer')).toContainText('feature/two')
   await treeItem(page, 'app.ts').click()
   await editor(page, 'app.ts').click()
@@ -92,7 +92,7 @@ test('an agent commits on a branch through the CLI; the person sees it live and 
   expect(committed).toMatchObject({ code: 0, err: '' })
 
   // The branch appears in the person's picker without a reload.
-  await expect(page.getByLabel('Branch').locator('option', { hasText: 'agent/fix' })).toHaveCount(1)
+  await expect(page.getByLabel('Branch', { exact: true }).locator('option', { hasText: 'agent/fix' })).toHaveCount(1)
   await page.getByRole('button', { name: 'Merge…' }).click()
   const merge = page.getByRole('dialog', { name: 'Merge into main' })
   await merge.getByLabel('From branch').selectOption({ label: 'agent/fix (+1 −1)' })
