@@ -22,6 +22,8 @@ export const USAGE = `Usage: weft COMMAND [--repo NAME] [--branch NAME] [--json]
   diff [FROM [TO]]           files changed between commits (default: head and working files)
   branch [list|create NAME [--from COMMIT]|switch NAME|rename NAME NEW|delete NAME]
   merge BRANCH               merge BRANCH into the current branch (exit 1 on conflicts)
+  revert COMMIT              undo a commit with a new commit (exit 1 on conflicts)
+  restore PATH --from COMMIT put a file back as it was in a commit
   merge-file BASE LEFT RIGHT three-way merge of one file to stdout
   relay [options]            run a relay (weft relay --help)
 Exit codes: 0 ok, 1 merge conflicts, 2 usage or bad input.`
@@ -93,8 +95,14 @@ export async function run(argv: string[], io: Io): Promise<number> {
       if (!found || found.type !== 'file') throw new WeftError('not-found', `No file "${path}" on this branch.`)
       return found
     }
+    /** A commit by full id or unique prefix (as `weft log` prints them). */
+    const resolveCommit = (prefix: string) => {
+      const matches = Object.keys(ws.handle.doc().commits).filter((id) => id.startsWith(prefix))
+      if (matches.length !== 1) throw new WeftError('not-found', matches.length ? `"${prefix}" matches several commits; give more of its id.` : `No commit "${prefix}".`)
+      return matches[0]
+    }
     const need = (n: number) => {
-      if (args.length < n) throw new WeftError('bad-path', `weft ${command}: missing argument; see \`weft help\`.`)
+      if (args.length < n) throw new WeftError('bad-path', 'Missing argument; see `weft help`.')
     }
     switch (command) {
       case 'ls': {
@@ -134,7 +142,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       }
       case 'diff': {
         const head = ws.handle.doc().branches[branch].head
-        const changes = args.length === 0 ? await vc.status(branch) : vc.diffCommits(args[0], args[1] ?? head)
+        const changes = args.length === 0 ? await vc.status(branch) : vc.diffCommits(resolveCommit(args[0]), args[1] ? resolveCommit(args[1]) : head)
         print(changes, () => changes.map((c) => `${c.kind.padEnd(8)} ${c.path}`).join('\n'))
         return 0
       }
@@ -152,7 +160,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
         } else if (action === 'switch') profile.switchBranch(summary.id, branchByName(name))
         else if (action === 'rename') { need(3); vc.renameBranch(branchByName(name), next) }
         else if (action === 'delete') vc.deleteBranch(branchByName(name))
-        else throw new WeftError('bad-path', `weft branch: unknown action "${action}".`)
+        else throw new WeftError('bad-path', `Unknown action "${action}".`)
         return 0
       }
       case 'merge': {
@@ -162,6 +170,20 @@ export async function run(argv: string[], io: Io): Promise<number> {
           ? `Conflicts, nothing merged:\n${outcome.conflicts.map((c) => `  ${c.kind}: ${c.message}`).join('\n')}`
           : outcome.kind === 'up-to-date' ? 'Already up to date.' : `${outcome.kind === 'fast-forward' ? 'Fast-forwarded to' : 'Merged as'} ${outcome.commit.slice(0, 8)}`)
         return outcome.kind === 'conflicts' ? 1 : 0
+      }
+      case 'revert': {
+        need(1)
+        const outcome = await vc.revert(branch, resolveCommit(args[0]), opts.author ?? process.env.WEFT_AUTHOR ?? process.env.USER ?? 'agent')
+        print(outcome, () => outcome.kind === 'conflicts'
+          ? `Conflicts, nothing reverted:\n${outcome.conflicts.map((c) => `  ${c.kind}: ${c.message}`).join('\n')}`
+          : outcome.kind === 'merged' ? `Reverted as ${outcome.commit.slice(0, 8)}` : 'Nothing to revert.')
+        return outcome.kind === 'conflicts' ? 1 : 0
+      }
+      case 'restore': {
+        need(1)
+        if (!opts.from) throw new WeftError('bad-path', 'Say which commit with --from COMMIT.')
+        vc.restoreFile(branch, resolveCommit(opts.from), args[0])
+        return 0
       }
       default:
         io.err(`weft: unknown command "${command}"\n${USAGE}`)

@@ -1,7 +1,7 @@
 import { ImmutableString } from '@automerge/automerge/slim'
 import type { AutomergeUrl } from '@automerge/automerge-repo/slim'
 import { decodeText, encodeText, sha256 } from './content.ts'
-import { mergeTrees, type FileMerger, type TreeConflict } from './mergeTrees.ts'
+import { mergeTrees, type FileMerger, type MergedFile, type TreeConflict } from './mergeTrees.ts'
 import { mergeLines } from '../merge/lineMerge.ts'
 import { WeftError } from './errors.ts'
 import { aheadBehind, CHECKPOINT_INTERVAL, diffSnapshots, log, lowestCommonAncestors, snapshotAt, snapshotDelta, type FileChange, type LogEntry, type Snapshot } from './history.ts'
@@ -158,21 +158,66 @@ export class VersionControl {
     })
     if (result.conflicts.length > 0) return { kind: 'conflicts', conflicts: result.conflicts }
 
-    const written = Object.entries(result.files).filter(([, f]) => f.text !== undefined)
-    const { hashes, located } = await this.#ws.blobs.write(written.map(([, f]) => encodeText(f.text!)))
-    const merged: Snapshot = {}
-    for (const [id, file] of Object.entries(result.files))
-      if (file.blob !== undefined) merged[id] = { path: file.path, blob: file.blob, size: file.size, binary: file.binary }
-    written.forEach(([id, file], i) => { merged[id] = { path: file.path, blob: hashes[i], size: encodeText(file.text!).length, binary: false } })
-
+    const merged = await this.#store(result.files)
     const id = crypto.randomUUID()
     const parents = [target.head, source.head]
-    this.#ws.handle.change((d) => {
-      for (const [hash, url] of Object.entries(located)) d.blobs[hash] = scalar(url)
-      d.commits[id] = this.#record(parents, `Merge ${source.name} into ${target.name}`, author, merged)
-    })
+    this.#ws.handle.change((d) => { d.commits[id] = this.#record(parents, `Merge ${source.name} into ${target.name}`, author, merged) })
     this.#setTree(targetId, merged, id)
     return { kind: 'merged', commit: id }
+  }
+
+  /**
+   * Undoes commit `commitId` on the branch with a new commit: a three-way merge whose base is that
+   * commit and whose other side is its parent, so later changes to the same files are kept.
+   */
+  async revert(branchId: BranchId, commitId: CommitId, author: string, mergeFile: FileMerger = lineMerger): Promise<MergeOutcome> {
+    const commits = this.#ws.handle.doc().commits
+    const reverted = commits[commitId]
+    if (!reverted) throw new WeftError('not-found', `There is no commit ${commitId.slice(0, 8)}.`)
+    if (reverted.parents.length > 1) throw new WeftError('bad-path', 'Reverting a merge commit is not supported yet; revert the commits it brought in.')
+    if ((await this.status(branchId)).length > 0)
+      throw new WeftError('exists', `"${this.#branch(branchId).name}" has uncommitted changes; commit them before reverting.`)
+    const head = this.#branch(branchId).head
+    const result = await mergeTrees({
+      base: snapshotAt(commits, commitId),
+      ours: snapshotAt(commits, head),
+      theirs: snapshotAt(commits, reverted.parents[0] ?? null),
+      readText: async (blob) => decodeText(await this.#ws.blobs.read(blob)),
+      mergeFile,
+    })
+    if (result.conflicts.length > 0) return { kind: 'conflicts', conflicts: result.conflicts }
+    const snapshot = await this.#store(result.files)
+    const id = crypto.randomUUID()
+    this.#ws.handle.change((d) => { d.commits[id] = this.#record(head ? [head] : [], `Revert "${reverted.message}"`, author, snapshot) })
+    this.#setTree(branchId, snapshot, id)
+    return { kind: 'merged', commit: id }
+  }
+
+  /** Puts the file at `path` back as it was in commit `commitId` (an uncommitted change on the branch). */
+  restoreFile(branchId: BranchId, commitId: CommitId, path: string): void {
+    const snapshot = snapshotAt(this.#ws.handle.doc().commits, commitId)
+    const found = Object.entries(snapshot).find(([, file]) => file.path === path)
+    if (!found) throw new WeftError('not-found', `"${path}" is not in commit ${commitId.slice(0, 8)}.`)
+    const [id, file] = found
+    this.#ws.handle.change((d) => {
+      const tree = d.branches[branchId].tree
+      // Another file now at that path gives way to the restored one.
+      for (const [otherId, entry] of Object.entries(tree)) if (otherId !== id && String(entry.path) === path) delete tree[otherId]
+      tree[id] = { type: 'file', path: scalar(file.path), blob: scalar(file.blob), size: file.size, binary: file.binary }
+    })
+  }
+
+  /** Writes merged texts as blobs; returns the complete snapshot. */
+  async #store(files: Record<string, MergedFile>): Promise<Snapshot> {
+    const written = Object.entries(files).filter(([, f]) => f.text !== undefined)
+    const bytes = written.map(([, f]) => encodeText(f.text!))
+    const { hashes, located } = await this.#ws.blobs.write(bytes)
+    if (Object.keys(located).length) this.#ws.handle.change((d) => { for (const [hash, url] of Object.entries(located)) d.blobs[hash] = scalar(url) })
+    const snapshot: Snapshot = {}
+    for (const [id, file] of Object.entries(files))
+      if (file.blob !== undefined) snapshot[id] = { path: file.path, blob: file.blob, size: file.size, binary: file.binary }
+    written.forEach(([id, file], i) => { snapshot[id] = { path: file.path, blob: hashes[i], size: bytes[i].length, binary: false } })
+    return snapshot
   }
 
   /** Points a branch at `head` with `snapshot` as its files; unchanged files keep their live documents. */

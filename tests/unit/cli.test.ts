@@ -4,6 +4,7 @@ import { Repo } from '@automerge/automerge-repo'
 import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs'
 import { startRelay, type Relay } from '../../relay/server.ts'
 import { run } from '../../src/cli/main.ts'
+import { Profile } from '../../src/cli/Profile.ts'
 import { RepoService } from '../../src/repo/RepoService.ts'
 import { shutdownRepo } from '../../src/repo/flush.ts'
 import { Relays } from '../../src/sync/Relays.ts'
@@ -96,5 +97,29 @@ describe('weft CLI against a relay', () => {
     expect(await weft(home, ['clone', 'not-a-link'])).toMatchObject({ code: 2 })
     expect(await weft(home, ['frobnicate'])).toMatchObject({ code: 2 })
     expect(await weft(home, ['commit'])).toMatchObject({ code: 2, errors: ['weft commit: A commit needs a message.'] })
+  })
+})
+
+describe('weft revert and restore', () => {
+  it('reverts by commit prefix and restores a file from an earlier commit', async () => {
+    const home = tempDir('weft-cli-offline-')
+    const relayless = async (args: string[], stdin = '') => weft(home, args, stdin)
+    // A profile with no relay works alone; its one repository is made through the catalog.
+    const profile = await Profile.open(home)
+    profile.catalog.create('solo')
+    await profile.close()
+    expect((await relayless(['write', 'notes.txt'], 'v1\n')).code).toBe(0)
+    await relayless(['commit', '-m', 'v1'])
+    await relayless(['write', 'notes.txt'], 'v2\n')
+    await relayless(['commit', '-m', 'v2'])
+    const log = JSON.parse((await relayless(['log', '--json'])).out) as { id: string; message: string }[]
+    const [v2, v1] = log
+    expect((await relayless(['revert', v2.id.slice(0, 8)])).out).toMatch(/^Reverted as/)
+    expect((await relayless(['cat', 'notes.txt'])).out).toBe('v1\n')
+    await relayless(['write', 'notes.txt'], 'v3\n')
+    await relayless(['commit', '-m', 'v3'])
+    expect((await relayless(['restore', 'notes.txt', '--from', v1.id])).code).toBe(0)
+    expect((await relayless(['cat', 'notes.txt'])).out).toBe('v1\n')
+    expect(await relayless(['restore', 'notes.txt'])).toMatchObject({ code: 2, errors: ['weft restore: Say which commit with --from COMMIT.'] })
   })
 })

@@ -103,3 +103,30 @@ describe('merging branches', () => {
     await expect(r.vc.merge(r.main, r.feature, 'ada')).rejects.toThrow('uncommitted changes')
   })
 })
+
+describe('revert and restore', () => {
+  it('reverts a commit while keeping later changes to the same file', async () => {
+    const r = await forked({ 'f.txt': 'one\ntwo\nthree\nfour\n' })
+    await r.write(r.main, 'f.txt', 'ONE\ntwo\nthree\nfour\n')
+    const bad = await r.vc.commit(r.main, 'shout one', 'ada')
+    await r.write(r.main, 'f.txt', 'ONE\ntwo\nthree\nfour!\n')
+    await r.vc.commit(r.main, 'excite four', 'ada')
+    const outcome = await r.vc.revert(r.main, bad, 'ada')
+    expect(outcome.kind).toBe('merged')
+    expect(await r.read(r.main, 'f.txt')).toBe('one\ntwo\nthree\nfour!\n')
+    expect(r.vc.log(r.main)[0].message).toBe('Revert "shout one"')
+  })
+
+  it('restores a file, deleted or changed since, from any commit', async () => {
+    const r = await forked({ 'a.txt': 'original\n', 'b.txt': 'b\n' })
+    await r.write(r.main, 'a.txt', 'changed\n')
+    r.ws.remove(r.main, 'b.txt')
+    await r.vc.commit(r.main, 'change and delete', 'ada')
+    r.vc.restoreFile(r.main, r.base, 'a.txt')
+    r.vc.restoreFile(r.main, r.base, 'b.txt')
+    expect(await r.read(r.main, 'a.txt')).toBe('original\n')
+    expect(await r.read(r.main, 'b.txt')).toBe('b\n')
+    expect((await r.vc.status(r.main)).map((c) => `${c.kind} ${c.path}`)).toEqual(['modified a.txt', 'added b.txt'])
+    expect(() => r.vc.restoreFile(r.main, r.base, 'nope.txt')).toThrow('is not in commit')
+  })
+})
