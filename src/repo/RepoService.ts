@@ -3,7 +3,7 @@ import type { AutomergeUrl, Repo, StorageAdapterInterface } from '@automerge/aut
 import { readZip, writeZip } from './archive.ts'
 import { Catalog } from './Catalog.ts'
 import { flushReady } from './flush.ts'
-import { oversize } from './content.ts'
+import { decodeText, oversize } from './content.ts'
 import { joinPath } from './paths.ts'
 import type { Relays, RelayStatus } from '../sync/Relays.ts'
 import type { FileContent, ImportReport, IncomingFile } from './Workspace.ts'
@@ -248,6 +248,11 @@ export class RepoService {
       })
     }
     await flushReady(this.repo, [handle.documentId])
+  }
+
+  /** A stored blob's text, or null when it is binary. */
+  async readBlobText(id: string, blob: string): Promise<string | null> {
+    return decodeText(await (await this.#workspace(id)).blobs.read(blob))
   }
 
   async status(id: string, branch: BranchId): Promise<FileChange[]> {

@@ -56,6 +56,20 @@ test('commit, branch, edit on the branch, merge back, and see it in the history'
   await page.keyboard.press('Backspace')
   await page.keyboard.type('2')
   await waitSaved(page)
+
+  // The uncommitted change, side by side and unified, against the last commit.
+  await page.getByRole('tab', { name: 'Changes' }).click()
+  await page.getByRole('button', { name: 'Show changes in app.ts' }).click()
+  const diff = page.getByRole('dialog', { name: 'Changes in app.ts' })
+  const panes = diff.getByRole('textbox')
+  await expect(panes).toHaveCount(2)
+  await expect(panes.nth(0)).toHaveText('export const version = 1')
+  await expect(panes.nth(1)).toHaveText('export const version = 2')
+  await diff.getByLabel('Unified').check()
+  await expect(panes).toHaveCount(1)
+  await expect(diff.locator('.cm-deletedChunk')).toContainText('version = 1')
+  await expect(diff.locator('.cm-changedLine')).toContainText('version = 2')
+  await diff.getByRole('button', { name: 'Close' }).click()
   await commit(page, 'Second version')
 
   // Back on main the file is as committed there; the branch's work waits on its branch.
