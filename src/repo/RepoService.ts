@@ -276,6 +276,13 @@ export class RepoService {
     return this.#saved((await this.#history(id)).createBranch(name, ws.handle.doc().branches[from]?.head ?? null))
   }
 
+  /** What a commit changed against its first parent (everything, for the first commit). */
+  async commitChanges(id: string, commit: CommitId): Promise<FileChange[]> {
+    const ws = await this.#workspace(id)
+    const parent = ws.handle.doc().commits[commit]?.parents[0] ?? null
+    return (await this.#history(id)).diffCommits(parent, commit)
+  }
+
   async log(id: string, branch: BranchId, limit?: number): Promise<LogEntry[]> {
     return (await this.#history(id)).log(branch, limit)
   }

@@ -85,6 +85,15 @@ test('commit, branch, edit on the branch, merge back, and see it in the history'
   await page.getByRole('tab', { name: 'History' }).click()
   await expect(page.getByRole('list', { name: 'History' }).getByRole('listitem')).toHaveCount(2)
   await expect(page.getByRole('list', { name: 'History' })).toContainText('Second version')
+
+  // Any commit opens read-only, with the files it changed and their diffs.
+  await page.getByRole('button', { name: /^Open commit \w+: Second version$/ }).click()
+  const opened = page.getByRole('dialog', { name: /^Commit \w+$/ })
+  await expect(opened.getByRole('list', { name: 'Files in this commit' })).toHaveText(/modified\s*app\.ts/)
+  await opened.getByRole('button', { name: 'Show changes in app.ts' }).click()
+  const commitDiff = page.getByRole('dialog', { name: 'Changes in app.ts' })
+  await expect(commitDiff.getByRole('textbox').nth(0)).toHaveText('export const version = 1')
+  await expect(commitDiff.getByRole('textbox').nth(1)).toHaveText('export const version = 2')
 })
 
 test('an agent commits on a branch through the CLI; the person sees it live and merges it; the CLI sees the merge', async ({ page }) => {
