@@ -1,5 +1,6 @@
 import type { AutomergeUrl, DocHandle, Repo } from '@automerge/automerge-repo/slim'
 import type { BlobPackDoc, RepositoryDoc, Sha256 } from './types.ts'
+import { scalar } from './scalar.ts'
 import { sha256 } from './content.ts'
 import { WeftError } from './errors.ts'
 
@@ -8,6 +9,11 @@ import { WeftError } from './errors.ts'
  * (thousands of small documents sync slowly); a few MiB keeps one pack quick to load.
  */
 export const PACK_TARGET_BYTES = 4 * 1024 * 1024
+
+/** Records which pack holds each newly written blob, inside the caller's change to the repository. */
+export function recordBlobs(d: RepositoryDoc, located: Record<Sha256, AutomergeUrl>): void {
+  for (const [hash, url] of Object.entries(located)) d.blobs[hash] = scalar(url)
+}
 
 /** Immutable, content-addressed file contents packed many to one Automerge document. */
 export class BlobStore {

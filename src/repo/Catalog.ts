@@ -1,6 +1,6 @@
-import { ImmutableString } from '@automerge/automerge/slim'
 import type { AutomergeUrl, DocHandle, Repo, StorageAdapterInterface } from '@automerge/automerge-repo/slim'
 import { WeftError } from './errors.ts'
+import { scalar } from './scalar.ts'
 import type { CatalogDoc, RepositorySummary } from './types.ts'
 import { Workspace } from './Workspace.ts'
 
@@ -86,7 +86,7 @@ export class Catalog {
 
   #add(workspace: Workspace): RepositorySummary {
     const id = crypto.randomUUID()
-    const entry = { url: new ImmutableString(workspace.url), name: workspace.name, added: Date.now() }
+    const entry = { url: scalar(workspace.url), name: workspace.name, added: Date.now() }
     this.handle.change((d) => { d.repositories[id] = entry })
     this.#open.set(id, Promise.resolve(workspace))
     return { id, url: workspace.url, name: entry.name, added: entry.added }

@@ -1,14 +1,16 @@
-import { ImmutableString } from '@automerge/automerge/slim'
-import type { AutomergeUrl } from '@automerge/automerge-repo/slim'
+import { recordBlobs } from './BlobStore.ts'
+import { scalar } from './scalar.ts'
 import { decodeText, encodeText, sha256 } from './content.ts'
 import { mergeTrees, type FileMerger, type MergedFile, type TreeConflict } from './mergeTrees.ts'
 import { mergeLines } from '../merge/lineMerge.ts'
 import { WeftError } from './errors.ts'
 import { aheadBehind, CHECKPOINT_INTERVAL, diffSnapshots, log, lowestCommonAncestors, snapshotAt, snapshotDelta, type FileChange, type LogEntry, type Snapshot } from './history.ts'
-import type { BranchId, Commit, CommitId, CommittedFile, LiveFileDoc } from './types.ts'
+import type { BranchId, Commit, CommitId, CommittedFile } from './types.ts'
 import type { Workspace } from './Workspace.ts'
 
-const scalar = (s: string) => new ImmutableString(s)
+/** A snapshot's file as the repository stores it, in a commit or (with `type`) in a working tree. */
+const committed = (file: Snapshot[string]): CommittedFile => ({ path: scalar(file.path), blob: scalar(file.blob), size: file.size, binary: file.binary })
+const treeFile = (file: Snapshot[string]) => ({ type: 'file' as const, ...committed(file) })
 
 export type MergeOutcome =
   | { kind: 'up-to-date' }
@@ -35,17 +37,14 @@ export class VersionControl {
     for (const [id, entry] of Object.entries(branch.tree)) {
       if (entry.type !== 'file') continue
       snapshot[id] = { path: String(entry.path), blob: String(entry.blob), size: entry.size, binary: entry.binary }
-      if (entry.live) {
-        const handle = await this.#ws.repo.find<LiveFileDoc>(String(entry.live) as AutomergeUrl)
-        live.push({ id, bytes: encodeText(handle.doc().content) })
-      }
+      if (entry.live) live.push({ id, bytes: await this.#ws.readBytes(branchId, id) })
     }
     if (live.length > 0) {
       const { hashes, located } = store
         ? await this.#ws.blobs.write(live.map((f) => f.bytes))
         : { hashes: await Promise.all(live.map((f) => sha256(f.bytes))), located: {} }
       live.forEach((f, i) => Object.assign(snapshot[f.id], { blob: hashes[i], size: f.bytes.length }))
-      if (store) this.#ws.handle.change((d) => { for (const [hash, url] of Object.entries(located)) d.blobs[hash] = scalar(url) })
+      if (store) this.#ws.handle.change((d) => recordBlobs(d, located))
     }
     return snapshot
   }
@@ -84,14 +83,9 @@ export class VersionControl {
     const trimmed = this.#checkName(name)
     const doc = this.#ws.handle.doc()
     if (from && !doc.commits[from]) throw new WeftError('not-found', `There is no commit ${from.slice(0, 8)}.`)
-    const snapshot = snapshotAt(doc.commits, from)
     const id = crypto.randomUUID()
-    this.#ws.handle.change((d) => {
-      const tree: Record<string, { type: 'file'; path: ImmutableString; blob: ImmutableString; size: number; binary: boolean }> = {}
-      for (const [entryId, file] of Object.entries(snapshot))
-        tree[entryId] = { type: 'file', path: scalar(file.path), blob: scalar(file.blob), size: file.size, binary: file.binary }
-      d.branches[id] = { name: trimmed, head: from, tree }
-    })
+    this.#ws.handle.change((d) => { d.branches[id] = { name: trimmed, head: from, tree: {} } })
+    this.#setTree(id, snapshotAt(doc.commits, from), from)
     return id
   }
 
@@ -203,7 +197,7 @@ export class VersionControl {
       const tree = d.branches[branchId].tree
       // Another file now at that path gives way to the restored one.
       for (const [otherId, entry] of Object.entries(tree)) if (otherId !== id && String(entry.path) === path) delete tree[otherId]
-      tree[id] = { type: 'file', path: scalar(file.path), blob: scalar(file.blob), size: file.size, binary: file.binary }
+      tree[id] = treeFile(file)
     })
   }
 
@@ -212,7 +206,7 @@ export class VersionControl {
     const written = Object.entries(files).filter(([, f]) => f.text !== undefined)
     const bytes = written.map(([, f]) => encodeText(f.text!))
     const { hashes, located } = await this.#ws.blobs.write(bytes)
-    if (Object.keys(located).length) this.#ws.handle.change((d) => { for (const [hash, url] of Object.entries(located)) d.blobs[hash] = scalar(url) })
+    if (Object.keys(located).length) this.#ws.handle.change((d) => recordBlobs(d, located))
     const snapshot: Snapshot = {}
     for (const [id, file] of Object.entries(files))
       if (file.blob !== undefined) snapshot[id] = { path: file.path, blob: file.blob, size: file.size, binary: file.binary }
@@ -221,7 +215,7 @@ export class VersionControl {
   }
 
   /** Points a branch at `head` with `snapshot` as its files; unchanged files keep their live documents. */
-  #setTree(branchId: BranchId, snapshot: Snapshot, head: CommitId): void {
+  #setTree(branchId: BranchId, snapshot: Snapshot, head: CommitId | null): void {
     this.#ws.handle.change((d) => {
       const branch = d.branches[branchId]
       branch.head = head
@@ -232,7 +226,7 @@ export class VersionControl {
           if (String(entry.path) !== file.path) entry.path = scalar(file.path)
           continue
         }
-        branch.tree[id] = { type: 'file', path: scalar(file.path), blob: scalar(file.blob), size: file.size, binary: file.binary }
+        branch.tree[id] = treeFile(file)
       }
     })
   }
@@ -242,13 +236,12 @@ export class VersionControl {
     const commits = this.#ws.handle.doc().commits
     const parent = parents[0] ? commits[parents[0]] : undefined
     const depth = parent ? parent.depth + 1 : 0
-    const stored = (file: Snapshot[string]): CommittedFile => ({ path: scalar(file.path), blob: scalar(file.blob), size: file.size, binary: file.binary })
     const commit: Commit = { parents, message, author: author.trim() || 'anonymous', time: Date.now(), depth: depth % CHECKPOINT_INTERVAL }
     if (!parent || commit.depth === 0) {
-      commit.tree = Object.fromEntries(Object.entries(snapshot).map(([id, file]) => [id, stored(file)]))
+      commit.tree = Object.fromEntries(Object.entries(snapshot).map(([id, file]) => [id, committed(file)]))
     } else {
       const delta = snapshotDelta(snapshotAt(commits, parents[0]), snapshot)
-      commit.changes = Object.fromEntries(Object.entries(delta).map(([id, file]) => [id, file && stored(file)]))
+      commit.changes = Object.fromEntries(Object.entries(delta).map(([id, file]) => [id, file && committed(file)]))
     }
     return commit
   }

@@ -1,12 +1,11 @@
-import { ImmutableString } from '@automerge/automerge/slim'
 import type { AutomergeUrl, DocHandle, Repo } from '@automerge/automerge-repo/slim'
-import { BlobStore } from './BlobStore.ts'
+import { BlobStore, recordBlobs } from './BlobStore.ts'
+import { scalar } from './scalar.ts'
 import { decodeText, encodeText, oversize } from './content.ts'
 import { WeftError } from './errors.ts'
 import { ancestorsOf, checkPath, isWithin, joinPath, pathProblem } from './paths.ts'
-import type { Branch, BranchId, EntryId, FileEntry, ListedEntry, LiveFileDoc, RepositoryDoc, Sha256, TreeEntry } from './types.ts'
+import type { Branch, BranchId, EntryId, FileEntry, ListedEntry, LiveFileDoc, RepositoryDoc, TreeEntry } from './types.ts'
 
-const scalar = (s: string) => new ImmutableString(s)
 const newId = () => crypto.randomUUID()
 
 /** A file handed to `importFiles`: its path relative to the import folder, and its bytes. */
@@ -103,7 +102,7 @@ export class Workspace {
     const { hashes, located } = await this.blobs.write([bytes])
     const id = newId()
     this.handle.change((d) => {
-      this.#locate(d, located)
+      recordBlobs(d, located)
       d.branches[branchId].tree[id] = { type: 'file', path: scalar(path), blob: scalar(hashes[0]), size: bytes.length, binary: decodeText(bytes) === null }
     })
     return id
@@ -183,7 +182,7 @@ export class Workspace {
     }
     const { hashes, located } = await this.blobs.write(accepted.map((f) => f.bytes))
     this.handle.change((d) => {
-      this.#locate(d, located)
+      recordBlobs(d, located)
       const tree = d.branches[branchId].tree
       accepted.forEach((file, i) => {
         const entry: FileEntry = { type: 'file', path: scalar(file.path), blob: scalar(hashes[i]), size: file.bytes.length, binary: decodeText(file.bytes) === null }
@@ -199,7 +198,7 @@ export class Workspace {
   async read(branchId: BranchId, id: EntryId): Promise<FileContent> {
     const entry = this.#file(branchId, id)
     if (entry.live) {
-      const live = await this.repo.find<LiveFileDoc>(String(entry.live) as AutomergeUrl)
+      const live = await this.#live(entry)
       return { kind: 'text', text: live.doc().content, live: live.url }
     }
     if (entry.binary) return { kind: 'binary', size: entry.size }
@@ -209,10 +208,7 @@ export class Workspace {
 
   async readBytes(branchId: BranchId, id: EntryId): Promise<Uint8Array> {
     const entry = this.#file(branchId, id)
-    if (entry.live) {
-      const live = await this.repo.find<LiveFileDoc>(String(entry.live) as AutomergeUrl)
-      return encodeText(live.doc().content)
-    }
+    if (entry.live) return encodeText((await this.#live(entry)).doc().content)
     return this.blobs.read(String(entry.blob))
   }
 
@@ -264,6 +260,10 @@ export class Workspace {
     return entry
   }
 
+  #live(entry: FileEntry): Promise<DocHandle<LiveFileDoc>> {
+    return this.repo.find<LiveFileDoc>(String(entry.live) as AutomergeUrl)
+  }
+
   /** Entries at or under `path`. */
   #within(branch: Branch, path: string): [EntryId, TreeEntry][] {
     return Object.entries(branch.tree).filter(([, e]) => isWithin(String(e.path), path))
@@ -281,9 +281,5 @@ export class Workspace {
   #checkSize(path: string, bytes: Uint8Array): void {
     const tooBig = oversize(bytes.length)
     if (tooBig) throw new WeftError('too-large', `"${path}" is ${tooBig}`)
-  }
-
-  #locate(d: RepositoryDoc, located: Record<Sha256, AutomergeUrl>): void {
-    for (const [hash, url] of Object.entries(located)) d.blobs[hash] = scalar(url)
   }
 }
