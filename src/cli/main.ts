@@ -4,6 +4,7 @@ import { parseRoute } from '../sync/links.ts'
 import { decodeText } from '../repo/content.ts'
 import { WeftError } from '../repo/errors.ts'
 import { Profile } from './Profile.ts'
+import type { TreeConflict } from '../repo/mergeTrees.ts'
 import { mergeFile } from './mergeFile.ts'
 
 export interface Io {
@@ -27,6 +28,10 @@ export const USAGE = `Usage: weft COMMAND [--repo NAME] [--branch NAME] [--json]
   merge-file BASE LEFT RIGHT three-way merge of one file to stdout
   relay [options]            run a relay (weft relay --help)
 Exit codes: 0 ok, 1 merge conflicts, 2 usage or bad input.`
+
+/** What a merge or revert that stopped on conflicts tells the terminal. */
+const conflictReport = (verb: string, conflicts: TreeConflict[]) =>
+  `Conflicts, nothing ${verb}:\n${conflicts.map((c) => `  ${c.kind}: ${c.message}`).join('\n')}`
 
 const READ_COMMANDS = new Set(['repos', 'ls', 'cat', 'status', 'log', 'diff'])
 
@@ -90,6 +95,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       return found.id
     }
     const branch = opts.branch ? branchByName(opts.branch) : profile.currentBranch(ws, summary.id)
+    const author = opts.author ?? process.env.WEFT_AUTHOR ?? process.env.USER ?? 'agent'
     const entry = (path: string) => {
       const found = ws.entries(branch).find((e) => e.path === path)
       if (!found || found.type !== 'file') throw new WeftError('not-found', `No file "${path}" on this branch.`)
@@ -131,7 +137,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
         return 0
       }
       case 'commit': {
-        const id = await vc.commit(branch, opts.message ?? '', opts.author ?? process.env.WEFT_AUTHOR ?? process.env.USER ?? 'agent')
+        const id = await vc.commit(branch, opts.message ?? '', author)
         print({ commit: id }, () => `Committed ${id.slice(0, 8)}`)
         return 0
       }
@@ -165,17 +171,17 @@ export async function run(argv: string[], io: Io): Promise<number> {
       }
       case 'merge': {
         need(1)
-        const outcome = await vc.merge(branch, branchByName(args[0]), opts.author ?? process.env.WEFT_AUTHOR ?? process.env.USER ?? 'agent')
+        const outcome = await vc.merge(branch, branchByName(args[0]), author)
         print(outcome, () => outcome.kind === 'conflicts'
-          ? `Conflicts, nothing merged:\n${outcome.conflicts.map((c) => `  ${c.kind}: ${c.message}`).join('\n')}`
+          ? conflictReport('merged', outcome.conflicts)
           : outcome.kind === 'up-to-date' ? 'Already up to date.' : `${outcome.kind === 'fast-forward' ? 'Fast-forwarded to' : 'Merged as'} ${outcome.commit.slice(0, 8)}`)
         return outcome.kind === 'conflicts' ? 1 : 0
       }
       case 'revert': {
         need(1)
-        const outcome = await vc.revert(branch, resolveCommit(args[0]), opts.author ?? process.env.WEFT_AUTHOR ?? process.env.USER ?? 'agent')
+        const outcome = await vc.revert(branch, resolveCommit(args[0]), author)
         print(outcome, () => outcome.kind === 'conflicts'
-          ? `Conflicts, nothing reverted:\n${outcome.conflicts.map((c) => `  ${c.kind}: ${c.message}`).join('\n')}`
+          ? conflictReport('reverted', outcome.conflicts)
           : outcome.kind === 'merged' ? `Reverted as ${outcome.commit.slice(0, 8)}` : 'Nothing to revert.')
         return outcome.kind === 'conflicts' ? 1 : 0
       }

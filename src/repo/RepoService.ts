@@ -186,8 +186,8 @@ export class RepoService {
 
   async importZip(id: string, branch: BranchId, zip: Uint8Array | Blob, folder = ''): Promise<ImportReport> {
     const { files, refused } = readZip(zip instanceof Blob ? new Uint8Array(await zip.arrayBuffer()) : zip)
-    const report = await (await this.#workspace(id)).importFiles(branch, files, folder)
-    return this.#saved({ ...report, refused: [...refused, ...report.refused] })
+    const report = await this.importFiles(id, branch, files, folder)
+    return { ...report, refused: [...refused, ...report.refused] }
   }
 
   async exportZip(id: string, branch: BranchId): Promise<Uint8Array> {
