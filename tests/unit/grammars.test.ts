@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest'
+import { GRAMMAR_FILES, grammarForPath, type GrammarId } from '../../src/syntax/grammars.ts'
+import { nodeGrammars } from '../../src/syntax/nodeGrammars.ts'
+
+const SAMPLES: Record<GrammarId, [string, string]> = {
+  typescript: ['const a: number = 1\n', 'lexical_declaration'],
+  tsx: ['const a = <div>{x}</div>\n', 'jsx_element'],
+  javascript: ['function f() { return 1 }\n', 'function_declaration'],
+  json: ['{"a": [1, 2]}\n', 'object'],
+  python: ['def f():\n    return 1\n', 'function_definition'],
+  go: ['package main\nfunc f() {}\n', 'function_declaration'],
+  rust: ['fn f() -> i32 { 1 }\n', 'function_item'],
+  css: ['a { color: red; }\n', 'rule_set'],
+  html: ['<p class="x">hi</p>\n', 'element'],
+  yaml: ['a: 1\nb: [2]\n', 'block_mapping'],
+  toml: ['[table]\nkey = "v"\n', 'table'],
+  java: ['class A { void f() {} }\n', 'class_declaration'],
+}
+
+describe('grammars', () => {
+  it('chooses the grammar by file extension, case-insensitively', () => {
+    expect(grammarForPath('src/App.TSX')).toBe('tsx')
+    expect(grammarForPath('a/b/c.mjs')).toBe('javascript')
+    expect(grammarForPath('Cargo.toml')).toBe('toml')
+    expect(grammarForPath('README')).toBeUndefined()
+    expect(grammarForPath('notes.md')).toBeUndefined()
+  })
+
+  it('loads every shipped grammar and parses a sample without errors', async () => {
+    const grammars = await nodeGrammars()
+    for (const id of Object.keys(GRAMMAR_FILES) as GrammarId[]) {
+      const [source, kind] = SAMPLES[id]
+      const tree = (await grammars.parser(id)).parse(source)!
+      expect(tree.rootNode.hasError, id).toBe(false)
+      expect(tree.rootNode.descendantsOfType(kind).length, `${id} has a ${kind}`).toBeGreaterThan(0)
+      tree.delete()
+    }
+  })
+})
