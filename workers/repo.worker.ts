@@ -8,11 +8,10 @@ import * as Comlink from 'comlink'
 import { initializeWasm, Repo } from '@automerge/automerge-repo/slim'
 import wasmUrl from '@automerge/automerge/automerge.wasm?url'
 import { IndexedDBStorageAdapter } from '@automerge/automerge-repo-storage-indexeddb'
-import { MessageChannelNetworkAdapter } from '@automerge/automerge-repo-network-messagechannel'
 import { BroadcastChannelNetworkAdapter } from '@automerge/automerge-repo-network-broadcastchannel'
 import { Relays } from '../src/sync/Relays.ts'
 import { RepoService } from '../src/repo/RepoService.ts'
-import { isConnectMessage, isWindowPeer } from '../src/repo/protocol.ts'
+import { isConnectMessage } from '../src/repo/protocol.ts'
 
 /** Delay before a (re)connected relay is handed everything it may lack. */
 const CATCH_UP_DELAY_MS = 3_000
@@ -26,8 +25,7 @@ const ready = (async () => {
   const repo = new Repo({
     storage,
     network: isShared ? [] : [new BroadcastChannelNetworkAdapter({ channelName: 'weft-repo-workers' })],
-    // Announce everything to relays, nothing to windows (they ask for what they edit).
-    shareConfig: { announce: async (peerId) => !isWindowPeer(peerId), access: async () => true },
+    sharePolicy: async () => true,
   })
   let catchUp: ReturnType<typeof setTimeout> | undefined
   // After each (re)connection, once windows have had their start-up answers, hand the relay
@@ -39,7 +37,7 @@ const ready = (async () => {
   const service = new RepoService(repo, storage, relays)
   // The relay that served the app is always one of them.
   await relays.start([self.location.origin])
-  return { repo, service }
+  return { service }
 })()
 
 async function connect(data: unknown) {
@@ -53,10 +51,7 @@ async function connect(data: unknown) {
     Comlink.expose(new Proxy({}, { get: () => () => Promise.reject(new Error(reason)) }), data.rpc)
     return
   }
-  const { repo, service } = started
-  Comlink.expose(service, data.rpc)
-  // Weak: a closed window's port is collected with its peer instead of being kept forever.
-  repo.networkSubsystem.addNetworkAdapter(new MessageChannelNetworkAdapter(data.sync, { useWeakRef: true }))
+  Comlink.expose(started.service, data.rpc)
 }
 
 if ('onconnect' in self) {

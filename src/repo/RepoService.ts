@@ -10,6 +10,8 @@ import type { FileContent, ImportReport, IncomingFile } from './Workspace.ts'
 import type { BranchId, CommitId, EntryId, ListedEntry, RepositorySummary } from './types.ts'
 import type { FileChange, LogEntry } from './history.ts'
 import { VersionControl, type MergeOutcome } from './VersionControl.ts'
+import { LiveFileServer } from '../live/LiveFileServer.ts'
+import type { ChangesJSON, Heads, Identity, LiveMessage, Selection } from '../live/protocol.ts'
 
 export interface BranchSummary {
   id: BranchId
@@ -53,11 +55,13 @@ export class RepoService {
   #nextWatch = 1
 
   readonly #relays: Relays | null
+  readonly #live: LiveFileServer
 
   constructor(repo: Repo, storage: StorageAdapterInterface, relays: Relays | null = null) {
     this.repo = repo
     this.#catalog = Catalog.load(repo, storage)
     this.#relays = relays
+    this.#live = new LiveFileServer(repo)
   }
 
   /** Calls `onChange` with every relay's connection state and pending count, now and on change. */
@@ -224,12 +228,28 @@ export class RepoService {
   }
 
   /**
-   * Sends an ephemeral message about a document (a cursor) to every peer that has it. Sent from
-   * here, this process is the sender the relay knows; a window's own broadcasts would be dropped
-   * by the relay as forwarded on another peer's behalf.
+   * Opens a live file for a window's editor (see live/protocol.ts): messages arrive on `onMessage`,
+   * the first being the whole text. Returns the session id for the calls below.
    */
-  async broadcast(url: AutomergeUrl, message: unknown): Promise<void> {
-    ;(await this.repo.find(url)).broadcast(message)
+  async liveOpen(url: AutomergeUrl, identity: Identity, onMessage: (message: LiveMessage) => void): Promise<number> {
+    return this.#live.open(url, identity, fromWindow(onMessage))
+  }
+
+  async liveEdit(session: number, seq: number, base: Heads, changes: ChangesJSON): Promise<void> {
+    this.#live.edit(session, seq, base, changes)
+  }
+
+  /** Our caret moved; windows also call this as a keep-alive. */
+  async liveSelect(session: number, selection: Selection | null): Promise<void> {
+    this.#live.select(session, selection)
+  }
+
+  async liveResync(session: number): Promise<void> {
+    this.#live.resync(session)
+  }
+
+  async liveClose(session: number): Promise<void> {
+    this.#live.close(session)
   }
 
   /** Resolves once the document holds `heads` and is written to storage. */

@@ -7,6 +7,7 @@ export type WeftErrorCode =
   | 'binary'
   | 'bad-archive'
   | 'unavailable'
+  | 'bad-input'
 
 /** An error a user can act on. Crosses worker boundaries as `{code, message}`. */
 export class WeftError extends Error {

@@ -1,8 +1,6 @@
-/** Who this browser is to peers: a name and a colour, chosen once and kept. */
-export interface Identity {
-  name: string
-  colour: string
-}
+import type { Identity } from '../../live/protocol.ts'
+
+export type { Identity }
 
 const KEY = 'weft-identity'
 /** Catppuccin accents that read on both Mocha and Latte. */

@@ -1,6 +1,6 @@
 import type * as A from '@automerge/automerge/slim'
 import type { DocHandle } from '@automerge/automerge-repo/slim'
-import type { Identity } from './identity.ts'
+import type { Identity } from './protocol.ts'
 
 /** A selection as Automerge cursors, so it keeps its place in the text across concurrent edits. */
 export interface CursorSelection {
