@@ -8,8 +8,8 @@ import { joinPath } from './paths.ts'
 import type { Relays, RelayStatus } from '../sync/Relays.ts'
 import type { FileContent, ImportReport, IncomingFile } from './Workspace.ts'
 import type { BranchId, CommitId, EntryId, ListedEntry, RepositorySummary } from './types.ts'
-import type { FileChange, LogEntry } from './history.ts'
-import { VersionControl, type MergeOutcome } from './VersionControl.ts'
+import { diffSnapshots, graphLog, snapshotAt, type FileChange, type LogEntry } from './history.ts'
+import { VersionControl, type MergeOutcome, type MergeResolution } from './VersionControl.ts'
 import { LiveFileServer } from '../live/LiveFileServer.ts'
 import type { ChangesJSON, Heads, Identity, LiveMessage, Selection } from '../live/protocol.ts'
 
@@ -307,8 +307,47 @@ export class RepoService {
     return (await this.#history(id)).log(branch, limit)
   }
 
-  async merge(id: string, target: BranchId, source: BranchId, author: string): Promise<MergeOutcome> {
-    return this.#saved(await (await this.#history(id)).merge(target, source, author))
+  /** Merges `source` into `target`; with `resolution`, answers the conflicts a first call returned. */
+  async merge(id: string, target: BranchId, source: BranchId, author: string, resolution?: MergeResolution): Promise<MergeOutcome> {
+    return this.#saved(await (await this.#history(id)).merge(target, source, author, undefined, resolution))
+  }
+
+  async revert(id: string, branch: BranchId, commit: CommitId, author: string): Promise<MergeOutcome> {
+    return this.#saved(await (await this.#history(id)).revert(branch, commit, author))
+  }
+
+  async restoreFile(id: string, branch: BranchId, commit: CommitId, path: string): Promise<void> {
+    ;(await this.#history(id)).restoreFile(branch, commit, path)
+    await this.#saved(undefined)
+  }
+
+  async renameBranch(id: string, branch: BranchId, name: string): Promise<void> {
+    ;(await this.#history(id)).renameBranch(branch, name)
+    await this.#saved(undefined)
+  }
+
+  async deleteBranch(id: string, branch: BranchId): Promise<void> {
+    ;(await this.#history(id)).deleteBranch(branch)
+    await this.#saved(undefined)
+  }
+
+  /** Files changed from commit `from` to commit `to`, or to the branch's working files. */
+  async diff(id: string, from: CommitId | null, to: CommitId | { working: BranchId }): Promise<FileChange[]> {
+    const vc = await this.#history(id)
+    if (typeof to === 'string' || to === null) return vc.diffCommits(from, to)
+    return diffSnapshots(snapshotAt((await this.#workspace(id)).handle.doc().commits, from), await vc.working(to.working))
+  }
+
+  /**
+   * The commits of every branch (or of `only` one) as one graph, children before parents, with
+   * where each branch points.
+   */
+  async graph(id: string, only?: BranchId, limit?: number): Promise<{ entries: LogEntry[]; branches: { id: BranchId; name: string; head: CommitId | null }[] }> {
+    const ws = await this.#workspace(id)
+    const doc = ws.handle.doc()
+    const branches = ws.branches().map((b) => ({ ...b, head: doc.branches[b.id].head }))
+    const heads = branches.filter((b) => !only || b.id === only).flatMap((b) => (b.head ? [b.head] : []))
+    return { entries: graphLog(doc.commits, heads, limit), branches }
   }
 
   async #history(id: string): Promise<VersionControl> {

@@ -1,8 +1,9 @@
 import { recordBlobs } from './BlobStore.ts'
 import { scalar } from './scalar.ts'
 import { decodeText, encodeText, sha256 } from './content.ts'
-import { mergeTrees, type FileMerger, type MergedFile, type TreeConflict } from './mergeTrees.ts'
+import { mergeTrees, type FileMerger, type MergedFile, type TreeConflict, type TreeMerge } from './mergeTrees.ts'
 import { mergeLines } from '../merge/lineMerge.ts'
+import { hasConflictMarkers } from '../merge/conflictMarkers.ts'
 import { WeftError } from './errors.ts'
 import { aheadBehind, CHECKPOINT_INTERVAL, diffSnapshots, log, lowestCommonAncestors, snapshotAt, snapshotDelta, type FileChange, type LogEntry, type Snapshot } from './history.ts'
 import type { BranchId, Commit, CommitId, CommittedFile } from './types.ts'
@@ -16,8 +17,18 @@ export type MergeOutcome =
   | { kind: 'up-to-date' }
   | { kind: 'fast-forward'; commit: CommitId }
   | { kind: 'merged'; commit: CommitId }
-  /** Nothing was written: these must be resolved first. */
-  | { kind: 'conflicts'; conflicts: TreeConflict[] }
+  /** Nothing was written: these must be resolved first (`heads`: the branch heads merged). */
+  | { kind: 'conflicts'; conflicts: TreeConflict[]; heads: { ours: CommitId | null; theirs: CommitId | null } }
+
+/** How one conflicted file is settled: its resolved text, or one side's version (absent = deleted). */
+export type FileResolution = { text: string } | { take: 'ours' | 'theirs' }
+
+/** A person's answers to a merge's conflicts, for the heads they were shown. */
+export interface MergeResolution {
+  heads: { ours: CommitId | null; theirs: CommitId | null }
+  /** By conflicted entry id. */
+  files: Record<string, FileResolution>
+}
 
 const lineMerger: FileMerger = (base, ours, theirs) => mergeLines(base, ours, theirs)
 
@@ -127,9 +138,11 @@ export class VersionControl {
   /**
    * Merges `sourceId`'s head into `targetId`: fast-forward when the target has nothing of its own,
    * else a three-way merge over the merge base, recorded as a commit with two parents. With any
-   * conflict nothing is written and the conflicts are returned. Never Automerge's own merge.
+   * conflict nothing is written and the conflicts are returned; called again with `resolution`
+   * (answers for those conflicts, at the same heads) it records the merge once none is left.
+   * Never Automerge's own merge.
    */
-  async merge(targetId: BranchId, sourceId: BranchId, author: string, mergeFile: FileMerger = lineMerger): Promise<MergeOutcome> {
+  async merge(targetId: BranchId, sourceId: BranchId, author: string, mergeFile: FileMerger = lineMerger, resolution?: MergeResolution): Promise<MergeOutcome> {
     if ((await this.status(targetId)).length > 0)
       throw new WeftError('exists', `"${this.#branch(targetId).name}" has uncommitted changes; commit them before merging into it.`)
     const target = this.#branch(targetId)
@@ -150,7 +163,13 @@ export class VersionControl {
       readText: async (blob) => decodeText(await this.#ws.blobs.read(blob)),
       mergeFile,
     })
-    if (result.conflicts.length > 0) return { kind: 'conflicts', conflicts: result.conflicts }
+    const heads = { ours: target.head, theirs: source.head }
+    if (resolution) {
+      if (resolution.heads.ours !== heads.ours || resolution.heads.theirs !== heads.theirs)
+        throw new WeftError('exists', `"${target.name}" or "${source.name}" moved while the conflicts were being resolved; start the merge again.`)
+      settle(result, resolution.files, { ours: snapshotAt(commits, target.head), theirs })
+    }
+    if (result.conflicts.length > 0) return { kind: 'conflicts', conflicts: result.conflicts, heads }
 
     const merged = await this.#store(result.files)
     const id = crypto.randomUUID()
@@ -179,7 +198,7 @@ export class VersionControl {
       readText: async (blob) => decodeText(await this.#ws.blobs.read(blob)),
       mergeFile,
     })
-    if (result.conflicts.length > 0) return { kind: 'conflicts', conflicts: result.conflicts }
+    if (result.conflicts.length > 0) return { kind: 'conflicts', conflicts: result.conflicts, heads: { ours: head, theirs: commitId } }
     const snapshot = await this.#store(result.files)
     const id = crypto.randomUUID()
     this.#ws.handle.change((d) => { d.commits[id] = this.#record(head ? [head] : [], `Revert "${reverted.message}"`, author, snapshot) })
@@ -265,4 +284,22 @@ export class VersionControl {
     if (taken) throw new WeftError('exists', `A branch named "${trimmed}" already exists.`)
     return trimmed
   }
+}
+
+/** Applies a person's answers to a tree merge's conflicts; the conflicts answered are removed. */
+function settle(result: TreeMerge, answers: Record<string, FileResolution>, sides: { ours: Snapshot; theirs: Snapshot }): void {
+  const conflicted = new Set(result.conflicts.map((c) => c.id))
+  for (const [id, answer] of Object.entries(answers)) {
+    if (!conflicted.has(id)) throw new WeftError('bad-input', `Entry ${id} has no conflict in this merge.`)
+    if ('text' in answer) {
+      if (hasConflictMarkers(answer.text)) throw new WeftError('bad-input', `"${result.files[id]?.path ?? id}" still has conflict markers.`)
+      const path = result.files[id]?.path ?? result.conflicts.find((c) => c.id === id)!.path
+      result.files[id] = { path, text: answer.text, binary: false }
+      continue
+    }
+    const file = sides[answer.take][id]
+    if (file) result.files[id] = { path: file.path, blob: file.blob, size: file.size, binary: file.binary }
+    else delete result.files[id]
+  }
+  result.conflicts = result.conflicts.filter((c) => !(c.id in answers))
 }

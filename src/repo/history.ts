@@ -96,8 +96,8 @@ export function diffSnapshots(before: Snapshot, after: Snapshot): FileChange[] {
 function ancestors(commits: RepositoryDoc['commits'], start: CommitId): Map<CommitId, number> {
   const seen = new Map<CommitId, number>([[start, 0]])
   const queue: CommitId[] = [start]
-  while (queue.length > 0) {
-    const id = queue.shift()!
+  for (let next = 0; next < queue.length; next++) {
+    const id = queue[next]
     for (const parent of commits[id]?.parents ?? []) {
       if (seen.has(parent)) continue
       seen.set(parent, seen.get(id)! + 1)
@@ -131,6 +131,34 @@ export function log(commits: RepositoryDoc['commits'], head: CommitId | null, li
     .map((id) => ({ id, parents: [...commits[id].parents], message: commits[id].message, author: commits[id].author, time: commits[id].time }))
     .sort((x, y) => y.time - x.time || (x.id < y.id ? 1 : -1))
     .slice(0, limit)
+}
+
+/**
+ * Commits reachable from any of `heads`, children always before their parents (so a graph can be
+ * drawn top to bottom), newest first among those ready.
+ */
+export function graphLog(commits: RepositoryDoc['commits'], heads: CommitId[], limit = Infinity): LogEntry[] {
+  const reachable = new Set<CommitId>()
+  for (const head of heads) for (const id of ancestors(commits, head).keys()) if (commits[id]) reachable.add(id)
+  const children = new Map<CommitId, number>()
+  for (const id of reachable) for (const parent of commits[id].parents) children.set(parent, (children.get(parent) ?? 0) + 1)
+  const newer = (x: CommitId, y: CommitId) => commits[x].time > commits[y].time || (commits[x].time === commits[y].time && x > y)
+  // Few commits are ready at once (about one per branch line), so a scan beats a heap here.
+  const ready = [...reachable].filter((id) => !children.has(id))
+  const out: LogEntry[] = []
+  while (ready.length > 0 && out.length < limit) {
+    let best = 0
+    for (let i = 1; i < ready.length; i++) if (newer(ready[i], ready[best])) best = i
+    const [id] = ready.splice(best, 1)
+    const c = commits[id]
+    out.push({ id, parents: [...c.parents], message: c.message, author: c.author, time: c.time })
+    for (const parent of c.parents) {
+      const left = children.get(parent)! - 1
+      children.set(parent, left)
+      if (left === 0 && reachable.has(parent)) ready.push(parent)
+    }
+  }
+  return out
 }
 
 /** How many commits each side has that the other lacks. */

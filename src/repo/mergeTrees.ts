@@ -6,12 +6,19 @@ export type FileMerger = (base: string, ours: string, theirs: string, path: stri
 
 export type ConflictKind = 'content' | 'binary' | 'delete/modify' | 'rename/rename' | 'add/add'
 
+/** One side's version of a file in a merge; null where that side has no such file. */
+export type MergeSide = { path: string; blob: Sha256 } | null
+
 export interface TreeConflict {
   kind: ConflictKind
   /** Entry id in the result (ours where both exist). */
   id: string
   path: string
   message: string
+  /** The three versions, so a merge view can show them. */
+  sides: { base: MergeSide; ours: MergeSide; theirs: MergeSide }
+  /** For content conflicts: the merged text with conflict markers. */
+  merged?: string
 }
 
 /** A merged file: unchanged content by hash, or new content (merged text, possibly with markers). */
@@ -30,6 +37,8 @@ export interface TreeMergeInput {
   readText: (blob: Sha256) => Promise<string | null>
   mergeFile: FileMerger
 }
+
+const side = (file: Snapshot[string] | undefined): MergeSide => (file ? { path: file.path, blob: file.blob } : null)
 
 /** Picks the side that changed a property, or reports that both changed it differently. */
 function pick<T>(base: T, ours: T, theirs: T): { value: T; conflict: boolean } {
@@ -51,11 +60,12 @@ export async function mergeTrees({ base, ours, theirs, readText, mergeFile }: Tr
 
   for (const id of ids) {
     const [b, o, t] = [base[id], ours[id], theirs[id]]
+    const sides = { base: side(b), ours: side(o), theirs: side(t) }
     if (!b) {
       // Added on one or both sides (same id on both only if the same commit was merged before).
       const added = o ?? t
       if (o && t && (o.blob !== t.blob || o.path !== t.path)) {
-        conflicts.push({ kind: 'add/add', id, path: o.path, message: `"${o.path}" was added on both sides with different content.` })
+        conflicts.push({ kind: 'add/add', id, path: o.path, message: `"${o.path}" was added on both sides with different content.`, sides })
       }
       files[id] = { ...added }
       continue
@@ -64,12 +74,12 @@ export async function mergeTrees({ base, ours, theirs, readText, mergeFile }: Tr
       const kept = o ?? t
       if (!kept) continue // deleted on both sides
       if (kept.blob === b.blob && kept.path === b.path) continue // deleted on one side, untouched on the other
-      conflicts.push({ kind: 'delete/modify', id, path: kept.path, message: `"${kept.path}" was deleted on one side and changed on the other; the changed file is kept.` })
+      conflicts.push({ kind: 'delete/modify', id, path: kept.path, message: `"${kept.path}" was deleted on one side and changed on the other; the changed file is kept.`, sides })
       files[id] = { ...kept }
       continue
     }
     const path = pick(b.path, o.path, t.path)
-    if (path.conflict) conflicts.push({ kind: 'rename/rename', id, path: o.path, message: `"${b.path}" was renamed to "${o.path}" on one side and "${t.path}" on the other; "${o.path}" is kept.` })
+    if (path.conflict) conflicts.push({ kind: 'rename/rename', id, path: o.path, message: `"${b.path}" was renamed to "${o.path}" on one side and "${t.path}" on the other; "${o.path}" is kept.`, sides })
     const blob = pick(b.blob, o.blob, t.blob)
     if (!blob.conflict) {
       const side = blob.value === o.blob ? o : t
@@ -78,12 +88,12 @@ export async function mergeTrees({ base, ours, theirs, readText, mergeFile }: Tr
     }
     const [bt, ot, tt] = await Promise.all([readText(b.blob), readText(o.blob), readText(t.blob)])
     if (bt === null || ot === null || tt === null) {
-      conflicts.push({ kind: 'binary', id, path: path.value, message: `"${path.value}" is binary and changed on both sides; ours is kept.` })
+      conflicts.push({ kind: 'binary', id, path: path.value, message: `"${path.value}" is binary and changed on both sides; ours is kept.`, sides })
       files[id] = { path: path.value, blob: o.blob, size: o.size, binary: o.binary }
       continue
     }
     const merged = mergeFile(bt, ot, tt, path.value)
-    if (!merged.clean) conflicts.push({ kind: 'content', id, path: path.value, message: `"${path.value}" has conflicting changes.` })
+    if (!merged.clean) conflicts.push({ kind: 'content', id, path: path.value, message: `"${path.value}" has conflicting changes.`, sides, merged: merged.text })
     files[id] = { path: path.value, text: merged.text, binary: false }
   }
 
@@ -97,7 +107,10 @@ export async function mergeTrees({ base, ours, theirs, readText, mergeFile }: Tr
       const same = files[other].blob !== undefined && files[other].blob === files[keep].blob
       if (same) { delete files[other]; continue }
       files[other] = { ...files[other], path: `${path}.theirs` }
-      conflicts.push({ kind: 'add/add', id: keep, path, message: `"${path}" exists on both sides with different content; theirs is kept as "${path}.theirs".` })
+      conflicts.push({
+        kind: 'add/add', id: keep, path, message: `"${path}" exists on both sides with different content; theirs is kept as "${path}.theirs".`,
+        sides: { base: null, ours: side(ours[keep] ?? theirs[keep]), theirs: side(theirs[other] ?? ours[other]) },
+      })
     }
   }
   return { files, conflicts: conflicts.sort((x, y) => (x.path < y.path ? -1 : 1)) }

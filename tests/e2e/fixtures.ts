@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process'
 import { expect, type Page } from '@playwright/test'
 
 /** Opens the app on a fresh profile and creates a repository; returns once its workspace shows. */
@@ -39,4 +40,34 @@ export async function shareLinkOf(page: Page): Promise<string> {
   const link = await dialog.getByLabel('Link').inputValue()
   await dialog.getByRole('button', { name: 'Done' }).click()
   return link
+}
+
+/** Commits every change with `message` from the Changes tab, then shows the files again. */
+export async function commit(page: Page, message: string) {
+  await page.getByRole('tab', { name: 'Changes' }).click()
+  await page.getByLabel('Commit message').fill(message)
+  await page.getByRole('button', { name: 'Commit', exact: true }).click()
+  await expect(page.getByRole('status').filter({ hasText: /^Committed/ })).toBeVisible()
+  await expect(page.getByText('No changes since the last commit.')).toBeVisible()
+  await page.getByRole('tab', { name: 'Files' }).click()
+}
+
+/** Switches the branch picker to the branch named `name`. */
+export async function switchBranch(page: Page, name: string) {
+  const picker = page.getByLabel('Branch', { exact: true })
+  const value = await picker.locator('option', { hasText: new RegExp(`^${name}( |$)`) }).getAttribute('value')
+  await picker.selectOption(value!)
+}
+
+/** Runs the real `weft` CLI as an agent would, with its own profile folder. */
+export function weft(home: string, args: string[], stdin = ''): Promise<{ code: number; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['bin/weft.js', ...args, '--home', home])
+    let out = ''
+    let err = ''
+    child.stdout.on('data', (d: Buffer) => { out += d.toString() })
+    child.stderr.on('data', (d: Buffer) => { err += d.toString() })
+    child.on('close', (code) => resolve({ code: code ?? -1, out, err }))
+    child.stdin.end(stdin)
+  })
 }

@@ -1,38 +1,8 @@
-import { spawn } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { expect, test, type Page } from '@playwright/test'
-import { createPath, createRepository, editor, shareLinkOf, treeItem, waitSaved } from './fixtures.ts'
-
-async function commit(page: Page, message: string) {
-  await page.getByRole('tab', { name: 'Changes' }).click()
-  await page.getByLabel('Commit message').fill(message)
-  await page.getByRole('button', { name: 'Commit', exact: true }).click()
-  await expect(page.getByRole('status').filter({ hasText: /^Committed/ })).toBeVisible()
-  await expect(page.getByText('No changes since the last commit.')).toBeVisible()
-  await page.getByRole('tab', { name: 'Files' }).click()
-}
-
-/** Switches the branch picker to the branch named `name`. */
-async function switchBranch(page: Page, name: string) {
-  const picker = page.getByLabel('Branch', { exact: true })
-  const value = await picker.locator('option', { hasText: new RegExp(`^${name}( |$)`) }).getAttribute('value')
-  await picker.selectOption(value!)
-}
-
-/** Runs the real `weft` CLI as an agent would, with its own profile folder. */
-function weft(home: string, args: string[], stdin = ''): Promise<{ code: number; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/weft.js', ...args, '--home', home])
-    let out = ''
-    let err = ''
-    child.stdout.on('data', (d: Buffer) => { out += d.toString() })
-    child.stderr.on('data', (d: Buffer) => { err += d.toString() })
-    child.on('close', (code) => resolve({ code: code ?? -1, out, err }))
-    child.stdin.end(stdin)
-  })
-}
+import { expect, test } from '@playwright/test'
+import { commit, createPath, createRepository, editor, shareLinkOf, switchBranch, treeItem, waitSaved, weft } from './fixtures.ts'
 
 test('commit, branch, edit on the branch, merge back, and see it in the history', async ({ page }) => {
   await createRepository(page, 'versions')

@@ -104,6 +104,67 @@ describe('merging branches', () => {
   })
 })
 
+describe('resolving merge conflicts', () => {
+  it('records the merge with two parents once every conflict is answered, with each answer applied', async () => {
+    const png = (n: number) => new Uint8Array([0x89, 0x50, 0, n])
+    const r = await forked({ 'c.txt': 'x\n', 'gone.txt': 'keep me\n', 'img.png': png(1), 'other.txt': 'o\n' })
+    await r.write(r.main, 'c.txt', 'main\n')
+    r.ws.remove(r.main, 'gone.txt')
+    await r.write(r.main, 'img.png', png(2))
+    const ours = await r.vc.commit(r.main, 'm', 'ada')
+    await r.write(r.feature, 'c.txt', 'feature\n')
+    await r.write(r.feature, 'gone.txt', 'changed\n')
+    await r.write(r.feature, 'img.png', png(3))
+    await r.write(r.feature, 'other.txt', 'o on feature\n')
+    const theirs = await r.vc.commit(r.feature, 'f', 'bob')
+
+    const first = await r.vc.merge(r.main, r.feature, 'ada')
+    if (first.kind !== 'conflicts') throw new Error('expected conflicts')
+    expect(first.heads).toEqual({ ours, theirs })
+    const content = first.conflicts.find((c) => c.kind === 'content')!
+    expect(content.merged).toContain('<<<<<<< LEFT\nmain\n')
+    expect(content.sides.ours?.path).toBe('c.txt')
+    expect(content.sides.base && await r.ws.blobs.read(content.sides.base.blob)).toEqual(text('x\n'))
+    const byKind = (kind: string) => first.conflicts.find((c) => c.kind === kind)!.id
+
+    // Half answered: still conflicts, nothing written.
+    const partial = await r.vc.merge(r.main, r.feature, 'ada', undefined, { heads: first.heads, files: { [content.id]: { text: 'both\n' } } })
+    expect(partial.kind).toBe('conflicts')
+    expect(r.ws.handle.doc().branches[r.main].head).toBe(ours)
+
+    const done = await r.vc.merge(r.main, r.feature, 'ada', undefined, {
+      heads: first.heads,
+      files: { [content.id]: { text: 'both\n' }, [byKind('delete/modify')]: { take: 'ours' }, [byKind('binary')]: { take: 'theirs' } },
+    })
+    if (done.kind !== 'merged') throw new Error(`expected a merge, got ${done.kind}`)
+    expect([...r.ws.handle.doc().commits[done.commit].parents]).toEqual([ours, theirs])
+    expect(await r.read(r.main, 'c.txt')).toBe('both\n')
+    expect(r.ws.entries(r.main).some((e) => e.path === 'gone.txt')).toBe(false)
+    expect(await r.ws.readBytes(r.main, r.id(r.main, 'img.png'))).toEqual(png(3))
+    expect(await r.read(r.main, 'other.txt')).toBe('o on feature\n')
+    expect(await r.vc.status(r.main)).toEqual([])
+  })
+
+  it('refuses answers that leave markers, name no conflict, or were made before a branch moved', async () => {
+    const r = await forked({ 'c.txt': 'x\n' })
+    await r.write(r.main, 'c.txt', 'main\n')
+    await r.vc.commit(r.main, 'm', 'ada')
+    await r.write(r.feature, 'c.txt', 'feature\n')
+    await r.vc.commit(r.feature, 'f', 'bob')
+    const first = await r.vc.merge(r.main, r.feature, 'ada')
+    if (first.kind !== 'conflicts') throw new Error('expected conflicts')
+    const id = first.conflicts[0].id
+    await expect(r.vc.merge(r.main, r.feature, 'ada', undefined, { heads: first.heads, files: { [id]: { text: first.conflicts[0].merged! } } }))
+      .rejects.toThrow(/still has conflict markers/)
+    await expect(r.vc.merge(r.main, r.feature, 'ada', undefined, { heads: first.heads, files: { nope: { take: 'ours' } } }))
+      .rejects.toThrow(/has no conflict in this merge/)
+    await r.write(r.feature, 'c.txt', 'feature again\n')
+    await r.vc.commit(r.feature, 'f2', 'bob')
+    await expect(r.vc.merge(r.main, r.feature, 'ada', undefined, { heads: first.heads, files: { [id]: { take: 'theirs' } } }))
+      .rejects.toThrow(/moved while the conflicts were being resolved/)
+  })
+})
+
 describe('revert and restore', () => {
   it('reverts a commit while keeping later changes to the same file', async () => {
     const r = await forked({ 'f.txt': 'one\ntwo\nthree\nfour\n' })
