@@ -5,6 +5,7 @@ import { Catalog } from './Catalog.ts'
 import { flushReady } from './flush.ts'
 import { decodeText, oversize } from './content.ts'
 import { joinPath } from './paths.ts'
+import { WeftError } from './errors.ts'
 import type { Relays, RelayStatus } from '../sync/Relays.ts'
 import type { FileContent, ImportReport, IncomingFile } from './Workspace.ts'
 import type { BranchId, CommitId, EntryId, ListedEntry, RepositorySummary } from './types.ts'
@@ -294,6 +295,13 @@ export class RepoService {
   async createBranch(id: string, name: string, from: BranchId): Promise<BranchId> {
     const ws = await this.#workspace(id)
     return this.#saved((await this.#history(id)).createBranch(name, ws.handle.doc().branches[from]?.head ?? null))
+  }
+
+  /** A new branch starting at commit `at` (any commit, not only a branch head). */
+  async createBranchAt(id: string, name: string, at: CommitId): Promise<BranchId> {
+    const ws = await this.#workspace(id)
+    if (!ws.handle.doc().commits[at]) throw new WeftError('not-found', `There is no commit ${at.slice(0, 8)}.`)
+    return this.#saved((await this.#history(id)).createBranch(name, at))
   }
 
   /** What a commit changed against its first parent (everything, for the first commit). */

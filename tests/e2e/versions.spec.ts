@@ -137,6 +137,18 @@ test('compare any two commits, restore a file from a commit, revert a commit', a
   await expect(history.getByRole('button', { name: /: Revert "Back to 2"$/ })).toBeVisible()
   await page.getByRole('tab', { name: 'Files' }).click()
   await expect(editor(page, 'v.txt')).toHaveText('version 3')
+
+  // A branch from an old commit has that commit's files.
+  await page.getByRole('tab', { name: 'History' }).click()
+  await history.getByRole('button', { name: /: Version 1$/ }).click()
+  await page.getByRole('dialog', { name: /^Commit \w{8}$/ }).getByRole('button', { name: 'New branch from here' }).click()
+  const naming = page.getByRole('dialog', { name: /^New branch from \w{8}$/ })
+  await naming.getByLabel('Name').fill('from-one')
+  await naming.getByRole('button', { name: 'Create' }).click()
+  await expect(page.getByLabel('Branch', { exact: true }).locator('option:checked')).toHaveText('from-one')
+  await page.getByRole('tab', { name: 'Files' }).click()
+  await treeItem(page, 'v.txt').click()
+  await expect(editor(page, 'v.txt')).toHaveText('version 1')
 })
 
 test('a history of 1,000 commits scrolls to its first commit without long tasks', async ({ page }) => {
