@@ -2,7 +2,9 @@ import { parseArgs } from 'node:util'
 import { fileURLToPath } from 'node:url'
 import { startRelay } from './server.ts'
 
-const usage = `Usage: weft relay [--host 127.0.0.1] [--port 8787] [--data ./data] [--static ./dist] [--token SECRET] [--max-message-mb 64] [--max-messages-per-second 500]`
+const usage = `Usage: weft relay [--host 127.0.0.1] [--port 8787] [--data ./data] [--static ./dist] [--token SECRET] [--max-message-mb 64] [--max-messages-per-second 500] [--runs [--runs-remote]]
+  --runs         enable the local runner at /runs (runs commands on this machine; needs --token)
+  --runs-remote  let other machines start runs too (default: this machine only)`
 
 /** Runs the relay until SIGTERM or SIGINT, then flushes storage and exits. */
 export async function main(argv: string[]): Promise<void> {
@@ -19,6 +21,8 @@ export async function main(argv: string[]): Promise<void> {
         token: { type: 'string', default: process.env.WEFT_TOKEN },
         'max-message-mb': { type: 'string', default: '64' },
         'max-messages-per-second': { type: 'string', default: '500' },
+        runs: { type: 'boolean', default: false },
+        'runs-remote': { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
     }))
@@ -34,11 +38,16 @@ export async function main(argv: string[]): Promise<void> {
     console.error(`Bad --port, --max-message-mb or --max-messages-per-second.\n${usage}`)
     process.exit(2)
   }
+  if (values.runs && !values.token) {
+    console.error(`--runs needs --token (or WEFT_TOKEN): the local runner runs commands for whoever asks.\n${usage}`)
+    process.exit(2)
+  }
   const relay = await startRelay({
     host: values.host!, port, dataDir: values.data!, staticDir: values.static, token: values.token,
     maxMessageBytes: Math.round(maxMb * 1024 * 1024), messagesPerSecond: rate,
+    runs: values.runs ? { allowRemote: values['runs-remote'] } : undefined,
   })
-  console.log(`Weft relay on ${relay.url}  (data: ${values.data}${values.token ? ', token required' : ''})`)
+  console.log(`Weft relay on ${relay.url}  (data: ${values.data}${values.token ? ', token required' : ''}${values.runs ? ', local runner on /runs' : ''})`)
   let stopping = false
   const stop = async (signal: string) => {
     if (stopping) return

@@ -7,6 +7,7 @@ import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs'
 import { ISOLATION_HEADERS } from '../src/isolation.ts'
 import { adapterConnected, syncEndpoint } from './syncEndpoint.ts'
 import { shutdownRepo } from '../src/repo/flush.ts'
+import { runsEndpoint, type RunsSettings } from './runs.ts'
 
 export interface RelayOptions {
   host: string
@@ -21,6 +22,8 @@ export interface RelayOptions {
   maxMessageBytes: number
   /** Sustained messages per second one socket may send (bursts of twice that); a flood closes it. */
   messagesPerSecond: number
+  /** Enables the local runner at `/runs` (it needs `token`). */
+  runs?: RunsSettings
   log?: (line: string) => void
 }
 
@@ -39,8 +42,10 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   mkdirSync(options.dataDir, { recursive: true })
   const started = Date.now()
 
+  if (options.runs && !options.token) throw new Error('The local runner runs commands for whoever asks: start the relay with a --token to enable --runs.')
   const server = createServer((request, response) => handle(request, response))
-  const { adapter, sockets } = syncEndpoint(server, { ...options, log })
+  const runs = options.runs ? runsEndpoint(server, { ...options.runs, token: options.token!, log }) : null
+  const { adapter, sockets } = syncEndpoint(server, { ...options, log, otherUpgrades: runs?.owns })
   const repo = new Repo({
     network: [adapter],
     storage: new NodeFSStorageAdapter(options.dataDir),
@@ -63,6 +68,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
 
   function handle(request: IncomingMessage, response: ServerResponse) {
     for (const [name, value] of Object.entries(ISOLATION_HEADERS)) response.setHeader(name, value)
+    if (runs?.serve(request, response)) return
     if (request.url === '/health') {
       response.setHeader('Content-Type', 'application/json')
       response.end(JSON.stringify({
@@ -95,6 +101,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     server,
     repo,
     async close() {
+      await runs?.close()
       for (const client of sockets.clients) client.close(1001, 'relay shutting down')
       await new Promise<void>((resolve) => server.close(() => resolve()))
       await shutdownRepo(repo)

@@ -10,10 +10,13 @@ export interface SyncEndpointOptions {
   messagesPerSecond: number
   /** When set, sync connections must present it (`?token=` or `Authorization: Bearer`). */
   token?: string
+  /** Upgrade paths another endpoint answers (the local runner's `/runs/{id}`); left alone here. */
+  otherUpgrades?: (path: string) => boolean
   log: (line: string) => void
 }
 
-function presentedToken(request: IncomingMessage): string | null {
+/** The token a request presents (`?token=` or `Authorization: Bearer`), or null. */
+export function presentedToken(request: IncomingMessage): string | null {
   const url = new URL(request.url ?? '/', 'http://relay')
   const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')
   return url.searchParams.get('token') ?? bearer?.[1] ?? null
@@ -35,6 +38,7 @@ export function syncEndpoint(server: Server, options: SyncEndpointOptions): { ad
   server.on('upgrade', (request, socket, head) => {
     const path = new URL(request.url ?? '/', 'http://relay').pathname
     if (path !== '/sync') {
+      if (options.otherUpgrades?.(path)) return
       socket.end('HTTP/1.1 404 Not Found\r\n\r\n')
       return
     }

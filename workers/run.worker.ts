@@ -1,0 +1,43 @@
+/// <reference lib="webworker" />
+/**
+ * One run, in a fresh module Worker (the host terminates it to stop the run): JavaScript and
+ * TypeScript bundled from the branch's files by esbuild-wasm and imported as one module, or Python
+ * on Pyodide. Both load from the app's own assets, never from a CDN, so runs work offline.
+ */
+import esbuildWasmUrl from 'esbuild-wasm/esbuild.wasm?url'
+import type { RuntimeScope } from '../src/run/jsRuntime.ts'
+import { runWorker } from '../src/run/runWorkerCore.ts'
+import type { FromRunWorker, ToRunWorker } from '../src/run/workerProtocol.ts'
+
+declare const self: DedicatedWorkerGlobalScope
+
+/** Pyodide's runtime files, copied into the app's `pyodide/` folder by the build. */
+const PYODIDE_INDEX = new URL(`${import.meta.env.BASE_URL}pyodide/`, self.location.href).href
+
+const post = self.postMessage.bind(self)
+const handle = runWorker({
+  post: (message: FromRunWorker) => post(message),
+  scope: self as unknown as RuntimeScope,
+  async bundler() {
+    const esbuild = await import('esbuild-wasm')
+    // This worker is already off the UI thread: esbuild need not start one of its own.
+    await esbuild.initialize({ wasmURL: esbuildWasmUrl, worker: false })
+    return esbuild
+  },
+  async python() {
+    const { loadPyodide } = await import('pyodide')
+    return loadPyodide({ indexURL: PYODIDE_INDEX })
+  },
+  importModule: (code) => import(/* @vite-ignore */ URL.createObjectURL(new Blob([code], { type: 'text/javascript' }))),
+  onUncaught(listener) {
+    self.addEventListener('error', (event) => {
+      event.preventDefault()
+      listener(event.error ?? event.message)
+    })
+    self.addEventListener('unhandledrejection', (event) => {
+      event.preventDefault()
+      listener(event.reason)
+    })
+  },
+})
+self.onmessage = (event: MessageEvent<ToRunWorker>) => handle(event.data)
