@@ -2,6 +2,7 @@ import { defineConfig } from 'vite'
 import { svelte } from '@sveltejs/vite-plugin-svelte'
 import { VitePWA } from 'vite-plugin-pwa'
 import { ISOLATION_HEADERS } from './src/isolation.ts'
+import { pyodideAssets } from './build/pyodideAssets.ts'
 
 export default defineConfig({
   resolve: {
@@ -12,8 +13,11 @@ export default defineConfig({
       { find: /^@automerge\/automerge-repo$/, replacement: '@automerge/automerge-repo/slim' },
     ],
   },
+  // Pyodide loads its own files at run time from `pyodide/` (see build/pyodideAssets.ts).
+  optimizeDeps: { exclude: ['pyodide'] },
   plugins: [
     svelte(),
+    pyodideAssets(),
     VitePWA({
       registerType: 'autoUpdate',
       injectRegister: null,
@@ -34,7 +38,7 @@ export default defineConfig({
         ],
       },
       workbox: {
-        globPatterns: ['**/*.{js,css,html,wasm,svg,png,webmanifest}'],
+        globPatterns: ['**/*.{js,css,html,wasm,svg,png,webmanifest}', 'pyodide/*'],
         maximumFileSizeToCacheInBytes: 16 * 1024 * 1024,
         navigateFallback: 'index.html',
         navigateFallbackDenylist: [/^\/(sync|health|runs)/],

@@ -78,6 +78,8 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
         // Peers that joined, not sockets: a client may hold a half-open socket besides its live one.
         peers: repo.peers.length,
         documents: Object.keys(repo.handles).length,
+        // Whether `/runs` (the local runner) is on; the app offers that backend only then.
+        runs: runs !== null,
       }))
       return
     }

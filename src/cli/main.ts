@@ -5,7 +5,12 @@ import { decodeText } from '../repo/content.ts'
 import { WeftError } from '../repo/errors.ts'
 import { Profile } from './Profile.ts'
 import type { TreeConflict } from '../repo/mergeTrees.ts'
-import { mergeFile } from './mergeFile.ts'
+import { mergeDriver, mergeFile } from './mergeFile.ts'
+import { loadMergeEngine } from '../merge/nodeEngine.ts'
+import { engineFileMerger } from '../merge/fileMerger.ts'
+import { runCommand } from './run.ts'
+import { checkout, sync } from './folder.ts'
+import { search } from './search.ts'
 
 export interface Io {
   out: (text: string) => void
@@ -25,9 +30,20 @@ export const USAGE = `Usage: weft COMMAND [--repo NAME] [--branch NAME] [--json]
   merge BRANCH               merge BRANCH into the current branch (exit 1 on conflicts)
   revert COMMIT              undo a commit with a new commit (exit 1 on conflicts)
   restore PATH --from COMMIT put a file back as it was in a commit
-  merge-file BASE LEFT RIGHT three-way merge of one file to stdout
+  checkout DIR               write the branch's files into a folder (new, empty, or an earlier checkout)
+  sync DIR                   send a checkout's changes to its branch and bring the branch's in (exit 1 on conflicts)
+  merge-file BASE LEFT RIGHT syntax-aware three-way merge of one file to stdout
+  merge-driver %O %A %B %P   git merge driver: merges into %A, %P picks the language
+  run [--relay URL] -- CMD   run CMD over the branch's files on a relay's local runner (weft run --help)
+  search QUERY [--symbols]   ranked search of the branch's files (weft search --help)
   relay [options]            run a relay (weft relay --help)
 Exit codes: 0 ok, 1 merge conflicts, 2 usage or bad input.`
+
+/** The syntax-aware engine as the per-file merger of branch merges and reverts. */
+const syntaxAwareMerger = async () => {
+  const engine = await loadMergeEngine()
+  return engineFileMerger((input) => engine.mergeAsync(input))
+}
 
 /** What a merge or revert that stopped on conflicts tells the terminal. */
 const conflictReport = (verb: string, conflicts: TreeConflict[]) =>
@@ -39,6 +55,9 @@ const READ_COMMANDS = new Set(['repos', 'ls', 'cat', 'status', 'log', 'diff'])
 export async function run(argv: string[], io: Io): Promise<number> {
   const [command, ...rest] = argv
   if (command === 'merge-file') return mergeFile(rest, io.out, io.err)
+  if (command === 'run') return runCommand(rest, io)
+  if (command === 'search') return search(rest, io)
+  if (command === 'merge-driver') return mergeDriver(rest, io.err)
   if (!command) {
     io.err(USAGE)
     return 2
@@ -171,7 +190,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       }
       case 'merge': {
         need(1)
-        const outcome = await vc.merge(branch, branchByName(args[0]), author)
+        const outcome = await vc.merge(branch, branchByName(args[0]), author, { mergeFile: await syntaxAwareMerger() })
         print(outcome, () => outcome.kind === 'conflicts'
           ? conflictReport('merged', outcome.conflicts)
           : outcome.kind === 'up-to-date' ? 'Already up to date.' : `${outcome.kind === 'fast-forward' ? 'Fast-forwarded to' : 'Merged as'} ${outcome.commit.slice(0, 8)}`)
@@ -179,7 +198,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       }
       case 'revert': {
         need(1)
-        const outcome = await vc.revert(branch, resolveCommit(args[0]), author)
+        const outcome = await vc.revert(branch, resolveCommit(args[0]), author, await syntaxAwareMerger())
         print(outcome, () => outcome.kind === 'conflicts'
           ? conflictReport('reverted', outcome.conflicts)
           : outcome.kind === 'merged' ? `Reverted as ${outcome.commit.slice(0, 8)}` : 'Nothing to revert.')
@@ -191,6 +210,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
         vc.restoreFile(branch, resolveCommit(opts.from), args[0])
         return 0
       }
+      case 'checkout': need(1); return await checkout(args[0], { ws, vc, branch, branchGiven: opts.branch !== undefined, print })
+      case 'sync': need(1); return await sync(args[0], { ws, vc, branch, branchGiven: opts.branch !== undefined, print })
       default:
         io.err(`weft: unknown command "${command}"\n${USAGE}`)
         return 2

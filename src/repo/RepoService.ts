@@ -1,9 +1,10 @@
 import * as A from '@automerge/automerge/slim'
+import * as Comlink from 'comlink'
 import type { AutomergeUrl, Repo, StorageAdapterInterface } from '@automerge/automerge-repo/slim'
 import { readZip, writeZip } from './archive.ts'
 import { Catalog } from './Catalog.ts'
 import { flushReady } from './flush.ts'
-import { decodeText, oversize } from './content.ts'
+import { decodeText, oversize, sha256 } from './content.ts'
 import { joinPath } from './paths.ts'
 import { WeftError } from './errors.ts'
 import type { Relays, RelayStatus } from '../sync/Relays.ts'
@@ -12,6 +13,9 @@ import type { BranchId, CommitId, EntryId, ListedEntry, RepositorySummary } from
 import { diffSnapshots, graphLog, snapshotAt, type FileChange, type LogEntry } from './history.ts'
 import { VersionControl, type MergeOutcome, type MergeResolution } from './VersionControl.ts'
 import { LiveFileServer } from '../live/LiveFileServer.ts'
+import { engineFileMerger } from '../merge/fileMerger.ts'
+import type { MergeWorkerApi } from '../merge/workerApi.ts'
+import type { FileMerger } from './mergeTrees.ts'
 import type { ChangesJSON, Heads, Identity, LiveMessage, Selection } from '../live/protocol.ts'
 
 export interface BranchSummary {
@@ -57,12 +61,17 @@ export class RepoService {
 
   readonly #relays: Relays | null
   readonly #live: LiveFileServer
+  readonly #mergeFile: FileMerger | undefined
+  /** Merges in progress, by request id, so a window can cancel one. */
+  readonly #merges = new Map<string, AbortController>()
 
-  constructor(repo: Repo, storage: StorageAdapterInterface, relays: Relays | null = null) {
+  /** `mergeFile` merges files when a caller brings no merge worker (Node gives the engine in-process). */
+  constructor(repo: Repo, storage: StorageAdapterInterface, relays: Relays | null = null, mergeFile?: FileMerger) {
     this.repo = repo
     this.#catalog = Catalog.load(repo, storage)
     this.#relays = relays
     this.#live = new LiveFileServer(repo)
+    this.#mergeFile = mergeFile
   }
 
   /** Calls `onChange` with every relay's connection state and pending count, now and on change. */
@@ -271,6 +280,31 @@ export class RepoService {
     await flushReady(this.repo, [handle.documentId])
   }
 
+  /** The branch's files as they are now (live edits included), for a run; the bytes are transferred. */
+  async runFiles(id: string, branch: BranchId): Promise<{ path: string; bytes: Uint8Array }[]> {
+    // Copies: stored bytes may be views into a blob pack's memory, which must not be detached.
+    const files = (await (await this.#workspace(id)).snapshotFiles(branch)).map((f) => ({ path: f.path, bytes: f.bytes.slice() }))
+    return Comlink.transfer(files, files.map((f) => f.bytes.buffer as ArrayBuffer))
+  }
+
+  /**
+   * The branch's files with a content hash each, for the search index to see what changed: the
+   * blob hash, or for a file being edited the hash of its text now.
+   */
+  async indexManifest(id: string, branch: BranchId): Promise<{ path: string; hash: string }[]> {
+    const ws = await this.#workspace(id)
+    const files = ws.entries(branch).filter((e) => e.type === 'file')
+    return Promise.all(files.map(async (f) => ({ path: f.path, hash: f.live ? await sha256(await ws.readBytes(branch, f.id)) : f.blob })))
+  }
+
+  /** Some files' bytes as they are now, by path (unknown paths are left out); the bytes are transferred. */
+  async readFiles(id: string, branch: BranchId, paths: string[]): Promise<{ path: string; content: Uint8Array }[]> {
+    const ws = await this.#workspace(id)
+    const byPath = new Map(ws.entries(branch).filter((e) => e.type === 'file').map((e) => [e.path, e.id]))
+    const files = await Promise.all(paths.filter((p) => byPath.has(p)).map(async (path) => ({ path, content: (await ws.readBytes(branch, byPath.get(path)!)).slice() })))
+    return Comlink.transfer(files, files.map((f) => f.content.buffer as ArrayBuffer))
+  }
+
   /** A stored blob's text, or null when it is binary. */
   async readBlobText(id: string, blob: string): Promise<string | null> {
     return decodeText(await (await this.#workspace(id)).blobs.read(blob))
@@ -315,9 +349,28 @@ export class RepoService {
     return (await this.#history(id)).log(branch, limit)
   }
 
-  /** Merges `source` into `target`; with `resolution`, answers the conflicts a first call returned. */
-  async merge(id: string, target: BranchId, source: BranchId, author: string, resolution?: MergeResolution): Promise<MergeOutcome> {
-    return this.#saved(await (await this.#history(id)).merge(target, source, author, undefined, resolution))
+  /**
+   * Merges `source` into `target`; with `resolution`, answers the conflicts a first call returned.
+   * `engine` is a port to a merge worker (a window starts one: a shared worker cannot); without
+   * one, files are merged by this service's own merger. `request` names the merge for `cancelMerge`.
+   */
+  async merge(id: string, target: BranchId, source: BranchId, author: string, options: { resolution?: MergeResolution; engine?: MessagePort; request?: string } = {}): Promise<MergeOutcome> {
+    const abort = new AbortController()
+    if (options.request) this.#merges.set(options.request, abort)
+    const engine = options.engine && Comlink.wrap<MergeWorkerApi>(options.engine)
+    try {
+      const mergeFile = engine ? engineFileMerger((input) => engine.merge(input), { signal: abort.signal }) : this.#mergeFile
+      return this.#saved(await (await this.#history(id)).merge(target, source, author, { mergeFile, resolution: options.resolution, signal: abort.signal }))
+    } finally {
+      if (options.request) this.#merges.delete(options.request)
+      engine?.[Comlink.releaseProxy]()
+      options.engine?.close()
+    }
+  }
+
+  /** Stops a merge in progress; it writes nothing and rejects. */
+  async cancelMerge(request: string): Promise<void> {
+    this.#merges.get(request)?.abort(new WeftError('bad-input', 'The merge was cancelled.'))
   }
 
   async revert(id: string, branch: BranchId, commit: CommitId, author: string): Promise<MergeOutcome> {

@@ -2,7 +2,7 @@ import { recordBlobs } from './BlobStore.ts'
 import { scalar } from './scalar.ts'
 import { decodeText, encodeText, sha256 } from './content.ts'
 import { mergeTrees, type FileMerger, type MergedFile, type TreeConflict, type TreeMerge } from './mergeTrees.ts'
-import { mergeLines } from '../merge/lineMerge.ts'
+import { lineFileMerger as lineMerger } from '../merge/fileMerger.ts'
 import { hasConflictMarkers } from '../merge/conflictMarkers.ts'
 import { WeftError } from './errors.ts'
 import { aheadBehind, CHECKPOINT_INTERVAL, diffSnapshots, log, lowestCommonAncestors, snapshotAt, snapshotDelta, type FileChange, type LogEntry, type Snapshot } from './history.ts'
@@ -23,6 +23,15 @@ export type MergeOutcome =
 /** How one conflicted file is settled: its resolved text, or one side's version (absent = deleted). */
 export type FileResolution = { text: string } | { take: 'ours' | 'theirs' }
 
+export interface MergeOptions {
+  /** The per-file merge (the line merge by default). */
+  mergeFile?: FileMerger
+  /** Answers to the conflicts a first attempt returned; the merge is recorded once none is left. */
+  resolution?: MergeResolution
+  /** Cancels the merge; nothing is written. */
+  signal?: AbortSignal
+}
+
 /** A person's answers to a merge's conflicts, for the heads they were shown. */
 export interface MergeResolution {
   heads: { ours: CommitId | null; theirs: CommitId | null }
@@ -30,7 +39,6 @@ export interface MergeResolution {
   files: Record<string, FileResolution>
 }
 
-const lineMerger: FileMerger = (base, ours, theirs) => mergeLines(base, ours, theirs)
 
 /** Commits, branches and history of one repository; files change through its Workspace. */
 export class VersionControl {
@@ -142,7 +150,7 @@ export class VersionControl {
    * (answers for those conflicts, at the same heads) it records the merge once none is left.
    * Never Automerge's own merge.
    */
-  async merge(targetId: BranchId, sourceId: BranchId, author: string, mergeFile: FileMerger = lineMerger, resolution?: MergeResolution): Promise<MergeOutcome> {
+  async merge(targetId: BranchId, sourceId: BranchId, author: string, { mergeFile = lineMerger, resolution, signal }: MergeOptions = {}): Promise<MergeOutcome> {
     if ((await this.status(targetId)).length > 0)
       throw new WeftError('exists', `"${this.#branch(targetId).name}" has uncommitted changes; commit them before merging into it.`)
     const target = this.#branch(targetId)
@@ -162,7 +170,9 @@ export class VersionControl {
       theirs,
       readText: async (blob) => decodeText(await this.#ws.blobs.read(blob)),
       mergeFile,
+      signal,
     })
+    signal?.throwIfAborted()
     const heads = { ours: target.head, theirs: source.head }
     if (resolution) {
       if (resolution.heads.ours !== heads.ours || resolution.heads.theirs !== heads.theirs)

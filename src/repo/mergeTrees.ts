@@ -1,8 +1,21 @@
 import type { Sha256 } from './types.ts'
 import type { Snapshot } from './history.ts'
 
-/** Merges one file's three texts; the line merge now, the semantic engine later. */
-export type FileMerger = (base: string, ours: string, theirs: string, path: string) => { text: string; clean: boolean }
+/** Where a conflict sits in a file, as the syntax-aware merge names it (`class Cart › method total`). */
+export interface ConflictPlace {
+  kind: string
+  path: string
+}
+
+/** One file's three-way merge; `conflicts` lists the conflict regions in order, when known. */
+export interface FileMerge {
+  text: string
+  clean: boolean
+  conflicts?: ConflictPlace[]
+}
+
+/** Merges one file's three texts (the semantic engine, or the line merge). */
+export type FileMerger = (base: string, ours: string, theirs: string, path: string) => FileMerge | Promise<FileMerge>
 
 export type ConflictKind = 'content' | 'binary' | 'delete/modify' | 'rename/rename' | 'add/add'
 
@@ -19,6 +32,8 @@ export interface TreeConflict {
   sides: { base: MergeSide; ours: MergeSide; theirs: MergeSide }
   /** For content conflicts: the merged text with conflict markers. */
   merged?: string
+  /** For content conflicts, when the merge could name them: where each conflict region is. */
+  places?: ConflictPlace[]
 }
 
 /** A merged file: unchanged content by hash, or new content (merged text, possibly with markers). */
@@ -36,6 +51,8 @@ export interface TreeMergeInput {
   /** Reads a blob as text, or null when it is binary. */
   readText: (blob: Sha256) => Promise<string | null>
   mergeFile: FileMerger
+  /** Stops the merge between files. */
+  signal?: AbortSignal
 }
 
 const side = (file: Snapshot[string] | undefined): MergeSide => (file ? { path: file.path, blob: file.blob } : null)
@@ -53,7 +70,7 @@ function pick<T>(base: T, ours: T, theirs: T): { value: T; conflict: boolean } {
  * merged as text); deletions, renames and additions at the same path are decided explicitly, and
  * everything that cannot be decided is reported as a conflict.
  */
-export async function mergeTrees({ base, ours, theirs, readText, mergeFile }: TreeMergeInput): Promise<TreeMerge> {
+export async function mergeTrees({ base, ours, theirs, readText, mergeFile, signal }: TreeMergeInput): Promise<TreeMerge> {
   const files: Record<string, MergedFile> = {}
   const conflicts: TreeConflict[] = []
   const ids = new Set([...Object.keys(base), ...Object.keys(ours), ...Object.keys(theirs)])
@@ -92,8 +109,9 @@ export async function mergeTrees({ base, ours, theirs, readText, mergeFile }: Tr
       files[id] = { path: path.value, blob: o.blob, size: o.size, binary: o.binary }
       continue
     }
-    const merged = mergeFile(bt, ot, tt, path.value)
-    if (!merged.clean) conflicts.push({ kind: 'content', id, path: path.value, message: `"${path.value}" has conflicting changes.`, sides, merged: merged.text })
+    signal?.throwIfAborted()
+    const merged = await mergeFile(bt, ot, tt, path.value)
+    if (!merged.clean) conflicts.push({ kind: 'content', id, path: path.value, message: `"${path.value}" has conflicting changes.`, sides, merged: merged.text, places: merged.conflicts })
     files[id] = { path: path.value, text: merged.text, binary: false }
   }
 

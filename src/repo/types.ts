@@ -74,6 +74,8 @@ export interface RepositoryDoc {
   commits: Record<CommitId, Commit>
   /** Which blob pack holds each blob. */
   blobs: Record<Sha256, Scalar>
+  /** URL of the repository's REPL session document (`src/repl/`), set when the first realm opens. */
+  repl?: Scalar
 }
 
 /** Immutable file contents, many to one document, written once. */

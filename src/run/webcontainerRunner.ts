@@ -30,7 +30,8 @@ export function branchFolder(repo: string, branch: string): string {
 /** One WebContainer per page, booted on first use; a failed or timed-out boot is remembered for the page's life. */
 let booting: Promise<WebContainer> | null = null
 
-function boot(): Promise<WebContainer> {
+/** Resolves once a WebContainer is up on this page, or rejects with why it cannot be (RunnerUnavailable). */
+export function bootWebContainer(): Promise<WebContainer> {
   booting ??= (async () => {
     const { WebContainer } = await import('@webcontainer/api')
     let timer: ReturnType<typeof setTimeout> | undefined
@@ -58,7 +59,7 @@ export class WebContainerRunner implements Runner {
   readonly backend = 'webcontainer' as const
 
   async start(spec: RunSpec, files: readonly RunFile[]): Promise<Run> {
-    const container = await boot()
+    const container = await bootWebContainer()
     const folder = branchFolder(spec.repo, spec.branch)
     await container.fs.mkdir(folder, { recursive: true })
     await container.mount(toFileTree(files), { mountPoint: folder })

@@ -14,9 +14,9 @@ export class RelayProcess {
     return `http://127.0.0.1:${this.port}`
   }
 
-  /** Starts on the given port (0 picks one the first time; restarts reuse it). */
-  async start(port = this.port): Promise<void> {
-    const child = spawn(process.execPath, ['bin/weft.js', 'relay', '--port', String(port), '--data', this.dataDir], { stdio: ['ignore', 'pipe', 'pipe'] })
+  /** Starts on the given port (0 picks one the first time; restarts reuse it), with any further relay flags. */
+  async start(port = this.port, flags: string[] = []): Promise<void> {
+    const child = spawn(process.execPath, ['bin/weft.js', 'relay', '--port', String(port), '--data', this.dataDir, ...flags], { stdio: ['ignore', 'pipe', 'pipe'] })
     this.#child = child
     this.port = await new Promise<number>((resolve, reject) => {
       let out = ''

@@ -5,13 +5,22 @@ import { spawnSync } from 'node:child_process'
 import { expect, test, type Page } from '@playwright/test'
 import { commit, createPath, createRepository, editor, shareLinkOf, switchBranch, treeItem, waitSaved } from './fixtures.ts'
 
-/** Replaces the whole text of an open file by typing, and waits until it is saved. */
-async function replaceText(page: Page, path: string, text: string) {
+/** Replaces the whole text of a file in the editor (typed, or inserted at once as a paste is), and waits until it is saved. */
+async function replaceText(page: Page, path: string, text: string, how: 'type' | 'paste' = 'type') {
   await treeItem(page, path).click()
   await editor(page, path).click()
   await page.keyboard.press('Control+a')
-  await page.keyboard.type(text)
+  if (how === 'type') await page.keyboard.type(text)
+  else await page.keyboard.insertText(text)
   await waitSaved(page)
+}
+
+/** Creates branch `name` from the current one (the app switches to it). */
+async function newBranch(page: Page, name: string) {
+  await page.getByRole('button', { name: 'New branch' }).click()
+  await page.getByRole('dialog', { name: 'New branch' }).getByLabel('Name').fill(name)
+  await page.getByRole('dialog', { name: 'New branch' }).getByRole('button', { name: 'Create' }).click()
+  await expect(page.getByLabel('Branch', { exact: true }).locator('option:checked')).toHaveText(name)
 }
 
 test('a conflicting merge opens the resolver: a side per conflict, an edit by hand, then the merge commit', async ({ page }) => {
@@ -19,10 +28,7 @@ test('a conflicting merge opens the resolver: a side per conflict, an edit by ha
   await createPath(page, 'New file', 'notes.txt')
   await replaceText(page, 'notes.txt', 'one\nkeep 1\nkeep 2\nkeep 3\nfive')
   await commit(page, 'Base')
-  await page.getByRole('button', { name: 'New branch' }).click()
-  await page.getByRole('dialog', { name: 'New branch' }).getByLabel('Name').fill('feature')
-  await page.getByRole('dialog', { name: 'New branch' }).getByRole('button', { name: 'Create' }).click()
-  await expect(page.getByLabel('Branch', { exact: true })).toHaveValue(/.+/)
+  await newBranch(page, 'feature')
   await replaceText(page, 'notes.txt', 'ONE from feature\nkeep 1\nkeep 2\nkeep 3\nFIVE from feature')
   await commit(page, 'Feature edits')
   await switchBranch(page, 'main')
@@ -60,15 +66,35 @@ test('a conflicting merge opens the resolver: a side per conflict, an edit by ha
   await expect(page.getByRole('button', { name: /^Open commit \w{8}: Merge feature into main$/ })).toContainText('merge')
 })
 
+test('two branches add functions at the same place in a TypeScript file: the syntax-aware merge keeps both', async ({ page }) => {
+  const base = 'export function total(items: number[]) {\n  return items.length\n}\n'
+  await createRepository(page, 'semantic')
+  await createPath(page, 'New file', 'cart.ts')
+  await replaceText(page, 'cart.ts', base, 'paste')
+  await commit(page, 'Cart')
+  await newBranch(page, 'agent-a')
+  await replaceText(page, 'cart.ts', `${base}\nexport function tax(amount: number) {\n  return amount * 0.2\n}\n`, 'paste')
+  await commit(page, 'Tax')
+  await switchBranch(page, 'main')
+  await replaceText(page, 'cart.ts', `${base}\nexport function discount(amount: number) {\n  return amount * 0.9\n}\n`, 'paste')
+  await commit(page, 'Discount')
+
+  await page.getByRole('button', { name: 'Merge…' }).click()
+  const merge = page.getByRole('dialog', { name: 'Merge into main' })
+  await merge.getByRole('button', { name: 'Merge' }).click()
+  await expect(merge.getByRole('status')).toHaveText(/^Merged: \w{8}$/)
+  await merge.getByRole('button', { name: 'Close' }).click()
+  await treeItem(page, 'cart.ts').click()
+  // Ours first, then theirs; nothing else touched.
+  await expect(editor(page, 'cart.ts')).toHaveText(/^export function total.*export function discount.*export function tax\(amount: number\) \{  return amount \* 0\.2\}$/)
+})
+
 test('branches are renamed, and deleted only after confirming; the default branch cannot be', async ({ page }) => {
   await createRepository(page, 'branches')
   await createPath(page, 'New file', 'a.txt')
   await commit(page, 'First')
-  await page.getByRole('button', { name: 'New branch' }).click()
-  await page.getByRole('dialog', { name: 'New branch' }).getByLabel('Name').fill('temp')
-  await page.getByRole('dialog', { name: 'New branch' }).getByRole('button', { name: 'Create' }).click()
+  await newBranch(page, 'temp')
   const picker = page.getByLabel('Branch', { exact: true })
-  await expect(picker.locator('option:checked')).toHaveText('temp')
 
   await page.getByRole('button', { name: 'Rename branch' }).click()
   const rename = page.getByRole('dialog', { name: 'Rename branch' })

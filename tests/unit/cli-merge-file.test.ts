@@ -1,37 +1,63 @@
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { mergeFile } from '../../src/cli/mergeFile.ts'
+import { mergeDriver, mergeFile } from '../../src/cli/mergeFile.ts'
 import { tempDir } from './helpers.ts'
 
-function files(base: string, left: string, right: string): string[] {
+function files(base: string, left: string, right: string, extension = ''): string[] {
   const dir = tempDir('weft-mergefile-')
   return Object.entries({ base, left, right }).map(([name, text]) => {
-    writeFileSync(join(dir, name), text)
-    return join(dir, name)
+    writeFileSync(join(dir, name + extension), text)
+    return join(dir, name + extension)
   })
 }
 
-function run(args: string[]) {
+async function run(args: string[]) {
   let out = ''
   const errors: string[] = []
-  const code = mergeFile(args, (text) => { out += text }, (line) => errors.push(line))
+  const code = await mergeFile(args, (text) => { out += text }, (line) => errors.push(line))
   return { code, out, errors }
 }
 
 describe('weft merge-file', () => {
-  it('prints a clean merge and exits 0', () => {
-    expect(run(files('a\nb\nc\n', 'A\nb\nc\n', 'a\nb\nC\n'))).toEqual({ code: 0, out: 'A\nb\nC\n', errors: [] })
+  it('prints a clean merge and exits 0', async () => {
+    expect(await run(files('a\nb\nc\n', 'A\nb\nc\n', 'a\nb\nC\n'))).toEqual({ code: 0, out: 'A\nb\nC\n', errors: [] })
   })
-  it('prints diff3 markers and exits 1 on conflicts', () => {
-    const result = run(files('x\n', 'left\n', 'right\n'))
+  it('prints diff3 markers and exits 1 on conflicts', async () => {
+    const result = await run(files('x\n', 'left\n', 'right\n'))
     expect(result.code).toBe(1)
     expect(result.out).toBe('<<<<<<< LEFT\nleft\n||||||| BASE\nx\n=======\nright\n>>>>>>> RIGHT\n')
   })
-  it('exits 2 with one clear line on bad usage or a missing file', () => {
-    expect(run(['only-one'])).toMatchObject({ code: 2, errors: ['Usage: weft merge-file BASE LEFT RIGHT'] })
-    const missing = run(['/nonexistent/base', '/nonexistent/left', '/nonexistent/right'])
+  it('merges by syntax when the files have a known extension', async () => {
+    const result = await run(files('{\n  "a": 1\n}\n', '{\n  "a": 1,\n  "b": 2\n}\n', '{\n  "a": 1,\n  "c": 3\n}\n', '.json'))
+    expect(result).toEqual({ code: 0, out: '{\n  "a": 1,\n  "b": 2,\n  "c": 3\n}\n', errors: [] })
+  })
+  it('warns on stderr when a clean merge uses a name the other side deleted', async () => {
+    const helper = 'def helper():\n    return 1\n\n\n'
+    const base = `${helper}def main():\n    return 0\n`
+    const result = await run(files(base, 'def main():\n    return 0\n', `${helper}def main():\n    return helper()\n`, '.py'))
+    expect(result.errors).toEqual(['weft merge-file: warning: The left side deleted "helper", which the right side starts to use.'])
+  })
+  it('exits 2 with one clear line on bad usage or a missing file', async () => {
+    expect(await run(['only-one'])).toMatchObject({ code: 2, errors: ['Usage: weft merge-file BASE LEFT RIGHT'] })
+    const missing = await run(['/nonexistent/base', '/nonexistent/left', '/nonexistent/right'])
     expect(missing.code).toBe(2)
     expect(missing.errors[0]).toMatch(/^weft merge-file: ENOENT/)
+  })
+})
+
+describe('weft merge-driver', () => {
+  it('writes the merge into OURS, picking the language from PATH', async () => {
+    const [base, ours, theirs] = files('fn a() {}\n', 'fn a() {}\nfn b() {}\n', 'fn a() {}\nfn c() {}\n')
+    expect(await mergeDriver([base, ours, theirs, 'src/lib.rs'], () => {})).toBe(0)
+    expect(readFileSync(ours, 'utf8')).toBe('fn a() {}\nfn b() {}\nfn c() {}\n')
+  })
+  it('exits 1 and leaves markers in OURS on conflicts, 2 on bad usage', async () => {
+    const [base, ours, theirs] = files('x\n', 'left\n', 'right\n')
+    expect(await mergeDriver([base, ours, theirs, 'notes.txt'], () => {})).toBe(1)
+    expect(readFileSync(ours, 'utf8')).toContain('<<<<<<< LEFT\nleft\n')
+    const errors: string[] = []
+    expect(await mergeDriver([base], (line) => errors.push(line))).toBe(2)
+    expect(errors).toEqual(['Usage: weft merge-driver BASE OURS THEIRS PATH'])
   })
 })

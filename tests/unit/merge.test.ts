@@ -128,14 +128,14 @@ describe('resolving merge conflicts', () => {
     const byKind = (kind: string) => first.conflicts.find((c) => c.kind === kind)!.id
 
     // Half answered: still conflicts, nothing written.
-    const partial = await r.vc.merge(r.main, r.feature, 'ada', undefined, { heads: first.heads, files: { [content.id]: { text: 'both\n' } } })
+    const partial = await r.vc.merge(r.main, r.feature, 'ada', { resolution: { heads: first.heads, files: { [content.id]: { text: 'both\n' } } } })
     expect(partial.kind).toBe('conflicts')
     expect(r.ws.handle.doc().branches[r.main].head).toBe(ours)
 
-    const done = await r.vc.merge(r.main, r.feature, 'ada', undefined, {
+    const done = await r.vc.merge(r.main, r.feature, 'ada', { resolution: {
       heads: first.heads,
       files: { [content.id]: { text: 'both\n' }, [byKind('delete/modify')]: { take: 'ours' }, [byKind('binary')]: { take: 'theirs' } },
-    })
+    } })
     if (done.kind !== 'merged') throw new Error(`expected a merge, got ${done.kind}`)
     expect([...r.ws.handle.doc().commits[done.commit].parents]).toEqual([ours, theirs])
     expect(await r.read(r.main, 'c.txt')).toBe('both\n')
@@ -154,13 +154,13 @@ describe('resolving merge conflicts', () => {
     const first = await r.vc.merge(r.main, r.feature, 'ada')
     if (first.kind !== 'conflicts') throw new Error('expected conflicts')
     const id = first.conflicts[0].id
-    await expect(r.vc.merge(r.main, r.feature, 'ada', undefined, { heads: first.heads, files: { [id]: { text: first.conflicts[0].merged! } } }))
+    await expect(r.vc.merge(r.main, r.feature, 'ada', { resolution: { heads: first.heads, files: { [id]: { text: first.conflicts[0].merged! } } } }))
       .rejects.toThrow(/still has conflict markers/)
-    await expect(r.vc.merge(r.main, r.feature, 'ada', undefined, { heads: first.heads, files: { nope: { take: 'ours' } } }))
+    await expect(r.vc.merge(r.main, r.feature, 'ada', { resolution: { heads: first.heads, files: { nope: { take: 'ours' } } } }))
       .rejects.toThrow(/has no conflict in this merge/)
     await r.write(r.feature, 'c.txt', 'feature again\n')
     await r.vc.commit(r.feature, 'f2', 'bob')
-    await expect(r.vc.merge(r.main, r.feature, 'ada', undefined, { heads: first.heads, files: { [id]: { take: 'theirs' } } }))
+    await expect(r.vc.merge(r.main, r.feature, 'ada', { resolution: { heads: first.heads, files: { [id]: { take: 'theirs' } } } }))
       .rejects.toThrow(/moved while the conflicts were being resolved/)
   })
 })

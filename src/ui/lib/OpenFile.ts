@@ -28,6 +28,8 @@ export interface OpenFileOptions {
    */
   connect: (live: string | undefined, onMessage: (message: LiveMessage) => void) => Promise<{ url: string; connection: LiveConnection }>
   onSaveState: (state: SaveState, error?: string) => void
+  /** The text changed (typed here or arriving from peers). */
+  onDocChanged?: () => void
 }
 
 const remote = [Transaction.remote.of(true), Transaction.addToHistory.of(false)]
@@ -154,6 +156,7 @@ export class OpenFile {
       if (!this.#connection) this.#connect(undefined)
     }
     if (update.selectionSet || update.docChanged) void this.#sendSelection()
+    if (update.docChanged) this.#options.onDocChanged?.()
   }
 
   async #sendSelection(): Promise<void> {
@@ -170,7 +173,17 @@ export class OpenFile {
   /** Updates the shown view, or the kept state when this file is in the background. */
   #dispatch(spec: TransactionSpec): void {
     if (this.#view) this.#view.dispatch(spec)
-    else this.state = this.state.update(spec).state
+    else {
+      this.state = this.state.update(spec).state
+      if (spec.changes) this.#options.onDocChanged?.()
+    }
+  }
+
+  /** Puts the cursor at the start of line `line` (1-based, clamped) and scrolls it into view. */
+  goToLine(line: number): void {
+    const target = this.state.doc.line(Math.min(Math.max(1, line), this.state.doc.lines))
+    this.#dispatch({ selection: { anchor: target.from }, scrollIntoView: true })
+    this.#view?.focus()
   }
 
   #scheduleSave(heads: Heads): void {

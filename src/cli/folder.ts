@@ -1,0 +1,346 @@
+/**
+ * `weft checkout DIR` and `weft sync DIR`: a branch's working files as a plain folder on disk, for
+ * tools that want files. `DIR/.weft/checkout.json` records what the folder and the branch last agreed
+ * on (path → sha256), so `sync` tells a change made in the folder from one made on the branch.
+ */
+import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { oversize, sha256 } from '../repo/content.ts'
+import { WeftError } from '../repo/errors.ts'
+import { ancestorsOf, isWithin, parentOf, pathProblem } from '../repo/paths.ts'
+import type { BranchId, Sha256 } from '../repo/types.ts'
+import type { VersionControl } from '../repo/VersionControl.ts'
+import type { Workspace } from '../repo/Workspace.ts'
+
+/** Folders never synced: Weft's own manifest, another VCS, and installed dependencies. */
+const IGNORED = new Set(['.weft', '.git', 'node_modules'])
+const MANIFEST = join('.weft', 'checkout.json')
+
+interface Manifest {
+  /** The repository document's URL: the same repository in every profile. */
+  repo: string
+  repoName: string
+  branch: BranchId
+  /** What folder and branch agreed on at the last checkout or sync. */
+  files: Record<string, Sha256>
+  /** Explicit (possibly empty) folders of the branch at that time. */
+  folders: string[]
+}
+
+export type FolderChangeKind = 'added' | 'modified' | 'deleted' | 'updated' | 'removed' | 'conflict' | 'refused' | 'unsent'
+
+/** One line of the summary; folders end in "/". */
+export interface FolderChange {
+  kind: FolderChangeKind
+  path: string
+  reason?: string
+}
+
+export interface FolderReport {
+  dir: string
+  repo: string
+  branch: BranchId
+  changes: FolderChange[]
+}
+
+export interface FolderContext {
+  ws: Workspace
+  vc: VersionControl
+  branch: BranchId
+  /** False when the branch is the profile's current one rather than named with --branch. */
+  branchGiven: boolean
+  print: (value: unknown, plain: () => string) => void
+}
+
+const SYMBOLS: Record<FolderChangeKind, string> = { added: '+', modified: '~', deleted: '-', updated: '↓', removed: '↓', conflict: '!', refused: '✗', unsent: '~' }
+
+const ignoredPath = (path: string) => path.split('/').some((name) => IGNORED.has(name))
+
+/** `weft checkout DIR`: writes the branch into a new (or empty) folder; an existing checkout of the same branch is brought up to date, its local edits kept. */
+export async function checkout(dir: string, ctx: FolderContext): Promise<number> {
+  const root = resolve(dir)
+  const manifest = readManifest(root)
+  if (manifest) {
+    checkSameBranch(dir, manifest, ctx, true)
+  } else {
+    // DIR itself may be a link to a folder: the user chose it.
+    const stat = statSync(root, { throwIfNoEntry: false })
+    if (stat && !stat.isDirectory()) throw new WeftError('exists', `"${dir}" exists and is not a folder.`)
+    if (stat && readdirSync(root).length > 0) throw new WeftError('exists', `"${dir}" is not empty and not a checkout of this repository and branch; choose an empty or new folder.`)
+  }
+  const fresh = { repo: ctx.ws.url, repoName: ctx.ws.name, branch: ctx.branch, files: {}, folders: [] }
+  const report = await reconcile(root, manifest ?? fresh, ctx, false)
+  const written = report.changes.filter((c) => c.kind === 'updated' && !c.path.endsWith('/')).length
+  ctx.print(report, () => [
+    `${manifest ? 'Updated' : 'Checked out'} ${dir}: ${written} file(s) written from the branch.`,
+    ...summaryLines(report.changes.filter((c) => c.kind !== 'updated' && c.kind !== 'removed')),
+    ...(report.changes.some((c) => c.kind === 'unsent') ? [`Local changes (~) were kept; \`weft sync ${dir}\` sends them to the branch.`] : []),
+  ].join('\n'))
+  return exitCode(report)
+}
+
+/** `weft sync DIR`: sends the folder's changes to the branch and brings the branch's other changes into the folder. */
+export async function sync(dir: string, ctx: FolderContext): Promise<number> {
+  const root = resolve(dir)
+  const manifest = readManifest(root)
+  if (!manifest) throw new WeftError('not-found', `"${dir}" is not a checkout; run \`weft checkout ${dir}\` first.`)
+  checkSameBranch(dir, manifest, ctx, ctx.branchGiven)
+  const report = await reconcile(root, manifest, ctx, true)
+  const conflicts = report.changes.filter((c) => c.kind === 'conflict')
+  ctx.print(report, () => [
+    ...(report.changes.length ? summaryLines(report.changes) : ['Already in sync.']),
+    ...(conflicts.length
+      ? [`${conflicts.length} file(s) changed both here and on the branch; nothing was written for them. Keep the folder's with \`weft write PATH < ${dir}/PATH\` or take the branch's with \`weft cat PATH > ${dir}/PATH\`, then sync again.`]
+      : []),
+  ].join('\n'))
+  return exitCode(report)
+}
+
+const exitCode = (report: FolderReport) => (report.changes.some((c) => c.kind === 'conflict') ? 1 : 0)
+
+const summaryLines = (changes: FolderChange[]) =>
+  changes.map((c) => `${SYMBOLS[c.kind]} ${c.path}${c.kind === 'removed' ? ' (deleted on the branch)' : ''}${c.reason ? `: ${c.reason}` : ''}`)
+
+function readManifest(root: string): Manifest | null {
+  let text: string
+  try {
+    text = readFileSync(join(root, MANIFEST), 'utf8')
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ENOENT' || code === 'ENOTDIR') return null
+    throw error
+  }
+  try {
+    const manifest = JSON.parse(text) as Manifest
+    if (typeof manifest.repo === 'string' && typeof manifest.branch === 'string' && manifest.files && Array.isArray(manifest.folders)) return manifest
+  } catch {
+    // Reported below, as for a manifest of the wrong shape.
+  }
+  throw new WeftError('bad-input', `${join(root, MANIFEST)} is damaged; check the branch out into a new folder.`)
+}
+
+/** `strict`: the branch in `ctx` must be the checkout's (checkout, or sync with --branch); else sync follows the manifest. */
+function checkSameBranch(dir: string, manifest: Manifest, ctx: FolderContext, strict: boolean): void {
+  if (manifest.repo !== ctx.ws.url)
+    throw new WeftError('exists', `"${dir}" is a checkout of repository "${manifest.repoName}"; pass --repo "${manifest.repoName}" or use another folder.`)
+  const name = ctx.ws.branches().find((b) => b.id === manifest.branch)?.name
+  if (!name) throw new WeftError('not-found', `"${dir}" is a checkout of a branch that no longer exists; check another branch out into a new folder.`)
+  if (strict && manifest.branch !== ctx.branch) throw new WeftError('exists', `"${dir}" is a checkout of branch "${name}"; use another folder for this one.`)
+}
+
+interface Scan {
+  files: Map<string, { sha: Sha256; bytes: Uint8Array }>
+  /** Every folder in DIR, and those with nothing in them. */
+  dirs: Set<string>
+  empty: Set<string>
+  /** Paths the folder has but sync cannot take, with why; they are left alone on both sides. */
+  refused: Map<string, string>
+}
+
+/** Reads DIR without following links; skips the ignored folders. */
+async function scan(root: string): Promise<Scan> {
+  const found: Scan = { files: new Map(), dirs: new Set(), empty: new Set(), refused: new Map() }
+  const walk = async (rel: string) => {
+    const entries = readdirSync(join(root, rel), { withFileTypes: true }).filter((e) => !IGNORED.has(e.name))
+    if (rel && entries.length === 0) found.empty.add(rel)
+    for (const entry of entries) {
+      const path = rel ? `${rel}/${entry.name}` : entry.name
+      const problem = pathProblem(path)
+      if (problem) found.refused.set(path, problem)
+      else if (entry.isSymbolicLink()) found.refused.set(path, 'is a symbolic link; links are not followed.')
+      else if (entry.isDirectory()) {
+        found.dirs.add(path)
+        await walk(path)
+      } else if (!entry.isFile()) found.refused.set(path, 'is not a regular file.')
+      else {
+        const tooBig = oversize(lstatSync(join(root, path)).size)
+        if (tooBig) found.refused.set(path, tooBig)
+        else {
+          const bytes = new Uint8Array(readFileSync(join(root, path)))
+          found.files.set(path, { sha: await sha256(bytes), bytes })
+        }
+      }
+    }
+  }
+  mkdirSync(root, { recursive: true })
+  await walk('')
+  return found
+}
+
+/** What is at `path` on disk, without following a link; null when nothing is. */
+function kindAt(path: string): 'dir' | 'file' | 'other' | null {
+  const stat = lstatSync(path, { throwIfNoEntry: false })
+  return !stat ? null : stat.isDirectory() ? 'dir' : stat.isFile() ? 'file' : 'other'
+}
+
+/** Makes `folder` and its parents inside `root`, refusing to go through a link or a file; true when it had to create `folder`. */
+function makeFolders(root: string, folder: string): boolean {
+  let created = false
+  for (const path of [...ancestorsOf(folder), folder]) {
+    const kind = kindAt(join(root, path))
+    if (kind && kind !== 'dir') throw new WeftError('exists', `"${path}" in the folder is a file or a link, so it cannot hold what the branch has there.`)
+    created = !kind
+    if (created) mkdirSync(join(root, path))
+  }
+  return created
+}
+
+/** Where to write or delete `path` in `root`, never through a link or over a folder. */
+function target(root: string, path: string): string {
+  const parent = parentOf(path)
+  if (parent) makeFolders(root, parent)
+  const file = join(root, path)
+  const kind = kindAt(file)
+  if (kind && kind !== 'file') throw new WeftError('exists', 'is a folder or a link here, so the branch\'s file was not written.')
+  return file
+}
+
+/**
+ * The three-way comparison of base (manifest), folder and branch, applied both ways. With `send`
+ * false (checkout), the folder's own changes are only listed ("unsent") and the branch is not touched.
+ */
+async function reconcile(root: string, manifest: Manifest, ctx: FolderContext, send: boolean): Promise<FolderReport> {
+  const { ws, vc } = ctx
+  const branch = manifest.branch
+  const changes: FolderChange[] = []
+  const note = (kind: FolderChangeKind, path: string, reason?: string) => changes.push(reason ? { kind, path, reason } : { kind, path })
+  const folder = await scan(root)
+  const base = new Map(Object.entries(manifest.files))
+  const theirs = new Map<string, { sha: Sha256; id: string }>()
+  for (const [id, file] of Object.entries(await vc.working(branch))) {
+    if (!ignoredPath(file.path)) theirs.set(file.path, { sha: file.blob, id })
+    else if (!send) note('refused', file.path, 'lies in a .weft, .git or node_modules folder, which checkouts leave out.')
+  }
+  // A path at or under a refused one (a link replacing a folder, say) is left alone on both sides, so nothing is lost.
+  const refused = [...folder.refused.keys()]
+  const blocked = (path: string) => refused.some((r) => isWithin(path, r))
+  for (const [path, reason] of folder.refused) note('refused', path, reason)
+
+  const agreed = new Map(base)
+  const toImport: { path: string; bytes: Uint8Array }[] = []
+  const toRemove: string[] = []
+  const toWrite: string[] = []
+  const toDelete: string[] = []
+  for (const path of new Set([...base.keys(), ...folder.files.keys(), ...theirs.keys()])) {
+    if (blocked(path)) continue
+    const was = base.get(path)
+    const mine = folder.files.get(path)?.sha
+    const other = theirs.get(path)?.sha
+    if (mine !== was && other !== was) {
+      if (mine !== other) note('conflict', path)
+      else if (mine === undefined) agreed.delete(path)
+      else agreed.set(path, mine)
+    } else if (mine !== was) {
+      if (!send) note('unsent', path)
+      else if (mine === undefined) toRemove.push(path)
+      else toImport.push({ path, bytes: folder.files.get(path)!.bytes })
+    } else if (other !== was) {
+      if (other === undefined) toDelete.push(path)
+      else toWrite.push(path)
+    }
+  }
+
+  // Folder → branch; removals first, so a file replaced by a folder of the same name can land.
+  for (const path of toRemove) {
+    ws.remove(branch, path)
+    agreed.delete(path)
+    note('deleted', path)
+  }
+  if (toImport.length > 0) {
+    const imported = await ws.importFiles(branch, toImport)
+    const refusedImports = new Map(imported.refused.map((r) => [r.path, r.reason]))
+    for (const file of toImport) {
+      const reason = refusedImports.get(file.path)
+      if (reason) note('refused', file.path, reason)
+      else {
+        note(base.has(file.path) ? 'modified' : 'added', file.path)
+        agreed.set(file.path, folder.files.get(file.path)!.sha)
+      }
+    }
+  }
+  let entries = ws.entries(branch).filter((e) => !ignoredPath(e.path))
+  const inside = (path: string) => entries.some((e) => e.path.startsWith(path + '/'))
+  const onBranch = (path: string) => entries.some((e) => e.path === path) || inside(path)
+  // Empty folders made here become folders on the branch; explicit ones deleted here go too,
+  // unless the branch put something in them meanwhile.
+  const madeHere = [...folder.empty].filter((p) => !blocked(p) && !onBranch(p) && !manifest.folders.includes(p)).sort()
+  const goneHere = manifest.folders.filter((p) => !folder.dirs.has(p) && !blocked(p) && entries.some((e) => e.type === 'dir' && e.path === p) && !inside(p))
+  for (const path of madeHere) {
+    if (!send) { note('unsent', `${path}/`); continue }
+    try {
+      ws.createFolder(branch, path)
+      note('added', `${path}/`)
+    } catch (error) {
+      note('refused', `${path}/`, (error as Error).message)
+    }
+  }
+  for (const path of goneHere) {
+    if (!send) { note('unsent', `${path}/`); continue }
+    ws.remove(branch, path)
+    note('deleted', `${path}/`)
+  }
+  entries = ws.entries(branch).filter((e) => !ignoredPath(e.path))
+  const folders = new Set(entries.filter((e) => e.type === 'dir').map((e) => e.path))
+  const kept = (path: string) => folders.has(path) || onBranch(path)
+
+  // Branch → folder; deletions first, for the same reason.
+  for (const path of toDelete) {
+    try {
+      unlinkSync(target(root, path))
+      agreed.delete(path)
+      note('removed', path)
+      pruneEmpty(root, parentOf(path), kept)
+    } catch (error) {
+      note('refused', path, (error as Error).message)
+    }
+  }
+  for (const path of toWrite) {
+    try {
+      const bytes = await ws.readBytes(branch, theirs.get(path)!.id)
+      writeFileSync(target(root, path), bytes)
+      agreed.set(path, await sha256(bytes))
+      note('updated', path)
+    } catch (error) {
+      note('refused', path, (error as Error).message)
+    }
+  }
+  for (const path of [...folders].sort()) {
+    if (goneHere.includes(path) || blocked(path)) continue
+    try {
+      if (makeFolders(root, path)) note('updated', `${path}/`)
+    } catch (error) {
+      note('refused', `${path}/`, (error as Error).message)
+    }
+  }
+  // Explicit folders deleted on the branch leave the folder too, when nothing is in them.
+  for (const path of manifest.folders) {
+    if (kept(path) || !folder.empty.has(path)) continue
+    note('removed', `${path}/`)
+    pruneEmpty(root, path, kept)
+  }
+
+  writeManifest(root, { repo: ws.url, repoName: ws.name, branch, files: Object.fromEntries([...agreed].sort()), folders: [...folders].sort() })
+  changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+  return { dir: root, repo: ws.url, branch, changes }
+}
+
+/** Removes `folder` and its parents while they are empty and the branch does not have them. */
+function pruneEmpty(root: string, folder: string, kept: (folder: string) => boolean): void {
+  if (!folder) return
+  for (const path of [folder, ...ancestorsOf(folder).reverse()]) {
+    if (kept(path)) return
+    try {
+      rmdirSync(join(root, path))
+    } catch {
+      return // Not empty: it holds something else of the user's.
+    }
+  }
+}
+
+/** Written whole to a temporary file and renamed, so an interrupted sync never leaves half a manifest. */
+function writeManifest(root: string, manifest: Manifest): void {
+  mkdirSync(join(root, '.weft'), { recursive: true })
+  const path = join(root, MANIFEST)
+  writeFileSync(`${path}.tmp`, JSON.stringify(manifest, null, 2) + '\n')
+  renameSync(`${path}.tmp`, path)
+}

@@ -1,0 +1,137 @@
+import { constants } from 'node:os'
+import { parseArgs } from 'node:util'
+import WebSocket from 'ws'
+import type { ExitFrame, RunSpec } from '../run/frames.ts'
+import { LocalRunner, type RunSocket } from '../run/localRunner.ts'
+import type { Run } from '../run/Runner.ts'
+import { WeftError } from '../repo/errors.ts'
+import { Profile } from './Profile.ts'
+
+/** Where a terminal's bytes go and come from; the process's own streams by default. */
+export interface Terminal {
+  stdout: { write(text: string): unknown }
+  stderr: { write(text: string): unknown }
+  /** Typed input, forwarded to the run; null for none. */
+  stdin: (NodeJS.ReadableStream & { pause(): unknown }) | null
+  /** Subscribes to Ctrl-C; returns the unsubscribe. */
+  onInterrupt(stop: () => void): () => void
+}
+
+const processTerminal = (): Terminal => ({
+  stdout: process.stdout,
+  stderr: process.stderr,
+  stdin: process.stdin,
+  onInterrupt(stop) {
+    process.on('SIGINT', stop)
+    return () => process.off('SIGINT', stop)
+  },
+})
+
+const HELP = `Usage: weft run [--backend local] [--relay URL] [--token T] [--repo NAME] [--branch NAME] [--cwd DIR]
+                [--env NAME=VALUE]… [--timeout SECONDS] -- COMMAND…
+Runs COMMAND (with sh -c, words joined by spaces) over the branch's files on the relay's local runner
+(a relay started with --runs --token T; default relay http://127.0.0.1:8787 or $WEFT_RELAY, token $WEFT_TOKEN).
+Exit code: the command's; 128+n when killed by signal n, 124 on timeout; 2 when the run could not start.`
+
+/** The exit code a shell would give for how a run ended. */
+export function exitCodeOf(exit: ExitFrame): number {
+  if (exit.reason === 'timeout') return 124
+  if (exit.code !== null) return exit.code
+  const number = exit.signal ? constants.signals[exit.signal as NodeJS.Signals] : undefined
+  return number ? 128 + number : 1
+}
+
+/** `weft run`: streams the run's stdout and stderr to the terminal; returns its exit code. */
+export async function runCommand(argv: string[], io: { err: (line: string) => void }, terminal: Terminal = processTerminal()): Promise<number> {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        backend: { type: 'string', default: 'local' }, relay: { type: 'string' }, token: { type: 'string' },
+        repo: { type: 'string' }, branch: { type: 'string' }, home: { type: 'string' }, cwd: { type: 'string' },
+        env: { type: 'string', multiple: true, default: [] }, timeout: { type: 'string' }, help: { type: 'boolean', default: false },
+      },
+    })
+  } catch (error) {
+    io.err(`weft run: ${(error as Error).message}\n${HELP}`)
+    return 2
+  }
+  const { values: opts, positionals } = parsed
+  if (opts.help) {
+    terminal.stdout.write(`${HELP}\n`)
+    return 0
+  }
+  const usage = (message: string) => {
+    io.err(`weft run: ${message}\n${HELP}`)
+    return 2
+  }
+  if (positionals.length === 0) return usage('say what to run after --.')
+  if (opts.backend !== 'local') return usage(`only the local backend runs from a terminal (the ${opts.backend} backend runs in the browser).`)
+  const token = opts.token ?? process.env.WEFT_TOKEN
+  if (!token) return usage('the local runner needs the relay token: --token T or $WEFT_TOKEN.')
+  const env: Record<string, string> = {}
+  for (const pair of opts.env) {
+    const eq = pair.indexOf('=')
+    if (eq <= 0) return usage(`--env expects NAME=VALUE, got "${pair}".`)
+    env[pair.slice(0, eq)] = pair.slice(eq + 1)
+  }
+  const seconds = opts.timeout === undefined ? undefined : Number(opts.timeout)
+  if (seconds !== undefined && !(seconds > 0)) return usage('--timeout expects a number of seconds.')
+
+  let run: Run
+  try {
+    const { spec, files } = await branchFiles(opts, positionals.join(' '))
+    if (Object.keys(env).length) spec.env = env
+    if (seconds) spec.timeoutMs = Math.round(seconds * 1000)
+    const runner = new LocalRunner({
+      relay: opts.relay ?? process.env.WEFT_RELAY ?? 'http://127.0.0.1:8787',
+      token,
+      connect: (url) => new WebSocket(url) as unknown as RunSocket,
+    })
+    run = await runner.start(spec, files)
+  } catch (error) {
+    io.err(`weft run: ${(error as Error).message}`)
+    return 2
+  }
+  return stream(run, terminal)
+}
+
+/** The spec and files for the chosen repository and branch of the profile. */
+async function branchFiles(opts: { repo?: string; branch?: string; home?: string; cwd?: string }, command: string) {
+  const profile = await Profile.open(opts.home)
+  try {
+    const summary = profile.pick(opts.repo)
+    const { ws } = await profile.open(summary)
+    const branch = opts.branch
+      ? ws.branches().find((b) => b.name === opts.branch || b.id === opts.branch)?.id
+      : profile.currentBranch(ws, summary.id)
+    if (!branch) throw new WeftError('not-found', `No branch "${opts.branch}"; see \`weft branch\`.`)
+    const spec: RunSpec = { command, repo: summary.id, branch, ...(opts.cwd ? { cwd: opts.cwd } : {}) }
+    return { spec, files: await ws.snapshotFiles(branch) }
+  } finally {
+    await profile.close()
+  }
+}
+
+async function stream(run: Run, terminal: Terminal): Promise<number> {
+  const forward = (chunk: Buffer | string) => run.stdin(String(chunk))
+  terminal.stdin?.on('data', forward)
+  const unsubscribe = terminal.onInterrupt(() => run.kill())
+  try {
+    for await (const frame of run.frames()) {
+      if (frame.type === 'stdout') terminal.stdout.write(frame.data)
+      else if (frame.type === 'stderr') terminal.stderr.write(frame.data)
+      else if (frame.type === 'exit') {
+        if (frame.reason !== 'exited') terminal.stderr.write(`weft run: ${frame.reason === 'timeout' ? 'time limit reached' : frame.reason}\n`)
+        return exitCodeOf(frame)
+      }
+    }
+    return 1
+  } finally {
+    unsubscribe()
+    terminal.stdin?.off('data', forward)
+    terminal.stdin?.pause()
+  }
+}

@@ -1,0 +1,86 @@
+/** What a file becomes in the index: picks the chunker by language and refuses what it cannot read. */
+import { grammarForPath, type Grammars } from '../syntax/grammars.ts'
+import { formatBytes } from '../repo/content.ts'
+import { chunkCode } from './chunker.ts'
+import { pdfPages } from './pdfText.ts'
+import { PROFILES } from './profiles.ts'
+import { htmlText, markdownChunks, textChunks } from './textChunks.ts'
+import type { Chunk, Extracted } from './types.ts'
+
+/** Larger files are listed as skipped: their text would dominate the index and every ranking. */
+export const MAX_INDEX_BYTES = 4 * 1024 * 1024
+/** Beyond these, source is generated or minified: it is windowed as text instead of parsed. */
+export const MAX_PARSE_CHARS = 1024 * 1024
+export const MAX_PARSE_LINE = 2_000
+
+const MARKDOWN = /\.(md|markdown|mdx)$/i
+const PDF = /\.pdf$/i
+
+/** The language a path is indexed as: a grammar id, or `markdown`, `pdf`, `text`. */
+export function languageForPath(path: string): string {
+  if (MARKDOWN.test(path)) return 'markdown'
+  if (PDF.test(path)) return 'pdf'
+  return grammarForPath(path) ?? 'text'
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true })
+
+/** The text of file bytes, or why they are not text. */
+function decode(bytes: Uint8Array): { text: string } | { reason: string } {
+  if (bytes.subarray(0, 8192).includes(0)) return { reason: 'binary file' }
+  try {
+    return { text: strictUtf8.decode(bytes) }
+  } catch {
+    return { reason: 'not valid UTF-8 text' }
+  }
+}
+
+const isPdf = (bytes: Uint8Array) => bytes[0] === 0x25 && bytes[1] === 0x50 && bytes[2] === 0x44 && bytes[3] === 0x46 // %PDF
+
+/** Chunks and symbols of one file, or the reason it is skipped. Never throws on bad content. */
+export async function extract(path: string, content: Uint8Array | string, grammars: Grammars): Promise<Extracted> {
+  const language = languageForPath(path)
+  const size = typeof content === 'string' ? content.length : content.byteLength
+  if (size > MAX_INDEX_BYTES) return { status: 'skipped', language, reason: `${formatBytes(size)} is over the ${formatBytes(MAX_INDEX_BYTES)} indexing limit` }
+  if (typeof content !== 'string' && isPdf(content)) return extractPdf(content)
+  let text: string
+  if (typeof content === 'string') text = content
+  else {
+    const decoded = decode(content)
+    if ('reason' in decoded) return { status: 'skipped', language, reason: decoded.reason }
+    text = decoded.text
+  }
+  if (language === 'markdown') return { status: 'indexed', language, ...markdownChunks(text) }
+  if (language === 'html') return { status: 'indexed', language, chunks: textChunks(htmlText(text)), symbols: [] }
+  const grammar = grammarForPath(path)
+  const profile = grammar && PROFILES[grammar]
+  if (!grammar || !profile || !parseable(text)) return { status: 'indexed', language, chunks: textChunks(text), symbols: [] }
+  try {
+    return { status: 'indexed', language, ...chunkCode(text, await grammars.parser(grammar), profile) }
+  } catch {
+    // A grammar that fails to load or parse must not lose the file: index it as text.
+    return { status: 'indexed', language, chunks: textChunks(text), symbols: [] }
+  }
+}
+
+function parseable(text: string): boolean {
+  if (text.length > MAX_PARSE_CHARS) return false
+  for (let start = 0; start < text.length;) {
+    const end = text.indexOf('\n', start)
+    const stop = end < 0 ? text.length : end
+    if (stop - start > MAX_PARSE_LINE) return false
+    start = stop + 1
+  }
+  return true
+}
+
+async function extractPdf(bytes: Uint8Array): Promise<Extracted> {
+  let pages: string[]
+  try {
+    pages = await pdfPages(bytes)
+  } catch (error) {
+    return { status: 'skipped', language: 'pdf', reason: `unreadable PDF: ${(error as Error).message}` }
+  }
+  const chunks: Chunk[] = pages.flatMap((text, i) => textChunks(text).map((c) => ({ ...c, kind: 'page' as const, name: `page ${i + 1}`, startLine: i + 1, endLine: i + 1 })))
+  return { status: 'indexed', language: 'pdf', chunks, symbols: [] }
+}

@@ -1,0 +1,57 @@
+/**
+ * A user's search text turned into an FTS5 MATCH expression. Every term is quoted, so no input
+ * can produce an FTS5 syntax error: operators and punctuation are searched for, never parsed,
+ * except the few forms below.
+ *
+ *   parse config      both words, whole or inside identifiers (`config` finds `parseConfig`)
+ *   conf*             words starting with `conf` (a prefix only when asked: expanding every
+ *                     word to all its completions made two-word queries ten times slower)
+ *   "load the file"   the exact phrase
+ *   -test             without the word
+ *   a OR b            either
+ */
+
+/** Terms that contain no letter or digit produce no token and are dropped. */
+const WORDY = /[\p{L}\p{N}]/u
+
+const quote = (text: string) => `"${text.replaceAll('"', '""')}"`
+
+/**
+ * The FTS5 expression for `input` over chunk_words and the words to highlight, or null when it has
+ * no searchable word.
+ */
+export function wordQuery(input: string): { match: string; words: string[] } | null {
+  const positive: string[] = []
+  const negative: string[] = []
+  const words: string[] = []
+  let pendingOr = false
+  for (const match of input.matchAll(/(-?)"([^"]*)"?|(\S+)/g)) {
+    const [, minus, phrase, bare] = match
+    if (bare === 'OR') {
+      pendingOr = positive.length > 0
+      continue
+    }
+    const negated = minus === '-' || (bare?.startsWith('-') ?? false)
+    const text = phrase ?? (negated ? bare.slice(1) : bare)
+    const prefix = phrase === undefined && text.length > 1 && text.endsWith('*')
+    const word = prefix ? text.slice(0, -1) : text
+    if (!WORDY.test(word)) continue
+    const term = prefix ? `${quote(word)} *` : quote(word)
+    if (negated) {
+      negative.push(term)
+      continue
+    }
+    words.push(word)
+    if (pendingOr) positive.push(`(${positive.pop()} OR ${term})`)
+    else positive.push(term)
+    pendingOr = false
+  }
+  if (!positive.length) return null
+  return { match: positive.join(' AND ') + negative.map((n) => ` NOT ${n}`).join(''), words }
+}
+
+/** Shortest text the trigram index can search for; shorter substrings are scanned. */
+export const MIN_TRIGRAM = 3
+
+/** `text` as a LIKE pattern matching it literally anywhere (escape character `\`). */
+export const likePattern = (text: string): string => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`

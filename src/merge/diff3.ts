@@ -1,0 +1,112 @@
+/**
+ * Line diff and diff3 regions, linear in the file for the usual few edits: a Myers diff over
+ * interned lines after trimming the common head and tail (node-diff3's LCS takes seconds on a
+ * few thousand repeated lines, such as blank lines and closing braces).
+ */
+
+/** A stretch all versions agree on, or one where both sides changed the base differently. */
+export type Diff3Region = { ok: string[] } | { conflict: { left: string[]; base: string[]; right: string[] } }
+
+/** Edit distance beyond which a stretch is taken as replaced wholesale rather than diffed further. */
+const MAX_EDITS = 2_000
+
+/** For each line of `a`, the index of the line of `b` it is kept as, or -1 (a longest common subsequence). */
+function matchLines(a: string[], b: string[]): Int32Array {
+  const ids = new Map<string, number>()
+  const intern = (lines: string[]) => Int32Array.from(lines, (line) => {
+    let id = ids.get(line)
+    if (id === undefined) ids.set(line, (id = ids.size))
+    return id
+  })
+  const [x, y] = [intern(a), intern(b)]
+  const match = new Int32Array(a.length).fill(-1)
+  let head = 0
+  while (head < x.length && head < y.length && x[head] === y[head]) match[head] = head++
+  let tail = 0
+  while (tail < x.length - head && tail < y.length - head && x[x.length - 1 - tail] === y[y.length - 1 - tail]) {
+    match[x.length - 1 - tail] = y.length - 1 - tail
+    tail++
+  }
+  myers(x, y, head, x.length - tail, head, y.length - tail, match)
+  return match
+}
+
+/** Myers' O(ND) greedy diff of x[xFrom..xTo) against y[yFrom..yTo), recording the snakes in `match`. */
+function myers(x: Int32Array, y: Int32Array, xFrom: number, xTo: number, yFrom: number, yTo: number, match: Int32Array): void {
+  const n = xTo - xFrom
+  const m = yTo - yFrom
+  if (n === 0 || m === 0) return
+  const max = Math.min(n + m, MAX_EDITS)
+  const offset = max + 1
+  const v = new Int32Array(2 * max + 3)
+  const trace: Int32Array[] = []
+  for (let d = 0; d <= max; d++) {
+    trace.push(v.slice(offset - d - 1, offset + d + 2))
+    for (let k = -d; k <= d; k += 2) {
+      let i = k === -d || (k !== d && v[offset + k - 1] < v[offset + k + 1]) ? v[offset + k + 1] : v[offset + k - 1] + 1
+      let j = i - k
+      while (i < n && j < m && x[xFrom + i] === y[yFrom + j]) {
+        i++
+        j++
+      }
+      v[offset + k] = i
+      if (i >= n && j >= m) return backtrack(trace, d, n, m, xFrom, yFrom, x, y, match)
+    }
+  }
+  // Too different to diff cheaply: the stretch counts as replaced.
+}
+
+function backtrack(trace: Int32Array[], last: number, n: number, m: number, xFrom: number, yFrom: number, x: Int32Array, y: Int32Array, match: Int32Array): void {
+  let [i, j] = [n, m]
+  for (let d = last; d > 0; d--) {
+    // trace[d] holds v before step d, for diagonals -d-1 .. d+1.
+    const before = trace[d]
+    const at = (k: number) => before[k + d + 1]
+    const k = i - j
+    const prevK = k === -d || (k !== d && at(k - 1) < at(k + 1)) ? k + 1 : k - 1
+    const prevI = at(prevK)
+    const prevJ = prevI - prevK
+    while (i > prevI && j > prevJ) {
+      i--
+      j--
+      match[xFrom + i] = yFrom + j
+    }
+    ;[i, j] = [prevI, prevJ]
+  }
+  while (i > 0 && j > 0) {
+    i--
+    j--
+    if (x[xFrom + i] === y[yFrom + j]) match[xFrom + i] = yFrom + j
+  }
+}
+
+const same = (a: string[], b: string[]) => a.length === b.length && a.every((line, i) => line === b[i])
+
+/**
+ * Three-way merge of line lists: lines kept by both sides anchor the merge; between anchors a
+ * stretch changed on one side is taken, the same change on both sides is taken once, and
+ * different changes on both sides are a conflict.
+ */
+export function diff3(left: string[], base: string[], right: string[]): Diff3Region[] {
+  const toLeft = matchLines(base, left)
+  const toRight = matchLines(base, right)
+  const regions: Diff3Region[] = []
+  const ok = (lines: string[]) => {
+    if (lines.length === 0) return
+    const last = regions[regions.length - 1]
+    if (last && 'ok' in last) last.ok.push(...lines)
+    else regions.push({ ok: [...lines] })
+  }
+  let [b, l, r] = [0, 0, 0]
+  for (let anchor = 0; anchor <= base.length; anchor++) {
+    if (anchor < base.length && (toLeft[anchor] < 0 || toRight[anchor] < 0)) continue
+    const [lEnd, rEnd] = anchor < base.length ? [toLeft[anchor], toRight[anchor]] : [left.length, right.length]
+    const [bc, lc, rc] = [base.slice(b, anchor), left.slice(l, lEnd), right.slice(r, rEnd)]
+    if (same(lc, bc)) ok(rc)
+    else if (same(rc, bc) || same(lc, rc)) ok(lc)
+    else regions.push({ conflict: { left: lc, base: bc, right: rc } })
+    if (anchor < base.length) ok([base[anchor]])
+    ;[b, l, r] = [anchor + 1, lEnd + 1, rEnd + 1]
+  }
+  return regions
+}

@@ -1,0 +1,146 @@
+import type { FileMerger } from '../repo/mergeTrees.ts'
+import { toFileMerge } from './fileMerger.ts'
+import { grammarForPath, type GrammarId, type Grammars } from '../syntax/grammars.ts'
+import { linePieces } from './lineBased.ts'
+import { renderPieces, type MergeConflict } from './mergedText.ts'
+import { mergeParsed, MergeTimeout } from './parsedMerge.ts'
+import type { Piece } from './pieces.ts'
+import { profileFor } from './profiles/languages.ts'
+import { reconcileRenames, type MergeWarning } from './renames.ts'
+import { isSound } from './soundness.ts'
+import { parseTree, type SyntaxTree } from './syntaxTree.ts'
+
+export type { MergeConflict } from './mergedText.ts'
+export type { MergeWarning } from './renames.ts'
+
+export interface MergeInput {
+  base: string
+  left: string
+  right: string
+  /** File path; its extension picks the language. */
+  path: string
+  /** Time budget in milliseconds for the structured merge; past it the line merge is returned. */
+  budgetMs?: number
+}
+
+export interface MergeResult {
+  text: string
+  clean: boolean
+  conflicts: MergeConflict[]
+  /**
+   * `line`: the line merge, kept because it was clean and sound or no grammar applies;
+   * `structured`: the syntax-aware merge; `fallback`: the line merge after the structured merge
+   * was impossible (unparseable side, timeout) or did worse.
+   */
+  method: 'line' | 'structured' | 'fallback'
+  /** Clean merges that may still be broken, and renames carried across. */
+  warnings: MergeWarning[]
+}
+
+export interface MergeEngine {
+  /** Loads the grammar a path needs, so `merge` on such paths is fully structured. */
+  prepare(path: string): Promise<void>
+  /** Synchronous merge; files whose grammar is not loaded yet get the line merge. */
+  merge(input: MergeInput): MergeResult
+  /** `prepare` then `merge`. */
+  mergeAsync(input: MergeInput): Promise<MergeResult>
+}
+
+const DEFAULT_BUDGET_MS = 2_000
+/** Beyond this the structured merge is not attempted: parse and match costs grow with size. */
+const MAX_STRUCTURED_CHARS = 2_000_000
+
+const result = (pieces: Piece[], method: MergeResult['method']): MergeResult => {
+  const { text, conflicts } = renderPieces(pieces)
+  return { text, clean: conflicts.length === 0, conflicts, method, warnings: [] }
+}
+
+const withNewline = (text: string): string => (text === '' || text.endsWith('\n') ? text : text + '\n')
+
+/** Characters inside conflicts: the smaller, the more of the merge was decided. */
+const conflictMass = (merge: MergeResult): number =>
+  merge.conflicts.reduce((sum, conflict) => sum + conflict.base.length + conflict.left.length + conflict.right.length, 0)
+
+/**
+ * The syntax-aware merge: the line merge when it is clean and structurally sound, otherwise a
+ * structured merge of the three syntax trees, falling back to the line merge for files without
+ * a grammar, files that do not parse, binary or huge input, and a spent time budget.
+ */
+export function createMergeEngine(grammars: Grammars): MergeEngine {
+  const merge = (input: MergeInput): MergeResult => {
+    const { base, left, right } = input
+    if (left === right || right === base) return result([left], 'line')
+    if (left === base) return result([right], 'line')
+    const endings = [base, left, right].map((text) => text === '' || text.endsWith('\n'))
+    if (endings.every(Boolean)) return mergeTexts(input)
+    // A missing final newline would make the last line differ on its own and conflict with
+    // edits next to it: merge with newlines, then keep the side's choice about the last one.
+    const merged = mergeTexts({ ...input, base: withNewline(base), left: withNewline(left), right: withNewline(right) })
+    const [b, l, r] = endings
+    const ending = l === b ? r : l
+    const last = merged.conflicts[merged.conflicts.length - 1]
+    const conflictAtEnd = last !== undefined && last.resultRange.to === merged.text.length
+    return ending || conflictAtEnd || !merged.text.endsWith('\n') ? merged : { ...merged, text: merged.text.slice(0, -1) }
+  }
+
+  const mergeTexts = ({ base, left, right, path, budgetMs = DEFAULT_BUDGET_MS }: MergeInput): MergeResult => {
+    const deadline = Date.now() + budgetMs
+    const line = result(linePieces(base, left, right), 'line')
+    const grammar = grammarForPath(path)
+    const parser = grammar && grammars.loadedParser(grammar)
+    if (!grammar || !parser || [base, left, right].some((text) => text.length > MAX_STRUCTURED_CHARS || text.includes('\0'))) return line
+    const profile = profileFor(grammar)
+    const parse = (text: string): SyntaxTree | undefined => parseTree(parser, text)
+    const [tb, tl, tr] = [parse(base), parse(left), parse(right)]
+    if (!tb || !tl || !tr) return { ...line, method: 'fallback' }
+
+    /** A clean merge is kept only if it parses as well as the sides and declares nothing twice. */
+    const accept = (merge: MergeResult): MergeResult | undefined => {
+      const merged = parse(merge.text)
+      if (!merged || !isSound(merged, tl, tr, profile)) return undefined
+      const { text, warnings } = reconcileRenames(tb, tl, tr, merged)
+      return { ...merge, text, warnings }
+    }
+
+    if (line.clean) {
+      const accepted = accept(line)
+      if (accepted) return accepted
+    }
+    // From here a clean line merge is known to be broken: falling back to it means showing the
+    // whole disagreement as one conflict rather than returning a broken file as clean.
+    const fallback = (): MergeResult =>
+      line.clean ? result([{ kind: tl.root.kind, path: [], base, left, right }], 'fallback') : { ...line, method: 'fallback' }
+    if (tb.errors + tl.errors + tr.errors > 0) return fallback()
+    let structured: MergeResult
+    try {
+      structured = result(mergeParsed(tb, tl, tr, profile, deadline), 'structured')
+    } catch (error) {
+      if (error instanceof MergeTimeout) return fallback()
+      throw error
+    }
+    if (structured.clean) return accept(structured) ?? fallback()
+    return !line.clean && conflictMass(line) < conflictMass(structured) ? fallback() : structured
+  }
+
+  const prepare = async (path: string): Promise<void> => {
+    const grammar = grammarForPath(path)
+    if (grammar) await grammars.parser(grammar)
+  }
+
+  return {
+    prepare,
+    merge,
+    async mergeAsync(input) {
+      await prepare(input.path)
+      return merge(input)
+    },
+  }
+}
+
+/** The engine as the repository's per-file merger, synchronously (grammars must be prepared). */
+export function fileMergerOf(engine: MergeEngine): FileMerger {
+  return (base, ours, theirs, path) => toFileMerge(engine.merge({ base, left: ours, right: theirs, path }))
+}
+
+/** Every first-wave grammar, for preparing an engine up front. */
+export const STRUCTURED_GRAMMARS: readonly GrammarId[] = ['typescript', 'tsx', 'javascript', 'json', 'python', 'go', 'rust', 'css', 'html', 'yaml', 'toml', 'java']

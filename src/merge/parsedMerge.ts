@@ -1,0 +1,337 @@
+import { linePieces } from './lineBased.ts'
+import type { Piece } from './pieces.ts'
+import { isCommutative, type LanguageProfile } from './profiles/profile.ts'
+import { labelOf, signatureOf } from './signature.ts'
+import { textOf, type SyntaxNode, type SyntaxTree } from './syntaxTree.ts'
+import { matchOrdered, matchUnordered, shapeOf } from './treeMatcher.ts'
+import { defaultSeparator, pick, spacing, split, type Split } from './containerLayout.ts'
+
+/** Thrown when the merge runs past its deadline; the caller falls back to the line merge. */
+export class MergeTimeout extends Error {}
+
+type Side = 'left' | 'right'
+
+/** One element of a merged order-insensitive container, with where its text comes from. */
+interface Element {
+  side: Side
+  /** Index in its side's element list, to find the separator written before it there. */
+  index: number
+  /** Its index in each side that has it, to find the separators around it there. */
+  at: Partial<Record<Side, number>>
+  /** Writes the element; absent for `partial`. */
+  render?: () => void
+  /** A conflict where one version has no such element: rendered with its separator inside. */
+  partial?: { kind: string; base: string; left: string; right: string }
+  signature: string | undefined
+  /** Whether the other side also has it (matched through base or added identically). */
+  shared: boolean
+  /** For elements only the leading side has: the shared element they follow there (null at the start). */
+  anchor?: Element | null
+}
+
+/** Text between the end of `prev` (or the start of `parent`) and the start of `node`. */
+const gapBefore = (parent: SyntaxNode, children: SyntaxNode[], i: number): string =>
+  parent.source.slice(i === 0 ? parent.start : children[i - 1].end, children[i].start)
+
+const spanText = (nodes: SyntaxNode[], parent: SyntaxNode, from: number, to: number): string =>
+  from >= to ? '' : parent.source.slice(gapStart(parent, nodes, from), nodes[to - 1].end)
+
+const gapStart = (parent: SyntaxNode, nodes: SyntaxNode[], i: number): number => (i === 0 ? parent.start : nodes[i - 1].end)
+
+/**
+ * Structured three-way merge of three parsed versions (Mergiraf-style, simplified): nodes changed
+ * on one side are taken whole with their original text; nodes changed on both sides are merged
+ * child by child; order-insensitive containers are merged as sets keyed by signature; whatever
+ * cannot be decided becomes a conflict piece at the smallest enclosing node.
+ */
+export function mergeParsed(base: SyntaxTree, left: SyntaxTree, right: SyntaxTree, profile: LanguageProfile, deadline: number): Piece[] {
+  const pieces: Piece[] = []
+  const path: string[] = []
+  let steps = 0
+
+  const emit = (text: string) => { if (text !== '') pieces.push(text) }
+  const conflict = (kind: string, b: string, l: string, r: string) => {
+    pieces.push({ base: b, left: l, right: r, kind, path: [...path] })
+  }
+
+  function mergeNode(b: SyntaxNode, l: SyntaxNode, r: SyntaxNode, parentKind: string | undefined): void {
+    if ((++steps & 255) === 0 && Date.now() > deadline) throw new MergeTimeout()
+    const [tb, tl, tr] = [textOf(b), textOf(l), textOf(r)]
+    if (tl === tb) return emit(tr)
+    if (tr === tb || tl === tr) return emit(tl)
+    const label = labelOf(b, profile)
+    if (label) path.push(label)
+    try {
+      if (b.kind !== l.kind || b.kind !== r.kind || b.children.length === 0 || l.children.length === 0 || r.children.length === 0) {
+        conflict(b.kind, tb, tl, tr)
+      } else if ((isCommutative(profile, b.kind, parentKind) || allKeyed(b, l, r)) && mergeUnordered(b, l, r)) {
+        // merged as a set
+      } else {
+        mergeOrdered(b, l, r)
+      }
+    } finally {
+      if (label) path.pop()
+    }
+  }
+
+  /** A container that is order-insensitive when all its elements are named, and they are. */
+  const allKeyed = (...nodes: SyntaxNode[]) => (profile.commutativeWhenKeyed ?? []).includes(nodes[0].kind)
+    && nodes.every((node) => node.children.every((child) => !child.named || child.kind === 'comment' || signatureOf(child, profile) !== undefined))
+
+  /** Merges children in order: diff3 over the children, with matched children merged recursively. */
+  function mergeOrdered(b: SyntaxNode, l: SyntaxNode, r: SyntaxNode): void {
+    const [bc, lc, rc] = [b.children, l.children, r.children]
+    const toLeft = matchOrdered(bc, lc, profile)
+    const toRight = matchOrdered(bc, rc, profile)
+    let [bi, li, ri] = [0, 0, 0]
+    for (let anchor = 0; anchor <= bc.length; anchor++) {
+      if (anchor < bc.length && (toLeft[anchor] < 0 || toRight[anchor] < 0)) continue
+      const [lEnd, rEnd] = anchor < bc.length ? [toLeft[anchor], toRight[anchor]] : [lc.length, rc.length]
+      mergeChunk(b, l, r, [bi, anchor], [li, lEnd], [ri, rEnd], toLeft, toRight)
+      if (anchor < bc.length) {
+        emit(pick(gapBefore(b, bc, anchor), gapBefore(l, lc, lEnd), gapBefore(r, rc, rEnd)))
+        mergeNode(bc[anchor], lc[lEnd], rc[rEnd], b.kind)
+      }
+      ;[bi, li, ri] = [anchor + 1, lEnd + 1, rEnd + 1]
+    }
+    emit(pick(trailing(b), trailing(l), trailing(r)))
+  }
+
+  /** A stretch between two anchors: taken from the side that changed it, else a conflict. */
+  function mergeChunk(b: SyntaxNode, l: SyntaxNode, r: SyntaxNode, [bi, bEnd]: number[], [li, lEnd]: number[], [ri, rEnd]: number[], toLeft: Int32Array, toRight: Int32Array): void {
+    const unchanged = (side: SyntaxNode, from: number, end: number, toSide: Int32Array) =>
+      end - from === bEnd - bi && Array.from({ length: bEnd - bi }, (_, k) => k).every((k) =>
+        toSide[bi + k] === from + k && textOf(side.children[from + k]) === textOf(b.children[bi + k]))
+    const [ls, rs] = [spanText(l.children, l, li, lEnd), spanText(r.children, r, ri, rEnd)]
+    if (unchanged(l, li, lEnd, toLeft)) return emit(rs)
+    if (unchanged(r, ri, rEnd, toRight) || ls === rs) return emit(ls)
+    const bs = spanText(b.children, b, bi, bEnd)
+    if (ls.trim() === rs.trim()) return emit(ls)
+    conflict(b.kind, bs, ls, rs)
+  }
+
+  const trailing = (node: SyntaxNode) =>
+    node.children.length === 0 ? '' : node.source.slice(node.children[node.children.length - 1].end, node.end)
+
+  /**
+   * Merges an order-insensitive container as a set of elements: in the order of the side that
+   * reordered it (else the left's), the other side's additions after their predecessor, left's
+   * insertions before right's at the same place. Returns false when the container's
+   * shape (separators) does not allow it, so the caller merges it in order instead.
+   */
+  function mergeUnordered(b: SyntaxNode, l: SyntaxNode, r: SyntaxNode): boolean {
+    const [bs, ls, rs] = [split(b, profile), split(l, profile), split(r, profile)]
+    if (!bs || !ls || !rs) return false
+    const toLeft = matchUnordered(bs.elements, ls.elements, profile)
+    const toRight = matchUnordered(bs.elements, rs.elements, profile)
+    const leftOf = invert(toLeft, ls.elements.length)
+    const rightOf = invert(toRight, rs.elements.length)
+    if (ambiguous(bs.elements, toLeft, toRight, ls.elements, leftOf, rs.elements, rightOf)) return false
+    // The order comes from the side that reordered shared elements (the left if both or neither did).
+    const swap = !reordered(toLeft) && reordered(toRight)
+    const [primary, secondary]: Side[] = swap ? ['right', 'left'] : ['left', 'right']
+    const splits = { left: ls, right: rs }
+    const toSide = { left: toLeft, right: toRight }
+    const sideOf = { left: leftOf, right: rightOf }
+    const [ps, ss] = [splits[primary].elements, splits[secondary].elements]
+    const [toP, toS, pOf, sOf] = [toSide[primary], toSide[secondary], sideOf[primary], sideOf[secondary]]
+    /** Texts of the two sides, given as primary and secondary, as left and right. */
+    const oriented = (p: string, q: string) => (swap ? { left: q, right: p } : { left: p, right: q })
+
+    // Elements added on both sides under the same signature or with the same text.
+    const twinOf = new Map<number, number>()
+    const secondaryTwin = new Set<number>()
+    ps.forEach((node, i) => {
+      if (pOf[i] >= 0) return
+      const signature = signatureOf(node, profile)
+      const twin = ss.findIndex((other, j) => sOf[j] < 0 && !secondaryTwin.has(j)
+        && (signature !== undefined ? signatureOf(other, profile) === signature : shapeOf(other) === shapeOf(node)))
+      if (twin >= 0) {
+        twinOf.set(i, twin)
+        secondaryTwin.add(twin)
+      }
+    })
+
+    const result: Element[] = []
+    const secondaryPlace = new Map<number, Element>()
+    let lastShared: Element | null = null
+    const push = (element: Element) => {
+      if (element.shared) lastShared = element
+      else element.anchor = lastShared
+      result.push(element)
+    }
+    ps.forEach((node, i) => {
+      const bi = pOf[i]
+      const signature = signatureOf(node, profile)
+      const own = { side: primary, index: i, at: { [primary]: i } }
+      if (bi >= 0) {
+        const si = toS[bi]
+        const baseNode = bs.elements[bi]
+        if (si < 0) {
+          // Deleted on the other side: gone, unless this side changed it.
+          if (textOf(node) !== textOf(baseNode)) {
+            push({ ...own, signature, shared: false, partial: { kind: node.kind, base: textOf(baseNode), ...oriented(textOf(node), '') } })
+          }
+          return
+        }
+        const other = ss[si]
+        const [l, r] = swap ? [other, node] : [node, other]
+        const element: Element = { ...own, at: { [primary]: i, [secondary]: si }, signature: mergedSignature(baseNode, l, r), shared: true, render: () => mergeNode(baseNode, l, r, b.kind) }
+        push(element)
+        secondaryPlace.set(si, element)
+        return
+      }
+      const twin = twinOf.get(i)
+      if (twin === undefined) {
+        push({ ...own, signature, shared: false, render: () => emit(textOf(node)) })
+        return
+      }
+      const other = ss[twin]
+      const element: Element = textOf(other) === textOf(node)
+        ? { ...own, at: { [primary]: i, [secondary]: twin }, signature, shared: true, render: () => emit(textOf(node)) }
+        : { ...own, at: { [primary]: i, [secondary]: twin }, signature, shared: true, partial: { kind: node.kind, base: '', ...oriented(textOf(node), textOf(other)) } }
+      push(element)
+      secondaryPlace.set(twin, element)
+    })
+    // Elements the primary side deleted stay deleted unless the secondary side changed them.
+    ss.forEach((node, j) => {
+      const bi = sOf[j]
+      if (bi < 0 || toP[bi] >= 0 || textOf(node) === textOf(bs.elements[bi])) return
+      secondaryPlace.set(j, { side: secondary, index: j, at: { [secondary]: j }, signature: signatureOf(node, profile), shared: false, partial: { kind: node.kind, base: textOf(bs.elements[bi]), ...oriented('', textOf(node)) } })
+    })
+    // Unnamed statements both sides inserted at one place may depend on their order: the ordered
+    // merge shows them as a conflict instead of guessing.
+    const orderMatters = (e: Element) => {
+      const node = splits[e.side].elements[e.index]
+      const docstring = node.children.length === 1 && node.children[0].kind === 'string'
+      return e.signature === undefined && node.kind.endsWith('statement') && !docstring
+    }
+    let clash = false
+    let last = -1
+    ss.forEach((node, j) => {
+      const placed = secondaryPlace.get(j)
+      const bi = sOf[j]
+      if (placed && placed.side === primary) {
+        last = Math.max(last, result.indexOf(placed))
+        return
+      }
+      if (!placed && bi >= 0) return // deleted on the primary side, unchanged here
+      const element = placed ?? { side: secondary, index: j, at: { [secondary]: j }, signature: signatureOf(node, profile), shared: false, render: () => emit(textOf(node)) }
+      // Left's insertions come first: the right's go after the left's at the same place, the
+      // left's (when the right leads) straight after their anchor.
+      const after = last < 0 ? null : result[last].shared ? result[last] : undefined
+      let end = last + 1
+      while (after !== undefined && end < result.length && !result[end].shared && result[end].anchor === after) end++
+      const rivals = result.slice(last + 1, end)
+      if (rivals.length > 0 && [element, ...rivals].some(orderMatters)) clash = true
+      const at = swap ? last + 1 : end
+      result.splice(at, 0, element)
+      last = at
+    })
+    if (clash) return false
+
+    // A merged element whose signature now appears twice (both sides renamed into one name) is a conflict.
+    const counts = new Map<string, number>()
+    for (const element of result) if (element.signature) counts.set(element.signature, (counts.get(element.signature) ?? 0) + 1)
+
+    emit(pick(bs.prefix, ls.prefix, rs.prefix))
+    if (result.length === 0) emit([ls, rs, bs].find((split) => split.elements.length === 0)?.trailing ?? '')
+    const separatorOf = (element: Element, k: number) => {
+      if (k === 0) return element.index === 0 ? splits[element.side].leading : spacing(bs, ls, rs, 'leading')
+      const prev = result[k - 1]
+      const sides: Side[] = [element.side, element.side === 'left' ? 'right' : 'left']
+      // Neighbours on some side already: the separator they had there.
+      for (const side of sides) {
+        const [i, p] = [element.at[side], prev.at[side]]
+        if (i !== undefined && p === i - 1) return splits[side].separators[p]
+      }
+      // Else the separator it had after an element of the same kind as its new neighbour, what
+      // followed that neighbour, or what usually separates elements of these kinds.
+      const kindOf = (e: Element) => splits[e.side].elements[e.index].kind
+      const own = splits[element.side]
+      if (element.index > 0 && own.elements[element.index - 1].kind === kindOf(prev)) return own.separators[element.index - 1]
+      for (const side of [prev.side, ...sides]) {
+        const p = prev.at[side]
+        if (p !== undefined && p < splits[side].separators.length) return splits[side].separators[p]
+      }
+      return defaultSeparator(kindOf(prev), kindOf(element), bs, ls, rs)
+    }
+    let written = false // the separator before this element went into the previous conflict
+    result.forEach((element, k) => {
+      const separator = written ? '' : separatorOf(element, k)
+      written = false
+      const { partial } = element
+      if (partial) {
+        // The separator belongs to the element: the version without it must not keep a stray `,`.
+        const first = k === 0 && result.length > 1
+        const [before, after] = first ? ['', separatorOf(result[1], 1)] : [separator, '']
+        if (first) emit(separator)
+        const wrap = (text: string) => (text === '' ? '' : before + text + after)
+        conflict(partial.kind, wrap(partial.base), wrap(partial.left), wrap(partial.right))
+        written = first
+        return
+      }
+      emit(separator)
+      const duplicated = element.signature !== undefined && counts.get(element.signature)! > 1 && element.shared
+      if (duplicated) renderDuplicate(element, bs, splits, toSide)
+      else element.render!()
+    })
+    if (result.length > 0) emit(spacing(bs, ls, rs, 'trailing'))
+    emit(pick(bs.suffix, ls.suffix, rs.suffix))
+    return true
+  }
+
+  /** The signature a merged element will carry: the side that renamed it wins. */
+  function mergedSignature(b: SyntaxNode, l: SyntaxNode, r: SyntaxNode): string | undefined {
+    const [sb, sl, sr] = [signatureOf(b, profile), signatureOf(l, profile), signatureOf(r, profile)]
+    return sl !== sb ? sl : sr
+  }
+
+  /** Renders a merged element that would collide with another as a line-level conflict of its versions. */
+  function renderDuplicate(element: Element, bs: Split, splits: Record<Side, Split>, toSide: Record<Side, Int32Array>): void {
+    const other: Side = element.side === 'left' ? 'right' : 'left'
+    const own = splits[element.side].elements[element.index]
+    const bi = toSide[element.side].indexOf(element.index)
+    const b = bi >= 0 ? textOf(bs.elements[bi]) : ''
+    const theirs = bi >= 0 && toSide[other][bi] >= 0 ? textOf(splits[other].elements[toSide[other][bi]]) : ''
+    const [l, r] = element.side === 'left' ? [textOf(own), theirs] : [theirs, textOf(own)]
+    const regions = linePieces(b, l, r, own.kind, [...path])
+    if (regions.every((region) => typeof region === 'string')) conflict(own.kind, b, l, r)
+    else pieces.push(...regions)
+  }
+
+  const [tb, tl, tr] = [base.source, left.source, right.source]
+  const [rb, rl, rr] = [base.root, left.root, right.root]
+  emit(pick(tb.slice(0, rb.start), tl.slice(0, rl.start), tr.slice(0, rr.start)))
+  mergeNode(rb, rl, rr, undefined)
+  emit(pick(tb.slice(rb.end), tl.slice(rl.end), tr.slice(rr.end)))
+  return pieces
+}
+
+/**
+ * Whether a set merge would guess: an anonymous element gone from both sides while both sides
+ * brought new anonymous elements of its kind is most likely edited on both sides, and a set
+ * merge would keep both edits. The ordered merge sees such edits as a conflict instead.
+ */
+function ambiguous(base: SyntaxNode[], toLeft: Int32Array, toRight: Int32Array, left: SyntaxNode[], leftOf: Int32Array, right: SyntaxNode[], rightOf: Int32Array): boolean {
+  const added = (side: SyntaxNode[], sideOf: Int32Array, kind: string) => side.some((node, i) => sideOf[i] < 0 && node.kind === kind)
+  return base.some((node, b) => toLeft[b] < 0 && toRight[b] < 0 && added(left, leftOf, node.kind) && added(right, rightOf, node.kind))
+}
+
+/** Whether a side changed the relative order of the base elements it kept. */
+const reordered = (toSide: Int32Array): boolean => {
+  let last = -1
+  for (const index of toSide) {
+    if (index < 0) continue
+    if (index < last) return true
+    last = index
+  }
+  return false
+}
+
+const invert = (match: Int32Array, size: number): Int32Array => {
+  const inverse = new Int32Array(size).fill(-1)
+  match.forEach((to, from) => { if (to >= 0) inverse[to] = from })
+  return inverse
+}
+

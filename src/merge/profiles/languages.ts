@@ -1,0 +1,144 @@
+import type { GrammarId } from '../../syntax/grammars.ts'
+import type { LanguageProfile } from './profile.ts'
+
+const ecmascriptSignatures: Record<string, string[]> = {
+  function_declaration: ['name'],
+  generator_function_declaration: ['name'],
+  class_declaration: ['name'],
+  abstract_class_declaration: ['name'],
+  interface_declaration: ['name'],
+  type_alias_declaration: ['name'],
+  enum_declaration: ['name'],
+  module: ['name'],
+  internal_module: ['name'],
+  lexical_declaration: ['variable_declarator.name'],
+  variable_declaration: ['variable_declarator.name'],
+  export_statement: ['declaration.name', 'declaration.variable_declarator.name'],
+  import_statement: ['source'],
+  method_definition: ['name'],
+  method_signature: ['name'],
+  abstract_method_signature: ['name'],
+  public_field_definition: ['name'],
+  field_definition: ['property'],
+  property_signature: ['name'],
+  pair: ['key'],
+  shorthand_property_identifier: ['#text'],
+  enum_assignment: ['name'],
+  import_specifier: ['name'],
+  export_specifier: ['name'],
+  jsx_attribute: ['#0'],
+}
+
+const ecmascriptCommutative = [
+  'program', 'class_body', 'object', 'object_type', 'interface_body', 'enum_body',
+  'named_imports', 'export_clause', 'object_pattern', 'jsx_opening_element', 'jsx_self_closing_element',
+]
+
+const javaSignatures: Record<string, string[]> = {
+  class_declaration: ['name'],
+  interface_declaration: ['name'],
+  enum_declaration: ['name'],
+  record_declaration: ['name'],
+  annotation_type_declaration: ['name'],
+  method_declaration: ['name', 'parameters.*.type'],
+  constructor_declaration: ['name', 'parameters.*.type'],
+  field_declaration: ['declarator.name'],
+  import_declaration: ['#text'],
+  enum_constant: ['name'],
+  element_value_pair: ['key'],
+  marker_annotation: ['name'],
+  annotation: ['name'],
+  public: ['=visibility'],
+  protected: ['=visibility'],
+  private: ['=visibility'],
+  type_identifier: ['#text'],
+  scoped_type_identifier: ['#text'],
+}
+
+const profiles: LanguageProfile[] = [
+  { grammar: 'typescript', commutative: ecmascriptCommutative, signatures: ecmascriptSignatures, attachedToNext: ['decorator'] },
+  { grammar: 'tsx', commutative: ecmascriptCommutative, signatures: ecmascriptSignatures, attachedToNext: ['decorator'] },
+  { grammar: 'javascript', commutative: ecmascriptCommutative, signatures: ecmascriptSignatures, attachedToNext: ['decorator'] },
+  { grammar: 'json', commutative: ['object'], signatures: { pair: ['key'] } },
+  {
+    grammar: 'python',
+    commutative: ['module', 'class_definition>block', 'dictionary', 'set', 'import_from_statement'],
+    signatures: {
+      function_definition: ['name'],
+      class_definition: ['name'],
+      decorated_definition: ['definition.name'],
+      import_statement: ['#text'],
+      import_from_statement: ['module_name'],
+      expression_statement: ['assignment.left'],
+      pair: ['key'],
+    },
+  },
+  {
+    grammar: 'go',
+    commutative: ['source_file', 'import_spec_list', 'field_declaration_list', 'interface_type'],
+    commutativeWhenKeyed: ['literal_value'],
+    signatures: {
+      keyed_element: ['#0'],
+      function_declaration: ['name'],
+      method_declaration: ['receiver', 'name'],
+      type_declaration: ['type_spec.name'],
+      import_spec: ['path'],
+      field_declaration: ['name'],
+      method_elem: ['name'],
+    },
+  },
+  {
+    grammar: 'rust',
+    commutative: ['source_file', 'declaration_list', 'field_declaration_list', 'enum_variant_list', 'use_list', 'attribute>token_tree', 'trait_bounds'],
+    commutativeWhenKeyed: ['field_initializer_list'],
+    attachedToNext: ['attribute_item'],
+    signatures: {
+      field_initializer: ['field'],
+      shorthand_field_initializer: ['#text'],
+      function_item: ['name'],
+      function_signature_item: ['name'],
+      struct_item: ['name'],
+      enum_item: ['name'],
+      union_item: ['name'],
+      trait_item: ['name'],
+      impl_item: ['trait', 'type'],
+      mod_item: ['name'],
+      const_item: ['name'],
+      static_item: ['name'],
+      type_item: ['name'],
+      macro_definition: ['name'],
+      use_declaration: ['#text'],
+      field_declaration: ['name'],
+      enum_variant: ['name'],
+    },
+  },
+  {
+    grammar: 'java',
+    commutative: ['class_body', 'interface_body', 'program', 'modifiers', 'type_list', 'throws', 'enum_body_declarations', 'annotation_type_body', 'catch_type'],
+    commutativeWhenKeyed: ['annotation_argument_list'],
+    signatures: javaSignatures,
+  },
+  {
+    grammar: 'css',
+    commutative: ['stylesheet', 'block'],
+    signatures: { rule_set: ['selectors'], declaration: ['#0'], import_statement: ['#text'] },
+  },
+  { grammar: 'html', commutative: ['start_tag', 'self_closing_tag'], signatures: { attribute: ['#0'] } },
+  {
+    grammar: 'yaml',
+    commutative: ['block_mapping', 'flow_mapping'],
+    signatures: { block_mapping_pair: ['key'], flow_pair: ['key'] },
+  },
+  {
+    grammar: 'toml',
+    commutative: ['document', 'table', 'inline_table'],
+    signatures: { pair: ['#0'], table: ['#0'] },
+  },
+]
+
+const BY_GRAMMAR = new Map(profiles.map((profile) => [profile.grammar, profile]))
+
+/** The profile of a grammar; every first-wave grammar has one. */
+export function profileFor(grammar: GrammarId): LanguageProfile {
+  return BY_GRAMMAR.get(grammar)!
+}

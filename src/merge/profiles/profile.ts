@@ -1,0 +1,30 @@
+import type { GrammarId } from '../../syntax/grammars.ts'
+
+/**
+ * What the merge needs to know about a language, declared rather than coded: which containers may
+ * be reordered, and how to name the declarations inside them.
+ */
+export interface LanguageProfile {
+  grammar: GrammarId
+  /**
+   * Containers whose elements (named children) are order-insensitive, so insertions on both sides
+   * are both kept. `kind` or `parent>kind` to restrict a kind to one parent (Python class bodies).
+   */
+  commutative: string[]
+  /** Element kinds that belong to the element after them (attributes, decorators). */
+  attachedToNext?: string[]
+  /** Containers that are order-insensitive only while every element has a signature (keyed struct literals, not positional ones). */
+  commutativeWhenKeyed?: string[]
+  /**
+   * Per element kind, the parts that name it, so a declaration is recognised after it moved or was
+   * edited. Each part is a path of field names or child kinds separated by `.`; `*` stands for
+   * every named child (a parameter list's types); `#0` for the first named child; `#text` for the
+   * node itself; `=word` is a constant, to make alternatives collide (`public` and `private`).
+   */
+  signatures: Record<string, string[]>
+}
+
+/** Whether a node (under a parent of `parentKind`) is an order-insensitive container. */
+export function isCommutative(profile: LanguageProfile, kind: string, parentKind: string | undefined): boolean {
+  return profile.commutative.includes(kind) || (parentKind !== undefined && profile.commutative.includes(`${parentKind}>${kind}`))
+}

@@ -1,0 +1,108 @@
+import { fieldOf, textOf, type SyntaxNode, type SyntaxTree } from './syntaxTree.ts'
+
+/** Something a textually clean merge may have broken: a use of a name one side renamed or deleted. */
+export interface MergeWarning {
+  kind: 'rename-applied' | 'deleted-symbol-used'
+  /** The name as the base declared it. */
+  symbol: string
+  /** The new name, for renames. */
+  renamedTo?: string
+  /** The side that renamed or deleted the declaration. */
+  side: 'left' | 'right'
+  message: string
+}
+
+const DECLARATION = /(_declaration|_definition|_item|declarator|_signature|_spec)$/
+const isIdentifier = (node: SyntaxNode) => node.named && node.children.length === 0 && node.kind.includes('identifier')
+
+interface Symbols {
+  /** Declared name → declaration text. */
+  declared: Map<string, string>
+  /** Identifier text → occurrences (declarations included). */
+  uses: Map<string, number>
+}
+
+function symbolsOf(tree: SyntaxTree): Symbols {
+  const declared = new Map<string, string>()
+  const uses = new Map<string, number>()
+  const visit = (node: SyntaxNode) => {
+    if (isIdentifier(node)) uses.set(textOf(node), (uses.get(textOf(node)) ?? 0) + 1)
+    const name = DECLARATION.test(node.kind) ? fieldOf(node, 'name') : undefined
+    if (name && isIdentifier(name) && !declared.has(textOf(name))) declared.set(textOf(name), textOf(node))
+    node.children.forEach(visit)
+  }
+  visit(tree.root)
+  return { declared, uses }
+}
+
+const words = (text: string) => text.match(/\w+/g) ?? []
+
+/** Share of words two declarations have in common (Dice). */
+function overlap(wa: string[], wb: string[]): number {
+  const counts = new Map<string, number>()
+  for (const word of wa) counts.set(word, (counts.get(word) ?? 0) + 1)
+  let shared = 0
+  for (const word of wb) {
+    const count = counts.get(word)
+    if (count) {
+      shared++
+      counts.set(word, count - 1)
+    }
+  }
+  return wa.length + wb.length === 0 ? 0 : (2 * shared) / (wa.length + wb.length)
+}
+
+/** A renamed declaration keeps nearly all of its words once the name is swapped back. */
+const RENAMED = 0.8
+
+/** Names a side stopped using entirely: renamed (with the new name) or deleted. */
+function vanished(base: Symbols, side: Symbols): Map<string, string | undefined> {
+  const result = new Map<string, string | undefined>()
+  const fresh = [...side.declared].filter(([name]) => !base.declared.has(name) && !base.uses.has(name))
+  for (const [name, declaration] of base.declared) {
+    if (side.uses.has(name)) continue
+    const match = fresh.find(([to, text]) => overlap(words(declaration).map((word) => (word === name ? to : word)), words(text)) >= RENAMED)
+    result.set(name, match?.[0])
+  }
+  return result
+}
+
+export interface RenameOutcome {
+  /** The merged text with renames carried over to the other side's new uses. */
+  text: string
+  warnings: MergeWarning[]
+}
+
+/**
+ * Carries a rename made on one side over to the uses the other side added (a clean merge would
+ * otherwise keep them under the old name), and warns when one side deleted a declaration that
+ * the other side started to use.
+ */
+export function reconcileRenames(base: SyntaxTree, left: SyntaxTree, right: SyntaxTree, merged: SyntaxTree): RenameOutcome {
+  const symbols = { base: symbolsOf(base), left: symbolsOf(left), right: symbolsOf(right) }
+  const renames = new Map<string, string>()
+  const warnings: MergeWarning[] = []
+  for (const [side, other] of [['left', 'right'], ['right', 'left']] as const) {
+    for (const [name, renamedTo] of vanished(symbols.base, symbols[side])) {
+      const added = (symbols[other].uses.get(name) ?? 0) - (symbols.base.uses.get(name) ?? 0)
+      if (added <= 0) continue
+      if (renamedTo === undefined) {
+        warnings.push({ kind: 'deleted-symbol-used', symbol: name, side, message: `The ${side} side deleted "${name}", which the ${other} side starts to use.` })
+      } else {
+        renames.set(name, renamedTo)
+        warnings.push({ kind: 'rename-applied', symbol: name, renamedTo, side, message: `The ${side} side renamed "${name}" to "${renamedTo}"; the ${other} side's new uses were renamed too.` })
+      }
+    }
+  }
+  if (renames.size === 0) return { text: merged.source, warnings }
+  const edits: { start: number; end: number; text: string }[] = []
+  const visit = (node: SyntaxNode) => {
+    const to = isIdentifier(node) ? renames.get(textOf(node)) : undefined
+    if (to !== undefined) edits.push({ start: node.start, end: node.end, text: to })
+    node.children.forEach(visit)
+  }
+  visit(merged.root)
+  let text = merged.source
+  for (const edit of edits.reverse()) text = text.slice(0, edit.start) + edit.text + text.slice(edit.end)
+  return { text, warnings }
+}

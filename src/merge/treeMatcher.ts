@@ -1,0 +1,227 @@
+import type { LanguageProfile } from './profiles/profile.ts'
+import { signatureOf } from './signature.ts'
+import { textOf, type SyntaxNode } from './syntaxTree.ts'
+
+const normalized = new WeakMap<SyntaxNode, string>()
+
+/** A node's text with whitespace runs collapsed: reindenting does not make two nodes different. */
+export function shapeOf(node: SyntaxNode): string {
+  let shape = normalized.get(node)
+  if (shape === undefined) {
+    shape = node.kind + '\u0000' + textOf(node).replace(/\s+/g, ' ')
+    normalized.set(node, shape)
+  }
+  return shape
+}
+
+const tokenLists = new WeakMap<SyntaxNode, string[]>()
+
+/** A node's tokens (words and punctuation), cached: pairing compares each node with several others. */
+function tokens(node: SyntaxNode): string[] {
+  let list = tokenLists.get(node)
+  if (!list) tokenLists.set(node, (list = textOf(node).match(/\w+|[^\s\w]/g)?.slice(0, 4000) ?? []))
+  return list
+}
+
+/** Fewer words than this and two texts are too short to call similar: `"boat"` is not an edited `"parser"`. */
+const MIN_WORDS = 3
+
+/** Dice coefficient of the two nodes' token multisets: 1 for the same tokens, 0 for none shared. */
+function similarity(a: SyntaxNode, b: SyntaxNode): number {
+  const ta = tokens(a)
+  const tb = tokens(b)
+  const words = (list: string[]) => list.filter((token) => /\w/.test(token)).length
+  if (words(ta) < MIN_WORDS || words(tb) < MIN_WORDS) return 0
+  const counts = new Map<string, number>()
+  for (const token of ta) counts.set(token, (counts.get(token) ?? 0) + 1)
+  let shared = 0
+  for (const token of tb) {
+    const count = counts.get(token)
+    if (count) {
+      shared++
+      counts.set(token, count - 1)
+    }
+  }
+  return (2 * shared) / (ta.length + tb.length)
+}
+
+/** Above this, an edited node is taken for the same node rather than a replacement. */
+const SIMILAR = 0.5
+/** Beyond this many cells the quadratic LCS is skipped for a cheaper unique-shape matching. */
+const LCS_LIMIT = 1_000_000
+
+/** Longest common subsequence of equal shapes between a[from..] and b[from..]. */
+function lcs(a: SyntaxNode[], b: SyntaxNode[], aFrom: number, aTo: number, bFrom: number, bTo: number, match: Int32Array): void {
+  const n = aTo - aFrom
+  const m = bTo - bFrom
+  if (n === 0 || m === 0) return
+  if (n * m > LCS_LIMIT) {
+    matchUniqueShapes(a, b, aFrom, aTo, bFrom, bTo, match)
+    return
+  }
+  const as = a.slice(aFrom, aTo).map(shapeOf)
+  const bs = b.slice(bFrom, bTo).map(shapeOf)
+  const table = new Uint32Array((n + 1) * (m + 1))
+  for (let i = n - 1; i >= 0; i--) {
+    for (let j = m - 1; j >= 0; j--) {
+      table[i * (m + 1) + j] = as[i] === bs[j]
+        ? table[(i + 1) * (m + 1) + j + 1] + 1
+        : Math.max(table[(i + 1) * (m + 1) + j], table[i * (m + 1) + j + 1])
+    }
+  }
+  let i = 0
+  let j = 0
+  while (i < n && j < m) {
+    if (as[i] === bs[j]) {
+      match[aFrom + i] = bFrom + j
+      i++
+      j++
+    } else if (table[(i + 1) * (m + 1) + j] >= table[i * (m + 1) + j + 1]) i++
+    else j++
+  }
+}
+
+/** Matches shapes that occur once on each side and keep their order (patience-style anchors). */
+function matchUniqueShapes(a: SyntaxNode[], b: SyntaxNode[], aFrom: number, aTo: number, bFrom: number, bTo: number, match: Int32Array): void {
+  const count = (list: SyntaxNode[], from: number, to: number) => {
+    const seen = new Map<string, number>()
+    for (let i = from; i < to; i++) {
+      const shape = shapeOf(list[i])
+      seen.set(shape, seen.has(shape) ? -1 : i)
+    }
+    return seen
+  }
+  const inB = count(b, bFrom, bTo)
+  const inA = count(a, aFrom, aTo)
+  let last = bFrom - 1
+  for (let i = aFrom; i < aTo; i++) {
+    const shape = shapeOf(a[i])
+    const j = inB.get(shape)
+    if (inA.get(shape) === i && j !== undefined && j > last) {
+      match[i] = j
+      last = j
+    }
+  }
+}
+
+/**
+ * Matches the children of a base node to those of one side, keeping order: equal nodes first
+ * (LCS), then, between those, nodes with the same signature or of the same kind and similar
+ * enough, so an edited statement is recognised as the same statement.
+ */
+export function matchOrdered(base: SyntaxNode[], side: SyntaxNode[], profile: LanguageProfile): Int32Array {
+  const match = new Int32Array(base.length).fill(-1)
+  let head = 0
+  while (head < base.length && head < side.length && shapeOf(base[head]) === shapeOf(side[head])) {
+    match[head] = head
+    head++
+  }
+  let tail = 0
+  while (tail < base.length - head && tail < side.length - head
+    && shapeOf(base[base.length - 1 - tail]) === shapeOf(side[side.length - 1 - tail])) {
+    match[base.length - 1 - tail] = side.length - 1 - tail
+    tail++
+  }
+  lcs(base, side, head, base.length - tail, head, side.length - tail, match)
+  // Pair the leftovers inside each gap between matched nodes.
+  let i = 0
+  let j = 0
+  while (i <= base.length) {
+    let iEnd = i
+    while (iEnd < base.length && match[iEnd] < 0) iEnd++
+    const jEnd = iEnd < base.length ? match[iEnd] : side.length
+    pairGap(base, side, i, iEnd, j, jEnd, match, profile)
+    i = iEnd + 1
+    j = jEnd + 1
+  }
+  return match
+}
+
+function pairGap(base: SyntaxNode[], side: SyntaxNode[], i: number, iEnd: number, j: number, jEnd: number, match: Int32Array, profile: LanguageProfile): void {
+  // The same kinds in the same order: each node was edited in place.
+  if (iEnd - i === jEnd - j && base.slice(i, iEnd).every((node, k) => node.kind === side[j + k].kind)) {
+    for (let k = 0; k < iEnd - i; k++) match[i + k] = j + k
+    return
+  }
+  let next = j
+  for (let b = i; b < iEnd; b++) {
+    const signature = signatureOf(base[b], profile)
+    for (let s = next; s < jEnd; s++) {
+      if (side[s].kind !== base[b].kind) continue
+      const sameName = signature !== undefined && signatureOf(side[s], profile) === signature
+      if (sameName || (!side[s].named && !base[b].named) || similarity(base[b], side[s]) >= SIMILAR) {
+        match[b] = s
+        next = s + 1
+        break
+      }
+    }
+  }
+}
+
+/**
+ * Matches the elements of an order-insensitive container: by signature wherever they are, then
+ * by equal shape, then leftover elements of the same kind that are similar enough.
+ */
+export function matchUnordered(base: SyntaxNode[], side: SyntaxNode[], profile: LanguageProfile): Int32Array {
+  const match = new Int32Array(base.length).fill(-1)
+  const taken = new Uint8Array(side.length)
+  const sideSignatures = side.map((node) => signatureOf(node, profile))
+  const baseSignatures = base.map((node) => signatureOf(node, profile))
+  const claim = (b: number, accept: (s: number) => boolean) => {
+    for (let s = 0; s < side.length; s++) {
+      if (!taken[s] && accept(s)) {
+        match[b] = s
+        taken[s] = 1
+        return
+      }
+    }
+  }
+  base.forEach((_, b) => { if (baseSignatures[b] !== undefined) claim(b, (s) => sideSignatures[s] === baseSignatures[b]) })
+  base.forEach((node, b) => { if (match[b] < 0) claim(b, (s) => shapeOf(side[s]) === shapeOf(node)) })
+  const baseNames = new Set(baseSignatures)
+  base.forEach((node, b) => {
+    if (match[b] >= 0) return
+    let best = -1
+    let bestScore = SIMILAR
+    side.forEach((candidate, s) => {
+      // An element named like another base element is that element's, not a rename of this one.
+      if (taken[s] || candidate.kind !== node.kind || (sideSignatures[s] !== undefined && baseNames.has(sideSignatures[s]))) return
+      const score = similarity(node, candidate)
+      if (score >= bestScore) {
+        best = s
+        bestScore = score
+      }
+    })
+    if (best >= 0) {
+      match[b] = best
+      taken[best] = 1
+    }
+  })
+  // The one declaration of a kind that vanished and the one that appeared, alike but for the
+  // name: a rename (`fn test() {}` → `fn test2() {}`), too small for the similarity above.
+  for (const kind of new Set(base.filter((_, b) => match[b] < 0 && baseSignatures[b] !== undefined).map((node) => node.kind))) {
+    const gone = base.flatMap((node, b) => (match[b] < 0 && node.kind === kind && baseSignatures[b] !== undefined ? [b] : []))
+    const came = side.flatMap((node, s) => (!taken[s] && node.kind === kind && sideSignatures[s] !== undefined && !baseNames.has(sideSignatures[s]) ? [s] : []))
+    if (gone.length !== 1 || came.length !== 1) continue
+    const [b, s] = [gone[0], came[0]]
+    const rest = (node: SyntaxNode, signature: string) =>
+      signature.split(':').reduce((text, part) => text.replace(part, ''), textOf(node).replace(/\s+/g, ' ')).match(/\w+|[^\s\w]/g) ?? []
+    const [rb, rs] = [rest(base[b], baseSignatures[b]!), rest(side[s], sideSignatures[s]!)]
+    if (rb.length >= 3 && rb.join(' ') === rs.join(' ')) {
+      match[b] = s
+      taken[s] = 1
+    }
+  }
+  // As many anonymous elements of a kind left as came: edits, however large, paired in order.
+  // (Named ones with a new name are new elements: an import of another module is not an edit.)
+  for (const kind of new Set(base.filter((_, b) => match[b] < 0).map((node) => node.kind))) {
+    const gone = base.flatMap((node, b) => (match[b] < 0 && node.kind === kind && baseSignatures[b] === undefined ? [b] : []))
+    const came = side.flatMap((node, s) => (!taken[s] && node.kind === kind && sideSignatures[s] === undefined ? [s] : []))
+    if (gone.length !== came.length) continue
+    gone.forEach((b, k) => {
+      match[b] = came[k]
+      taken[came[k]] = 1
+    })
+  }
+  return match
+}

@@ -1,0 +1,22 @@
+/**
+ * The grammar wasm files as URLs of the built app (Vite `?url` imports), so workers load them from
+ * the app's own origin, offline included. Only workers import this module.
+ */
+import runtime from 'web-tree-sitter/web-tree-sitter.wasm?url'
+import typescript from 'tree-sitter-typescript/tree-sitter-typescript.wasm?url'
+import tsx from 'tree-sitter-typescript/tree-sitter-tsx.wasm?url'
+import javascript from 'tree-sitter-javascript/tree-sitter-javascript.wasm?url'
+import json from 'tree-sitter-json/tree-sitter-json.wasm?url'
+import python from 'tree-sitter-python/tree-sitter-python.wasm?url'
+import go from 'tree-sitter-go/tree-sitter-go.wasm?url'
+import rust from 'tree-sitter-rust/tree-sitter-rust.wasm?url'
+import css from 'tree-sitter-css/tree-sitter-css.wasm?url'
+import html from 'tree-sitter-html/tree-sitter-html.wasm?url'
+import yaml from '@tree-sitter-grammars/tree-sitter-yaml/tree-sitter-yaml.wasm?url'
+import toml from '@tree-sitter-grammars/tree-sitter-toml/tree-sitter-toml.wasm?url'
+import java from 'tree-sitter-java/tree-sitter-java.wasm?url'
+import type { GrammarId, GrammarLocator } from './grammars.ts'
+
+const URLS: Record<GrammarId, string> = { typescript, tsx, javascript, json, python, go, rust, css, html, yaml, toml, java }
+
+export const browserLocator: GrammarLocator = { runtime, grammar: (id) => URLS[id] }

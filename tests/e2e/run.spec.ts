@@ -1,0 +1,102 @@
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { expect, test, type Page } from '@playwright/test'
+import { createPath, createRepository, editor, treeItem, waitSaved } from './fixtures.ts'
+import { RelayProcess } from './relayProcess.ts'
+
+/** Creates a file with `text` (inserted at once, as a paste is) and waits until it is saved. */
+async function writeFile(page: Page, path: string, text: string) {
+  await createPath(page, 'New file', path)
+  await treeItem(page, path).click()
+  await editor(page, path).click()
+  await page.keyboard.insertText(text)
+  await waitSaved(page)
+}
+
+const runDialog = (page: Page) => page.getByRole('dialog', { name: 'Run' })
+
+test('Run suggests npm test and runs it in the browser; Stop ends an endless loop at once; runs are kept; an offline WebContainer is reported unavailable', async ({ page }) => {
+  await createRepository(page, 'runs')
+  await writeFile(page, 'package.json', '{"scripts": {"test": "node test.js"}}')
+  await writeFile(page, 'test.js', "import { total } from './lib.js'\nconsole.log('total is ' + total([1, 2, 3]))\nconsole.error('a warning')\n")
+  await writeFile(page, 'lib.js', 'export const total = (xs) => xs.reduce((a, b) => a + b, 0)\n')
+  await writeFile(page, 'loop.js', 'while (true) {}\n')
+
+  await page.getByRole('button', { name: 'Run', exact: true }).click()
+  const dialog = runDialog(page)
+  await dialog.getByRole('group', { name: 'Suggested commands' }).getByRole('button', { name: 'npm test' }).click()
+  await expect(dialog.getByLabel('Command', { exact: true })).toHaveValue('npm test')
+  // Auto picks the browser while no WebContainer is up and the relay runs nothing.
+  await expect(dialog.getByLabel('Backend', { exact: true })).toContainText('Auto (Browser)')
+  await dialog.getByRole('button', { name: 'Run', exact: true }).click()
+  const output = dialog.getByRole('log', { name: 'Run output' })
+  await expect(output).toContainText('total is 6')
+  await expect(output).toContainText('a warning')
+  await expect(dialog.getByRole('status', { name: 'Run status' })).toHaveText(/^Exited with code 0 in \d+\.\d s$/)
+
+  await dialog.getByLabel('Command', { exact: true }).fill('node loop.js')
+  await dialog.getByRole('button', { name: 'Run', exact: true }).click()
+  await expect(dialog.getByRole('status', { name: 'Run status' })).toHaveText('Running on Browser…')
+  await dialog.getByRole('button', { name: 'Stop' }).click()
+  await expect(dialog.getByRole('status', { name: 'Run status' })).toHaveText(/^Stopped after/, { timeout: 1_000 })
+
+  // Offline, the WebContainer cannot boot: said within its timeout, and the others stay offered.
+  await expect(dialog.getByRole('list', { name: 'Backends' })).toContainText('WebContainer: unavailable — The webcontainer runner is unavailable: its runtime did not load within 20 s', { timeout: 25_000 })
+  await expect(dialog.getByLabel('Backend', { exact: true }).locator('option', { hasText: 'WebContainer' })).toBeDisabled()
+  await expect(dialog.getByLabel('Backend', { exact: true }).locator('option', { hasText: /^Browser$/ })).toBeEnabled()
+  await expect(dialog.getByRole('list', { name: 'Backends' })).toContainText('Local runner: unavailable — the relay was not started with --runs.')
+
+  // The runs and their output are still there after a reload.
+  await page.reload()
+  await page.getByRole('button', { name: 'Run', exact: true }).click()
+  const runs = runDialog(page).getByRole('list', { name: 'Recent runs' })
+  await expect(runs.getByRole('listitem')).toHaveCount(2)
+  await runs.getByRole('button', { name: 'npm test' }).click()
+  await expect(runDialog(page).getByRole('log', { name: 'Run output' })).toContainText('total is 6')
+  await expect(runDialog(page).getByRole('status', { name: 'Run status' })).toHaveText(/^Exited with code 0/)
+})
+
+test('with the relay running commands: echo and exit 3 round-trip; closing the tab kills the running process', async ({ browser }) => {
+  const relay = new RelayProcess()
+  await relay.start(0, ['--runs', '--token', 'run-secret'])
+  const context = await browser.newContext({ baseURL: relay.url })
+  const page = await context.newPage()
+  try {
+    await createRepository(page, 'local-runs')
+    await writeFile(page, 'hello.sh', 'echo "hello from $(basename $PWD | cut -c1-4)"\n')
+    await page.getByRole('button', { name: 'Run', exact: true }).click()
+    const dialog = runDialog(page)
+    await expect(dialog.getByRole('list', { name: 'Backends' })).toContainText("Local runner: unavailable — enter the relay's token.")
+    await dialog.getByLabel('Relay token').fill('run-secret')
+    await expect(dialog.getByLabel('Backend', { exact: true })).toContainText('Auto (Local runner)')
+    await dialog.getByLabel('Command', { exact: true }).fill('sh hello.sh; echo oops >&2; exit 3')
+    await dialog.getByRole('button', { name: 'Run', exact: true }).click()
+    await expect(dialog.getByRole('log', { name: 'Run output' })).toContainText('hello from')
+    await expect(dialog.getByRole('log', { name: 'Run output' })).toContainText('oops')
+    await expect(dialog.getByRole('status', { name: 'Run status' })).toHaveText(/^Exited with code 3 in/)
+
+    // A long process whose pid we can check: closing the tab must end it.
+    const marker = join(mkdtempSync(join(tmpdir(), 'weft-run-')), 'pid')
+    await dialog.getByLabel('Command', { exact: true }).fill(`sleep 300 & echo $! > ${marker}; wait`)
+    await dialog.getByRole('button', { name: 'Run', exact: true }).click()
+    await expect(dialog.getByRole('status', { name: 'Run status' })).toHaveText('Running on Local runner…')
+    await expect.poll(() => existsSync(marker) && readFileSync(marker, 'utf8').trim() !== '').toBe(true)
+    const pid = Number(readFileSync(marker, 'utf8'))
+    expect(alive(pid)).toBe(true)
+    await page.close()
+    await expect.poll(() => alive(pid), { timeout: 10_000 }).toBe(false)
+  } finally {
+    await context.close()
+    await relay.stop()
+  }
+})
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}

@@ -1,0 +1,79 @@
+import { expect, test, type Page } from '@playwright/test'
+import { createPath, createRepository, editor, treeItem, waitSaved } from './fixtures.ts'
+
+async function writeFile(page: Page, path: string, text: string) {
+  await createPath(page, 'New file', path)
+  await treeItem(page, path.slice(path.lastIndexOf('/') + 1)).click()
+  await editor(page, path).click()
+  await page.keyboard.insertText(text)
+  await waitSaved(page)
+}
+
+const results = (page: Page) => page.getByRole('list', { name: 'Search results' })
+
+test('search finds what was just typed, opens it at the line, and works after a reload with the network cut', async ({ page, context }) => {
+  await createRepository(page, 'searchable')
+  await writeFile(page, 'cart.ts', 'export function total(items: number[]) {\n  return items.length\n}\n')
+  await writeFile(page, 'notes.md', '# Shopping\n\nThe total is computed in cart.ts.\n')
+
+  await page.getByRole('tab', { name: 'Search' }).click()
+  await expect(page.getByRole('status', { name: 'Index status' })).toHaveText(/^Index ready: 2 files/)
+  await page.getByLabel('Search files').fill('total')
+  await expect(results(page).getByRole('button')).toHaveCount(2)
+  // The definition ranks above the mention.
+  await expect(results(page).getByRole('button').first()).toHaveAccessibleName('cart.ts:1 total')
+
+  // A function typed into the editor is found by name within a second of the last keystroke.
+  await page.getByRole('tab', { name: 'Files' }).click()
+  await treeItem(page, 'cart.ts').click()
+  await editor(page, 'cart.ts').click()
+  await page.keyboard.press('Control+End')
+  await page.keyboard.insertText('\nexport function applyDiscount(amount: number) {\n  return amount * 0.9\n}\n')
+  await page.getByRole('tab', { name: 'Search' }).click()
+  await page.getByLabel('Search files').fill('applyDiscount')
+  const found = results(page).getByRole('button', { name: /^cart\.ts:\d+ applyDiscount$/ })
+  await expect(found).toBeVisible({ timeout: 1_000 })
+  await found.click()
+  await expect(page.locator('.cm-activeLine')).toHaveText('export function applyDiscount(amount: number) {')
+
+  // Exact substring search inside identifiers, and a path filter.
+  await page.getByLabel('Exact substring').check()
+  await page.getByLabel('Search files').fill('Discou')
+  await expect(results(page).getByRole('button')).toHaveCount(1)
+  await page.getByLabel('Files to include').fill('*.md')
+  await expect(page.getByText('No results for “Discou”.')).toBeVisible()
+  await waitSaved(page)
+
+  // After a reload, offline: the index is still there (not rebuilt) and answers.
+  await page.evaluate(async () => { await navigator.serviceWorker.ready })
+  await page.reload()
+  await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true)
+  await context.setOffline(true)
+  await page.reload()
+  await page.getByRole('tab', { name: 'Search' }).click()
+  await expect(page.getByRole('status', { name: 'Index status' })).toHaveText('Index ready: 2 files')
+  await page.getByLabel('Search files').fill('applyDiscount')
+  await expect(results(page).getByRole('button', { name: /^cart\.ts:\d+ applyDiscount$/ })).toBeVisible()
+})
+
+test('quick open: Ctrl+P finds a file by fuzzy name, and # finds a symbol', async ({ page }) => {
+  await createRepository(page, 'quick')
+  await createPath(page, 'New folder', 'src/pricing')
+  await writeFile(page, 'src/pricing/discounts.ts', 'export const none = 0\n\nexport function seasonalDiscount() {\n  return 0.1\n}\n')
+  await writeFile(page, 'README.md', '# Quick\n')
+
+  await page.keyboard.press('Control+p')
+  const picker = page.getByRole('dialog', { name: 'Go to file or symbol' })
+  await picker.getByRole('combobox').fill('prdis')
+  await expect(picker.getByRole('option').first()).toHaveText('src/pricing/discounts.ts')
+  await page.keyboard.press('Enter')
+  await expect(picker).toBeHidden()
+  await expect(page.getByRole('tab', { name: 'discounts.ts' })).toHaveAttribute('aria-selected', 'true')
+
+  await page.getByRole('tab', { name: 'README.md' }).click()
+  await page.keyboard.press('Control+p')
+  await picker.getByRole('combobox').fill('#seasonal')
+  await expect(picker.getByRole('option').first()).toContainText('seasonalDiscount')
+  await page.keyboard.press('Enter')
+  await expect(page.locator('.cm-activeLine')).toHaveText('export function seasonalDiscount() {')
+})

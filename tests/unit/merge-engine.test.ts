@@ -1,0 +1,253 @@
+import { beforeAll, describe, expect, it } from 'vitest'
+import { fileMergerOf, STRUCTURED_GRAMMARS, type MergeEngine } from '../../src/merge/engine.ts'
+import { MARKERS } from '../../src/merge/lineMerge.ts'
+import { loadMergeEngine } from '../../src/merge/nodeEngine.ts'
+import { nodeGrammars } from '../../src/syntax/nodeGrammars.ts'
+
+let engine: MergeEngine
+
+beforeAll(async () => {
+  engine = await loadMergeEngine()
+  const grammars = await nodeGrammars()
+  await Promise.all(STRUCTURED_GRAMMARS.map((id) => grammars.parser(id)))
+})
+
+const merge = (path: string, base: string, left: string, right: string, budgetMs?: number) =>
+  engine.merge({ base, left, right, path, budgetMs })
+
+describe('merge engine: parallel edits to the same file', () => {
+  it('keeps functions both sides append at the same place, left first', () => {
+    const base = 'export function a() {\n  return 1\n}\n'
+    const left = base + '\nexport function fromLeft() {\n  return 2\n}\n'
+    const right = base + '\nexport function fromRight() {\n  return 3\n}\n'
+    const result = merge('src/a.ts', base, left, right)
+    expect(result.clean).toBe(true)
+    expect(result.method).toBe('structured')
+    expect(result.text).toBe(base + '\nexport function fromLeft() {\n  return 2\n}\n\nexport function fromRight() {\n  return 3\n}\n')
+  })
+
+  it('keeps imports both sides add at the same place', () => {
+    const base = "import { a } from './a.ts'\n\nexport const x = a\n"
+    const left = "import { a } from './a.ts'\nimport { b } from './b.ts'\n\nexport const x = a\n"
+    const right = "import { a } from './a.ts'\nimport { c } from './c.ts'\n\nexport const x = a\n"
+    const result = merge('x.ts', base, left, right)
+    expect(result.clean).toBe(true)
+    expect(result.text).toBe("import { a } from './a.ts'\nimport { b } from './b.ts'\nimport { c } from './c.ts'\n\nexport const x = a\n")
+  })
+
+  it('merges names both sides add to one import list', () => {
+    const result = merge('x.ts', "import { a } from './m.ts'\n", "import { a, b } from './m.ts'\n", "import { a, c } from './m.ts'\n")
+    expect(result).toMatchObject({ clean: true, text: "import { a, b, c } from './m.ts'\n" })
+  })
+
+  it('merges edits to neighbouring statements of one function', () => {
+    const base = 'function f() {\n  one()\n  two()\n}\n'
+    const result = merge('f.js', base, 'function f() {\n  one(1)\n  two()\n}\n', 'function f() {\n  one()\n  two(2)\n}\n')
+    expect(result).toMatchObject({ clean: true, text: 'function f() {\n  one(1)\n  two(2)\n}\n' })
+  })
+
+  it('applies an edit to a function the other side moved', () => {
+    const foo = (body: string) => `function foo() {\n  return ${body}\n}\n`
+    const bar = 'function bar() {\n  return 2\n}\n'
+    const base = `${foo('1')}\n${bar}`
+    const left = `${bar}\n${foo('1')}`
+    const right = `${foo('42')}\n${bar}`
+    const result = merge('m.ts', base, left, right)
+    expect(result.clean).toBe(true)
+    expect(result.text).toBe(`${bar}\n${foo('42')}`)
+  })
+
+  it('keeps a move made on the right when the left edits the moved function', () => {
+    const foo = (body: string) => `function foo() {\n  return ${body}\n}\n`
+    const bar = 'function bar() {\n  return 2\n}\n'
+    const result = merge('m.ts', `${foo('1')}\n${bar}`, `${foo('42')}\n${bar}`, `${bar}\n${foo('1')}`)
+    expect(result).toMatchObject({ clean: true, text: `${bar}\n${foo('42')}` })
+  })
+
+  it('applies a rename to the uses the other side added', () => {
+    const base = 'function total(xs: number[]) {\n  return xs.length\n}\n\nexport const a = total([1])\n'
+    const left = 'function count(xs: number[]) {\n  return xs.length\n}\n\nexport const a = count([1])\n'
+    const right = base + 'export const b = total([2, 3])\n'
+    const result = merge('r.ts', base, left, right)
+    expect(result.clean).toBe(true)
+    expect(result.text).toBe(left + 'export const b = count([2, 3])\n')
+    expect(result.warnings).toEqual([expect.objectContaining({ kind: 'rename-applied', symbol: 'total', renamedTo: 'count', side: 'left' })])
+  })
+
+  it('warns when one side deletes a function the other starts to use', () => {
+    const helper = 'def helper():\n    return 1\n\n\n'
+    const base = `${helper}def main():\n    return 0\n`
+    const left = 'def main():\n    return 0\n'
+    const right = `${helper}def main():\n    return helper()\n`
+    const result = merge('app.py', base, left, right)
+    expect(result.warnings).toEqual([expect.objectContaining({ kind: 'deleted-symbol-used', symbol: 'helper', side: 'left' })])
+  })
+})
+
+describe('merge engine: conflicts', () => {
+  it('reports a conflict inside a method with its path and ranges', () => {
+    const body = (value: string) => `class Cart {\n  items = []\n\n  total() {\n    return ${value}\n  }\n}\n`
+    const result = merge('cart.ts', body('0'), body('this.items.length'), body('sum(this.items)'))
+    expect(result.clean).toBe(false)
+    expect(result.conflicts).toHaveLength(1)
+    const [conflict] = result.conflicts
+    expect(conflict.path).toBe('class Cart › method total')
+    expect(conflict.left).toBe('    return this.items.length\n')
+    expect(conflict.base).toBe('    return 0\n')
+    expect(conflict.right).toBe('    return sum(this.items)\n')
+    const block = result.text.slice(conflict.resultRange.from, conflict.resultRange.to)
+    expect(block).toBe(`${MARKERS.left}\n    return this.items.length\n${MARKERS.base}\n    return 0\n${MARKERS.separator}\n    return sum(this.items)\n${MARKERS.right}\n`)
+  })
+
+  it('conflicts when both sides add the same JSON key with different values next to each other', () => {
+    const result = merge('package.json', '{\n  "a": 1,\n  "z": 0\n}\n', '{\n  "a": 1,\n  "b": 2,\n  "z": 0\n}\n', '{\n  "a": 1,\n  "b": 3,\n  "z": 0\n}\n')
+    expect(result.clean).toBe(false)
+    expect(result.text).toBe(`{\n  "a": 1,\n${MARKERS.left}\n  "b": 2,\n${MARKERS.base}\n${MARKERS.separator}\n  "b": 3,\n${MARKERS.right}\n  "z": 0\n}\n`)
+    expect(result.conflicts[0].kind).toBe('pair')
+  })
+
+  it('never lets a clean line merge duplicate a JSON key added at two places', () => {
+    const base = '{\n  "a": 1,\n  "m": 0,\n  "n": 0,\n  "z": 0\n}\n'
+    const left = '{\n  "a": 1,\n  "b": 2,\n  "m": 0,\n  "n": 0,\n  "z": 0\n}\n'
+    const right = '{\n  "a": 1,\n  "m": 0,\n  "n": 0,\n  "z": 0,\n  "b": 3\n}\n'
+    const result = merge('x.json', base, left, right)
+    expect(result.clean).toBe(false)
+    expect(result.text.match(/"b"/g)).toHaveLength(2)
+  })
+
+  it('does not pass off a broken clean line merge when a side does not parse', () => {
+    const base = '{\n  "a": 1,\n  "m": 0,\n  "z": 0\n}\n'
+    const left = '{\n  "a": 1,\n  "b": 2,\n  "m": ,\n  "z": 0\n}\n'
+    const right = '{\n  "a": 1,\n  "m": 0,\n  "z": 0,\n  "b": 3\n}\n'
+    expect(merge('x.json', base, left, right)).toMatchObject({ clean: false, method: 'fallback' })
+  })
+
+  it('keeps one copy of a TOML key both sides added at different places, and conflicts on different values', () => {
+    const base = '[deps]\na = "1"\nm = "1"\nz = "1"\n'
+    const early = (value: string) => base.replace('a = "1"\n', `a = "1"\nb = "${value}"\n`)
+    const late = (value: string) => base + `b = "${value}"\n`
+    const identical = merge('Cargo.toml', base, early('2'), late('2'))
+    expect(identical).toMatchObject({ clean: true, text: early('2') })
+    const different = merge('Cargo.toml', base, early('2'), late('3'))
+    expect(different.clean).toBe(false)
+    expect(different.conflicts[0].path).toBe('table deps')
+  })
+
+  it('conflicts on different statements both sides append, where order may matter', () => {
+    const result = merge('app.js', 'app.use(a)\n', 'app.use(a)\napp.use(b)\n', 'app.use(a)\napp.use(c)\n')
+    expect(result.clean).toBe(false)
+    expect(result.conflicts[0]).toMatchObject({ left: 'app.use(b)\n', base: '', right: 'app.use(c)\n' })
+  })
+
+  it('conflicts when one side edits what the other deleted', () => {
+    const base = 'class A {\n  a() {\n    return 1\n  }\n\n  b() {\n    return 2\n  }\n}\n'
+    const left = 'class A {\n  b() {\n    return 2\n  }\n}\n'
+    const right = 'class A {\n  a() {\n    return 10\n  }\n\n  b() {\n    return 2\n  }\n}\n'
+    const result = merge('a.ts', base, left, right)
+    expect(result.clean).toBe(false)
+  })
+})
+
+describe('merge engine: languages', () => {
+  const both = (path: string, base: string, left: string, right: string, expected: string) => () => {
+    const result = merge(path, base, left, right)
+    expect(result.text).toBe(expected)
+    expect(result.clean).toBe(true)
+  }
+  it('Python: methods added to a class on both sides', both('m.py',
+    'class A:\n    def a(self):\n        return 1\n',
+    'class A:\n    def a(self):\n        return 1\n\n    def b(self):\n        return 2\n',
+    'class A:\n    def a(self):\n        return 1\n\n    def c(self):\n        return 3\n',
+    'class A:\n    def a(self):\n        return 1\n\n    def b(self):\n        return 2\n\n    def c(self):\n        return 3\n'))
+  it('Python: class attributes with docstrings added on both sides', both('a.py',
+    'class A:\n    x = 1\n',
+    'class A:\n    x = 1\n    y = 2\n    """Y."""\n',
+    'class A:\n    x = 1\n    z = 3\n',
+    'class A:\n    x = 1\n    y = 2\n    """Y."""\n    z = 3\n'))
+  it('Go: imports added on both sides', both('main.go',
+    'package main\n\nimport (\n\t"fmt"\n)\n',
+    'package main\n\nimport (\n\t"fmt"\n\t"os"\n)\n',
+    'package main\n\nimport (\n\t"fmt"\n\t"io"\n)\n',
+    'package main\n\nimport (\n\t"fmt"\n\t"os"\n\t"io"\n)\n'))
+  it('Rust: struct fields added on both sides', both('lib.rs',
+    'struct P {\n    x: i32,\n}\n',
+    'struct P {\n    x: i32,\n    y: i32,\n}\n',
+    'struct P {\n    x: i32,\n    z: i32,\n}\n',
+    'struct P {\n    x: i32,\n    y: i32,\n    z: i32,\n}\n'))
+  it('Java: modifiers added on both sides', both('A.java',
+    'class A {\n    private int x = 0;\n}\n',
+    'class A {\n    private static int x = 0;\n}\n',
+    'class A {\n    private final int x = 0;\n}\n',
+    'class A {\n    private static final int x = 0;\n}\n'))
+  it('Java: different visibilities conflict', () => {
+    expect(merge('A.java', 'class A {\n    int x;\n}\n', 'class A {\n    public int x;\n}\n', 'class A {\n    private int x;\n}\n').clean).toBe(false)
+  })
+  it('CSS: declarations added to one rule on both sides', both('s.css',
+    'a {\n  color: red;\n}\n',
+    'a {\n  color: red;\n  margin: 0;\n}\n',
+    'a {\n  color: red;\n  padding: 0;\n}\n',
+    'a {\n  color: red;\n  margin: 0;\n  padding: 0;\n}\n'))
+  it('HTML: attributes added to one tag on both sides', both('i.html',
+    '<p>\n  <a href="x">x</a>\n</p>\n',
+    '<p>\n  <a href="x" id="l">x</a>\n</p>\n',
+    '<p>\n  <a href="x" class="r">x</a>\n</p>\n',
+    '<p>\n  <a href="x" id="l" class="r">x</a>\n</p>\n'))
+  it('YAML: keys added at the end of a mapping on both sides', both('c.yaml',
+    'a:\n  x: 1\n',
+    'a:\n  x: 1\n  y: 2\n',
+    'a:\n  x: 1\n  z: 3\n',
+    'a:\n  x: 1\n  y: 2\n  z: 3\n'))
+  it('JSON: keys added at the end of an object on both sides', both('p.json',
+    '{\n  "a": 1\n}\n',
+    '{\n  "a": 1,\n  "b": 2\n}\n',
+    '{\n  "a": 1,\n  "c": 3\n}\n',
+    '{\n  "a": 1,\n  "b": 2,\n  "c": 3\n}\n'))
+  it('TSX: interface members added on both sides', both('v.tsx',
+    'interface Props {\n  a: string\n}\nexport const V = (p: Props) => <div>{p.a}</div>\n',
+    'interface Props {\n  a: string\n  b: number\n}\nexport const V = (p: Props) => <div>{p.a}</div>\n',
+    'interface Props {\n  a: string\n  c: boolean\n}\nexport const V = (p: Props) => <div>{p.a}</div>\n',
+    'interface Props {\n  a: string\n  b: number\n  c: boolean\n}\nexport const V = (p: Props) => <div>{p.a}</div>\n'))
+  it('JavaScript: object keys added on both sides', both('c.js',
+    'export default {\n  a: 1,\n}\n',
+    'export default {\n  a: 1,\n  b: 2,\n}\n',
+    'export default {\n  a: 1,\n  c: 3,\n}\n',
+    'export default {\n  a: 1,\n  b: 2,\n  c: 3,\n}\n'))
+})
+
+describe('merge engine: fallbacks', () => {
+  it('uses the line merge for files without a grammar', () => {
+    expect(merge('notes.txt', 'a\nb\nc\n', 'A\nb\nc\n', 'a\nb\nC\n')).toMatchObject({ clean: true, text: 'A\nb\nC\n', method: 'line' })
+  })
+  it('falls back to the line merge when a side does not parse', () => {
+    const base = 'function f() {\n  return 1\n}\n\nfunction g() {}\n'
+    const left = 'function f() {\n  return (1\n}\n\nfunction g() {}\n'
+    const right = 'function f() {\n  return 1\n}\n\nfunction g() { return 2 }\n'
+    const result = merge('f.js', base, left, right)
+    expect(result.method).not.toBe('structured')
+    expect(result.text).toBe('function f() {\n  return (1\n}\n\nfunction g() { return 2 }\n')
+    const conflicting = merge('f.js', base, left, base.replace('return 1', 'return 2'))
+    expect(conflicting).toMatchObject({ method: 'fallback', clean: false })
+  })
+  it('does not crash on binary or huge input', () => {
+    const binary = merge('x.ts', 'a\0b\n', 'a\0c\n', 'a\0d\n')
+    expect(binary.clean).toBe(false)
+    const huge = 'const x = 1\n'.repeat(200_000)
+    const result = merge('big.ts', huge, 'const y = 0\n' + huge, huge + 'const z = 2\n')
+    expect(result).toMatchObject({ clean: true, method: 'line' })
+  })
+  it('returns the line merge when the time budget is spent', () => {
+    const fns = (edit: number) => Array.from({ length: 400 }, (_, i) => `function f${i}() {\n  return ${i === edit ? 'x' : i}\n}\n`).join('\n')
+    const result = merge('t.ts', fns(-1), fns(3) + '\nfunction l() {}\n', fns(3).replace('return x', 'return y') + '\nfunction r() {}\n', 0)
+    expect(result.method).toBe('fallback')
+    expect(result.clean).toBe(false)
+  })
+  it('serves as the repository file merger', () => {
+    const merger = fileMergerOf(engine)
+    expect(merger('{\n  "a": 1\n}\n', '{\n  "a": 1,\n  "b": 2\n}\n', '{\n  "a": 1,\n  "c": 3\n}\n', 'p.json'))
+      .toEqual({ text: '{\n  "a": 1,\n  "b": 2,\n  "c": 3\n}\n', clean: true, conflicts: [] })
+  })
+  it('loads a grammar on demand with mergeAsync', async () => {
+    const result = await engine.mergeAsync({ path: 'z.rs', base: 'fn a() {}\n', left: 'fn a() {}\nfn b() {}\n', right: 'fn a() {}\nfn c() {}\n' })
+    expect(result).toMatchObject({ clean: true, text: 'fn a() {}\nfn b() {}\nfn c() {}\n' })
+  })
+})
