@@ -1,4 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { mergeDriver, mergeFile } from '../../src/cli/mergeFile.ts'
@@ -61,3 +63,40 @@ describe('weft merge-driver', () => {
     expect(errors).toEqual(['Usage: weft merge-driver BASE OURS THEIRS PATH'])
   })
 })
+
+describe('weft as git\'s merge driver (configured as the README says)', () => {
+  it('lets `git merge` keep both branches\' new functions where git alone conflicts', () => {
+    const dir = tempDir('weft-git-')
+    const git = (...args: string[]) => {
+      const result = spawnSync('git', args, { cwd: dir, encoding: 'utf8' })
+      return { code: result.status, out: result.stdout + result.stderr }
+    }
+    const weft = fileURLToPath(new URL('../../bin/weft.js', import.meta.url))
+    git('init', '-q', '-b', 'main')
+    git('config', 'user.email', 'ada@example.invalid')
+    git('config', 'user.name', 'Ada')
+    git('config', 'merge.weft.name', 'Weft syntax-aware merge')
+    git('config', 'merge.weft.driver', `node ${weft} merge-driver %O %A %B %P`)
+    const base = 'export function a() {\n  return 1\n}\n'
+    writeFileSync(join(dir, 'lib.ts'), base)
+    git('add', 'lib.ts')
+    git('commit', '-qm', 'base')
+    git('checkout', '-qb', 'feature')
+    writeFileSync(join(dir, 'lib.ts'), `${base}\nexport function c() {\n  return 3\n}\n`)
+    git('commit', '-qam', 'c')
+    git('checkout', '-q', 'main')
+    writeFileSync(join(dir, 'lib.ts'), `${base}\nexport function b() {\n  return 2\n}\n`)
+    git('commit', '-qam', 'b')
+
+    // Without the driver, git's own merge conflicts.
+    expect(git('merge', '-q', '--no-edit', 'feature').code).not.toBe(0)
+    git('merge', '--abort')
+    writeFileSync(join(dir, '.gitattributes'), '*.ts merge=weft\n')
+    expect(git('merge', '-q', '--no-edit', 'feature')).toMatchObject({ code: 0 })
+    const merged = readFileSync(join(dir, 'lib.ts'), 'utf8')
+    expect(merged).toContain('export function b()')
+    expect(merged).toContain('export function c()')
+    expect(merged).not.toContain('<<<<<<<')
+  }, 30_000)
+})
+
