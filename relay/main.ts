@@ -58,6 +58,10 @@ export async function main(argv: string[]): Promise<void> {
   }
   process.on('SIGTERM', () => void stop('SIGTERM'))
   process.on('SIGINT', () => void stop('SIGINT'))
+  // automerge-repo leaves some promises unhandled (its DocSynchronizer awaits a handle that a peer
+  // announced but never sent, and rejects after 60 s): Node would end the relay for every client.
+  // Log it and go on.
+  process.on('unhandledRejection', (reason) => console.error(`Unhandled rejection (relay keeps running): ${(reason as Error)?.message ?? String(reason)}`))
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main(process.argv.slice(2))

@@ -55,8 +55,8 @@ test('the theme follows the system and can be switched', async ({ page }) => {
 })
 
 test('when storage cannot start, the page says why instead of waiting forever', async ({ page }) => {
-  // Without the Automerge wasm neither the window nor the storage worker can start.
-  await page.route('**/*.wasm', (route) => route.abort())
+  // The storage worker's script cannot load (a worker's own requests cannot be routed, its script can).
+  await page.route('**/repo.worker-*.js', (route) => route.abort())
   await page.goto('/')
-  await expect(page.getByRole('alert')).toContainText('Weft could not start:')
+  await expect(page.getByRole('alert')).toHaveText('Weft could not start: the storage worker could not load.')
 })
