@@ -11,6 +11,7 @@ import { engineFileMerger } from '../merge/fileMerger.ts'
 import { runCommand } from './run.ts'
 import { checkout, sync } from './folder.ts'
 import { search } from './search.ts'
+import { replCommand } from './repl.ts'
 
 export interface Io {
   out: (text: string) => void
@@ -36,6 +37,7 @@ export const USAGE = `Usage: weft COMMAND [--repo NAME] [--branch NAME] [--json]
   merge-driver %O %A %B %P   git merge driver: merges into %A, %P picks the language
   run [--relay URL] -- CMD   run CMD over the branch's files on a relay's local runner (weft run --help)
   search QUERY [--symbols]   ranked search of the branch's files (weft search --help)
+  repl list|log|eval|append|serve  live REPL sessions into tabs and workers (weft repl --help)
   relay [options]            run a relay (weft relay --help)
 Exit codes: 0 ok, 1 merge conflicts, 2 usage or bad input.`
 
@@ -57,6 +59,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   if (command === 'merge-file') return mergeFile(rest, io.out, io.err)
   if (command === 'run') return runCommand(rest, io)
   if (command === 'search') return search(rest, io)
+  if (command === 'repl') return replCommand(rest, io)
   if (command === 'merge-driver') return mergeDriver(rest, io.err)
   if (!command) {
     io.err(USAGE)

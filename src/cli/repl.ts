@@ -1,0 +1,154 @@
+import { parseArgs } from 'node:util'
+import type { DocHandle } from '@automerge/automerge-repo'
+import { WeftError } from '../repo/errors.ts'
+import { appendedRequests, renderIndex, renderLog, type CodeBlock } from '../repl/markdown.ts'
+import { NodeWorkerExecutor } from '../repl/nodeExecutor.ts'
+import { RealmRuntime } from '../repl/RealmRuntime.ts'
+import { ReplSession } from '../repl/ReplSession.ts'
+import type { JobView, RealmId } from '../repl/types.ts'
+import { Profile } from './Profile.ts'
+
+export const REPL_HELP = `Usage: weft repl COMMAND [--repo NAME] [--relay URL] [--home DIR] [--json]
+  list                                  the repository's realms (Markdown registry; --json for data)
+  log REALM                             a realm's log as Markdown
+  eval --realm REALM [--timeout S] [--language L] CODE
+                                        run CODE (or stdin, if CODE is - or absent) in the realm; prints the result
+  append REALM                          stdin is the realm's log with text appended below its last line (or just
+                                        the appended text): each complete fenced code block there is run in order
+  serve [--label TEXT]                  host a Node realm (a worker thread) here until Ctrl-C
+REALM is a realm id or a unique prefix of one. Exit codes: 0 ok, 1 the code failed or timed out, 2 usage or bad input.`
+
+/** What `weft repl` needs from the terminal. */
+export interface ReplIo {
+  out: (text: string) => void
+  err: (line: string) => void
+  stdin: () => Promise<Uint8Array>
+  /** Subscribes to Ctrl-C (ends `serve`); returns the unsubscribe. */
+  onInterrupt?: (stop: () => void) => () => void
+}
+
+/** How long the CLI waits for the relay to bring the session document up to date before reading it. */
+const SETTLE_MS = 5_000
+
+const processInterrupt = (stop: () => void) => {
+  process.once('SIGINT', stop)
+  process.once('SIGTERM', stop)
+  return () => { process.off('SIGINT', stop); process.off('SIGTERM', stop) }
+}
+
+/** `weft repl …`: returns the exit code. */
+export async function replCommand(argv: string[], io: ReplIo): Promise<number> {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        repo: { type: 'string' }, relay: { type: 'string', multiple: true, default: [] }, home: { type: 'string' },
+        json: { type: 'boolean', default: false }, realm: { type: 'string' }, timeout: { type: 'string' },
+        language: { type: 'string' }, label: { type: 'string' }, help: { type: 'boolean', default: false },
+      },
+    })
+  } catch (error) {
+    io.err(`weft repl: ${(error as Error).message}\n${REPL_HELP}`)
+    return 2
+  }
+  const { values: opts, positionals: [command, ...args] } = parsed
+  if (opts.help || !command) {
+    if (command || opts.help) io.out(`${REPL_HELP}\n`)
+    else io.err(REPL_HELP)
+    return command || opts.help ? 0 : 2
+  }
+  if (!['list', 'log', 'eval', 'append', 'serve'].includes(command)) {
+    io.err(`weft repl: unknown command "${command}"\n${REPL_HELP}`)
+    return 2
+  }
+  const timeoutSeconds = opts.timeout === undefined ? undefined : Number(opts.timeout)
+  if (timeoutSeconds !== undefined && !(timeoutSeconds > 0)) {
+    io.err('weft repl: --timeout expects a positive number of seconds.')
+    return 2
+  }
+
+  const profile = await Profile.open(opts.home, opts.relay)
+  try {
+    const { ws } = await profile.open(profile.pick(opts.repo))
+    if (command === 'serve') return await serve(profile, await ReplSession.ensure(profile.repo, ws.handle), opts.label, io)
+    const session = await ReplSession.find(profile.repo, ws.handle)
+    if (!session) throw new WeftError('not-found', 'No realm has ever opened in this repository: open a tab and allow it to run code, or `weft repl serve`.')
+    await settle(profile, session.handle)
+    const requester = process.env.WEFT_AUTHOR ?? process.env.USER ?? 'agent'
+    switch (command) {
+      case 'list': {
+        const realms = session.realms()
+        io.out(opts.json ? `${JSON.stringify(realms, null, 2)}\n` : renderIndex(session, ws.name))
+        return 0
+      }
+      case 'log': {
+        const realm = resolveRealm(session, args[0])
+        io.out(opts.json ? `${JSON.stringify(session.log(realm), null, 2)}\n` : renderLog(session, realm))
+        return 0
+      }
+      case 'eval': {
+        const realm = resolveRealm(session, opts.realm)
+        const code = args.length && args[0] !== '-' ? args.join(' ') : new TextDecoder().decode(await io.stdin())
+        const block = { code, language: opts.language ?? 'javascript' }
+        return report(await send(session, realm, block, requester, timeoutSeconds), opts.json, io)
+      }
+      default: {
+        const realm = resolveRealm(session, args[0])
+        let code = 0
+        for (const block of appendedRequests(new TextDecoder().decode(await io.stdin()))) code = Math.max(code, report(await send(session, realm, block, requester, timeoutSeconds), opts.json, io))
+        return code
+      }
+    }
+  } catch (error) {
+    io.err(`weft repl ${command}: ${(error as Error).message}`)
+    return 2
+  } finally {
+    await profile.close()
+  }
+}
+
+async function send(session: ReplSession, realm: RealmId, block: CodeBlock, requester: string, timeoutSeconds?: number): Promise<JobView> {
+  const job = session.request({ realm, code: block.code, language: block.language, requester, ...(timeoutSeconds ? { timeoutMs: Math.round(timeoutSeconds * 1000) } : {}) })
+  return session.outcome(realm, job.id)
+}
+
+/** Prints a job's outcome; returns its exit code. */
+function report(job: JobView, json: boolean, io: ReplIo): number {
+  if (json) io.out(`${JSON.stringify(job, null, 2)}\n`)
+  else if (job.state === 'finished') io.out(`${job.result?.text ?? ''}\n`)
+  if (job.state === 'failed') io.err(job.error?.stack ?? `${job.error?.name}: ${job.error?.message}`)
+  if (job.state === 'timed-out') io.err(`weft repl: timed out: ${job.reason}`)
+  return job.state === 'finished' ? 0 : 1
+}
+
+/** A realm by id or unique id prefix. */
+function resolveRealm(session: ReplSession, prefix?: string): RealmId {
+  if (!prefix) throw new WeftError('bad-input', 'Say which realm (an id from `weft repl list`).')
+  const matches = session.realms().filter((r) => r.id.startsWith(prefix))
+  if (matches.length === 1) return matches[0].id
+  throw new WeftError('not-found', matches.length ? `"${prefix}" matches several realms; give more of its id.` : `No realm "${prefix}" in this repository; see \`weft repl list\`.`)
+}
+
+/** Lets a connected relay bring the session document up to date (bounded), so heartbeats are current. */
+async function settle(profile: Profile, handle: DocHandle<unknown>): Promise<void> {
+  if (!profile.relays.statuses().some((s) => s.state.kind === 'connected')) return
+  const deadline = Date.now() + SETTLE_MS
+  while (!profile.relays.confirms(handle) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20))
+}
+
+/** Hosts a Node realm until interrupted. */
+async function serve(profile: Profile, session: ReplSession, label: string | undefined, io: ReplIo): Promise<number> {
+  const executor = new NodeWorkerExecutor()
+  const runtime = RealmRuntime.start({
+    session, executor, kind: 'worker', label: label ?? `node ${process.pid}`, owner: profile.repo.peerId,
+    onRealm: (realm) => io.out(`Serving realm ${realm} (Ctrl-C to stop)\n`),
+  })
+  await new Promise<void>((resolve) => {
+    const unsubscribe = (io.onInterrupt ?? processInterrupt)(() => { unsubscribe(); resolve() })
+  })
+  runtime.stop()
+  await executor.terminate()
+  return 0
+}

@@ -1,0 +1,154 @@
+import type { Executor } from './Executor.ts'
+import type { ReplSession } from './ReplSession.ts'
+import { LIMITS, type InstanceId, type JobId, type RealmEvent, type RealmId, type RealmKind } from './types.ts'
+
+/** What a realm runtime needs: where it registers, what runs the code, and how it is shown. */
+export interface RealmOptions {
+  session: ReplSession
+  executor: Executor
+  kind: RealmKind
+  label: string
+  /** The automerge-repo peer id of the host (`repo.peerId`). */
+  owner: string
+  /** A realm id to restore (a reloaded tab keeps its address); ignored when a live instance holds it… */
+  realm?: RealmId
+  /**
+   * …unless the caller knows that instance is dead, e.g. a reloaded tab whose previous page has not
+   * closed the realm yet (a Web Lock named after the realm, held by the page, tells a reload from a
+   * duplicated tab). The displaced instance, if it still runs, moves to a fresh realm id.
+   */
+  takeOver?: boolean
+  heartbeatMs?: number
+  /** Told the realm id whenever it changes: at start, and if another instance takes the id over. */
+  onRealm?: (realm: RealmId) => void
+}
+
+/** How long captured events wait, so a burst of console output becomes one change. */
+const FLUSH_MS = 20
+
+/**
+ * A realm's runtime: registers the realm, heartbeats, and runs the jobs addressed to it, one at a
+ * time, writing their progress and results, plus the events its executor captures.
+ *
+ * Exactly once: a job names the instance that must run it (`to`: the holder of the realm id when
+ * the job was written; the job is appended to that instance's own log list), and instance ids are
+ * random per registration, so no other runtime anywhere can run it, whatever Automerge merges
+ * later. Within this runtime the claim (requested → dispatched) is one change that re-checks the
+ * state, and started jobs are remembered, so a job seen again (every change re-reads the list) is
+ * not run again. If two instances take one realm id concurrently (two replicas restoring one tab),
+ * Automerge keeps one holder on every peer; the other runtime re-registers under a fresh realm id
+ * (and instance), and `ReplSession.expire` times out its old instance's unclaimed jobs with that
+ * reason.
+ *
+ * DOM-free: in the app it runs where the session document is (the repository worker) with the
+ * tab's executor across a port (`remoteExecutor.ts`); or wholly in a worker, or in Node.
+ */
+export class RealmRuntime {
+  #instance: InstanceId = crypto.randomUUID()
+  readonly #options: RealmOptions
+  readonly #session: ReplSession
+  readonly #heartbeatMs: number
+  #realm: RealmId
+  readonly #started = new Set<JobId>()
+  #queue: Promise<void> = Promise.resolve()
+  #buffer: RealmEvent[] = []
+  #dropped = 0
+  #flushTimer: ReturnType<typeof setTimeout> | null = null
+  #heartbeat: ReturnType<typeof setInterval>
+  #unlisten: () => void
+  #stopped = false
+
+  private constructor(options: RealmOptions) {
+    this.#options = options
+    this.#session = options.session
+    this.#heartbeatMs = options.heartbeatMs ?? LIMITS.heartbeatMs
+    const restored = options.realm ? this.#session.realm(options.realm) : undefined
+    this.#realm = options.realm && (options.takeOver || restored?.status !== 'alive') ? options.realm : crypto.randomUUID()
+    this.#register()
+    this.#unlisten = options.executor.listen((event) => this.#capture(event))
+    this.#heartbeat = setInterval(() => this.#session.heartbeat(this.#realm, this.instance), this.#heartbeatMs)
+    this.#session.handle.on('change', this.#scan)
+    this.#scan()
+  }
+
+  /** Registers the realm and starts serving it. */
+  static start(options: RealmOptions): RealmRuntime {
+    return new RealmRuntime(options)
+  }
+
+  /** The realm id jobs are addressed to; it changes only if another instance takes it over. */
+  get realm(): RealmId {
+    return this.#realm
+  }
+
+  /** This runtime's current registration; renewed with the realm id if another instance takes it. */
+  get instance(): InstanceId {
+    return this.#instance
+  }
+
+  /**
+   * Stops taking jobs, writes pending events and marks the realm closed. It does not wait for a
+   * running job: its executor may be gone with its tab. Unfinished jobs are then timed out by
+   * `ReplSession.expire`; a result that still arrives is recorded if none was yet.
+   */
+  stop(): void {
+    if (this.#stopped) return
+    this.#stopped = true
+    clearInterval(this.#heartbeat)
+    this.#session.handle.off('change', this.#scan)
+    this.#unlisten()
+    this.#flush()
+    this.#session.close(this.#realm, this.instance)
+  }
+
+  #register(): void {
+    const { kind, label, owner } = this.#options
+    this.#session.register(this.#realm, { kind, label, owner, instance: this.instance, heartbeatMs: this.#heartbeatMs })
+    this.#options.onRealm?.(this.#realm)
+  }
+
+  readonly #scan = () => {
+    if (this.#stopped) return
+    if (!this.#session.holds(this.#realm, this.instance)) {
+      // Another instance holds our realm id now (see the class comment): carry on under a fresh one.
+      this.#flush()
+      this.#realm = crypto.randomUUID()
+      this.#instance = crypto.randomUUID()
+      this.#register()
+    }
+    const realm = this.#realm
+    const instance = this.#instance
+    for (const id of this.#session.requestedFor(instance)) {
+      if (this.#started.has(id)) continue
+      this.#started.add(id)
+      this.#queue = this.#queue.then(() => this.#run(realm, instance, id))
+    }
+  }
+
+  async #run(realm: RealmId, instance: InstanceId, id: JobId): Promise<void> {
+    if (!this.#session.claim(instance, id)) return
+    const job = this.#session.job(realm, id)!
+    const { executor } = this.#options
+    this.#session.executing(instance, id)
+    const outcome = executor.languages.includes(job.language)
+      ? await executor.run(job.code, job.language).catch((error: unknown) => ({ ok: false as const, error: { name: 'RealmError', message: `The realm could not run the job: ${String(error)}` } }))
+      : { ok: false as const, error: { name: 'UnsupportedLanguage', message: `Realm ${realm} runs ${executor.languages[0]}, not ${job.language}.` } }
+    this.#flush()
+    this.#session.finish(instance, id, outcome)
+  }
+
+  #capture(event: RealmEvent): void {
+    if (this.#buffer.length >= LIMITS.bufferedEvents) this.#dropped++
+    else this.#buffer.push(event)
+    this.#flushTimer ??= setTimeout(() => this.#flush(), FLUSH_MS)
+  }
+
+  #flush(): void {
+    if (this.#flushTimer) clearTimeout(this.#flushTimer)
+    this.#flushTimer = null
+    if (!this.#buffer.length && !this.#dropped) return
+    this.#session.appendEvents(this.#instance, this.#buffer, this.#dropped)
+    this.#buffer = []
+    this.#dropped = 0
+  }
+}

@@ -1,0 +1,145 @@
+import '@automerge/automerge-repo'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { Repo } from '@automerge/automerge-repo'
+import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs'
+import { startRelay, type Relay } from '../../relay/server.ts'
+import { run } from '../../src/cli/main.ts'
+import { replCommand } from '../../src/cli/repl.ts'
+import { RepoService } from '../../src/repo/RepoService.ts'
+import { Workspace } from '../../src/repo/Workspace.ts'
+import { shutdownRepo } from '../../src/repo/flush.ts'
+import type { Executor } from '../../src/repl/Executor.ts'
+import { NodeWorkerExecutor } from '../../src/repl/nodeExecutor.ts'
+import { RealmRuntime } from '../../src/repl/RealmRuntime.ts'
+import { ReplSession } from '../../src/repl/ReplSession.ts'
+import { LIMITS } from '../../src/repl/types.ts'
+import { Relays } from '../../src/sync/Relays.ts'
+import { shareLink } from '../../src/sync/links.ts'
+import { tempDir } from './helpers.ts'
+
+async function weft(home: string, args: string[], stdin = '') {
+  let out = ''
+  const errors: string[] = []
+  const code = await run([...args, '--home', home], {
+    out: (text) => { out += text },
+    err: (line) => errors.push(line),
+    stdin: async () => new TextEncoder().encode(stdin),
+  })
+  return { code, out, errors: errors.join('\n') }
+}
+
+/** A peer syncing through the relay, as the app's repository worker does. */
+async function peer(relayUrl: string) {
+  const storage = new NodeFSStorageAdapter(tempDir())
+  const repo = new Repo({ storage, network: [], sharePolicy: async () => true })
+  const relays = new Relays(repo, storage)
+  await relays.start([relayUrl])
+  const synced = () => vi.waitFor(() => expect(relays.statuses()[0]?.pending).toBe(0), { timeout: 10_000 })
+  return { repo, relays, storage, synced }
+}
+
+describe('weft repl against a relay', () => {
+  let relay: Relay
+  let app: Awaited<ReturnType<typeof peer>>
+  let session: ReplSession
+  let realm: RealmRuntime
+  let executor: NodeWorkerExecutor
+  let link: string
+  const home = tempDir('weft-repl-cli-')
+
+  beforeAll(async () => {
+    relay = await startRelay({ host: '127.0.0.1', port: 0, dataDir: tempDir(), maxMessageBytes: 64 << 20, messagesPerSecond: 1000, log: () => {} })
+    app = await peer(relay.url)
+    const service = new RepoService(app.repo, app.storage, app.relays)
+    const created = await service.createRepository('shared')
+    const info = await service.openRepository(created.id)
+    const ws = await Workspace.open(app.repo, created.url)
+    session = await ReplSession.ensure(app.repo, ws.handle)
+    executor = new NodeWorkerExecutor()
+    realm = RealmRuntime.start({ session, executor, kind: 'worker', label: 'node realm', owner: app.repo.peerId, heartbeatMs: 1_000 })
+    await app.synced()
+    link = shareLink(`${relay.url}/`, created.url, info.defaultBranch, app.relays.statuses()[0].url)
+    expect(await weft(home, ['clone', link])).toMatchObject({ code: 0 })
+  })
+
+  afterAll(async () => {
+    realm.stop()
+    await executor.terminate()
+    await shutdownRepo(app.repo)
+    await relay.close()
+  })
+
+  it('lists realms and evaluates 1+1 in one, by id prefix', async () => {
+    const listed = await weft(home, ['repl', 'list'])
+    expect(listed).toMatchObject({ code: 0, errors: '' })
+    expect(listed.out).toContain(`**node realm** \`${realm.realm}\` (worker) idle`)
+    expect(JSON.parse((await weft(home, ['repl', 'list', '--json'])).out)).toEqual([expect.objectContaining({ id: realm.realm, status: 'alive' })])
+    expect(await weft(home, ['repl', 'eval', '--realm', realm.realm.slice(0, 8), '1+1'])).toMatchObject({ code: 0, out: '2\n', errors: '' })
+  })
+
+  it('shows console output and an unhandled rejection in the realm log; a thrown error exits 1', async () => {
+    const code = 'console.log("from the cli"); setTimeout(() => Promise.reject(new Error("late failure"))); "done"'
+    expect(await weft(home, ['repl', 'eval', '--realm', realm.realm, code])).toMatchObject({ code: 0, out: "'done'\n" })
+    await vi.waitFor(() => expect(session.log(realm.realm).filter((e) => e.type === 'event')).toHaveLength(2), { timeout: 10_000 })
+    await app.synced()
+    const log = await weft(home, ['repl', 'log', realm.realm])
+    expect(log.code).toBe(0)
+    expect(log.out).toContain('```Text console.log\nfrom the cli\n```')
+    expect(log.out).toMatch(/```Error unhandled-rejection\nError: late failure\n/)
+    const failed = await weft(home, ['repl', 'eval', '--realm', realm.realm, 'notDefined + 1'])
+    expect(failed).toMatchObject({ code: 1, out: '', errors: expect.stringContaining('ReferenceError: notDefined is not defined') })
+  })
+
+  it('runs the fenced blocks appended to a log', async () => {
+    const log = (await weft(home, ['repl', 'log', realm.realm])).out
+    const appended = await weft(home, ['repl', 'append', realm.realm], `${log}\n\`\`\`js\n[1, 2].map((n) => n * 10)\n\`\`\`\n`)
+    expect(appended).toMatchObject({ code: 0, out: '[ 10, 20 ]\n' })
+  })
+
+  it('refuses malformed requests with a clear error and exit code 2', async () => {
+    expect(await weft(home, ['repl', 'eval', '--realm', 'nope', '1'])).toMatchObject({ code: 2, errors: 'weft repl eval: No realm "nope" in this repository; see `weft repl list`.' })
+    expect(await weft(home, ['repl', 'eval', '--realm', realm.realm, '-'], '   ')).toMatchObject({ code: 2, errors: 'weft repl eval: A request needs code: a non-empty string.' })
+    expect(await weft(home, ['repl', 'eval', '--realm', realm.realm, '-'], 'x'.repeat(LIMITS.codeBytes + 1)))
+      .toMatchObject({ code: 2, errors: `weft repl eval: Code is ${LIMITS.codeBytes + 1} bytes; the limit is ${LIMITS.codeBytes}.` })
+    expect(await weft(home, ['repl', 'eval', '1'])).toMatchObject({ code: 2, errors: expect.stringContaining('Say which realm') })
+    expect(await weft(home, ['repl', 'frobnicate'])).toMatchObject({ code: 2, errors: expect.stringContaining('unknown command "frobnicate"') })
+  })
+
+  it('serves a Node realm from another terminal until interrupted', async () => {
+    const serverHome = tempDir('weft-repl-serve-')
+    expect((await weft(serverHome, ['clone', link])).code).toBe(0)
+    let out = ''
+    let interrupt = () => {}
+    const serving = replCommand(['serve', '--label', 'served', '--home', serverHome], {
+      out: (text) => { out += text },
+      err: () => {},
+      stdin: async () => new Uint8Array(),
+      onInterrupt: (stop) => { interrupt = stop; return () => {} },
+    })
+    await vi.waitFor(() => expect(out).toMatch(/^Serving realm \S+ \(Ctrl-C to stop\)\n$/), { timeout: 10_000 })
+    const served = out.split(' ')[2]
+    await vi.waitFor(async () => expect((await weft(home, ['repl', 'list'])).out).toContain(`**served** \`${served}\``), { timeout: 10_000 })
+    expect(await weft(home, ['repl', 'eval', '--realm', served, 'globalThis.count = 41; count + 1'])).toMatchObject({ code: 0, out: '42\n' })
+    interrupt()
+    expect(await serving).toBe(0)
+    await vi.waitFor(() => expect(session.realm(served)?.status).toBe('closed'), { timeout: 10_000 })
+  })
+
+  it('times out a pending job with the reason when its realm goes away', async () => {
+    // A second peer hosts a realm whose job hangs, then loses its relay connection for good (a crashed tab).
+    const host = await peer(relay.url)
+    let release = () => {}
+    const hanging: Executor = { languages: ['javascript'], run: () => new Promise((resolve) => { release = () => resolve({ ok: true, text: 'late' }) }), listen: () => () => {} }
+    const hostSession = new ReplSession(await host.repo.find(session.url))
+    const doomed = RealmRuntime.start({ session: hostSession, executor: hanging, kind: 'tab', label: 'doomed tab', owner: host.repo.peerId, heartbeatMs: 300 })
+    await host.synced()
+    const pending = weft(home, ['repl', 'eval', '--realm', doomed.realm, 'while (true) {}'])
+    await vi.waitFor(() => expect(hostSession.log(doomed.realm)).toEqual([expect.objectContaining({ state: 'executing' })]), { timeout: 10_000 })
+    await host.relays.remove(host.relays.statuses()[0].url)
+    const result = await pending
+    expect(result).toMatchObject({ code: 1, errors: expect.stringMatching(new RegExp(`timed out: realm ${doomed.realm} stopped heartbeating .*it is gone`)) })
+    release()
+    doomed.stop()
+    await shutdownRepo(host.repo)
+  })
+})
