@@ -1,6 +1,7 @@
 import type { FileMerger } from '../repo/mergeTrees.ts'
 import { toFileMerge } from './fileMerger.ts'
 import { grammarForPath, type GrammarId, type Grammars } from '../syntax/grammars.ts'
+import { duplicatesAddedName } from './addedNames.ts'
 import { linePieces } from './lineBased.ts'
 import { renderPieces, type MergeConflict } from './mergedText.ts'
 import { mergeParsed, MergeTimeout } from './parsedMerge.ts'
@@ -88,7 +89,9 @@ export function createMergeEngine(grammars: Grammars): MergeEngine {
     const line = result(linePieces(base, left, right), 'line')
     const grammar = grammarForPath(path)
     const parser = grammar && grammars.loadedParser(grammar)
-    if (!grammar || !parser || [base, left, right].some((text) => text.length > MAX_STRUCTURED_CHARS || text.includes('\0'))) return line
+    if (!grammar || !parser || [base, left, right].some((text) => text.length > MAX_STRUCTURED_CHARS || text.includes('\0'))) {
+      return line.clean && duplicatesAddedName(base, left, right, line.text) ? result([{ kind: 'line', path: [], base, left, right }], 'line') : line
+    }
     const profile = profileFor(grammar)
     const parse = (text: string): SyntaxTree | undefined => parseTree(parser, text)
     const [tb, tl, tr] = [parse(base), parse(left), parse(right)]

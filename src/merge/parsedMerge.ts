@@ -74,9 +74,21 @@ export function mergeParsed(base: SyntaxTree, left: SyntaxTree, right: SyntaxTre
     }
   }
 
-  /** A container that is order-insensitive when all its elements are named, and they are. */
-  const allKeyed = (...nodes: SyntaxNode[]) => (profile.commutativeWhenKeyed ?? []).includes(nodes[0].kind)
-    && nodes.every((node) => node.children.every((child) => !child.named || child.kind === 'comment' || signatureOf(child, profile) !== undefined))
+  /**
+   * A container that is order-insensitive when its elements are named, and they are, after
+   * unnamed ones all versions start with alike (`f(x, key=1)`: the positional `x` stays first).
+   */
+  const allKeyed = (...nodes: SyntaxNode[]) => {
+    if (!(profile.commutativeWhenKeyed ?? []).includes(nodes[0].kind)) return false
+    const heads = nodes.map((node) => {
+      const elements = node.children.filter((child) => child.named && child.kind !== 'comment')
+      const firstKeyed = elements.findIndex((child) => signatureOf(child, profile) !== undefined)
+      const head = firstKeyed < 0 ? elements : elements.slice(0, firstKeyed)
+      const tailKeyed = elements.slice(head.length).every((child) => signatureOf(child, profile) !== undefined)
+      return tailKeyed ? head.map(shapeOf).join('\u0001') : undefined
+    })
+    return heads.every((head) => head !== undefined && head === heads[0])
+  }
 
   /** Merges children in order: diff3 over the children, with matched children merged recursively. */
   function mergeOrdered(b: SyntaxNode, l: SyntaxNode, r: SyntaxNode): void {
@@ -116,8 +128,9 @@ export function mergeParsed(base: SyntaxTree, left: SyntaxTree, right: SyntaxTre
   /**
    * Merges an order-insensitive container as a set of elements: in the order of the side that
    * reordered it (else the left's), the other side's additions after their predecessor, left's
-   * insertions before right's at the same place. Returns false when the container's
-   * shape (separators) does not allow it, so the caller merges it in order instead.
+   * insertions before right's at the same place. Returns false when a set merge would have to
+   * guess (separators it cannot reproduce, edits it cannot pair, conflicting orders), so the
+   * caller merges the container in order instead.
    */
   function mergeUnordered(b: SyntaxNode, l: SyntaxNode, r: SyntaxNode): boolean {
     const [bs, ls, rs] = [split(b, profile), split(l, profile), split(r, profile)]
@@ -127,8 +140,11 @@ export function mergeParsed(base: SyntaxTree, left: SyntaxTree, right: SyntaxTre
     const leftOf = invert(toLeft, ls.elements.length)
     const rightOf = invert(toRight, rs.elements.length)
     if (ambiguous(bs.elements, toLeft, toRight, ls.elements, leftOf, rs.elements, rightOf)) return false
-    // The order comes from the side that reordered shared elements (the left if both or neither did).
-    const swap = !reordered(toLeft) && reordered(toRight)
+    // The order comes from the side that reordered shared elements (the left if neither did);
+    // two different reorderings cannot both be kept, so the ordered merge shows them.
+    const [leftMoved, rightMoved] = [reordered(toLeft), reordered(toRight)]
+    if (leftMoved && rightMoved && !sameOrder(toLeft, toRight)) return false
+    const swap = !leftMoved && rightMoved
     const [primary, secondary]: Side[] = swap ? ['right', 'left'] : ['left', 'right']
     const splits = { left: ls, right: rs }
     const toSide = { left: toLeft, right: toRight }
@@ -264,8 +280,11 @@ export function mergeParsed(base: SyntaxTree, left: SyntaxTree, right: SyntaxTre
       if (partial) {
         // The separator belongs to the element: the version without it must not keep a stray `,`.
         const first = k === 0 && result.length > 1
-        const [before, after] = first ? ['', separatorOf(result[1], 1)] : [separator, '']
+        // After the last element, the separator's `,` stays with its neighbour (every version has it).
+        const punctuation = !first && k === result.length - 1 ? separator.match(/^[^\s]*/)![0] : ''
+        const [before, after] = first ? ['', separatorOf(result[1], 1)] : [separator.slice(punctuation.length), '']
         if (first) emit(separator)
+        emit(punctuation)
         const wrap = (text: string) => (text === '' ? '' : before + text + after)
         conflict(partial.kind, wrap(partial.base), wrap(partial.left), wrap(partial.right))
         written = first
@@ -327,6 +346,14 @@ const reordered = (toSide: Int32Array): boolean => {
     last = index
   }
   return false
+}
+
+/** Whether both sides keep the base elements they share in the same relative order. */
+const sameOrder = (toLeft: Int32Array, toRight: Int32Array): boolean => {
+  const shared = Array.from(toLeft.keys()).filter((b) => toLeft[b] >= 0 && toRight[b] >= 0)
+  const byLeft = [...shared].sort((x, y) => toLeft[x] - toLeft[y])
+  const byRight = [...shared].sort((x, y) => toRight[x] - toRight[y])
+  return byLeft.every((b, k) => b === byRight[k])
 }
 
 const invert = (match: Int32Array, size: number): Int32Array => {

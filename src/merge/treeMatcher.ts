@@ -137,6 +137,7 @@ export function matchOrdered(base: SyntaxNode[], side: SyntaxNode[], profile: La
   return match
 }
 
+/** Pairs the unmatched nodes between two matched ones: same shape in place, else same name or similar, in order. */
 function pairGap(base: SyntaxNode[], side: SyntaxNode[], i: number, iEnd: number, j: number, jEnd: number, match: Int32Array, profile: LanguageProfile): void {
   // The same kinds in the same order: each node was edited in place.
   if (iEnd - i === jEnd - j && base.slice(i, iEnd).every((node, k) => node.kind === side[j + k].kind)) {

@@ -16,6 +16,8 @@ import { LiveFileServer } from '../live/LiveFileServer.ts'
 import { engineFileMerger } from '../merge/fileMerger.ts'
 import type { MergeWorkerApi } from '../merge/workerApi.ts'
 import type { FileMerger } from './mergeTrees.ts'
+import { ReplHost, type ReplView } from '../repl/ReplHost.ts'
+import type { JobView, RealmId } from '../repl/types.ts'
 import type { ChangesJSON, Heads, Identity, LiveMessage, Selection } from '../live/protocol.ts'
 
 export interface BranchSummary {
@@ -62,6 +64,7 @@ export class RepoService {
   readonly #relays: Relays | null
   readonly #live: LiveFileServer
   readonly #mergeFile: FileMerger | undefined
+  readonly #repl: ReplHost
   /** Merges in progress, by request id, so a window can cancel one. */
   readonly #merges = new Map<string, AbortController>()
 
@@ -72,6 +75,7 @@ export class RepoService {
     this.#relays = relays
     this.#live = new LiveFileServer(repo)
     this.#mergeFile = mergeFile
+    this.#repl = new ReplHost(repo, (id) => this.#workspace(id))
   }
 
   /** Calls `onChange` with every relay's connection state and pending count, now and on change. */
@@ -303,6 +307,31 @@ export class RepoService {
     const byPath = new Map(ws.entries(branch).filter((e) => e.type === 'file').map((e) => [e.path, e.id]))
     const files = await Promise.all(paths.filter((p) => byPath.has(p)).map(async (path) => ({ path, content: (await ws.readBytes(branch, byPath.get(path)!)).slice() })))
     return Comlink.transfer(files, files.map((f) => f.content.buffer as ArrayBuffer))
+  }
+
+  /**
+   * Opts a tab in as a REPL realm: its executor is served on `options.port` (transferred); the
+   * realm's id goes to `onRealm`. Returns a key for `replKeepAlive` (every few seconds) and `replStop`.
+   */
+  async replStart(id: string, options: { label: string; port: MessagePort; realm?: RealmId; takeOver?: boolean }, onRealm: (realm: RealmId) => void): Promise<string> {
+    return this.#repl.start(id, options, fromWindow(onRealm))
+  }
+
+  async replKeepAlive(key: string): Promise<void> {
+    this.#repl.keepAlive(key)
+  }
+
+  async replStop(key: string): Promise<void> {
+    this.#repl.stop(key)
+  }
+
+  async replRequest(id: string, realm: RealmId, code: string, requester: string): Promise<JobView> {
+    return this.#saved(await this.#repl.request(id, { realm, code, requester }))
+  }
+
+  /** Streams the repository's realms and `realm`'s log (see ReplHost.watch); stop with `unwatch`. */
+  async replWatch(id: string, realm: RealmId | null, onChange: (view: ReplView) => void): Promise<number> {
+    return this.#watch(await this.#repl.watch(id, realm, fromWindow(onChange)))
   }
 
   /** A stored blob's text, or null when it is binary. */

@@ -15,7 +15,9 @@ export class FrameLog {
   #exit: ExitFrame | null = null
   readonly #began = performance.now()
   readonly #historyChars: number
-  readonly #history: OutputFrame[] = []
+  /** Retained output from `#head` on (dropping from the front by index: `shift` copies the array each time). */
+  #history: OutputFrame[] = []
+  #head = 0
   #historyLength = 0
   readonly #listeners = new Set<Listener>()
   readonly #ended: Promise<ExitFrame>
@@ -62,9 +64,14 @@ export class FrameLog {
     }
     this.#history.push(frame)
     this.#historyLength += frame.data.length
-    while (this.#historyLength > this.#historyChars && this.#history.length > 1) {
-      const dropped = this.#history.shift() as OutputFrame
-      this.#historyLength -= dropped.data.length
+    while (this.#historyLength > this.#historyChars && this.#history.length - this.#head > 1) {
+      this.#historyLength -= this.#history[this.#head].data.length
+      this.#head++
+    }
+    // Compact once half the array is dropped frames: amortised constant time per frame.
+    if (this.#head > 1024 && this.#head * 2 > this.#history.length) {
+      this.#history = this.#history.slice(this.#head)
+      this.#head = 0
     }
     this.#emit(frame)
     return true
@@ -73,7 +80,7 @@ export class FrameLog {
   /** Calls `listener` with the retained frames now, then with every new one; returns the unsubscribe. */
   subscribe(listener: Listener): () => void {
     listener(this.start)
-    for (const frame of this.#history) listener(frame)
+    for (let i = this.#head; i < this.#history.length; i++) listener(this.#history[i])
     if (this.#exit) {
       listener(this.#exit)
       return () => {}

@@ -57,7 +57,7 @@ function materialise(pyodide: PyodideAPI, files: ReadonlyMap<string, Uint8Array>
  * state leaks between runs). Output is streamed as it is written; `input` blocks on `stdin` (typed
  * text through shared memory) or, without it, reads end-of-file.
  */
-export function runPython(pyodide: PyodideAPI, plan: PythonPlan, files: ReadonlyMap<string, Uint8Array>, io: RuntimeIo, stdin?: StdinReader): number {
+export function runPython(pyodide: PyodideAPI, plan: PythonPlan, files: ReadonlyMap<string, Uint8Array>, io: RuntimeIo, stdin?: Pick<StdinReader, 'readInto'>): number {
   materialise(pyodide, files)
   for (const type of ['stdout', 'stderr'] as const) {
     const decoder = new TextDecoder()

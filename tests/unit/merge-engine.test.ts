@@ -64,6 +64,13 @@ describe('merge engine: parallel edits to the same file', () => {
     expect(result).toMatchObject({ clean: true, text: `${bar}\n${foo('42')}` })
   })
 
+  it('does not pick one of two different reorderings', () => {
+    const fn = (name: string) => `function ${name}() {\n  return '${name}'\n}\n`
+    const order = (...names: string[]) => names.map(fn).join('\n')
+    const result = merge('o.ts', order('a', 'b', 'c'), order('b', 'c', 'a'), order('c', 'a', 'b'))
+    expect(result.clean).toBe(false)
+  })
+
   it('applies a rename to the uses the other side added', () => {
     const base = 'function total(xs: number[]) {\n  return xs.length\n}\n\nexport const a = total([1])\n'
     const left = 'function count(xs: number[]) {\n  return xs.length\n}\n\nexport const a = count([1])\n'
@@ -217,6 +224,16 @@ describe('merge engine: languages', () => {
 describe('merge engine: fallbacks', () => {
   it('uses the line merge for files without a grammar', () => {
     expect(merge('notes.txt', 'a\nb\nc\n', 'A\nb\nc\n', 'a\nb\nC\n')).toMatchObject({ clean: true, text: 'A\nb\nC\n', method: 'line' })
+  })
+  it('does not trust a line merge that sets one new key twice in a file without a grammar', () => {
+    const base = 'a = 1\nb = 2\nc = 3\n'
+    expect(merge('app.ini', base, 'x = 1\n' + base, base + 'x = 2\n').clean).toBe(false)
+    expect(merge('app.ini', base, 'x = 1\n' + base, base + 'y = 2\n')).toMatchObject({ clean: true, text: 'x = 1\n' + base + 'y = 2\n' })
+  })
+  it('does not trust a line merge that declares one new class twice in a file without a grammar', () => {
+    const base = 'class A {}\n\nclass B {}\n'
+    const result = merge('m.dart', base, base + '\nclass C {\n  bool? a;\n}\n', 'class C {\n  int? a;\n}\n\n' + base)
+    expect(result.clean).toBe(false)
   })
   it('falls back to the line merge when a side does not parse', () => {
     const base = 'function f() {\n  return 1\n}\n\nfunction g() {}\n'

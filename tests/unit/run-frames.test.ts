@@ -67,6 +67,18 @@ describe('frame log', () => {
     await iteration
     expect(seen).toEqual(['start', 'bbbb', 'cccc', 'dd', 'exit'])
   })
+
+  it('keeps exactly the latest frames within its bound across many compactions', () => {
+    const log = new FrameLog('r3', 'browser', 1_000)
+    for (let i = 0; i < 20_000; i++) log.output('stdout', `${i}\n`)
+    const kept: string[] = []
+    log.subscribe((f) => { if (f.type === 'stdout') kept.push(f.data) })
+    expect(kept.join('').length).toBeLessThanOrEqual(1_000)
+    expect(kept.at(-1)).toBe('19999\n')
+    // In order and contiguous: each frame follows the one before.
+    kept.forEach((line, i) => { if (i) expect(Number(line)).toBe(Number(kept[i - 1]) + 1) })
+    expect(kept.length).toBe(166)
+  })
 })
 
 describe('run request wire format', () => {

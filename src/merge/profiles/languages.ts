@@ -63,6 +63,7 @@ const profiles: LanguageProfile[] = [
   {
     grammar: 'python',
     commutative: ['module', 'class_definition>block', 'dictionary', 'set', 'import_from_statement'],
+    commutativeWhenKeyed: ['argument_list'],
     signatures: {
       function_definition: ['name'],
       class_definition: ['name'],
@@ -70,6 +71,7 @@ const profiles: LanguageProfile[] = [
       import_statement: ['#text'],
       import_from_statement: ['module_name'],
       expression_statement: ['assignment.left'],
+      keyword_argument: ['name'],
       pair: ['key'],
     },
   },

@@ -13,7 +13,10 @@ export interface LanguageProfile {
   commutative: string[]
   /** Element kinds that belong to the element after them (attributes, decorators). */
   attachedToNext?: string[]
-  /** Containers that are order-insensitive only while every element has a signature (keyed struct literals, not positional ones). */
+  /**
+   * Containers that are order-insensitive only while their elements have signatures (keyed struct
+   * literals, keyword arguments), after unnamed elements all versions start with alike.
+   */
   commutativeWhenKeyed?: string[]
   /**
    * Per element kind, the parts that name it, so a declaration is recognised after it moved or was

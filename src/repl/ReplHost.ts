@@ -1,0 +1,104 @@
+import type { Repo } from '@automerge/automerge-repo/slim'
+import type { Workspace } from '../repo/Workspace.ts'
+import { WeftError } from '../repo/errors.ts'
+import { RealmRuntime } from './RealmRuntime.ts'
+import { ReplSession, type Request } from './ReplSession.ts'
+import { remoteExecutor } from './remoteExecutor.ts'
+import type { JobView, LogView, RealmId, RealmView } from './types.ts'
+
+/** What a window sees of a repository's REPL session: the realms, and one realm's log. */
+export interface ReplView {
+  realms: RealmView[]
+  log: LogView[]
+}
+
+/** A realm a window opted in: its runtime here, and when the window last said it is still there. */
+interface HostedRealm {
+  runtime: RealmRuntime
+  seen: number
+}
+
+/** How often views refresh and jobs are expired (liveness is time-based, so changes alone do not do it). */
+const TICK_MS = 2_000
+/** A window not heard from for this long is gone: its realms close (hidden tabs may tick once a minute). */
+const WINDOW_GONE_MS = 90_000
+
+/**
+ * REPL sessions for the app, where the session documents live (the repository worker): realms of
+ * tabs that opted in (their code runs in the tab, over a port), requests, logs, and watchers.
+ */
+export class ReplHost {
+  readonly #repo: Repo
+  readonly #workspace: (id: string) => Promise<Workspace>
+  readonly #hosted = new Map<string, HostedRealm>()
+  #next = 1
+
+  constructor(repo: Repo, workspace: (id: string) => Promise<Workspace>) {
+    this.#repo = repo
+    this.#workspace = workspace
+  }
+
+  async #session(id: string): Promise<ReplSession> {
+    return ReplSession.ensure(this.#repo, (await this.#workspace(id)).handle)
+  }
+
+  /**
+   * Registers a realm for a tab's executor served on `port`; `onRealm` hears its id (to keep for a
+   * reload). Returns a key for `keepAlive` and `stop`.
+   */
+  async start(id: string, options: { label: string; port: MessagePort; realm?: RealmId; takeOver?: boolean }, onRealm: (realm: RealmId) => void): Promise<string> {
+    const runtime = RealmRuntime.start({
+      session: await this.#session(id),
+      executor: await remoteExecutor(options.port),
+      kind: 'tab',
+      label: options.label,
+      owner: this.#repo.peerId,
+      realm: options.realm,
+      takeOver: options.takeOver,
+      onRealm,
+    })
+    const key = `realm-${this.#next++}`
+    this.#hosted.set(key, { runtime, seen: Date.now() })
+    return key
+  }
+
+  keepAlive(key: string): void {
+    const hosted = this.#hosted.get(key)
+    if (!hosted) throw new WeftError('not-found', 'This tab\'s realm was closed; opt in again.')
+    hosted.seen = Date.now()
+  }
+
+  stop(key: string): void {
+    this.#hosted.get(key)?.runtime.stop()
+    this.#hosted.delete(key)
+  }
+
+  async request(id: string, request: Request): Promise<JobView> {
+    return (await this.#session(id)).request(request)
+  }
+
+  /**
+   * Calls `onChange` with the realms and `realm`'s log now, on every change of the session, and
+   * every couple of seconds (realms go quiet without any change); expires jobs that cannot finish.
+   */
+  async watch(id: string, realm: RealmId | null, onChange: (view: ReplView) => void): Promise<() => void> {
+    const session = await this.#session(id)
+    const send = () => onChange({ realms: session.realms(), log: realm ? session.log(realm) : [] })
+    const tick = setInterval(() => {
+      this.#closeGoneWindows()
+      session.expire()
+      send()
+    }, TICK_MS)
+    session.handle.on('change', send)
+    send()
+    return () => {
+      clearInterval(tick)
+      session.handle.off('change', send)
+    }
+  }
+
+  #closeGoneWindows(): void {
+    const cutoff = Date.now() - WINDOW_GONE_MS
+    for (const [key, hosted] of this.#hosted) if (hosted.seen < cutoff) this.stop(key)
+  }
+}
