@@ -1,4 +1,4 @@
-import { MARKERS } from './lineMerge.ts'
+import { MARKERS } from './markers.ts'
 import type { ConflictPiece, Piece } from './pieces.ts'
 
 /** A conflict as data: where it sits in the merged text and what each side had there. */

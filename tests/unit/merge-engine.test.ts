@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { fileMergerOf, STRUCTURED_GRAMMARS, type MergeEngine } from '../../src/merge/engine.ts'
-import { MARKERS } from '../../src/merge/lineMerge.ts'
+import { MARKERS } from '../../src/merge/markers.ts'
 import { loadMergeEngine } from '../../src/merge/nodeEngine.ts'
 import { nodeGrammars } from '../../src/syntax/nodeGrammars.ts'
 
