@@ -12,6 +12,15 @@ export interface ReplView {
   log: LogView[]
 }
 
+/** A realm a window offers: where its code runs, served on `port`. */
+export interface RealmOffer {
+  kind: 'tab' | 'worker'
+  label: string
+  port: MessagePort
+  realm?: RealmId
+  takeOver?: boolean
+}
+
 /** A realm a window opted in: its runtime here, and when the window last said it is still there. */
 interface HostedRealm {
   runtime: RealmRuntime
@@ -43,14 +52,14 @@ export class ReplHost {
   }
 
   /**
-   * Registers a realm for a tab's executor served on `port`; `onRealm` hears its id (to keep for a
-   * reload). Returns a key for `keepAlive` and `stop`.
+   * Registers a realm for an executor a window serves on `port` (the tab itself, or a worker it
+   * started); `onRealm` hears its id (to keep for a reload). Returns a key for `keepAlive` and `stop`.
    */
-  async start(id: string, options: { label: string; port: MessagePort; realm?: RealmId; takeOver?: boolean }, onRealm: (realm: RealmId) => void): Promise<string> {
+  async start(id: string, options: RealmOffer, onRealm: (realm: RealmId) => void): Promise<string> {
     const runtime = RealmRuntime.start({
       session: await this.#session(id),
       executor: await remoteExecutor(options.port),
-      kind: 'tab',
+      kind: options.kind,
       label: options.label,
       owner: this.#repo.peerId,
       realm: options.realm,

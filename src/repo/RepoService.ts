@@ -16,7 +16,7 @@ import { LiveFileServer } from '../live/LiveFileServer.ts'
 import { engineFileMerger } from '../merge/fileMerger.ts'
 import type { MergeWorkerApi } from '../merge/workerApi.ts'
 import type { FileMerger } from './mergeTrees.ts'
-import { ReplHost, type ReplView } from '../repl/ReplHost.ts'
+import { ReplHost, type RealmOffer, type ReplView } from '../repl/ReplHost.ts'
 import type { JobView, RealmId } from '../repl/types.ts'
 import type { ChangesJSON, Heads, Identity, LiveMessage, Selection } from '../live/protocol.ts'
 
@@ -310,10 +310,10 @@ export class RepoService {
   }
 
   /**
-   * Opts a tab in as a REPL realm: its executor is served on `options.port` (transferred); the
+   * Opts a tab (or a worker it started) in as a REPL realm: its executor is served on `options.port` (transferred); the
    * realm's id goes to `onRealm`. Returns a key for `replKeepAlive` (every few seconds) and `replStop`.
    */
-  async replStart(id: string, options: { label: string; port: MessagePort; realm?: RealmId; takeOver?: boolean }, onRealm: (realm: RealmId) => void): Promise<string> {
+  async replStart(id: string, options: RealmOffer, onRealm: (realm: RealmId) => void): Promise<string> {
     return this.#repl.start(id, options, fromWindow(onRealm))
   }
 

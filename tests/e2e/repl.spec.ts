@@ -55,6 +55,17 @@ test('the CLI evaluates code in a chosen tab and reads its console; a closed tab
   await expect(log.getByLabel('Result').last()).toHaveText('42')
   await page.getByLabel('Realm', { exact: true }).selectOption(idB)
 
+  // A worker realm started from the panel runs code off the page.
+  await page.getByRole('button', { name: 'Start a worker realm' }).click()
+  const workerHint = page.getByText(/^worker [0-9a-f]{8}/)
+  await expect(workerHint).toBeVisible()
+  const workerPrefix = (await workerHint.locator('code').textContent())!
+  expect(await weft(home, ['repl', 'eval', '--realm', workerPrefix, 'typeof document'])).toMatchObject({ code: 0, out: '"undefined"\n' })
+  expect(await weft(home, ['repl', 'eval', '--realm', idA, 'typeof document'])).toMatchObject({ code: 0, out: '"object"\n' })
+  await page.getByRole('button', { name: `Stop worker realm ${workerPrefix}` }).click()
+  await expect.poll(async () => (JSON.parse((await weft(home, ['repl', 'list', '--json'])).out) as { id: string; status: string }[])
+    .find((r) => r.id.startsWith(workerPrefix))?.status, { timeout: 20_000 }).toBe('closed')
+
   // Bad requests get a clear error.
   const unknown = await weft(home, ['repl', 'eval', '--realm', 'no-such-realm', '1'])
   expect(unknown.code).toBe(2)

@@ -1,6 +1,7 @@
 import * as Comlink from 'comlink'
 import { captureConsole, captureGlobalErrors, scriptExecutor, type Executor } from '../../repl/Executor.ts'
 import { exposeExecutor } from '../../repl/remoteExecutor.ts'
+import type { RealmWorkerConnect } from '../../repl/workerRealm.ts'
 import type { Host } from './host.ts'
 
 /** One executor per page: it patches this page's console and listens for its uncaught errors. */
@@ -41,7 +42,7 @@ export class TabRealm {
     sessionStorage.setItem(this.#optInKey, 'yes')
     const channel = new MessageChannel()
     exposeExecutor(executor(), channel.port1)
-    const options = { label: `Tab · ${document.title}`, port: channel.port2, realm: sessionStorage.getItem(this.#realmKey) ?? undefined }
+    const options = { kind: 'tab' as const, label: `Tab · ${document.title}`, port: channel.port2, realm: sessionStorage.getItem(this.#realmKey) ?? undefined }
     const onRealm = Comlink.proxy((realm: string) => {
       sessionStorage.setItem(this.#realmKey, realm)
       this.realm = realm
@@ -67,3 +68,33 @@ export class TabRealm {
     void key?.then((k) => this.#host.service.replStop(k), () => {})
   }
 }
+
+/**
+ * A worker this tab started as a REPL realm: code runs in the worker (no DOM); the realm ends when
+ * the worker is stopped or the tab goes away.
+ */
+export class WorkerRealm {
+  realm = $state<string | null>(null)
+  readonly #worker = new Worker(new URL('../../../workers/realm.worker.ts', import.meta.url), { type: 'module', name: 'weft-realm' })
+  readonly #host: Host
+  readonly #key: Promise<string>
+  #keepAlive: ReturnType<typeof setInterval> | undefined
+
+  constructor(host: Host, repoId: string, label: string) {
+    this.#host = host
+    const channel = new MessageChannel()
+    const connect: RealmWorkerConnect = { type: 'weft-realm-connect', port: channel.port1 }
+    this.#worker.postMessage(connect, [channel.port1])
+    const options = { kind: 'worker' as const, label, port: channel.port2 }
+    this.#key = host.service.replStart(repoId, Comlink.transfer(options, [channel.port2]), Comlink.proxy((realm: string) => { this.realm = realm }))
+    void this.#key.then((key) => {
+      this.#keepAlive = setInterval(() => void host.service.replKeepAlive(key).catch(() => {}), KEEP_ALIVE_MS)
+    }, () => this.#worker.terminate())
+  }
+
+  stop(): void {
+    clearInterval(this.#keepAlive)
+    void this.#key.then((k) => this.#host.service.replStop(k), () => {}).finally(() => this.#worker.terminate())
+  }
+}
+
