@@ -4,6 +4,7 @@ import WebSocket from 'ws'
 import type { ExitFrame, RunSpec } from '../run/frames.ts'
 import { LocalRunner, type RunSocket } from '../run/localRunner.ts'
 import type { Run } from '../run/Runner.ts'
+import { boundOutput, RunHistory, type RunRecord } from '../run/RunHistory.ts'
 import { WeftError } from '../repo/errors.ts'
 import { Profile } from './Profile.ts'
 
@@ -81,8 +82,11 @@ export async function runCommand(argv: string[], io: { err: (line: string) => vo
   if (seconds !== undefined && !(seconds > 0)) return usage('--timeout expects a number of seconds.')
 
   let run: Run
+  let spec: RunSpec
   try {
-    const { spec, files } = await branchFiles(opts, positionals.join(' '))
+    const branch = await branchFiles(opts, positionals.join(' '))
+    spec = branch.spec
+    const files = branch.files
     if (Object.keys(env).length) spec.env = env
     if (seconds) spec.timeoutMs = Math.round(seconds * 1000)
     const runner = new LocalRunner({
@@ -95,7 +99,24 @@ export async function runCommand(argv: string[], io: { err: (line: string) => vo
     io.err(`weft run: ${(error as Error).message}`)
     return 2
   }
-  return stream(run, terminal)
+  const record: RunRecord = {
+    id: run.id, command: spec.command, backend: 'local', by: process.env.WEFT_AUTHOR ?? process.env.USER ?? 'agent',
+    started: Date.now(), exit: null, durationMs: null, output: [], truncated: false,
+  }
+  const code = await stream(run, terminal, record)
+  // Kept in the repository, so the people (and agents) sharing it see this run and its output.
+  await keepRun(opts, spec.repo, record).catch((error: Error) => io.err(`weft run: the run was not kept in the repository: ${error.message}`))
+  return code
+}
+
+async function keepRun(opts: { home?: string }, repoId: string, record: RunRecord): Promise<void> {
+  const profile = await Profile.open(opts.home)
+  try {
+    const { ws } = await profile.open(profile.pick(repoId))
+    ;(await RunHistory.ensure(profile.repo, ws.handle)).record(record)
+  } finally {
+    await profile.close()
+  }
 }
 
 /** The spec and files for the chosen repository and branch of the profile. */
@@ -115,15 +136,19 @@ async function branchFiles(opts: { repo?: string; branch?: string; home?: string
   }
 }
 
-async function stream(run: Run, terminal: Terminal): Promise<number> {
+async function stream(run: Run, terminal: Terminal, record: RunRecord): Promise<number> {
   const forward = (chunk: Buffer | string) => run.stdin(String(chunk))
   terminal.stdin?.on('data', forward)
   const unsubscribe = terminal.onInterrupt(() => run.kill())
   try {
     for await (const frame of run.frames()) {
-      if (frame.type === 'stdout') terminal.stdout.write(frame.data)
-      else if (frame.type === 'stderr') terminal.stderr.write(frame.data)
-      else if (frame.type === 'exit') {
+      if (frame.type === 'stdout' || frame.type === 'stderr') {
+        ;(frame.type === 'stdout' ? terminal.stdout : terminal.stderr).write(frame.data)
+        record.output.push({ stream: frame.type, data: frame.data })
+        if (record.output.length > 1_000) Object.assign(record, boundOutput(record))
+      } else if (frame.type === 'exit') {
+        record.exit = { code: frame.code, signal: frame.signal, reason: frame.reason }
+        record.durationMs = frame.t
         if (frame.reason !== 'exited') terminal.stderr.write(`weft run: ${frame.reason === 'timeout' ? 'time limit reached' : frame.reason}\n`)
         return exitCodeOf(frame)
       }

@@ -18,6 +18,7 @@ import type { MergeWorkerApi } from '../merge/workerApi.ts'
 import type { FileMerger } from './mergeTrees.ts'
 import { ReplHost, type RealmOffer, type ReplView } from '../repl/ReplHost.ts'
 import type { JobView, RealmId } from '../repl/types.ts'
+import { RunHistory, type RunRecord } from '../run/RunHistory.ts'
 import type { ChangesJSON, Heads, Identity, LiveMessage, Selection } from '../live/protocol.ts'
 
 export interface BranchSummary {
@@ -332,6 +333,24 @@ export class RepoService {
   /** Streams the repository's realms and `realm`'s log (see ReplHost.watch); stop with `unwatch`. */
   async replWatch(id: string, realm: RealmId | null, onChange: (view: ReplView) => void): Promise<number> {
     return this.#watch(await this.#repl.watch(id, realm, fromWindow(onChange)))
+  }
+
+  /** Records a run (started, or ended) in the repository's shared run history. */
+  async recordRun(id: string, run: RunRecord): Promise<void> {
+    ;(await this.#runs(id)).record(run)
+  }
+
+  /** Streams the repository's recent runs (newest first), everyone's; stop with `unwatch`. */
+  async watchRuns(id: string, onChange: (runs: RunRecord[]) => void): Promise<number> {
+    const history = await this.#runs(id)
+    const send = fromWindow(() => onChange(history.list()))
+    history.handle.on('change', send)
+    send(undefined)
+    return this.#watch(() => history.handle.off('change', send))
+  }
+
+  async #runs(id: string): Promise<RunHistory> {
+    return RunHistory.ensure(this.repo, (await this.#workspace(id)).handle)
   }
 
   /** A stored blob's text, or null when it is binary. */

@@ -76,6 +76,8 @@ export interface RepositoryDoc {
   blobs: Record<Sha256, Scalar>
   /** URL of the repository's REPL session document (`src/repl/`), set when the first realm opens. */
   repl?: Scalar
+  /** URL of the repository's run history (`src/run/RunHistory.ts`), set by the first run. */
+  runs?: Scalar
 }
 
 /** Immutable file contents, many to one document, written once. */

@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
-import { createPath, createRepository, editor, treeItem, waitSaved } from './fixtures.ts'
+import { spawnSync } from 'node:child_process'
+import { createPath, createRepository, editor, treeItem, waitSaved, weft } from './fixtures.ts'
 import { RelayProcess } from './relayProcess.ts'
 
 /** Creates a file with `text` (inserted at once, as a paste is) and waits until it is saved. */
@@ -65,6 +66,18 @@ test('with the relay running commands: echo and exit 3 round-trip; closing the t
   try {
     await createRepository(page, 'local-runs')
     await writeFile(page, 'hello.sh', 'echo "hello from $(basename $PWD | cut -c1-4)"\n')
+    // This relay wants its token for sync too: share through it with the token in its address.
+    await page.getByRole('button', { name: 'Share' }).click()
+    const share = page.getByRole('dialog', { name: 'Share repository' })
+    await share.getByLabel('Another relay').fill(`${relay.url.replace('http', 'ws')}/sync?token=run-secret`)
+    await share.getByRole('button', { name: 'Use relay' }).click()
+    const through = share.getByLabel('Through relay')
+    await through.selectOption((await through.locator('option', { hasText: 'token=' }).getAttribute('value'))!)
+    await expect(share.getByLabel('Link')).toHaveValue(/token%3Drun-secret|token=run-secret/)
+    const link = await share.getByLabel('Link').inputValue()
+    await share.getByRole('button', { name: 'Done' }).click()
+    const home = mkdtempSync(join(tmpdir(), 'weft-run-agent-'))
+    expect(await weft(home, ['clone', link])).toMatchObject({ code: 0 })
     await page.getByRole('button', { name: 'Run', exact: true }).click()
     const dialog = runDialog(page)
     await expect(dialog.getByRole('list', { name: 'Backends' })).toContainText("Local runner: unavailable — enter the relay's token.")
@@ -75,6 +88,17 @@ test('with the relay running commands: echo and exit 3 round-trip; closing the t
     await expect(dialog.getByRole('log', { name: 'Run output' })).toContainText('hello from')
     await expect(dialog.getByRole('log', { name: 'Run output' })).toContainText('oops')
     await expect(dialog.getByRole('status', { name: 'Run status' })).toHaveText(/^Exited with code 3 in/)
+
+    // An agent's run from a terminal appears among the repository's runs, with its output.
+    const agent = spawnSync(process.execPath, ['bin/weft.js', 'run', '--relay', relay.url, '--token', 'run-secret', '--', 'sh', 'hello.sh'], {
+      encoding: 'utf8', env: { ...process.env, WEFT_HOME: home, WEFT_AUTHOR: 'agent-7' },
+    })
+    expect(agent.stdout).toMatch(/^hello from /)
+    expect(agent.status).toBe(0)
+    const runs = dialog.getByRole('list', { name: 'Recent runs' })
+    await expect(runs.getByRole('listitem').filter({ hasText: 'agent-7' })).toContainText('sh hello.sh')
+    await runs.getByRole('listitem').filter({ hasText: 'agent-7' }).getByRole('button').click()
+    await expect(dialog.getByRole('log', { name: 'Run output' })).toContainText('hello from')
 
     // A long process whose pid we can check: closing the tab must end it.
     const marker = join(mkdtempSync(join(tmpdir(), 'weft-run-')), 'pid')

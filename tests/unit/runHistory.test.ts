@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { boundOutput, MAX_STORED_OUTPUT, recentCommands, type RunRecord } from '../../src/ui/lib/runHistory.ts'
+import { Repo } from '@automerge/automerge-repo'
+import { boundOutput, MAX_RUNS, MAX_STORED_OUTPUT, recentCommands, RunHistory, type RunRecord } from '../../src/run/RunHistory.ts'
+import { Workspace } from '../../src/repo/Workspace.ts'
 import { chooseBackend, type BackendState } from '../../src/ui/lib/runBackends.ts'
 
-const record = (output: RunRecord['output'], command = 'npm test'): RunRecord =>
-  ({ id: 'r', command, backend: 'browser', started: 0, exit: null, durationMs: null, output, truncated: false })
+const record = (output: RunRecord['output'], command = 'npm test', id = 'r', started = 0): RunRecord =>
+  ({ id, command, backend: 'browser', by: 'ada', started, exit: null, durationMs: null, output, truncated: false })
 
 describe('run history', () => {
   it('keeps the latest output when a run printed more than is stored, in order', () => {
@@ -20,6 +22,26 @@ describe('run history', () => {
 
   it('lists recent commands once each, most recent first', () => {
     expect(recentCommands([record([], 'b'), record([], 'a'), record([], 'b')])).toEqual(['b', 'a'])
+  })
+})
+
+describe('a repository\'s shared run history', () => {
+  it('is found by every peer through the repository, newest first, bounded in runs and output', async () => {
+    const repo = new Repo({ network: [] })
+    const ws = Workspace.create(repo, 'runs')
+    const history = await RunHistory.ensure(repo, ws.handle)
+    for (let i = 0; i < MAX_RUNS + 5; i++) history.record(record([{ stream: 'stdout', data: `run ${i}\n` }], `cmd ${i}`, `id-${i}`, i))
+    history.record({ ...record([{ stream: 'stderr', data: 'x'.repeat(MAX_STORED_OUTPUT + 10) }], 'big', 'id-big', 1_000), exit: { code: 3, signal: null, reason: 'exited' }, durationMs: 12 })
+    const again = await RunHistory.ensure(repo, ws.handle)
+    expect(again.handle.url).toBe(history.handle.url)
+    const runs = again.list()
+    expect(runs).toHaveLength(MAX_RUNS)
+    expect(runs[0]).toMatchObject({ id: 'id-big', exit: { code: 3, reason: 'exited' }, durationMs: 12, truncated: true, by: 'ada' })
+    expect(runs[0].output[0].data.length).toBe(MAX_STORED_OUTPUT)
+    expect(runs.at(-1)!.command).toBe('cmd 6')
+    // A run recorded again (its end) replaces itself.
+    again.record({ ...record([], 'cmd 24', 'id-24', 24), exit: { code: 0, signal: null, reason: 'exited' }, durationMs: 5 })
+    expect(again.list().filter((r) => r.id === 'id-24')).toEqual([expect.objectContaining({ exit: { code: 0, signal: null, reason: 'exited' } })])
   })
 })
 
