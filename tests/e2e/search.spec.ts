@@ -42,6 +42,19 @@ test('search finds what was just typed, opens it at the line, and works after a 
   await expect(results(page).getByRole('button')).toHaveCount(1)
   await page.getByLabel('Files to include').fill('*.md')
   await expect(page.getByText('No results for “Discou”.')).toBeVisible()
+  await page.getByLabel('Files to include').fill('')
+  await page.getByLabel('Exact substring').uncheck()
+
+  // Filters by language and by kind: "total" is defined in TypeScript and mentioned in Markdown.
+  await page.getByLabel('Search files').fill('total')
+  await page.getByLabel('Language', { exact: true }).selectOption('markdown')
+  await expect(results(page).getByRole('button')).toHaveCount(1)
+  await expect(results(page).getByRole('button').first()).toHaveAccessibleName(/^notes\.md:/)
+  await page.getByLabel('Language', { exact: true }).selectOption('')
+  await page.getByLabel('Kind', { exact: true }).selectOption('function')
+  await expect(results(page).getByRole('button')).toHaveCount(1)
+  await expect(results(page).getByRole('button').first()).toHaveAccessibleName('cart.ts:1 total')
+  await page.getByLabel('Kind', { exact: true }).selectOption('')
   await waitSaved(page)
 
   // After a reload, offline: the index is still there (not rebuilt) and answers.
