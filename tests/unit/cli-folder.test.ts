@@ -2,23 +2,12 @@ import '@automerge/automerge-repo'
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { run } from '../../src/cli/main.ts'
 import { Profile } from '../../src/cli/Profile.ts'
 import { MAX_FILE_BYTES, sha256 } from '../../src/repo/content.ts'
 import type { Workspace } from '../../src/repo/Workspace.ts'
 import { tempDir } from './helpers.ts'
+import { weft } from './cliHarness.ts'
 
-/** Runs `weft ARGS` in-process against a profile folder; stdin as given. */
-async function weft(home: string, args: string[], stdin = '') {
-  let out = ''
-  const errors: string[] = []
-  const code = await run([...args, '--home', home], {
-    out: (text) => { out += text },
-    err: (line) => errors.push(line),
-    stdin: async () => new TextEncoder().encode(stdin),
-  })
-  return { code, out, errors }
-}
 
 /** Works on the profile's one repository directly, as the app (another peer) would. */
 async function onRepository(home: string, change: (ws: Workspace, branch: string) => unknown) {

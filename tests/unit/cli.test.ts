@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { Repo } from '@automerge/automerge-repo'
 import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs'
 import { startRelay, type Relay } from '../../relay/server.ts'
-import { run } from '../../src/cli/main.ts'
 import { Profile } from '../../src/cli/Profile.ts'
 import { RepoService } from '../../src/repo/RepoService.ts'
 import { shutdownRepo } from '../../src/repo/flush.ts'
@@ -11,18 +10,8 @@ import { Relays } from '../../src/sync/Relays.ts'
 import { shareLink } from '../../src/sync/links.ts'
 import type { RepositoryDoc } from '../../src/repo/types.ts'
 import { tempDir } from './helpers.ts'
+import { weft } from './cliHarness.ts'
 
-/** Runs `weft ARGS` in-process against a profile folder; stdin as given. */
-async function weft(home: string, args: string[], stdin = '') {
-  let out = ''
-  const errors: string[] = []
-  const code = await run([...args, '--home', home], {
-    out: (text) => { out += text },
-    err: (line) => errors.push(line),
-    stdin: async () => new TextEncoder().encode(stdin),
-  })
-  return { code, out, errors }
-}
 
 describe('weft CLI against a relay', () => {
   let relay: Relay

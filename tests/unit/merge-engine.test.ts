@@ -219,6 +219,21 @@ describe('merge engine: languages', () => {
     'export default {\n  a: 1,\n  b: 2,\n}\n',
     'export default {\n  a: 1,\n  c: 3,\n}\n',
     'export default {\n  a: 1,\n  b: 2,\n  c: 3,\n}\n'))
+  it('pyproject.toml: dependency lists merge as sets, other TOML arrays in order', () => {
+    const deps = (build: string, tool: string) => `[build-system]\nrequires = [${build}]\n\n[tool.x]\nrequires = [${tool}]\n`
+    const result = merge('pyproject.toml', deps('"a"', '"a"'), deps('"a", "b"', '"a", "b"'), deps('"a", "c"', '"a", "c"'))
+    expect(result.clean).toBe(false)
+    expect(result.text.startsWith(deps('"a", "b", "c"', '').split('[tool.x]')[0])).toBe(true)
+  })
+  it('pyproject.toml: a value set keeps no stray comma when the other side empties it', () => {
+    const authors = (...names: string[]) => `[project]\nauthors = [\n${names.map((name) => `  { name = "${name}" },\n`).join('')}]\n`
+    const result = merge('pyproject.toml', authors('A'), authors('A', 'B'), authors())
+    expect(result).toMatchObject({ clean: true, text: authors('B') })
+  })
+  it('pyproject.toml: both sides changing one requirement differently conflict', () => {
+    const deps = (...names: string[]) => `[project]\ndependencies = [${names.map((name) => `"${name}"`).join(', ')}]\n`
+    expect(merge('pyproject.toml', deps('x>=1', 'y'), deps('x>=2', 'y'), deps('x>=3', 'y')).clean).toBe(false)
+  })
 })
 
 describe('merge engine: fallbacks', () => {

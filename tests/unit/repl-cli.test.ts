@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { Repo } from '@automerge/automerge-repo'
 import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs'
 import { startRelay, type Relay } from '../../relay/server.ts'
-import { run } from '../../src/cli/main.ts'
 import { replCommand } from '../../src/cli/repl.ts'
 import { RepoService } from '../../src/repo/RepoService.ts'
 import { Workspace } from '../../src/repo/Workspace.ts'
@@ -16,17 +15,14 @@ import { LIMITS } from '../../src/repl/types.ts'
 import { Relays } from '../../src/sync/Relays.ts'
 import { shareLink } from '../../src/sync/links.ts'
 import { tempDir } from './helpers.ts'
+import { weft as weftIn } from './cliHarness.ts'
 
-async function weft(home: string, args: string[], stdin = '') {
-  let out = ''
-  const errors: string[] = []
-  const code = await run([...args, '--home', home], {
-    out: (text) => { out += text },
-    err: (line) => errors.push(line),
-    stdin: async () => new TextEncoder().encode(stdin),
-  })
-  return { code, out, errors: errors.join('\n') }
+/** The CLI with its error lines as one text, as these tests read them. */
+const weft = async (home: string, args: string[], stdin = '') => {
+  const result = await weftIn(home, args, stdin)
+  return { ...result, errors: result.errors.join('\n') }
 }
+
 
 /** A peer syncing through the relay, as the app's repository worker does. */
 async function peer(relayUrl: string) {
