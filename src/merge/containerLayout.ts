@@ -77,8 +77,11 @@ function attach(elements: SyntaxNode[], profile: LanguageProfile): SyntaxNode[] 
 /** Named children and keyword tokens (`static`, `final`) are elements; punctuation delimits or separates them. */
 const isElement = (node: SyntaxNode): boolean => node.named || /^\w+$/.test(node.kind)
 
-/** Space inside a container's delimiters, from the sides that have elements (an empty `{}` tells nothing). */
-export function spacing(bs: Split, ls: Split, rs: Split, where: 'leading' | 'trailing'): string {
+/**
+ * Space inside a container's delimiters, or its closing delimiters (a trailing `,`), from the
+ * sides that have elements (an empty `{}` tells nothing).
+ */
+export function spacing(bs: Split, ls: Split, rs: Split, where: 'leading' | 'trailing' | 'suffix'): string {
   const [b, l, r] = [bs, ls, rs].map((split) => (split.elements.length > 0 ? split[where] : undefined))
   if (l !== undefined && r !== undefined) return b === undefined ? l : pick(b, l, r)
   return l ?? r ?? b ?? ''

@@ -11,7 +11,7 @@ export type Diff3Region = { ok: string[] } | { conflict: { left: string[]; base:
 const MAX_EDITS = 2_000
 
 /** For each line of `a`, the index of the line of `b` it is kept as, or -1 (a longest common subsequence). */
-function matchLines(a: string[], b: string[]): Int32Array {
+export function matchLines(a: string[], b: string[]): Int32Array {
   const ids = new Map<string, number>()
   const intern = (lines: string[]) => Int32Array.from(lines, (line) => {
     let id = ids.get(line)

@@ -9,7 +9,7 @@ import type { Piece } from './pieces.ts'
 import { profileFor } from './profiles/languages.ts'
 import { reconcileRenames, type MergeWarning } from './renames.ts'
 import { isSound } from './soundness.ts'
-import { parseTree, type SyntaxTree } from './syntaxTree.ts'
+import { flattenChains, parseTree, type SyntaxTree } from './syntaxTree.ts'
 
 export type { MergeConflict } from './mergedText.ts'
 export type { MergeWarning } from './renames.ts'
@@ -93,7 +93,10 @@ export function createMergeEngine(grammars: Grammars): MergeEngine {
       return line.clean && duplicatesAddedName(base, left, right, line.text) ? result([{ kind: 'line', path: [], base, left, right }], 'line') : line
     }
     const profile = profileFor(grammar)
-    const parse = (text: string): SyntaxTree | undefined => parseTree(parser, text)
+    const parse = (text: string): SyntaxTree | undefined => {
+      const tree = parseTree(parser, text)
+      return tree && flattenChains(tree, profile.chains ?? [])
+    }
     const [tb, tl, tr] = [parse(base), parse(left), parse(right)]
     if (!tb || !tl || !tr) return { ...line, method: 'fallback' }
 

@@ -1,6 +1,7 @@
+import { matchLines } from './diff3.ts'
 import { linePieces } from './lineBased.ts'
 import type { Piece } from './pieces.ts'
-import { isCommutative, type LanguageProfile } from './profiles/profile.ts'
+import { isCommutative, isValueSet, type LanguageProfile } from './profiles/profile.ts'
 import { labelOf, signatureOf } from './signature.ts'
 import { textOf, type SyntaxNode, type SyntaxTree } from './syntaxTree.ts'
 import { matchOrdered, matchUnordered, shapeOf } from './treeMatcher.ts'
@@ -51,6 +52,9 @@ export function mergeParsed(base: SyntaxTree, left: SyntaxTree, right: SyntaxTre
 
   const emit = (text: string) => { if (text !== '') pieces.push(text) }
   const conflict = (kind: string, b: string, l: string, r: string) => {
+    // One side already made the other's edit, where it moved or unwrapped that code: its version holds both.
+    if (madeAlready(b, l, r)) return emit(r)
+    if (madeAlready(b, r, l)) return emit(l)
     pieces.push({ base: b, left: l, right: r, kind, path: [...path] })
   }
 
@@ -59,12 +63,13 @@ export function mergeParsed(base: SyntaxTree, left: SyntaxTree, right: SyntaxTre
     const [tb, tl, tr] = [textOf(b), textOf(l), textOf(r)]
     if (tl === tb) return emit(tr)
     if (tr === tb || tl === tr) return emit(tl)
+    const valueSet = isValueSet(profile, b.kind, path)
     const label = labelOf(b, profile)
     if (label) path.push(label)
     try {
-      if (b.kind !== l.kind || b.kind !== r.kind || b.children.length === 0 || l.children.length === 0 || r.children.length === 0) {
+      if (b.kind !== l.kind || b.kind !== r.kind || [b, l, r].some(opaque)) {
         conflict(b.kind, tb, tl, tr)
-      } else if ((isCommutative(profile, b.kind, parentKind) || allKeyed(b, l, r)) && mergeUnordered(b, l, r)) {
+      } else if ((valueSet || isCommutative(profile, b.kind, parentKind) || allKeyed(b, l, r)) && mergeUnordered(b, l, r, valueSet)) {
         // merged as a set
       } else {
         mergeOrdered(b, l, r)
@@ -73,6 +78,13 @@ export function mergeParsed(base: SyntaxTree, left: SyntaxTree, right: SyntaxTre
       if (label) path.pop()
     }
   }
+
+  /**
+   * A leaf, or a node with text no child covers (TOML's string contents are no node): merged
+   * child by child, that text would be taken from one side as mere spacing.
+   */
+  const opaque = (node: SyntaxNode): boolean =>
+    node.children.length === 0 || node.children.some((_, i) => /\S/.test(gapBefore(node, node.children, i))) || /\S/.test(trailing(node))
 
   /**
    * A container that is order-insensitive when its elements are named, and they are, after
@@ -119,7 +131,23 @@ export function mergeParsed(base: SyntaxTree, left: SyntaxTree, right: SyntaxTre
     if (unchanged(r, ri, rEnd, toRight) || ls === rs) return emit(ls)
     const bs = spanText(b.children, b, bi, bEnd)
     if (ls.trim() === rs.trim()) return emit(ls)
+    if (bEnd === bi && lEnd - li === 1 && rEnd - ri === 1 && mergeAddedContainers(b, l, li, r, ri)) return
     conflict(b.kind, bs, ls, rs)
+  }
+
+  /**
+   * One order-insensitive container both sides added where the base had none (`public` and
+   * `static` before a class that had no modifiers): their elements merged as sets over an empty base.
+   */
+  function mergeAddedContainers(b: SyntaxNode, l: SyntaxNode, li: number, r: SyntaxNode, ri: number): boolean {
+    const [ln, rn] = [l.children[li], r.children[ri]]
+    const gap = gapBefore(l, l.children, li)
+    if (ln.kind !== rn.kind || gap !== gapBefore(r, r.children, ri) || !isCommutative(profile, ln.kind, b.kind)) return false
+    const mark = pieces.length
+    emit(gap)
+    if (mergeUnordered({ ...ln, end: ln.start, children: [] }, ln, rn, false)) return true
+    pieces.length = mark
+    return false
   }
 
   const trailing = (node: SyntaxNode) =>
@@ -132,11 +160,11 @@ export function mergeParsed(base: SyntaxTree, left: SyntaxTree, right: SyntaxTre
    * guess (separators it cannot reproduce, edits it cannot pair, conflicting orders), so the
    * caller merges the container in order instead.
    */
-  function mergeUnordered(b: SyntaxNode, l: SyntaxNode, r: SyntaxNode): boolean {
+  function mergeUnordered(b: SyntaxNode, l: SyntaxNode, r: SyntaxNode, valueSet: boolean): boolean {
     const [bs, ls, rs] = [split(b, profile), split(l, profile), split(r, profile)]
     if (!bs || !ls || !rs) return false
-    const toLeft = matchUnordered(bs.elements, ls.elements, profile)
-    const toRight = matchUnordered(bs.elements, rs.elements, profile)
+    const toLeft = matchUnordered(bs.elements, ls.elements, profile, valueSet)
+    const toRight = matchUnordered(bs.elements, rs.elements, profile, valueSet)
     const leftOf = invert(toLeft, ls.elements.length)
     const rightOf = invert(toRight, rs.elements.length)
     if (ambiguous(bs.elements, toLeft, toRight, ls.elements, leftOf, rs.elements, rightOf)) return false
@@ -222,6 +250,9 @@ export function mergeParsed(base: SyntaxTree, left: SyntaxTree, right: SyntaxTre
       const docstring = node.children.length === 1 && node.children[0].kind === 'string'
       return e.signature === undefined && node.kind.endsWith('statement') && !docstring
     }
+    // Comments alone inserted at one place on both sides say different things about one spot
+    // (comments that come with a declaration go with it).
+    const isComment = (e: Element) => splits[e.side].elements[e.index].kind.endsWith('comment')
     let clash = false
     let last = -1
     ss.forEach((node, j) => {
@@ -240,6 +271,7 @@ export function mergeParsed(base: SyntaxTree, left: SyntaxTree, right: SyntaxTre
       while (after !== undefined && end < result.length && !result[end].shared && result[end].anchor === after) end++
       const rivals = result.slice(last + 1, end)
       if (rivals.length > 0 && [element, ...rivals].some(orderMatters)) clash = true
+      if (rivals.length > 0 && [element, ...rivals].every(isComment)) clash = true
       const at = swap ? last + 1 : end
       result.splice(at, 0, element)
       last = at
@@ -295,8 +327,8 @@ export function mergeParsed(base: SyntaxTree, left: SyntaxTree, right: SyntaxTre
       if (duplicated) renderDuplicate(element, bs, splits, toSide)
       else element.render!()
     })
-    if (result.length > 0) emit(spacing(bs, ls, rs, 'trailing'))
-    emit(pick(bs.suffix, ls.suffix, rs.suffix))
+    if (result.length > 0) emit(spacing(bs, ls, rs, 'trailing') + spacing(bs, ls, rs, 'suffix'))
+    else emit(pick(bs.suffix, ls.suffix, rs.suffix))
     return true
   }
 
@@ -324,7 +356,110 @@ export function mergeParsed(base: SyntaxTree, left: SyntaxTree, right: SyntaxTre
   emit(pick(tb.slice(0, rb.start), tl.slice(0, rl.start), tr.slice(0, rr.start)))
   mergeNode(rb, rl, rr, undefined)
   emit(pick(tb.slice(rb.end), tl.slice(rl.end), tr.slice(rr.end)))
+  followMovedEdits(pieces, tb, tl, tr)
   return pieces
+}
+
+/**
+ * Whether `side` already made every change `other` made to `base`: each stretch of lines `other`
+ * changed replaces lines, none of which `side` still has, by lines `side` has, all of them. Lines
+ * are compared trimmed (the code may have been reindented); lines without a word tell nothing; a
+ * stretch that only inserts or only deletes is never taken as made.
+ */
+function madeAlready(base: string, other: string, side: string): boolean {
+  const lines = (text: string) => text.split('\n').map((line) => line.trim())
+  const [bl, ol] = [lines(base), lines(other)]
+  const has = new Set(lines(side))
+  const meaningful = (line: string) => /\w/.test(line)
+  const toOther = matchLines(bl, ol)
+  let [b, o, hunks] = [0, 0, 0]
+  for (let anchor = 0; anchor <= bl.length; anchor++) {
+    if (anchor < bl.length && toOther[anchor] < 0) continue
+    const oEnd = anchor < bl.length ? toOther[anchor] : ol.length
+    const added = ol.slice(o, oEnd).filter(meaningful)
+    const dropped = bl.slice(b, anchor).filter((line) => meaningful(line) && !added.includes(line))
+    if (oEnd > o || anchor > b) {
+      if (added.length === 0 || dropped.length === 0 || !added.every((line) => has.has(line)) || dropped.some((line) => has.has(line))) return false
+      hunks++
+    }
+    ;[b, o] = [anchor + 1, oEnd + 1]
+  }
+  return hunks > 0
+}
+
+/** A stretch of lines one side replaced: the base's lines (trimmed), and the new ones under the base's indentation. */
+interface LineEdit {
+  dropped: string[]
+  lines: string[]
+  indent: string
+}
+
+/**
+ * The stretches `editor` changed in `base`, each replacing whole lines that occur once in the
+ * base, or undefined when some stretch only inserts or deletes, or replaces lines without a word.
+ */
+function lineEdits(base: string, editor: string): LineEdit[] | undefined {
+  const [bl, el] = [base.split('\n'), editor.split('\n')]
+  const bt = bl.map((line) => line.trim())
+  const toEditor = matchLines(bt, el.map((line) => line.trim()))
+  const edits: LineEdit[] = []
+  let [b, e] = [0, 0]
+  for (let anchor = 0; anchor <= bl.length; anchor++) {
+    if (anchor < bl.length && toEditor[anchor] < 0) continue
+    const eEnd = anchor < bl.length ? toEditor[anchor] : el.length
+    if (eEnd > e || anchor > b) {
+      const dropped = bt.slice(b, anchor)
+      if (eEnd === e || anchor === b || !dropped.some((line) => /\w/.test(line)) || occurrences(bt, dropped).length !== 1) return undefined
+      // The first line may start mid-line, its indentation unknown.
+      if (b === 0 && !/^\s/.test(bl[0])) return undefined
+      edits.push({ dropped, lines: el.slice(e, eEnd), indent: bl[b].match(/^\s*/)![0] })
+    }
+    ;[b, e] = [anchor + 1, eEnd + 1]
+  }
+  return edits
+}
+
+/** Where the block of trimmed lines `block` starts in `lines` (compared trimmed). */
+const occurrences = (lines: string[], block: string[]): number[] =>
+  lines.flatMap((_, i) => (block.every((line, k) => lines[i + k]?.trim() === line) ? [i] : []))
+
+/**
+ * Conflicts where one side replaced code that the other side moved elsewhere (into a new
+ * function, a new wrapper): the mover's version is kept and the editor's changes are made where
+ * the moved lines now are, once and unambiguously, reindented like them; otherwise the conflict stays.
+ */
+function followMovedEdits(pieces: Piece[], base: string, left: string, right: string): void {
+  // Lines the base has elsewhere too, the mover twice or the editor still, may not have moved at all.
+  const [baseFile, leftFile, rightFile] = [base, left, right].map((text) => text.split('\n'))
+  const count = (file: string[], block: string[]) => occurrences(file, block).length
+  const texts = () => pieces.flatMap((piece, i) => (typeof piece === 'string' ? [[i, piece] as const] : []))
+  pieces.forEach((piece, index) => {
+    if (typeof piece === 'string') return
+    const ways: [string, string, string[], string[]][] = [[piece.left, piece.right, leftFile, rightFile], [piece.right, piece.left, rightFile, leftFile]]
+    for (const [mover, editor, moverFile, editorFile] of ways) {
+      const edits = lineEdits(piece.base, editor)
+      const moved = ({ dropped }: LineEdit) => count(baseFile, dropped) === 1 && count(moverFile, dropped) === 1 && count(editorFile, dropped) === 0
+      if (!edits || edits.length === 0 || !edits.every(moved)) continue
+      const others = pieces.flatMap((other, i) => (i === index || typeof other === 'string' ? [] : [other.left, other.right]))
+      const targets = edits.map(({ dropped }) => {
+        if (occurrences(mover.split('\n'), dropped).length > 0 || others.some((text) => occurrences(text.split('\n'), dropped).length > 0)) return undefined
+        const found = texts().flatMap(([i, text]) => occurrences(text.split('\n'), dropped).map((line) => [i, line] as const))
+        // A piece's first line may start mid-line, its indentation in the piece before.
+        return found.length === 1 && found[0][1] > 0 ? found[0] : undefined
+      })
+      // Two edits in one piece would shift each other's lines: left as a conflict.
+      if (targets.some((target) => target === undefined) || new Set(targets.map((target) => target![0])).size !== targets.length) continue
+      edits.forEach(({ dropped, lines, indent }, k) => {
+        const [i, at] = targets[k]!
+        const text = (pieces[i] as string).split('\n')
+        const to = text[at].match(/^\s*/)![0]
+        text.splice(at, dropped.length, ...lines.map((line) => (line.startsWith(indent) ? to + line.slice(indent.length) : line)))
+        pieces[i] = text.join('\n')
+      })
+      pieces[index] = mover
+      return
+    }
+  })
 }
 
 /**

@@ -70,3 +70,18 @@ function copy(cursor: TreeCursor, source: string, counter: { errors: number }): 
   }
   return node
 }
+
+/**
+ * Rewrites left-nested chains of `kinds` (`(a | b) | c`) as one node with every operand as a child
+ * (`a | b | c`), so they can be merged as lists. In place; returns the tree.
+ */
+export function flattenChains(tree: SyntaxTree, kinds: readonly string[]): SyntaxTree {
+  if (kinds.length === 0) return tree
+  const visit = (node: SyntaxNode): void => {
+    for (const child of node.children) visit(child)
+    const head = node.children[0]
+    if (head && kinds.includes(node.kind) && head.kind === node.kind) node.children = [...head.children, ...node.children.slice(1)]
+  }
+  visit(tree.root)
+  return tree
+}

@@ -161,9 +161,10 @@ function pairGap(base: SyntaxNode[], side: SyntaxNode[], i: number, iEnd: number
 
 /**
  * Matches the elements of an order-insensitive container: by signature wherever they are, then
- * by equal shape, then leftover elements of the same kind that are similar enough.
+ * by equal shape, then (unless the elements are plain values) leftover elements of the same kind
+ * that are similar enough.
  */
-export function matchUnordered(base: SyntaxNode[], side: SyntaxNode[], profile: LanguageProfile): Int32Array {
+export function matchUnordered(base: SyntaxNode[], side: SyntaxNode[], profile: LanguageProfile, values = false): Int32Array {
   const match = new Int32Array(base.length).fill(-1)
   const taken = new Uint8Array(side.length)
   const sideSignatures = side.map((node) => signatureOf(node, profile))
@@ -179,6 +180,7 @@ export function matchUnordered(base: SyntaxNode[], side: SyntaxNode[], profile: 
   }
   base.forEach((_, b) => { if (baseSignatures[b] !== undefined) claim(b, (s) => sideSignatures[s] === baseSignatures[b]) })
   base.forEach((node, b) => { if (match[b] < 0) claim(b, (s) => shapeOf(side[s]) === shapeOf(node)) })
+  if (values) return match
   const baseNames = new Set(baseSignatures)
   base.forEach((node, b) => {
     if (match[b] >= 0) return

@@ -234,6 +234,56 @@ describe('merge engine: languages', () => {
     const deps = (...names: string[]) => `[project]\ndependencies = [${names.map((name) => `"${name}"`).join(', ')}]\n`
     expect(merge('pyproject.toml', deps('x>=1', 'y'), deps('x>=2', 'y'), deps('x>=3', 'y')).clean).toBe(false)
   })
+  it('Python: names both sides add to __all__ are both exported, other lists merge in order', () => {
+    const module = (names: string, values: string) => `__all__ = [${names}]\nvalues = [${values}]\n`
+    const result = merge('m.py', module("'a'", '1'), module("'a', 'b'", '1, 2'), module("'a', 'c'", '1, 3'))
+    expect(result.clean).toBe(false)
+    expect(result.text.startsWith("__all__ = ['a', 'b', 'c']\n")).toBe(true)
+  })
+  it('Go: different comments both sides insert at one place conflict; with a declaration each they are kept', () => {
+    const base = 'package p\n\nfunc a() {}\n'
+    const add = (text: string) => base.replace('\nfunc a', `\n${text}\nfunc a`)
+    expect(merge('p.go', base, add('// one'), add('// two')).clean).toBe(false)
+    const result = merge('p.go', base, add('// b\nfunc b() {}\n'), add('// c\nfunc c() {}\n'))
+    expect(result).toMatchObject({ clean: true, text: add('// b\nfunc b() {}\n\n// c\nfunc c() {}\n') })
+  })
+  it('Java: modifiers both sides give a class that had none are merged, clashing visibilities conflict', () => {
+    const cls = (modifiers: string) => `${modifiers}class Test {\n}\n`
+    expect(merge('Test.java', cls(''), cls('public '), cls('static '))).toMatchObject({ clean: true, text: cls('public static ') })
+    expect(merge('Test.java', cls(''), cls('public '), cls('private ')).clean).toBe(false)
+  })
+  it('Java: an edit the other side already made while unwrapping the code is not a conflict', () => {
+    const method = (body: string) => `class A {\n    void f() {\n${body}    }\n}\n`
+    const wrapped = (flag: string) => `        try {\n            run(${flag});\n        } catch (Exception e) {\n            fail();\n        }\n`
+    const base = method(wrapped('true'))
+    const unwrapped = method('        run(false);\n')
+    expect(merge('A.java', base, method(wrapped('false')), unwrapped)).toMatchObject({ clean: true, text: unwrapped })
+    expect(merge('A.java', base, method(wrapped('null')), unwrapped).clean).toBe(false)
+  })
+  it('TypeScript: members both sides add to a union type are both kept, different edits of one conflict', () => {
+    const union = (members: string) => `type Level = ${members}\n`
+    expect(merge('l.ts', union("'debug' | 'error'"), union("'debug' | 'info' | 'error'"), union("'debug' | 'warn' | 'error'")))
+      .toMatchObject({ clean: true, text: union("'debug' | 'info' | 'warn' | 'error'") })
+    expect(merge('l.ts', union("'debug' | 'error'"), union("'debug' | 'fatal'"), union("'debug' | 'panic'")).clean).toBe(false)
+  })
+  it('Rust: an edit follows lines the other side moved into a new function, unless they were there already', () => {
+    const check = (colour: string) => `            && station.colour == Colour::${colour}\n`
+    const find = (body: string) => `    fn find(&self) -> bool {\n        self.all(|station| {\n${body}        })\n    }\n`
+    const inline = (colour: string) => `            station.home\n                && !station.busy\n    ${check(colour)}`
+    const helper = (colour: string) => `\n    fn suits(&self, station: &Station) -> bool {\n        station.home\n            && !station.busy\n${check(colour).slice(4)}    }\n`
+    const file = (find: string, rest = '') => `impl Mower {\n${find}${rest}}\n`
+    const base = file(find(inline('Red')))
+    const left = file(find('            self.suits(station)\n'), helper('Red'))
+    const result = merge('m.rs', base, left, file(find(inline('Blue'))))
+    expect(result).toMatchObject({ clean: true, text: file(find('            self.suits(station)\n'), helper('Blue')) })
+    // The same lines elsewhere in the base: nothing says they moved.
+    const twice = (text: string) => text.replace('impl Mower {\n', `impl Mower {\n${helper('Red').slice(1).replace('suits', 'old')}\n`)
+    expect(merge('m.rs', twice(base), twice(left), twice(file(find(inline('Blue'))))).clean).toBe(false)
+  })
+  it('TOML: a string both sides changed differently conflicts (its contents are no node)', () => {
+    const features = (name: string) => `[package]\nfeatures = ["${name}", "y"]\n`
+    expect(merge('Cargo.toml', features('a1'), features('a2'), features('a3')).clean).toBe(false)
+  })
 })
 
 describe('merge engine: fallbacks', () => {

@@ -32,6 +32,7 @@ const ecmascriptSignatures: Record<string, string[]> = {
 const ecmascriptCommutative = [
   'program', 'class_body', 'object', 'object_type', 'interface_body', 'enum_body',
   'named_imports', 'export_clause', 'object_pattern', 'jsx_opening_element', 'jsx_self_closing_element',
+  'union_type',
 ]
 
 const javaSignatures: Record<string, string[]> = {
@@ -56,14 +57,16 @@ const javaSignatures: Record<string, string[]> = {
 }
 
 const profiles: LanguageProfile[] = [
-  { grammar: 'typescript', commutative: ecmascriptCommutative, signatures: ecmascriptSignatures, attachedToNext: ['decorator'] },
-  { grammar: 'tsx', commutative: ecmascriptCommutative, signatures: ecmascriptSignatures, attachedToNext: ['decorator'] },
+  { grammar: 'typescript', commutative: ecmascriptCommutative, signatures: ecmascriptSignatures, attachedToNext: ['decorator'], chains: ['union_type'] },
+  { grammar: 'tsx', commutative: ecmascriptCommutative, signatures: ecmascriptSignatures, attachedToNext: ['decorator'], chains: ['union_type'] },
   { grammar: 'javascript', commutative: ecmascriptCommutative, signatures: ecmascriptSignatures, attachedToNext: ['decorator'] },
   { grammar: 'json', commutative: ['object'], signatures: { pair: ['key'] } },
   {
     grammar: 'python',
     commutative: ['module', 'class_definition>block', 'dictionary', 'set', 'import_from_statement'],
     commutativeWhenKeyed: ['argument_list'],
+    // A module's `__all__` lists the names it exports: a set.
+    valueSets: [{ kind: 'list', path: ['expression __all__'] }],
     signatures: {
       function_definition: ['name'],
       class_definition: ['name'],
@@ -135,6 +138,16 @@ const profiles: LanguageProfile[] = [
     grammar: 'toml',
     commutative: ['document', 'table', 'inline_table'],
     signatures: { pair: ['#0'], table: ['#0'] },
+    // pyproject.toml's requirement and metadata lists are sets (PEP 518, 621, 735); a file is told
+    // by its tables, as merge tools often see it under a temporary name.
+    valueSets: [
+      { kind: 'array', path: ['table build-system', 'pair requires'] },
+      ...['dependencies', 'keywords', 'classifiers', 'authors', 'maintainers', 'dynamic']
+        .map((key) => ({ kind: 'array', path: ['table project', `pair ${key}`] })),
+      { kind: 'array', path: ['table project', 'pair optional-dependencies', '*'] },
+      { kind: 'array', path: ['table project.optional-dependencies', '*'] },
+      { kind: 'array', path: ['table dependency-groups', '*'] },
+    ],
   },
 ]
 

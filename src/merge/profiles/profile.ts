@@ -11,6 +11,8 @@ export interface LanguageProfile {
    * are both kept. `kind` or `parent>kind` to restrict a kind to one parent (Python class bodies).
    */
   commutative: string[]
+  /** Binary operators that nest to make a list (`a | b | c`), read as one list of operands. */
+  chains?: string[]
   /** Element kinds that belong to the element after them (attributes, decorators). */
   attachedToNext?: string[]
   /**
@@ -18,6 +20,13 @@ export interface LanguageProfile {
    * literals, keyword arguments), after unnamed elements all versions start with alike.
    */
   commutativeWhenKeyed?: string[]
+  /**
+   * Lists that are sets of plain values at one place only, by a file format's schema rather than
+   * their syntax: named by the labels of the merged nodes enclosing them from the root
+   * (`table build-system`, `pair requires`), `*` for any one label. A value is only ever equal to
+   * itself there: an element is never taken for an edit of another.
+   */
+  valueSets?: { kind: string; path: string[] }[]
   /**
    * Per element kind, the parts that name it, so a declaration is recognised after it moved or was
    * edited. Each part is a path of field names or child kinds separated by `.`; `*` stands for
@@ -30,4 +39,10 @@ export interface LanguageProfile {
 /** Whether a node (under a parent of `parentKind`) is an order-insensitive container. */
 export function isCommutative(profile: LanguageProfile, kind: string, parentKind: string | undefined): boolean {
   return profile.commutative.includes(kind) || (parentKind !== undefined && profile.commutative.includes(`${parentKind}>${kind}`))
+}
+
+/** Whether a node inside merged nodes labelled `path` is one of the profile's value sets. */
+export function isValueSet(profile: LanguageProfile, kind: string, path: readonly string[]): boolean {
+  return (profile.valueSets ?? []).some((place) => place.kind === kind
+    && place.path.length === path.length && place.path.every((label, i) => label === '*' || label === path[i]))
 }
