@@ -25,9 +25,10 @@ export class ReconnectingWebSocketAdapter extends WebSocketClientAdapter {
   constructor(url: string, onState: (state: LinkState) => void = () => {}) {
     super(url, NEVER_MS)
     this.#onState = onState
-    const close = this.onClose
+    // Replaces the adapter's own close handler: besides reporting the peer gone, it set a timer of
+    // `retryInterval` (here "never", 24 days) that nothing clears and that keeps a Node process alive.
     this.onClose = () => {
-      close()
+      if (this.remotePeerId) this.emit('peer-disconnected', { peerId: this.remotePeerId })
       this.#scheduleReconnect()
     }
     // Node reports a refused connection as an error event, then closes; the close schedules the retry.
