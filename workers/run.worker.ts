@@ -7,6 +7,8 @@
 import esbuildWasmUrl from 'esbuild-wasm/esbuild.wasm?url'
 import type { RuntimeScope } from '../src/run/jsRuntime.ts'
 import { runWorker } from '../src/run/runWorkerCore.ts'
+import { scriptExecutor } from '../src/repl/Executor.ts'
+import { exposeExecutor } from '../src/repl/remoteExecutor.ts'
 import type { FromRunWorker, ToRunWorker } from '../src/run/workerProtocol.ts'
 
 declare const self: DedicatedWorkerGlobalScope
@@ -28,6 +30,8 @@ const handle = runWorker({
     const { loadPyodide } = await import('pyodide')
     return loadPyodide({ indexURL: PYODIDE_INDEX })
   },
+  // The run's console and uncaught errors are its output already; the realm log shows results.
+  serveRealm: (port) => exposeExecutor(scriptExecutor((code) => (0, eval)(code), []), port),
   importModule: (code) => import(/* @vite-ignore */ URL.createObjectURL(new Blob([code], { type: 'text/javascript' }))),
   onUncaught(listener) {
     self.addEventListener('error', (event) => {

@@ -14,7 +14,7 @@ export interface ReplView {
 
 /** A realm a window offers: where its code runs, served on `port`. */
 export interface RealmOffer {
-  kind: 'tab' | 'worker'
+  kind: 'tab' | 'worker' | 'run'
   label: string
   port: MessagePort
   realm?: RealmId

@@ -18,6 +18,11 @@ export interface Run {
   stdin(data: string): void
   /** Stops the run; its exit frame then has reason `killed`. */
   kill(): void
+  /**
+   * Where the run can serve as a REPL realm (code evaluated inside it), for backends that can:
+   * a port to hand to the realm's runtime, or null once the run has ended.
+   */
+  realmPort?(): MessagePort | null
 }
 
 /** A place runs execute: the relay's local runner, a browser worker, a WebContainer. */

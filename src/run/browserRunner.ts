@@ -101,6 +101,12 @@ export class BrowserRunner implements Runner {
       kill: () => {
         if (!log.exit) end(null, 'killed')
       },
+      realmPort: () => {
+        if (!worker || log.exit) return null
+        const channel = new MessageChannel()
+        worker.postMessage({ type: 'realm', port: channel.port1 } satisfies ToRunWorker, [channel.port1])
+        return channel.port2
+      },
     }
   }
 }

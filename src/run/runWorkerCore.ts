@@ -23,6 +23,8 @@ export interface RunWorkerHost {
   importModule(code: string): Promise<unknown>
   /** Subscribes to errors that escape the program (uncaught exceptions, unhandled rejections). */
   onUncaught(listener: (error: unknown) => void): void
+  /** Serves REPL requests on `port`, evaluated in the run's global scope. */
+  serveRealm(port: MessagePort): void
 }
 
 /**
@@ -83,6 +85,7 @@ export function runWorker(host: RunWorkerHost): (message: ToRunWorker) => void {
   }
 
   return (message) => {
+    if (message.type === 'realm') return host.serveRealm(message.port)
     if (message.type === 'stdin') return runtime ? runtime.stdin(message.data) : void early.push(message.data)
     const files = new Map(message.files)
     const started = message.plan.language === 'javascript' ? javascript(message.plan, files) : python(message.plan, files, message.stdin)

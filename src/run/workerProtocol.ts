@@ -10,6 +10,8 @@ export type ToRunWorker =
       stdin?: SharedArrayBuffer
     }
   | { type: 'stdin'; data: string }
+  /** Serve the REPL on this port too (the run becomes a realm: code evaluated in its global scope). */
+  | { type: 'realm'; port: MessagePort }
 
 /** Run worker → host: output in order, then the exit code once. */
 export type FromRunWorker =

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
 import { spawnSync } from 'node:child_process'
-import { createPath, createRepository, editor, treeItem, waitSaved, weft } from './fixtures.ts'
+import { createPath, createRepository, editor, shareLinkOf, treeItem, waitSaved, weft } from './fixtures.ts'
 import { RelayProcess } from './relayProcess.ts'
 
 /** Creates a file with `text` (inserted at once, as a paste is) and waits until it is saved. */
@@ -23,6 +23,9 @@ test('Run suggests npm test and runs it in the browser; Stop ends an endless loo
   await writeFile(page, 'test.js', "import { total } from './lib.js'\nconsole.log('total is ' + total([1, 2, 3]))\nconsole.error('a warning')\n")
   await writeFile(page, 'lib.js', 'export const total = (xs) => xs.reduce((a, b) => a + b, 0)\n')
   await writeFile(page, 'loop.js', 'while (true) {}\n')
+  await writeFile(page, 'serve.js', "globalThis.hits = 0\nsetInterval(() => {}, 1000)\nconsole.log('serving')\n")
+  const home = mkdtempSync(join(tmpdir(), 'weft-run-realm-'))
+  expect((await weft(home, ['clone', await shareLinkOf(page)])).code).toBe(0)
 
   await page.getByRole('button', { name: 'Run', exact: true }).click()
   const dialog = runDialog(page)
@@ -42,6 +45,20 @@ test('Run suggests npm test and runs it in the browser; Stop ends an endless loo
   await dialog.getByRole('button', { name: 'Stop' }).click()
   await expect(dialog.getByRole('status', { name: 'Run status' })).toHaveText(/^Stopped after/, { timeout: 1_000 })
 
+  // A running program as a REPL realm: code evaluated inside it, from a terminal.
+  await dialog.getByLabel('Open browser runs as REPL realms').check()
+  await dialog.getByLabel('Command', { exact: true }).fill('node serve.js')
+  await dialog.getByRole('button', { name: 'Run', exact: true }).click()
+  await expect(dialog.getByRole('log', { name: 'Run output' })).toContainText('serving')
+  const realmHint = dialog.getByText(/^This run is realm /)
+  await expect(realmHint).toBeVisible()
+  const realm = (await realmHint.locator('code').textContent())!
+  await expect.poll(async () => (await weft(home, ['repl', 'eval', '--realm', realm, '++globalThis.hits'])).out, { timeout: 30_000 }).toBe('1\n')
+  expect(await weft(home, ['repl', 'eval', '--realm', realm, '++globalThis.hits'])).toMatchObject({ code: 0, out: '2\n' })
+  expect(await weft(home, ['repl', 'eval', '--realm', realm, 'typeof document'])).toMatchObject({ code: 0, out: '"undefined"\n' })
+  await dialog.getByRole('button', { name: 'Stop' }).click()
+  await expect(realmHint).toBeHidden()
+
   // Offline, the WebContainer cannot boot: said within its timeout, and the others stay offered.
   await expect(dialog.getByRole('list', { name: 'Backends' })).toContainText('WebContainer: unavailable — The webcontainer runner is unavailable: its runtime did not load within 20 s', { timeout: 25_000 })
   await expect(dialog.getByLabel('Backend', { exact: true }).locator('option', { hasText: 'WebContainer' })).toBeDisabled()
@@ -52,7 +69,7 @@ test('Run suggests npm test and runs it in the browser; Stop ends an endless loo
   await page.reload()
   await page.getByRole('button', { name: 'Run', exact: true }).click()
   const runs = runDialog(page).getByRole('list', { name: 'Recent runs' })
-  await expect(runs.getByRole('listitem')).toHaveCount(2)
+  await expect(runs.getByRole('listitem')).toHaveCount(3)
   await runs.getByRole('button', { name: 'npm test' }).click()
   await expect(runDialog(page).getByRole('log', { name: 'Run output' })).toContainText('total is 6')
   await expect(runDialog(page).getByRole('status', { name: 'Run status' })).toHaveText(/^Exited with code 0/)
