@@ -6,10 +6,11 @@ import { linePieces } from './lineBased.ts'
 import { renderPieces, type MergeConflict } from './mergedText.ts'
 import { mergeParsed, MergeTimeout } from './parsedMerge.ts'
 import type { Piece } from './pieces.ts'
+import type { LanguageProfile } from './profiles/profile.ts'
 import { profileFor } from './profiles/languages.ts'
 import { reconcileRenames, type MergeWarning } from './renames.ts'
 import { isSound } from './soundness.ts'
-import { flattenChains, parseTree, type SyntaxTree } from './syntaxTree.ts'
+import { Parses } from './syntaxTree.ts'
 
 export type { MergeConflict } from './mergedText.ts'
 export type { MergeWarning } from './renames.ts'
@@ -84,7 +85,8 @@ export function createMergeEngine(grammars: Grammars): MergeEngine {
     return ending || conflictAtEnd || !merged.text.endsWith('\n') ? merged : { ...merged, text: merged.text.slice(0, -1) }
   }
 
-  const mergeTexts = ({ base, left, right, path, budgetMs = DEFAULT_BUDGET_MS }: MergeInput): MergeResult => {
+  const mergeTexts = (input: MergeInput): MergeResult => {
+    const { base, left, right, path, budgetMs = DEFAULT_BUDGET_MS } = input
     const deadline = Date.now() + budgetMs
     const line = result(linePieces(base, left, right), 'line')
     const grammar = grammarForPath(path)
@@ -93,16 +95,24 @@ export function createMergeEngine(grammars: Grammars): MergeEngine {
       return line.clean && duplicatesAddedName(base, left, right, line.text) ? result([{ kind: 'line', path: [], base, left, right }], 'line') : line
     }
     const profile = profileFor(grammar)
-    const parse = (text: string): SyntaxTree | undefined => {
-      const tree = parseTree(parser, text)
-      return tree && flattenChains(tree, profile.chains ?? [])
+    // The sides are parsed incrementally from the base, a merged text from the left.
+    const parses = new Parses(parser, profile.chains ?? [])
+    try {
+      return structuredMerge(input, line, parses, profile, deadline)
+    } finally {
+      parses.delete()
     }
-    const [tb, tl, tr] = [parse(base), parse(left), parse(right)]
-    if (!tb || !tl || !tr) return { ...line, method: 'fallback' }
+  }
+
+  const structuredMerge = ({ base, left, right }: MergeInput, line: MergeResult, parses: Parses, profile: LanguageProfile, deadline: number): MergeResult => {
+    const pb = parses.parse(base)
+    const [pl, pr] = pb ? [parses.parse(left, pb), parses.parse(right, pb)] : []
+    if (!pb || !pl || !pr) return { ...line, method: 'fallback' }
+    const [tb, tl, tr] = [pb.tree, pl.tree, pr.tree]
 
     /** A clean merge is kept only if it parses as well as the sides and declares nothing twice. */
     const accept = (merge: MergeResult): MergeResult | undefined => {
-      const merged = parse(merge.text)
+      const merged = parses.parse(merge.text, pl)?.tree
       if (!merged || !isSound(merged, tl, tr, profile)) return undefined
       const { text, warnings } = reconcileRenames(tb, tl, tr, merged)
       return { ...merge, text, warnings }

@@ -108,13 +108,21 @@ export function mergeParsed(base: SyntaxTree, left: SyntaxTree, right: SyntaxTre
     const toLeft = matchOrdered(bc, lc, profile)
     const toRight = matchOrdered(bc, rc, profile)
     let [bi, li, ri] = [0, 0, 0]
+    // A first child merged away entirely (both sides dropped different modifiers) takes the
+    // spacing after it along.
+    let vanished = false
     for (let anchor = 0; anchor <= bc.length; anchor++) {
       if (anchor < bc.length && (toLeft[anchor] < 0 || toRight[anchor] < 0)) continue
       const [lEnd, rEnd] = anchor < bc.length ? [toLeft[anchor], toRight[anchor]] : [lc.length, rc.length]
+      const mark = pieces.length
       mergeChunk(b, l, r, [bi, anchor], [li, lEnd], [ri, rEnd], toLeft, toRight)
+      if (pieces.length > mark) vanished = false
       if (anchor < bc.length) {
-        emit(pick(gapBefore(b, bc, anchor), gapBefore(l, lc, lEnd), gapBefore(r, rc, rEnd)))
+        const gap = pick(gapBefore(b, bc, anchor), gapBefore(l, lc, lEnd), gapBefore(r, rc, rEnd))
+        if (!(vanished && /^\s*$/.test(gap))) emit(gap)
+        const before = pieces.length
         mergeNode(bc[anchor], lc[lEnd], rc[rEnd], b.kind)
+        vanished = anchor === 0 && pieces.length === before && textOf(bc[anchor]) !== ''
       }
       ;[bi, li, ri] = [anchor + 1, lEnd + 1, rEnd + 1]
     }
@@ -137,17 +145,43 @@ export function mergeParsed(base: SyntaxTree, left: SyntaxTree, right: SyntaxTre
 
   /**
    * One order-insensitive container both sides added where the base had none (`public` and
-   * `static` before a class that had no modifiers): their elements merged as sets over an empty base.
+   * `static` before a class that had no modifiers): their elements merged as sets over an empty
+   * base. Also such a container inside a clause both added alike but for it (`implements Foo` and
+   * `implements Bar`).
    */
   function mergeAddedContainers(b: SyntaxNode, l: SyntaxNode, li: number, r: SyntaxNode, ri: number): boolean {
     const [ln, rn] = [l.children[li], r.children[ri]]
     const gap = gapBefore(l, l.children, li)
-    if (ln.kind !== rn.kind || gap !== gapBefore(r, r.children, ri) || !isCommutative(profile, ln.kind, b.kind)) return false
+    if (ln.kind !== rn.kind || gap !== gapBefore(r, r.children, ri)) return false
     const mark = pieces.length
     emit(gap)
-    if (mergeUnordered({ ...ln, end: ln.start, children: [] }, ln, rn, false)) return true
+    if (isCommutative(profile, ln.kind, b.kind)) {
+      if (mergeUnordered({ ...ln, end: ln.start, children: [] }, ln, rn, false)) return true
+    } else {
+      const inner = differingChild(ln, rn)
+      if (inner >= 0 && isCommutative(profile, ln.children[inner].kind, ln.kind)) {
+        const [lk, rk] = [ln.children[inner], rn.children[inner]]
+        emit(ln.source.slice(ln.start, lk.start))
+        if (mergeUnordered({ ...lk, end: lk.start, children: [] }, lk, rk, false)) {
+          emit(ln.source.slice(lk.end, ln.end))
+          return true
+        }
+      }
+    }
     pieces.length = mark
     return false
+  }
+
+  /** The one child two nodes of a kind differ in, with the same kinds and text around it; else -1. */
+  function differingChild(ln: SyntaxNode, rn: SyntaxNode): number {
+    const [lc, rc] = [ln.children, rn.children]
+    if (lc.length !== rc.length || lc.some((child, i) => child.kind !== rc[i].kind)) return -1
+    const differing = lc.flatMap((child, i) => (textOf(child) === textOf(rc[i]) ? [] : [i]))
+    if (differing.length !== 1) return -1
+    const k = differing[0]
+    const around = (node: SyntaxNode) => [node.source.slice(node.start, node.children[k].start), node.source.slice(node.children[k].end, node.end)]
+    const [la, ra] = [around(ln), around(rn)]
+    return la[0] === ra[0] && la[1] === ra[1] ? k : -1
   }
 
   const trailing = (node: SyntaxNode) =>
@@ -302,6 +336,8 @@ export function mergeParsed(base: SyntaxTree, left: SyntaxTree, right: SyntaxTre
         const p = prev.at[side]
         if (p !== undefined && p < splits[side].separators.length) return splits[side].separators[p]
       }
+      const declared = profile.separators?.[b.kind]
+      if (declared !== undefined && [bs, ls, rs].every((split) => split.separators.length === 0)) return declared
       return defaultSeparator(kindOf(prev), kindOf(element), bs, ls, rs)
     }
     let written = false // the separator before this element went into the previous conflict

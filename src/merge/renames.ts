@@ -22,14 +22,25 @@ interface Symbols {
   uses: Map<string, number>
 }
 
+/** Whether a kind declares something, by kind: asked for every node of four trees per merge. */
+const declares = new Map<string, boolean>()
+const isDeclaration = (kind: string): boolean => {
+  let result = declares.get(kind)
+  if (result === undefined) declares.set(kind, (result = DECLARATION.test(kind)))
+  return result
+}
+
 function symbolsOf(tree: SyntaxTree): Symbols {
   const declared = new Map<string, string>()
   const uses = new Map<string, number>()
   const visit = (node: SyntaxNode) => {
-    if (isIdentifier(node)) uses.set(textOf(node), (uses.get(textOf(node)) ?? 0) + 1)
-    const name = DECLARATION.test(node.kind) ? fieldOf(node, 'name') : undefined
+    if (isIdentifier(node)) {
+      const text = textOf(node)
+      uses.set(text, (uses.get(text) ?? 0) + 1)
+    }
+    const name = isDeclaration(node.kind) ? fieldOf(node, 'name') : undefined
     if (name && isIdentifier(name) && !declared.has(textOf(name))) declared.set(textOf(name), textOf(node))
-    node.children.forEach(visit)
+    for (const child of node.children) visit(child)
   }
   visit(tree.root)
   return { declared, uses }

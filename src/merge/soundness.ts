@@ -4,6 +4,17 @@ import type { SyntaxNode, SyntaxTree } from './syntaxTree.ts'
 
 /** Declarations sharing a signature with an earlier sibling in an order-insensitive container. */
 function duplicateDeclarations(tree: SyntaxTree, profile: LanguageProfile): number {
+  // The sides are checked again for each merge a caller tries.
+  const known = duplicates.get(tree)
+  if (known !== undefined && known.profile === profile) return known.count
+  const count = countDuplicates(tree, profile)
+  duplicates.set(tree, { profile, count })
+  return count
+}
+
+const duplicates = new WeakMap<SyntaxTree, { profile: LanguageProfile; count: number }>()
+
+function countDuplicates(tree: SyntaxTree, profile: LanguageProfile): number {
   let duplicates = 0
   const visit = (node: SyntaxNode, parentKind: string | undefined) => {
     if (isCommutative(profile, node.kind, parentKind)) {

@@ -3,6 +3,9 @@ import { fileMergerOf, STRUCTURED_GRAMMARS, type MergeEngine } from '../../src/m
 import { MARKERS } from '../../src/merge/markers.ts'
 import { loadMergeEngine } from '../../src/merge/nodeEngine.ts'
 import { nodeGrammars } from '../../src/syntax/nodeGrammars.ts'
+import type { GrammarId } from '../../src/syntax/grammars.ts'
+import { profileFor } from '../../src/merge/profiles/languages.ts'
+import { flattenChains, parseTree, Parses, type Parsed, type SyntaxNode } from '../../src/merge/syntaxTree.ts'
 
 let engine: MergeEngine
 
@@ -161,6 +164,16 @@ describe('merge engine: languages', () => {
     expect(result.text).toBe(expected)
     expect(result.clean).toBe(true)
   }
+  it('Rust: modifiers each side dropped are both gone, with the space after them', both('m.rs',
+    'async extern fn test() {\n}\n',
+    'async fn test() {\n}\n',
+    'extern fn test() {\n}\n',
+    'fn test() {\n}\n'))
+  it('Java: interfaces both sides start to implement are both kept, comma-separated', both('C.java',
+    'class C {\n}\n',
+    'class C implements Foo {\n}\n',
+    'class C implements Bar {\n}\n',
+    'class C implements Foo, Bar {\n}\n'))
   it('Python: methods added to a class on both sides', both('m.py',
     'class A:\n    def a(self):\n        return 1\n',
     'class A:\n    def a(self):\n        return 1\n\n    def b(self):\n        return 2\n',
@@ -331,5 +344,55 @@ describe('merge engine: fallbacks', () => {
   it('loads a grammar on demand with mergeAsync', async () => {
     const result = await engine.mergeAsync({ path: 'z.rs', base: 'fn a() {}\n', left: 'fn a() {}\nfn b() {}\n', right: 'fn a() {}\nfn c() {}\n' })
     expect(result).toMatchObject({ clean: true, text: 'fn a() {}\nfn b() {}\nfn c() {}\n' })
+  })
+})
+
+describe('merge engine: incremental parses', () => {
+  const serialize = (node: SyntaxNode): string =>
+    `(${node.kind}${node.named ? '' : '!'}${node.field ? ':' + node.field : ''}${node.error ? ' ERROR' : ''} ${node.start}-${node.end}${node.children.map(serialize).join('')})`
+
+  /** Parses `texts` each from the previous one and checks every tree against a fresh parse. */
+  const sameAsFresh = async (grammar: GrammarId, texts: string[]) => {
+    const parser = await (await nodeGrammars()).parser(grammar)
+    const chains = profileFor(grammar).chains ?? []
+    const parses = new Parses(parser, chains)
+    const visited: number[] = []
+    try {
+      let previous: Parsed | undefined
+      for (const text of texts) {
+        previous = parses.parse(text, previous)!
+        const fresh = flattenChains(parseTree(parser, text)!, chains)
+        expect(serialize(previous.tree.root)).toBe(serialize(fresh.root))
+        expect(previous.tree.errors).toBe(fresh.errors)
+        expect(previous.tree.source).toBe(text)
+        visited.push(previous.byId.size)
+      }
+    } finally {
+      parses.delete()
+    }
+    return visited
+  }
+
+  const functions = (count: number, body: (i: number) => string) =>
+    Array.from({ length: count }, (_, i) => `export function f${i}(x: number): number {\n  return ${body(i)}\n}\n`).join('\n')
+
+  it('copies trees parsed from an earlier version like fresh parses', async () => {
+    const base = functions(30, () => 'x + 1')
+    const edited = functions(30, (i) => (i % 7 === 0 ? `x * ${i}` : 'x + 1'))
+    const visited = await sameAsFresh('typescript', [base, edited, edited, base, functions(31, () => 'x + 1'), '', base])
+    // Only what changed was read from tree-sitter; the rest was copied from the earlier tree.
+    expect(visited[1]).toBeLessThan(visited[0] / 3)
+  })
+
+  it('reparses the rest of the file when an edit changes how it lexes', async () => {
+    const base = functions(10, () => 'x + 1')
+    // An opened comment and string swallow the code after them; both sides end without a newline.
+    await sameAsFresh('typescript', [base, '/*\n' + base, base, base.replace('x + 1', '"x + 1'), base.trimEnd(), 'const s = "😀é"\r\n' + base])
+  })
+
+  it('keeps union chains flattened and fields right in shared subtrees', async () => {
+    const base = 'type A = "a" | "b" | "c"\n\nclass C {\n  m(a: A): void {}\n}\n'
+    await sameAsFresh('typescript', [base, base.replace('"b"', '"b" | "x"'), base.replace('class C', 'class D'), base])
+    await sameAsFresh('python', ['def f(a, b=1):\n    return a\n', 'def f(a, b=2):\n    return a\n\n\nclass K:\n    x = 1\n', 'def f(a, b=1):\n    return a\n'])
   })
 })

@@ -94,7 +94,7 @@ const profiles: LanguageProfile[] = [
   },
   {
     grammar: 'rust',
-    commutative: ['source_file', 'declaration_list', 'field_declaration_list', 'enum_variant_list', 'use_list', 'attribute>token_tree', 'trait_bounds'],
+    commutative: ['source_file', 'declaration_list', 'field_declaration_list', 'enum_variant_list', 'use_list', 'attribute>token_tree', 'trait_bounds', 'function_modifiers'],
     commutativeWhenKeyed: ['field_initializer_list'],
     attachedToNext: ['attribute_item'],
     signatures: {
@@ -121,6 +121,7 @@ const profiles: LanguageProfile[] = [
     grammar: 'java',
     commutative: ['class_body', 'interface_body', 'program', 'modifiers', 'type_list', 'throws', 'enum_body_declarations', 'annotation_type_body', 'catch_type'],
     commutativeWhenKeyed: ['annotation_argument_list'],
+    separators: { type_list: ', ' },
     signatures: javaSignatures,
   },
   {

@@ -34,12 +34,27 @@ export interface LanguageProfile {
    * node itself; `=word` is a constant, to make alternatives collide (`public` and `private`).
    */
   signatures: Record<string, string[]>
+  /**
+   * Per container kind, what goes between two elements when no version of it has two elements to
+   * show (`implements Foo` and `implements Bar` merged: `, `). Otherwise a space.
+   */
+  separators?: Record<string, string>
 }
 
 /** Whether a node (under a parent of `parentKind`) is an order-insensitive container. */
 export function isCommutative(profile: LanguageProfile, kind: string, parentKind: string | undefined): boolean {
-  return profile.commutative.includes(kind) || (parentKind !== undefined && profile.commutative.includes(`${parentKind}>${kind}`))
+  let containers = commutativeSets.get(profile)
+  if (!containers) {
+    const all = new Set(profile.commutative)
+    containers = { all, underParent: new Set(profile.commutative.flatMap((entry) => entry.split('>').slice(1))) }
+    commutativeSets.set(profile, containers)
+  }
+  // Asked for every node of every tree a merge checks: sets, and no string built for most kinds.
+  return containers.all.has(kind) || (parentKind !== undefined && containers.underParent.has(kind) && containers.all.has(`${parentKind}>${kind}`))
 }
+
+/** Per profile, its order-insensitive containers, and the kinds listed as `parent>kind`. */
+const commutativeSets = new WeakMap<LanguageProfile, { all: Set<string>; underParent: Set<string> }>()
 
 /** Whether a node inside merged nodes labelled `path` is one of the profile's value sets. */
 export function isValueSet(profile: LanguageProfile, kind: string, path: readonly string[]): boolean {
