@@ -1,14 +1,12 @@
-import * as Comlink from 'comlink'
 import { captureConsole, captureGlobalErrors, scriptExecutor, type Executor } from '../../repl/Executor.ts'
 import { exposeExecutor } from '../../repl/remoteExecutor.ts'
 import type { RealmWorkerConnect } from '../../repl/workerRealm.ts'
 import type { Host } from './host.ts'
+import { offerRealm, type OfferedRealm } from './offerRealm.ts'
 
 /** One executor per page: it patches this page's console and listens for its uncaught errors. */
 let pageExecutor: Executor | null = null
 const executor = () => (pageExecutor ??= scriptExecutor((code) => (0, eval)(code), [captureConsole(console), captureGlobalErrors(window)]))
-
-const KEEP_ALIVE_MS = 5_000
 
 /**
  * This tab as a REPL realm of one repository, once the person opts in (code sent to the realm runs
@@ -21,8 +19,7 @@ export class TabRealm {
   error = $state('')
   readonly #host: Host
   readonly #repoId: string
-  #key: Promise<string> | null = null
-  #keepAlive: ReturnType<typeof setInterval> | undefined
+  #offered: OfferedRealm | null = null
 
   constructor(host: Host, repoId: string) {
     this.#host = host
@@ -34,26 +31,25 @@ export class TabRealm {
   get #realmKey() { return `weft-repl-realm:${this.#repoId}` }
 
   get optedIn(): boolean {
-    return this.#key !== null
+    return this.#offered !== null
   }
 
   async optIn(): Promise<void> {
-    if (this.#key) return
+    if (this.#offered) return
     sessionStorage.setItem(this.#optInKey, 'yes')
     const channel = new MessageChannel()
     exposeExecutor(executor(), channel.port1)
-    const options = { kind: 'tab' as const, label: `Tab · ${document.title}`, port: channel.port2, realm: sessionStorage.getItem(this.#realmKey) ?? undefined }
-    const onRealm = Comlink.proxy((realm: string) => {
+    const offer = { kind: 'tab' as const, label: `Tab · ${document.title}`, port: channel.port2, realm: sessionStorage.getItem(this.#realmKey) ?? undefined }
+    const offered = offerRealm(this.#host, this.#repoId, offer, (realm) => {
       sessionStorage.setItem(this.#realmKey, realm)
       this.realm = realm
-    })
-    this.#key = this.#host.service.replStart(this.#repoId, Comlink.transfer(options, [channel.port2]), onRealm)
+    }, (message) => { this.error = message })
+    this.#offered = offered
     try {
-      const key = await this.#key
-      this.#keepAlive = setInterval(() => void this.#host.service.replKeepAlive(key).catch((e: Error) => { this.error = e.message }), KEEP_ALIVE_MS)
+      await offered.started
       this.error = ''
     } catch (e) {
-      this.#key = null
+      if (this.#offered === offered) this.#offered = null
       this.error = (e as Error).message
     }
   }
@@ -61,11 +57,9 @@ export class TabRealm {
   /** Stops serving as a realm (also when the page goes away); `forget` also drops the opt-in. */
   stop(forget = true): void {
     if (forget) sessionStorage.removeItem(this.#optInKey)
-    clearInterval(this.#keepAlive)
-    const key = this.#key
-    this.#key = null
+    void this.#offered?.stop()
+    this.#offered = null
     this.realm = null
-    void key?.then((k) => this.#host.service.replStop(k), () => {})
   }
 }
 
@@ -76,25 +70,18 @@ export class TabRealm {
 export class WorkerRealm {
   realm = $state<string | null>(null)
   readonly #worker = new Worker(new URL('../../../workers/realm.worker.ts', import.meta.url), { type: 'module', name: 'weft-realm' })
-  readonly #host: Host
-  readonly #key: Promise<string>
-  #keepAlive: ReturnType<typeof setInterval> | undefined
+  readonly #offered: OfferedRealm
 
   constructor(host: Host, repoId: string, label: string) {
-    this.#host = host
     const channel = new MessageChannel()
     const connect: RealmWorkerConnect = { type: 'weft-realm-connect', port: channel.port1 }
     this.#worker.postMessage(connect, [channel.port1])
-    const options = { kind: 'worker' as const, label, port: channel.port2 }
-    this.#key = host.service.replStart(repoId, Comlink.transfer(options, [channel.port2]), Comlink.proxy((realm: string) => { this.realm = realm }))
-    void this.#key.then((key) => {
-      this.#keepAlive = setInterval(() => void host.service.replKeepAlive(key).catch(() => {}), KEEP_ALIVE_MS)
-    }, () => this.#worker.terminate())
+    this.#offered = offerRealm(host, repoId, { kind: 'worker', label, port: channel.port2 }, (realm) => { this.realm = realm })
+    this.#offered.started.catch(() => this.#worker.terminate())
   }
 
   stop(): void {
-    clearInterval(this.#keepAlive)
-    void this.#key.then((k) => this.#host.service.replStop(k), () => {}).finally(() => this.#worker.terminate())
+    void this.#offered.stop().finally(() => this.#worker.terminate())
   }
 }
 
