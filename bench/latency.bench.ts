@@ -16,12 +16,12 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test'
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './lib/chromium.ts'
 import { buildApp, startRelay } from './lib/server.ts'
 import { clockOffset, measureTyping, PORT_LOG, prepare, type LatencyRow } from './lib/remoteTyping.ts'
 import { formatMs, round } from './lib/stats.ts'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run']
 const REPO = 'latency'
 const FILE = 'latency.txt'
 const LABEL = `Editor: ${FILE}`
@@ -100,7 +100,7 @@ async function run(results: Results, values: { keys: number; interval: number; b
   buildApp(ROOT, join(work, 'app'))
   const relay = await startRelay(ROOT, join(work, 'app'), join(work, 'relay-data'))
   cleanup.push(() => relay.stop())
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS })
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS })
   cleanup.unshift(() => browser.close())
   results.environment.chromium = browser.version()
 

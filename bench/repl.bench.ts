@@ -26,7 +26,8 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { Repo } from '@automerge/automerge-repo'
 import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs'
-import { chromium, type BrowserContext, type Page } from '@playwright/test'
+import type { Page } from '@playwright/test'
+import { launchProfile } from './lib/chromium.ts'
 import { Profile } from '../src/cli/Profile.ts'
 import { RepoService } from '../src/repo/RepoService.ts'
 import { Workspace } from '../src/repo/Workspace.ts'
@@ -40,7 +41,6 @@ import { formatMs, percentile, round } from './lib/stats.ts'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 // The same flags as workspace.bench.ts: no network chatter competing with the measured work.
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run']
 const { values: opts } = parseArgs({
   options: { realm: { type: 'string', default: 'node' }, rounds: { type: 'string', default: '100' }, 'cli-rounds': { type: 'string', default: '10' } },
 })
@@ -154,15 +154,6 @@ async function nodeRealm(scratch: string, out: RealmResults, cleanup: Cleanup): 
   await cliRounds(join(scratch, 'cli'), link, realm, out)
 }
 
-async function launch(profile: string, baseURL: string): Promise<BrowserContext> {
-  return chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
-    baseURL,
-    viewport: { width: 1280, height: 800 },
-  })
-}
-
 /** The Share dialog's link, once it names the relay (as tests/e2e/fixtures.ts shareLinkOf). */
 async function shareLinkOf(page: Page): Promise<string> {
   await page.getByRole('button', { name: 'Share' }).click()
@@ -186,7 +177,7 @@ async function tabRealm(scratch: string, out: RealmResults, cleanup: Cleanup, en
   const setup = performance.now()
   const relay = await startRelay(ROOT, join(scratch, 'app'), join(scratch, 'relay'))
   cleanup.push(() => relay.stop())
-  const context = await launch(join(scratch, 'browser-profile'), relay.url)
+  const context = await launchProfile(join(scratch, 'browser-profile'), relay.url)
   cleanup.unshift(() => context.close())
   environment.chromium = context.browser()?.version() ?? 'unknown'
   const page = context.pages()[0] ?? (await context.newPage())

@@ -18,7 +18,8 @@ import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { chromium, type BrowserContext, type Locator, type Page } from '@playwright/test'
+import type { BrowserContext, Locator, Page } from '@playwright/test'
+import { launchProfile } from './lib/chromium.ts'
 import { createRepository } from './lib/measure.ts'
 import { between, initScript, pageMarks, pageRecording, startRecorder, stopRecorder, watchFor, type Recording } from './lib/probe.ts'
 import { causes, type Cause } from './lib/report.ts'
@@ -28,7 +29,6 @@ import { formatBytes, formatMs, percentile, round, summariseKeystrokes, summaris
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 // The same flags as workspace.bench.ts: no network chatter competing with the measured work.
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run']
 const TOKEN = 'bench-console-token'
 const ROWS = '[role=log][aria-label="Run output"] .xterm-rows > div'
 const STATUS = '[role=status][aria-label="Run status"]'
@@ -123,12 +123,7 @@ const SUBMIT_CLOCK = `addEventListener('submit', () => {
 
 async function launch(profile: string, baseURL: string): Promise<BrowserContext> {
   // A persistent profile, as for a person: the HTTP and code caches that make warm runs warm live there.
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
-    baseURL,
-    viewport: { width: 1280, height: 800 },
-  })
+  const context = await launchProfile(profile, baseURL)
   await context.addInitScript(initScript([]))
   await context.addInitScript({ content: SUBMIT_CLOCK })
   return context

@@ -13,7 +13,8 @@ import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { chromium, type BrowserContext } from '@playwright/test'
+import type { BrowserContext } from '@playwright/test'
+import { launchProfile } from './lib/chromium.ts'
 import { generateTree, writeLongFile } from './lib/fixtures.ts'
 import { createRepository, importFolder, LONG_FILE, longTasksSince, PAGE_WATCHES, reopenInNewPage, settledStorage, timeOpen, typeInLongFile } from './lib/measure.ts'
 import { initScript } from './lib/probe.ts'
@@ -23,19 +24,12 @@ import { SourceLocator } from './lib/sources.ts'
 import { round } from './lib/stats.ts'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run']
 
 const log = (line: string) => process.stderr.write(`· ${line}\n`)
 
 async function launch(profile: string, baseURL: string): Promise<BrowserContext> {
-  // A persistent profile keeps IndexedDB on disk, as for a person; `browser.newContext()` is
-  // off-the-record and keeps it in memory, which would make the storage and cold-open figures moot.
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
-    baseURL,
-    viewport: { width: 1280, height: 800 },
-  })
+  // A persistent profile (IndexedDB on disk): otherwise the storage and cold-open figures are moot.
+  const context = await launchProfile(profile, baseURL)
   await context.addInitScript(initScript(PAGE_WATCHES))
   return context
 }
