@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util'
 import type { AutomergeUrl } from '@automerge/automerge-repo'
 import { parseRoute } from '../sync/links.ts'
 import { decodeText } from '../repo/content.ts'
@@ -12,6 +11,7 @@ import { runCommand } from './run.ts'
 import { checkout, sync } from './folder.ts'
 import { search } from './search.ts'
 import { replCommand } from './repl.ts'
+import { commandArgs } from './args.ts'
 
 export interface Io {
   out: (text: string) => void
@@ -69,21 +69,12 @@ export async function run(argv: string[], io: Io): Promise<number> {
     io.out(USAGE + '\n')
     return 0
   }
-  let parsed
-  try {
-    parsed = parseArgs({
-      args: rest,
-      allowPositionals: true,
-      options: {
-        repo: { type: 'string' }, branch: { type: 'string' }, json: { type: 'boolean', default: false },
-        relay: { type: 'string', multiple: true, default: [] }, home: { type: 'string' },
-        message: { type: 'string', short: 'm' }, from: { type: 'string' }, author: { type: 'string' },
-      },
-    })
-  } catch (error) {
-    io.err(`weft ${command}: ${(error as Error).message}`)
-    return 2
-  }
+  const parsed = commandArgs(command, rest, {
+    repo: { type: 'string' }, branch: { type: 'string' }, json: { type: 'boolean', default: false },
+    relay: { type: 'string', multiple: true, default: [] }, home: { type: 'string' },
+    message: { type: 'string', short: 'm' }, from: { type: 'string' }, author: { type: 'string' },
+  }, io.err)
+  if (!parsed) return 2
   const { values: opts, positionals: args } = parsed
   let relays = opts.relay
   let cloneUrl: AutomergeUrl | undefined

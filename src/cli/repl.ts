@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util'
 import type { DocHandle } from '@automerge/automerge-repo'
 import { WeftError } from '../repo/errors.ts'
 import { appendedRequests, renderIndex, renderLog, type CodeBlock } from '../repl/markdown.ts'
@@ -7,6 +6,7 @@ import { RealmRuntime } from '../repl/RealmRuntime.ts'
 import { ReplSession } from '../repl/ReplSession.ts'
 import type { JobView, RealmId } from '../repl/types.ts'
 import { Profile } from './Profile.ts'
+import { commandArgs } from './args.ts'
 
 export const REPL_HELP = `Usage: weft repl COMMAND [--repo NAME] [--relay URL] [--home DIR] [--json]
   list                                  the repository's realms (Markdown registry; --json for data)
@@ -38,21 +38,12 @@ const processInterrupt = (stop: () => void) => {
 
 /** `weft repl …`: returns the exit code. */
 export async function replCommand(argv: string[], io: ReplIo): Promise<number> {
-  let parsed
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        repo: { type: 'string' }, relay: { type: 'string', multiple: true, default: [] }, home: { type: 'string' },
-        json: { type: 'boolean', default: false }, realm: { type: 'string' }, timeout: { type: 'string' },
-        language: { type: 'string' }, label: { type: 'string' }, help: { type: 'boolean', default: false },
-      },
-    })
-  } catch (error) {
-    io.err(`weft repl: ${(error as Error).message}\n${REPL_HELP}`)
-    return 2
-  }
+  const parsed = commandArgs('repl', argv, {
+    repo: { type: 'string' }, relay: { type: 'string', multiple: true, default: [] }, home: { type: 'string' },
+    json: { type: 'boolean', default: false }, realm: { type: 'string' }, timeout: { type: 'string' },
+    language: { type: 'string' }, label: { type: 'string' }, help: { type: 'boolean', default: false },
+  }, io.err, REPL_HELP)
+  if (!parsed) return 2
   const { values: opts, positionals: [command, ...args] } = parsed
   if (opts.help || !command) {
     if (command || opts.help) io.out(`${REPL_HELP}\n`)

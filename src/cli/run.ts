@@ -1,5 +1,4 @@
 import { constants } from 'node:os'
-import { parseArgs } from 'node:util'
 import WebSocket from 'ws'
 import type { ExitFrame, RunSpec } from '../run/frames.ts'
 import { LocalRunner, type RunSocket } from '../run/localRunner.ts'
@@ -7,6 +6,7 @@ import type { Run } from '../run/Runner.ts'
 import { boundOutput, RunHistory, type RunRecord } from '../run/RunHistory.ts'
 import { WeftError } from '../repo/errors.ts'
 import { Profile } from './Profile.ts'
+import { commandArgs } from './args.ts'
 
 /** Where a terminal's bytes go and come from; the process's own streams by default. */
 export interface Terminal {
@@ -44,21 +44,12 @@ export function exitCodeOf(exit: ExitFrame): number {
 
 /** `weft run`: streams the run's stdout and stderr to the terminal; returns its exit code. */
 export async function runCommand(argv: string[], io: { err: (line: string) => void }, terminal: Terminal = processTerminal()): Promise<number> {
-  let parsed
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        backend: { type: 'string', default: 'local' }, relay: { type: 'string' }, token: { type: 'string' },
-        repo: { type: 'string' }, branch: { type: 'string' }, home: { type: 'string' }, cwd: { type: 'string' },
-        env: { type: 'string', multiple: true, default: [] }, timeout: { type: 'string' }, help: { type: 'boolean', default: false },
-      },
-    })
-  } catch (error) {
-    io.err(`weft run: ${(error as Error).message}\n${HELP}`)
-    return 2
-  }
+  const parsed = commandArgs('run', argv, {
+    backend: { type: 'string', default: 'local' }, relay: { type: 'string' }, token: { type: 'string' },
+    repo: { type: 'string' }, branch: { type: 'string' }, home: { type: 'string' }, cwd: { type: 'string' },
+    env: { type: 'string', multiple: true, default: [] }, timeout: { type: 'string' }, help: { type: 'boolean', default: false },
+  }, io.err, HELP)
+  if (!parsed) return 2
   const { values: opts, positionals } = parsed
   if (opts.help) {
     terminal.stdout.write(`${HELP}\n`)

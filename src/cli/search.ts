@@ -7,7 +7,6 @@
  */
 import { rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { parseArgs } from 'node:util'
 import { sha256 } from '../repo/content.ts'
 import { WeftError } from '../repo/errors.ts'
 import { SearchIndex, type IndexSource, type SearchHit, type SymbolHit } from '../index/SearchIndex.ts'
@@ -16,6 +15,7 @@ import { CHUNK_KINDS, SYMBOL_KINDS, type ChunkKind, type SymbolKind } from '../i
 import { nodeGrammars } from '../syntax/nodeGrammars.ts'
 import type { Io } from './main.ts'
 import { defaultHome, Profile } from './Profile.ts'
+import { commandArgs } from './args.ts'
 
 export const SEARCH_USAGE = `Usage: weft search QUERY [--symbols] [--substring] [--path GLOB] [--lang LANG]… [--kind KIND]… [--limit N] [--json]
                   [--repo NAME] [--branch NAME] [--relay URL] [--home DIR]
@@ -28,22 +28,13 @@ export const SEARCH_USAGE = `Usage: weft search QUERY [--symbols] [--substring] 
 
 /** Runs `weft search ARGS`; returns the exit code (0 ok, 2 usage or bad input). */
 export async function search(argv: string[], io: Io): Promise<number> {
-  let parsed
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        symbols: { type: 'boolean', default: false }, substring: { type: 'boolean', default: false },
-        path: { type: 'string' }, lang: { type: 'string', multiple: true, default: [] }, kind: { type: 'string', multiple: true, default: [] },
-        limit: { type: 'string', default: '20' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false },
-        repo: { type: 'string' }, branch: { type: 'string' }, relay: { type: 'string', multiple: true, default: [] }, home: { type: 'string' },
-      },
-    })
-  } catch (error) {
-    io.err(`weft search: ${(error as Error).message}\n${SEARCH_USAGE}`)
-    return 2
-  }
+  const parsed = commandArgs('search', argv, {
+    symbols: { type: 'boolean', default: false }, substring: { type: 'boolean', default: false },
+    path: { type: 'string' }, lang: { type: 'string', multiple: true, default: [] }, kind: { type: 'string', multiple: true, default: [] },
+    limit: { type: 'string', default: '20' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false },
+    repo: { type: 'string' }, branch: { type: 'string' }, relay: { type: 'string', multiple: true, default: [] }, home: { type: 'string' },
+  }, io.err, SEARCH_USAGE)
+  if (!parsed) return 2
   const { values: opts, positionals } = parsed
   if (opts.help) {
     io.out(SEARCH_USAGE + '\n')
