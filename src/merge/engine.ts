@@ -1,5 +1,3 @@
-import type { FileMerger } from '../repo/mergeTrees.ts'
-import { toFileMerge } from './fileMerger.ts'
 import { grammarForPath, type GrammarId, type Grammars } from '../syntax/grammars.ts'
 import { duplicatesAddedName } from './addedNames.ts'
 import { linePieces } from './lineBased.ts'
@@ -151,11 +149,6 @@ export function createMergeEngine(grammars: Grammars): MergeEngine {
       return merge(input)
     },
   }
-}
-
-/** The engine as the repository's per-file merger, synchronously (grammars must be prepared). */
-export function fileMergerOf(engine: MergeEngine): FileMerger {
-  return (base, ours, theirs, path) => toFileMerge(engine.merge({ base, left: ours, right: theirs, path }))
 }
 
 /** Every first-wave grammar, for preparing an engine up front. */

@@ -9,7 +9,7 @@ export const lineFileMerger: FileMerger = (base, left, right) => {
 }
 
 /** What a tree merge needs of a merge result: the text, and where its conflicts are. */
-export const toFileMerge = ({ text, clean, conflicts }: MergeResult): FileMerge =>
+const toFileMerge = ({ text, clean, conflicts }: MergeResult): FileMerge =>
   ({ text, clean, conflicts: conflicts.map(({ kind, path }) => ({ kind, path })) })
 
 /**

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import { fileMergerOf, STRUCTURED_GRAMMARS, type MergeEngine } from '../../src/merge/engine.ts'
+import { STRUCTURED_GRAMMARS, type MergeEngine } from '../../src/merge/engine.ts'
+import { engineFileMerger } from '../../src/merge/fileMerger.ts'
 import { MARKERS } from '../../src/merge/markers.ts'
 import { loadMergeEngine } from '../../src/merge/nodeEngine.ts'
 import { nodeGrammars } from '../../src/syntax/nodeGrammars.ts'
@@ -336,9 +337,9 @@ describe('merge engine: fallbacks', () => {
     expect(result.method).toBe('fallback')
     expect(result.clean).toBe(false)
   })
-  it('serves as the repository file merger', () => {
-    const merger = fileMergerOf(engine)
-    expect(merger('{\n  "a": 1\n}\n', '{\n  "a": 1,\n  "b": 2\n}\n', '{\n  "a": 1,\n  "c": 3\n}\n', 'p.json'))
+  it('serves as the repository file merger', async () => {
+    const merger = engineFileMerger((input) => engine.merge(input))
+    expect(await merger('{\n  "a": 1\n}\n', '{\n  "a": 1,\n  "b": 2\n}\n', '{\n  "a": 1,\n  "c": 3\n}\n', 'p.json'))
       .toEqual({ text: '{\n  "a": 1,\n  "b": 2,\n  "c": 3\n}\n', clean: true, conflicts: [] })
   })
   it('loads a grammar on demand with mergeAsync', async () => {
