@@ -35,6 +35,8 @@ test('the tree works from the keyboard', async ({ page }) => {
   await createRepository(page, 'keys')
   await createPath(page, 'New file', 'src/a.ts')
   await createPath(page, 'New file', 'z.md')
+  // A new file is listed and opened when the worker's tree update arrives; End must see it.
+  await expect(page.getByRole('tab', { name: 'z.md' })).toHaveAttribute('aria-selected', 'true')
   await treeItem(page, 'src').click() // collapse
   await expect(treeItem(page, 'src')).toHaveAttribute('aria-expanded', 'false')
   await page.keyboard.press('ArrowRight')
@@ -45,8 +47,10 @@ test('the tree works from the keyboard', async ({ page }) => {
   await expect(treeItem(page, 'src')).toBeFocused()
   await page.keyboard.press('End')
   await expect(treeItem(page, 'z.md')).toHaveAttribute('aria-selected', 'true')
+  await page.keyboard.press('ArrowUp')
+  await expect(treeItem(page, 'a.ts')).toBeFocused()
   await page.keyboard.press('Enter')
-  await expect(page.getByRole('tab', { name: 'z.md' })).toHaveAttribute('aria-selected', 'true')
+  await expect(page.getByRole('tab', { name: 'a.ts' })).toHaveAttribute('aria-selected', 'true')
 })
 
 test('undo and redo survive switching between files', async ({ page }) => {
