@@ -5,37 +5,12 @@
  *
  *   node --import tsx bench/merge.bench.ts [--cases ../shared/bench/merge/cases] [--runs 3]
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
-import { join } from 'node:path'
+import { existsSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { STRUCTURED_GRAMMARS } from '../src/merge/engine.ts'
-import { loadMergeEngine } from '../src/merge/nodeEngine.ts'
-import { nodeGrammars } from '../src/syntax/nodeGrammars.ts'
+import { findMergeCases, preparedMergeEngine } from './lib/mergeCases.ts'
 
 const { values } = parseArgs({ options: { cases: { type: 'string', default: '../shared/bench/merge/cases' }, runs: { type: 'string', default: '3' } } })
 const RUNS = Number(values.runs)
-
-interface Case { id: string; path: string; base: string; left: string; right: string }
-
-/** Every case folder (one holding a `base*` file) under `root`. */
-function findCases(root: string): Case[] {
-  const found: Case[] = []
-  const walk = (dir: string) => {
-    const names = readdirSync(dir)
-    const base = names.find((name) => /^base(\.|$)/.test(name))
-    if (base) {
-      const suffix = base.slice(4)
-      const read = (name: string) => readFileSync(join(dir, name + suffix), 'utf8')
-      if (names.includes('left' + suffix) && names.includes('right' + suffix)) {
-        found.push({ id: dir.slice(root.length + 1), path: 'left' + suffix, base: read('base'), left: read('left'), right: read('right') })
-      }
-      return
-    }
-    for (const name of names) if (statSync(join(dir, name)).isDirectory()) walk(join(dir, name))
-  }
-  walk(root)
-  return found
-}
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]
 
@@ -56,12 +31,10 @@ function generated(edits: number[], tag: string): string {
   ].join('\n')).join('\n') + '\n'
 }
 
-const engine = await loadMergeEngine()
-const grammars = await nodeGrammars()
-await Promise.all(STRUCTURED_GRAMMARS.map((id) => grammars.parser(id)))
+const engine = await preparedMergeEngine()
 
 if (existsSync(values.cases)) {
-  const cases = findCases(values.cases).filter((c) => c.base.split('\n').length < 2000)
+  const cases = findMergeCases(values.cases).filter((c) => c.base.split('\n').length < 2000)
   const times: number[] = []
   const methods: Record<string, number> = {}
   for (const c of cases) {

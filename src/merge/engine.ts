@@ -57,9 +57,12 @@ const result = (pieces: Piece[], method: MergeResult['method']): MergeResult => 
 
 const withNewline = (text: string): string => (text === '' || text.endsWith('\n') ? text : text + '\n')
 
-/** Characters inside conflicts: the smaller, the more of the merge was decided. */
+/**
+ * Characters of the sides inside conflicts: the smaller, the more of the merge was decided. (The
+ * base is left out: a merge that shows in it what both sides agreed on would count as worse.)
+ */
 const conflictMass = (merge: MergeResult): number =>
-  merge.conflicts.reduce((sum, conflict) => sum + conflict.base.length + conflict.left.length + conflict.right.length, 0)
+  merge.conflicts.reduce((sum, conflict) => sum + conflict.left.length + conflict.right.length, 0)
 
 /**
  * The syntax-aware merge: the line merge when it is clean and structurally sound, otherwise a

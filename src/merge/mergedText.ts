@@ -46,12 +46,24 @@ export function renderPieces(pieces: Piece[]): MergedText {
     let tail = 0
     while (tail < bl.length - head && tail < ll.length - head && tail < rl.length - head
       && bl[bl.length - 1 - tail] === ll[ll.length - 1 - tail] && ll[ll.length - 1 - tail] === rl[rl.length - 1 - tail]) tail++
-    const middle = (list: string[]) => list.slice(head, list.length - tail).join('')
-    const [mb, ml, mr] = [middle(bl), middle(ll), middle(rl)]
+    // A version with nothing there but the indentation the conflict took back from its line: empty.
+    const middle = (list: string[]) => {
+      const joined = list.slice(head, list.length - tail).join('')
+      return /^[ \t]*\n?$/.test(joined) ? '' : joined
+    }
+    let [mb, ml, mr] = [middle(bl), middle(ll), middle(rl)]
     text += ll.slice(0, head).join('')
     if (ml === mr || mr === mb) text += ml
     else if (ml === mb) text += mr
     else {
+      // Blank lines that open every version with something in it separate the region from what
+      // comes before: they go above the markers.
+      const present = [mb, ml, mr].filter((side) => side !== '')
+      const blank = present.reduce((shortest, side) => Math.min(shortest, side.match(/^\n*/)![0].length), Infinity)
+      if (blank > 0 && present.every((side) => side.length > blank)) {
+        text += '\n'.repeat(blank)
+        ;[mb, ml, mr] = [mb, ml, mr].map((side) => side.slice(blank))
+      }
       const from = text.length
       text += `${MARKERS.left}\n${withNewline(ml)}${MARKERS.base}\n${withNewline(mb)}${MARKERS.separator}\n${withNewline(mr)}${MARKERS.right}\n`
       conflicts.push({ kind: first.kind, path: first.path.join(' › '), resultRange: { from, to: text.length }, base: mb, left: ml, right: mr })

@@ -67,7 +67,9 @@ export function mergeParsed(base: SyntaxTree, left: SyntaxTree, right: SyntaxTre
     const label = labelOf(b, profile)
     if (label) path.push(label)
     try {
-      if (b.kind !== l.kind || b.kind !== r.kind || [b, l, r].some(opaque)) {
+      if (mergeWrapped(b, l, r)) {
+        // one side nested the node, unchanged, in new code; the other side's edit went into it
+      } else if (b.kind !== l.kind || b.kind !== r.kind || [b, l, r].some(opaque)) {
         conflict(b.kind, tb, tl, tr)
       } else if ((valueSet || isCommutative(profile, b.kind, parentKind) || allKeyed(b, l, r)) && mergeUnordered(b, l, r, valueSet)) {
         // merged as a set
@@ -77,6 +79,24 @@ export function mergeParsed(base: SyntaxTree, left: SyntaxTree, right: SyntaxTre
     } finally {
       if (label) path.pop()
     }
+  }
+
+  /**
+   * One side kept the node as it was but nested it inside new code (a wrapping `if`, a grouped
+   * `use` list); the other edited it: the wrapping side's version, with the edit where the node
+   * went, reindented like it.
+   */
+  function mergeWrapped(b: SyntaxNode, l: SyntaxNode, r: SyntaxNode): boolean {
+    for (const [wrapper, editor] of [[l, r], [r, l]]) {
+      const inner = nestedCopies(wrapper, b)
+      if (inner.length !== 1 || tokens(b) < MIN_WRAPPED_TOKENS || nestedCopies(editor, b).length > 0) continue
+      const [at] = inner
+      emit(wrapper.source.slice(wrapper.start, at.start))
+      emit(reindent(textOf(editor), lineIndent(editor), lineIndent(at)))
+      emit(wrapper.source.slice(at.end, wrapper.end))
+      return true
+    }
+    return false
   }
 
   /**
@@ -107,6 +127,11 @@ export function mergeParsed(base: SyntaxTree, left: SyntaxTree, right: SyntaxTre
     const [bc, lc, rc] = [b.children, l.children, r.children]
     const toLeft = matchOrdered(bc, lc, profile)
     const toRight = matchOrdered(bc, rc, profile)
+    // Brackets one side took away or added change what the other side's new elements would be
+    // part of (`import (a,\n b)` without its parentheses ends at the line break): a conflict.
+    if ((brackets(l) !== brackets(b) && insertsNamed(rc, toRight)) || (brackets(r) !== brackets(b) && insertsNamed(lc, toLeft))) {
+      return conflict(b.kind, textOf(b), textOf(l), textOf(r))
+    }
     let [bi, li, ri] = [0, 0, 0]
     // A first child merged away entirely (both sides dropped different modifiers) takes the
     // spacing after it along.
@@ -118,8 +143,16 @@ export function mergeParsed(base: SyntaxTree, left: SyntaxTree, right: SyntaxTre
       mergeChunk(b, l, r, [bi, anchor], [li, lEnd], [ri, rEnd], toLeft, toRight)
       if (pieces.length > mark) vanished = false
       if (anchor < bc.length) {
-        const gap = pick(gapBefore(b, bc, anchor), gapBefore(l, lc, lEnd), gapBefore(r, rc, rEnd))
-        if (!(vanished && /^\s*$/.test(gap))) emit(gap)
+        const gaps = [gapBefore(b, bc, anchor), gapBefore(l, lc, lEnd), gapBefore(r, rc, rEnd)] as const
+        const gap = pick(...gaps)
+        const last = pieces.length > mark ? pieces[pieces.length - 1] : undefined
+        if (typeof last === 'object' && [last.base, last.left, last.right].includes('') && gaps.every((text) => /^[ \t]*$/.test(text))) {
+          // After a conflict where a version has nothing (a modifier only the sides added), each
+          // version keeps its own spacing: `void run()` must not become ` void run()`.
+          last.base += gaps[0]
+          last.left += gaps[1]
+          last.right += gaps[2]
+        } else if (!(vanished && /^\s*$/.test(gap))) emit(gap)
         const before = pieces.length
         mergeNode(bc[anchor], lc[lEnd], rc[rEnd], b.kind)
         vanished = anchor === 0 && pieces.length === before && textOf(bc[anchor]) !== ''
@@ -139,17 +172,41 @@ export function mergeParsed(base: SyntaxTree, left: SyntaxTree, right: SyntaxTre
     if (unchanged(r, ri, rEnd, toRight) || ls === rs) return emit(ls)
     const bs = spanText(b.children, b, bi, bEnd)
     if (ls.trim() === rs.trim()) return emit(ls)
-    if (bEnd === bi && lEnd - li === 1 && rEnd - ri === 1 && mergeAddedContainers(b, l, li, r, ri)) return
+    // Both sides only deleted, one of them everything the other did: its deletions hold both.
+    const [lKept, rKept] = [kept(b, l, bi, bEnd, li, lEnd, toLeft), kept(b, r, bi, bEnd, ri, rEnd, toRight)]
+    if (lKept && rKept && (lKept.length > 0 || rKept.length > 0)) {
+      if (lKept.every((k) => rKept.includes(k))) return emit(ls)
+      if (rKept.every((k) => lKept.includes(k))) return emit(rs)
+    }
+    // What the base had here both sides dropped: each side's one new node is an addition.
+    const droppedByBoth = Array.from({ length: bEnd - bi }, (_, k) => bi + k).every((k) => toLeft[k] < 0 && toRight[k] < 0)
+    if (droppedByBoth && lEnd - li === 1 && rEnd - ri === 1 && mergeAdded(b, l, li, r, ri)) return
     conflict(b.kind, bs, ls, rs)
   }
 
   /**
-   * One order-insensitive container both sides added where the base had none (`public` and
-   * `static` before a class that had no modifiers): their elements merged as sets over an empty
-   * base. Also such a container inside a clause both added alike but for it (`implements Foo` and
-   * `implements Bar`).
+   * The base children of a stretch a side kept, when it only deleted some and changed nothing
+   * else there; undefined otherwise.
    */
-  function mergeAddedContainers(b: SyntaxNode, l: SyntaxNode, li: number, r: SyntaxNode, ri: number): boolean {
+  function kept(b: SyntaxNode, side: SyntaxNode, bi: number, bEnd: number, from: number, end: number, toSide: Int32Array): number[] | undefined {
+    const indices: number[] = []
+    for (let k = bi; k < bEnd; k++) {
+      const at = toSide[k]
+      if (at < 0) continue
+      if (at < from || at >= end || textOf(side.children[at]) !== textOf(b.children[k])) return undefined
+      indices.push(k)
+    }
+    return indices.length === end - from ? indices : undefined
+  }
+
+  /**
+   * One node of a kind both sides added at one place, merged with nothing for a base: an
+   * order-insensitive container's elements as sets (`public` and `static` before a class that had
+   * no modifiers); else the one child they differ in, as a set when it is an order-insensitive
+   * container (`implements Foo` and `implements Bar`), otherwise as a conflict of that child alone
+   * (two `try:` blocks with different bodies and the same `finally:`).
+   */
+  function mergeAdded(b: SyntaxNode, l: SyntaxNode, li: number, r: SyntaxNode, ri: number): boolean {
     const [ln, rn] = [l.children[li], r.children[ri]]
     const gap = gapBefore(l, l.children, li)
     if (ln.kind !== rn.kind || gap !== gapBefore(r, r.children, ri)) return false
@@ -159,12 +216,19 @@ export function mergeParsed(base: SyntaxTree, left: SyntaxTree, right: SyntaxTre
       if (mergeUnordered({ ...ln, end: ln.start, children: [] }, ln, rn, false)) return true
     } else {
       const inner = differingChild(ln, rn)
-      if (inner >= 0 && isCommutative(profile, ln.children[inner].kind, ln.kind)) {
+      if (inner >= 0) {
         const [lk, rk] = [ln.children[inner], rn.children[inner]]
-        emit(ln.source.slice(ln.start, lk.start))
-        if (mergeUnordered({ ...lk, end: lk.start, children: [] }, lk, rk, false)) {
-          emit(ln.source.slice(lk.end, ln.end))
-          return true
+        const [before, after] = [ln.source.slice(ln.start, lk.start), ln.source.slice(lk.end, ln.end)]
+        const commutative = isCommutative(profile, lk.kind, ln.kind)
+        // A conflict of the child alone only on lines of its own: its base version, empty, must
+        // not keep a stray `;` from around it.
+        if (commutative || (/\n\s*$/.test(before) && /^[ \t]*\n/.test(after))) {
+          emit(before)
+          const merged = commutative ? mergeUnordered({ ...lk, end: lk.start, children: [] }, lk, rk, false) : (conflict(lk.kind, '', textOf(lk), textOf(rk)), true)
+          if (merged) {
+            emit(after)
+            return true
+          }
         }
       }
     }
@@ -233,10 +297,30 @@ export function mergeParsed(base: SyntaxTree, left: SyntaxTree, right: SyntaxTre
     const result: Element[] = []
     const secondaryPlace = new Map<number, Element>()
     let lastShared: Element | null = null
+    /** The last element pushed that both sides have from the base. */
+    let lastBase: Element | null = null
     const push = (element: Element) => {
       if (element.shared) lastShared = element
       else element.anchor = lastShared
       result.push(element)
+    }
+    /**
+     * Where the secondary side's element `j`, which the primary has too, goes when the secondary
+     * added it after an earlier base element than the primary did: after that element (and the
+     * primary's insertions there when the primary is the left). Undefined: the primary's place.
+     */
+    const earlierPlace = (j: number): number | undefined => {
+      let anchor: Element | null = null
+      for (let k = j - 1; k >= 0 && anchor === null; k--) {
+        if (sOf[k] < 0 || toP[sOf[k]] < 0) continue // added here, or deleted by the primary
+        const placed = secondaryPlace.get(k)
+        if (!placed) return undefined // the primary has it later
+        anchor = placed
+      }
+      if (anchor === lastBase) return undefined
+      let at = anchor ? result.indexOf(anchor) + 1 : 0
+      while (!swap && at < result.length && !result[at].shared && result[at].anchor === anchor) at++
+      return at
     }
     ps.forEach((node, i) => {
       const bi = pOf[i]
@@ -256,6 +340,7 @@ export function mergeParsed(base: SyntaxTree, left: SyntaxTree, right: SyntaxTre
         const [l, r] = swap ? [other, node] : [node, other]
         const element: Element = { ...own, at: { [primary]: i, [secondary]: si }, signature: mergedSignature(baseNode, l, r), shared: true, render: () => mergeNode(baseNode, l, r, b.kind) }
         push(element)
+        lastBase = element
         secondaryPlace.set(si, element)
         return
       }
@@ -268,7 +353,10 @@ export function mergeParsed(base: SyntaxTree, left: SyntaxTree, right: SyntaxTre
       const element: Element = textOf(other) === textOf(node)
         ? { ...own, at: { [primary]: i, [secondary]: twin }, signature, shared: true, render: () => emit(textOf(node)) }
         : { ...own, at: { [primary]: i, [secondary]: twin }, signature, shared: true, partial: { kind: node.kind, base: '', ...oriented(textOf(node), textOf(other)) } }
-      push(element)
+      // Added at different places on the two sides: it goes to the earlier one.
+      const at = earlierPlace(twin)
+      if (at === undefined) push(element)
+      else result.splice(at, 0, element)
       secondaryPlace.set(twin, element)
     })
     // Elements the primary side deleted stay deleted unless the secondary side changed them.
@@ -348,8 +436,10 @@ export function mergeParsed(base: SyntaxTree, left: SyntaxTree, right: SyntaxTre
       if (partial) {
         // The separator belongs to the element: the version without it must not keep a stray `,`.
         const first = k === 0 && result.length > 1
-        // After the last element, the separator's `,` stays with its neighbour (every version has it).
-        const punctuation = !first && k === result.length - 1 ? separator.match(/^[^\s]*/)![0] : ''
+        // After the last element, the separator's `,` stays with its neighbour when both sides
+        // have an element there; when one side has none, its version must not end in a `,`.
+        const bothHave = partial.left !== '' && partial.right !== ''
+        const punctuation = !first && k === result.length - 1 && bothHave ? separator.match(/^[^\s]*/)![0] : ''
         const [before, after] = first ? ['', separatorOf(result[1], 1)] : [separator.slice(punctuation.length), '']
         if (first) emit(separator)
         emit(punctuation)
@@ -394,6 +484,49 @@ export function mergeParsed(base: SyntaxTree, left: SyntaxTree, right: SyntaxTre
   emit(pick(tb.slice(rb.end), tl.slice(rl.end), tr.slice(rr.end)))
   followMovedEdits(pieces, tb, tl, tr)
   return pieces
+}
+
+const BRACKETS = new Set(['(', ')', '[', ']', '{', '}'])
+
+/** The brackets among a node's own tokens, in order. */
+const brackets = (node: SyntaxNode): string => node.children.filter((child) => BRACKETS.has(child.kind)).map((child) => child.kind).join('')
+
+/** Whether a side has named children that no base child was matched to: it inserted some. */
+function insertsNamed(children: SyntaxNode[], toSide: Int32Array): boolean {
+  const matched = new Set(toSide)
+  return children.some((child, i) => child.named && !matched.has(i))
+}
+
+/** Below this many tokens a node is too common to be recognised inside other code. */
+const MIN_WRAPPED_TOKENS = 5
+
+const tokens = (node: SyntaxNode): number => textOf(node).match(/\w+|[^\s\w]/g)?.length ?? 0
+
+/** The proper descendants of `node` equal to `target` but for whitespace. */
+function nestedCopies(node: SyntaxNode, target: SyntaxNode): SyntaxNode[] {
+  const found: SyntaxNode[] = []
+  const length = target.end - target.start
+  const visit = (parent: SyntaxNode) => {
+    for (const child of parent.children) {
+      if (child.end - child.start < length / 2) continue // too short to hold it, even reindented less
+      if (child.kind === target.kind && shapeOf(child) === shapeOf(target)) found.push(child)
+      else visit(child)
+    }
+  }
+  visit(node)
+  return found
+}
+
+/** The indentation of the line a node starts on. */
+function lineIndent(node: SyntaxNode): string {
+  const lineStart = node.source.lastIndexOf('\n', node.start - 1) + 1
+  return node.source.slice(lineStart, node.start).match(/^\s*/)![0]
+}
+
+/** `text` with the lines after its first moved from indentation `from` to `to` (empty lines stay empty). */
+function reindent(text: string, from: string, to: string): string {
+  if (from === to) return text
+  return text.split('\n').map((line, i) => (i > 0 && line !== '' && line.startsWith(from) ? to + line.slice(from.length) : line)).join('\n')
 }
 
 /**
@@ -455,6 +588,22 @@ function lineEdits(base: string, editor: string): LineEdit[] | undefined {
   return edits
 }
 
+/**
+ * The editor's version of all the base's lines as one edit, for edits `lineEdits` cannot place on
+ * their own (lines inserted into the block): the block must have two lines with words at least.
+ */
+function wholeEdit(base: string, editor: string, baseFile: string[]): LineEdit[] | undefined {
+  // Line breaks around the block are the spacing it sits in, not part of it.
+  const dropped = base.trim().split('\n').map((line) => line.trim())
+  if (dropped.filter((line) => /\w/.test(line)).length < 2) return undefined
+  const [at] = occurrences(baseFile, dropped)
+  if (at === undefined) return undefined
+  // The block may start mid-line: its indentation is the base file's.
+  const indent = baseFile[at].match(/^\s*/)![0]
+  const lines = editor.trim().split('\n')
+  return [{ dropped, lines: [indent + lines[0], ...lines.slice(1)], indent }]
+}
+
 /** Where the block of trimmed lines `block` starts in `lines` (compared trimmed). */
 const occurrences = (lines: string[], block: string[]): number[] =>
   lines.flatMap((_, i) => (block.every((line, k) => lines[i + k]?.trim() === line) ? [i] : []))
@@ -473,7 +622,7 @@ function followMovedEdits(pieces: Piece[], base: string, left: string, right: st
     if (typeof piece === 'string') return
     const ways: [string, string, string[], string[]][] = [[piece.left, piece.right, leftFile, rightFile], [piece.right, piece.left, rightFile, leftFile]]
     for (const [mover, editor, moverFile, editorFile] of ways) {
-      const edits = lineEdits(piece.base, editor)
+      const edits = lineEdits(piece.base, editor) ?? wholeEdit(piece.base, editor, baseFile)
       const moved = ({ dropped }: LineEdit) => count(baseFile, dropped) === 1 && count(moverFile, dropped) === 1 && count(editorFile, dropped) === 0
       if (!edits || edits.length === 0 || !edits.every(moved)) continue
       const others = pieces.flatMap((other, i) => (i === index || typeof other === 'string' ? [] : [other.left, other.right]))

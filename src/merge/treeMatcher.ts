@@ -215,6 +215,24 @@ export function matchUnordered(base: SyntaxNode[], side: SyntaxNode[], profile: 
       taken[s] = 1
     }
   }
+  // A declaration whose parameters changed (`add(int a, int b)` → `add(int... b)`): the one
+  // element of a kind with that name on each side, when nothing else shares the name (overloads).
+  const nameOf = (signature: string | undefined) => signature?.split(':')[0]
+  const tally = (signatures: (string | undefined)[]) => {
+    const counts = new Map<string | undefined, number>()
+    for (const signature of signatures) counts.set(nameOf(signature), (counts.get(nameOf(signature)) ?? 0) + 1)
+    return counts
+  }
+  const [baseNamed, sideNamed] = [tally(baseSignatures), tally(sideSignatures)]
+  base.forEach((node, b) => {
+    const name = nameOf(baseSignatures[b])
+    if (match[b] >= 0 || name === undefined || baseSignatures[b] === name || baseNamed.get(name) !== 1 || sideNamed.get(name) !== 1) return
+    const s = side.findIndex((candidate, s) => !taken[s] && candidate.kind === node.kind && nameOf(sideSignatures[s]) === name)
+    if (s >= 0) {
+      match[b] = s
+      taken[s] = 1
+    }
+  })
   // As many anonymous elements of a kind left as came: edits, however large, paired in order.
   // (Named ones with a new name are new elements: an import of another module is not an edit.)
   for (const kind of new Set(base.filter((_, b) => match[b] < 0).map((node) => node.kind))) {

@@ -397,3 +397,138 @@ describe('merge engine: incremental parses', () => {
     await sameAsFresh('python', ['def f(a, b=1):\n    return a\n', 'def f(a, b=2):\n    return a\n\n\nclass K:\n    x = 1\n', 'def f(a, b=1):\n    return a\n'])
   })
 })
+
+describe('merge engine: code nested elsewhere, and additions on both sides', () => {
+  it('Rust: a name added to a use list the other side nested in a grouped use lands inside it', () => {
+    const base = 'use std::collections::{HashMap, HashSet};\n\nfn main() {}\n'
+    const left = 'use std::collections::{BTreeMap, HashMap, HashSet};\n\nfn main() {}\n'
+    const right = 'use std::{\n    collections::{HashMap, HashSet},\n    fmt,\n};\n\nfn main() {}\n'
+    const result = merge('main.rs', base, left, right)
+    expect(result).toMatchObject({ clean: true, text: 'use std::{\n    collections::{BTreeMap, HashMap, HashSet},\n    fmt,\n};\n\nfn main() {}\n' })
+  })
+
+  it('Java: an edit inside a statement the other side wrapped in a new if goes into the wrapper, reindented', () => {
+    const method = (body: string) => `class Cart {\n    int total(List<Item> items) {\n        int sum = 0;\n        for (Item item : items) {\n${body}        }\n        return sum;\n    }\n}\n`
+    const visible = (count: string, indent = '            ') =>
+      `${indent}if (item.visible()) {\n${indent}    sum += item.price() * item.${count}();\n${indent}    seen.add(item.id());\n${indent}}\n`
+    const wrapped = (count: string) => `            if (item.price() > 0) {\n${visible(count, '                ')}            }\n`
+    const result = merge('Cart.java', method(visible('count')), method(wrapped('count')), method(visible('quantity')))
+    expect(result).toMatchObject({ clean: true, text: method(wrapped('quantity')) })
+  })
+
+  it('JSON: a value edited in an object the other side moved under a new key; no stray comma', () => {
+    const base = '{\n  "server": {\n    "port": 80,\n    "host": "a"\n  }\n}\n'
+    const left = '{\n  "services": {\n    "server": {\n      "port": 80,\n      "host": "a"\n    }\n  }\n}\n'
+    const right = '{\n  "server": {\n    "port": 8080,\n    "host": "a"\n  }\n}\n'
+    const result = merge('app.json', base, left, right)
+    expect(result.clean).toBe(true)
+    expect(JSON.parse(result.text)).toEqual({ services: { server: { port: 8080, host: 'a' } } })
+  })
+
+  it('Go: one type both sides add at different places conflicts once, at the earlier place', () => {
+    const a = 'type A struct {\n}\n'
+    const added = (field: string) => `type Added struct {\n\t${field}\n}\n`
+    const result = merge('t.go', `package m\n\n${a}`, `package m\n\n${a}\n${added('X int')}`, `package m\n\n${added('Y bool')}\n${a}`)
+    expect(result.clean).toBe(false)
+    expect(result.conflicts).toHaveLength(1)
+    expect(result.text.indexOf(MARKERS.left)).toBeLessThan(result.text.indexOf('type A struct'))
+    expect(result.conflicts[0]).toMatchObject({ left: added('X int'), right: added('Y bool'), base: '' })
+  })
+
+  it('TypeScript: one import both sides add at different places is kept once, at the earlier place', () => {
+    const [a, b, c] = ["import { a } from './a.ts'\n", "import { b } from './b.ts'\n", "import { c } from './c.ts'\n"]
+    const rest = '\nexport const all = [a, b, c]\n'
+    const result = merge('x.ts', a + b + rest, a + b + c + rest, c + a + b + rest)
+    expect(result).toMatchObject({ clean: true, text: c + a + b + rest })
+  })
+
+  it('statements one side deleted, and the other side deleted with more around them, are all gone', () => {
+    const body = (lines: string[]) => `function f() {\n${lines.map((line) => `  ${line}\n`).join('')}  return 1\n}\n`
+    const result = merge('f.ts', body(['log(1)', 'keep(2)', 'log(3)']), body(['keep(2)']), body([]))
+    expect(result).toMatchObject({ clean: true, text: body([]) })
+  })
+
+  it('Python: both sides wrap code in try/finally with different bodies: the conflict is the bodies alone', () => {
+    const hook = (body: string) => `def hook():\n${body}    done()\n`
+    const guarded = (call: string) => `    try:\n        ${call}\n    finally:\n        release()\n`
+    const result = merge('h.py', hook('    work()\n    release()\n'), hook(guarded('work(1)')), hook(guarded('work(2)')))
+    expect(result.clean).toBe(false)
+    expect(result.conflicts).toEqual([expect.objectContaining({ base: '', left: '        work(1)\n', right: '        work(2)\n' })])
+    expect(result.text).toContain('    try:\n' + MARKERS.left)
+    expect(result.text).toContain(MARKERS.right + '\n    finally:\n        release()\n    done()\n')
+  })
+
+  it('Python: one side drops an import\'s parentheses while the other adds a name: a conflict, never broken code', () => {
+    const result = merge('m.py', 'from .util import (\n    parse,\n    render,\n)\n', 'from .util import (\n    parse,\n    escape,\n    render,\n)\n', 'from .util import parse, render\n')
+    expect(result.clean).toBe(false)
+    expect(result.conflicts.map((conflict) => conflict.path)).toEqual(['import from .util'])
+  })
+
+  it('Java: a method whose parameters and body one side rewrote is still the method the other side made public', () => {
+    const cls = (method: string) => `class Sum {\n${method}}\n`
+    const pair = (modifiers: string) => `    ${modifiers}static int add(int a, int b) {\n        return a + b;\n    }\n`
+    const varargs = (modifiers: string) => `    ${modifiers}static int add(int... values) {\n        int sum = 0;\n        for (int v : values) {\n            sum += v;\n        }\n        return sum;\n    }\n`
+    const result = merge('Sum.java', cls(pair('')), cls(varargs('')), cls(pair('public ')))
+    expect(result).toMatchObject({ clean: true, text: cls(varargs('public ')) })
+    // Overloads share the name: which one was rewritten cannot be told, so nothing is paired by name.
+    const overloaded = (method: string) => cls(method + '    static double add(double a, double b) {\n        return a + b;\n    }\n')
+    expect(merge('Sum.java', overloaded(pair('')), overloaded(varargs('')), overloaded(pair('public '))).clean).toBe(false)
+  })
+
+  it('Java: a line inserted into a block the other side moved into a new method follows it there', () => {
+    const inner = (indent: string, extra = '') => `${indent}if (ready) {
+${indent}    start("engine");
+${extra ? `${indent}    ${extra}
+` : ''}${indent}    wait(10);
+${indent}}
+`
+    const run = (body: string) => `    void run() {
+        if (enabled) {
+${body}        }
+    }
+`
+    const helper = (extra = '') => `
+    void whenReady() {
+${inner('        ', extra)}    }
+`
+    const cls = (body: string) => `class Mower {
+${body}}
+`
+    const result = merge('Mower.java', cls(run(inner('            '))), cls(run('            whenReady();\n') + helper()), cls(run(inner('            ', 'check();'))))
+    expect(result).toMatchObject({ clean: true, text: cls(run('            whenReady();\n') + helper('check();')) })
+  })
+
+  it('Java: different visibilities given to a method conflict; the base version keeps its own spacing', () => {
+    const cls = (modifier: string) => `class A {
+    ${modifier}void run() {}
+}
+`
+    const result = merge('A.java', cls(''), cls('public '), cls('private '))
+    expect(result.clean).toBe(false)
+    expect(result.conflicts[0]).toMatchObject({ base: '    void run() {}\n', left: '    public void run() {}\n', right: '    private void run() {}\n' })
+  })
+
+  it('JSON: a key one side deleted at the end of an object and the other changed: each version of the conflict parses', () => {
+    const json = (entries: string[]) => `{\n${entries.map((entry) => `  ${entry}`).join(',\n')}\n}\n`
+    const scripts = '"scripts": {\n    "test": "vitest"\n  }'
+    const result = merge('package.json', json(['"name": "weft"', scripts, '"private": true']), json(['"name": "weft"', '"version": "1.0.0"', scripts]), json(['"name": "weft"', scripts, '"private": false']))
+    expect(result.clean).toBe(false)
+    const take = (side: 'left' | 'right') => result.text.replace(/<{7} LEFT\n([^]*?)\|{7} BASE\n[^]*?={7}\n([^]*?)>{7} RIGHT\n/g, (_, left: string, right: string) => (side === 'left' ? left : right))
+    expect(JSON.parse(take('left'))).toEqual({ name: 'weft', version: '1.0.0', scripts: { test: 'vitest' } })
+    expect(JSON.parse(take('right'))).toEqual({ name: 'weft', version: '1.0.0', scripts: { test: 'vitest' }, private: false })
+  })
+
+  it('Java: different calls both sides append to a block conflict with an empty base, no stray `;`', () => {
+    const run = (extra: string) => `class Mower {\n    void run() {\n        mow();\n${extra}    }\n}\n`
+    const result = merge('Mower.java', run(''), run('        recharge();\n'), run('        goHome();\n'))
+    expect(result.conflicts).toEqual([expect.objectContaining({ base: '', left: '        recharge();\n', right: '        goHome();\n' })])
+  })
+
+  it('Java: a parameter both sides renamed alike and then differently: the conflicts stay on the lines that differ', () => {
+    const add = (a: string, b: string) => `class Adder {\n    int add(int ${a}, int ${b}) {\n        return ${a} + ${b};\n    }\n}\n`
+    const result = merge('Adder.java', add('a', 'b'), add('lhs', 'rhs'), add('lhs', 'r'))
+    expect(result.clean).toBe(false)
+    expect(result.method).toBe('structured')
+    expect(result.conflicts.map((conflict) => conflict.left.trim())).toEqual(['int add(int lhs, int rhs) {', 'return lhs + rhs;'])
+  })
+})
