@@ -1,10 +1,12 @@
-import { matchLines } from './diff3.ts'
 import { linePieces } from './lineBased.ts'
-import type { Piece } from './pieces.ts'
+import { followMovedEdits, madeAlready } from './movedLines.ts'
+import { lineIndent, reindent } from './indent.ts'
+import { followMovedNodes, type ConflictNodes, type MergeNodes } from './movedNodes.ts'
+import type { ConflictPiece, Piece } from './pieces.ts'
 import { isCommutative, isValueSet, type LanguageProfile } from './profiles/profile.ts'
 import { labelOf, signatureOf } from './signature.ts'
 import { textOf, type SyntaxNode, type SyntaxTree } from './syntaxTree.ts'
-import { matchOrdered, matchUnordered, shapeOf } from './treeMatcher.ts'
+import { matchOrdered, matchUnordered, shapeOf, tokenCount } from './treeMatcher.ts'
 import { defaultSeparator, pick, spacing, split, type Split } from './containerLayout.ts'
 
 /** Thrown when the merge runs past its deadline; the caller falls back to the line merge. */
@@ -46,16 +48,32 @@ const gapStart = (parent: SyntaxNode, nodes: SyntaxNode[], i: number): number =>
  * cannot be decided becomes a conflict piece at the smallest enclosing node.
  */
 export function mergeParsed(base: SyntaxTree, left: SyntaxTree, right: SyntaxTree, profile: LanguageProfile, deadline: number): Piece[] {
-  const pieces: Piece[] = []
+  let pieces: Piece[] = []
   const path: string[] = []
   let steps = 0
+  /** The nodes behind conflicts, to look for where code went that one side moved. */
+  const nodesOf = new Map<ConflictPiece, ConflictNodes>()
 
   const emit = (text: string) => { if (text !== '') pieces.push(text) }
-  const conflict = (kind: string, b: string, l: string, r: string) => {
+  const conflict = (kind: string, b: string, l: string, r: string, nodes?: ConflictNodes) => {
     // One side already made the other's edit, where it moved or unwrapped that code: its version holds both.
     if (madeAlready(b, l, r)) return emit(r)
     if (madeAlready(b, r, l)) return emit(l)
-    pieces.push({ base: b, left: l, right: r, kind, path: [...path] })
+    const piece = { base: b, left: l, right: r, kind, path: [...path] }
+    if (nodes) nodesOf.set(piece, nodes)
+    pieces.push(piece)
+  }
+
+  /** Three nodes merged on their own, away from the file's pieces: their text, or undefined on a conflict. */
+  const mergeDetached: MergeNodes = (b, l, r) => {
+    const outer = pieces
+    pieces = []
+    try {
+      mergeNode(b, l, r, undefined)
+      return pieces.every((piece) => typeof piece === 'string') ? pieces.join('') : undefined
+    } finally {
+      pieces = outer
+    }
   }
 
   function mergeNode(b: SyntaxNode, l: SyntaxNode, r: SyntaxNode, parentKind: string | undefined): void {
@@ -70,7 +88,7 @@ export function mergeParsed(base: SyntaxTree, left: SyntaxTree, right: SyntaxTre
       if (mergeWrapped(b, l, r)) {
         // one side nested the node, unchanged, in new code; the other side's edit went into it
       } else if (b.kind !== l.kind || b.kind !== r.kind || [b, l, r].some(opaque)) {
-        conflict(b.kind, tb, tl, tr)
+        conflict(b.kind, tb, tl, tr, { base: [b], left: [l], right: [r] })
       } else if ((valueSet || isCommutative(profile, b.kind, parentKind) || allKeyed(b, l, r)) && mergeUnordered(b, l, r, valueSet)) {
         // merged as a set
       } else {
@@ -89,7 +107,7 @@ export function mergeParsed(base: SyntaxTree, left: SyntaxTree, right: SyntaxTre
   function mergeWrapped(b: SyntaxNode, l: SyntaxNode, r: SyntaxNode): boolean {
     for (const [wrapper, editor] of [[l, r], [r, l]]) {
       const inner = nestedCopies(wrapper, b)
-      if (inner.length !== 1 || tokens(b) < MIN_WRAPPED_TOKENS || nestedCopies(editor, b).length > 0) continue
+      if (inner.length !== 1 || tokenCount(b) < MIN_WRAPPED_TOKENS || nestedCopies(editor, b).length > 0) continue
       const [at] = inner
       emit(wrapper.source.slice(wrapper.start, at.start))
       emit(reindent(textOf(editor), lineIndent(editor), lineIndent(at)))
@@ -130,7 +148,7 @@ export function mergeParsed(base: SyntaxTree, left: SyntaxTree, right: SyntaxTre
     // Brackets one side took away or added change what the other side's new elements would be
     // part of (`import (a,\n b)` without its parentheses ends at the line break): a conflict.
     if ((brackets(l) !== brackets(b) && insertsNamed(rc, toRight)) || (brackets(r) !== brackets(b) && insertsNamed(lc, toLeft))) {
-      return conflict(b.kind, textOf(b), textOf(l), textOf(r))
+      return conflict(b.kind, textOf(b), textOf(l), textOf(r), { base: [b], left: [l], right: [r] })
     }
     let [bi, li, ri] = [0, 0, 0]
     // A first child merged away entirely (both sides dropped different modifiers) takes the
@@ -181,7 +199,7 @@ export function mergeParsed(base: SyntaxTree, left: SyntaxTree, right: SyntaxTre
     // What the base had here both sides dropped: each side's one new node is an addition.
     const droppedByBoth = Array.from({ length: bEnd - bi }, (_, k) => bi + k).every((k) => toLeft[k] < 0 && toRight[k] < 0)
     if (droppedByBoth && lEnd - li === 1 && rEnd - ri === 1 && mergeAdded(b, l, li, r, ri)) return
-    conflict(b.kind, bs, ls, rs)
+    conflict(b.kind, bs, ls, rs, { base: b.children.slice(bi, bEnd), left: l.children.slice(li, lEnd), right: r.children.slice(ri, rEnd) })
   }
 
   /**
@@ -482,6 +500,7 @@ export function mergeParsed(base: SyntaxTree, left: SyntaxTree, right: SyntaxTre
   emit(pick(tb.slice(0, rb.start), tl.slice(0, rl.start), tr.slice(0, rr.start)))
   mergeNode(rb, rl, rr, undefined)
   emit(pick(tb.slice(rb.end), tl.slice(rl.end), tr.slice(rr.end)))
+  followMovedNodes(pieces, nodesOf, { base: rb, left: rl, right: rr }, profile, mergeDetached)
   followMovedEdits(pieces, tb, tl, tr)
   return pieces
 }
@@ -500,8 +519,6 @@ function insertsNamed(children: SyntaxNode[], toSide: Int32Array): boolean {
 /** Below this many tokens a node is too common to be recognised inside other code. */
 const MIN_WRAPPED_TOKENS = 5
 
-const tokens = (node: SyntaxNode): number => textOf(node).match(/\w+|[^\s\w]/g)?.length ?? 0
-
 /** The proper descendants of `node` equal to `target` but for whitespace. */
 function nestedCopies(node: SyntaxNode, target: SyntaxNode): SyntaxNode[] {
   const found: SyntaxNode[] = []
@@ -515,136 +532,6 @@ function nestedCopies(node: SyntaxNode, target: SyntaxNode): SyntaxNode[] {
   }
   visit(node)
   return found
-}
-
-/** The indentation of the line a node starts on. */
-function lineIndent(node: SyntaxNode): string {
-  const lineStart = node.source.lastIndexOf('\n', node.start - 1) + 1
-  return node.source.slice(lineStart, node.start).match(/^\s*/)![0]
-}
-
-/** `text` with the lines after its first moved from indentation `from` to `to` (empty lines stay empty). */
-function reindent(text: string, from: string, to: string): string {
-  if (from === to) return text
-  return text.split('\n').map((line, i) => (i > 0 && line !== '' && line.startsWith(from) ? to + line.slice(from.length) : line)).join('\n')
-}
-
-/**
- * Whether `side` already made every change `other` made to `base`: each stretch of lines `other`
- * changed replaces lines, none of which `side` still has, by lines `side` has, all of them. Lines
- * are compared trimmed (the code may have been reindented); lines without a word tell nothing; a
- * stretch that only inserts or only deletes is never taken as made.
- */
-function madeAlready(base: string, other: string, side: string): boolean {
-  const lines = (text: string) => text.split('\n').map((line) => line.trim())
-  const [bl, ol] = [lines(base), lines(other)]
-  const has = new Set(lines(side))
-  const meaningful = (line: string) => /\w/.test(line)
-  const toOther = matchLines(bl, ol)
-  let [b, o, hunks] = [0, 0, 0]
-  for (let anchor = 0; anchor <= bl.length; anchor++) {
-    if (anchor < bl.length && toOther[anchor] < 0) continue
-    const oEnd = anchor < bl.length ? toOther[anchor] : ol.length
-    const added = ol.slice(o, oEnd).filter(meaningful)
-    const dropped = bl.slice(b, anchor).filter((line) => meaningful(line) && !added.includes(line))
-    if (oEnd > o || anchor > b) {
-      if (added.length === 0 || dropped.length === 0 || !added.every((line) => has.has(line)) || dropped.some((line) => has.has(line))) return false
-      hunks++
-    }
-    ;[b, o] = [anchor + 1, oEnd + 1]
-  }
-  return hunks > 0
-}
-
-/** A stretch of lines one side replaced: the base's lines (trimmed), and the new ones under the base's indentation. */
-interface LineEdit {
-  dropped: string[]
-  lines: string[]
-  indent: string
-}
-
-/**
- * The stretches `editor` changed in `base`, each replacing whole lines that occur once in the
- * base, or undefined when some stretch only inserts or deletes, or replaces lines without a word.
- */
-function lineEdits(base: string, editor: string): LineEdit[] | undefined {
-  const [bl, el] = [base.split('\n'), editor.split('\n')]
-  const bt = bl.map((line) => line.trim())
-  const toEditor = matchLines(bt, el.map((line) => line.trim()))
-  const edits: LineEdit[] = []
-  let [b, e] = [0, 0]
-  for (let anchor = 0; anchor <= bl.length; anchor++) {
-    if (anchor < bl.length && toEditor[anchor] < 0) continue
-    const eEnd = anchor < bl.length ? toEditor[anchor] : el.length
-    if (eEnd > e || anchor > b) {
-      const dropped = bt.slice(b, anchor)
-      if (eEnd === e || anchor === b || !dropped.some((line) => /\w/.test(line)) || occurrences(bt, dropped).length !== 1) return undefined
-      // The first line may start mid-line, its indentation unknown.
-      if (b === 0 && !/^\s/.test(bl[0])) return undefined
-      edits.push({ dropped, lines: el.slice(e, eEnd), indent: bl[b].match(/^\s*/)![0] })
-    }
-    ;[b, e] = [anchor + 1, eEnd + 1]
-  }
-  return edits
-}
-
-/**
- * The editor's version of all the base's lines as one edit, for edits `lineEdits` cannot place on
- * their own (lines inserted into the block): the block must have two lines with words at least.
- */
-function wholeEdit(base: string, editor: string, baseFile: string[]): LineEdit[] | undefined {
-  // Line breaks around the block are the spacing it sits in, not part of it.
-  const dropped = base.trim().split('\n').map((line) => line.trim())
-  if (dropped.filter((line) => /\w/.test(line)).length < 2) return undefined
-  const [at] = occurrences(baseFile, dropped)
-  if (at === undefined) return undefined
-  // The block may start mid-line: its indentation is the base file's.
-  const indent = baseFile[at].match(/^\s*/)![0]
-  const lines = editor.trim().split('\n')
-  return [{ dropped, lines: [indent + lines[0], ...lines.slice(1)], indent }]
-}
-
-/** Where the block of trimmed lines `block` starts in `lines` (compared trimmed). */
-const occurrences = (lines: string[], block: string[]): number[] =>
-  lines.flatMap((_, i) => (block.every((line, k) => lines[i + k]?.trim() === line) ? [i] : []))
-
-/**
- * Conflicts where one side replaced code that the other side moved elsewhere (into a new
- * function, a new wrapper): the mover's version is kept and the editor's changes are made where
- * the moved lines now are, once and unambiguously, reindented like them; otherwise the conflict stays.
- */
-function followMovedEdits(pieces: Piece[], base: string, left: string, right: string): void {
-  // Lines the base has elsewhere too, the mover twice or the editor still, may not have moved at all.
-  const [baseFile, leftFile, rightFile] = [base, left, right].map((text) => text.split('\n'))
-  const count = (file: string[], block: string[]) => occurrences(file, block).length
-  const texts = () => pieces.flatMap((piece, i) => (typeof piece === 'string' ? [[i, piece] as const] : []))
-  pieces.forEach((piece, index) => {
-    if (typeof piece === 'string') return
-    const ways: [string, string, string[], string[]][] = [[piece.left, piece.right, leftFile, rightFile], [piece.right, piece.left, rightFile, leftFile]]
-    for (const [mover, editor, moverFile, editorFile] of ways) {
-      const edits = lineEdits(piece.base, editor) ?? wholeEdit(piece.base, editor, baseFile)
-      const moved = ({ dropped }: LineEdit) => count(baseFile, dropped) === 1 && count(moverFile, dropped) === 1 && count(editorFile, dropped) === 0
-      if (!edits || edits.length === 0 || !edits.every(moved)) continue
-      const others = pieces.flatMap((other, i) => (i === index || typeof other === 'string' ? [] : [other.left, other.right]))
-      const targets = edits.map(({ dropped }) => {
-        if (occurrences(mover.split('\n'), dropped).length > 0 || others.some((text) => occurrences(text.split('\n'), dropped).length > 0)) return undefined
-        const found = texts().flatMap(([i, text]) => occurrences(text.split('\n'), dropped).map((line) => [i, line] as const))
-        // A piece's first line may start mid-line, its indentation in the piece before.
-        return found.length === 1 && found[0][1] > 0 ? found[0] : undefined
-      })
-      // Two edits in one piece would shift each other's lines: left as a conflict.
-      if (targets.some((target) => target === undefined) || new Set(targets.map((target) => target![0])).size !== targets.length) continue
-      edits.forEach(({ dropped, lines, indent }, k) => {
-        const [i, at] = targets[k]!
-        const text = (pieces[i] as string).split('\n')
-        const to = text[at].match(/^\s*/)![0]
-        text.splice(at, dropped.length, ...lines.map((line) => (line.startsWith(indent) ? to + line.slice(indent.length) : line)))
-        pieces[i] = text.join('\n')
-      })
-      pieces[index] = mover
-      return
-    }
-  })
 }
 
 /**

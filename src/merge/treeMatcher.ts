@@ -23,11 +23,14 @@ function tokens(node: SyntaxNode): string[] {
   return list
 }
 
+/** How many tokens a node has (counted up to 4,000). */
+export const tokenCount = (node: SyntaxNode): number => tokens(node).length
+
 /** Fewer words than this and two texts are too short to call similar: `"boat"` is not an edited `"parser"`. */
 const MIN_WORDS = 3
 
 /** Dice coefficient of the two nodes' token multisets: 1 for the same tokens, 0 for none shared. */
-function similarity(a: SyntaxNode, b: SyntaxNode): number {
+export function similarity(a: SyntaxNode, b: SyntaxNode): number {
   const ta = tokens(a)
   const tb = tokens(b)
   const words = (list: string[]) => list.filter((token) => /\w/.test(token)).length

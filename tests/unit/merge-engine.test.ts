@@ -531,4 +531,22 @@ ${body}}
     expect(result.method).toBe('structured')
     expect(result.conflicts.map((conflict) => conflict.left.trim())).toEqual(['int add(int lhs, int rhs) {', 'return lhs + rhs;'])
   })
+
+  it('TypeScript: an edited call follows it into the declaration the other side moved it to, out of a try', () => {
+    const load = (call: string) => `function load(path: string) {\n  let config = null\n  try {\n    config = ${call}\n  } catch (error) {\n    report(error)\n  }\n  return config\n}\n`
+    const moved = (call: string) => `function load(path: string) {\n  const config = ${call}\n  return config\n}\n`
+    const result = merge('load.ts', load("readConfig(path, 'utf8')"), load("readConfig(path, 'utf8', { strict: true })"), moved("readConfig(path, 'utf8')"))
+    expect(result).toMatchObject({ clean: true, text: moved("readConfig(path, 'utf8', { strict: true })") })
+    // The same call elsewhere in the base: which one went where cannot be told.
+    const twice = (text: string) => text + "\nconst fallback = readConfig(path, 'utf8')\n"
+    expect(merge('load.ts', twice(load("readConfig(path, 'utf8')")), twice(load("readConfig(path, 'utf8', { strict: true })")), twice(moved("readConfig(path, 'utf8')"))).clean).toBe(false)
+  })
+
+  it('Rust: an edit to a closure body follows it into the function the other side extracted and edited', () => {
+    const find = (body: string) => `impl Fleet {\n    fn pick(&self) -> Option<&Boat> {\n        self.boats.iter().find(|boat| ${body})\n    }\n}\n`
+    const test = (limit: string, owner: string) => `boat.owner == ${owner} && !boat.docked && boat.length > ${limit}`
+    const extracted = (limit: string) => `impl Fleet {\n    fn pick(&self) -> Option<&Boat> {\n        self.boats.iter().find(|boat| self.fits(boat))\n    }\n\n    fn fits(&self, boat: &Boat) -> bool {\n        ${test(limit, 'self.owner')}\n    }\n}\n`
+    const result = merge('fleet.rs', find(test('10', '"me"')), find(test('12', '"me"')), extracted('10'))
+    expect(result).toMatchObject({ clean: true, text: extracted('12') })
+  })
 })
