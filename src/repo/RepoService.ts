@@ -4,7 +4,7 @@ import type { AutomergeUrl, Repo, StorageAdapterInterface } from '@automerge/aut
 import { readZip, writeZip } from './archive.ts'
 import { Catalog } from './Catalog.ts'
 import { flushReady } from './flush.ts'
-import { decodeText, oversize, sha256 } from './content.ts'
+import { decodeText, oversize } from './content.ts'
 import { joinPath } from './paths.ts'
 import { WeftError } from './errors.ts'
 import type { Relays, RelayStatus } from '../sync/Relays.ts'
@@ -299,7 +299,7 @@ export class RepoService {
   async indexManifest(id: string, branch: BranchId): Promise<{ path: string; hash: string }[]> {
     const ws = await this.#workspace(id)
     const files = ws.entries(branch).filter((e) => e.type === 'file')
-    return Promise.all(files.map(async (f) => ({ path: f.path, hash: f.live ? await sha256(await ws.readBytes(branch, f.id)) : f.blob })))
+    return Promise.all(files.map(async (f) => ({ path: f.path, hash: (await ws.contentHash(branch, f.id)).hash })))
   }
 
   /** Some files' bytes as they are now, by path (unknown paths are left out); the bytes are transferred. */

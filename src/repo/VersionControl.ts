@@ -1,6 +1,6 @@
 import { recordBlobs } from './BlobStore.ts'
 import { scalar } from './scalar.ts'
-import { decodeText, encodeText, sha256 } from './content.ts'
+import { decodeText, encodeText } from './content.ts'
 import { mergeTrees, type FileMerger, type MergedFile, type TreeConflict, type TreeMerge } from './mergeTrees.ts'
 import { lineFileMerger as lineMerger } from '../merge/fileMerger.ts'
 import { hasConflictMarkers } from '../merge/conflictMarkers.ts'
@@ -56,14 +56,17 @@ export class VersionControl {
     for (const [id, entry] of Object.entries(branch.tree)) {
       if (entry.type !== 'file') continue
       snapshot[id] = { path: String(entry.path), blob: String(entry.blob), size: entry.size, binary: entry.binary }
-      if (entry.live) live.push({ id, bytes: await this.#ws.readBytes(branchId, id) })
+      if (!entry.live) continue
+      if (store) live.push({ id, bytes: await this.#ws.readBytes(branchId, id) })
+      else {
+        const { hash, size } = await this.#ws.contentHash(branchId, id)
+        Object.assign(snapshot[id], { blob: hash, size })
+      }
     }
     if (live.length > 0) {
-      const { hashes, located } = store
-        ? await this.#ws.blobs.write(live.map((f) => f.bytes))
-        : { hashes: await Promise.all(live.map((f) => sha256(f.bytes))), located: {} }
+      const { hashes, located } = await this.#ws.blobs.write(live.map((f) => f.bytes))
       live.forEach((f, i) => Object.assign(snapshot[f.id], { blob: hashes[i], size: f.bytes.length }))
-      if (store) this.#ws.handle.change((d) => recordBlobs(d, located))
+      this.#ws.handle.change((d) => recordBlobs(d, located))
     }
     return snapshot
   }

@@ -1,7 +1,7 @@
 import type { AutomergeUrl, DocHandle, Repo } from '@automerge/automerge-repo/slim'
 import { BlobStore, recordBlobs } from './BlobStore.ts'
 import { scalar } from './scalar.ts'
-import { decodeText, encodeText, oversize } from './content.ts'
+import { decodeText, encodeText, oversize, sha256 } from './content.ts'
 import { WeftError } from './errors.ts'
 import { ancestorsOf, checkPath, isWithin, joinPath, pathProblem } from './paths.ts'
 import type { Branch, BranchId, EntryId, FileEntry, ListedEntry, LiveFileDoc, RepositoryDoc, TreeEntry } from './types.ts'
@@ -40,6 +40,8 @@ export class Workspace {
   readonly repo: Repo
   readonly handle: DocHandle<RepositoryDoc>
   readonly blobs: BlobStore
+  /** Per live document, the hash of its text at the heads it was last hashed at. */
+  readonly #liveHashes = new Map<string, { heads: string; content: { hash: string; size: number } }>()
 
   constructor(repo: Repo, handle: DocHandle<RepositoryDoc>) {
     this.repo = repo
@@ -210,6 +212,24 @@ export class Workspace {
     const entry = this.#file(branchId, id)
     if (entry.live) return encodeText((await this.#live(entry)).doc().content)
     return this.blobs.read(String(entry.blob))
+  }
+
+  /**
+   * A file's current content as its blob would be named (SHA-256) and its size: the blob's own,
+   * or for an edited file its live text's, hashed once per version (the index and the change list
+   * ask for every file on each tree change).
+   */
+  async contentHash(branchId: BranchId, id: EntryId): Promise<{ hash: string; size: number }> {
+    const entry = this.#file(branchId, id)
+    if (!entry.live) return { hash: String(entry.blob), size: entry.size }
+    const live = await this.#live(entry)
+    const heads = live.heads().join(',')
+    const known = this.#liveHashes.get(live.url)
+    if (known?.heads === heads) return known.content
+    const bytes = encodeText(live.doc().content)
+    const content = { hash: await sha256(bytes), size: bytes.length }
+    this.#liveHashes.set(live.url, { heads, content })
+    return content
   }
 
   /**

@@ -2,7 +2,7 @@ import '@automerge/automerge-repo'
 import { describe, expect, it } from 'vitest'
 import { Repo } from '@automerge/automerge-repo'
 import { Workspace } from '../../src/repo/Workspace.ts'
-import { MAX_FILE_BYTES } from '../../src/repo/content.ts'
+import { MAX_FILE_BYTES, sha256 } from '../../src/repo/content.ts'
 import { PACK_TARGET_BYTES } from '../../src/repo/BlobStore.ts'
 import type { LiveFileDoc } from '../../src/repo/types.ts'
 import { diskRepo } from './helpers.ts'
@@ -110,6 +110,20 @@ describe('Workspace', () => {
     expect(await ws.read(main, id)).toEqual({ kind: 'text', text: 'let x = 2\n', live: url })
     const png = await ws.createFile(main, 'p.png', new Uint8Array([0, 1]))
     await expect(ws.openLive(main, png)).rejects.toThrow('binary')
+  })
+
+  it('names a file\'s content as its blob would be named, committed or live, following each edit', async () => {
+    const { ws, main } = fresh()
+    const id = await ws.createFile(main, 'a.ts', text('let x = 1\n'))
+    const committed = ws.entries(main).find((e) => e.id === id)!
+    expect(await ws.contentHash(main, id)).toEqual({ hash: committed.blob, size: 10 })
+    const live = await ws.repo.find<LiveFileDoc>(await ws.openLive(main, id))
+    live.change((d) => { d.content = 'let x = 22\n' })
+    const edited = await ws.contentHash(main, id)
+    expect(edited).toEqual({ hash: await sha256(text('let x = 22\n')), size: 11 })
+    expect(await ws.contentHash(main, id)).toEqual(edited)
+    live.change((d) => { d.content = 'let x = 1\n' })
+    expect(await ws.contentHash(main, id)).toEqual({ hash: committed.blob, size: 10 })
   })
 
   it('persists across a restart on disk', async () => {
