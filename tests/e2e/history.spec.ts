@@ -67,6 +67,8 @@ test('commit, branch, edit on the branch, merge back, and see it in the history'
 })
 
 test('an agent commits on a branch through the CLI; the person sees it live and merges it; the CLI sees the merge', async ({ page }) => {
+  // Seven or more CLI processes, each starting tsx and Automerge (0.5–2 s, more on a loaded machine).
+  test.setTimeout(120_000)
   await createRepository(page, 'with-agent')
   await createPath(page, 'New file', 'README.md')
   await editor(page, 'README.md').click()
