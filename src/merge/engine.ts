@@ -114,7 +114,7 @@ export function createMergeEngine(grammars: Grammars): MergeEngine {
     /** A clean merge is kept only if it parses as well as the sides and declares nothing twice. */
     const accept = (merge: MergeResult): MergeResult | undefined => {
       const merged = parses.parse(merge.text, pl)?.tree
-      if (!merged || !isSound(merged, tl, tr, profile)) return undefined
+      if (!merged || !isSound(merged, tb, tl, tr, profile)) return undefined
       const { text, warnings } = reconcileRenames(tb, tl, tr, merged)
       return { ...merge, text, warnings }
     }

@@ -193,6 +193,13 @@ export function mergeAsSet(context: SetMergeContext, b: SyntaxNode, l: SyntaxNod
     last = at
   })
   if (clash) return false
+  // A set holds an element once: a side's new copy of one that is there already goes.
+  const textOfElement = (e: Element) => textOf(splits[e.side].elements[e.index])
+  const present = new Set(result.filter((e) => e.shared && e.signature !== undefined && !e.partial).map((e) => `${e.signature}\0${textOfElement(e)}`))
+  for (let k = result.length - 1; k >= 0; k--) {
+    const e = result[k]
+    if (!e.shared && !e.partial && e.signature !== undefined && present.has(`${e.signature}\0${textOfElement(e)}`)) result.splice(k, 1)
+  }
 
   // A merged element whose signature now appears twice (both sides renamed into one name) is a conflict.
   const counts = new Map<string, number>()

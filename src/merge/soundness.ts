@@ -1,9 +1,12 @@
 import { isCommutative, type LanguageProfile } from './profiles/profile.ts'
 import { signatureOf } from './signature.ts'
-import type { SyntaxNode, SyntaxTree } from './syntaxTree.ts'
+import { textOf, type SyntaxNode, type SyntaxTree } from './syntaxTree.ts'
 
-/** Declarations sharing a signature with an earlier sibling in an order-insensitive container. */
-function duplicateDeclarations(tree: SyntaxTree, profile: LanguageProfile): number {
+/**
+ * Declarations sharing a signature with an earlier sibling in an order-insensitive container
+ * (`named`), and those that are word for word the same as one (`copies`).
+ */
+function duplicateDeclarations(tree: SyntaxTree, profile: LanguageProfile): { named: number; copies: number } {
   // The sides are checked again for each merge a caller tries.
   const known = duplicates.get(tree)
   if (known !== undefined && known.profile === profile) return known.count
@@ -12,18 +15,25 @@ function duplicateDeclarations(tree: SyntaxTree, profile: LanguageProfile): numb
   return count
 }
 
-const duplicates = new WeakMap<SyntaxTree, { profile: LanguageProfile; count: number }>()
+const duplicates = new WeakMap<SyntaxTree, { profile: LanguageProfile; count: { named: number; copies: number } }>()
 
-function countDuplicates(tree: SyntaxTree, profile: LanguageProfile): number {
-  let duplicates = 0
+function countDuplicates(tree: SyntaxTree, profile: LanguageProfile): { named: number; copies: number } {
+  const duplicates = { named: 0, copies: 0 }
   const visit = (node: SyntaxNode, parentKind: string | undefined) => {
     if (isCommutative(profile, node.kind, parentKind)) {
-      const seen = new Set<string>()
+      // A copy has its original's signature too: texts are compared only among namesakes.
+      const named = new Map<string, SyntaxNode[]>()
       for (const child of node.children) {
         const signature = child.named ? signatureOf(child, profile) : undefined
         if (signature === undefined) continue
-        if (seen.has(signature)) duplicates++
-        seen.add(signature)
+        const namesakes = named.get(signature)
+        if (!namesakes) {
+          named.set(signature, [child])
+          continue
+        }
+        duplicates.named++
+        if (namesakes.some((other) => textOf(other) === textOf(child))) duplicates.copies++
+        namesakes.push(child)
       }
     }
     for (const child of node.children) visit(child, node.kind)
@@ -33,11 +43,13 @@ function countDuplicates(tree: SyntaxTree, profile: LanguageProfile): number {
 }
 
 /**
- * Whether a merged tree is no worse than the sides it came from: no parse errors and no
- * duplicated declarations beyond what a side already had. A clean line merge can fail this when
- * both sides inserted the same key or a brace landed in the wrong place.
+ * Whether a merged tree is no worse than the versions it came from: no parse errors and no
+ * duplicated declarations beyond what a side already had, nor word-for-word copies the base did
+ * not have (a set holds an element once; the structured merge keeps one). A clean line merge can
+ * fail this when both sides inserted the same key or a brace landed in the wrong place.
  */
-export function isSound(merged: SyntaxTree, left: SyntaxTree, right: SyntaxTree, profile: LanguageProfile): boolean {
+export function isSound(merged: SyntaxTree, base: SyntaxTree, left: SyntaxTree, right: SyntaxTree, profile: LanguageProfile): boolean {
   if (merged.errors > Math.max(left.errors, right.errors)) return false
-  return duplicateDeclarations(merged, profile) <= Math.max(duplicateDeclarations(left, profile), duplicateDeclarations(right, profile))
+  const [m, l, r] = [merged, left, right].map((tree) => duplicateDeclarations(tree, profile))
+  return m.named <= Math.max(l.named, r.named) && m.copies <= duplicateDeclarations(base, profile).copies
 }

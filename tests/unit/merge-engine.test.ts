@@ -549,4 +549,11 @@ ${body}}
     const result = merge('fleet.rs', find(test('10', '"me"')), find(test('12', '"me"')), extracted('10'))
     expect(result).toMatchObject({ clean: true, text: extracted('12') })
   })
+
+  it('TypeScript: an import one side repeats word for word is kept once, as in a set', () => {
+    const imports = "import { a } from './a.ts'\nimport { b } from './b.ts'\n"
+    const body = (value: string) => `\nexport const x = ${value}\n`
+    const result = merge('x.ts', imports + body('a'), imports + "import { a } from './a.ts'\n" + body('a'), imports + body('a + b'))
+    expect(result).toMatchObject({ clean: true, text: imports + body('a + b') })
+  })
 })
