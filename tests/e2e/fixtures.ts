@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { expect, type Page } from '@playwright/test'
+import { expect, type BrowserContext, type Page } from '@playwright/test'
 
 /** Opens the app on a fresh profile and creates a repository; returns once its workspace shows. */
 export async function createRepository(page: Page, name: string): Promise<void> {
@@ -7,6 +7,15 @@ export async function createRepository(page: Page, name: string): Promise<void> 
   await page.getByLabel('Repository name').fill(name)
   await page.getByRole('button', { name: 'Create repository' }).click()
   await expect(page.getByRole('heading', { name })).toBeVisible()
+}
+
+/** Cuts the network and reloads, once the service worker owns the page (so it serves the app shell). */
+export async function reloadOffline(page: Page, context: BrowserContext): Promise<void> {
+  await page.evaluate(async () => { await navigator.serviceWorker.ready })
+  await page.reload()
+  await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true)
+  await context.setOffline(true)
+  await page.reload()
 }
 
 /** Creates a file or folder through the explorer's dialog. */

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test'
-import { createPath, createRepository, editor, treeItem, waitSaved } from './fixtures.ts'
+import { createPath, createRepository, editor, reloadOffline, treeItem, waitSaved } from './fixtures.ts'
 
 test('with the network cut, a reload still opens the app and the repositories', async ({ page, context }) => {
   await createRepository(page, 'offline-notes')
@@ -7,13 +7,7 @@ test('with the network cut, a reload still opens the app and the repositories', 
   await editor(page, 'todo.md').click()
   await page.keyboard.type('- write offline')
   await waitSaved(page)
-  // The service worker must own the page before the network goes away.
-  await page.evaluate(async () => { await navigator.serviceWorker.ready })
-  await page.reload()
-  await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true)
-
-  await context.setOffline(true)
-  await page.reload()
+  await reloadOffline(page, context)
   await expect(page.getByRole('heading', { name: 'offline-notes' })).toBeVisible()
   await treeItem(page, 'todo.md').click()
   await expect(editor(page, 'todo.md')).toHaveText('- write offline')

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test'
-import { createPath, createRepository, editor, treeItem, waitSaved } from './fixtures.ts'
+import { createPath, createRepository, editor, reloadOffline, treeItem, waitSaved } from './fixtures.ts'
 
 async function writeFile(page: Page, path: string, text: string) {
   await createPath(page, 'New file', path)
@@ -58,11 +58,7 @@ test('search finds what was just typed, opens it at the line, and works after a 
   await waitSaved(page)
 
   // After a reload, offline: the index is still there (not rebuilt) and answers.
-  await page.evaluate(async () => { await navigator.serviceWorker.ready })
-  await page.reload()
-  await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true)
-  await context.setOffline(true)
-  await page.reload()
+  await reloadOffline(page, context)
   await page.getByRole('tab', { name: 'Search' }).click()
   await expect(page.getByRole('status', { name: 'Index status' })).toHaveText('Index ready: 2 files')
   await page.getByLabel('Search files').fill('applyDiscount')
