@@ -194,11 +194,12 @@ export function mergeAsSet(context: SetMergeContext, b: SyntaxNode, l: SyntaxNod
   })
   if (clash) return false
   // A set holds an element once: a side's new copy of one that is there already goes.
-  const textOfElement = (e: Element) => textOf(splits[e.side].elements[e.index])
-  const present = new Set(result.filter((e) => e.shared && e.signature !== undefined && !e.partial).map((e) => `${e.signature}\0${textOfElement(e)}`))
-  for (let k = result.length - 1; k >= 0; k--) {
-    const e = result[k]
-    if (!e.shared && !e.partial && e.signature !== undefined && present.has(`${e.signature}\0${textOfElement(e)}`)) result.splice(k, 1)
+  // (Texts are read only when a side added named elements: most merges add none.)
+  const added = result.filter((e) => !e.shared && !e.partial && e.signature !== undefined)
+  if (added.length > 0) {
+    const key = (e: Element) => `${e.signature}\0${textOf(splits[e.side].elements[e.index])}`
+    const present = new Set(result.filter((e) => e.shared && e.signature !== undefined && !e.partial).map(key))
+    for (const e of added) if (present.has(key(e))) result.splice(result.indexOf(e), 1)
   }
 
   // A merged element whose signature now appears twice (both sides renamed into one name) is a conflict.
