@@ -1,7 +1,7 @@
 import { defineConfig } from '@playwright/test'
 
-/** The relay that serves the built app for every end-to-end test, on loopback. */
-export const RELAY_PORT = 4273
+/** The relay that serves the built app for every end-to-end test, on loopback (WEFT_E2E_PORT lets two checkouts test at once). */
+export const RELAY_PORT = Number(process.env.WEFT_E2E_PORT ?? 4273)
 
 export default defineConfig({
   testDir: 'tests/e2e',
