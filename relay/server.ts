@@ -3,7 +3,9 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import sirv from 'sirv'
 import { Repo } from '@automerge/automerge-repo'
-import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs'
+import { DurableFileStorage } from '../src/storage/DurableFileStorage.ts'
+import { CheckedChunks } from '../src/storage/CheckedChunks.ts'
+import { sendWhenSaved } from './durableReplies.ts'
 import { ISOLATION_HEADERS } from '../src/isolation.ts'
 import { adapterConnected, syncEndpoint } from './syncEndpoint.ts'
 import { shutdownRepo } from '../src/repo/flush.ts'
@@ -46,12 +48,17 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   const server = createServer((request, response) => handle(request, response))
   const runs = options.runs ? runsEndpoint(server, { ...options.runs, token: options.token!, log }) : null
   const { adapter, sockets } = syncEndpoint(server, { ...options, log, otherUpgrades: runs?.owns })
+  // Saves resolve only once fsynced; damaged chunks are skipped, logged by file and shown in /health.
+  const storage = new CheckedChunks(new DurableFileStorage(options.dataDir), ({ file, reason }) =>
+    log(`damaged storage chunk skipped: ${file} (${reason}); the document loads from its other chunks`))
   const repo = new Repo({
     network: [adapter],
-    storage: new NodeFSStorageAdapter(options.dataDir),
+    storage,
     // A relay stores what peers send it and never offers documents on its own: ids stay secret.
     sharePolicy: async () => false,
   })
+  // The relay's heads reach a peer only once they are on disk: what a client counts as confirmed survives a crash.
+  sendWhenSaved(adapter, repo, log)
 
   const app = options.staticDir && existsSync(options.staticDir)
     ? sirv(options.staticDir, {
@@ -70,9 +77,13 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     for (const [name, value] of Object.entries(ISOLATION_HEADERS)) response.setHeader(name, value)
     if (runs?.serve(request, response)) return
     if (request.url === '/health') {
+      const damaged = storage.damaged()
       response.setHeader('Content-Type', 'application/json')
+      // Degraded stays 200: the relay still syncs, and a restart would not repair the files.
       response.end(JSON.stringify({
-        ok: true,
+        ok: damaged.length === 0,
+        status: damaged.length === 0 ? 'ok' : 'degraded',
+        ...(damaged.length > 0 ? { damaged } : {}),
         version,
         uptime: Math.round((Date.now() - started) / 1000),
         // Peers that joined, not sockets: a client may hold a half-open socket besides its live one.
@@ -90,6 +101,10 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
 
   await repo.storageId()
   await adapterConnected(adapter)
+  // Check every stored chunk once at start, so damage is reported before a peer asks for it.
+  const checked = storage.checkAll().then(
+    (damaged) => { if (damaged.length > 0) log(`storage check: ${damaged.length} damaged chunk file(s); /health reports the relay degraded`) },
+    (error: Error) => log(`storage check failed: ${error.message}`))
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
@@ -103,6 +118,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     server,
     repo,
     async close() {
+      await checked
       await runs?.close()
       for (const client of sockets.clients) client.close(1001, 'relay shutting down')
       await new Promise<void>((resolve) => server.close(() => resolve()))

@@ -5,9 +5,9 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { runStorageAdapterTests } from '@automerge/automerge-repo/helpers/tests/storage-adapter-tests.js'
-import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs'
+import { DurableFileStorage } from '../../src/storage/DurableFileStorage.ts'
 
 runStorageAdapterTests(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'weft-storage-'))
-  return { adapter: new NodeFSStorageAdapter(dir), teardown: () => rmSync(dir, { recursive: true, force: true }) }
-}, 'NodeFSStorageAdapter')
+  return { adapter: new DurableFileStorage(dir), teardown: () => rmSync(dir, { recursive: true, force: true }) }
+}, 'DurableFileStorage')
