@@ -1,4 +1,7 @@
 import '@automerge/automerge-repo'
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { randomBytes } from 'node:crypto'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Repo, type AutomergeUrl, type DocHandle } from '@automerge/automerge-repo'
 import { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket'
@@ -90,4 +93,64 @@ describe('relay durability', () => {
     expect(lost, `lost ${lost.length} of ${confirmedValues.length} confirmed changes`).toEqual([])
     expect(confirmedValues).toHaveLength(rounds)
   }, 60_000)
+})
+
+/** The chunk files the relay stores for `url`'s document, by kind. */
+function chunkFiles(dataDir: string, url: string): { snapshot: string[]; incremental: string[] } {
+  const id = url.replace('automerge:', '')
+  const dir = join(dataDir, id.slice(0, 2), id.slice(2))
+  const list = (kind: string) => existsSync(join(dir, kind)) ? readdirSync(join(dir, kind)).map((name) => join(dir, kind, name)) : []
+  return { snapshot: list('snapshot'), incremental: list('incremental') }
+}
+
+describe('relay storage damage', () => {
+  it('skips a truncated or bit-flipped chunk file, names it in the log and /health, and loads the rest', async () => {
+    const relay = relayChild()
+    await relay.start()
+    const writer = client(relay.syncUrl)
+    // Over 1 KiB compressed, so later saves are incremental files next to one snapshot.
+    const text = randomBytes(3000).toString('base64')
+    const handle = writer.repo.create<Log & { text: string }>({ values: [], text })
+    await confirmed(writer.repo, handle)
+    const saved: string[][] = []
+    for (let value = 0; value < 4; value++) {
+      const before = chunkFiles(relay.dataDir, handle.url).incremental
+      handle.change((doc) => { doc.values.push(value) })
+      await confirmed(writer.repo, handle)
+      const added = () => chunkFiles(relay.dataDir, handle.url).incremental.filter((file) => !before.includes(file))
+      await expect.poll(() => added().length).toBe(1)
+      saved.push(added())
+    }
+    writer.close()
+    await relay.stop('SIGTERM')
+    expect(chunkFiles(relay.dataDir, handle.url).snapshot).toHaveLength(1)
+    // Each change got a file of its own: damage the last one's (cut in half) and flip a bit in the third's.
+    const truncated = saved[3][0]
+    const flipped = saved[2][0]
+    const bytes = readFileSync(truncated)
+    writeFileSync(truncated, bytes.subarray(0, bytes.length >> 1))
+    const other = readFileSync(flipped)
+    other[other.length - 3] ^= 0x10
+    writeFileSync(flipped, other)
+
+    const from = relay.output.length
+    await relay.start()
+    await expect.poll(() => relay.output.slice(from)).toContain(truncated)
+    await expect.poll(() => relay.output.slice(from)).toContain(flipped)
+    const lines = relay.output.slice(from).split('\n')
+    expect(lines.filter((line) => line.includes(truncated))).toEqual([expect.stringContaining('truncated')])
+    expect(lines.filter((line) => line.includes(flipped))).toEqual([expect.stringContaining('checksum')])
+    const health = await (await fetch(`${relay.url}/health`)).json()
+    expect(health).toMatchObject({ ok: false, status: 'degraded' })
+    expect(health.damaged.map((d: { file: string }) => d.file).sort()).toEqual([truncated, flipped].sort())
+
+    // A fresh client gets the document from the snapshot and the sound chunks before the damage.
+    const reader = client(relay.syncUrl)
+    const read = await reader.repo.find<Log & { text: string }>(handle.url)
+    await expect.poll(() => read.doc().values).toEqual([0, 1])
+    expect(read.doc().text).toBe(text)
+    reader.close()
+    // The damaged files are reported once, not again on each load.
+    expect(relay.output.slice(from).split(truncated).length - 1).toBe(1)
+  })
 })
