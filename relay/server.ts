@@ -7,7 +7,7 @@ import { DurableFileStorage } from '../src/storage/DurableFileStorage.ts'
 import { CheckedChunks } from '../src/storage/CheckedChunks.ts'
 import { sendWhenSaved } from './durableReplies.ts'
 import { ISOLATION_HEADERS } from '../src/isolation.ts'
-import { adapterConnected, syncEndpoint } from './syncEndpoint.ts'
+import { adapterConnected, refuseFailingMessages, syncEndpoint } from './syncEndpoint.ts'
 import { shutdownRepo } from '../src/repo/flush.ts'
 import { runsEndpoint, type RunsSettings } from './runs.ts'
 
@@ -24,6 +24,8 @@ export interface RelayOptions {
   maxMessageBytes: number
   /** Sustained messages per second one socket may send (bursts of twice that); a flood closes it. */
   messagesPerSecond: number
+  /** How long a socket holding a peer id has to answer a ping before a new join may take that id (1500 ms). */
+  livenessMs?: number
   /** Enables the local runner at `/runs` (it needs `token`). */
   runs?: RunsSettings
   log?: (line: string) => void
@@ -47,7 +49,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   if (options.runs && !options.token) throw new Error('The local runner runs commands for whoever asks: start the relay with a --token to enable --runs.')
   const server = createServer((request, response) => handle(request, response))
   const runs = options.runs ? runsEndpoint(server, { ...options.runs, token: options.token!, log }) : null
-  const { adapter, sockets } = syncEndpoint(server, { ...options, log, otherUpgrades: runs?.owns })
+  const { adapter, sockets, peers } = syncEndpoint(server, { ...options, log, otherUpgrades: runs?.owns })
   // Saves resolve only once fsynced; damaged chunks are skipped, logged by file and shown in /health.
   const storage = new CheckedChunks(new DurableFileStorage(options.dataDir), ({ file, reason }) =>
     log(`damaged storage chunk skipped: ${file} (${reason}); the document loads from its other chunks`))
@@ -59,6 +61,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   })
   // The relay's heads reach a peer only once they are on disk: what a client counts as confirmed survives a crash.
   sendWhenSaved(adapter, repo, log)
+  refuseFailingMessages(repo, peers, log)
 
   const app = options.staticDir && existsSync(options.staticDir)
     ? sirv(options.staticDir, {
