@@ -6,6 +6,7 @@
  *    decides), and the relay is SIGKILLed at once; a restarted relay on the same folder must give a
  *    fresh client every confirmed change.
  * 2. Confirmation latency: the time from a change to its confirmation, on a relay left running.
+ * 3. The cost of one save of a small chunk: DurableFileStorage (fsynced) vs NodeFSStorageAdapter.
  *
  *   node --import tsx bench/durability.bench.ts [--rounds 50] [--changes 200]
  *
@@ -20,6 +21,10 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { Repo, type AutomergeUrl, type DocHandle } from '@automerge/automerge-repo'
 import { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket'
+import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs'
+import type { StorageAdapterInterface } from '@automerge/automerge-repo/slim'
+import { randomBytes } from 'node:crypto'
+import { DurableFileStorage } from '../src/storage/DurableFileStorage.ts'
 import { percentile, round } from './lib/stats.ts'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -104,8 +109,9 @@ async function killTest(rounds: number): Promise<{ confirmed: number; lost: numb
     handle.change((doc) => { doc.values.push(round) })
     await confirmed(repo, handle)
     confirmedValues.push(round)
-    await kill(relay, 'SIGKILL')
+    const killed = kill(relay, 'SIGKILL')
     close()
+    await killed
     relay = await startRelay(dataDir)
   }
   await kill(relay, 'SIGTERM')
@@ -132,10 +138,26 @@ async function latency(changes: number): Promise<number[]> {
   return times.sort((a, b) => a - b)
 }
 
+/** Milliseconds per save of a fresh 200-byte incremental chunk, median over `count`. */
+async function saveCost(make: (dir: string) => StorageAdapterInterface, count: number): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'weft-save-'))
+  const storage = make(dir)
+  const times: number[] = []
+  for (let i = 0; i < count; i++) {
+    const start = performance.now()
+    await storage.save(['2NvUrLkKLT1L7V2qShwXhXYzUBbj', 'incremental', randomBytes(16).toString('hex')], randomBytes(200))
+    times.push(performance.now() - start)
+  }
+  rmSync(dir, { recursive: true, force: true })
+  return round(percentile(times.sort((a, b) => a - b), 0.5), 2)
+}
+
 const killed = await killTest(Number(args.rounds))
 console.log(`kill test: ${killed.confirmed} confirmed changes, ${killed.lost} lost`)
 const times = await latency(Number(args.changes))
 const figures = { p50Ms: round(percentile(times, 0.5), 1), p95Ms: round(percentile(times, 0.95), 1), maxMs: round(times.at(-1) ?? 0, 1) }
 console.log(`confirmation latency over ${times.length} changes: p50 ${figures.p50Ms} ms, p95 ${figures.p95Ms} ms, max ${figures.maxMs} ms`)
-console.log(JSON.stringify({ kill: killed, latency: figures }))
+const save = { durableMs: await saveCost((dir) => new DurableFileStorage(dir), 200), nodeFsMs: await saveCost((dir) => new NodeFSStorageAdapter(dir), 200) }
+console.log(`one chunk save (median of 200): DurableFileStorage ${save.durableMs} ms (write, fsync, rename, fsync folder), NodeFSStorageAdapter ${save.nodeFsMs} ms`)
+console.log(JSON.stringify({ kill: killed, latency: figures, save }))
 process.exit(0)

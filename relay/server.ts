@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
+import { relative } from 'node:path'
 import sirv from 'sirv'
 import { Repo } from '@automerge/automerge-repo'
 import { DurableFileStorage } from '../src/storage/DurableFileStorage.ts'
@@ -86,7 +87,8 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       response.end(JSON.stringify({
         ok: damaged.length === 0,
         status: damaged.length === 0 ? 'ok' : 'degraded',
-        ...(damaged.length > 0 ? { damaged } : {}),
+        // Paths within the data folder: /health is public, where the folder lives is not its business.
+        ...(damaged.length > 0 ? { damaged: damaged.map(({ file, reason }) => ({ file: relative(options.dataDir, file), reason })) } : {}),
         version,
         uptime: Math.round((Date.now() - started) / 1000),
         // Peers that joined, not sockets: a client may hold a half-open socket besides its live one.
