@@ -70,7 +70,8 @@ const MAX_HELD_FRAMES = 1000
 /**
  * Screens every frame of one sync socket before automerge-repo's adapter sees it. A malformed frame
  * or a flood closes this socket (logged with the reason) and never reaches the shared Repo, so one
- * bad client cannot disturb the others. A socket speaks for one peer id: the one it joined with.
+ * bad client cannot disturb the others. A socket speaks for one peer id, the one it joined with:
+ * messages under another id are dropped, and a join as another id closes it.
  * A join naming a peer id that another open socket holds is let through only if that socket fails
  * to answer a ping within `livenessMs` (a reconnect after a half-open socket); otherwise it is
  * refused, so no one can disconnect a peer and receive its messages by claiming its id.
@@ -105,12 +106,9 @@ export function guardSocket(socket: WebSocket, request: IncomingMessage, options
   /** Passes a well-formed message on to the adapter if this socket may send it. */
   const admit = (message: ClientMessage, args: unknown[]): boolean => {
     if (message.type !== 'join') {
-      // The adapter ignores messages from a socket that has not joined; drop them here already.
-      if (joinedAs === null) return false
-      if (message.senderId !== joinedAs) {
-        close(1008, `sent a message as peer ${message.senderId.slice(0, 40)} after joining as another`)
-        return false
-      }
+      // Only messages in the joined peer's name reach the adapter (which would drop the others too).
+      // Not a reason to close: honest peers forward other peers' ephemeral messages under their ids.
+      if (joinedAs === null || message.senderId !== joinedAs) return false
       return emit('message', ...args)
     }
     if (joinedAs !== null) {

@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { cbor, Repo, type PeerId } from '@automerge/automerge-repo'
+import { next as A } from '@automerge/automerge'
 import { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket'
 import { startRelay, type Relay } from '../../relay/server.ts'
 import { shutdownRepo } from '../../src/repo/flush.ts'
@@ -86,14 +87,26 @@ describe('relay peer ids', () => {
     expect(logged.some((line) => line.includes('takes peer id peer-reconnecting'))).toBe(true)
   })
 
-  it('closes a socket that sends as another peer than the one it joined as', async () => {
+  it('never lets a socket speak for another peer: its messages under the victim id are dropped, a join as another id closes it', async () => {
     const r = await relay()
     const victim = client(syncUrlOf(r))
     await expect.poll(() => r.repo.peers).toContain(victim.peerId)
     const attacker = await rawPeer(syncUrlOf(r))
     attacker.joinAs('peer-attacker')
     await expect.poll(() => attacker.received.map((m) => m.type)).toContain('peer')
+    // A whole document, sent as if the victim had written it: it must not reach the relay's Repo.
+    const forged = new Repo({ network: [] }).create<{ owner: string }>({ owner: 'victim' })
+    const { documentId } = forged
+    const [, syncMessage] = A.generateSyncMessage(forged.doc(), A.initSyncState())
+    attacker.send({ type: 'request', senderId: victim.peerId, targetId: r.repo.peerId, documentId, data: syncMessage })
     attacker.send({ type: 'leave', senderId: victim.peerId })
+    // The attacker's own next message round-trips, so the forged ones were seen before it.
+    attacker.send({ type: 'request', senderId: 'peer-attacker', targetId: r.repo.peerId, documentId: new Repo({ network: [] }).create({}).documentId, data: syncMessage })
+    await expect.poll(() => attacker.received.some((m) => m.type === 'doc-unavailable' || m.type === 'sync')).toBe(true)
+    expect(r.repo.handles[documentId]).toBeUndefined()
+    expect(r.repo.peers).toContain(victim.peerId)
+
+    attacker.joinAs(victim.peerId)
     expect(await attacker.closed).toMatchObject({ code: 1008, reason: expect.stringContaining('after joining as another') })
     expect(r.repo.peers).toContain(victim.peerId)
   })
