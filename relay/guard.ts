@@ -8,6 +8,9 @@ const CLIENT_MESSAGE_TYPES = new Set([
   'join', 'leave', 'sync', 'request', 'ephemeral', 'doc-unavailable', 'remote-subscription-change', 'remote-heads-changed',
 ])
 
+/** A storage id as automerge-repo makes them (a UUID), with room for other ids of the same characters. */
+const STORAGE_ID = /^[A-Za-z0-9_-]{1,100}$/
+
 /** The fields of a client message the relay looks at. */
 export interface ClientMessage {
   type: string
@@ -28,6 +31,12 @@ export function readFrame(frame: Uint8Array): { message: ClientMessage } | { pro
   if (typeof senderId !== 'string' || senderId.length === 0 || senderId.length > 256) return { problem: 'missing or malformed senderId' }
   if (documentId !== undefined && (typeof documentId !== 'string' || !isValidDocumentId(documentId))) return { problem: 'malformed documentId' }
   if ((type === 'sync' || type === 'request') && !(data instanceof Uint8Array)) return { problem: `${type} message without binary data` }
+  if (type === 'join') {
+    // automerge-repo names files after a peer's storage id (its sync state with us): only an id's own characters.
+    const { peerMetadata } = message as { peerMetadata?: unknown }
+    const storageId = typeof peerMetadata === 'object' && peerMetadata !== null ? (peerMetadata as { storageId?: unknown }).storageId : undefined
+    if (storageId !== undefined && (typeof storageId !== 'string' || !STORAGE_ID.test(storageId))) return { problem: 'malformed storageId in join' }
+  }
   return { message: { type, senderId } }
 }
 

@@ -15,8 +15,8 @@ import type { Chunk, StorageAdapterInterface, StorageKey } from '@automerge/auto
  */
 export class DurableFileStorage implements StorageAdapterInterface {
   readonly #base: string
-  /** Folders known to exist with their own entry fsynced in their parent. */
-  readonly #durableDirs = new Set<string>()
+  /** Folders made (or found) with their entry fsynced in their parent; shared, so a concurrent save waits for it. */
+  readonly #durableDirs = new Map<string, Promise<void>>()
   /**
    * The order keys were saved in by this process (names only), so loadRange lists them in save
    * order as automerge-repo's acceptance suite expects; keys found only on disk come first, by name.
@@ -95,6 +95,7 @@ export class DurableFileStorage implements StorageAdapterInterface {
     const path = this.filePath(prefix)
     await fs.rm(path, { recursive: true, force: true })
     for (const file of this.#saveOrder.keys()) if (file.startsWith(path + sep)) this.#saveOrder.delete(file)
+    for (const dir of this.#durableDirs.keys()) if (dir === path || dir.startsWith(path + sep)) this.#durableDirs.delete(dir)
     await syncDir(dirname(path)).catch((error) => { if (!isMissing(error)) throw error })
   }
 
@@ -120,8 +121,17 @@ export class DurableFileStorage implements StorageAdapterInterface {
   }
 
   /** Creates `dir` and its missing parents, fsyncing each new entry into its parent. */
-  async #ensureDir(dir: string): Promise<void> {
-    if (this.#durableDirs.has(dir)) return
+  #ensureDir(dir: string): Promise<void> {
+    let made = this.#durableDirs.get(dir)
+    if (!made) {
+      made = this.#makeDir(dir)
+      this.#durableDirs.set(dir, made)
+      made.catch(() => this.#durableDirs.delete(dir))
+    }
+    return made
+  }
+
+  async #makeDir(dir: string): Promise<void> {
     const parent = dirname(dir)
     if (parent !== dir && dir !== this.#base) await this.#ensureDir(parent)
     try {
@@ -130,7 +140,6 @@ export class DurableFileStorage implements StorageAdapterInterface {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
     }
-    this.#durableDirs.add(dir)
   }
 }
 

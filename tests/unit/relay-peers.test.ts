@@ -1,4 +1,5 @@
 import '@automerge/automerge-repo'
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
@@ -131,5 +132,23 @@ describe('relay log under malformed sync messages', () => {
     const lines = relay.output.slice(from).split('\n').filter((line) => line.trim() !== '')
     expect(lines).toEqual([expect.stringMatching(/^sync socket 127\.0\.0\.1:\d+ closed: malformed sync message for \w+: could not decode sync message/)])
     expect(relay.output).not.toMatch(/^\s+at /m)
+  })
+})
+
+describe('relay storage under a hostile peer', () => {
+  it('never writes outside its data folder for a peer that names its storage id as a path', async () => {
+    const r = await relay()
+    const outside = join(tempDir('weft-outside-'), 'owned')
+    const attacker = await rawPeer(syncUrlOf(r))
+    // automerge-repo keeps a peer's sync state under [documentId, 'sync-state', storageId].
+    attacker.send({ type: 'join', senderId: 'peer-traverser', peerMetadata: { storageId: `../../../../../../../..${outside}`, isEphemeral: false }, supportedProtocolVersions: ['1'] })
+    const doc = new Repo({ network: [] }).create({ a: 1 })
+    const [, syncMessage] = A.generateSyncMessage(doc.doc(), A.initSyncState())
+    attacker.send({ type: 'request', senderId: 'peer-traverser', targetId: r.repo.peerId, documentId: doc.documentId, data: syncMessage })
+    expect(await attacker.closed).toMatchObject({ code: 1007, reason: expect.stringContaining('malformed storageId') })
+    // Had the join gone through, the sync state would be written within the relay's 100 ms throttle.
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(existsSync(outside)).toBe(false)
+    expect(r.repo.handles[doc.documentId]).toBeUndefined()
   })
 })

@@ -3,9 +3,9 @@
 import '@automerge/automerge-repo'
 import { next as A } from '@automerge/automerge'
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { runStorageAdapterTests } from '@automerge/automerge-repo/helpers/tests/storage-adapter-tests.js'
 import { describe, expect, it } from 'vitest'
 import { chunkProblem } from '../../src/storage/chunkCheck.ts'
@@ -46,5 +46,34 @@ describe('chunk check against Automerge output', () => {
         expect(chunkProblem(flipped), `bit flipped at ${at}`).not.toBeNull()
       }
     }
+  })
+})
+
+describe('DurableFileStorage beyond the suite', () => {
+  const fresh = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'weft-storage-'))
+    return { dir, storage: new DurableFileStorage(dir) }
+  }
+
+  it('refuses key parts that would leave its folder (a peer names its storage id)', async () => {
+    const { dir, storage } = fresh()
+    for (const bad of ['../../../tmp/owned', '..', '.hidden', 'a/b', 'a\\b', 'nul\0', '']) {
+      await expect(storage.save(['2NvUrLkKLT1L7V2qShwXhXYzUBbj', 'sync-state', bad], new Uint8Array([1])), JSON.stringify(bad)).rejects.toThrow('Refusing storage key')
+    }
+    expect(await storage.keys()).toEqual([])
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('saves again under a prefix it removed, and never reads a leftover temporary file', async () => {
+    const { dir, storage } = fresh()
+    const key = ['2NvUrLkKLT1L7V2qShwXhXYzUBbj', 'incremental', 'abc']
+    await storage.save(key, new Uint8Array([1]))
+    await storage.removeRange(['2NvUrLkKLT1L7V2qShwXhXYzUBbj'])
+    await storage.save(key, new Uint8Array([2]))
+    expect(await storage.load(key)).toEqual(new Uint8Array([2]))
+    // What a crash between write and rename leaves behind.
+    writeFileSync(join(dirname(storage.filePath(key)), '.0123456789ab.tmp'), 'torn')
+    expect(await storage.loadRange(['2NvUrLkKLT1L7V2qShwXhXYzUBbj'])).toEqual([{ key, data: new Uint8Array([2]) }])
+    rmSync(dir, { recursive: true, force: true })
   })
 })
