@@ -44,10 +44,18 @@ async function stop(relay: Started | undefined): Promise<void> {
 
 interface Answer { status: number; headers: IncomingHttpHeaders; body: string }
 
+/** Request headers with Host defaulting to the relay's own; `Host: ''` sends none at all. */
+function withHost(port: number, headers: Record<string, string>) {
+  const all: Record<string, string> = { Host: `127.0.0.1:${port}`, ...headers }
+  if (all.Host !== '') return { headers: all }
+  delete all.Host
+  return { headers: all, setHost: false }
+}
+
 /** One HTTP request to the relay with exactly these headers (Host and Origin included). */
 function http(port: number, method: string, path: string, headers: Record<string, string>, body?: string): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method, path, headers: { Host: `127.0.0.1:${port}`, ...headers } }, (res) => {
+    const req = request({ host: '127.0.0.1', port, method, path, ...withHost(port, headers) }, (res) => {
       let text = ''
       res.on('data', (chunk: Buffer) => { text += chunk.toString() })
       res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: text }))
@@ -62,10 +70,10 @@ function upgrade(port: number, path: string, headers: Record<string, string>): P
   return new Promise((resolve, reject) => {
     const req = request({
       host: '127.0.0.1', port, path,
-      headers: {
-        Host: `127.0.0.1:${port}`, Connection: 'Upgrade', Upgrade: 'websocket',
+      ...withHost(port, {
+        Connection: 'Upgrade', Upgrade: 'websocket',
         'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': Buffer.from('attackerattacker').toString('base64'), ...headers,
-      },
+      }),
     })
     req.on('upgrade', (_res, socket) => {
       // Hold the socket open briefly so an accepted run gets to start, as a real attacker would.
@@ -122,6 +130,17 @@ describe('the local runner, attacked (a relay child process with --runs)', () =>
 
   it('the legitimate path works: the runner token in Authorization, the ticket on the socket', async () => {
     expect(await attack(relay.port, bearer(runnerToken), '', false)).toEqual({ post: 201, socket: 101, ran: true })
+  })
+
+  it('answers to every loopback name with its own port, as the page that name serves', async () => {
+    for (const name of ['localhost', 'LocalHost', '[::1]', '127.0.0.1']) {
+      const host = `${name}:${relay.port}`
+      expect(await attack(relay.port, { ...bearer(runnerToken), Host: host, Origin: `http://${host}` }, '', false)).toEqual({ post: 201, socket: 101, ran: true })
+    }
+    // No Host at all: Node's HTTP server itself answers 400.
+    expect(await attack(relay.port, { ...bearer(runnerToken), Host: '' })).toMatchObject({ post: 400, ran: false })
+    for (const host of ['localhost:', `localhost:${relay.port}:1`, `user@localhost:${relay.port}`, `127.0.0.1.attacker.example:${relay.port}`])
+      expect(await attack(relay.port, { ...bearer(runnerToken), Host: host }), host).toMatchObject({ post: 403, ran: false })
   })
 
   it('(1) a collaborator with the sync token (what every Share link carries) cannot run commands', async () => {
