@@ -9,7 +9,7 @@ const usage = `Usage: weft relay [--host 127.0.0.1] [--port 8787] [--data ./data
                      not the sync --token: $WEFT_RUNS_TOKEN, or the file below (created, mode 0600, when missing)
   --runs-token-file  where the runner token is kept (default DATA/runs-token)
   --allow-host       a Host name (NAME or NAME:PORT) the runner answers to besides 127.0.0.1, localhost, [::1]
-  --runs-remote      let other machines start runs too (default: this machine only)`
+  --runs-remote      let other machines start runs too (default: this machine only; add --allow-host for the name they use)`
 
 /** Runs the relay until SIGTERM or SIGINT, then flushes storage and exits. */
 export async function main(argv: string[]): Promise<void> {
