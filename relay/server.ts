@@ -22,7 +22,7 @@ export interface RelayOptions {
   maxMessageBytes: number
   /** Sustained messages per second one socket may send (bursts of twice that); a flood closes it. */
   messagesPerSecond: number
-  /** Enables the local runner at `/runs` (it needs `token`). */
+  /** Enables the local runner at `/runs`, with its own token (never the sync `token`). */
   runs?: RunsSettings
   log?: (line: string) => void
 }
@@ -42,9 +42,10 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   mkdirSync(options.dataDir, { recursive: true })
   const started = Date.now()
 
-  if (options.runs && !options.token) throw new Error('The local runner runs commands for whoever asks: start the relay with a --token to enable --runs.')
+  if (options.runs && options.token !== undefined && options.runs.token === options.token)
+    throw new Error('The runner token must differ from the sync token: everyone with a Share link has the sync token.')
   const server = createServer((request, response) => handle(request, response))
-  const runs = options.runs ? runsEndpoint(server, { ...options.runs, token: options.token!, log }) : null
+  const runs = options.runs ? runsEndpoint(server, { ...options.runs, log }) : null
   const { adapter, sockets } = syncEndpoint(server, { ...options, log, otherUpgrades: runs?.owns })
   const repo = new Repo({
     network: [adapter],
