@@ -112,6 +112,10 @@ describe('weft repl against a relay', () => {
       .toMatchObject({ code: 2, errors: `weft repl eval: Code is ${LIMITS.codeBytes + 1} bytes; the limit is ${LIMITS.codeBytes}.` })
     expect(await weft(home, ['repl', 'eval', '1'])).toMatchObject({ code: 2, errors: expect.stringContaining('Say which realm') })
     expect(await weft(home, ['repl', 'frobnicate'])).toMatchObject({ code: 2, errors: expect.stringContaining('unknown command "frobnicate"') })
+    const junk = join(tempDir(), 'not-a-key')
+    writeFileSync(junk, 'password123\n')
+    expect(await weft(home, ['repl', 'eval', '--realm', realm.realm, '--key-file', junk, '1'])).toMatchObject({ code: 2, errors: `weft repl eval: ${junk}: A realm key is 64 hexadecimal digits (see \`weft repl key\`).` })
+    expect(await weft(home, ['repl', 'serve', '--key-file', join(tempDir(), 'missing')])).toMatchObject({ code: 2, errors: expect.stringMatching(/^weft repl serve: .*missing: .*no such file/i) })
   })
 
   it('serves a Node realm from another terminal until interrupted', async () => {
