@@ -239,7 +239,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', onSignal)
   for (const choice of REALMS) {
     const scratch = mkdtempSync(join(tmpdir(), `weft-repl-bench-${choice}-`))
-    const out: RealmResults = { realm: choice === 'node' ? 'node worker thread (weft repl serve)' : 'Chromium tab (the app, "Run REPL code in this tab")' }
+    const out: RealmResults = { realm: choice === 'node' ? 'node worker thread (weft repl serve)' : 'Chromium tab (sandboxed frame, "Run REPL code in this tab")' }
     results[choice] = out
     try {
       if (choice === 'node') await nodeRealm(scratch, out, cleanup)
