@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
@@ -130,8 +130,9 @@ return (await Promise.all([
 ])).join('\\n')
 })()`
 
-test('realm code runs isolated: no app storage, tokens, repository worker or page, and nothing without the key', async ({ page }) => {
+test('realm code runs isolated: no app storage, tokens, repository worker or page, and nothing without the key', async ({ page, context }) => {
   test.setTimeout(120_000)
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'])
   await createRepository(page, 'isolated')
   const link = await shareLinkOf(page)
   // Something secret in the app's storage, as a token would be.
@@ -159,6 +160,10 @@ test('realm code runs isolated: no app storage, tokens, repository worker or pag
     const refused = await weft(home, ['repl', 'eval', '--realm', id, 'globalThis.ran = true; localStorage.getItem("weft-secret-token")'])
     expect(refused, kind).toMatchObject({ code: 1, out: '', err: expect.stringContaining('NotAuthorized: not authorized') })
     const key = await keyFileOf(page, id)
+    // The owner copies the key to hand it on.
+    await page.getByRole('button', { name: 'Copy realm key' }).click()
+    await expect(page.getByRole('status').filter({ hasText: 'Copied' })).toBeVisible()
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(readFileSync(key, 'utf8'))
     expect(await weft(home, ['repl', 'eval', '--realm', id, '--key-file', key, 'typeof globalThis.ran'])).toMatchObject({ code: 0, out: '"undefined"\n' })
 
     // With the key: the code runs, and finds nothing of the app's.
