@@ -84,6 +84,14 @@ describe('weft repl against a relay', () => {
     expect(listed.out).toContain(`**node realm** \`${realm.realm}\` (worker) idle`)
     expect(JSON.parse((await weft(home, ['repl', 'list', '--json'])).out)).toEqual([expect.objectContaining({ id: realm.realm, status: 'alive' })])
     expect(await weft(home, signed(['repl', 'eval', '--realm', realm.realm.slice(0, 8), '1+1']))).toMatchObject({ code: 0, out: '2\n', errors: '' })
+    // The key from the environment instead of a file.
+    process.env.WEFT_REPL_KEY = key
+    try {
+      expect(await weft(home, ['repl', 'eval', '--realm', realm.realm, '2+2'])).toMatchObject({ code: 0, out: '4\n', errors: '' })
+    } finally {
+      delete process.env.WEFT_REPL_KEY
+    }
+    expect(await weft(home, ['repl', 'eval', '--realm', realm.realm, '3+3'])).toMatchObject({ code: 1, errors: expect.stringContaining('not authorized') })
   })
 
   it('shows console output and an unhandled rejection in the realm log; a thrown error exits 1', async () => {
