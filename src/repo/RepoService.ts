@@ -312,7 +312,7 @@ export class RepoService {
 
   /**
    * Opts a tab (or a worker it started) in as a REPL realm: its executor is served on `options.port` (transferred); the
-   * realm's id goes to `onRealm`. Returns a key for `replKeepAlive` (every few seconds) and `replStop`.
+   * realm's id goes to `onRealm`. Returns a handle for `replKeepAlive` (every few seconds) and `replStop`.
    */
   async replStart(id: string, options: RealmOffer, onRealm: (realm: RealmId) => void): Promise<string> {
     return this.#repl.start(id, options, fromWindow(onRealm))
@@ -326,8 +326,14 @@ export class RepoService {
     this.#repl.stop(key)
   }
 
-  async replRequest(id: string, realm: RealmId, code: string, requester: string): Promise<JobView> {
-    return this.#saved(await this.#repl.request(id, { realm, code, requester }))
+  /** Sends code to a realm, signed with `key` (the realm owner's), else with the realm's own key if this profile hosts it. */
+  async replRequest(id: string, realm: RealmId, code: string, requester: string, key?: string): Promise<JobView> {
+    return this.#saved(await this.#repl.request(id, { realm, code, requester, ...(key ? { key } : {}) }))
+  }
+
+  /** The key of a realm this profile hosts (to show its owner, who may hand it to an agent), or null. */
+  async replKey(realm: RealmId): Promise<string | null> {
+    return this.#repl.key(realm)
   }
 
   /** Streams the repository's realms and `realm`'s log (see ReplHost.watch); stop with `unwatch`. */

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs'
+import { mkdtempSync, readFileSync, existsSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
@@ -53,9 +53,13 @@ test('Run suggests npm test and runs it in the browser; Stop ends an endless loo
   const realmHint = dialog.getByText(/^This run is realm /)
   await expect(realmHint).toBeVisible()
   const realm = (await realmHint.locator('code').textContent())!
-  await expect.poll(async () => (await weft(home, ['repl', 'eval', '--realm', realm, '++globalThis.hits'])).out, { timeout: 30_000 }).toBe('1\n')
-  expect(await weft(home, ['repl', 'eval', '--realm', realm, '++globalThis.hits'])).toMatchObject({ code: 0, out: '2\n' })
-  expect(await weft(home, ['repl', 'eval', '--realm', realm, 'typeof document'])).toMatchObject({ code: 0, out: '"undefined"\n' })
+  // Only with the run realm's key (unsigned code is refused).
+  const keyFile = join(home, 'run-realm-key')
+  writeFileSync(keyFile, (await dialog.getByLabel('Run realm key').textContent())!)
+  await expect.poll(async () => (await weft(home, ['repl', 'eval', '--realm', realm, '++globalThis.hits'])).err, { timeout: 30_000 }).toContain('not authorized')
+  expect(await weft(home, ['repl', 'eval', '--realm', realm, '--key-file', keyFile, '++globalThis.hits'])).toMatchObject({ code: 0, out: '1\n' })
+  expect(await weft(home, ['repl', 'eval', '--realm', realm, '--key-file', keyFile, '++globalThis.hits'])).toMatchObject({ code: 0, out: '2\n' })
+  expect(await weft(home, ['repl', 'eval', '--realm', realm, '--key-file', keyFile, 'typeof document'])).toMatchObject({ code: 0, out: '"undefined"\n' })
   await dialog.getByRole('button', { name: 'Stop' }).click()
   await expect(realmHint).toBeHidden()
 
