@@ -5,7 +5,18 @@ export const MAX_PATH_BYTES = 1024
 /** Longest single name, in UTF-8 bytes (the common file-system limit). */
 export const MAX_NAME_BYTES = 255
 
-const utf8 = new TextEncoder()
+/** UTF-8 length without encoding (a whole tree is checked on every read: 5,000 paths must cost little). */
+function utf8Length(text: string): number {
+  let bytes = text.length
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i)
+    if (unit < 0x80) continue
+    if (unit < 0x800) bytes += 1
+    else if ((unit & 0xfc00) === 0xd800 && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) { bytes += 2; i++ }
+    else bytes += 2 // three bytes, a lone surrogate included (encoded as U+FFFD)
+  }
+  return bytes
+}
 
 /** Code points HFS+ ignores in names, so that `.g\u200cit` is `.git` on a Mac (as git's `is_hfs_dotgit`). */
 const HFS_IGNORED = /[\u200c-\u200f\u202a-\u202e\u206a-\u206f\ufeff]/g
@@ -16,6 +27,7 @@ const HFS_IGNORED = /[\u200c-\u200f\u202a-\u202e\u206a-\u206f\ufeff]/g
  * with code points HFS+ ignores. A checkout writing there would plant git hooks or config.
  */
 export function isGitFolderName(name: string): boolean {
+  if (!name.includes('g') && !name.includes('G')) return false
   return /^(\.git|git~1)[. ]*(:.*)?$/.test(name.replace(HFS_IGNORED, '').toLowerCase())
 }
 
@@ -26,11 +38,11 @@ export function pathProblem(path: string): string | null {
   if (/[\u0001-\u001f\u007f-\u009f]/.test(path)) return 'A name cannot contain control characters.'
   if (path.startsWith('/')) return `${quotePath(path)} starts with "/": paths are relative to the repository root.`
   if (path.includes('\\')) return `${quotePath(path)} contains "\\": use "/" to separate folders.`
-  if (utf8.encode(path).length > MAX_PATH_BYTES) return `The path is longer than ${MAX_PATH_BYTES} bytes.`
+  if (utf8Length(path) > MAX_PATH_BYTES) return `The path is longer than ${MAX_PATH_BYTES} bytes.`
   for (const name of path.split('/')) {
     if (name === '') return `${quotePath(path)} has an empty folder name (a doubled or trailing "/").`
     if (name === '.' || name === '..') return `${quotePath(path)} contains "${name}": paths cannot point outside or back into a folder.`
-    if (utf8.encode(name).length > MAX_NAME_BYTES) return `The name ${quotePath(name.slice(0, 24))}… is longer than ${MAX_NAME_BYTES} bytes.`
+    if (utf8Length(name) > MAX_NAME_BYTES) return `The name ${quotePath(name.slice(0, 24))}… is longer than ${MAX_NAME_BYTES} bytes.`
     if (isGitFolderName(name)) return `${quotePath(path)} contains ${quotePath(name)}, which file systems treat as ".git": a checkout would write into git's own folder.`
   }
   return null
@@ -71,6 +83,8 @@ export function treeProblem(entries: Iterable<PathEntry>): TreeProblem | null {
   const files = new Map<string, PathEntry>()
   /** Folded folder path → the first entry needing it and its exact spelling. */
   const folders = new Map<string, { entry: PathEntry; path: string }>()
+  /** Exact folder paths whose whole chain is in `folders` already. */
+  const registered = new Set<string>()
   for (const entry of entries) {
     const reason = pathProblem(entry.path)
     if (reason) return { id: entry.id, path: entry.path, reason }
@@ -80,9 +94,16 @@ export function treeProblem(entries: Iterable<PathEntry>): TreeProblem | null {
       if (other) return collision(entry, other.path)
       files.set(folded, entry)
     }
-    const needed = entry.type === 'dir' ? [...ancestorsOf(entry.path), entry.path] : ancestorsOf(entry.path)
-    for (const folder of needed) {
-      const key = foldPath(folder)
+    // Folders it needs, exact and folded ('/' survives folding, so both split at the same names);
+    // most entries share a folder whose chain is already registered.
+    const innermost = entry.type === 'dir' ? entry.path : entry.path.slice(0, Math.max(entry.path.lastIndexOf('/'), 0))
+    if (!innermost || registered.has(innermost)) continue
+    registered.add(innermost)
+    const exact = innermost.split('/')
+    const foldedNames = foldPath(innermost).split('/')
+    for (let i = 0, folder = '', key = ''; i < exact.length; i++) {
+      folder = i ? `${folder}/${exact[i]}` : exact[0]
+      key = i ? `${key}/${foldedNames[i]}` : foldedNames[0]
       const seen = folders.get(key)
       if (!seen) folders.set(key, { entry, path: folder })
       else if (seen.path !== folder) return collision(entry, seen.entry.path)
