@@ -9,7 +9,11 @@ import { existsSync, readdirSync, readFileSync, statSync, symlinkSync, writeFile
 import { join } from 'node:path'
 import { Repo } from '@automerge/automerge-repo'
 import { zipSync } from 'fflate'
+import { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket'
+import type { DocumentId } from '@automerge/automerge-repo'
 import { beforeEach, describe, expect, it } from 'vitest'
+import { startRelay } from '../../relay/server.ts'
+import { shutdownRepo } from '../../src/repo/flush.ts'
 import { Profile } from '../../src/cli/Profile.ts'
 import { readZip, writeZip } from '../../src/repo/archive.ts'
 import { snapshotAt } from '../../src/repo/history.ts'
@@ -131,6 +135,38 @@ describe('a peer plants bad paths in the branch; the CLI refuses the whole tree'
     expect(readdirSync(target)).toEqual([])
     expect(statSync(join(dir, 'sub'), { throwIfNoEntry: false })).toBeDefined()
   })
+})
+
+describe('through a real relay: a second peer with only the link plants ../x', () => {
+  it('the victim\'s `weft checkout DIR` exits 2 naming the entry, and nothing is written', async () => {
+    const relay = await startRelay({ host: '127.0.0.1', port: 0, dataDir: tempDir(), maxMessageBytes: 64 << 20, messagesPerSecond: 1000, log: () => {} })
+    const home = tempDir('weft-hostile-relay-home-')
+    const outside = tempDir('weft-hostile-relay-outside-')
+    const dir = join(outside, 'work')
+    const victim = (args: string[], stdin = '') => weft(home, [...args, '--relay', relay.url], stdin)
+    const profile = await Profile.open(home, [relay.url])
+    const { url } = profile.catalog.create('victim')
+    await profile.close()
+    expect((await victim(['write', 'README.md'], '# Victim\n')).code).toBe(0)
+
+    // The attacker: a plain automerge-repo client on the relay, holding nothing but the repository URL.
+    const attacker = new Repo({ network: [new WebSocketClientAdapter(`${relay.url.replace('http', 'ws')}/sync`)] })
+    try {
+      const handle = await attacker.find<RepositoryDoc>(url)
+      await expect.poll(() => Object.keys(handle.doc().branches[handle.doc().defaultBranch].tree).length, { timeout: 10_000 }).toBe(1)
+      handle.change((d) => plant(d, d.defaultBranch, { 'evil-relayed': '../x' }))
+      const onRelay = () => relay.repo.handles[url.slice('automerge:'.length) as DocumentId]?.doc() as RepositoryDoc | undefined
+      await expect.poll(() => Object.keys(onRelay()?.branches[onRelay()!.defaultBranch].tree ?? {}).includes('evil-relayed'), { timeout: 10_000 }).toBe(true)
+
+      const result = await victim(['checkout', dir])
+      expect(result.code).toBe(2)
+      expect(result.errors[0]).toMatch(/entry "evil-relayed" at "\.\.\/x"/)
+      expect(readdirSync(outside)).toEqual([])
+    } finally {
+      await shutdownRepo(attacker)
+      await relay.close()
+    }
+  }, 30_000)
 })
 
 /** A repository in memory, one file committed, as the app's worker holds it. */
