@@ -135,11 +135,13 @@ interface Scan {
   empty: Set<string>
   /** Paths the folder has but sync cannot take, with why; they are left alone on both sides. */
   refused: Map<string, string>
+  /** The symbolic links among them: nothing is written beyond one. */
+  links: Set<string>
 }
 
 /** Reads DIR without following links; skips the ignored folders. */
 async function scan(root: string): Promise<Scan> {
-  const found: Scan = { files: new Map(), dirs: new Set(), empty: new Set(), refused: new Map() }
+  const found: Scan = { files: new Map(), dirs: new Set(), empty: new Set(), refused: new Map(), links: new Set() }
   const walk = async (rel: string) => {
     const entries = readdirSync(join(root, rel), { withFileTypes: true }).filter((e) => !IGNORED.has(e.name))
     if (rel && entries.length === 0) found.empty.add(rel)
@@ -147,7 +149,10 @@ async function scan(root: string): Promise<Scan> {
       const path = rel ? `${rel}/${entry.name}` : entry.name
       const problem = pathProblem(path)
       if (problem) found.refused.set(path, problem)
-      else if (entry.isSymbolicLink()) found.refused.set(path, 'is a symbolic link; links are not followed.')
+      else if (entry.isSymbolicLink()) {
+        found.refused.set(path, 'is a symbolic link; links are not followed.')
+        found.links.add(path)
+      }
       else if (entry.isDirectory()) {
         found.dirs.add(path)
         await walk(path)
@@ -237,7 +242,12 @@ async function reconcile(root: string, manifest: Manifest, ctx: FolderContext, s
   const toWrite: string[] = []
   const toDelete: string[] = []
   for (const path of new Set([...base.keys(), ...folder.files.keys(), ...theirs.keys()])) {
-    if (blocked(path)) continue
+    if (blocked(path)) {
+      // As git: a branch file whose folder is a link here is not written ("beyond a symbolic link"), and said so.
+      const link = [...folder.links].find((l) => l !== path && isWithin(path, l))
+      if (link && theirs.has(path) && theirs.get(path)!.sha !== base.get(path)) note('refused', path, `is beyond a symbolic link ("${link}") in the folder, so the branch's file was not written.`)
+      continue
+    }
     const was = base.get(path)
     const mine = folder.files.get(path)?.sha
     const other = theirs.get(path)?.sha

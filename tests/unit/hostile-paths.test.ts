@@ -132,6 +132,7 @@ describe('a peer plants bad paths in the branch; the CLI refuses the whole tree'
     await asPeer(home, { 'peer-sub': 'sub/x' })
     const result = await weft(home, ['sync', dir])
     expect(result.out).toContain('✗ sub: is a symbolic link; links are not followed.')
+    expect(result.out).toContain('✗ sub/x: is beyond a symbolic link ("sub") in the folder, so the branch\'s file was not written.')
     expect(readdirSync(target)).toEqual([])
     expect(statSync(join(dir, 'sub'), { throwIfNoEntry: false })).toBeDefined()
   })
