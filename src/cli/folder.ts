@@ -54,7 +54,9 @@ export interface FolderContext {
 
 const SYMBOLS: Record<FolderChangeKind, string> = { added: '+', modified: '~', deleted: '-', updated: '↓', removed: '↓', conflict: '!', refused: '✗', unsent: '~' }
 
-const ignoredPath = (path: string) => path.split('/').some((name) => IGNORED.has(name))
+/** In any spelling a case-insensitive or Windows file system gives the same folder (`.WEFT`, `.weft.`): a branch entry `.WEFT/checkout.json` must not overwrite the manifest on macOS. */
+const ignoredName = (name: string) => IGNORED.has(name.toLowerCase().replace(/[. ]+$/, ''))
+const ignoredPath = (path: string) => path.split('/').some(ignoredName)
 
 /** `weft checkout DIR`: writes the branch into a new (or empty) folder; an existing checkout of the same branch is brought up to date, its local edits kept. */
 export async function checkout(dir: string, ctx: FolderContext): Promise<number> {
@@ -143,7 +145,7 @@ interface Scan {
 async function scan(root: string): Promise<Scan> {
   const found: Scan = { files: new Map(), dirs: new Set(), empty: new Set(), refused: new Map(), links: new Set() }
   const walk = async (rel: string) => {
-    const entries = readdirSync(join(root, rel), { withFileTypes: true }).filter((e) => !IGNORED.has(e.name))
+    const entries = readdirSync(join(root, rel), { withFileTypes: true }).filter((e) => !ignoredName(e.name))
     if (rel && entries.length === 0) found.empty.add(rel)
     for (const entry of entries) {
       const path = rel ? `${rel}/${entry.name}` : entry.name

@@ -125,6 +125,20 @@ describe('a peer plants bad paths in the branch; the CLI refuses the whole tree'
     expect((await weft(home, ['ls'])).code).toBe(2)
   })
 
+  it('a branch entry .WEFT/checkout.json (the manifest, on a case-insensitive file system) is left out of the folder', async () => {
+    expect((await weft(home, ['checkout', dir])).code).toBe(0)
+    const manifest = readFileSync(join(dir, '.weft/checkout.json'), 'utf8')
+    await asPeer(home, { 'evil-manifest': '.WEFT/checkout.json', 'evil-modules': 'Node_Modules/x.js' })
+    const result = await weft(home, ['checkout', dir, '--json'])
+    expect(result.code).toBe(0)
+    expect(JSON.parse(result.out).changes).toEqual([
+      { kind: 'refused', path: '.WEFT/checkout.json', reason: 'lies in a .weft or node_modules folder, which checkouts leave out.' },
+      { kind: 'refused', path: 'Node_Modules/x.js', reason: 'lies in a .weft or node_modules folder, which checkouts leave out.' },
+    ])
+    expect(readdirSync(dir).sort()).toEqual(['.weft', 'README.md'])
+    expect(JSON.parse(readFileSync(join(dir, '.weft/checkout.json'), 'utf8'))).toEqual(JSON.parse(manifest))
+  })
+
   it('a link in the folder is never written through: sub -> outside, and the peer adds sub/x', async () => {
     expect((await weft(home, ['checkout', dir])).code).toBe(0)
     const target = tempDir('weft-hostile-link-target-')
