@@ -231,6 +231,9 @@ export class VersionControl {
     const found = Object.entries(snapshot).find(([, file]) => file.path === path)
     if (!found) throw new WeftError('not-found', `"${path}" is not in commit ${commitId.slice(0, 8)}.`)
     const [id, file] = found
+    // The restored file must fit the branch as it is now (no `A.txt` beside a newer `a.txt`).
+    const after = this.#ws.entries(branchId).filter((e) => e.id !== id && e.path !== path)
+    checkTree([...after, { id, type: 'file' as const, path }], 'Restoring it')
     this.#ws.handle.change((d) => {
       const tree = d.branches[branchId].tree
       // Another file now at that path gives way to the restored one.

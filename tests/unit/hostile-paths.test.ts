@@ -261,6 +261,18 @@ describe('paths read from commits and merges', () => {
     if (outcome.kind === 'conflicts') expect(outcome.conflicts.map((c) => `${c.kind} ${c.path}`)).toEqual(['add/add A.txt'])
   })
 
+  it('restoring A.txt from a commit while the branch now has a.txt is refused, the branch unchanged', async () => {
+    const ws = Workspace.create(new Repo({ network: [] }), 'r')
+    const vc = new VersionControl(ws)
+    const main = ws.branches()[0].id
+    await ws.importFiles(main, [{ path: 'A.txt', bytes: new TextEncoder().encode('old\n') }])
+    const first = await vc.commit(main, 'A', 'ada')
+    ws.remove(main, 'A.txt')
+    await ws.importFiles(main, [{ path: 'a.txt', bytes: new TextEncoder().encode('new\n') }])
+    expect(() => vc.restoreFile(main, first, 'A.txt')).toThrow(/Restoring it has an entry that cannot be used.*collides with "a\.txt"/)
+    expect(ws.entries(main).map((e) => e.path)).toEqual(['a.txt'])
+  })
+
   it('the workspace itself refuses to create a name that differs only in case from an existing one', async () => {
     const ws = Workspace.create(new Repo({ network: [] }), 'w')
     const main = ws.branches()[0].id
