@@ -138,11 +138,23 @@ export class RepoService {
     return { id, url: ws.url, name: summary?.name ?? doc.name, defaultBranch: doc.defaultBranch, branches: ws.branches() }
   }
 
-  /** Calls `onChange` with the branch's entries now and after every change to the repository. */
-  async watchTree(id: string, branch: BranchId, onChange: (entries: ListedEntry[]) => void): Promise<number> {
+  /**
+   * Calls `onChange` with the branch's entries now and after every change to the repository; while
+   * the branch holds an entry the path rule refuses, with no entries and `problem` naming it.
+   */
+  async watchTree(id: string, branch: BranchId, onChange: (entries: ListedEntry[], problem?: string) => void): Promise<number> {
     const ws = await this.#workspace(id)
-    const send = fromWindow(onChange)
-    const notify = () => send(ws.entries(branch))
+    const send = fromWindow((update: { entries: ListedEntry[]; problem?: string }) => onChange(update.entries, update.problem))
+    const notify = () => {
+      let entries: ListedEntry[]
+      try {
+        entries = ws.entries(branch)
+      } catch (error) {
+        if (!(error instanceof WeftError)) throw error
+        return send({ entries: [], problem: error.message })
+      }
+      send({ entries })
+    }
     ws.handle.on('change', notify)
     notify()
     return this.#watch(() => ws.handle.off('change', notify))
