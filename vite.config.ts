@@ -3,6 +3,7 @@ import { svelte } from '@sveltejs/vite-plugin-svelte'
 import { VitePWA } from 'vite-plugin-pwa'
 import { ISOLATION_HEADERS } from './src/isolation.ts'
 import { pyodideAssets } from './build/pyodideAssets.ts'
+import { realmProgram } from './build/realmProgram.ts'
 
 export default defineConfig({
   resolve: {
@@ -18,6 +19,7 @@ export default defineConfig({
   plugins: [
     svelte(),
     pyodideAssets(),
+    realmProgram(),
     VitePWA({
       registerType: 'autoUpdate',
       injectRegister: null,

@@ -71,11 +71,11 @@ const summary = (values: number[]): Summary => {
 }
 
 /** `1+1`, sequentially, from the connected requester: request written → result read back. */
-async function steadyRounds(session: ReplSession, realm: string, out: RealmResults): Promise<void> {
+async function steadyRounds(session: ReplSession, realm: string, key: string, out: RealmResults): Promise<void> {
   const steady: number[] = []
   for (let i = 0; i < ROUNDS; i++) {
     const started = performance.now()
-    const job = session.request({ realm, code: '1+1', requester: 'bench' })
+    const job = await session.request({ realm, code: '1+1', requester: 'bench', key })
     const done = await session.outcome(realm, job.id, 1_000)
     if (done.result?.text !== '2') throw new Error(`round ${i}: ${JSON.stringify(done)}`)
     steady.push(performance.now() - started)
@@ -96,14 +96,14 @@ const weftAsync = (home: string, args: string[]) => new Promise<{ status: number
 })
 
 /** The whole `weft repl eval` command, process start to exit, from a profile of its own. */
-async function cliRounds(cliHome: string, link: string, realm: string, out: RealmResults): Promise<void> {
+async function cliRounds(cliHome: string, link: string, realm: string, keyFile: string, out: RealmResults): Promise<void> {
   if (CLI_ROUNDS === 0) return
   log('timing whole `weft repl eval` commands')
   if (weft(cliHome, ['clone', link]).status !== 0) throw new Error('the CLI profile could not clone the repository')
   const cli: number[] = []
   for (let i = 0; i < CLI_ROUNDS; i++) {
     const started = performance.now()
-    const result = await weftAsync(cliHome, ['repl', 'eval', '--realm', realm, '1+1'])
+    const result = await weftAsync(cliHome, ['repl', 'eval', '--realm', realm, '--key-file', keyFile, '1+1'])
     if (result.status !== 0 || result.stdout !== '2\n') throw new Error(`weft repl eval failed (${result.status}): ${result.stderr}`)
     cli.push(performance.now() - started)
     log(`  weft repl eval ${i + 1}: ${formatMs(cli.at(-1)!)}`)
@@ -135,6 +135,9 @@ async function nodeRealm(scratch: string, out: RealmResults, cleanup: Cleanup): 
   log('starting a Node realm (weft repl serve)')
   const realmHome = join(scratch, 'realm')
   if (weft(realmHome, ['clone', link]).status !== 0) throw new Error('the realm profile could not clone the repository')
+  const key = weft(realmHome, ['repl', 'key']).stdout.trim()
+  const keyFile = join(scratch, 'realm-key')
+  writeFileSync(keyFile, key)
   const realmProcess = spawn(process.execPath, ['bin/weft.js', 'repl', 'serve', '--label', 'bench realm', '--home', realmHome], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] })
   cleanup.unshift(async () => {
     if (realmProcess.exitCode !== null || realmProcess.signalCode !== null) return
@@ -150,8 +153,8 @@ async function nodeRealm(scratch: string, out: RealmResults, cleanup: Cleanup): 
   out.setupMs = round(performance.now() - setup)
 
   log(`node realm: ${ROUNDS} round trips of 1+1`)
-  await steadyRounds(session, realm, out)
-  await cliRounds(join(scratch, 'cli'), link, realm, out)
+  await steadyRounds(session, realm, key, out)
+  await cliRounds(join(scratch, 'cli'), link, realm, keyFile, out)
 }
 
 /** The Share dialog's link, once it names the relay (as tests/e2e/fixtures.ts shareLinkOf). */
@@ -209,9 +212,12 @@ async function tabRealm(scratch: string, out: RealmResults, cleanup: Cleanup, en
   const realm = tab()!.id
   out.setupMs = round(performance.now() - setup)
   log(`tab realm ${realm}: ${ROUNDS} round trips of 1+1`)
-  await steadyRounds(s, realm, out)
+  const key = ((await page.getByLabel('Realm key', { exact: true }).textContent()) ?? '').trim()
+  const keyFile = join(scratch, 'realm-key')
+  writeFileSync(keyFile, key)
+  await steadyRounds(s, realm, key, out)
   if (!tab()) throw new Error('the tab realm is no longer alive after the round trips')
-  await cliRounds(join(scratch, 'cli'), link, realm, out)
+  await cliRounds(join(scratch, 'cli'), link, realm, keyFile, out)
   if (!tab()) throw new Error('the tab realm is no longer alive after the `weft repl eval` commands')
   await hint.waitFor({ timeout: 1_000 })
 }
@@ -233,7 +239,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', onSignal)
   for (const choice of REALMS) {
     const scratch = mkdtempSync(join(tmpdir(), `weft-repl-bench-${choice}-`))
-    const out: RealmResults = { realm: choice === 'node' ? 'node worker thread (weft repl serve)' : 'Chromium tab (the app, "Run REPL code in this tab")' }
+    const out: RealmResults = { realm: choice === 'node' ? 'node worker thread (weft repl serve)' : 'Chromium tab (sandboxed frame, "Run REPL code in this tab")' }
     results[choice] = out
     try {
       if (choice === 'node') await nodeRealm(scratch, out, cleanup)

@@ -13,7 +13,7 @@
  * Prints a table, then one JSON line. On failure it prints what it measured, then the error, exit 1.
  * (The relay's own CPU and RSS per run are measured by bench/run.bench.ts.)
  */
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, readFileSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -29,7 +29,10 @@ import { formatBytes, formatMs, percentile, round, summariseKeystrokes, summaris
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 // The same flags as workspace.bench.ts: no network chatter competing with the measured work.
+/** The sync token (the page sends none: its sync sockets are refused, as counted below). */
 const TOKEN = 'bench-console-token'
+/** The runner's own token, read from the relay's data folder once it started. */
+let runnerToken = ''
 const ROWS = '[role=log][aria-label="Run output"] .xterm-rows > div'
 const STATUS = '[role=status][aria-label="Run status"]'
 const ENDED = /^(Exited with code|Stopped|Timed out|Disconnected|Failed)/
@@ -156,9 +159,9 @@ async function openRun(page: Page, backend: Backend, command: string): Promise<L
   await page.getByRole('button', { name: 'Run', exact: true }).click()
   await page.locator(ROWS).first().waitFor({ state: 'attached' })
   if (backend === 'local') {
-    const token = dialog.getByLabel('Relay token')
+    const token = dialog.getByLabel('Runner token')
     await token.waitFor()
-    if ((await token.inputValue()) !== TOKEN) await token.fill(TOKEN)
+    if ((await token.inputValue()) !== runnerToken) await token.fill(runnerToken)
   }
   const select = dialog.getByLabel('Backend', { exact: true })
   await select.locator(`option[value="${backend}"]:not([disabled])`).waitFor({ state: 'attached', timeout: 30_000 })
@@ -273,6 +276,7 @@ async function run(o: { runs: number; pythonRuns: number }, work: string, result
   }
   const relay = await startRelay(ROOT, join(work, 'app'), join(work, 'relay-data'), { args: ['--runs', '--token', TOKEN], onLine })
   cleanup.push(() => relay.stop())
+  runnerToken = readFileSync(join(work, 'relay-data', 'runs-token'), 'utf8').trim()
   const context = await launch(join(work, 'profile'), relay.url)
   cleanup.unshift(() => context.close())
   results.environment.chromium = context.browser()?.version() ?? 'unknown'

@@ -8,7 +8,7 @@
  *
  * Prints a table, then one JSON line.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -21,7 +21,6 @@ import { startRelay } from './lib/server.ts'
 import { formatBytes, percentile, round } from './lib/stats.ts'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
-const TOKEN = 'bench-token'
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const spec = (command: string): RunSpec => ({ command, repo: 'bench', branch: 'main' })
 
@@ -30,8 +29,10 @@ const runs = Number(values.runs)
 const bigMb = Number(values['big-mb'])
 
 const dir = mkdtempSync(join(tmpdir(), 'weft-run-bench-'))
-const relay = await startRelay(ROOT, join(dir, 'no-app'), join(dir, 'data'), { args: ['--token', TOKEN, '--runs'], onLine: () => {} })
-const runner = new LocalRunner({ relay: relay.url, token: TOKEN, connect: (url) => new WebSocket(url) as unknown as RunSocket })
+const relay = await startRelay(ROOT, join(dir, 'no-app'), join(dir, 'data'), { args: ['--runs'], onLine: () => {} })
+// The runner's own token, in the file the relay wrote in its data folder.
+const token = readFileSync(join(dir, 'data', 'runs-token'), 'utf8').trim()
+const runner = new LocalRunner({ relay: relay.url, token, connect: (url, protocols) => new WebSocket(url, protocols) as unknown as RunSocket })
 
 /** Samples the relay's RSS every 50 ms while `work` runs; returns the peak and the relay's CPU share. */
 async function measured<T>(work: () => Promise<T>): Promise<{ result: T; peakRss: number; cpu: number; ms: number }> {

@@ -1,10 +1,15 @@
 import { parseArgs } from 'node:util'
 import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import { startRelay } from './server.ts'
+import { loadRunnerToken, RunnerTokenError } from './runnerToken.ts'
 
-const usage = `Usage: weft relay [--host 127.0.0.1] [--port 8787] [--data ./data] [--static ./dist] [--token SECRET] [--max-message-mb 64] [--max-messages-per-second 500] [--runs [--runs-remote]]
-  --runs         enable the local runner at /runs (runs commands on this machine; needs --token)
-  --runs-remote  let other machines start runs too (default: this machine only)`
+const usage = `Usage: weft relay [--host 127.0.0.1] [--port 8787] [--data ./data] [--static ./dist] [--token SECRET] [--max-message-mb 64] [--max-messages-per-second 500] [--runs [--runs-token-file F] [--allow-host NAME]… [--runs-remote]]
+  --runs             enable the local runner at /runs (runs commands on this machine) with its own token,
+                     not the sync --token: $WEFT_RUNS_TOKEN, or the file below (created, mode 0600, when missing)
+  --runs-token-file  where the runner token is kept (default DATA/runs-token)
+  --allow-host       a Host name (NAME or NAME:PORT) the runner answers to besides 127.0.0.1, localhost, [::1]
+  --runs-remote      let other machines start runs too (default: this machine only; add --allow-host for the name they use)`
 
 /** Runs the relay until SIGTERM or SIGINT, then flushes storage and exits. */
 export async function main(argv: string[]): Promise<void> {
@@ -23,6 +28,8 @@ export async function main(argv: string[]): Promise<void> {
         'max-messages-per-second': { type: 'string', default: '500' },
         runs: { type: 'boolean', default: false },
         'runs-remote': { type: 'boolean', default: false },
+        'runs-token-file': { type: 'string' },
+        'allow-host': { type: 'string', multiple: true, default: [] },
         help: { type: 'boolean', default: false },
       },
     }))
@@ -38,16 +45,28 @@ export async function main(argv: string[]): Promise<void> {
     console.error(`Bad --port, --max-message-mb or --max-messages-per-second.\n${usage}`)
     process.exit(2)
   }
-  if (values.runs && !values.token) {
-    console.error(`--runs needs --token (or WEFT_TOKEN): the local runner runs commands for whoever asks.\n${usage}`)
-    process.exit(2)
+  let runner = null
+  if (values.runs) {
+    try {
+      runner = loadRunnerToken(values['runs-token-file'] ?? join(values.data!, 'runs-token'), process.env.WEFT_RUNS_TOKEN)
+    } catch (error) {
+      if (!(error instanceof RunnerTokenError)) throw error
+      console.error(error.message)
+      process.exit(2)
+    }
+    if (runner.token === values.token) {
+      console.error('The runner token must differ from the sync token: everyone with a Share link has the sync token.')
+      process.exit(2)
+    }
   }
   const relay = await startRelay({
     host: values.host!, port, dataDir: values.data!, staticDir: values.static, token: values.token,
     maxMessageBytes: Math.round(maxMb * 1024 * 1024), messagesPerSecond: rate,
-    runs: values.runs ? { allowRemote: values['runs-remote'] } : undefined,
+    runs: runner ? { token: runner.token, allowedHosts: values['allow-host'], allowRemote: values['runs-remote'] } : undefined,
   })
-  console.log(`Weft relay on ${relay.url}  (data: ${values.data}${values.token ? ', token required' : ''}${values.runs ? ', local runner on /runs' : ''})`)
+  console.log(`Weft relay on ${relay.url}  (data: ${values.data}${values.token ? ', token required' : ''}${runner ? ', local runner on /runs' : ''})`)
+  // The path, never the token: this line may end up in a shared log.
+  if (runner) console.log(`Runner token ${runner.file ? `${runner.created ? 'written to' : 'in'} ${runner.file} (mode 0600)` : 'from $WEFT_RUNS_TOKEN'}; the Run dialog and \`weft run\` ask for it.`)
   let stopping = false
   const stop = async (signal: string) => {
     if (stopping) return

@@ -1,4 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
+import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -9,10 +10,14 @@ import { DEFAULT_HISTORY_CHARS } from '../src/run/FrameLog.ts'
 import { decodeRunRequest } from '../src/run/wire.ts'
 import { spawnRun, type LocalProcess } from './localProcess.ts'
 import { materialise, runFolder, RunFilesError } from './runFiles.ts'
-import { presentedToken } from './syncEndpoint.ts'
+import { bearerToken, hostProblem, originProblem, sameSecret } from './runsGuard.ts'
 
 /** The relay's local runner, as `startRelay` is asked for it. */
 export interface RunsSettings {
+  /** The runner's own token (never the sync token): `Authorization: Bearer` on `POST /runs`. */
+  token: string
+  /** Host names besides loopback the runner answers to (`NAME` or `NAME:PORT`); see runsGuard.ts. */
+  allowedHosts?: readonly string[]
   /** Accept runs from other machines too; by default only from this one (loopback). */
   allowRemote?: boolean
   /** Largest `POST /runs` body (spec + files). */
@@ -28,7 +33,6 @@ export interface RunsSettings {
 }
 
 export interface RunsOptions extends RunsSettings {
-  token: string
   log: (line: string) => void
 }
 
@@ -49,6 +53,10 @@ const VIEWER_LIMIT = 16 * 1024 * 1024
 /** A finished run stays watchable (its frames so far) this long. */
 const LINGER_MS = 30_000
 const RUN_PATH = /^\/runs\/([A-Za-z0-9-]{1,64})$/
+const TICKET_PATH = /^\/runs\/([A-Za-z0-9-]{1,64})\/ticket$/
+/** The WebSocket subprotocol of run sockets; the ticket rides beside it as `weft-ticket.{ticket}`. */
+export const RUN_PROTOCOL = 'weft-run'
+export const TICKET_PROTOCOL_PREFIX = 'weft-ticket.'
 
 interface Entry {
   id: string
@@ -59,6 +67,12 @@ interface Entry {
   owner: WebSocket | null
   sockets: Set<WebSocket>
   claimTimer: NodeJS.Timeout
+}
+
+/** A single-use pass to open one socket on one run, issued to a holder of the runner token. */
+interface Ticket {
+  runId: string
+  expires: number
 }
 
 const sizeLimit = (bytes: number) => bytes >= 1024 * 1024 ? `${+(bytes / 1024 / 1024).toFixed(1)} MiB` : `${Math.round(bytes / 1024)} KiB`
@@ -74,10 +88,13 @@ function reply(response: ServerResponse, status: number, body: object): void {
 }
 
 /**
- * The local runner: `POST /runs` with `{spec, files}` (see `src/run/wire.ts`) answers `{id}`; the
- * first WebSocket on `/runs/{id}` owns the run — the process starts when it connects, its
+ * The local runner: `POST /runs` with `{spec, files}` (see `src/run/wire.ts`) and the runner token
+ * as `Authorization: Bearer` answers `{id, ticket}`; the first WebSocket on `/runs/{id}` (offering
+ * the subprotocols `weft-run` and `weft-ticket.{ticket}`: a browser cannot set headers on a socket,
+ * and a URL ends up in logs) owns the run — the process starts when it connects, its
  * stdin/kill frames are obeyed, and its disconnect kills the run's whole process group. Later
- * sockets watch: they get the frames so far (bounded) and then every frame live.
+ * sockets watch (each with a ticket from `POST /runs/{id}/ticket`): they get the frames so far
+ * (bounded) and then every frame live. Every request passes `refusal` first (Host, Origin, token).
  */
 export function runsEndpoint(server: Server, options: RunsOptions): RunsEndpoint {
   const maxRequestBytes = options.maxRequestBytes ?? 64 * 1024 * 1024
@@ -85,14 +102,47 @@ export function runsEndpoint(server: Server, options: RunsOptions): RunsEndpoint
   const claimMs = options.claimMs ?? 10_000
   const runs = new Map<string, Entry>()
   let active = 0
-  const sockets = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 })
+  const tickets = new Map<string, Ticket>()
+  const sockets = new WebSocketServer({
+    noServer: true,
+    maxPayload: 1024 * 1024,
+    // Browsers fail a socket whose requested subprotocols the server does not answer; never echo the ticket.
+    handleProtocols: (offered) => offered.has(RUN_PROTOCOL) ? RUN_PROTOCOL : false,
+  })
 
-  /** Why this peer may not use the runner (status and message), or null. */
-  function refusal(request: IncomingMessage): [number, string] | null {
+  /**
+   * Why this request may not reach the runner (status and message), or null: Host, then Origin,
+   * then where it comes from, then (HTTP only) the runner token. One gate for every path.
+   */
+  function refusal(request: IncomingMessage, needsToken: boolean): [number, string] | null {
+    const host = hostProblem(request, options.allowedHosts ?? [])
+    if (host) return [403, host]
+    const origin = originProblem(request)
+    if (origin) return [403, origin]
     if (!options.allowRemote && !isLoopback(request.socket.remoteAddress))
       return [403, 'This relay runs commands for this machine only (start it with --runs-remote to allow others).']
-    if (presentedToken(request) !== options.token) return [401, 'Missing or wrong relay token.']
+    if (needsToken && !sameSecret(bearerToken(request), options.token))
+      return [401, 'Missing or wrong runner token (send it as Authorization: Bearer; it is not the sync token).']
     return null
+  }
+
+  /** A new single-use ticket for one socket on `runId`, valid for the claim time. */
+  function issueTicket(runId: string): string {
+    const now = Date.now()
+    for (const [key, ticket] of tickets) if (ticket.expires <= now) tickets.delete(key)
+    const ticket = randomBytes(24).toString('base64url')
+    tickets.set(ticket, { runId, expires: now + claimMs })
+    return ticket
+  }
+
+  /** Uses up the ticket the socket request offers; true when it was valid for `runId`. */
+  function redeemTicket(request: IncomingMessage, runId: string): boolean {
+    const offered = String(request.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim())
+    const value = offered.find((p) => p.startsWith(TICKET_PROTOCOL_PREFIX))?.slice(TICKET_PROTOCOL_PREFIX.length)
+    const ticket = value ? tickets.get(value) : undefined
+    if (!ticket) return false
+    tickets.delete(value!)
+    return ticket.runId === runId && ticket.expires > Date.now()
   }
 
   async function readBody(request: IncomingMessage): Promise<string> {
@@ -129,7 +179,7 @@ export function runsEndpoint(server: Server, options: RunsOptions): RunsEndpoint
       }, claimMs)
       runs.set(id, { id, dir, cwd, spec, process: null, owner: null, sockets: new Set(), claimTimer })
       active++
-      reply(response, 201, { id })
+      reply(response, 201, { id, ticket: issueTicket(id) })
     } catch (error) {
       if (dir) void rm(dir, { recursive: true, force: true })
       const status = error instanceof RangeError ? 413 : error instanceof RunFrameError || error instanceof RunFilesError ? 400 : 500
@@ -211,11 +261,14 @@ export function runsEndpoint(server: Server, options: RunsOptions): RunsEndpoint
     const path = new URL(request.url ?? '/', 'http://relay').pathname
     if (!path.startsWith('/runs/')) return
     const match = RUN_PATH.exec(path)
-    const refused = refusal(request)
     const entry = match ? runs.get(match[1]) : undefined
+    // A socket carries no Authorization from a browser: it presents the single-use ticket its POST got.
+    const refused = refusal(request, false) ?? (entry && !redeemTicket(request, entry.id)
+      ? [401, `Missing, used or expired run ticket (offer subprotocols "${RUN_PROTOCOL}, ${TICKET_PROTOCOL_PREFIX}TICKET").`] as [number, string]
+      : null)
     if (refused || !entry) {
       if (refused) options.log(`refused run socket from ${request.socket.remoteAddress}: ${refused[1]}`)
-      socket.end(refused ? `HTTP/1.1 ${refused[0]} ${refused[0] === 401 ? 'Unauthorized' : 'Forbidden'}\r\n\r\n` : 'HTTP/1.1 404 Not Found\r\n\r\n')
+      socket.end(refused ? `HTTP/1.1 ${refused[0]} ${refused[0] === 401 ? 'Unauthorized' : 'Forbidden'}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${refused[1]}` : 'HTTP/1.1 404 Not Found\r\n\r\n')
       return
     }
     sockets.handleUpgrade(request, socket, head, (ws) => watch(entry, ws))
@@ -225,20 +278,18 @@ export function runsEndpoint(server: Server, options: RunsOptions): RunsEndpoint
     owns: (path) => path.startsWith('/runs/'),
     serve(request, response) {
       const path = new URL(request.url ?? '/', 'http://relay').pathname
-      if (path !== '/runs') return false
-      // The app may be served from elsewhere (a dev server); the token, not the origin, is the guard.
-      response.setHeader('Access-Control-Allow-Origin', '*')
-      response.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type')
-      response.setHeader('Access-Control-Allow-Methods', 'POST, OPTIONS')
-      if (request.method === 'OPTIONS') {
-        response.statusCode = 204
-        response.end()
-        return true
-      }
-      const refused = refusal(request)
-      if (refused) reply(response, refused[0], { error: refused[1] })
-      else if (request.method !== 'POST') reply(response, 405, { error: 'Start a run with POST /runs.' })
-      else void create(request, response)
+      const ticketFor = TICKET_PATH.exec(path)?.[1]
+      if (path !== '/runs' && ticketFor === undefined) return false
+      // No CORS headers at all: the app is served by this relay (same origin) and needs none.
+      const refused = refusal(request, true)
+      if (refused) {
+        options.log(`refused run request from ${request.socket.remoteAddress}: ${refused[1]}`)
+        reply(response, refused[0], { error: refused[1] })
+      } else if (request.method !== 'POST') reply(response, 405, { error: `Use POST ${path}.` })
+      else if (ticketFor === undefined) void create(request, response)
+      else if (!runs.has(ticketFor)) reply(response, 404, { error: 'No such run (it ended, or was never started).' })
+      // A viewer's ticket: another socket on the same run, which watches.
+      else reply(response, 201, { ticket: issueTicket(ticketFor) })
       return true
     },
     async close() {
@@ -256,6 +307,7 @@ export function runsEndpoint(server: Server, options: RunsOptions): RunsEndpoint
       await Promise.race([Promise.all(ending), new Promise((resolve) => setTimeout(resolve, 3_000))])
       for (const entry of runs.values()) void rm(entry.dir, { recursive: true, force: true })
       runs.clear()
+      tickets.clear()
     },
   }
 }

@@ -27,7 +27,7 @@ export interface RelayOptions {
   messagesPerSecond: number
   /** How long a socket holding a peer id has to answer a ping before a new join may take that id (1500 ms). */
   livenessMs?: number
-  /** Enables the local runner at `/runs` (it needs `token`). */
+  /** Enables the local runner at `/runs`, with its own token (never the sync `token`). */
   runs?: RunsSettings
   log?: (line: string) => void
 }
@@ -47,9 +47,10 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   mkdirSync(options.dataDir, { recursive: true })
   const started = Date.now()
 
-  if (options.runs && !options.token) throw new Error('The local runner runs commands for whoever asks: start the relay with a --token to enable --runs.')
+  if (options.runs && options.token !== undefined && options.runs.token === options.token)
+    throw new Error('The runner token must differ from the sync token: everyone with a Share link has the sync token.')
   const server = createServer((request, response) => handle(request, response))
-  const runs = options.runs ? runsEndpoint(server, { ...options.runs, token: options.token!, log }) : null
+  const runs = options.runs ? runsEndpoint(server, { ...options.runs, log }) : null
   const { adapter, sockets, peers } = syncEndpoint(server, { ...options, log, otherUpgrades: runs?.owns })
   // Saves resolve only once fsynced; damaged chunks are skipped, logged by file and shown in /health.
   const storage = new CheckedChunks(new DurableFileStorage(options.dataDir), ({ file, reason }) =>

@@ -3,7 +3,7 @@
  * tools that want files. `DIR/.weft/checkout.json` records what the folder and the branch last agreed
  * on (path → sha256), so `sync` tells a change made in the folder from one made on the branch.
  */
-import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
+import { closeSync, constants, lstatSync, mkdirSync, openSync, writeSync, readdirSync, readFileSync, renameSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { oversize, sha256 } from '../repo/content.ts'
 import { WeftError } from '../repo/errors.ts'
@@ -54,7 +54,9 @@ export interface FolderContext {
 
 const SYMBOLS: Record<FolderChangeKind, string> = { added: '+', modified: '~', deleted: '-', updated: '↓', removed: '↓', conflict: '!', refused: '✗', unsent: '~' }
 
-const ignoredPath = (path: string) => path.split('/').some((name) => IGNORED.has(name))
+/** In any spelling a case-insensitive or Windows file system gives the same folder (`.WEFT`, `.weft.`): a branch entry `.WEFT/checkout.json` must not overwrite the manifest on macOS. */
+const ignoredName = (name: string) => IGNORED.has(name.toLowerCase().replace(/[. ]+$/, ''))
+const ignoredPath = (path: string) => path.split('/').some(ignoredName)
 
 /** `weft checkout DIR`: writes the branch into a new (or empty) folder; an existing checkout of the same branch is brought up to date, its local edits kept. */
 export async function checkout(dir: string, ctx: FolderContext): Promise<number> {
@@ -135,19 +137,24 @@ interface Scan {
   empty: Set<string>
   /** Paths the folder has but sync cannot take, with why; they are left alone on both sides. */
   refused: Map<string, string>
+  /** The symbolic links among them: nothing is written beyond one. */
+  links: Set<string>
 }
 
 /** Reads DIR without following links; skips the ignored folders. */
 async function scan(root: string): Promise<Scan> {
-  const found: Scan = { files: new Map(), dirs: new Set(), empty: new Set(), refused: new Map() }
+  const found: Scan = { files: new Map(), dirs: new Set(), empty: new Set(), refused: new Map(), links: new Set() }
   const walk = async (rel: string) => {
-    const entries = readdirSync(join(root, rel), { withFileTypes: true }).filter((e) => !IGNORED.has(e.name))
+    const entries = readdirSync(join(root, rel), { withFileTypes: true }).filter((e) => !ignoredName(e.name))
     if (rel && entries.length === 0) found.empty.add(rel)
     for (const entry of entries) {
       const path = rel ? `${rel}/${entry.name}` : entry.name
       const problem = pathProblem(path)
       if (problem) found.refused.set(path, problem)
-      else if (entry.isSymbolicLink()) found.refused.set(path, 'is a symbolic link; links are not followed.')
+      else if (entry.isSymbolicLink()) {
+        found.refused.set(path, 'is a symbolic link; links are not followed.')
+        found.links.add(path)
+      }
       else if (entry.isDirectory()) {
         found.dirs.add(path)
         await walk(path)
@@ -168,17 +175,28 @@ async function scan(root: string): Promise<Scan> {
 }
 
 /** What is at `path` on disk, without following a link; null when nothing is. */
-function kindAt(path: string): 'dir' | 'file' | 'other' | null {
+function kindAt(path: string): 'dir' | 'file' | 'link' | 'other' | null {
   const stat = lstatSync(path, { throwIfNoEntry: false })
-  return !stat ? null : stat.isDirectory() ? 'dir' : stat.isFile() ? 'file' : 'other'
+  return !stat ? null : stat.isDirectory() ? 'dir' : stat.isFile() ? 'file' : stat.isSymbolicLink() ? 'link' : 'other'
 }
 
-/** Makes `folder` and its parents inside `root`, refusing to go through a link or a file; true when it had to create `folder`. */
+/** Writes a file, refusing (ELOOP) should a link have taken its place since it was checked. */
+function writeNoFollow(path: string, bytes: Uint8Array): void {
+  const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o666)
+  try {
+    for (let done = 0; done < bytes.length;) done += writeSync(fd, bytes, done)
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/** Makes `folder` and its parents inside `root`, refusing to go through a link or a file (as git: "beyond a symbolic link"); true when it had to create `folder`. */
 function makeFolders(root: string, folder: string): boolean {
   let created = false
   for (const path of [...ancestorsOf(folder), folder]) {
     const kind = kindAt(join(root, path))
-    if (kind && kind !== 'dir') throw new WeftError('exists', `"${path}" in the folder is a file or a link, so it cannot hold what the branch has there.`)
+    if (kind === 'link') throw new WeftError('exists', `"${path}" in the folder is a symbolic link; nothing is written beyond a symbolic link.`)
+    if (kind && kind !== 'dir') throw new WeftError('exists', `"${path}" in the folder is a file, so it cannot hold what the branch has there.`)
     created = !kind
     if (created) mkdirSync(join(root, path))
   }
@@ -191,7 +209,8 @@ function target(root: string, path: string): string {
   if (parent) makeFolders(root, parent)
   const file = join(root, path)
   const kind = kindAt(file)
-  if (kind && kind !== 'file') throw new WeftError('exists', 'is a folder or a link here, so the branch\'s file was not written.')
+  if (kind === 'link') throw new WeftError('exists', 'is a symbolic link here; nothing is written through a symbolic link, so the branch\'s file was not written.')
+  if (kind && kind !== 'file') throw new WeftError('exists', 'is a folder here, so the branch\'s file was not written.')
   return file
 }
 
@@ -204,12 +223,15 @@ async function reconcile(root: string, manifest: Manifest, ctx: FolderContext, s
   const branch = manifest.branch
   const changes: FolderChange[] = []
   const note = (kind: FolderChangeKind, path: string, reason?: string) => changes.push(reason ? { kind, path, reason } : { kind, path })
+  // The branch first: its paths come from a document any peer may write, and `working` holds the whole
+  // tree to the path rule, so a bad entry stops the command here, before the folder is even created.
+  const working = await vc.working(branch)
   const folder = await scan(root)
   const base = new Map(Object.entries(manifest.files))
   const theirs = new Map<string, { sha: Sha256; id: string }>()
-  for (const [id, file] of Object.entries(await vc.working(branch))) {
+  for (const [id, file] of Object.entries(working)) {
     if (!ignoredPath(file.path)) theirs.set(file.path, { sha: file.blob, id })
-    else if (!send) note('refused', file.path, 'lies in a .weft, .git or node_modules folder, which checkouts leave out.')
+    else if (!send) note('refused', file.path, 'lies in a .weft or node_modules folder, which checkouts leave out.')
   }
   // A path at or under a refused one (a link replacing a folder, say) is left alone on both sides, so nothing is lost.
   const refused = [...folder.refused.keys()]
@@ -222,7 +244,12 @@ async function reconcile(root: string, manifest: Manifest, ctx: FolderContext, s
   const toWrite: string[] = []
   const toDelete: string[] = []
   for (const path of new Set([...base.keys(), ...folder.files.keys(), ...theirs.keys()])) {
-    if (blocked(path)) continue
+    if (blocked(path)) {
+      // As git: a branch file whose folder is a link here is not written ("beyond a symbolic link"), and said so.
+      const link = [...folder.links].find((l) => l !== path && isWithin(path, l))
+      if (link && theirs.has(path) && theirs.get(path)!.sha !== base.get(path)) note('refused', path, `is beyond a symbolic link ("${link}") in the folder, so the branch's file was not written.`)
+      continue
+    }
     const was = base.get(path)
     const mine = folder.files.get(path)?.sha
     const other = theirs.get(path)?.sha
@@ -297,7 +324,7 @@ async function reconcile(root: string, manifest: Manifest, ctx: FolderContext, s
   for (const path of toWrite) {
     try {
       const bytes = await ws.readBytes(branch, theirs.get(path)!.id)
-      writeFileSync(target(root, path), bytes)
+      writeNoFollow(target(root, path), bytes)
       agreed.set(path, await sha256(bytes))
       note('updated', path)
     } catch (error) {

@@ -37,7 +37,7 @@ export const USAGE = `Usage: weft COMMAND [--repo NAME] [--branch NAME] [--json]
   merge-driver %O %A %B %P   git merge driver: merges into %A, %P picks the language
   run [--relay URL] -- CMD   run CMD over the branch's files on a relay's local runner (weft run --help)
   search QUERY [--symbols]   ranked search of the branch's files (weft search --help)
-  repl list|log|eval|append|serve  live REPL sessions into tabs and workers (weft repl --help)
+  repl list|log|eval|append|serve|key  live REPL sessions into tabs and workers (weft repl --help)
   relay [options]            run a relay (weft relay --help)
 Exit codes: 0 ok, 1 merge conflicts, 2 usage or bad input.`
 

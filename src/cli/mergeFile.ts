@@ -1,6 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import type { MergeResult } from '../merge/engine.ts'
 import { loadMergeEngine } from '../merge/nodeEngine.ts'
+import { decodeText } from '../repo/content.ts'
+import { quotePath } from '../repo/paths.ts'
 
 type Out = (text: string) => void
 type Err = (line: string) => void
@@ -41,15 +43,27 @@ export async function mergeFile(args: string[], out: Out, err: Err): Promise<num
 /**
  * `weft merge-driver %O %A %B %P`, for git's `merge.<driver>.driver`: merges into %A (ours) in
  * place; %P, the path in the repository, picks the language. Exit 0 clean, 1 conflicts, 2 error.
+ * When any version is binary (NUL in its first 8 KiB or not UTF-8, as git and Weft judge), ours
+ * is left byte for byte and the merge reported as a conflict, as git's own binary merge does.
  */
 export async function mergeDriver(args: string[], err: Err): Promise<number> {
   if (args.length !== 4) {
     err('Usage: weft merge-driver BASE OURS THEIRS PATH')
     return 2
   }
-  const texts = readAll('merge-driver', args.slice(0, 3), err)
-  if (!texts) return 2
-  const result = await mergeTexts('merge-driver', texts, args[3], err)
+  let versions: Uint8Array[]
+  try {
+    versions = args.slice(0, 3).map((path) => new Uint8Array(readFileSync(path)))
+  } catch (error) {
+    err(`weft merge-driver: ${(error as Error).message}`)
+    return 2
+  }
+  const texts = versions.map(decodeText)
+  if (texts.some((text) => text === null)) {
+    err(`weft merge-driver: ${quotePath(args[3])} is binary; ours was kept unchanged (cannot merge binary files).`)
+    return 1
+  }
+  const result = await mergeTexts('merge-driver', texts as string[], args[3], err)
   try {
     writeFileSync(args[1], result.text)
   } catch (error) {

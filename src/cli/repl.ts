@@ -1,11 +1,14 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import type { DocHandle } from '@automerge/automerge-repo'
 import { WeftError } from '../repo/errors.ts'
 import { appendedRequests, renderIndex, renderLog, type CodeBlock } from '../repl/markdown.ts'
 import { NodeWorkerExecutor } from '../repl/nodeExecutor.ts'
 import { RealmRuntime } from '../repl/RealmRuntime.ts'
+import { newRealmKey, parseRealmKey, type RealmKey } from '../repl/realmKey.ts'
 import { ReplSession } from '../repl/ReplSession.ts'
 import type { JobView, RealmId } from '../repl/types.ts'
-import { Profile } from './Profile.ts'
+import { defaultHome, Profile } from './Profile.ts'
 import { commandArgs } from './args.ts'
 
 export const REPL_HELP = `Usage: weft repl COMMAND [--repo NAME] [--relay URL] [--home DIR] [--json]
@@ -15,7 +18,12 @@ export const REPL_HELP = `Usage: weft repl COMMAND [--repo NAME] [--relay URL] [
                                         run CODE (or stdin, if CODE is - or absent) in the realm; prints the result
   append REALM                          stdin is the realm's log with text appended below its last line (or just
                                         the appended text): each complete fenced code block there is run in order
-  serve [--label TEXT]                  host a Node realm (a worker thread) here until Ctrl-C
+  serve [--label TEXT] [--key-file F]   host a Node realm (a worker thread, with this user's full access) here until
+                                        Ctrl-C; it runs only jobs signed with its key (the profile's, or F's)
+  key [--new]                           print this profile's realm key, creating it (--new: replace it; holders of
+                                        the old key lose access). Hand it only to agents you trust with your machine.
+eval and append sign jobs with --key-file F, else $WEFT_REPL_KEY, else this profile's key; a realm refuses
+("not authorized") a job its owner's key did not sign. The app's REPL panel shows its realms' keys.
 REALM is a realm id or a unique prefix of one. Exit codes: 0 ok, 1 the code failed or timed out, 2 usage or bad input.`
 
 /** What `weft repl` needs from the terminal. */
@@ -25,6 +33,35 @@ export interface ReplIo {
   stdin: () => Promise<Uint8Array>
   /** Subscribes to Ctrl-C (ends `serve`); returns the unsubscribe. */
   onInterrupt?: (stop: () => void) => () => void
+}
+
+/** Where a profile keeps its realm key (0600): the key `serve` uses and `eval` signs with by default. */
+const keyPath = (home: string) => join(home, 'repl-key')
+
+/** The key in `file`, refused with the file named if it is not one. */
+function readKey(file: string): RealmKey {
+  try {
+    return parseRealmKey(readFileSync(file, 'utf8'))
+  } catch (error) {
+    throw new WeftError('bad-input', `${file}: ${(error as Error).message}`)
+  }
+}
+
+/** `--key-file`, else `$WEFT_REPL_KEY`, else the profile's key if it has one. */
+function requesterKey(home: string, keyFile: string | undefined): RealmKey | undefined {
+  if (keyFile !== undefined) return readKey(keyFile)
+  if (process.env.WEFT_REPL_KEY) return parseRealmKey(process.env.WEFT_REPL_KEY)
+  return existsSync(keyPath(home)) ? readKey(keyPath(home)) : undefined
+}
+
+/** The profile's key, created (or replaced, with `fresh`) as a file only its user can read. */
+function profileKey(home: string, fresh: boolean): RealmKey {
+  const path = keyPath(home)
+  if (!fresh && existsSync(path)) return readKey(path)
+  const key = newRealmKey()
+  mkdirSync(dirname(path), { recursive: true })
+  writeFileSync(path, `${key}\n`, { mode: 0o600 })
+  return key
 }
 
 /** How long the CLI waits for the relay to bring the session document up to date before reading it. */
@@ -42,6 +79,7 @@ export async function replCommand(argv: string[], io: ReplIo): Promise<number> {
     repo: { type: 'string' }, relay: { type: 'string', multiple: true, default: [] }, home: { type: 'string' },
     json: { type: 'boolean', default: false }, realm: { type: 'string' }, timeout: { type: 'string' },
     language: { type: 'string' }, label: { type: 'string' }, help: { type: 'boolean', default: false },
+    'key-file': { type: 'string' }, new: { type: 'boolean', default: false },
   }, io.err, REPL_HELP)
   if (!parsed) return 2
   const { values: opts, positionals: [command, ...args] } = parsed
@@ -50,7 +88,7 @@ export async function replCommand(argv: string[], io: ReplIo): Promise<number> {
     else io.err(REPL_HELP)
     return command || opts.help ? 0 : 2
   }
-  if (!['list', 'log', 'eval', 'append', 'serve'].includes(command)) {
+  if (!['list', 'log', 'eval', 'append', 'serve', 'key'].includes(command)) {
     io.err(`weft repl: unknown command "${command}"\n${REPL_HELP}`)
     return 2
   }
@@ -60,10 +98,29 @@ export async function replCommand(argv: string[], io: ReplIo): Promise<number> {
     return 2
   }
 
-  const profile = await Profile.open(opts.home, opts.relay)
+  const home = opts.home ?? defaultHome()
+  let key: RealmKey | undefined
+  try {
+    if (command === 'key') {
+      io.out(`${profileKey(home, opts.new)}\n`)
+      return 0
+    }
+    if (command === 'serve') {
+      key = opts['key-file'] !== undefined ? readKey(opts['key-file']) : existsSync(keyPath(home)) ? readKey(keyPath(home)) : undefined
+      if (!key) {
+        io.err('weft repl serve: refusing to run code without a realm key (anyone with the repository link could run code as you): create one with `weft repl key` and hand it only to agents you trust, or pass --key-file FILE.')
+        return 2
+      }
+    } else key = requesterKey(home, opts['key-file'])
+  } catch (error) {
+    io.err(`weft repl ${command}: ${(error as Error).message}`)
+    return 2
+  }
+
+  const profile = await Profile.open(home, opts.relay)
   try {
     const { ws } = await profile.open(profile.pick(opts.repo))
-    if (command === 'serve') return await serve(profile, await ReplSession.ensure(profile.repo, ws.handle), opts.label, io)
+    if (command === 'serve') return await serve(profile, await ReplSession.ensure(profile.repo, ws.handle), key!, opts.label, io)
     const session = await ReplSession.find(profile.repo, ws.handle)
     if (!session) throw new WeftError('not-found', 'No realm has ever opened in this repository: open a tab and allow it to run code, or `weft repl serve`.')
     await settle(profile, session.handle)
@@ -83,12 +140,12 @@ export async function replCommand(argv: string[], io: ReplIo): Promise<number> {
         const realm = resolveRealm(session, opts.realm)
         const code = args.length && args[0] !== '-' ? args.join(' ') : new TextDecoder().decode(await io.stdin())
         const block = { code, language: opts.language ?? 'javascript' }
-        return report(await send(session, realm, block, requester, timeoutSeconds), opts.json, io)
+        return report(await send(session, realm, block, requester, key, timeoutSeconds), opts.json, io)
       }
       default: {
         const realm = resolveRealm(session, args[0])
         let code = 0
-        for (const block of appendedRequests(new TextDecoder().decode(await io.stdin()))) code = Math.max(code, report(await send(session, realm, block, requester, timeoutSeconds), opts.json, io))
+        for (const block of appendedRequests(new TextDecoder().decode(await io.stdin()))) code = Math.max(code, report(await send(session, realm, block, requester, key, timeoutSeconds), opts.json, io))
         return code
       }
     }
@@ -100,8 +157,10 @@ export async function replCommand(argv: string[], io: ReplIo): Promise<number> {
   }
 }
 
-async function send(session: ReplSession, realm: RealmId, block: CodeBlock, requester: string, timeoutSeconds?: number): Promise<JobView> {
-  const job = session.request({ realm, code: block.code, language: block.language, requester, ...(timeoutSeconds ? { timeoutMs: Math.round(timeoutSeconds * 1000) } : {}) })
+async function send(session: ReplSession, realm: RealmId, block: CodeBlock, requester: string, key: RealmKey | undefined, timeoutSeconds?: number): Promise<JobView> {
+  const job = await session.request({
+    realm, code: block.code, language: block.language, requester, ...(key === undefined ? {} : { key }), ...(timeoutSeconds ? { timeoutMs: Math.round(timeoutSeconds * 1000) } : {}),
+  })
   return session.outcome(realm, job.id)
 }
 
@@ -130,10 +189,10 @@ async function settle(profile: Profile, handle: DocHandle<unknown>): Promise<voi
 }
 
 /** Hosts a Node realm until interrupted. */
-async function serve(profile: Profile, session: ReplSession, label: string | undefined, io: ReplIo): Promise<number> {
+async function serve(profile: Profile, session: ReplSession, key: RealmKey, label: string | undefined, io: ReplIo): Promise<number> {
   const executor = new NodeWorkerExecutor()
   const runtime = RealmRuntime.start({
-    session, executor, kind: 'worker', label: label ?? `node ${process.pid}`, owner: profile.repo.peerId,
+    session, executor, key, kind: 'worker', label: label ?? `node ${process.pid}`, owner: profile.repo.peerId,
     onRealm: (realm) => io.out(`Serving realm ${realm} (Ctrl-C to stop)\n`),
   })
   await new Promise<void>((resolve) => {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { constants } from 'node:os'
 import WebSocket from 'ws'
 import type { ExitFrame, RunSpec } from '../run/frames.ts'
@@ -28,10 +29,12 @@ const processTerminal = (): Terminal => ({
   },
 })
 
-const HELP = `Usage: weft run [--backend local] [--relay URL] [--token T] [--repo NAME] [--branch NAME] [--cwd DIR]
-                [--env NAME=VALUE]… [--timeout SECONDS] -- COMMAND…
+const HELP = `Usage: weft run [--backend local] [--relay URL] [--runs-token T | --runs-token-file F] [--repo NAME] [--branch NAME]
+                [--cwd DIR] [--env NAME=VALUE]… [--timeout SECONDS] -- COMMAND…
 Runs COMMAND (with sh -c, words joined by spaces) over the branch's files on the relay's local runner
-(a relay started with --runs --token T; default relay http://127.0.0.1:8787 or $WEFT_RELAY, token $WEFT_TOKEN).
+(a relay started with --runs; default relay http://127.0.0.1:8787 or $WEFT_RELAY). The runner token is
+the runner's own, not the sync token: --runs-token, --runs-token-file (the relay's DATA/runs-token) or
+$WEFT_RUNS_TOKEN.
 Exit code: the command's; 128+n when killed by signal n, 124 on timeout; 2 when the run could not start.`
 
 /** The exit code a shell would give for how a run ended. */
@@ -46,6 +49,7 @@ export function exitCodeOf(exit: ExitFrame): number {
 export async function runCommand(argv: string[], io: { err: (line: string) => void }, terminal: Terminal = processTerminal()): Promise<number> {
   const parsed = commandArgs('run', argv, {
     backend: { type: 'string', default: 'local' }, relay: { type: 'string' }, token: { type: 'string' },
+    'runs-token': { type: 'string' }, 'runs-token-file': { type: 'string' },
     repo: { type: 'string' }, branch: { type: 'string' }, home: { type: 'string' }, cwd: { type: 'string' },
     env: { type: 'string', multiple: true, default: [] }, timeout: { type: 'string' }, help: { type: 'boolean', default: false },
   }, io.err, HELP)
@@ -61,8 +65,16 @@ export async function runCommand(argv: string[], io: { err: (line: string) => vo
   }
   if (positionals.length === 0) return usage('say what to run after --.')
   if (opts.backend !== 'local') return usage(`only the local backend runs from a terminal (the ${opts.backend} backend runs in the browser).`)
-  const token = opts.token ?? process.env.WEFT_TOKEN
-  if (!token) return usage('the local runner needs the relay token: --token T or $WEFT_TOKEN.')
+  if (opts.token !== undefined) return usage('--token is the sync token, which never runs commands; pass the runner token with --runs-token or --runs-token-file.')
+  let token = opts['runs-token'] ?? process.env.WEFT_RUNS_TOKEN
+  if (!token && opts['runs-token-file']) {
+    try {
+      token = readFileSync(opts['runs-token-file'], 'utf8').trim()
+    } catch (error) {
+      return usage(`cannot read the runner token file: ${(error as Error).message}`)
+    }
+  }
+  if (!token) return usage("the local runner needs its token: --runs-token T, --runs-token-file F (the relay's DATA/runs-token) or $WEFT_RUNS_TOKEN.")
   const env: Record<string, string> = {}
   for (const pair of opts.env) {
     const eq = pair.indexOf('=')
@@ -83,7 +95,7 @@ export async function runCommand(argv: string[], io: { err: (line: string) => vo
     const runner = new LocalRunner({
       relay: opts.relay ?? process.env.WEFT_RELAY ?? 'http://127.0.0.1:8787',
       token,
-      connect: (url) => new WebSocket(url) as unknown as RunSocket,
+      connect: (url, protocols) => new WebSocket(url, protocols) as unknown as RunSocket,
     })
     run = await runner.start(spec, files)
   } catch (error) {

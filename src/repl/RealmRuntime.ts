@@ -1,4 +1,5 @@
 import type { Executor } from './Executor.ts'
+import { refusal, type RealmKey } from './realmKey.ts'
 import type { ReplSession } from './ReplSession.ts'
 import { LIMITS, type InstanceId, type JobId, type RealmEvent, type RealmId, type RealmKind } from './types.ts'
 
@@ -6,6 +7,11 @@ import { LIMITS, type InstanceId, type JobId, type RealmEvent, type RealmId, typ
 export interface RealmOptions {
   session: ReplSession
   executor: Executor
+  /**
+   * The owner's secret: only jobs whose MAC this key confirms run (see `realmKey.ts`). It stays
+   * with the runtime; it is never written into the session.
+   */
+  key: RealmKey
   kind: RealmKind
   label: string
   /** The automerge-repo peer id of the host (`repo.peerId`). */
@@ -39,6 +45,10 @@ const FLUSH_MS = 20
  * Automerge keeps one holder on every peer; the other runtime re-registers under a fresh realm id
  * (and instance), and `ReplSession.expire` times out its old instance's unclaimed jobs with that
  * reason.
+ *
+ * Consent: the session document is writable by anyone with the repository link, so a job runs only
+ * if its MAC verifies under the owner's key, over the very values that then run (one snapshot, read
+ * after the claim); any other job is marked failed, "not authorized: …", and nothing runs.
  *
  * DOM-free: in the app it runs where the session document is (the repository worker) with the
  * tab's executor across a port (`remoteExecutor.ts`); or wholly in a worker, or in Node.
@@ -127,8 +137,12 @@ export class RealmRuntime {
 
   async #run(realm: RealmId, instance: InstanceId, id: JobId): Promise<void> {
     if (!this.#session.claim(instance, id)) return
+    // One snapshot: what is verified is what runs, whatever a peer writes into the entry meanwhile.
     const job = this.#session.job(realm, id)!
-    const { executor } = this.#options
+    const { executor, key } = this.#options
+    const refused = await refusal(key, { realm, instance, id, language: job.language, code: job.code, timeoutMs: job.timeoutMs }, job.mac)
+      .catch((error: unknown) => `not authorized: the key proof could not be checked (${String(error)})`)
+    if (refused) return this.#session.finish(instance, id, { ok: false, error: { name: 'NotAuthorized', message: refused } })
     this.#session.executing(instance, id)
     const outcome = executor.languages.includes(job.language)
       ? await executor.run(job.code, job.language).catch((error: unknown) => ({ ok: false as const, error: { name: 'RealmError', message: `The realm could not run the job: ${String(error)}` } }))

@@ -2,6 +2,7 @@ import type { Repo } from '@automerge/automerge-repo/slim'
 import type { Workspace } from '../repo/Workspace.ts'
 import { WeftError } from '../repo/errors.ts'
 import { RealmRuntime } from './RealmRuntime.ts'
+import { newRealmKey, parseRealmKey, type RealmKey } from './realmKey.ts'
 import { ReplSession, type Request } from './ReplSession.ts'
 import { remoteExecutor } from './remoteExecutor.ts'
 import type { JobView, LogView, RealmId, RealmView } from './types.ts'
@@ -19,11 +20,14 @@ export interface RealmOffer {
   port: MessagePort
   realm?: RealmId
   takeOver?: boolean
+  /** The realm's key (a reloaded tab keeps its own); a fresh one if absent. */
+  key?: RealmKey
 }
 
 /** A realm a window opted in: its runtime here, and when the window last said it is still there. */
 interface HostedRealm {
   runtime: RealmRuntime
+  key: RealmKey
   seen: number
 }
 
@@ -53,12 +57,14 @@ export class ReplHost {
 
   /**
    * Registers a realm for an executor a window serves on `port` (the tab itself, or a worker it
-   * started); `onRealm` hears its id (to keep for a reload). Returns a key for `keepAlive` and `stop`.
+   * started); `onRealm` hears its id (to keep for a reload). Returns a handle for `keepAlive` and `stop`.
    */
   async start(id: string, options: RealmOffer, onRealm: (realm: RealmId) => void): Promise<string> {
+    const key = options.key === undefined ? newRealmKey() : parseRealmKey(options.key)
     const runtime = RealmRuntime.start({
       session: await this.#session(id),
       executor: await remoteExecutor(options.port),
+      key,
       kind: options.kind,
       label: options.label,
       owner: this.#repo.peerId,
@@ -66,9 +72,15 @@ export class ReplHost {
       takeOver: options.takeOver,
       onRealm,
     })
-    const key = `realm-${this.#next++}`
-    this.#hosted.set(key, { runtime, seen: Date.now() })
-    return key
+    const handle = `realm-${this.#next++}`
+    this.#hosted.set(handle, { runtime, key, seen: Date.now() })
+    return handle
+  }
+
+  /** The key of a realm hosted here (for its owner to show and hand on), or null if it runs elsewhere. */
+  key(realm: RealmId): RealmKey | null {
+    for (const hosted of this.#hosted.values()) if (hosted.runtime.realm === realm) return hosted.key
+    return null
   }
 
   keepAlive(key: string): void {
@@ -82,8 +94,10 @@ export class ReplHost {
     this.#hosted.delete(key)
   }
 
+  /** Sends a job, signed with the given key, else with the realm's own key if it is hosted here. */
   async request(id: string, request: Request): Promise<JobView> {
-    return (await this.#session(id)).request(request)
+    const key = request.key ?? this.key(request.realm) ?? undefined
+    return (await this.#session(id)).request({ ...request, ...(key === undefined ? {} : { key }) })
   }
 
   /**

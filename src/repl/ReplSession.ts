@@ -2,6 +2,7 @@ import type { AutomergeUrl, DocHandle, Repo } from '@automerge/automerge-repo/sl
 import { WeftError } from '../repo/errors.ts'
 import { scalar } from '../repo/scalar.ts'
 import type { RepositoryDoc } from '../repo/types.ts'
+import { signJob, type RealmKey } from './realmKey.ts'
 import {
   LIMITS, TERMINAL_STATES, type EventEntry, type InstanceId, type JobEntry, type JobId, type JobState, type JobView,
   type LogView, type Outcome, type RealmEvent, type RealmId, type RealmKind, type RealmRecord, type RealmView, type ReplSessionDoc,
@@ -17,6 +18,8 @@ export interface Request {
   language?: string
   requester: string
   timeoutMs?: number
+  /** The realm's key, given by its owner: the job carries a MAC made with it. Without it the realm refuses the job. */
+  key?: RealmKey
 }
 
 /** What registering a realm writes. */
@@ -107,8 +110,11 @@ export class ReplSession {
     return undefined
   }
 
-  /** Appends a job for the instance holding the realm now; refuses what no realm could run. */
-  request(request: Request, now = Date.now()): JobView {
+  /**
+   * Appends a job for the instance holding the realm now, signed with `request.key` if given;
+   * refuses what no realm could run.
+   */
+  async request(request: Request, now = Date.now()): Promise<JobView> {
     const { code, realm } = request
     if (typeof code !== 'string' || !code.trim()) throw new WeftError('bad-input', 'A request needs code: a non-empty string.')
     const bytes = new TextEncoder().encode(code).length
@@ -120,10 +126,12 @@ export class ReplSession {
     const target = this.realm(realm, now)
     if (!target) throw new WeftError('not-found', `No realm "${realm}" in this repository; see \`weft repl list\`.`)
     if (target.status !== 'alive') throw new WeftError('unavailable', `Realm "${realm}" is ${target.status} (last heartbeat ${new Date(target.heartbeat).toISOString()}).`)
+    const id = newId()
     const entry: JobEntry = {
-      type: 'job', id: newId(), code: scalar(code), language: scalar(language), requester: scalar(request.requester),
+      type: 'job', id, code: scalar(code), language: scalar(language), requester: scalar(request.requester),
       to: scalar(target.instance), requested: now, timeoutMs, state: 'requested',
     }
+    if (request.key !== undefined) entry.mac = scalar(await signJob(request.key, { realm, instance: target.instance, id, language, code, timeoutMs }))
     this.handle.change((d) => {
       const log = d.logs[target.instance]
       if (!log) throw new WeftError('unavailable', `Realm "${realm}" is registering; try again.`)
@@ -284,6 +292,7 @@ function jobView(realm: RealmId, e: JobEntry): JobView {
     type: 'job', id: e.id, realm, code: String(e.code), language: String(e.language), requester: String(e.requester),
     to: String(e.to), requested: e.requested, timeoutMs: e.timeoutMs, state: e.state,
   }
+  if (e.mac !== undefined) view.mac = String(e.mac)
   if (e.claim !== undefined) view.claim = String(e.claim)
   if (e.dispatched !== undefined) view.dispatched = e.dispatched
   if (e.started !== undefined) view.started = e.started

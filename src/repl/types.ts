@@ -58,6 +58,8 @@ export interface JobEntry {
   to: Scalar
   requested: number
   timeoutMs: number
+  /** HMAC-SHA256 (hex) under the realm's key over what runs (see `realmKey.ts`); the realm runs nothing without it. */
+  mac?: Scalar
   state: JobState
   /** The instance that moved it to `dispatched`. */
   claim?: Scalar
@@ -107,6 +109,7 @@ export interface JobView {
   to: InstanceId
   requested: number
   timeoutMs: number
+  mac?: string
   state: JobState
   claim?: InstanceId
   dispatched?: number

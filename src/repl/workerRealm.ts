@@ -1,4 +1,4 @@
-/** How a page hands a realm worker (`workers/realm.worker.ts`) the port to serve its executor on. */
+/** How a page hands an isolated realm (`realmProgram.ts`, in a sandboxed frame or an opaque worker) the port to serve its executor on. */
 export interface RealmWorkerConnect {
   type: 'weft-realm-connect'
   port: MessagePort

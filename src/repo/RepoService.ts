@@ -138,11 +138,23 @@ export class RepoService {
     return { id, url: ws.url, name: summary?.name ?? doc.name, defaultBranch: doc.defaultBranch, branches: ws.branches() }
   }
 
-  /** Calls `onChange` with the branch's entries now and after every change to the repository. */
-  async watchTree(id: string, branch: BranchId, onChange: (entries: ListedEntry[]) => void): Promise<number> {
+  /**
+   * Calls `onChange` with the branch's entries now and after every change to the repository; while
+   * the branch holds an entry the path rule refuses, with no entries and `problem` naming it.
+   */
+  async watchTree(id: string, branch: BranchId, onChange: (entries: ListedEntry[], problem?: string) => void): Promise<number> {
     const ws = await this.#workspace(id)
-    const send = fromWindow(onChange)
-    const notify = () => send(ws.entries(branch))
+    const send = fromWindow((update: { entries: ListedEntry[]; problem?: string }) => onChange(update.entries, update.problem))
+    const notify = () => {
+      let entries: ListedEntry[]
+      try {
+        entries = ws.entries(branch)
+      } catch (error) {
+        if (!(error instanceof WeftError)) throw error
+        return send({ entries: [], problem: error.message })
+      }
+      send({ entries })
+    }
     ws.handle.on('change', notify)
     notify()
     return this.#watch(() => ws.handle.off('change', notify))
@@ -312,7 +324,7 @@ export class RepoService {
 
   /**
    * Opts a tab (or a worker it started) in as a REPL realm: its executor is served on `options.port` (transferred); the
-   * realm's id goes to `onRealm`. Returns a key for `replKeepAlive` (every few seconds) and `replStop`.
+   * realm's id goes to `onRealm`. Returns a handle for `replKeepAlive` (every few seconds) and `replStop`.
    */
   async replStart(id: string, options: RealmOffer, onRealm: (realm: RealmId) => void): Promise<string> {
     return this.#repl.start(id, options, fromWindow(onRealm))
@@ -326,8 +338,14 @@ export class RepoService {
     this.#repl.stop(key)
   }
 
-  async replRequest(id: string, realm: RealmId, code: string, requester: string): Promise<JobView> {
-    return this.#saved(await this.#repl.request(id, { realm, code, requester }))
+  /** Sends code to a realm, signed with `key` (the realm owner's), else with the realm's own key if this profile hosts it. */
+  async replRequest(id: string, realm: RealmId, code: string, requester: string, key?: string): Promise<JobView> {
+    return this.#saved(await this.#repl.request(id, { realm, code, requester, ...(key ? { key } : {}) }))
+  }
+
+  /** The key of a realm this profile hosts (to show its owner, who may hand it to an agent), or null. */
+  async replKey(realm: RealmId): Promise<string | null> {
+    return this.#repl.key(realm)
   }
 
   /** Streams the repository's realms and `realm`'s log (see ReplHost.watch); stop with `unwatch`. */

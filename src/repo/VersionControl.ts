@@ -5,6 +5,7 @@ import { mergeTrees, type FileMerger, type MergedFile, type TreeConflict, type T
 import { lineFileMerger as lineMerger } from '../merge/fileMerger.ts'
 import { hasConflictMarkers } from '../merge/conflictMarkers.ts'
 import { WeftError } from './errors.ts'
+import { checkTree } from './paths.ts'
 import { aheadBehind, CHECKPOINT_INTERVAL, diffSnapshots, log, lowestCommonAncestors, snapshotAt, snapshotDelta, type FileChange, type LogEntry, type Snapshot } from './history.ts'
 import type { BranchId, Commit, CommitId, CommittedFile } from './types.ts'
 import type { Workspace } from './Workspace.ts'
@@ -50,12 +51,13 @@ export class VersionControl {
 
   /** The branch's files as they are now, live edits included; `store` also writes their blobs. */
   async working(branchId: BranchId, store = false): Promise<Snapshot> {
-    const branch = this.#branch(branchId)
     const snapshot: Snapshot = {}
     const live: { id: string; bytes: Uint8Array }[] = []
-    for (const [id, entry] of Object.entries(branch.tree)) {
+    // Through the workspace's checked reader: a peer's bad path stops here, before anything is hashed or written.
+    for (const entry of this.#ws.entries(branchId)) {
       if (entry.type !== 'file') continue
-      snapshot[id] = { path: String(entry.path), blob: String(entry.blob), size: entry.size, binary: entry.binary }
+      const { id } = entry
+      snapshot[id] = { path: entry.path, blob: entry.blob, size: entry.size, binary: entry.binary }
       if (!entry.live) continue
       if (store) live.push({ id, bytes: await this.#ws.readBytes(branchId, id) })
       else {
@@ -105,9 +107,11 @@ export class VersionControl {
     const trimmed = this.#checkName(name)
     const doc = this.#ws.handle.doc()
     if (from && !doc.commits[from]) throw new WeftError('not-found', `There is no commit ${from.slice(0, 8)}.`)
+    // Read (and path-checked) before anything is written: a commit with a bad path makes no branch.
+    const snapshot = snapshotAt(doc.commits, from)
     const id = crypto.randomUUID()
     this.#ws.handle.change((d) => { d.branches[id] = { name: trimmed, head: from, tree: {} } })
-    this.#setTree(id, snapshotAt(doc.commits, from), from)
+    this.#setTree(id, snapshot, from)
     return id
   }
 
@@ -183,6 +187,7 @@ export class VersionControl {
       settle(result, resolution.files, { ours: snapshotAt(commits, target.head), theirs })
     }
     if (result.conflicts.length > 0) return { kind: 'conflicts', conflicts: result.conflicts, heads }
+    checkMergedPaths(result)
 
     const merged = await this.#store(result.files)
     const id = crypto.randomUUID()
@@ -212,6 +217,7 @@ export class VersionControl {
       mergeFile,
     })
     if (result.conflicts.length > 0) return { kind: 'conflicts', conflicts: result.conflicts, heads: { ours: head, theirs: commitId } }
+    checkMergedPaths(result)
     const snapshot = await this.#store(result.files)
     const id = crypto.randomUUID()
     this.#ws.handle.change((d) => { d.commits[id] = this.#record(head ? [head] : [], `Revert "${reverted.message}"`, author, snapshot) })
@@ -225,6 +231,9 @@ export class VersionControl {
     const found = Object.entries(snapshot).find(([, file]) => file.path === path)
     if (!found) throw new WeftError('not-found', `"${path}" is not in commit ${commitId.slice(0, 8)}.`)
     const [id, file] = found
+    // The restored file must fit the branch as it is now (no `A.txt` beside a newer `a.txt`).
+    const after = this.#ws.entries(branchId).filter((e) => e.id !== id && e.path !== path)
+    checkTree([...after, { id, type: 'file' as const, path }], 'Restoring it')
     this.#ws.handle.change((d) => {
       const tree = d.branches[branchId].tree
       // Another file now at that path gives way to the restored one.
@@ -297,6 +306,11 @@ export class VersionControl {
     if (taken) throw new WeftError('exists', `A branch named "${trimmed}" already exists.`)
     return trimmed
   }
+}
+
+/** Two sides' trees, each valid, can still combine into one a folder cannot hold (a file where the other side made a folder): refused before anything is written. */
+function checkMergedPaths(result: TreeMerge): void {
+  checkTree(Object.entries(result.files).map(([id, file]) => ({ id, type: 'file' as const, path: file.path })), 'The merge result')
 }
 
 /** Applies a person's answers to a tree merge's conflicts; the conflicts answered are removed. */

@@ -1,9 +1,9 @@
 import type { AutomergeUrl, DocHandle, Repo } from '@automerge/automerge-repo/slim'
 import { BlobStore, recordBlobs } from './BlobStore.ts'
-import { scalar } from './scalar.ts'
+import { readScalar, scalar } from './scalar.ts'
 import { decodeText, encodeText, oversize, sha256 } from './content.ts'
 import { WeftError } from './errors.ts'
-import { ancestorsOf, checkPath, isWithin, joinPath, pathProblem } from './paths.ts'
+import { ancestorsOf, checkPath, checkTree, foldPath, isWithin, joinPath, pathProblem, quotePath } from './paths.ts'
 import type { Branch, BranchId, EntryId, FileEntry, ListedEntry, LiveFileDoc, RepositoryDoc, TreeEntry } from './types.ts'
 
 const newId = () => crypto.randomUUID()
@@ -25,9 +25,11 @@ export type FileContent =
   | { kind: 'text'; text: string; live?: AutomergeUrl }
   | { kind: 'binary'; size: number }
 
+/** An entry as read from the document: a path that is not text reads as '' (and the path rule refuses it). */
 export function plainEntry(id: EntryId, entry: TreeEntry): ListedEntry {
-  if (entry.type === 'dir') return { id, type: 'dir', path: String(entry.path) }
-  const listed: ListedEntry = { id, type: 'file', path: String(entry.path), blob: String(entry.blob), size: entry.size, binary: entry.binary }
+  const path = readScalar(entry.path) ?? ''
+  if (entry.type === 'dir') return { id, type: 'dir', path }
+  const listed: ListedEntry = { id, type: 'file', path, blob: String(entry.blob), size: entry.size, binary: entry.binary }
   if (entry.live) listed.live = String(entry.live) as AutomergeUrl
   return listed
 }
@@ -88,12 +90,16 @@ export class Workspace {
     return Object.entries(this.handle.doc().branches).map(([id, b]) => ({ id, name: b.name }))
   }
 
-  /** The branch's entries, sorted by path. */
+  /**
+   * The branch's entries, sorted by path: the one way paths leave a working tree. Any peer may have
+   * written the document, so the whole tree is checked against the path rule first (a bad entry
+   * throws a `bad-path` WeftError naming it): listing, checkout, sync, export, runs and the index
+   * all read through here.
+   */
   entries(branchId: BranchId): ListedEntry[] {
-    const tree = this.#branch(branchId).tree
-    return Object.entries(tree)
-      .map(([id, entry]) => plainEntry(id, entry))
-      .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+    const branch = this.#branch(branchId)
+    const listed = Object.entries(branch.tree).map(([id, entry]) => plainEntry(id, entry))
+    return checkTree(listed, `Branch ${quotePath(String(branch.name))}`).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
   }
 
   /** Adds an empty (or given) file. */
@@ -128,7 +134,7 @@ export class Workspace {
     const moving = this.#within(branch, from)
     if (moving.length === 0) throw new WeftError('not-found', `"${from}" does not exist.`)
     if (isWithin(to, from)) throw new WeftError('bad-path', `Cannot move "${from}" into itself.`)
-    this.#checkFree(branch, to)
+    this.#checkFree(branch, to, new Set(moving.map(([id]) => id)))
     for (const [, entry] of moving) {
       const problem = pathProblem(to + String(entry.path).slice(from.length))
       if (problem) throw new WeftError('bad-path', problem)
@@ -154,32 +160,40 @@ export class Workspace {
    */
   async importFiles(branchId: BranchId, files: IncomingFile[], folder = ''): Promise<ImportReport> {
     const report: ImportReport = { added: 0, replaced: 0, refused: [] }
-    const filesByPath = new Map<string, EntryId | null>()
-    const folders = new Set<string>()
+    // Keyed by folded path (case-insensitive file systems see one file), each with its exact spelling.
+    const filesByFold = new Map<string, { path: string; id: EntryId | null }>()
+    const foldersByFold = new Map<string, string>()
+    const addFolder = (folder: string) => { if (!foldersByFold.has(foldPath(folder))) foldersByFold.set(foldPath(folder), folder) }
     for (const [id, entry] of Object.entries(this.#branch(branchId).tree)) {
-      const path = String(entry.path)
-      if (entry.type === 'file') filesByPath.set(path, id)
-      else folders.add(path)
-      for (const folder of ancestorsOf(path)) folders.add(folder)
+      const path = readScalar(entry.path) ?? ''
+      if (entry.type === 'file') filesByFold.set(foldPath(path), { path, id })
+      else addFolder(path)
+      for (const folder of ancestorsOf(path)) addFolder(folder)
     }
     const accepted: { path: string; bytes: Uint8Array; replaces?: EntryId }[] = []
     const incoming = new Set<string>()
     const refuse = (path: string, reason: string) => report.refused.push({ path, reason })
+    const caseClash = (path: string, other: string) => `${quotePath(path)} and ${quotePath(other)} differ only in case, which macOS and Windows treat as one name.`
     for (const file of files) {
       const path = joinPath(folder, file.path)
       const problem = pathProblem(path)
       if (problem) { refuse(file.path, problem); continue }
       const tooBig = oversize(file.bytes.length)
       if (tooBig) { refuse(path, tooBig); continue }
-      if (folders.has(path)) { refuse(path, `"${path}" is a folder.`); continue }
-      if (incoming.has(path)) { refuse(path, `"${path}" appears twice in the import.`); continue }
+      const folded = foldPath(path)
+      if (foldersByFold.has(folded)) { refuse(path, `"${foldersByFold.get(folded)}" is a folder.`); continue }
+      if (incoming.has(folded)) { refuse(path, `"${path}" appears twice in the import.`); continue }
+      const existing = filesByFold.get(folded)
+      if (existing && existing.path !== path) { refuse(path, caseClash(path, existing.path)); continue }
       const ancestors = ancestorsOf(path)
-      const blocker = ancestors.find((a) => filesByPath.has(a))
-      if (blocker) { refuse(path, `"${blocker}" is a file, so it cannot hold "${path}".`); continue }
-      incoming.add(path)
-      for (const a of ancestors) folders.add(a)
-      const replaces = filesByPath.get(path) ?? undefined
-      filesByPath.set(path, replaces ?? null)
+      const blocker = ancestors.map((a) => filesByFold.get(foldPath(a))).find((f) => f)
+      if (blocker) { refuse(path, `"${blocker.path}" is a file, so it cannot hold "${path}".`); continue }
+      const misspelled = ancestors.find((a) => (foldersByFold.get(foldPath(a)) ?? a) !== a)
+      if (misspelled) { refuse(path, caseClash(misspelled, foldersByFold.get(foldPath(misspelled))!)); continue }
+      incoming.add(folded)
+      for (const a of ancestors) addFolder(a)
+      const replaces = existing?.id ?? undefined
+      filesByFold.set(folded, { path, id: replaces ?? null })
       accepted.push({ path, bytes: file.bytes, replaces })
     }
     const { hashes, located } = await this.blobs.write(accepted.map((f) => f.bytes))
@@ -286,15 +300,29 @@ export class Workspace {
 
   /** Entries at or under `path`. */
   #within(branch: Branch, path: string): [EntryId, TreeEntry][] {
-    return Object.entries(branch.tree).filter(([, e]) => isWithin(String(e.path), path))
+    return Object.entries(branch.tree).filter(([, e]) => isWithin(readScalar(e.path) ?? '', path))
   }
 
-  /** Refuses a path that is taken, or whose parent folder is a file. */
-  #checkFree(branch: Branch, path: string): void {
-    for (const entry of Object.values(branch.tree)) {
-      const existing = String(entry.path)
-      if (isWithin(existing, path)) throw new WeftError('exists', `"${path}" already exists.`)
-      if (entry.type === 'file' && isWithin(path, existing)) throw new WeftError('bad-path', `"${existing}" is a file, so it cannot hold "${path}".`)
+  /**
+   * Refuses a path that is taken, in any case (macOS and Windows see one file), whose parent folder is a
+   * file, or whose folders are spelled in another case than existing ones: what the path rule refuses on read.
+   */
+  #checkFree(branch: Branch, path: string, except: ReadonlySet<EntryId> = new Set()): void {
+    const folded = foldPath(path)
+    const folders = new Map<string, string>()
+    for (const [id, entry] of Object.entries(branch.tree)) {
+      if (except.has(id)) continue
+      const existing = readScalar(entry.path) ?? ''
+      const other = foldPath(existing)
+      if (isWithin(other, folded))
+        throw new WeftError('exists', isWithin(existing, path) ? `"${path}" already exists.` : `${quotePath(existing)} already exists; names that differ only in case are one file on macOS and Windows.`)
+      if (entry.type === 'file' && isWithin(folded, other)) throw new WeftError('bad-path', `"${existing}" is a file, so it cannot hold "${path}".`)
+      for (const folder of entry.type === 'dir' ? [...ancestorsOf(existing), existing] : ancestorsOf(existing)) folders.set(foldPath(folder), folder)
+    }
+    for (const folder of ancestorsOf(path)) {
+      const spelled = folders.get(foldPath(folder))
+      if (spelled !== undefined && spelled !== folder)
+        throw new WeftError('exists', `The folder ${quotePath(spelled)} already exists; ${quotePath(folder)} differs only in case, which macOS and Windows treat as the same folder.`)
     }
   }
 

@@ -1,3 +1,5 @@
+import { checkTree, quotePath } from './paths.ts'
+import { readScalar } from './scalar.ts'
 import type { Commit, CommitId, CommittedFile, RepositoryDoc, Sha256 } from './types.ts'
 
 /** A commit's files: entry id → path and content hash. */
@@ -27,9 +29,14 @@ export interface LogEntry {
 /** Commits between full trees: bounds the deltas replayed to rebuild a snapshot. */
 export const CHECKPOINT_INTERVAL = 64
 
-const plainFile = (file: CommittedFile) => ({ path: String(file.path), blob: String(file.blob), size: file.size, binary: file.binary })
+/** A committed file as read from the document: a path that is not text reads as '' (and the path rule refuses it). */
+const plainFile = (file: CommittedFile) => ({ path: readScalar(file.path) ?? '', blob: String(file.blob), size: file.size, binary: file.binary })
 
-/** The files of commit `id` (null: the empty tree), rebuilt from its nearest full tree and the deltas since. */
+/**
+ * The files of commit `id` (null: the empty tree), rebuilt from its nearest full tree and the deltas
+ * since: the one way paths leave a commit. Any peer may have written the commits, so the snapshot is
+ * checked against the path rule (a bad entry throws a `bad-path` WeftError naming it).
+ */
 export function snapshotAt(commits: RepositoryDoc['commits'], id: CommitId | null): Snapshot {
   const deltas: Commit[] = []
   let cursor: CommitId | null = id
@@ -48,6 +55,7 @@ export function snapshotAt(commits: RepositoryDoc['commits'], id: CommitId | nul
       else delete snapshot[entryId]
     }
   }
+  checkTree(Object.entries(snapshot).map(([entryId, file]) => ({ id: entryId, type: 'file' as const, path: file.path })), `Commit ${quotePath(String(id).slice(0, 8))}`)
   return snapshot
 }
 

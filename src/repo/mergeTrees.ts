@@ -1,5 +1,6 @@
 import type { Sha256 } from './types.ts'
 import type { Snapshot } from './history.ts'
+import { foldPath } from './paths.ts'
 
 /** Where a conflict sits in a file, as the syntax-aware merge names it (`class Cart › method total`). */
 export interface ConflictPlace {
@@ -115,12 +116,14 @@ export async function mergeTrees({ base, ours, theirs, readText, mergeFile, sign
     files[id] = { path: path.value, text: merged.text, binary: false }
   }
 
-  // Different files that ended at one path (added on both sides, or moved onto each other).
+  // Different files that ended at one path (added on both sides, or moved onto each other), in any
+  // case: `A.txt` and `a.txt` are one file on macOS and Windows.
   const byPath = new Map<string, string[]>()
-  for (const [id, file] of Object.entries(files)) byPath.set(file.path, [...(byPath.get(file.path) ?? []), id])
-  for (const [path, sharing] of byPath) {
+  for (const [id, file] of Object.entries(files)) byPath.set(foldPath(file.path), [...(byPath.get(foldPath(file.path)) ?? []), id])
+  for (const sharing of byPath.values()) {
     if (sharing.length < 2) continue
     const [keep, ...others] = sharing.sort((x, y) => (x in ours ? -1 : y in ours ? 1 : 0))
+    const path = files[keep].path
     for (const other of others) {
       const same = files[other].blob !== undefined && files[other].blob === files[keep].blob
       if (same) { delete files[other]; continue }

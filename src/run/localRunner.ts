@@ -17,10 +17,14 @@ export interface RunSocket {
 export interface LocalRunnerOptions {
   /** The relay's address, e.g. `http://127.0.0.1:8787`. */
   relay: string
+  /** The runner's own token (the relay prints where it keeps it); not the sync token. */
   token: string
-  /** Opens a WebSocket; defaults to the global `WebSocket` (Node 20 has none: pass `ws`'s). */
-  connect?: (url: string) => RunSocket
+  /** Opens a WebSocket offering `protocols`; defaults to the global `WebSocket` (Node 20 has none: pass `ws`'s). */
+  connect?: (url: string, protocols: string[]) => RunSocket
 }
+
+/** Subprotocols of a run socket: the browser cannot set headers on a WebSocket, so its single-use ticket rides here. */
+export const runSocketProtocols = (ticket: string) => ['weft-run', `weft-ticket.${ticket}`]
 
 const OPEN = 1
 
@@ -29,12 +33,12 @@ export class LocalRunner implements Runner {
   readonly backend = 'local' as const
   readonly #relay: URL
   readonly #token: string
-  readonly #connect: (url: string) => RunSocket
+  readonly #connect: (url: string, protocols: string[]) => RunSocket
 
   constructor(options: LocalRunnerOptions) {
     this.#relay = new URL(options.relay)
     this.#token = options.token
-    this.#connect = options.connect ?? ((url) => new WebSocket(url) as unknown as RunSocket)
+    this.#connect = options.connect ?? ((url, protocols) => new WebSocket(url, protocols) as unknown as RunSocket)
   }
 
   async start(spec: RunSpec, files: readonly RunFile[]): Promise<Run> {
@@ -48,18 +52,18 @@ export class LocalRunner implements Runner {
     } catch (error) {
       throw new RunnerUnavailable('local', `cannot reach the relay at ${this.#relay.origin} (${(error as Error).message}).`)
     }
-    const answer = await response.json().catch(() => null) as { id?: string; error?: string } | null
-    if (response.status === 404 || (response.ok && typeof answer?.id !== 'string'))
-      throw new RunnerUnavailable('local', `the relay at ${this.#relay.origin} does not run commands (start it with --runs and --token).`)
+    const answer = await response.json().catch(() => null) as { id?: string; ticket?: string; error?: string } | null
+    if (response.status === 404 || (response.ok && (typeof answer?.id !== 'string' || typeof answer.ticket !== 'string')))
+      throw new RunnerUnavailable('local', `the relay at ${this.#relay.origin} does not run commands (start it with --runs).`)
     if (!response.ok) throw new Error(answer?.error ?? `The relay refused the run (HTTP ${response.status}).`)
-    return this.#attach(answer!.id!)
+    return this.#attach(answer!.id!, answer!.ticket!)
   }
 
-  #attach(id: string): Promise<Run> {
+  #attach(id: string, ticket: string): Promise<Run> {
     const address = new URL(`/runs/${id}`, this.#relay)
     address.protocol = address.protocol === 'https:' ? 'wss:' : 'ws:'
-    address.searchParams.set('token', this.#token)
-    const socket = this.#connect(address.href)
+    // The token never goes into a URL: the socket presents the single-use ticket its POST was given.
+    const socket = this.#connect(address.href, runSocketProtocols(ticket))
     const log = new FrameLog(id, 'local')
     let started = false
     const fail = (message: string) => {

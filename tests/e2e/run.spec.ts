@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs'
+import { mkdtempSync, readFileSync, existsSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
@@ -53,9 +53,13 @@ test('Run suggests npm test and runs it in the browser; Stop ends an endless loo
   const realmHint = dialog.getByText(/^This run is realm /)
   await expect(realmHint).toBeVisible()
   const realm = (await realmHint.locator('code').textContent())!
-  await expect.poll(async () => (await weft(home, ['repl', 'eval', '--realm', realm, '++globalThis.hits'])).out, { timeout: 30_000 }).toBe('1\n')
-  expect(await weft(home, ['repl', 'eval', '--realm', realm, '++globalThis.hits'])).toMatchObject({ code: 0, out: '2\n' })
-  expect(await weft(home, ['repl', 'eval', '--realm', realm, 'typeof document'])).toMatchObject({ code: 0, out: '"undefined"\n' })
+  // Only with the run realm's key (unsigned code is refused).
+  const keyFile = join(home, 'run-realm-key')
+  writeFileSync(keyFile, (await dialog.getByLabel('Run realm key').textContent())!)
+  await expect.poll(async () => (await weft(home, ['repl', 'eval', '--realm', realm, '++globalThis.hits'])).err, { timeout: 30_000 }).toContain('not authorized')
+  expect(await weft(home, ['repl', 'eval', '--realm', realm, '--key-file', keyFile, '++globalThis.hits'])).toMatchObject({ code: 0, out: '1\n' })
+  expect(await weft(home, ['repl', 'eval', '--realm', realm, '--key-file', keyFile, '++globalThis.hits'])).toMatchObject({ code: 0, out: '2\n' })
+  expect(await weft(home, ['repl', 'eval', '--realm', realm, '--key-file', keyFile, 'typeof document'])).toMatchObject({ code: 0, out: '"undefined"\n' })
   await dialog.getByRole('button', { name: 'Stop' }).click()
   await expect(realmHint).toBeHidden()
 
@@ -75,43 +79,69 @@ test('Run suggests npm test and runs it in the browser; Stop ends an endless loo
   await expect(runDialog(page).getByRole('status', { name: 'Run status' })).toHaveText(/^Exited with code 0/)
 })
 
-test('with the relay running commands: echo and exit 3 round-trip; closing the tab kills the running process', async ({ browser }) => {
+test('with the relay running commands: the runner token (never in a Share link or storage) runs echo and exit 3; closing the tab kills the running process', async ({ browser }) => {
   const relay = new RelayProcess()
-  await relay.start(0, ['--runs', '--token', 'run-secret'])
+  await relay.start(0, ['--runs', '--token', 'sync-secret'])
+  // The runner's own token, in the file the relay wrote (mode 0600) in its data folder.
+  const tokenFile = join(relay.dataDir, 'runs-token')
+  const runnerToken = readFileSync(tokenFile, 'utf8').trim()
   const context = await browser.newContext({ baseURL: relay.url })
   const page = await context.newPage()
   try {
     await createRepository(page, 'local-runs')
     await writeFile(page, 'hello.sh', 'echo "hello from $(basename $PWD | cut -c1-4)"\n')
-    // This relay wants its token for sync too: share through it with the token in its address.
-    await page.getByRole('button', { name: 'Share' }).click()
-    const share = page.getByRole('dialog', { name: 'Share repository' })
-    await share.getByLabel('Another relay').fill(`${relay.url.replace('http', 'ws')}/sync?token=run-secret`)
-    await share.getByRole('button', { name: 'Use relay' }).click()
-    const through = share.getByLabel('Through relay')
-    await through.selectOption((await through.locator('option', { hasText: 'token=' }).getAttribute('value'))!)
-    await expect(share.getByLabel('Link')).toHaveValue(/token%3Drun-secret|token=run-secret/)
-    const link = await share.getByLabel('Link').inputValue()
-    await share.getByRole('button', { name: 'Done' }).click()
-    const home = mkdtempSync(join(tmpdir(), 'weft-run-agent-'))
-    expect(await weft(home, ['clone', link])).toMatchObject({ code: 0 })
     await page.getByRole('button', { name: 'Run', exact: true }).click()
     const dialog = runDialog(page)
-    await expect(dialog.getByRole('list', { name: 'Backends' })).toContainText("Local runner: unavailable — enter the relay's token.")
-    await dialog.getByLabel('Relay token').fill('run-secret')
+    await expect(dialog.getByRole('list', { name: 'Backends' })).toContainText('Local runner: unavailable — enter the runner token.')
+    await expect(dialog.getByText(/finds it in the file the relay names when it starts/)).toBeVisible()
+    // The sync token is not the runner's.
+    await dialog.getByLabel('Runner token').fill('sync-secret')
+    await dialog.getByLabel('Command', { exact: true }).fill('sh hello.sh')
+    await dialog.getByRole('button', { name: 'Run', exact: true }).click()
+    await expect(dialog.getByRole('alert')).toHaveText(/Missing or wrong runner token/)
+    await dialog.getByLabel('Runner token').fill(runnerToken)
     await expect(dialog.getByLabel('Backend', { exact: true })).toContainText('Auto (Local runner)')
     await dialog.getByLabel('Command', { exact: true }).fill('sh hello.sh; echo oops >&2; exit 3')
     await dialog.getByRole('button', { name: 'Run', exact: true }).click()
     await expect(dialog.getByRole('log', { name: 'Run output' })).toContainText('hello from')
     await expect(dialog.getByRole('log', { name: 'Run output' })).toContainText('oops')
     await expect(dialog.getByRole('status', { name: 'Run status' })).toHaveText(/^Exited with code 3 in/)
+    // Nothing any same-origin script could read keeps it.
+    const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }))
+    expect(stored).not.toContain(runnerToken)
+    await dialog.getByRole('button', { name: 'Close' }).click()
 
-    // An agent's run from a terminal appears among the repository's runs, with its output.
-    const agent = spawnSync(process.execPath, ['bin/weft.js', 'run', '--relay', relay.url, '--token', 'run-secret', '--', 'sh', 'hello.sh'], {
+    // This relay wants its sync token: share through it with that token in its address — and only that one.
+    await page.getByRole('button', { name: 'Share' }).click()
+    const share = page.getByRole('dialog', { name: 'Share repository' })
+    await share.getByLabel('Another relay').fill(`${relay.url.replace('http', 'ws')}/sync?token=sync-secret`)
+    await share.getByRole('button', { name: 'Use relay' }).click()
+    const through = share.getByLabel('Through relay')
+    await through.selectOption((await through.locator('option', { hasText: 'token=' }).getAttribute('value'))!)
+    await expect(share.getByLabel('Link')).toHaveValue(/token%3Dsync-secret|token=sync-secret/)
+    const link = await share.getByLabel('Link').inputValue()
+    expect(decodeURIComponent(decodeURIComponent(link))).not.toContain(runnerToken)
+    await share.getByRole('button', { name: 'Done' }).click()
+    // Whoever receives the link holds the token in it, and cannot run commands with it.
+    const linkToken = /token(?:=|%3D)([^&%]+)/.exec(link)?.[1]
+    expect(linkToken).toBe('sync-secret')
+    const collaborator = await fetch(`${relay.url}/runs`, {
+      method: 'POST', headers: { Authorization: `Bearer ${linkToken}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ spec: { command: 'true', repo: 'r', branch: 'main' }, files: {} }),
+    })
+    expect(collaborator.status).toBe(401)
+    const home = mkdtempSync(join(tmpdir(), 'weft-run-agent-'))
+    expect(await weft(home, ['clone', link])).toMatchObject({ code: 0 })
+
+    // An agent's run from a terminal, with the token file, appears among the repository's runs, with its output.
+    const agent = spawnSync(process.execPath, ['bin/weft.js', 'run', '--relay', relay.url, '--runs-token-file', tokenFile, '--', 'sh', 'hello.sh'], {
       encoding: 'utf8', env: { ...process.env, WEFT_HOME: home, WEFT_AUTHOR: 'agent-7' },
     })
     expect(agent.stdout).toMatch(/^hello from /)
     expect(agent.status).toBe(0)
+    // The dialog, opened again, still has the token for this page's life.
+    await page.getByRole('button', { name: 'Run', exact: true }).click()
+    await expect(dialog.getByLabel('Runner token')).toHaveValue(runnerToken)
     const runs = dialog.getByRole('list', { name: 'Recent runs' })
     await expect(runs.getByRole('listitem').filter({ hasText: 'agent-7' })).toContainText('sh hello.sh')
     await runs.getByRole('listitem').filter({ hasText: 'agent-7' }).getByRole('button').click()

@@ -98,5 +98,37 @@ describe('weft as git\'s merge driver (configured as the README says)', () => {
     expect(merged).toContain('export function c()')
     expect(merged).not.toContain('<<<<<<<')
   }, 30_000)
-})
 
+  it('keeps ours byte for byte and reports a conflict when a binary file changed on both sides, as git does', () => {
+    const dir = tempDir('weft-git-binary-')
+    const git = (...args: string[]) => {
+      const result = spawnSync('git', args, { cwd: dir, encoding: 'utf8' })
+      return { code: result.status, out: result.stdout + result.stderr }
+    }
+    const weft = fileURLToPath(new URL('../../bin/weft.js', import.meta.url))
+    git('init', '-q', '-b', 'main')
+    git('config', 'user.email', 'ada@example.invalid')
+    git('config', 'user.name', 'Ada')
+    git('config', 'merge.weft.driver', `node ${weft} merge-driver %O %A %B %P`)
+    writeFileSync(join(dir, '.gitattributes'), '* merge=weft\n')
+    // NUL bytes and invalid UTF-8: what a text merge would mangle.
+    const image = (tag: number) => new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x00, 0xff, 0xfe, tag, 0x0a, 0x00, 0xc3, 0x28, tag])
+    writeFileSync(join(dir, 'logo.png'), image(1))
+    git('add', '.')
+    git('commit', '-qm', 'base')
+    git('checkout', '-qb', 'feature')
+    writeFileSync(join(dir, 'logo.png'), image(2))
+    git('commit', '-qam', 'theirs')
+    git('checkout', '-q', 'main')
+    const ours = image(3)
+    writeFileSync(join(dir, 'logo.png'), ours)
+    git('commit', '-qam', 'ours')
+
+    const merge = git('merge', '--no-edit', 'feature')
+    expect(merge.code).toBe(1)
+    expect(merge.out).toContain('"logo.png" is binary; ours was kept unchanged')
+    expect(merge.out).toContain('CONFLICT')
+    expect(new Uint8Array(readFileSync(join(dir, 'logo.png')))).toEqual(ours)
+    expect(git('ls-files', '-u', 'logo.png').out.trim().split('\n')).toHaveLength(3)
+  }, 30_000)
+})

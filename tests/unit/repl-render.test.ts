@@ -86,16 +86,16 @@ describe('Markdown', () => {
     const repo = new Repo({ network: [] })
     const session = await ReplSession.ensure(repo, Workspace.create(repo, 'md').handle)
     session.register('r1', { kind: 'tab', label: 'Tab 1', owner: 'peer-1', instance: 'i1', heartbeatMs: 60_000 })
-    const ok = session.request({ realm: 'r1', code: '1+1', requester: 'agent' })
+    const ok = await session.request({ realm: 'r1', code: '1+1', requester: 'agent' })
     session.claim('i1', ok.id)
     session.executing('i1', ok.id)
     session.finish('i1', ok.id, { ok: true, text: '2', json: '2' })
     session.appendEvents('i1', [{ kind: 'log', text: 'hello', time: Date.now() }, { kind: 'unhandled-rejection', text: 'Error: late', stack: 'Error: late\n    at x', time: Date.now() }])
-    const bad = session.request({ realm: 'r1', code: 'a ```fence``` b', requester: 'agent' })
+    const bad = await session.request({ realm: 'r1', code: 'a ```fence``` b', requester: 'agent' })
     session.claim('i1', bad.id)
     session.executing('i1', bad.id)
     session.finish('i1', bad.id, { ok: false, error: { name: 'ReferenceError', message: 'a is not defined', stack: 'ReferenceError: a is not defined\n    at repl:1' } })
-    session.request({ realm: 'r1', code: 'pending()', requester: 'agent' })
+    await session.request({ realm: 'r1', code: 'pending()', requester: 'agent' })
     return session
   }
 

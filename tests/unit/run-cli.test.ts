@@ -1,5 +1,6 @@
 import '@automerge/automerge-repo'
 import { join } from 'node:path'
+import { writeFileSync } from 'node:fs'
 import { PassThrough } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startRelay, type Relay } from '../../relay/server.ts'
@@ -7,14 +8,14 @@ import { Profile } from '../../src/cli/Profile.ts'
 import { exitCodeOf, runCommand, type Terminal } from '../../src/cli/run.ts'
 import { tempDir } from './helpers.ts'
 
-const TOKEN = 'cli-token'
+const TOKEN = 'cli-runner-token-0123456789'
 let relay: Relay
 const home = tempDir('weft-run-cli-')
 
 beforeAll(async () => {
   relay = await startRelay({
-    host: '127.0.0.1', port: 0, dataDir: join(tempDir(), 'data'), token: TOKEN,
-    maxMessageBytes: 1 << 20, messagesPerSecond: 500, log: () => {}, runs: { killGraceMs: 300 },
+    host: '127.0.0.1', port: 0, dataDir: join(tempDir(), 'data'), token: 'cli-sync-token',
+    maxMessageBytes: 1 << 20, messagesPerSecond: 500, log: () => {}, runs: { token: TOKEN, killGraceMs: 300 },
   })
   // A profile with one repository holding a script and a data file, as `weft clone` would leave it.
   const profile = await Profile.open(home)
@@ -29,6 +30,8 @@ beforeAll(async () => {
 })
 afterAll(async () => { await relay?.close() })
 
+const quiet = (): Terminal => ({ stdout: { write: () => true }, stderr: { write: () => true }, stdin: null, onInterrupt: () => () => {} })
+
 /** `weft run ARGS` in-process, capturing the terminal. */
 async function weftRun(args: string[], input?: string) {
   let stdout = ''
@@ -41,7 +44,7 @@ async function weftRun(args: string[], input?: string) {
     stdin,
     onInterrupt: () => () => {},
   }
-  const done = runCommand(['--home', home, '--relay', relay.url, '--token', TOKEN, ...args], { err: (line) => errors.push(line) }, terminal)
+  const done = runCommand(['--home', home, '--relay', relay.url, '--runs-token', TOKEN, ...args], { err: (line) => errors.push(line) }, terminal)
   if (input !== undefined) setTimeout(() => stdin.write(input), 100)
   const code = await done
   return { code, stdout, stderr, errors }
@@ -65,11 +68,26 @@ describe('weft run', () => {
   it('explains usage problems and refusals with exit 2', async () => {
     expect((await weftRun([])).errors[0]).toMatch(/^weft run: say what to run after --\./)
     expect((await weftRun(['--backend', 'webcontainer', '--', 'ls'])).errors[0]).toMatch(/only the local backend runs from a terminal/)
-    const refused = await runCommand(['--home', home, '--relay', relay.url, '--token', 'wrong', '--', 'ls'], { err: () => {} })
-    expect(refused).toBe(2)
     const errors: string[] = []
-    await runCommand(['--home', home, '--relay', relay.url, '--token', 'wrong', '--', 'ls'], { err: (line) => errors.push(line) })
-    expect(errors).toEqual(['weft run: Missing or wrong relay token.'])
+    expect(await runCommand(['--home', home, '--relay', relay.url, '--runs-token', 'wrong', '--', 'ls'], { err: (line) => errors.push(line) })).toBe(2)
+    expect(errors).toEqual(['weft run: Missing or wrong runner token (send it as Authorization: Bearer; it is not the sync token).'])
+    // The sync token is not the runner's: refused with a word on which token to pass.
+    const sync: string[] = []
+    expect(await runCommand(['--home', home, '--relay', relay.url, '--token', 'cli-sync-token', '--', 'ls'], { err: (line) => sync.push(line) })).toBe(2)
+    expect(sync[0]).toMatch(/^weft run: --token is the sync token, which never runs commands/)
+  })
+
+  it('reads the runner token from --runs-token-file or $WEFT_RUNS_TOKEN', async () => {
+    const file = join(tempDir('weft-run-token-'), 'runs-token')
+    writeFileSync(file, `${TOKEN}\n`, { mode: 0o600 })
+    const run = (args: string[]) => runCommand(['--home', home, '--relay', relay.url, ...args, '--', 'exit 5'], { err: () => {} }, quiet())
+    expect(await run(['--runs-token-file', file])).toBe(5)
+    process.env.WEFT_RUNS_TOKEN = TOKEN
+    try {
+      expect(await run([])).toBe(5)
+    } finally {
+      delete process.env.WEFT_RUNS_TOKEN
+    }
   })
 
   it('maps how a run ended to a shell exit code', () => {

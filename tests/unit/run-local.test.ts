@@ -3,27 +3,29 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { startRelay, type Relay } from '../../relay/server.ts'
-import { LocalRunner, type RunSocket } from '../../src/run/localRunner.ts'
+import { LocalRunner, runSocketProtocols, type RunSocket } from '../../src/run/localRunner.ts'
 import { parseRunFrame, type RunFrame, type RunSpec } from '../../src/run/frames.ts'
 import { encodeRunRequest } from '../../src/run/wire.ts'
 import { tempDir } from './helpers.ts'
 import { collect, runnerContract } from './runner-contract.ts'
 
-const TOKEN = 'run-s3cret'
+/** The sync token (peers') and the runner's own token. */
+const SYNC_TOKEN = 'sync-s3cret'
+const TOKEN = 'runner-s3cret-0123456789abcdef'
 const logged: string[] = []
 let relay: Relay
 
 beforeAll(async () => {
   const dir = tempDir('weft-runs-')
   relay = await startRelay({
-    host: '127.0.0.1', port: 0, dataDir: join(dir, 'data'), token: TOKEN,
+    host: '127.0.0.1', port: 0, dataDir: join(dir, 'data'), token: SYNC_TOKEN,
     maxMessageBytes: 1024 * 1024, messagesPerSecond: 500, log: (line) => logged.push(line),
-    runs: { killGraceMs: 500, maxRequestBytes: 256 * 1024, claimMs: 2_000 },
+    runs: { token: TOKEN, killGraceMs: 500, maxRequestBytes: 256 * 1024, claimMs: 2_000 },
   })
 })
 afterAll(async () => { await relay?.close() })
 
-const connect = (url: string) => new WebSocket(url) as unknown as RunSocket
+const connect = (url: string, protocols: string[]) => new WebSocket(url, protocols) as unknown as RunSocket
 const runner = () => new LocalRunner({ relay: relay.url, token: TOKEN, connect })
 const spec = (command: string, extra: Partial<RunSpec> = {}): RunSpec => ({ command, repo: 'r', branch: 'main', ...extra })
 const file = (path: string, text: string) => ({ path, bytes: new TextEncoder().encode(text) })
@@ -37,10 +39,24 @@ function post(body: string, token: string | null = TOKEN) {
 
 interface Watching { socket: WebSocket; frames: RunFrame[]; closed: Promise<void> }
 
-/** Opens `/runs/{id}` as a raw socket recording its frames, or rejects with the HTTP status of a refusal. */
-function open(id: string, token = TOKEN): Promise<Watching> {
+/** Posts a run; its id and the owner's single-use socket ticket. */
+async function postRun(command: string, extra: Partial<RunSpec> = {}): Promise<{ id: string; ticket: string }> {
+  const response = await post(encodeRunRequest(spec(command, extra), []))
+  expect(response.status).toBe(201)
+  return await response.json() as { id: string; ticket: string }
+}
+
+/** A viewer's ticket for run `id`. */
+async function viewerTicket(id: string): Promise<string> {
+  const response = await fetch(`${relay.url}/runs/${id}/ticket`, { method: 'POST', headers: { Authorization: `Bearer ${TOKEN}` } })
+  expect(response.status).toBe(201)
+  return (await response.json() as { ticket: string }).ticket
+}
+
+/** Opens `/runs/{id}` as a raw socket with `ticket`, recording its frames, or rejects with the HTTP status of a refusal. */
+function open(id: string, ticket: string): Promise<Watching> {
   return new Promise((resolve, reject) => {
-    const socket = new WebSocket(`${relay.url.replace('http', 'ws')}/runs/${id}?token=${token}`)
+    const socket = new WebSocket(`${relay.url.replace('http', 'ws')}/runs/${id}`, runSocketProtocols(ticket))
     const frames: RunFrame[] = []
     // Listening before 'open' resolves: the first frames can arrive in the same tick.
     socket.on('message', (data) => frames.push(parseRunFrame(String(data))))
@@ -63,8 +79,8 @@ const alive = (pid: number) => {
 /** Starts a run whose shell writes its own pid and two background grandchildren's pids to stdout. */
 async function familyRun(extra: Partial<RunSpec> = {}) {
   const command = 'sleep 300 & echo "pid $!"; sleep 300 & echo "pid $!"; echo "pid $$"; wait'
-  const { id } = await (await post(encodeRunRequest(spec(command, extra), []))).json() as { id: string }
-  const { socket, frames, closed } = await open(id)
+  const { id, ticket } = await postRun(command, extra)
+  const { socket, frames, closed } = await open(id, ticket)
   await expect.poll(() => frames.map((f) => (f.type === 'stdout' ? f.data : '')).join('').match(/pid \d+/g)?.length ?? 0).toBe(3)
   const pids = [...frames.map((f) => (f.type === 'stdout' ? f.data : '')).join('').matchAll(/pid (\d+)/g)].map((m) => Number(m[1]))
   expect(pids.every(alive)).toBe(true)
@@ -83,14 +99,16 @@ describe('local runner (relay /runs)', () => {
     }))
   })
 
-  it('runs in the spec cwd with the spec env, and keeps the relay token out of it', async () => {
-    process.env.WEFT_TOKEN = TOKEN
+  it('runs in the spec cwd with the spec env, and keeps the relay tokens out of it', async () => {
+    process.env.WEFT_TOKEN = SYNC_TOKEN
+    process.env.WEFT_RUNS_TOKEN = TOKEN
     try {
-      const run = await runner().start(spec('pwd; echo "$GREETING"; echo "token=${WEFT_TOKEN:-none}"', { cwd: 'sub', env: { GREETING: 'hi' } }), [file('sub/x.txt', 'x')])
+      const run = await runner().start(spec('pwd; echo "$GREETING"; echo "token=${WEFT_TOKEN:-none} ${WEFT_RUNS_TOKEN:-none}"', { cwd: 'sub', env: { GREETING: 'hi' } }), [file('sub/x.txt', 'x')])
       const out = (await collect(run.frames())).map((f) => (f.type === 'stdout' ? f.data : '')).join('')
-      expect(out).toMatch(/\/sub\nhi\ntoken=none\n$/)
+      expect(out).toMatch(/\/sub\nhi\ntoken=none none\n$/)
     } finally {
       delete process.env.WEFT_TOKEN
+      delete process.env.WEFT_RUNS_TOKEN
     }
   })
 
@@ -124,10 +142,10 @@ describe('local runner (relay /runs)', () => {
   })
 
   it('viewers who join late get the frames so far, then live ones; only the owner can stop the run', async () => {
-    const { id } = await (await post(encodeRunRequest(spec('echo early; read x; echo late'), []))).json() as { id: string }
-    const mine = await open(id)
+    const { id, ticket } = await postRun('echo early; read x; echo late')
+    const mine = await open(id, ticket)
     await expect.poll(() => mine.frames.length).toBe(2)
-    const theirs = await open(id)
+    const theirs = await open(id, await viewerTicket(id))
     await expect.poll(() => theirs.frames.length).toBe(2)
     theirs.socket.send(JSON.stringify({ type: 'kill' }))
     mine.socket.send(JSON.stringify({ type: 'stdin', data: 'go\n' }))
@@ -156,17 +174,24 @@ describe('local runner (relay /runs)', () => {
     expect((await big.json()).error).toBe("The run request is larger than the relay's limit of 256 KiB.")
   })
 
-  it('refuses runs and run sockets without the token', async () => {
+  it('refuses runs without the runner token, and run sockets without a fresh ticket for that run', async () => {
     expect((await post(encodeRunRequest(spec('true'), []), null)).status).toBe(401)
     expect((await post(encodeRunRequest(spec('true'), []), 'wrong')).status).toBe(401)
-    const { id } = await (await post(encodeRunRequest(spec('true'), []))).json() as { id: string }
+    const { id, ticket } = await postRun('read x')
+    const other = await postRun('true')
     await expect(open(id, 'wrong')).rejects.toThrow('HTTP 401')
-    await expect(open('no-such-run')).rejects.toThrow('HTTP 404')
+    await expect(open(id, other.ticket)).rejects.toThrow('HTTP 401') // a ticket opens only its own run
+    await expect(open(id, TOKEN)).rejects.toThrow('HTTP 401') // the token itself is no ticket
+    const owner = await open(id, ticket)
+    await expect(open(id, ticket)).rejects.toThrow('HTTP 401') // single use
+    await expect(open('no-such-run', ticket)).rejects.toThrow('HTTP 404')
+    owner.socket.close()
+    await owner.closed
   })
 
   it('relays and sync share the server: /sync still answers', async () => {
     const socket = await new Promise<WebSocket>((resolve, reject) => {
-      const s = new WebSocket(`${relay.url.replace('http', 'ws')}/sync?token=${TOKEN}`)
+      const s = new WebSocket(`${relay.url.replace('http', 'ws')}/sync?token=${SYNC_TOKEN}`)
       s.once('open', () => resolve(s))
       s.once('error', reject)
     })
@@ -184,9 +209,9 @@ describe('local runner (relay /runs)', () => {
     })
   })
 
-  it('is off unless enabled, and cannot be enabled without a token', async () => {
+  it('is off unless enabled, and its token cannot be the sync token', async () => {
     const dir = tempDir('weft-runs-off-')
-    const plain = await startRelay({ host: '127.0.0.1', port: 0, dataDir: join(dir, 'a'), token: TOKEN, maxMessageBytes: 1024, messagesPerSecond: 10, log: () => {} })
+    const plain = await startRelay({ host: '127.0.0.1', port: 0, dataDir: join(dir, 'a'), token: SYNC_TOKEN, maxMessageBytes: 1024, messagesPerSecond: 10, log: () => {} })
     try {
       const response = await fetch(`${plain.url}/runs`, { method: 'POST', headers: { Authorization: `Bearer ${TOKEN}` }, body: '{}' })
       expect(response.status).toBe(404)
@@ -194,13 +219,13 @@ describe('local runner (relay /runs)', () => {
     } finally {
       await plain.close()
     }
-    await expect(startRelay({ host: '127.0.0.1', port: 0, dataDir: join(dir, 'b'), maxMessageBytes: 1024, messagesPerSecond: 10, runs: {} }))
-      .rejects.toThrow(/--token/)
+    await expect(startRelay({ host: '127.0.0.1', port: 0, dataDir: join(dir, 'b'), token: SYNC_TOKEN, maxMessageBytes: 1024, messagesPerSecond: 10, runs: { token: SYNC_TOKEN } }))
+      .rejects.toThrow(/must differ from the sync token/)
   })
 
   it('kills every running group when the relay closes', async () => {
     const dir = tempDir('weft-runs-close-')
-    const own = await startRelay({ host: '127.0.0.1', port: 0, dataDir: join(dir, 'data'), token: TOKEN, maxMessageBytes: 1024 * 1024, messagesPerSecond: 500, log: () => {}, runs: {} })
+    const own = await startRelay({ host: '127.0.0.1', port: 0, dataDir: join(dir, 'data'), maxMessageBytes: 1024 * 1024, messagesPerSecond: 500, log: () => {}, runs: { token: TOKEN } })
     const run = await new LocalRunner({ relay: own.url, token: TOKEN, connect }).start(spec('sleep 300 & echo "pid $!"; wait'), [])
     let pid = 0
     const frames = collect(run.frames(), (frame) => {

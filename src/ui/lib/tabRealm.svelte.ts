@@ -1,17 +1,14 @@
-import { captureConsole, captureGlobalErrors, scriptExecutor, type Executor } from '../../repl/Executor.ts'
-import { exposeExecutor } from '../../repl/remoteExecutor.ts'
-import type { RealmWorkerConnect } from '../../repl/workerRealm.ts'
+import { newRealmKey, parseRealmKey } from '../../repl/realmKey.ts'
 import type { Host } from './host.ts'
+import { realmFrame, realmWorker, type IsolatedRealm } from './isolatedRealm.ts'
 import { offerRealm, type OfferedRealm } from './offerRealm.ts'
 
-/** One executor per page: it patches this page's console and listens for its uncaught errors. */
-let pageExecutor: Executor | null = null
-const executor = () => (pageExecutor ??= scriptExecutor((code) => (0, eval)(code), [captureConsole(console), captureGlobalErrors(window)]))
-
 /**
- * This tab as a REPL realm of one repository, once the person opts in (code sent to the realm runs
- * in this page, with its access). The opt-in and the realm id are kept per tab (sessionStorage), so
- * a reload keeps both; the realm's runtime lives in the repository worker, beside the session.
+ * This tab as a REPL realm of one repository, once the person opts in. Code runs in a sandboxed
+ * frame inside the tab (`isolatedRealm.ts`), never in the app page: it cannot read the page, the
+ * repositories or tokens. Only requesters holding the realm's key can send it code. The opt-in,
+ * the realm id and the key are kept per tab (sessionStorage, the app origin's own), so a reload
+ * keeps all three; the realm's runtime lives in the repository worker, beside the session.
  */
 export class TabRealm {
   /** This tab's realm id while opted in. */
@@ -20,6 +17,7 @@ export class TabRealm {
   readonly #host: Host
   readonly #repoId: string
   #offered: OfferedRealm | null = null
+  #frame: IsolatedRealm | null = null
 
   constructor(host: Host, repoId: string) {
     this.#host = host
@@ -29,17 +27,29 @@ export class TabRealm {
 
   get #optInKey() { return `weft-repl-opt-in:${this.#repoId}` }
   get #realmKey() { return `weft-repl-realm:${this.#repoId}` }
+  get #secretKey() { return `weft-repl-key:${this.#repoId}` }
 
   get optedIn(): boolean {
     return this.#offered !== null
   }
 
+  /** The tab's realm key: kept for the tab's life, so agents that were given it keep working after a reload. */
+  #key(): string {
+    const kept = sessionStorage.getItem(this.#secretKey)
+    try {
+      if (kept) return parseRealmKey(kept)
+    } catch { /* damaged: replaced below */ }
+    const key = newRealmKey()
+    sessionStorage.setItem(this.#secretKey, key)
+    return key
+  }
+
   async optIn(): Promise<void> {
     if (this.#offered) return
     sessionStorage.setItem(this.#optInKey, 'yes')
-    const channel = new MessageChannel()
-    exposeExecutor(executor(), channel.port1)
-    const offer = { kind: 'tab' as const, label: `Tab · ${document.title}`, port: channel.port2, realm: sessionStorage.getItem(this.#realmKey) ?? undefined }
+    const frame = realmFrame()
+    this.#frame = frame
+    const offer = { kind: 'tab' as const, label: `Tab · ${document.title}`, port: frame.port, realm: sessionStorage.getItem(this.#realmKey) ?? undefined, key: this.#key() }
     const offered = offerRealm(this.#host, this.#repoId, offer, (realm) => {
       sessionStorage.setItem(this.#realmKey, realm)
       this.realm = realm
@@ -49,7 +59,10 @@ export class TabRealm {
       await offered.started
       this.error = ''
     } catch (e) {
-      if (this.#offered === offered) this.#offered = null
+      if (this.#offered === offered) {
+        this.#offered = null
+        frame.end()
+      }
       this.error = (e as Error).message
     }
   }
@@ -57,31 +70,29 @@ export class TabRealm {
   /** Stops serving as a realm (also when the page goes away); `forget` also drops the opt-in. */
   stop(forget = true): void {
     if (forget) sessionStorage.removeItem(this.#optInKey)
-    void this.#offered?.stop()
+    const frame = this.#frame
+    void this.#offered?.stop().finally(() => frame?.end())
     this.#offered = null
+    this.#frame = null
     this.realm = null
   }
 }
 
 /**
- * A worker this tab started as a REPL realm: code runs in the worker (no DOM); the realm ends when
- * the worker is stopped or the tab goes away.
+ * A worker this tab started as a REPL realm: code runs in a worker of opaque origin (no DOM, no
+ * app storage); the realm ends when the worker is stopped or the tab goes away.
  */
 export class WorkerRealm {
   realm = $state<string | null>(null)
-  readonly #worker = new Worker(new URL('../../../workers/realm.worker.ts', import.meta.url), { type: 'module', name: 'weft-realm' })
+  readonly #worker = realmWorker()
   readonly #offered: OfferedRealm
 
   constructor(host: Host, repoId: string, label: string) {
-    const channel = new MessageChannel()
-    const connect: RealmWorkerConnect = { type: 'weft-realm-connect', port: channel.port1 }
-    this.#worker.postMessage(connect, [channel.port1])
-    this.#offered = offerRealm(host, repoId, { kind: 'worker', label, port: channel.port2 }, (realm) => { this.realm = realm })
-    this.#offered.started.catch(() => this.#worker.terminate())
+    this.#offered = offerRealm(host, repoId, { kind: 'worker', label, port: this.#worker.port }, (realm) => { this.realm = realm })
+    this.#offered.started.catch(() => this.#worker.end())
   }
 
   stop(): void {
-    void this.#offered.stop().finally(() => this.#worker.terminate())
+    void this.#offered.stop().finally(() => this.#worker.end())
   }
 }
-
