@@ -1,7 +1,9 @@
 import type { IncomingMessage, Server } from 'node:http'
 import { WebSocketServer } from 'ws'
 import { WebSocketServerAdapter } from '@automerge/automerge-repo-network-websocket'
+import type { Repo } from '@automerge/automerge-repo'
 import { guardSocket } from './guard.ts'
+import { PeerSockets } from './peerSockets.ts'
 
 export interface SyncEndpointOptions {
   /** Largest sync message accepted; a larger one closes that socket only. */
@@ -10,6 +12,8 @@ export interface SyncEndpointOptions {
   messagesPerSecond: number
   /** When set, sync connections must present it (`?token=` or `Authorization: Bearer`). */
   token?: string
+  /** How long a socket holding a peer id has to answer a ping before a new join may take that id (1500 ms). */
+  livenessMs?: number
   /** Upgrade paths another endpoint answers (the local runner's `/runs/{id}`); left alone here. */
   otherUpgrades?: (path: string) => boolean
   log: (line: string) => void
@@ -27,11 +31,14 @@ export function presentedToken(request: IncomingMessage): string | null {
  * guarded, handed to automerge-repo's server adapter. Returns that adapter for a Repo to use, and
  * the socket server (whose `clients` are the connected peers).
  */
-export function syncEndpoint(server: Server, options: SyncEndpointOptions): { adapter: WebSocketServerAdapter; sockets: WebSocketServer } {
+export function syncEndpoint(server: Server, options: SyncEndpointOptions): { adapter: WebSocketServerAdapter; sockets: WebSocketServer; peers: PeerSockets } {
   const sockets = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes })
+  const peers = new PeerSockets()
   // Registered before the sync adapter's own listener, so every socket is guarded from its first frame.
-  sockets.on('connection', (socket, request) =>
-    guardSocket(socket, request, { messagesPerSecond: options.messagesPerSecond, burst: options.messagesPerSecond * 2, log: options.log }))
+  sockets.on('connection', (socket, request) => guardSocket(socket, request, {
+    messagesPerSecond: options.messagesPerSecond, burst: options.messagesPerSecond * 2,
+    peers, livenessMs: options.livenessMs ?? 1500, log: options.log,
+  }))
   // The adapter types its server through isomorphic-ws; at run time it is this same `ws` server.
   const adapter = new WebSocketServerAdapter(sockets as unknown as ConstructorParameters<typeof WebSocketServerAdapter>[0])
 
@@ -49,7 +56,26 @@ export function syncEndpoint(server: Server, options: SyncEndpointOptions): { ad
     }
     sockets.handleUpgrade(request, socket, head, (ws) => sockets.emit('connection', ws, request))
   })
-  return { adapter, sockets }
+  return { adapter, sockets, peers }
+}
+
+/**
+ * A message that passed the guard can still fail inside automerge-repo (a `sync` whose data is not
+ * an Automerge sync message, changes that do not decode). automerge-repo would print the error with
+ * its stack trace and the whole message, for every such message; instead the sender's socket is
+ * closed with one logged line naming it and the reason.
+ */
+export function refuseFailingMessages(repo: Repo, peers: PeerSockets, log: (line: string) => void): void {
+  const synchronizer = repo.synchronizer
+  const receive = synchronizer.receiveMessage.bind(synchronizer)
+  synchronizer.receiveMessage = async (message) => {
+    try {
+      await receive(message)
+    } catch (error) {
+      const reason = `malformed ${message.type} message for ${message.documentId}: ${String((error as Error)?.message ?? error).split('\n')[0].slice(0, 200)}`
+      if (!peers.refuse(message.senderId, 1007, reason)) log(`peer ${message.senderId.slice(0, 40)} (gone): ${reason}`)
+    }
+  }
 }
 
 /**

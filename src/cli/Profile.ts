@@ -2,7 +2,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { Repo } from '@automerge/automerge-repo'
-import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs'
+import { DurableFileStorage } from '../storage/DurableFileStorage.ts'
+import { CheckedChunks } from '../storage/CheckedChunks.ts'
 import { Catalog } from '../repo/Catalog.ts'
 import { WeftError } from '../repo/errors.ts'
 import { shutdownRepo } from '../repo/flush.ts'
@@ -42,7 +43,7 @@ export class Profile {
 
   static async open(home = defaultHome(), extraRelays: string[] = []): Promise<Profile> {
     mkdirSync(join(home, 'data'), { recursive: true })
-    const storage = new NodeFSStorageAdapter(join(home, 'data'))
+    const storage = new CheckedChunks(new DurableFileStorage(join(home, 'data')))
     const repo = new Repo({ storage, network: [], sharePolicy: async () => true })
     const relays = new Relays(repo, storage)
     await relays.start([])
