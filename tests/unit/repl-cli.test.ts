@@ -55,7 +55,7 @@ describe('weft repl against a relay', () => {
     realm = RealmRuntime.start({ session, executor, kind: 'worker', label: 'node realm', owner: app.repo.peerId, heartbeatMs: 1_000 })
     await app.synced()
     link = shareLink(`${relay.url}/`, created.url, info.defaultBranch, app.relays.statuses()[0].url)
-    expect(await weft(home, ['clone', link])).toMatchObject({ code: 0 })
+    expect(await weft(home, ['clone', link, '--add-relay'])).toMatchObject({ code: 0 })
   })
 
   afterAll(async () => {
@@ -103,7 +103,7 @@ describe('weft repl against a relay', () => {
 
   it('serves a Node realm from another terminal until interrupted', async () => {
     const serverHome = tempDir('weft-repl-serve-')
-    expect((await weft(serverHome, ['clone', link])).code).toBe(0)
+    expect((await weft(serverHome, ['clone', link, '--add-relay'])).code).toBe(0)
     let out = ''
     let interrupt = () => {}
     const serving = replCommand(['serve', '--label', 'served', '--home', serverHome], {
