@@ -145,3 +145,10 @@ test('a page on another origin cannot make the app send the catalog or other rep
     await attacker.stop()
   }
 })
+
+test('a link with a bad relay address says what is wrong and adds nothing', async ({ page }) => {
+  await page.goto('/#/open/automerge%3A2fLCE3xxo8rnmi4NDnDFyHkzfhuk?branch=x&relay=file%3A%2F%2F%2Fetc%2Fpasswd')
+  await expect(page.getByRole('alert')).toContainText('A relay address starts with ws://, wss://, http:// or https://')
+  await page.getByRole('button', { name: 'Relays' }).click()
+  await expect(page.getByRole('dialog', { name: 'Relays' }).getByRole('listitem')).toHaveCount(1)
+})

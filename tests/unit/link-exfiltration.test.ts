@@ -144,3 +144,25 @@ describe('a Share link through an attacker relay', () => {
     expect(await weft(victim, ['relay', 'add', 'file:///x', '--own'])).toMatchObject({ code: 2, errors: [expect.stringMatching(/^weft relay: /)] })
   })
 })
+
+describe('weft relay list|add|remove', () => {
+  it('adds a relay only saying what it receives, lists it, and removes it, without contacting it', async () => {
+    const home = tempDir('weft-relays-')
+    const profile = await Profile.open(home)
+    profile.catalog.create('notes')
+    await profile.close()
+    // Port 9 (discard) on loopback: nothing answers, and nothing needs to.
+    expect(await weft(home, ['relay', 'add', 'ws://127.0.0.1:9'])).toMatchObject({ code: 2, errors: [expect.stringContaining('--own')] })
+    expect(await weft(home, ['relay', 'add', 'ws://127.0.0.1:9', '--repo', 'notes'])).toMatchObject({ code: 0, out: 'Added ws://127.0.0.1:9/sync\n' })
+    expect(await weft(home, ['relay', 'add', 'http://127.0.0.1:10', '--own'])).toMatchObject({ code: 0 })
+    expect(JSON.parse((await weft(home, ['relay', 'list', '--json'])).out)).toEqual([
+      { url: 'ws://127.0.0.1:9/sync', own: false, repositories: ['notes'] },
+      { url: 'ws://127.0.0.1:10/sync', own: true, repositories: [] },
+    ])
+    expect(await weft(home, ['relay', 'remove', 'ws://127.0.0.1:9/sync', '--repo', 'notes'])).toMatchObject({ code: 0 })
+    expect((await weft(home, ['relay', 'list'])).out).toBe('ws://127.0.0.1:9/sync\tnothing\nws://127.0.0.1:10/sync\town: your repository list and every repository\n')
+    expect(await weft(home, ['relay', 'remove', 'ws://127.0.0.1:9'])).toMatchObject({ code: 0 })
+    expect(await weft(home, ['relay', 'remove', 'ws://127.0.0.1:11'])).toMatchObject({ code: 2, errors: [expect.stringContaining('not one of your relays')] })
+    expect(JSON.parse((await weft(home, ['relay', 'list', '--json'])).out).map((r: { url: string }) => r.url)).toEqual(['ws://127.0.0.1:10/sync'])
+  })
+})
