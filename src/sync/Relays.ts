@@ -233,13 +233,17 @@ export class Relays {
    */
   protectCatalog(catalog: DocHandle<{ repositories: Record<string, { url: unknown }> }>): void {
     this.#catalog = catalog.documentId
+    let cached = { heads: '', ids: new Set<DocumentId>() }
     this.#catalogRepositories = () => {
+      if (!catalog.isReady()) return cached.ids
+      const heads = catalog.heads().join()
+      if (heads === cached.heads) return cached.ids
       const ids = new Set<DocumentId>()
-      const repositories = catalog.isReady() ? catalog.doc()?.repositories : undefined
-      for (const r of Object.values(repositories ?? {})) {
+      for (const r of Object.values(catalog.doc()?.repositories ?? {})) {
         const url = String(r?.url ?? '')
         if (isValidAutomergeUrl(url)) ids.add(interpretAsDocumentId(url))
       }
+      cached = { heads, ids }
       return ids
     }
   }
