@@ -78,7 +78,8 @@ function relayProblem(address: string): string {
  * (a link is a stranger's word), receives only this repository, and is removed again if the clone fails.
  */
 async function cloneLink(profile: Profile, link: { url: AutomergeUrl; relay?: string }, addRelay: boolean) {
-  if (!link.relay) return profile.catalog.add(link.url)
+  // A link never changes where a repository this profile already has goes.
+  if (!link.relay || profile.catalog.list().some((r) => r.url === link.url)) return profile.catalog.add(link.url)
   if (!profile.relays.knows(link.relay) && !addRelay)
     throw new WeftError('bad-path', `this link's relay ${relaySyncAddress(link.relay)} is not one of your relays; add --add-relay to add it (it will receive only this repository).`)
   return profile.relays.shareFor(link.relay, link.url, async (url) => {

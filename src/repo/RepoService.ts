@@ -88,13 +88,15 @@ export class RepoService {
   }
 
   /**
-   * What a link's relay is to this profile: its normalised address, whether it is one of ours, and
-   * whether it already receives the repository. A malformed address is refused with the reason.
+   * What a link's relay is to this profile: its normalised address, whether it is one of ours,
+   * whether it already receives the repository, and whether the repository is already here (then the
+   * link only opens it). A malformed address is refused with the reason.
    */
-  async linkRelay(address: string, repository: AutomergeUrl): Promise<{ url: string; known: boolean; receives: boolean }> {
+  async linkRelay(address: string, repository: AutomergeUrl): Promise<{ url: string; known: boolean; receives: boolean; present: boolean }> {
     if (!this.#relays) throw new Error('This profile has no network.')
     const url = relaySyncAddress(address)
-    return { url, known: this.#relays.knows(url), receives: this.#relays.receives(url, repository) }
+    const present = (await this.#catalog).list().some((r) => r.url === repository)
+    return { url, known: this.#relays.knows(url), receives: this.#relays.receives(url, repository), present }
   }
 
   /**
@@ -116,7 +118,9 @@ export class RepoService {
         }
       }
     }
-    if (!relay) return fetch()
+    // A link never changes where a repository this profile already has goes (a page that knows a
+    // private repository's URL must not get it sent to the link's relay).
+    if (!relay || catalog.list().some((r) => r.url === url)) return fetch()
     if (!this.#relays) throw new Error('This profile has no network.')
     return this.#relays.shareFor(relay, url, fetch)
   }

@@ -136,6 +136,19 @@ describe('a Share link through an attacker relay', () => {
     await profile.close()
   })
 
+  it('a link naming a repository the victim already has, through a relay the victim uses, does not send it there', async () => {
+    // The attacker learnt the private repository's URL somehow; the victim already uses the attacker's relay for the bait.
+    const link = shareLink(`${attacker.url}/`, `automerge:${secrets.private}` as AutomergeUrl, 'main', `${attacker.url.replace('http', 'ws')}/sync`)
+    expect(await weft(victim, ['clone', link])).toMatchObject({ code: 0, out: expect.stringContaining('Cloned private') })
+    expect(await weft(victim, ['write', 'even-more.txt', '--repo', 'private'], 'still secret\n')).toMatchObject({ code: 0 })
+    expect(await weft(victim, ['write', 'again.txt', '--repo', 'bait'], 'hello again\n')).toMatchObject({ code: 0, errors: [] })
+    const bait2 = await Workspace.open(attackerPeer.repo, bait.url)
+    await vi.waitFor(() => expect(bait2.entries(bait2.branches()[0].id).map((e) => e.path)).toContain('again.txt'), { timeout: 15_000 })
+    nothingLeaked()
+    const listed = JSON.parse((await weft(victim, ['relay', 'list', '--json'])).out) as { url: string; repositories: string[] }[]
+    expect(listed.find((r) => r.url.includes(attackerHost()))?.repositories).toEqual(['bait'])
+  })
+
   it('a bad relay address is one clear line and exit 2, not a stack trace', async () => {
     const link = shareLink('http://127.0.0.1:1/', bait.url, 'main', 'file:///etc/passwd')
     const result = await weft(victim, ['clone', link])
