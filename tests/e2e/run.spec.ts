@@ -94,7 +94,7 @@ test('with the relay running commands: echo and exit 3 round-trip; closing the t
     const link = await share.getByLabel('Link').inputValue()
     await share.getByRole('button', { name: 'Done' }).click()
     const home = mkdtempSync(join(tmpdir(), 'weft-run-agent-'))
-    expect(await weft(home, ['clone', link])).toMatchObject({ code: 0 })
+    expect(await weft(home, ['clone', link, '--add-relay'])).toMatchObject({ code: 0 })
     await page.getByRole('button', { name: 'Run', exact: true }).click()
     const dialog = runDialog(page)
     await expect(dialog.getByRole('list', { name: 'Backends' })).toContainText("Local runner: unavailable — enter the relay's token.")
