@@ -25,7 +25,7 @@ test('the CLI evaluates code in a chosen tab and reads its console; a closed tab
   expect(realmB).not.toBe(realmA)
 
   const home = mkdtempSync(join(tmpdir(), 'weft-repl-'))
-  expect((await weft(home, ['clone', link])).code).toBe(0)
+  expect((await weft(home, ['clone', link, '--add-relay'])).code).toBe(0)
   let realms: { id: string; status: string }[] = []
   await expect.poll(async () => {
     realms = JSON.parse((await weft(home, ['repl', 'list', '--json'])).out || '[]')
