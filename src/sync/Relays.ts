@@ -160,6 +160,7 @@ export class Relays {
    */
   async add(address: string, grant: RelayGrant): Promise<{ url: string; added: boolean }> {
     const url = relaySyncAddress(address)
+    if (!('own' in grant) && !isValidAutomergeUrl(grant.repository)) throw new Error(`"${grant.repository}" is not a repository URL.`)
     let entry = this.#entries.get(url)
     const added = !entry
     if (!entry) {
@@ -167,7 +168,6 @@ export class Relays {
       this.#entries.set(url, entry)
     }
     if ('own' in grant) entry.own = true
-    else if (!isValidAutomergeUrl(grant.repository)) throw new Error(`"${grant.repository}" is not a repository URL.`)
     else {
       const id = interpretAsDocumentId(grant.repository)
       if (!entry.repositories.includes(id)) entry.repositories.push(id)
