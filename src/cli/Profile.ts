@@ -50,8 +50,8 @@ export class Profile {
     for (const relay of ownRelays) relaySyncAddress(relay)
     mkdirSync(join(home, 'data'), { recursive: true })
     const storage = new NodeFSStorageAdapter(join(home, 'data'))
-    // What goes to which relay is decided by `Relays`, which installs its share rule on the Repo.
-    const repo = new Repo({ storage, network: [] })
+    const repo = new Repo({ storage, network: [], sharePolicy: async () => true })
+    // `Relays` replaces that share policy with its own rule: what goes to which relay is decided there.
     const relays = new Relays(repo, storage)
     const catalog = await Catalog.load(repo, storage)
     relays.protectCatalog(catalog.handle)
