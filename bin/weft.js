@@ -4,7 +4,8 @@ import { register } from 'tsx/esm/api'
 
 register()
 const [command, ...args] = process.argv.slice(2)
-if (command === 'relay') {
+// `weft relay list|add|remove` manage the profile's relays; any other `weft relay` runs one.
+if (command === 'relay' && !['list', 'add', 'remove'].includes(args[0])) {
   const { main } = await import('../relay/main.ts')
   await main(args)
 } else {

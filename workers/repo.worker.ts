@@ -25,17 +25,17 @@ const ready = (async () => {
   const repo = new Repo({
     storage,
     network: isShared ? [] : [new BroadcastChannelNetworkAdapter({ channelName: 'weft-repo-workers' })],
-    sharePolicy: async () => true,
   })
   let catchUp: ReturnType<typeof setTimeout> | undefined
-  // After each (re)connection, once windows have had their start-up answers, hand the relay
-  // everything it may have missed.
+  // After each (re)connection, once windows have had their start-up answers, load every document so
+  // each relay catches up; the share rule lets through only what that relay may hold.
   const relays = new Relays(repo, storage, () => {
     clearTimeout(catchUp)
     catchUp = setTimeout(() => void service.loadEverything(), CATCH_UP_DELAY_MS)
   })
   const service = new RepoService(repo, storage, relays)
-  // The relay that served the app is always one of them.
+  // `Relays` decides what each relay receives (installed as the Repo's share rule). The relay that
+  // served the app is the person's own by default: it receives the catalog and every repository.
   await relays.start([self.location.origin])
   return { service }
 })()

@@ -10,7 +10,7 @@ import { shutdownRepo } from '../repo/flush.ts'
 import type { RepositorySummary } from '../repo/types.ts'
 import { VersionControl } from '../repo/VersionControl.ts'
 import type { Workspace } from '../repo/Workspace.ts'
-import { Relays } from '../sync/Relays.ts'
+import { Relays, relaySyncAddress } from '../sync/Relays.ts'
 
 /** Where the CLI keeps its repositories: `$WEFT_HOME`, else `~/.weft`. */
 export const defaultHome = () => process.env.WEFT_HOME ?? join(homedir(), '.weft')
@@ -41,15 +41,27 @@ export class Profile {
     this.catalog = catalog
   }
 
-  static async open(home = defaultHome(), extraRelays: string[] = []): Promise<Profile> {
+  /**
+   * Opens the profile and connects to its relays. `ownRelays` (named on the command line) are used
+   * for this command as the person's own, without being remembered. With `connect: false` no relay
+   * is contacted (for managing the relay list itself).
+   */
+  static async open(home = defaultHome(), ownRelays: string[] = [], { connect = true } = {}): Promise<Profile> {
+    // Checked before anything is opened, so a bad address is one clear line and nothing is touched.
+    for (const relay of ownRelays) relaySyncAddress(relay)
     mkdirSync(join(home, 'data'), { recursive: true })
     const storage = new CheckedChunks(new DurableFileStorage(join(home, 'data')))
     const repo = new Repo({ storage, network: [], sharePolicy: async () => true })
+    // `Relays` replaces that share policy with its own rule: what goes to which relay is decided there.
     const relays = new Relays(repo, storage)
-    await relays.start([])
-    for (const relay of extraRelays) await relays.add(relay)
-    const profile = new Profile(home, repo, relays, await Catalog.load(repo, storage))
-    await profile.#waitForRelay()
+    const catalog = await Catalog.load(repo, storage)
+    relays.protectCatalog(catalog.handle)
+    if (connect) {
+      await relays.start([])
+      for (const relay of ownRelays) relays.connectOwnForNow(relay)
+    } else await relays.load([])
+    const profile = new Profile(home, repo, relays, catalog)
+    if (connect) await profile.waitForRelays()
     return profile
   }
 
@@ -99,11 +111,18 @@ export class Profile {
   /** Documents created or changed by this command that no relay has confirmed. */
   #unconfirmedWrites(): number {
     return Object.values(this.repo.handles).filter(
-      (h) => h.isReady() && this.#headsAtStart.get(h.documentId) !== h.heads().join() && !this.relays.confirms(h),
+      (h) => h.isReady() && this.#headsAtStart.get(h.documentId) !== h.heads().join() && this.relays.expects(h) && !this.relays.confirms(h),
     ).length
   }
 
-  async #waitForRelay(): Promise<void> {
+  /** Waits (bounded) until the relay at `url` is connected. */
+  async waitForRelay(url: string): Promise<void> {
+    const deadline = Date.now() + CONNECT_MS
+    while (!this.relays.isConnected(url) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+
+  /** Waits (bounded) until a relay is connected, when there is any to connect to. */
+  async waitForRelays(): Promise<void> {
     const deadline = Date.now() + CONNECT_MS
     while (this.relays.statuses().length > 0 && !this.#connected() && Date.now() < deadline)
       await new Promise((resolve) => setTimeout(resolve, 50))
@@ -114,12 +133,13 @@ export class Profile {
     if (!this.#connected()) return
     const deadline = Date.now() + CONNECT_MS
     const loaded = () => Object.values(this.repo.handles).filter((h) => h.isReady())
-    while (loaded().some((h) => !this.relays.confirms(h)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50))
+    while (loaded().some((h) => this.relays.expects(h) && !this.relays.confirms(h)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50))
   }
 
   #connected(): boolean {
     return this.relays.statuses().some((s) => s.state.kind === 'connected')
   }
+
 
   #state(): State {
     try {

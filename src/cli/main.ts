@@ -1,5 +1,6 @@
-import type { AutomergeUrl } from '@automerge/automerge-repo'
+import { isValidAutomergeUrl, type AutomergeUrl } from '@automerge/automerge-repo'
 import { parseRoute } from '../sync/links.ts'
+import { relaySyncAddress } from '../sync/Relays.ts'
 import { decodeText } from '../repo/content.ts'
 import { WeftError } from '../repo/errors.ts'
 import { Profile } from './Profile.ts'
@@ -20,7 +21,13 @@ export interface Io {
 }
 
 export const USAGE = `Usage: weft COMMAND [--repo NAME] [--branch NAME] [--json] [--relay URL] [--home DIR]
-  clone LINK                 add a shared repository (a Share link) to this profile
+  clone LINK [--add-relay]   add a shared repository (a Share link) to this profile; a link whose relay
+                             is not yet yours needs --add-relay, and that relay then receives only this
+                             repository (it is not kept if the clone fails)
+  relay list                 your relays and what each receives
+  relay add URL --own        your own relay: it receives your repository list and every repository
+  relay add URL --repo NAME  share one repository to a relay
+  relay remove URL [--repo NAME]  forget a relay (or stop sharing one repository to it)
   repos                      list repositories
   ls                         list files            cat PATH     print a file
   write PATH                 write stdin to PATH   rm PATH      delete   mv FROM TO   move
@@ -39,6 +46,7 @@ export const USAGE = `Usage: weft COMMAND [--repo NAME] [--branch NAME] [--json]
   search QUERY [--symbols]   ranked search of the branch's files (weft search --help)
   repl list|log|eval|append|serve|key  live REPL sessions into tabs and workers (weft repl --help)
   relay [options]            run a relay (weft relay --help)
+--relay URL syncs this one command through URL as your own relay (not remembered).
 Exit codes: 0 ok, 1 merge conflicts, 2 usage or bad input.`
 
 /** The syntax-aware engine as the per-file merger of branch merges and reverts. */
@@ -52,6 +60,59 @@ const conflictReport = (verb: string, conflicts: TreeConflict[]) =>
   `Conflicts, nothing ${verb}:\n${conflicts.map((c) => `  ${c.kind}: ${c.message}`).join('\n')}`
 
 const READ_COMMANDS = new Set(['repos', 'ls', 'cat', 'status', 'log', 'diff'])
+
+const validRelay = (address: string) => relayProblem(address) === ''
+
+/** Why `address` is not a relay address, in one line; empty when it is one. */
+function relayProblem(address: string): string {
+  try {
+    relaySyncAddress(address)
+    return ''
+  } catch (error) {
+    return (error as Error).message
+  }
+}
+
+/**
+ * Clones a Share link. Its relay, when it is not one of ours yet, is added only with `--add-relay`
+ * (a link is a stranger's word), receives only this repository, and is removed again if the clone fails.
+ */
+async function cloneLink(profile: Profile, link: { url: AutomergeUrl; relay?: string }, addRelay: boolean) {
+  // A link never changes where a repository this profile already has goes.
+  if (!link.relay || profile.catalog.list().some((r) => r.url === link.url)) return profile.catalog.add(link.url)
+  if (!profile.relays.knows(link.relay) && !addRelay)
+    throw new WeftError('bad-path', `this link's relay ${relaySyncAddress(link.relay)} is not one of your relays; add --add-relay to add it (it will receive only this repository).`)
+  return profile.relays.shareFor(link.relay, link.url, async (url) => {
+    await profile.waitForRelay(url)
+    return profile.catalog.add(link.url)
+  })
+}
+
+/** `weft relay list|add|remove`: the relays this profile syncs through and what each receives. */
+async function relayCommand(profile: Profile, args: string[], opts: { own: boolean; repo?: string }, print: (value: unknown, plain: () => string) => void): Promise<number> {
+  const [action, address] = args
+  const names = new Map(profile.catalog.list().map((r) => [r.url, r.name]))
+  if (action === 'list') {
+    const list = profile.relays.statuses().map(({ url, own, repositories }) => ({ url, own, repositories: repositories.map((r) => names.get(r) ?? r) }))
+    print(list, () => list.map((r) => `${r.url}\t${r.own ? 'own: your repository list and every repository' : r.repositories.length ? `only: ${r.repositories.join(', ')}` : 'nothing'}`).join('\n') || 'No relays; this profile works alone.')
+    return 0
+  }
+  if (!address) throw new WeftError('bad-path', `Say which relay: weft relay ${action ?? 'list|add|remove'} URL; see \`weft help\`.`)
+  if (action === 'add') {
+    if (!opts.own && !opts.repo) throw new WeftError('bad-path', 'Say what the relay receives: --own (your repository list and every repository) or --repo NAME (that repository only).')
+    const { url } = await profile.relays.add(address, opts.own ? { own: true } : { repository: profile.pick(opts.repo).url })
+    print({ url }, () => `Added ${url}`)
+    return 0
+  }
+  if (action === 'remove') {
+    if (!profile.relays.knows(address)) throw new WeftError('not-found', `${relaySyncAddress(address)} is not one of your relays; see \`weft relay list\`.`)
+    if (opts.repo) await profile.relays.unshare(address, profile.pick(opts.repo).url)
+    else await profile.relays.remove(address)
+    print({ url: relaySyncAddress(address) }, () => `${opts.repo ? 'Stopped sharing to' : 'Removed'} ${relaySyncAddress(address)}`)
+    return 0
+  }
+  throw new WeftError('bad-path', `Unknown action "${action}"; weft relay list|add|remove.`)
+}
 
 /** Runs one CLI command; returns the exit code. */
 export async function run(argv: string[], io: Io): Promise<number> {
@@ -73,28 +134,44 @@ export async function run(argv: string[], io: Io): Promise<number> {
     repo: { type: 'string' }, branch: { type: 'string' }, json: { type: 'boolean', default: false },
     relay: { type: 'string', multiple: true, default: [] }, home: { type: 'string' },
     message: { type: 'string', short: 'm' }, from: { type: 'string' }, author: { type: 'string' },
+    'add-relay': { type: 'boolean', default: false }, own: { type: 'boolean', default: false },
   }, io.err)
   if (!parsed) return 2
   const { values: opts, positionals: args } = parsed
-  let relays = opts.relay
-  let cloneUrl: AutomergeUrl | undefined
+  // Every address from the command line or a link is checked here, before the profile is touched.
+  const bad = [...opts.relay, ...(command === 'relay' && args[1] ? [args[1]] : [])].find((address) => !validRelay(address))
+  if (bad !== undefined) {
+    io.err(`weft ${command}: ${relayProblem(bad)}`)
+    return 2
+  }
+  let clone: { url: AutomergeUrl; relay?: string } | undefined
   if (command === 'clone') {
     const route = args[0] ? parseRoute(new URL(args[0], 'http://x').hash) : null
-    if (route?.page !== 'open') {
+    if (route?.page !== 'open' || !isValidAutomergeUrl(route.url)) {
       io.err('weft clone: expected a Share link (…#/open/automerge:…?branch=…&relay=…)')
       return 2
     }
-    cloneUrl = route.url as AutomergeUrl
-    if (route.relay) relays = [...relays, route.relay]
+    if (route.relay !== undefined && !validRelay(route.relay)) {
+      io.err(`weft clone: the link's relay is not usable: ${relayProblem(route.relay)}`)
+      return 2
+    }
+    clone = { url: route.url, relay: route.relay }
   }
-  const profile = await Profile.open(opts.home, relays)
+  let profile: Profile
+  try {
+    profile = await Profile.open(opts.home, opts.relay, { connect: command !== 'relay' })
+  } catch (error) {
+    io.err(`weft ${command}: ${(error as Error).message}`)
+    return 2
+  }
   const print = (value: unknown, plain: () => string) => io.out((opts.json ? JSON.stringify(value, null, 2) : plain()) + '\n')
   try {
-    if (command === 'clone') {
-      const added = await profile.catalog.add(cloneUrl!)
+    if (clone) {
+      const added = await cloneLink(profile, clone, opts['add-relay'])
       print(added, () => `Cloned ${added.name} (${added.id})`)
       return 0
     }
+    if (command === 'relay') return await relayCommand(profile, args, { own: opts.own, repo: opts.repo }, print)
     if (command === 'repos') {
       const list = profile.catalog.list()
       print(list, () => list.map((r) => `${r.name}\t${r.id}`).join('\n'))

@@ -1,13 +1,13 @@
 import * as A from '@automerge/automerge/slim'
 import * as Comlink from 'comlink'
-import type { AutomergeUrl, Repo, StorageAdapterInterface } from '@automerge/automerge-repo/slim'
+import { isValidAutomergeUrl, type AutomergeUrl, type Repo, type StorageAdapterInterface } from '@automerge/automerge-repo/slim'
 import { readZip, writeZip } from './archive.ts'
 import { Catalog } from './Catalog.ts'
 import { flushReady } from './flush.ts'
 import { decodeText, oversize } from './content.ts'
 import { joinPath } from './paths.ts'
 import { WeftError } from './errors.ts'
-import type { Relays, RelayStatus } from '../sync/Relays.ts'
+import { relaySyncAddress, type Relays, type RelayStatus } from '../sync/Relays.ts'
 import type { FileContent, ImportReport, IncomingFile } from './Workspace.ts'
 import type { BranchId, CommitId, EntryId, ListedEntry, RepositorySummary } from './types.ts'
 import { diffSnapshots, graphLog, snapshotAt, type FileChange, type LogEntry } from './history.ts'
@@ -74,6 +74,8 @@ export class RepoService {
     this.repo = repo
     this.#catalog = Catalog.load(repo, storage)
     this.#relays = relays
+    // The catalog lists every repository's URL: it goes to no relay but the person's own.
+    void this.#catalog.then((catalog) => relays?.protectCatalog(catalog.handle), () => undefined)
     this.#live = new LiveFileServer(repo)
     this.#mergeFile = mergeFile
     this.#repl = new ReplHost(repo, (id) => this.#workspace(id))
@@ -85,12 +87,51 @@ export class RepoService {
     return this.#watch(this.#relays?.watch(send) ?? (send([]), () => {}))
   }
 
-  /** Syncs through one more relay from now on (remembered); returns its normalised address. */
-  async addRelay(address: string): Promise<string> {
+  /**
+   * What a link's relay is to this profile: its normalised address, whether it is one of ours,
+   * whether it already receives the repository, and whether the repository is already here (then the
+   * link only opens it). A malformed address is refused with the reason.
+   */
+  async linkRelay(address: string, repository: AutomergeUrl): Promise<{ url: string; known: boolean; receives: boolean; present: boolean }> {
     if (!this.#relays) throw new Error('This profile has no network.')
-    return this.#relays.add(address)
+    const url = relaySyncAddress(address)
+    const present = (await this.#catalog).list().some((r) => r.url === repository)
+    return { url, known: this.#relays.knows(url), receives: this.#relays.receives(url, repository), present }
   }
 
+  /**
+   * Adds a shared repository, fetched through `relay` when the link names one. The window calls this
+   * with a relay only after the person agreed to add it; the relay then receives this repository and
+   * nothing else, and is removed again if the repository cannot be fetched. A relay that was added a
+   * moment ago may still be connecting, so fetching is tried `attempts` times, a second apart.
+   */
+  async addSharedRepository(url: AutomergeUrl, relay?: string, attempts = 15): Promise<RepositorySummary> {
+    if (!isValidAutomergeUrl(url)) throw new Error(`"${url}" is not a repository link.`)
+    const catalog = await this.#catalog
+    const fetch = async () => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await this.#saved(await catalog.add(url))
+        } catch (error) {
+          if (attempt >= attempts) throw error
+          await new Promise((resolve) => setTimeout(resolve, 1000))
+        }
+      }
+    }
+    // A link never changes where a repository this profile already has goes (a page that knows a
+    // private repository's URL must not get it sent to the link's relay).
+    if (!relay || catalog.list().some((r) => r.url === url)) return fetch()
+    if (!this.#relays) throw new Error('This profile has no network.')
+    return this.#relays.shareFor(relay, url, fetch)
+  }
+
+  /** Shares one repository to a relay (added if new) because the person chose to; returns the relay's address. */
+  async shareToRelay(address: string, repository: AutomergeUrl): Promise<string> {
+    if (!this.#relays) throw new Error('This profile has no network.')
+    return (await this.#relays.add(address, { repository })).url
+  }
+
+  /** Disconnects from a relay and forgets it; it receives nothing more from this profile. */
   async removeRelay(url: string): Promise<void> {
     await this.#relays?.remove(url)
   }

@@ -40,6 +40,9 @@ export class ReconnectingWebSocketAdapter extends WebSocketClientAdapter {
 
   override peerCandidate(...args: Parameters<WebSocketClientAdapter['peerCandidate']>): void {
     this.#attempt = 0
+    // Known before the state is reported and before the Repo hears of the peer, so whoever decides
+    // what this relay may receive can tell it from other peers from the first message on.
+    this.remotePeerId = args[0]
     this.#setState({ kind: 'connected' })
     super.peerCandidate(...args)
   }

@@ -80,7 +80,7 @@ test('an agent commits on a branch through the CLI; the person sees it live and 
   const link = await shareLinkOf(page)
 
   const home = mkdtempSync(join(tmpdir(), 'weft-agent-'))
-  expect((await weft(home, ['clone', link])).code).toBe(0)
+  expect((await weft(home, ['clone', link, '--add-relay'])).code).toBe(0)
   expect((await weft(home, ['branch', 'create', 'agent/fix', '--from', (JSON.parse((await weft(home, ['log', '--json'])).out) as { id: string }[]).at(-1)!.id])).code).toBe(0)
   expect((await weft(home, ['write', 'agent.txt'], 'written by an agent\n')).code).toBe(0)
   const committed = await weft(home, ['commit', '-m', 'Agent work', '--author', 'agent-1'])

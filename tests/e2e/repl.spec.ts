@@ -40,7 +40,7 @@ test('the CLI evaluates code in a chosen tab and reads its console; a closed tab
   expect(realmB).not.toBe(realmA)
 
   const home = mkdtempSync(join(tmpdir(), 'weft-repl-'))
-  expect((await weft(home, ['clone', link])).code).toBe(0)
+  expect((await weft(home, ['clone', link, '--add-relay'])).code).toBe(0)
   let realms: { id: string; status: string }[] = []
   await expect.poll(async () => {
     realms = await listRealms(home)
@@ -147,7 +147,7 @@ test('realm code runs isolated: no app storage, tokens, repository worker or pag
 
   const realm = await optIn(page)
   const home = mkdtempSync(join(tmpdir(), 'weft-repl-isolated-'))
-  expect((await weft(home, ['clone', link])).code).toBe(0)
+  expect((await weft(home, ['clone', link, '--add-relay'])).code).toBe(0)
   await expect.poll(async () => (await listRealms(home)).filter((r) => r.status === 'alive').length, { timeout: 30_000 }).toBe(1)
   const tabId = (await listRealms(home)).find((r) => r.id.startsWith(realm))!.id
   await page.getByRole('button', { name: 'Start a worker realm' }).click()

@@ -131,7 +131,7 @@ test('with the relay running commands: the runner token (never in a Share link o
     })
     expect(collaborator.status).toBe(401)
     const home = mkdtempSync(join(tmpdir(), 'weft-run-agent-'))
-    expect(await weft(home, ['clone', link])).toMatchObject({ code: 0 })
+    expect(await weft(home, ['clone', link, '--add-relay'])).toMatchObject({ code: 0 })
 
     // An agent's run from a terminal, with the token file, appears among the repository's runs, with its output.
     const agent = spawnSync(process.execPath, ['bin/weft.js', 'run', '--relay', relay.url, '--runs-token-file', tokenFile, '--', 'sh', 'hello.sh'], {

@@ -42,7 +42,7 @@ describe('weft CLI against a relay', () => {
   })
 
   it('clones a shared link and reads files', async () => {
-    expect(await weft(home, ['clone', link])).toMatchObject({ code: 0, out: expect.stringContaining('Cloned shared') })
+    expect(await weft(home, ['clone', link, '--add-relay'])).toMatchObject({ code: 0, out: expect.stringContaining('Cloned shared') })
     expect(await weft(home, ['ls'])).toMatchObject({ code: 0, out: 'README.md\n' })
     expect(await weft(home, ['cat', 'README.md'])).toMatchObject({ code: 0, out: '# Shared\n' })
     const listed = JSON.parse((await weft(home, ['ls', '--json'])).out)

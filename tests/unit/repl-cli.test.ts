@@ -68,7 +68,7 @@ describe('weft repl against a relay', () => {
     realm = RealmRuntime.start({ session, executor, key, kind: 'worker', label: 'node realm', owner: app.repo.peerId, heartbeatMs: 1_000 })
     await app.synced()
     link = shareLink(`${relay.url}/`, created.url, info.defaultBranch, app.relays.statuses()[0].url)
-    expect(await weft(home, ['clone', link])).toMatchObject({ code: 0 })
+    expect(await weft(home, ['clone', link, '--add-relay'])).toMatchObject({ code: 0 })
   })
 
   afterAll(async () => {
@@ -128,7 +128,7 @@ describe('weft repl against a relay', () => {
 
   it('serves a Node realm from another terminal until interrupted', async () => {
     const serverHome = tempDir('weft-repl-serve-')
-    expect((await weft(serverHome, ['clone', link])).code).toBe(0)
+    expect((await weft(serverHome, ['clone', link, '--add-relay'])).code).toBe(0)
     const created = await weft(serverHome, ['repl', 'key'])
     expect(created).toMatchObject({ code: 0, out: expect.stringMatching(/^[0-9a-f]{64}\n$/) })
     expect(await weft(serverHome, ['repl', 'key'])).toMatchObject({ code: 0, out: created.out })
@@ -196,8 +196,8 @@ describe('weft repl serve runs code only from holders of its key (an attacker wi
     await app.synced()
     link = shareLink(`${relay.url}/`, created.url, info.defaultBranch, app.relays.statuses()[0].url)
     await shutdownRepo(app.repo)
-    expect((await weft(victim, ['clone', link])).code).toBe(0)
-    expect((await weft(attacker, ['clone', link])).code).toBe(0)
+    expect((await weft(victim, ['clone', link, '--add-relay'])).code).toBe(0)
+    expect((await weft(attacker, ['clone', link, '--add-relay'])).code).toBe(0)
   })
 
   afterAll(async () => {
