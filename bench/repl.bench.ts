@@ -99,7 +99,7 @@ const weftAsync = (home: string, args: string[]) => new Promise<{ status: number
 async function cliRounds(cliHome: string, link: string, realm: string, keyFile: string, out: RealmResults): Promise<void> {
   if (CLI_ROUNDS === 0) return
   log('timing whole `weft repl eval` commands')
-  if (weft(cliHome, ['clone', link]).status !== 0) throw new Error('the CLI profile could not clone the repository')
+  if (weft(cliHome, ['clone', link, '--add-relay']).status !== 0) throw new Error('the CLI profile could not clone the repository')
   const cli: number[] = []
   for (let i = 0; i < CLI_ROUNDS; i++) {
     const started = performance.now()
@@ -134,7 +134,7 @@ async function nodeRealm(scratch: string, out: RealmResults, cleanup: Cleanup): 
 
   log('starting a Node realm (weft repl serve)')
   const realmHome = join(scratch, 'realm')
-  if (weft(realmHome, ['clone', link]).status !== 0) throw new Error('the realm profile could not clone the repository')
+  if (weft(realmHome, ['clone', link, '--add-relay']).status !== 0) throw new Error('the realm profile could not clone the repository')
   const key = weft(realmHome, ['repl', 'key']).stdout.trim()
   const keyFile = join(scratch, 'realm-key')
   writeFileSync(keyFile, key)
@@ -196,7 +196,7 @@ async function tabRealm(scratch: string, out: RealmResults, cleanup: Cleanup, en
   const prefix = ((await hint.locator('code').textContent()) ?? '').trim()
 
   const requesterHome = join(scratch, 'requester')
-  if (weft(requesterHome, ['clone', link]).status !== 0) throw new Error('the requester profile could not clone the repository')
+  if (weft(requesterHome, ['clone', link, '--add-relay']).status !== 0) throw new Error('the requester profile could not clone the repository')
   const profile = await Profile.open(requesterHome)
   cleanup.unshift(async () => { await profile.close() })
   const { ws } = await profile.open(profile.pick())

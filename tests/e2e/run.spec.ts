@@ -25,7 +25,7 @@ test('Run suggests npm test and runs it in the browser; Stop ends an endless loo
   await writeFile(page, 'loop.js', 'while (true) {}\n')
   await writeFile(page, 'serve.js', "globalThis.hits = 0\nsetInterval(() => {}, 1000)\nconsole.log('serving')\n")
   const home = mkdtempSync(join(tmpdir(), 'weft-run-realm-'))
-  expect((await weft(home, ['clone', await shareLinkOf(page)])).code).toBe(0)
+  expect((await weft(home, ['clone', await shareLinkOf(page), '--add-relay'])).code).toBe(0)
 
   await page.getByRole('button', { name: 'Run', exact: true }).click()
   const dialog = runDialog(page)
