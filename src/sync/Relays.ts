@@ -82,6 +82,9 @@ export class Relays {
   /** Documents that never go to a relay that is not the user's own: the catalog. */
   #catalog: DocumentId | undefined
   #catalogRepositories: () => Set<DocumentId> = () => new Set()
+  #catalogHandle: DocHandle<unknown> | undefined
+  /** Relays from a list saved before sharing by capability, not yet given their repositories. */
+  readonly #legacy = new Set<string>()
   /** Each shared repository's linked documents, recomputed when its heads change. */
   readonly #documentsCache = new Map<DocumentId, { heads: string; ids: Set<DocumentId> }>()
   readonly #watchedRepositories = new Set<DocumentId>()
@@ -129,6 +132,7 @@ export class Relays {
       }
       else this.#entries.set(entry.url, entry)
     }
+    void this.#grantLegacy()
   }
 
   /** Connects for this process only, as an own relay (a relay named on the command line), without remembering it. */
@@ -246,6 +250,29 @@ export class Relays {
       cached = { heads, ids }
       return ids
     }
+    this.#catalogHandle = catalog
+    void this.#grantLegacy()
+  }
+
+  /**
+   * A relay list saved before sharing by capability held bare addresses, and every document had been
+   * offered to each of those relays. They keep receiving the repositories the catalog lists now —
+   * nothing they were not already sent — but never the catalog, nor a repository added later.
+   */
+  async #grantLegacy(): Promise<void> {
+    const catalog = this.#catalogHandle
+    if (this.#legacy.size === 0 || !catalog) return
+    await catalog.whenReady()
+    const repositories = [...this.#catalogRepositories()]
+    for (const url of this.#legacy) {
+      const entry = this.#entries.get(url)
+      if (entry) entry.repositories = [...new Set([...entry.repositories, ...repositories])]
+    }
+    this.#legacy.clear()
+    for (const id of repositories) this.#watchRepository(id)
+    await this.#save()
+    this.#reshare()
+    this.#notify()
   }
 
   /** The share rule: may `peer` receive (or be answered about) `documentId`? */
@@ -398,9 +425,12 @@ export class Relays {
     } catch {
       return empty
     }
-    // Before sharing by capability the list held bare addresses; such a relay is kept but receives
-    // nothing until the person shares a repository to it or marks it as their own.
-    if (Array.isArray(saved)) return { ...empty, relays: saved.flatMap((url) => this.#entryFrom({ url })) }
+    // Before sharing by capability the list held bare addresses: see #grantLegacy.
+    if (Array.isArray(saved)) {
+      const relays = saved.flatMap((url) => this.#entryFrom({ url }))
+      for (const entry of relays) this.#legacy.add(entry.url)
+      return { ...empty, relays }
+    }
     const record = saved as Partial<SavedRelays>
     return {
       version: 2,

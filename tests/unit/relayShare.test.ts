@@ -83,3 +83,24 @@ it('a peer that is not a relay (another tab worker of this profile) gets everyth
   expect(liar.heard.has(catalog.handle.documentId)).toBe(false)
   expect(liar.heard.has(id(secret.url))).toBe(false)
 })
+
+it('a relay list saved before sharing by capability keeps its relays on the repositories they had, never the catalog or a new repository', async () => {
+  const storage = new NodeFSStorageAdapter(tempDir())
+  const repo = new Repo({ storage, network: [] })
+  cleanups.push(() => shutdownRepo(repo))
+  const catalog = await Catalog.load(repo, storage)
+  const earlier = catalog.create('cloned before the upgrade')
+  // The old format: bare addresses, each of which had been offered every document.
+  await storage.save(['weft', 'relays'], new TextEncoder().encode(JSON.stringify(['ws://127.0.0.1:9/sync'])))
+  const relays = new Relays(repo, storage)
+  relays.protectCatalog(catalog.handle)
+  await relays.load([])
+  await vi.waitFor(() => expect(relays.receives('ws://127.0.0.1:9', earlier.url)).toBe(true))
+  const later = catalog.create('created after the upgrade')
+  const [status] = relays.statuses()
+  expect(status).toMatchObject({ url: 'ws://127.0.0.1:9/sync', own: false, repositories: [earlier.url] })
+  expect(relays.receives('ws://127.0.0.1:9', later.url)).toBe(false)
+  // Remembered in the new format, so the next start needs no migration.
+  const saved = JSON.parse(new TextDecoder().decode(await storage.load(['weft', 'relays'])))
+  expect(saved).toMatchObject({ version: 2, relays: [{ url: 'ws://127.0.0.1:9/sync', own: false, repositories: [id(earlier.url)] }] })
+})
