@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { Repo, type AutomergeUrl, type DocHandle } from '@automerge/automerge-repo'
 import { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket'
+import { storageHolds } from '../src/sync/storageHolds.ts'
 import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs'
 import type { StorageAdapterInterface } from '@automerge/automerge-repo/slim'
 import { randomBytes } from 'node:crypto'
@@ -64,13 +65,7 @@ function client(syncUrl: string) {
 }
 
 function confirmed(repo: Repo, handle: DocHandle<unknown>): Promise<void> {
-  const holds = () => {
-    const peer = repo.peers[0]
-    const storageId = peer ? repo.peerMetadataByPeerId[peer]?.storageId : undefined
-    const theirs = storageId ? handle.getSyncInfo(storageId)?.lastHeads : undefined
-    const ours = handle.heads()
-    return !!theirs && theirs.length === ours.length && ours.every((h) => theirs.includes(h))
-  }
+  const holds = () => storageHolds(repo, repo.peers[0], handle)
   return new Promise((resolve) => {
     const check = () => {
       if (!holds()) return

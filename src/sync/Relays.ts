@@ -10,6 +10,7 @@ import {
 } from '@automerge/automerge-repo/slim'
 import { ReconnectingWebSocketAdapter, type LinkState } from './ReconnectingWebSocketAdapter.ts'
 import { repositoryDocumentIds } from './repositoryDocuments.ts'
+import { storageHolds } from './storageHolds.ts'
 
 /** One relay as the status bar and the relay list show it. */
 export interface RelayStatus {
@@ -408,11 +409,7 @@ export class Relays {
   }
 
   #holds(link: ReconnectingWebSocketAdapter, handle: DocHandle<unknown>): boolean {
-    const peer = link.remotePeerId as PeerId | undefined
-    const storageId = peer ? this.#repo.peerMetadataByPeerId[peer]?.storageId : undefined
-    const theirs = storageId ? handle.getSyncInfo(storageId)?.lastHeads : undefined
-    const ours = handle.heads()
-    return !!theirs && theirs.length === ours.length && ours.every((h) => theirs.includes(h))
+    return storageHolds(this.#repo, link.remotePeerId as PeerId | undefined, handle)
   }
 
   async #load(): Promise<SavedRelays> {

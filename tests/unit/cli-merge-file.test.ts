@@ -64,19 +64,25 @@ describe('weft merge-driver', () => {
   })
 })
 
+/** A new git repository in a temporary folder with Weft configured as its merge driver, as the README says. */
+function gitWithWeftDriver(prefix: string) {
+  const dir = tempDir(prefix)
+  const git = (...args: string[]) => {
+    const result = spawnSync('git', args, { cwd: dir, encoding: 'utf8' })
+    return { code: result.status, out: result.stdout + result.stderr }
+  }
+  const weft = fileURLToPath(new URL('../../bin/weft.js', import.meta.url))
+  git('init', '-q', '-b', 'main')
+  git('config', 'user.email', 'ada@example.invalid')
+  git('config', 'user.name', 'Ada')
+  git('config', 'merge.weft.name', 'Weft syntax-aware merge')
+  git('config', 'merge.weft.driver', `node ${weft} merge-driver %O %A %B %P`)
+  return { dir, git }
+}
+
 describe('weft as git\'s merge driver (configured as the README says)', () => {
   it('lets `git merge` keep both branches\' new functions where git alone conflicts', () => {
-    const dir = tempDir('weft-git-')
-    const git = (...args: string[]) => {
-      const result = spawnSync('git', args, { cwd: dir, encoding: 'utf8' })
-      return { code: result.status, out: result.stdout + result.stderr }
-    }
-    const weft = fileURLToPath(new URL('../../bin/weft.js', import.meta.url))
-    git('init', '-q', '-b', 'main')
-    git('config', 'user.email', 'ada@example.invalid')
-    git('config', 'user.name', 'Ada')
-    git('config', 'merge.weft.name', 'Weft syntax-aware merge')
-    git('config', 'merge.weft.driver', `node ${weft} merge-driver %O %A %B %P`)
+    const { dir, git } = gitWithWeftDriver('weft-git-')
     const base = 'export function a() {\n  return 1\n}\n'
     writeFileSync(join(dir, 'lib.ts'), base)
     git('add', 'lib.ts')
@@ -100,16 +106,7 @@ describe('weft as git\'s merge driver (configured as the README says)', () => {
   }, 30_000)
 
   it('keeps ours byte for byte and reports a conflict when a binary file changed on both sides, as git does', () => {
-    const dir = tempDir('weft-git-binary-')
-    const git = (...args: string[]) => {
-      const result = spawnSync('git', args, { cwd: dir, encoding: 'utf8' })
-      return { code: result.status, out: result.stdout + result.stderr }
-    }
-    const weft = fileURLToPath(new URL('../../bin/weft.js', import.meta.url))
-    git('init', '-q', '-b', 'main')
-    git('config', 'user.email', 'ada@example.invalid')
-    git('config', 'user.name', 'Ada')
-    git('config', 'merge.weft.driver', `node ${weft} merge-driver %O %A %B %P`)
+    const { dir, git } = gitWithWeftDriver('weft-git-binary-')
     writeFileSync(join(dir, '.gitattributes'), '* merge=weft\n')
     // NUL bytes and invalid UTF-8: what a text merge would mangle.
     const image = (tag: number) => new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x00, 0xff, 0xfe, tag, 0x0a, 0x00, 0xc3, 0x28, tag])

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Repo, type AutomergeUrl, type DocHandle } from '@automerge/automerge-repo'
 import { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket'
+import { storageHolds } from '../../src/sync/storageHolds.ts'
 import { RelayChild } from './relayChild.ts'
 
 const children: RelayChild[] = []
@@ -36,13 +37,7 @@ function client(syncUrl: string) {
  * (src/sync/Relays.ts): the heads last reported for the relay's storage id equal the document's.
  */
 function confirmed(repo: Repo, handle: DocHandle<unknown>): Promise<void> {
-  const holds = () => {
-    const relayPeer = repo.peers[0]
-    const storageId = relayPeer ? repo.peerMetadataByPeerId[relayPeer]?.storageId : undefined
-    const theirs = storageId ? handle.getSyncInfo(storageId)?.lastHeads : undefined
-    const ours = handle.heads()
-    return !!theirs && theirs.length === ours.length && ours.every((h) => theirs.includes(h))
-  }
+  const holds = () => storageHolds(repo, repo.peers[0], handle)
   return new Promise((resolve) => {
     const check = () => {
       if (!holds()) return
