@@ -305,27 +305,40 @@ export function resolveCollisions<T extends PathEntry>(entries: readonly T[]): R
 }
 
 /**
- * `dir/name (conflict <tag>).ext` for entry `id`: the tag is the id's first letters and digits (more
- * of them, then a counter, while the name is taken), and the name is shortened to fit the path rule.
+ * `dir/name (conflict <tag>).ext` for entry `id`: the tag is the id's first letters and digits (more of
+ * them, then a counter, while the name is taken), the name shortened to fit the path rule. Never
+ * fails (a read must not): where the folder's path leaves no room, the entry is shown at the root.
  */
 function conflictPath(path: string, id: string, isTaken: (candidate: string) => boolean): string {
-  const folder = parentOf(path)
+  const letters = id.replace(/[^0-9A-Za-z]/g, '').slice(0, 32) || 'entry'
+  const tags = [...new Set([6, 12, 32].map((n) => letters.slice(0, n)))]
   const name = baseName(path)
-  const dot = name.lastIndexOf('.')
-  const ext = dot > 0 ? name.slice(dot) : ''
-  let stem = Array.from(dot > 0 ? name.slice(0, dot) : name)
-  const letters = id.replace(/[^0-9A-Za-z]/g, '') || 'entry'
-  const tags = [...new Set([6, 12, letters.length].map((n) => letters.slice(0, n)))]
-  for (let attempt = 0; ; attempt++) {
-    const tag = attempt < tags.length ? tags[attempt] : `${letters}-${attempt - tags.length + 2}`
-    for (;;) {
-      const candidate = joinPath(folder, `${stem.join('')} (conflict ${tag})${ext}`)
-      if (pathProblem(candidate) === null) { if (!isTaken(candidate)) return candidate; break }
-      if (stem.length <= 1) break
-      stem = stem.slice(0, -Math.max(1, Math.ceil(stem.length / 8)))
+  for (const folder of [parentOf(path), '']) {
+    for (let attempt = 0; ; attempt++) {
+      // A bounded search in the entry's folder; at the root, until a free name (finitely many are taken).
+      if (folder && attempt >= tags.length + 100) break
+      const tag = attempt < tags.length ? tags[attempt] : `${letters}-${attempt - tags.length + 2}`
+      const candidate = fitName(folder, name, ` (conflict ${tag})`)
+      if (candidate === null) break
+      if (!isTaken(candidate)) return candidate
     }
-    if (attempt > tags.length + 1000) throw new WeftError('bad-path', `No free name was found for entry ${quotePath(id, 40)} at ${quotePath(path)}.`)
   }
+  throw new Error('unreachable: the root always has room for a conflict name')
+}
+
+/** `folder/stem<suffix>.ext`, the stem (then the extension) shortened until the path rule accepts it; null if nothing fits. */
+function fitName(folder: string, name: string, suffix: string): string | null {
+  const dot = name.lastIndexOf('.')
+  for (const [stemText, ext] of dot > 0 ? [[name.slice(0, dot), name.slice(dot)], [name, '']] : [[name, '']]) {
+    let stem = Array.from(stemText)
+    for (;;) {
+      const candidate = joinPath(folder, `${stem.join('')}${suffix}${ext}`)
+      if (pathProblem(candidate) === null) return candidate
+      if (stem.length <= 1) break
+      stem = stem.slice(0, -Math.ceil(stem.length / 8))
+    }
+  }
+  return null
 }
 
 /**

@@ -134,6 +134,18 @@ describe('resolveCollisions: one view of a tree in which no two entries land on 
     expect(resolved.renamed.map((r) => r.id).sort()).toEqual(['2', '3', '5', '7', '9'])
   })
 
+  it('never fails to find a name: a long extension is shortened, and a folder path with no room left shows the entry at the root', () => {
+    const longExt = `a.${'e'.repeat(MAX_NAME_BYTES - 2)}`
+    const deep = `${Array(102).fill('abcdefghi').join('/')}/x.ts` // 1,024 bytes: no room for a longer name
+    expect(pathProblem(longExt)).toBeNull()
+    expect(pathProblem(deep)).toBeNull()
+    const resolved = resolveCollisions([file('1', longExt), file('2', longExt), file('3', deep), file('4', deep)])
+    expect(resolved.renamed.map((r) => r.id)).toEqual(expect.arrayContaining(['2', '4']))
+    for (const e of resolved.entries) expect(pathProblem(e.path)).toBeNull()
+    expect(treeProblem(resolved.entries)).toBeNull()
+    expect(resolved.entries[3].path).toBe('x (conflict 4).ts')
+  })
+
   it('derives a name from a hostile id without letting it into the path', () => {
     const { entries } = resolveCollisions([file('a', 'x.txt'), file('~/../\u0007/', 'x.txt')])
     expect(entries[1].path).toMatch(/^x \(conflict [0-9A-Za-z-]+\)\.txt$/)
