@@ -300,7 +300,7 @@ export function resolveCollisions<T extends PathEntry>(entries: readonly T[]): R
   for (let i = 0; i < entries.length; i++)
     if (out[i] !== entries[i] && entries[i].type === 'file' && !moved.has(entries[i].id))
       renamed.push({ id: entries[i].id, from: entries[i].path, to: out[i].path, reason: `its folder is spelled ${quotePath(parentOf(out[i].path))} by another entry; names that differ only in case are one folder on macOS and Windows.` })
-  renamed.sort((a, b) => (a.to < b.to ? -1 : a.to > b.to ? 1 : 0))
+  renamed.sort((a, b) => (a.to < b.to ? -1 : a.to > b.to ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
   return { entries: out, renamed, problem }
 }
 

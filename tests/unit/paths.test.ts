@@ -111,9 +111,13 @@ describe('resolveCollisions: one view of a tree in which no two entries land on 
     ['folders spelled in two cases, one file each at one name', [file('1', 'src/a.ts'), file('2', 'Src/a.ts')], { 1: 'Src/a.ts', 2: 'Src/a (conflict 2).ts' }],
     ['three at once', [file('c', 'x'), file('a', 'x'), file('b', 'X')], { a: 'x', b: 'X (conflict b)', c: 'x (conflict c)' }],
     ['a dotfile', [file('2', '.env'), file('1', '.env')], { 1: '.env', 2: '.env (conflict 2)' }],
+    ['folder entries made twice in another case', [dir('3', 'docs'), dir('2', 'docs'), dir('1', 'Docs')], { 1: 'Docs', 2: 'Docs', 3: 'Docs' }],
   ])('%s: the smallest entry id keeps its path, every other is shown at a free name from its id, in any order', (_, entries, expected) => {
-    for (const order of orders(entries)) expect(shown(order)).toEqual(expected)
     const { renamed } = resolveCollisions(entries)
+    for (const order of orders(entries)) {
+      expect(shown(order)).toEqual(expected)
+      expect(resolveCollisions(order).renamed).toEqual(renamed)
+    }
     expect(renamed.map((r) => r.id).sort()).toEqual(entries.filter((e) => expected[e.id as keyof typeof expected] !== e.path).map((e) => e.id).sort())
     for (const r of renamed) expect(r.reason).not.toBe('')
   })
