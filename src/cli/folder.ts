@@ -7,7 +7,7 @@ import { closeSync, constants, lstatSync, mkdirSync, openSync, writeSync, readdi
 import { join, resolve } from 'node:path'
 import { oversize, sha256 } from '../repo/content.ts'
 import { WeftError } from '../repo/errors.ts'
-import { ancestorsOf, isWithin, parentOf, pathProblem } from '../repo/paths.ts'
+import { ancestorsOf, isWithin, parentOf, pathProblem, renamedMessage, type RenamedEntry } from '../repo/paths.ts'
 import type { BranchId, Sha256 } from '../repo/types.ts'
 import type { VersionControl } from '../repo/VersionControl.ts'
 import type { Workspace } from '../repo/Workspace.ts'
@@ -41,6 +41,8 @@ export interface FolderReport {
   repo: string
   branch: BranchId
   changes: FolderChange[]
+  /** Branch entries that collide with another and are written at a disambiguated name. */
+  renamed: RenamedEntry[]
 }
 
 export interface FolderContext {
@@ -50,6 +52,8 @@ export interface FolderContext {
   /** False when the branch is the profile's current one rather than named with --branch. */
   branchGiven: boolean
   print: (value: unknown, plain: () => string) => void
+  /** One line for stderr (a notice that does not fail the command). */
+  warn?: (line: string) => void
 }
 
 const SYMBOLS: Record<FolderChangeKind, string> = { added: '+', modified: '~', deleted: '-', updated: '↓', removed: '↓', conflict: '!', refused: '✗', unsent: '~' }
@@ -226,6 +230,9 @@ async function reconcile(root: string, manifest: Manifest, ctx: FolderContext, s
   // The branch first: its paths come from a document any peer may write, and `working` holds the whole
   // tree to the path rule, so a bad entry stops the command here, before the folder is even created.
   const working = await vc.working(branch)
+  // Colliding entries (two peers made one path at once) are written at the names every reader shows; the person is told.
+  const { renamed } = ws.view(branch)
+  for (const r of renamed) (ctx.warn ?? ((line: string) => process.stderr.write(`${line}\n`)))(renamedMessage(r))
   const folder = await scan(root)
   const base = new Map(Object.entries(manifest.files))
   const theirs = new Map<string, { sha: Sha256; id: string }>()
@@ -348,7 +355,7 @@ async function reconcile(root: string, manifest: Manifest, ctx: FolderContext, s
 
   writeManifest(root, { repo: ws.url, repoName: ws.name, branch, files: Object.fromEntries([...agreed].sort()), folders: [...folders].sort() })
   changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
-  return { dir: root, repo: ws.url, branch, changes }
+  return { dir: root, repo: ws.url, branch, changes, renamed }
 }
 
 /** Removes `folder` and its parents while they are empty and the branch does not have them. */

@@ -281,8 +281,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
         vc.restoreFile(branch, resolveCommit(opts.from), args[0])
         return 0
       }
-      case 'checkout': need(1); return await checkout(args[0], { ws, vc, branch, branchGiven: opts.branch !== undefined, print })
-      case 'sync': need(1); return await sync(args[0], { ws, vc, branch, branchGiven: opts.branch !== undefined, print })
+      case 'checkout': need(1); return await checkout(args[0], { ws, vc, branch, branchGiven: opts.branch !== undefined, print, warn: (line) => io.err(`weft checkout: ${line}`) })
+      case 'sync': need(1); return await sync(args[0], { ws, vc, branch, branchGiven: opts.branch !== undefined, print, warn: (line) => io.err(`weft sync: ${line}`) })
       default:
         io.err(`weft: unknown command "${command}"\n${USAGE}`)
         return 2

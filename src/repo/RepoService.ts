@@ -5,7 +5,7 @@ import { readZip, writeZip } from './archive.ts'
 import { Catalog } from './Catalog.ts'
 import { flushReady } from './flush.ts'
 import { decodeText, oversize } from './content.ts'
-import { joinPath } from './paths.ts'
+import { joinPath, type RenamedEntry } from './paths.ts'
 import { WeftError } from './errors.ts'
 import { relaySyncAddress, type Relays, type RelayStatus } from '../sync/Relays.ts'
 import type { FileContent, ImportReport, IncomingFile } from './Workspace.ts'
@@ -181,20 +181,21 @@ export class RepoService {
 
   /**
    * Calls `onChange` with the branch's entries now and after every change to the repository; while
-   * the branch holds an entry the path rule refuses, with no entries and `problem` naming it.
+   * the branch holds an entry the path rule refuses, with no entries and `problem` naming it. `renamed`
+   * lists the entries shown at a disambiguated path because they collide with another.
    */
-  async watchTree(id: string, branch: BranchId, onChange: (entries: ListedEntry[], problem?: string) => void): Promise<number> {
+  async watchTree(id: string, branch: BranchId, onChange: (entries: ListedEntry[], problem?: string, renamed?: RenamedEntry[]) => void): Promise<number> {
     const ws = await this.#workspace(id)
-    const send = fromWindow((update: { entries: ListedEntry[]; problem?: string }) => onChange(update.entries, update.problem))
+    const send = fromWindow((update: { entries: ListedEntry[]; problem?: string; renamed?: RenamedEntry[] }) => onChange(update.entries, update.problem, update.renamed))
     const notify = () => {
-      let entries: ListedEntry[]
+      let view: { entries: ListedEntry[]; renamed: RenamedEntry[] }
       try {
-        entries = ws.entries(branch)
+        view = ws.view(branch)
       } catch (error) {
         if (!(error instanceof WeftError)) throw error
         return send({ entries: [], problem: error.message })
       }
-      send({ entries })
+      send(view.renamed.length ? { entries: view.entries, renamed: view.renamed } : { entries: view.entries })
     }
     ws.handle.on('change', notify)
     notify()

@@ -5,7 +5,7 @@ import { mergeTrees, type FileMerger, type MergedFile, type TreeConflict, type T
 import { lineFileMerger as lineMerger } from '../merge/fileMerger.ts'
 import { hasConflictMarkers } from '../merge/conflictMarkers.ts'
 import { WeftError } from './errors.ts'
-import { checkTree } from './paths.ts'
+import { checkTree, resolveCollisions } from './paths.ts'
 import { aheadBehind, CHECKPOINT_INTERVAL, diffSnapshots, log, lowestCommonAncestors, snapshotAt, snapshotDelta, type FileChange, type LogEntry, type Snapshot } from './history.ts'
 import type { BranchId, Commit, CommitId, CommittedFile } from './types.ts'
 import type { Workspace } from './Workspace.ts'
@@ -231,13 +231,14 @@ export class VersionControl {
     const found = Object.entries(snapshot).find(([, file]) => file.path === path)
     if (!found) throw new WeftError('not-found', `"${path}" is not in commit ${commitId.slice(0, 8)}.`)
     const [id, file] = found
-    // The restored file must fit the branch as it is now (no `A.txt` beside a newer `a.txt`).
-    const after = this.#ws.entries(branchId).filter((e) => e.id !== id && e.path !== path)
-    checkTree([...after, { id, type: 'file' as const, path }], 'Restoring it')
+    // The restored file must fit the branch as it is now, as shown (no `A.txt` beside a newer `a.txt`);
+    // a file shown at that very path gives way to the restored one.
+    const shown = this.#ws.entries(branchId)
+    const replaced = new Set(shown.filter((e) => e.id !== id && e.type === 'file' && e.path === path).map((e) => e.id))
+    checkTree([...shown.filter((e) => e.id !== id && !replaced.has(e.id)), { id, type: 'file' as const, path }], 'Restoring it')
     this.#ws.handle.change((d) => {
       const tree = d.branches[branchId].tree
-      // Another file now at that path gives way to the restored one.
-      for (const [otherId, entry] of Object.entries(tree)) if (otherId !== id && String(entry.path) === path) delete tree[otherId]
+      for (const otherId of replaced) delete tree[otherId]
       tree[id] = treeFile(file)
     })
   }
@@ -308,9 +309,13 @@ export class VersionControl {
   }
 }
 
-/** Two sides' trees, each valid, can still combine into one a folder cannot hold (a file where the other side made a folder): refused before anything is written. */
+/**
+ * Two sides' trees, each valid, can still combine into one a folder cannot hold (a file where the other
+ * side made a folder): such files are recorded at the disambiguated paths every reader would show.
+ */
 function checkMergedPaths(result: TreeMerge): void {
-  checkTree(Object.entries(result.files).map(([id, file]) => ({ id, type: 'file' as const, path: file.path })), 'The merge result')
+  const { renamed } = resolveCollisions(Object.entries(result.files).map(([id, file]) => ({ id, type: 'file' as const, path: file.path })))
+  for (const { id, to } of renamed) result.files[id] = { ...result.files[id], path: to }
 }
 
 /** Applies a person's answers to a tree merge's conflicts; the conflicts answered are removed. */

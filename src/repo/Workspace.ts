@@ -3,7 +3,7 @@ import { BlobStore, recordBlobs } from './BlobStore.ts'
 import { readScalar, scalar } from './scalar.ts'
 import { decodeText, encodeText, oversize, sha256 } from './content.ts'
 import { WeftError } from './errors.ts'
-import { ancestorsOf, checkPath, checkTree, foldPath, isWithin, joinPath, pathProblem, quotePath } from './paths.ts'
+import { ancestorsOf, checkPath, foldPath, isWithin, joinPath, pathProblem, quotePath, resolveCollisions, resolveTree, type RenamedEntry } from './paths.ts'
 import type { Branch, BranchId, EntryId, FileEntry, ListedEntry, LiveFileDoc, RepositoryDoc, TreeEntry } from './types.ts'
 
 const newId = () => crypto.randomUUID()
@@ -92,14 +92,28 @@ export class Workspace {
 
   /**
    * The branch's entries, sorted by path: the one way paths leave a working tree. Any peer may have
-   * written the document, so the whole tree is checked against the path rule first (a bad entry
-   * throws a `bad-path` WeftError naming it): listing, checkout, sync, export, runs and the index
-   * all read through here.
+   * written the document, so the whole tree is checked against the path rule first (an entry whose
+   * path is refused throws a `bad-path` WeftError naming it): listing, checkout, sync, export, runs
+   * and the index all read through here. Entries that collide (two on one path, in any case, or a file
+   * where a folder is needed) are shown at disambiguated paths, as `view` reports.
    */
   entries(branchId: BranchId): ListedEntry[] {
+    return this.view(branchId).entries
+  }
+
+  /**
+   * The branch as every reader sees it: its entries, sorted by path, each at its shown path (folders
+   * made twice listed once), and the entries shown elsewhere than their own path (see
+   * `resolveCollisions`). Throws a `bad-path` WeftError naming an entry whose path is refused.
+   */
+  view(branchId: BranchId): { entries: ListedEntry[]; renamed: RenamedEntry[] } {
     const branch = this.#branch(branchId)
     const listed = Object.entries(branch.tree).map(([id, entry]) => plainEntry(id, entry))
-    return checkTree(listed, `Branch ${quotePath(String(branch.name))}`).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+    const { entries, renamed } = resolveTree(listed, `Branch ${quotePath(String(branch.name))}`)
+    entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+    // A folder made twice (by two peers at once) is one folder: listed once.
+    const shown = entries.filter((e, i) => e.type === 'file' || i === 0 || entries[i - 1].type !== 'dir' || entries[i - 1].path !== e.path)
+    return { entries: shown, renamed }
   }
 
   /** Adds an empty (or given) file. */
@@ -135,13 +149,14 @@ export class Workspace {
     if (moving.length === 0) throw new WeftError('not-found', `"${from}" does not exist.`)
     if (isWithin(to, from)) throw new WeftError('bad-path', `Cannot move "${from}" into itself.`)
     this.#checkFree(branch, to, new Set(moving.map(([id]) => id)))
-    for (const [, entry] of moving) {
-      const problem = pathProblem(to + String(entry.path).slice(from.length))
+    for (const [, shown] of moving) {
+      const problem = pathProblem(to + shown.slice(from.length))
       if (problem) throw new WeftError('bad-path', problem)
     }
+    // Each entry lands at its shown path, moved: a disambiguated name becomes its own, resolving the collision for everyone.
     this.handle.change((d) => {
       const tree = d.branches[branchId].tree
-      for (const [id, entry] of moving) tree[id].path = scalar(to + String(entry.path).slice(from.length))
+      for (const [id, shown] of moving) tree[id].path = scalar(to + shown.slice(from.length))
     })
   }
 
@@ -164,9 +179,8 @@ export class Workspace {
     const filesByFold = new Map<string, { path: string; id: EntryId | null }>()
     const foldersByFold = new Map<string, string>()
     const addFolder = (folder: string) => { if (!foldersByFold.has(foldPath(folder))) foldersByFold.set(foldPath(folder), folder) }
-    for (const [id, entry] of Object.entries(this.#branch(branchId).tree)) {
-      const path = readScalar(entry.path) ?? ''
-      if (entry.type === 'file') filesByFold.set(foldPath(path), { path, id })
+    for (const { id, type, path } of this.#shown(this.#branch(branchId))) {
+      if (type === 'file') filesByFold.set(foldPath(path), { path, id })
       else addFolder(path)
       for (const folder of ancestorsOf(path)) addFolder(folder)
     }
@@ -298,9 +312,18 @@ export class Workspace {
     return this.repo.find<LiveFileDoc>(String(entry.live) as AutomergeUrl)
   }
 
-  /** Entries at or under `path`. */
-  #within(branch: Branch, path: string): [EntryId, TreeEntry][] {
-    return Object.entries(branch.tree).filter(([, e]) => isWithin(readScalar(e.path) ?? '', path))
+  /**
+   * The branch's entries at the paths every reader sees them (`entries`), for path-based operations: a
+   * person acts on the name they are shown. An entry whose own path is refused keeps it here (and
+   * takes no part), so it can still be moved or removed by that path.
+   */
+  #shown(branch: Branch): { id: EntryId; type: 'file' | 'dir'; path: string }[] {
+    return resolveCollisions(Object.entries(branch.tree).map(([id, e]) => ({ id, type: e.type, path: readScalar(e.path) ?? '' }))).entries
+  }
+
+  /** Entries at or under `path` as shown, each with its shown path. */
+  #within(branch: Branch, path: string): [EntryId, string][] {
+    return this.#shown(branch).filter((e) => isWithin(e.path, path)).map((e) => [e.id, e.path])
   }
 
   /**
@@ -310,14 +333,13 @@ export class Workspace {
   #checkFree(branch: Branch, path: string, except: ReadonlySet<EntryId> = new Set()): void {
     const folded = foldPath(path)
     const folders = new Map<string, string>()
-    for (const [id, entry] of Object.entries(branch.tree)) {
+    for (const { id, type, path: existing } of this.#shown(branch)) {
       if (except.has(id)) continue
-      const existing = readScalar(entry.path) ?? ''
       const other = foldPath(existing)
       if (isWithin(other, folded))
         throw new WeftError('exists', isWithin(existing, path) ? `"${path}" already exists.` : `${quotePath(existing)} already exists; names that differ only in case are one file on macOS and Windows.`)
-      if (entry.type === 'file' && isWithin(folded, other)) throw new WeftError('bad-path', `"${existing}" is a file, so it cannot hold "${path}".`)
-      for (const folder of entry.type === 'dir' ? [...ancestorsOf(existing), existing] : ancestorsOf(existing)) folders.set(foldPath(folder), folder)
+      if (type === 'file' && isWithin(folded, other)) throw new WeftError('bad-path', `"${existing}" is a file, so it cannot hold "${path}".`)
+      for (const folder of type === 'dir' ? [...ancestorsOf(existing), existing] : ancestorsOf(existing)) folders.set(foldPath(folder), folder)
     }
     for (const folder of ancestorsOf(path)) {
       const spelled = folders.get(foldPath(folder))

@@ -1,4 +1,4 @@
-import { checkTree, quotePath } from './paths.ts'
+import { quotePath, resolveTree } from './paths.ts'
 import { readScalar } from './scalar.ts'
 import type { Commit, CommitId, CommittedFile, RepositoryDoc, Sha256 } from './types.ts'
 
@@ -35,7 +35,8 @@ const plainFile = (file: CommittedFile) => ({ path: readScalar(file.path) ?? '',
 /**
  * The files of commit `id` (null: the empty tree), rebuilt from its nearest full tree and the deltas
  * since: the one way paths leave a commit. Any peer may have written the commits, so the snapshot is
- * checked against the path rule (a bad entry throws a `bad-path` WeftError naming it).
+ * checked against the path rule (a bad entry throws a `bad-path` WeftError naming it), and files that
+ * collide are shown at the same disambiguated paths as in a working tree (`resolveCollisions`).
  */
 export function snapshotAt(commits: RepositoryDoc['commits'], id: CommitId | null): Snapshot {
   const deltas: Commit[] = []
@@ -55,7 +56,8 @@ export function snapshotAt(commits: RepositoryDoc['commits'], id: CommitId | nul
       else delete snapshot[entryId]
     }
   }
-  checkTree(Object.entries(snapshot).map(([entryId, file]) => ({ id: entryId, type: 'file' as const, path: file.path })), `Commit ${quotePath(String(id).slice(0, 8))}`)
+  const { renamed } = resolveTree(Object.entries(snapshot).map(([entryId, file]) => ({ id: entryId, type: 'file' as const, path: file.path })), `Commit ${quotePath(String(id).slice(0, 8))}`)
+  for (const { id: entryId, to } of renamed) snapshot[entryId] = { ...snapshot[entryId], path: to }
   return snapshot
 }
 

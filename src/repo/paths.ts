@@ -164,3 +164,194 @@ export function ancestorsOf(path: string): string[] {
   const parts = path.split('/')
   return parts.slice(0, -1).map((_, i) => parts.slice(0, i + 1).join('/'))
 }
+
+/** An entry shown at another path than its own, so that no two entries land on one file. */
+export interface RenamedEntry {
+  id: string
+  /** Its path in the document. */
+  from: string
+  /** Where every reader sees it. */
+  to: string
+  /** Why, for the person: what it collided with. */
+  reason: string
+}
+
+/** A tree as every reader sees it: its entries at their shown paths, and the ones moved there. */
+export interface ResolvedTree<T> {
+  entries: T[]
+  renamed: RenamedEntry[]
+  /** The first entry whose own path is refused (it keeps its path and takes no part in the resolution). */
+  problem: TreeProblem | null
+}
+
+const byId = (a: PathEntry, b: PathEntry) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+
+/**
+ * The one view of a tree every reader shares, in which no two entries land on one file on any file
+ * system. Entries are keyed by random id, so two peers creating `src/util.ts` at once give two entries
+ * with one path (a normal outcome, not an attack): nothing is refused and nothing dropped. Instead:
+ * - folders spelled in several cases (`Src/a`, `src/b`) are shown in one spelling, the smallest;
+ * - of files on one path in any case, the smallest entry id keeps it; a file where a folder is needed
+ *   gives way to the folder;
+ * - every other one is shown at `name (conflict <id>).ext`, derived from its entry id and free of every
+ *   other path, so every peer computes the same view whatever order it holds the entries in.
+ * Folder entries on one path are all shown there (a folder made twice is still one folder).
+ * An entry whose own path `pathProblem` refuses is passed through unchanged and reported in `problem`.
+ */
+export function resolveCollisions<T extends PathEntry>(entries: readonly T[]): ResolvedTree<T> {
+  let problem: TreeProblem | null = null
+  /** Folded folder path → the smallest spelling of its last name seen. */
+  const folderName = new Map<string, string>()
+  /** Exact folder path → its folded path, for every folder whose chain is registered. */
+  const folded = new Map<string, string>()
+  const register = (innermost: string) => {
+    if (!innermost || folded.has(innermost)) return
+    const exact = innermost.split('/')
+    const foldedNames = foldPath(innermost).split('/')
+    for (let i = 0, folder = '', key = ''; i < exact.length; i++) {
+      folder = i ? `${folder}/${exact[i]}` : exact[0]
+      key = i ? `${key}/${foldedNames[i]}` : foldedNames[0]
+      if (folded.has(folder)) continue
+      folded.set(folder, key)
+      const seen = folderName.get(key)
+      if (seen === undefined || exact[i] < seen) folderName.set(key, exact[i])
+    }
+  }
+  const valid: boolean[] = new Array(entries.length)
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i]
+    const reason = pathProblem(entry.path)
+    valid[i] = reason === null
+    if (reason) { problem ??= { id: entry.id, path: entry.path, reason }; continue }
+    register(entry.type === 'dir' ? entry.path : parentOf(entry.path))
+  }
+
+  /** Exact folder path → how it is shown: each name in its folder's one spelling. */
+  const shownFolder = new Map<string, string>()
+  const showFolder = (folder: string): string => {
+    if (!folder) return ''
+    let shown = shownFolder.get(folder)
+    if (shown !== undefined) return shown
+    const key = folded.get(folder)!
+    const slash = folder.lastIndexOf('/')
+    const name = folderName.get(key)!
+    shown = slash < 0 ? name : `${showFolder(folder.slice(0, slash))}/${name}`
+    shownFolder.set(folder, shown)
+    return shown
+  }
+
+  const out: T[] = entries.slice()
+  const renamed: RenamedEntry[] = []
+  /** Folded shown file path → the index of the first file there; and of every file, where several are. */
+  const files = new Map<string, number>()
+  const collided = new Map<string, number[]>()
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i]
+    if (!valid[i]) continue
+    if (entry.type === 'dir') {
+      const shown = showFolder(entry.path)
+      if (shown !== entry.path) {
+        out[i] = { ...entry, path: shown }
+        renamed.push({ id: entry.id, from: entry.path, to: shown, reason: `is spelled ${quotePath(shown)} by another entry; names that differ only in case are one folder on macOS and Windows.` })
+      }
+      continue
+    }
+    const slash = entry.path.lastIndexOf('/')
+    let shown = entry.path
+    if (slash > 0) {
+      const folder = entry.path.slice(0, slash)
+      const shownParent = showFolder(folder)
+      if (shownParent !== folder) out[i] = { ...entry, path: (shown = shownParent + entry.path.slice(slash)) }
+    }
+    const key = foldPath(shown)
+    const first = files.get(key)
+    if (first === undefined) {
+      files.set(key, i)
+      if (folderName.has(key)) collided.set(key, [i])
+    } else {
+      const sharing = collided.get(key)
+      if (sharing) sharing.push(i)
+      else collided.set(key, [first, i])
+    }
+  }
+
+  const assigned = new Set<string>()
+  const moved = new Set<string>()
+  const taken = (key: string) => files.has(key) || folderName.has(key) || assigned.has(key)
+  for (const key of [...collided.keys()].sort()) {
+    const sharing = collided.get(key)!.map((i) => ({ i, entry: out[i] })).sort((a, b) => byId(a.entry, b.entry))
+    const folderThere = folderName.has(key)
+    sharing.forEach(({ i, entry }, rank) => {
+      if (rank === 0 && !folderThere) return
+      const to = conflictPath(entry.path, entry.id, (candidate) => taken(foldPath(candidate)))
+      assigned.add(foldPath(to))
+      const keeper = sharing[0].entry
+      const reason = folderThere
+        ? `${quotePath(entry.path)} is a file, but another entry needs a folder there.`
+        : entry.path === keeper.path
+          ? `entry ${quotePath(keeper.id, 40)} has the same path.`
+          : `${quotePath(keeper.path)} (entry ${quotePath(keeper.id, 40)}) is the same name on a case-insensitive file system.`
+      out[i] = { ...entry, path: to }
+      moved.add(entry.id)
+      renamed.push({ id: entry.id, from: entries[i].path, to, reason })
+    })
+  }
+  // Files moved only into their folder's one spelling are reported too.
+  for (let i = 0; i < entries.length; i++)
+    if (out[i] !== entries[i] && entries[i].type === 'file' && !moved.has(entries[i].id))
+      renamed.push({ id: entries[i].id, from: entries[i].path, to: out[i].path, reason: `its folder is spelled ${quotePath(parentOf(out[i].path))} by another entry; names that differ only in case are one folder on macOS and Windows.` })
+  renamed.sort((a, b) => (a.to < b.to ? -1 : a.to > b.to ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+  return { entries: out, renamed, problem }
+}
+
+/**
+ * `dir/name (conflict <tag>).ext` for entry `id`: the tag is the id's first letters and digits (more of
+ * them, then a counter, while the name is taken), the name shortened to fit the path rule. Never
+ * fails (a read must not): where the folder's path leaves no room, the entry is shown at the root.
+ */
+function conflictPath(path: string, id: string, isTaken: (candidate: string) => boolean): string {
+  const letters = id.replace(/[^0-9A-Za-z]/g, '').slice(0, 32) || 'entry'
+  const tags = [...new Set([6, 12, 32].map((n) => letters.slice(0, n)))]
+  const name = baseName(path)
+  for (const folder of [parentOf(path), '']) {
+    for (let attempt = 0; ; attempt++) {
+      // A bounded search in the entry's folder; at the root, until a free name (finitely many are taken).
+      if (folder && attempt >= tags.length + 100) break
+      const tag = attempt < tags.length ? tags[attempt] : `${letters}-${attempt - tags.length + 2}`
+      const candidate = fitName(folder, name, ` (conflict ${tag})`)
+      if (candidate === null) break
+      if (!isTaken(candidate)) return candidate
+    }
+  }
+  throw new Error('unreachable: the root always has room for a conflict name')
+}
+
+/** `folder/stem<suffix>.ext`, the stem (then the extension) shortened until the path rule accepts it; null if nothing fits. */
+function fitName(folder: string, name: string, suffix: string): string | null {
+  const dot = name.lastIndexOf('.')
+  for (const [stemText, ext] of dot > 0 ? [[name.slice(0, dot), name.slice(dot)], [name, '']] : [[name, '']]) {
+    let stem = Array.from(stemText)
+    for (;;) {
+      const candidate = joinPath(folder, `${stem.join('')}${suffix}${ext}`)
+      if (pathProblem(candidate) === null) return candidate
+      if (stem.length <= 1) break
+      stem = stem.slice(0, -Math.ceil(stem.length / 8))
+    }
+  }
+  return null
+}
+
+/**
+ * The tree as every reader sees it (see `resolveCollisions`); throws a `bad-path` WeftError naming the
+ * first entry whose own path is refused (`..`, absolute, `.git`, control characters): such a tree is
+ * refused whole.
+ */
+export function resolveTree<T extends PathEntry>(entries: readonly T[], what = 'This branch'): ResolvedTree<T> {
+  const resolved = resolveCollisions(entries)
+  if (resolved.problem) throw new WeftError('bad-path', treeProblemMessage(resolved.problem, what))
+  return resolved
+}
+
+/** One line telling the person where a colliding entry is shown, and why. */
+export const renamedMessage = (r: RenamedEntry): string =>
+  `${quotePath(r.from)} (entry ${quotePath(r.id, 40)}) is shown as ${quotePath(r.to)}: ${r.reason}`

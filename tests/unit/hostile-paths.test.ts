@@ -2,7 +2,8 @@
  * A peer (anyone with the repository link) writes the repository document directly, through the same
  * Automerge API every peer syncs with, and plants tree entries whose paths escape or poison a folder.
  * Checkout, sync, export, the app's tree and merges must refuse the whole tree, name the entry, and
- * write nothing.
+ * write nothing. Paths valid alone that merely collide (what two peers creating one file at once give)
+ * are not an attack: every entry is kept, one at a disambiguated name.
  */
 import '@automerge/automerge-repo'
 import { existsSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
@@ -77,9 +78,17 @@ const attacks: { name: string; planted: (outside: string) => Planted; message: R
   { name: 'a git hook, .git/hooks/post-checkout', planted: () => ({ 'evil-hook': '.git/hooks/post-checkout' }), message: /entry "evil-hook" at "\.git\/hooks\/post-checkout": .*treat as "\.git"/ },
   { name: 'a git hook spelled for Windows, .GIT./hooks/x', planted: () => ({ 'evil-ntfs': '.GIT./hooks/x' }), message: /entry "evil-ntfs" at "\.GIT\.\/hooks\/x"/ },
   { name: 'a git hook spelled for HFS+, .g\u200cit/config', planted: () => ({ 'evil-hfs': '.g\u200cit/config' }), message: /entry "evil-hfs" at "\.g\\u\{200c\}it\/config"/ },
-  { name: 'names that differ only in case, A.txt and a.txt', planted: () => ({ 'evil-upper': 'A.txt', 'evil-lower': 'a.txt' }), message: /entry "evil-(lower|upper)" at "(a|A)\.txt": collides with "(A|a)\.txt" on a case-insensitive file system/ },
-  { name: 'a file where another entry needs a folder, in another case', planted: () => ({ 'evil-file': 'Docs', 'evil-inside': 'docs/x.md' }), message: /entry "evil-(file|inside)"/ },
   { name: 'a control character', planted: () => ({ 'evil-bell': 'bell\u0007\u001b[2J.txt' }), message: /entry "evil-bell" at "bell\\u\{7\}\\u\{1b\}\[2J\.txt": .*control characters/ },
+]
+
+/**
+ * Paths each valid alone that collide with another entry: two peers creating one file at once gives
+ * these, so they are not refused; every entry is written, one at a disambiguated name, and said so.
+ */
+const collisions: { name: string; planted: Planted; shown: string[]; notice: RegExp }[] = [
+  { name: 'two entries on one path, README.md', planted: { 'peer-dup': 'README.md' }, shown: ['README (conflict peerdu).md', 'README.md'], notice: /"README\.md" \(entry "peer-dup"\) is shown as "README \(conflict peerdu\)\.md": entry ".+" has the same path\./ },
+  { name: 'names that differ only in case, A.txt and a.txt', planted: { 'peer-upper': 'A.txt', 'peer-lower': 'a.txt' }, shown: ['A (conflict peerup).txt', 'README.md', 'a.txt'], notice: /"A\.txt" \(entry "peer-upper"\) is shown as "A \(conflict peerup\)\.txt": "a\.txt" \(entry "peer-lower"\) is the same name on a case-insensitive file system\./ },
+  { name: 'a file where another entry needs a folder, in another case', planted: { 'peer-file': 'Docs', 'peer-inside': 'docs/x.md' }, shown: ['Docs (conflict peerfi)', 'README.md', 'docs/x.md'], notice: /"Docs" \(entry "peer-file"\) is shown as "Docs \(conflict peerfi\)": "Docs" is a file, but another entry needs a folder there\./ },
 ]
 
 describe('a peer plants bad paths in the branch; the CLI refuses the whole tree', () => {
@@ -149,6 +158,30 @@ describe('a peer plants bad paths in the branch; the CLI refuses the whole tree'
     expect(result.out).toContain('✗ sub/x: is beyond a symbolic link ("sub") in the folder, so the branch\'s file was not written.')
     expect(readdirSync(target)).toEqual([])
     expect(statSync(join(dir, 'sub'), { throwIfNoEntry: false })).toBeDefined()
+  })
+
+  // These were refused whole (exit 2) before: a normal concurrent outcome bricked the branch for everyone.
+  it.each(collisions)('checkout DIR with $name exits 0, writes every entry (one disambiguated) and names it on stderr', async ({ planted, shown, notice }) => {
+    await asPeer(home, planted)
+    const result = await weft(home, ['checkout', dir])
+    expect(result.code).toBe(0)
+    expect(result.errors).toHaveLength(1)
+    expect(result.errors[0]).toMatch(/^weft checkout: /)
+    expect(result.errors[0]).toMatch(notice)
+    const written = Object.entries(contents(dir)).filter(([path]) => !path.startsWith('.weft/'))
+    expect(written.map(([path]) => path).sort()).toEqual(shown.sort())
+    expect(new Set(written.map(([, text]) => text))).toEqual(new Set(['# Victim\n']))
+  })
+
+  it.each(collisions)('sync DIR with $name exits 0, writes every entry and sends the folder\'s own change', async ({ planted, shown, notice }) => {
+    expect((await weft(home, ['checkout', dir])).code).toBe(0)
+    writeFileSync(join(dir, 'local.txt'), 'made in the folder\n')
+    await asPeer(home, planted)
+    const result = await weft(home, ['sync', dir])
+    expect(result.code).toBe(0)
+    expect(result.errors[0]).toMatch(notice)
+    expect(Object.keys(contents(dir)).filter((path) => !path.startsWith('.weft/')).sort()).toEqual([...shown, 'local.txt'].sort())
+    expect(await rawPaths(home)).toContain('local.txt')
   })
 })
 
