@@ -10,7 +10,8 @@ import { DEFAULT_HISTORY_CHARS } from '../src/run/FrameLog.ts'
 import { decodeRunRequest } from '../src/run/wire.ts'
 import { spawnRun, type LocalProcess } from './localProcess.ts'
 import { materialise, runFolder, RunFilesError } from './runFiles.ts'
-import { bearerToken, hostProblem, originProblem, sameSecret } from './runsGuard.ts'
+import { bearerToken, hostProblem, originProblem } from './runsGuard.ts'
+import { sameSecret } from './sameSecret.ts'
 
 /** The relay's local runner, as `startRelay` is asked for it. */
 export interface RunsSettings {

@@ -1,4 +1,3 @@
-import { createHash, timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
 
 /**
@@ -55,11 +54,4 @@ export function originProblem(request: IncomingMessage): string | null {
 /** The runner token of `Authorization: Bearer`, or null; a `?token=` in the URL is never read. */
 export function bearerToken(request: IncomingMessage): string | null {
   return /^Bearer ([^\s]+)$/.exec(request.headers.authorization ?? '')?.[1] ?? null
-}
-
-const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest()
-
-/** Compares two secrets in time that does not depend on where they differ (digests: equal lengths). */
-export function sameSecret(presented: string | null, expected: string): boolean {
-  return presented !== null && timingSafeEqual(digest(presented), digest(expected))
 }

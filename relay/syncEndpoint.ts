@@ -2,6 +2,7 @@ import type { IncomingMessage, Server } from 'node:http'
 import { WebSocketServer } from 'ws'
 import { WebSocketServerAdapter } from '@automerge/automerge-repo-network-websocket'
 import type { Repo } from '@automerge/automerge-repo'
+import { sameSecret } from './sameSecret.ts'
 import { guardSocket } from './guard.ts'
 import { PeerSockets } from './peerSockets.ts'
 
@@ -49,7 +50,7 @@ export function syncEndpoint(server: Server, options: SyncEndpointOptions): { ad
       socket.end('HTTP/1.1 404 Not Found\r\n\r\n')
       return
     }
-    if (options.token && presentedToken(request) !== options.token) {
+    if (options.token && !sameSecret(presentedToken(request), options.token)) {
       options.log(`refused sync connection from ${request.socket.remoteAddress}: missing or wrong token`)
       socket.end('HTTP/1.1 401 Unauthorized\r\n\r\n')
       return
