@@ -19,9 +19,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { Repo, type AutomergeUrl, type DocHandle } from '@automerge/automerge-repo'
-import { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket'
-import { storageHolds } from '../src/sync/storageHolds.ts'
+import type { AutomergeUrl, DocHandle } from '@automerge/automerge-repo'
+import { relayClient, whenConfirmed } from './lib/relayClient.ts'
 import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs'
 import type { StorageAdapterInterface } from '@automerge/automerge-repo/slim'
 import { randomBytes } from 'node:crypto'
@@ -53,32 +52,6 @@ async function kill(relay: Relay, signal: NodeJS.Signals): Promise<void> {
   await exited
 }
 
-function client(syncUrl: string) {
-  const adapter = new WebSocketClientAdapter(syncUrl)
-  const repo = new Repo({ network: [adapter], sharePolicy: async () => true })
-  const close = () => {
-    const socket = adapter.socket
-    adapter.disconnect()
-    socket?.on('error', () => {})
-  }
-  return { repo, close }
-}
-
-function confirmed(repo: Repo, handle: DocHandle<unknown>): Promise<void> {
-  const holds = () => storageHolds(repo, repo.peers[0], handle)
-  return new Promise((resolve) => {
-    const check = () => {
-      if (!holds()) return
-      handle.off('remote-heads', check)
-      clearInterval(timer)
-      resolve()
-    }
-    handle.on('remote-heads', check)
-    const timer = setInterval(check, 2)
-    check()
-  })
-}
-
 interface Log { values: number[] }
 
 async function killTest(rounds: number): Promise<{ confirmed: number; lost: number }> {
@@ -88,7 +61,7 @@ async function killTest(rounds: number): Promise<{ confirmed: number; lost: numb
   const lost = new Set<number>()
   let url: AutomergeUrl | null = null
   for (let round = 0; round <= rounds; round++) {
-    const { repo, close } = client(relay.syncUrl)
+    const { repo, close } = relayClient(relay.syncUrl)
     let handle: DocHandle<Log>
     try {
       handle = url ? await repo.find<Log>(url) : repo.create<Log>({ values: [] })
@@ -98,11 +71,11 @@ async function killTest(rounds: number): Promise<{ confirmed: number; lost: numb
       handle = repo.create<Log>({ values: [] })
     }
     url = handle.url
-    await confirmed(repo, handle)
+    await whenConfirmed(repo, handle)
     for (const value of confirmedValues) if (!handle.doc().values.includes(value)) lost.add(value)
     if (round === rounds) { close(); break }
     handle.change((doc) => { doc.values.push(round) })
-    await confirmed(repo, handle)
+    await whenConfirmed(repo, handle)
     confirmedValues.push(round)
     const killed = kill(relay, 'SIGKILL')
     close()
@@ -117,14 +90,14 @@ async function killTest(rounds: number): Promise<{ confirmed: number; lost: numb
 async function latency(changes: number): Promise<number[]> {
   const dataDir = mkdtempSync(join(tmpdir(), 'weft-latency-'))
   const relay = await startRelay(dataDir)
-  const { repo, close } = client(relay.syncUrl)
+  const { repo, close } = relayClient(relay.syncUrl)
   const handle = repo.create<Log>({ values: [] })
-  await confirmed(repo, handle)
+  await whenConfirmed(repo, handle)
   const times: number[] = []
   for (let i = 0; i < changes; i++) {
     const start = performance.now()
     handle.change((doc) => { doc.values.push(i) })
-    await confirmed(repo, handle)
+    await whenConfirmed(repo, handle)
     times.push(performance.now() - start)
   }
   close()

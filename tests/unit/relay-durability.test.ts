@@ -3,9 +3,8 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { afterEach, describe, expect, it } from 'vitest'
-import { Repo, type AutomergeUrl, type DocHandle } from '@automerge/automerge-repo'
-import { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket'
-import { storageHolds } from '../../src/sync/storageHolds.ts'
+import type { AutomergeUrl, DocHandle } from '@automerge/automerge-repo'
+import { relayClient, whenConfirmed } from '../../bench/lib/relayClient.ts'
 import { RelayChild } from './relayChild.ts'
 
 const children: RelayChild[] = []
@@ -19,39 +18,6 @@ function relayChild(): RelayChild {
   return child
 }
 
-/** A client with no storage of its own: what it reads came from the relay. */
-function client(syncUrl: string) {
-  const adapter = new WebSocketClientAdapter(syncUrl)
-  const repo = new Repo({ network: [adapter], sharePolicy: async () => true })
-  const close = () => {
-    const socket = adapter.socket
-    adapter.disconnect()
-    // disconnect() drops the adapter's error listener; a reset from the killed relay is expected.
-    socket?.on('error', () => {})
-  }
-  return { repo, close }
-}
-
-/**
- * Resolves when the client counts `handle` as confirmed by the relay, the way the app and the CLI do
- * (src/sync/Relays.ts): the heads last reported for the relay's storage id equal the document's.
- */
-function confirmed(repo: Repo, handle: DocHandle<unknown>): Promise<void> {
-  const holds = () => storageHolds(repo, repo.peers[0], handle)
-  return new Promise((resolve) => {
-    const check = () => {
-      if (!holds()) return
-      handle.off('remote-heads', check)
-      clearInterval(timer)
-      resolve()
-    }
-    handle.on('remote-heads', check)
-    // The peer's storage id may arrive after the heads; look again now and then.
-    const timer = setInterval(check, 5)
-    check()
-  })
-}
-
 interface Log { values: number[] }
 
 describe('relay durability', () => {
@@ -63,7 +29,7 @@ describe('relay durability', () => {
     let url = ''
     let lost: number[] = []
     for (let round = 0; round <= rounds; round++) {
-      const { repo, close } = client(relay.syncUrl)
+      const { repo, close } = relayClient(relay.syncUrl)
       let handle: DocHandle<Log>
       try {
         handle = round === 0 ? repo.create<Log>({ values: [] }) : await repo.find<Log>(url as AutomergeUrl)
@@ -74,12 +40,12 @@ describe('relay durability', () => {
         break
       }
       url = handle.url
-      await confirmed(repo, handle)
+      await whenConfirmed(repo, handle)
       // What the restarted relay gave a fresh client must hold every value confirmed before.
       lost = confirmedValues.filter((value) => !handle.doc().values.includes(value))
       if (lost.length > 0 || round === rounds) { close(); break }
       handle.change((doc) => { doc.values.push(round) })
-      await confirmed(repo, handle)
+      await whenConfirmed(repo, handle)
       confirmedValues.push(round)
       // Killed in the same tick as the confirmation arrived; the client lets go of its socket meanwhile.
       const killed = relay.stop('SIGKILL')
@@ -105,16 +71,16 @@ describe('relay storage damage', () => {
   it('skips a truncated or bit-flipped chunk file, names it in the log and /health, and loads the rest', async () => {
     const relay = relayChild()
     await relay.start()
-    const writer = client(relay.syncUrl)
+    const writer = relayClient(relay.syncUrl)
     // Over 1 KiB compressed, so later saves are incremental files next to one snapshot.
     const text = randomBytes(3000).toString('base64')
     const handle = writer.repo.create<Log & { text: string }>({ values: [], text })
-    await confirmed(writer.repo, handle)
+    await whenConfirmed(writer.repo, handle)
     const saved: string[][] = []
     for (let value = 0; value < 4; value++) {
       const before = chunkFiles(relay.dataDir, handle.url).incremental
       handle.change((doc) => { doc.values.push(value) })
-      await confirmed(writer.repo, handle)
+      await whenConfirmed(writer.repo, handle)
       const added = () => chunkFiles(relay.dataDir, handle.url).incremental.filter((file) => !before.includes(file))
       await expect.poll(() => added().length).toBe(1)
       saved.push(added())
@@ -144,7 +110,7 @@ describe('relay storage damage', () => {
     expect(health.damaged.map((d: { file: string }) => join(relay.dataDir, d.file)).sort()).toEqual([truncated, flipped].sort())
 
     // A fresh client gets the document from the snapshot and the sound chunks before the damage.
-    const reader = client(relay.syncUrl)
+    const reader = relayClient(relay.syncUrl)
     const read = await reader.repo.find<Log & { text: string }>(handle.url)
     await expect.poll(() => read.doc().values).toEqual([0, 1])
     expect(read.doc().text).toBe(text)
