@@ -28,12 +28,20 @@ import { DurableFileStorage } from '../src/storage/DurableFileStorage.ts'
 import { percentile, round } from './lib/stats.ts'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
-const { values: args } = parseArgs({ options: { rounds: { type: 'string', default: '50' }, changes: { type: 'string', default: '200' } } })
+const { values: args } = parseArgs({
+  options: { rounds: { type: 'string', default: '50' }, changes: { type: 'string', default: '200' } },
+})
 
-interface Relay { child: ChildProcess; syncUrl: string }
+interface Relay {
+  child: ChildProcess
+  syncUrl: string
+}
 
 async function startRelay(dataDir: string): Promise<Relay> {
-  const child = spawn(process.execPath, ['bin/weft.js', 'relay', '--port', '0', '--data', dataDir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] })
+  const child = spawn(process.execPath, ['bin/weft.js', 'relay', '--port', '0', '--data', dataDir], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
   const port = await new Promise<number>((resolve, reject) => {
     let out = ''
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -52,7 +60,9 @@ async function kill(relay: Relay, signal: NodeJS.Signals): Promise<void> {
   await exited
 }
 
-interface Log { values: number[] }
+interface Log {
+  values: number[]
+}
 
 async function killTest(rounds: number): Promise<{ confirmed: number; lost: number }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'weft-kill-'))
@@ -73,8 +83,13 @@ async function killTest(rounds: number): Promise<{ confirmed: number; lost: numb
     url = handle.url
     await whenConfirmed(repo, handle)
     for (const value of confirmedValues) if (!handle.doc().values.includes(value)) lost.add(value)
-    if (round === rounds) { close(); break }
-    handle.change((doc) => { doc.values.push(round) })
+    if (round === rounds) {
+      close()
+      break
+    }
+    handle.change((doc) => {
+      doc.values.push(round)
+    })
     await whenConfirmed(repo, handle)
     confirmedValues.push(round)
     const killed = kill(relay, 'SIGKILL')
@@ -96,7 +111,9 @@ async function latency(changes: number): Promise<number[]> {
   const times: number[] = []
   for (let i = 0; i < changes; i++) {
     const start = performance.now()
-    handle.change((doc) => { doc.values.push(i) })
+    handle.change((doc) => {
+      doc.values.push(i)
+    })
     await whenConfirmed(repo, handle)
     times.push(performance.now() - start)
   }
@@ -113,19 +130,39 @@ async function saveCost(make: (dir: string) => StorageAdapterInterface, count: n
   const times: number[] = []
   for (let i = 0; i < count; i++) {
     const start = performance.now()
-    await storage.save(['2NvUrLkKLT1L7V2qShwXhXYzUBbj', 'incremental', randomBytes(16).toString('hex')], randomBytes(200))
+    await storage.save(
+      ['2NvUrLkKLT1L7V2qShwXhXYzUBbj', 'incremental', randomBytes(16).toString('hex')],
+      randomBytes(200),
+    )
     times.push(performance.now() - start)
   }
   rmSync(dir, { recursive: true, force: true })
-  return round(percentile(times.sort((a, b) => a - b), 0.5), 2)
+  return round(
+    percentile(
+      times.sort((a, b) => a - b),
+      0.5,
+    ),
+    2,
+  )
 }
 
 const killed = await killTest(Number(args.rounds))
 console.log(`kill test: ${killed.confirmed} confirmed changes, ${killed.lost} lost`)
 const times = await latency(Number(args.changes))
-const figures = { p50Ms: round(percentile(times, 0.5), 1), p95Ms: round(percentile(times, 0.95), 1), maxMs: round(times.at(-1) ?? 0, 1) }
-console.log(`confirmation latency over ${times.length} changes: p50 ${figures.p50Ms} ms, p95 ${figures.p95Ms} ms, max ${figures.maxMs} ms`)
-const save = { durableMs: await saveCost((dir) => new DurableFileStorage(dir), 200), nodeFsMs: await saveCost((dir) => new NodeFSStorageAdapter(dir), 200) }
-console.log(`one chunk save (median of 200): DurableFileStorage ${save.durableMs} ms (write, fsync, rename, fsync folder), NodeFSStorageAdapter ${save.nodeFsMs} ms`)
+const figures = {
+  p50Ms: round(percentile(times, 0.5), 1),
+  p95Ms: round(percentile(times, 0.95), 1),
+  maxMs: round(times.at(-1) ?? 0, 1),
+}
+console.log(
+  `confirmation latency over ${times.length} changes: p50 ${figures.p50Ms} ms, p95 ${figures.p95Ms} ms, max ${figures.maxMs} ms`,
+)
+const save = {
+  durableMs: await saveCost((dir) => new DurableFileStorage(dir), 200),
+  nodeFsMs: await saveCost((dir) => new NodeFSStorageAdapter(dir), 200),
+}
+console.log(
+  `one chunk save (median of 200): DurableFileStorage ${save.durableMs} ms (write, fsync, rename, fsync folder), NodeFSStorageAdapter ${save.nodeFsMs} ms`,
+)
 console.log(JSON.stringify({ kill: killed, latency: figures, save }))
 process.exit(0)

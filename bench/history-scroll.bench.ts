@@ -56,13 +56,19 @@ try {
   const loadStart = Date.now()
   await page.getByRole('tab', { name: 'History' }).click()
   const history = page.getByRole('list', { name: 'History' })
-  await history.getByRole('listitem').first().and(page.locator(`[aria-setsize="${COMMITS}"]`)).waitFor({ timeout: 120_000 })
+  await history
+    .getByRole('listitem')
+    .first()
+    .and(page.locator(`[aria-setsize="${COMMITS}"]`))
+    .waitFor({ timeout: 120_000 })
   const loadMs = Date.now() - loadStart
 
   await page.evaluate(() => {
     const w = window as unknown as { longTasks: number[] }
     w.longTasks = []
-    new PerformanceObserver((list) => { for (const e of list.getEntries()) w.longTasks.push(e.duration) }).observe({ type: 'longtask' })
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) w.longTasks.push(e.duration)
+    }).observe({ type: 'longtask' })
   })
   const box = (await history.boundingBox())!
   await page.mouse.move(box.x + box.width / 2, box.y + 40)
@@ -76,11 +82,17 @@ try {
     if (++wheels > 10 * COMMITS) throw new Error('the first commit never came into view')
   }
   const scrollMs = Date.now() - scrollStart
-  const longTasks = (await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks)).sort((a, b) => b - a)
+  const longTasks = (
+    await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks)
+  ).sort((a, b) => b - a)
 
   console.log(`history of ${COMMITS} commits: listed in ${formatMs(loadMs)} after opening the tab`)
-  console.log(`scrolled to the first commit in ${wheels} wheel steps (${formatMs(scrollMs)}); at most ${rendered} rows in the page`)
-  console.log(`main-thread long tasks while scrolling: ${longTasks.length} (over 50 ms: ${longTasks.filter((d) => d > 50).length}; longest ${longTasks.length ? formatMs(longTasks[0]) : '-'})`)
+  console.log(
+    `scrolled to the first commit in ${wheels} wheel steps (${formatMs(scrollMs)}); at most ${rendered} rows in the page`,
+  )
+  console.log(
+    `main-thread long tasks while scrolling: ${longTasks.length} (over 50 ms: ${longTasks.filter((d) => d > 50).length}; longest ${longTasks.length ? formatMs(longTasks[0]) : '-'})`,
+  )
 } finally {
   for (const step of cleanup) await step().catch(() => {})
   rmSync(work, { recursive: true, force: true })

@@ -22,7 +22,10 @@ const text = (s: string) => new TextEncoder().encode(s)
 
 /** Deterministic source-like content of about 2 KB. */
 const content = (i: number, version = 0) =>
-  Array.from({ length: 40 }, (_, line) => `export const value_${i}_${line} = ${(i * 31 + line * 7 + version) % 1000} // file ${i}\n`).join('')
+  Array.from(
+    { length: 40 },
+    (_, line) => `export const value_${i}_${line} = ${(i * 31 + line * 7 + version) % 1000} // file ${i}\n`,
+  ).join('')
 
 function folderBytes(dir: string): number {
   let total = 0
@@ -46,14 +49,27 @@ const vc = new VersionControl(ws)
 const main = ws.branches()[0].id
 const path = (i: number) => `pkg${i % 20}/src/mod${i % 7}/file${i}.ts`
 
-const setup = await timed(() => ws.importFiles(main, Array.from({ length: FILES }, (_, i) => ({ path: path(i), bytes: text(content(i)) }))))
+const setup = await timed(() =>
+  ws.importFiles(
+    main,
+    Array.from({ length: FILES }, (_, i) => ({ path: path(i), bytes: text(content(i)) })),
+  ),
+)
 await vc.commit(main, 'import', 'bench')
 await flushReady(repo)
-const rows: [string, string][] = [[`import ${FILES} files + first commit`, `${(setup.ms / 1000).toFixed(2)} s (setup)`]]
+const rows: [string, string][] = [
+  [`import ${FILES} files + first commit`, `${(setup.ms / 1000).toFixed(2)} s (setup)`],
+]
 
 /** Rewrites `count` files starting at `from` on a branch (a new version of each). */
 const edit = (branch: string, from: number, count: number, version: number) =>
-  ws.importFiles(branch, Array.from({ length: count }, (_, k) => ({ path: path(from + k), bytes: text(content(from + k, version)) })))
+  ws.importFiles(
+    branch,
+    Array.from({ length: count }, (_, k) => ({
+      path: path(from + k),
+      bytes: text(content(from + k, version)),
+    })),
+  )
 
 await edit(main, 0, 10, 1)
 const commit10 = await timed(() => vc.commit(main, 'ten files', 'bench'))
@@ -82,11 +98,19 @@ rows.push([`diff two commits 100 apart (${diff.value.length} files differ)`, `${
 // different lines, so they go through the file merge.
 const left = vc.createBranch('left', last)
 const right = vc.createBranch('right', last)
-const renameLine = (i: number, line: number, side: string) =>
-  ({ path: path(i), bytes: text(content(i).replace(`value_${i}_${line} =`, `value_${i}_${line}_${side} =`)) })
-await ws.importFiles(left, Array.from({ length: 50 }, (_, k) => renameLine(1000 + k, 0, 'left')))
+const renameLine = (i: number, line: number, side: string) => ({
+  path: path(i),
+  bytes: text(content(i).replace(`value_${i}_${line} =`, `value_${i}_${line}_${side} =`)),
+})
+await ws.importFiles(
+  left,
+  Array.from({ length: 50 }, (_, k) => renameLine(1000 + k, 0, 'left')),
+)
 await vc.commit(left, 'left 50', 'bench')
-await ws.importFiles(right, Array.from({ length: 50 }, (_, k) => renameLine(1025 + k, 39, 'right')))
+await ws.importFiles(
+  right,
+  Array.from({ length: 50 }, (_, k) => renameLine(1025 + k, 39, 'right')),
+)
 await vc.commit(right, 'right 50', 'bench')
 const merge = await timed(() => vc.merge(left, right, 'bench'))
 rows.push([`merge two branches, 50 changed files each (${merge.value.kind})`, `${merge.ms.toFixed(0)} ms`])
@@ -97,7 +121,15 @@ rmSync(dir, { recursive: true, force: true })
 const width = Math.max(...rows.map(([label]) => label.length))
 console.log(`Weft version control · ${FILES} files · Node ${process.version}`)
 for (const [label, value] of rows) console.log(`  ${label.padEnd(width)}  ${value}`)
-console.log(JSON.stringify({
-  bench: 'history', files: FILES, commit10Ms: Math.round(commit10.ms), branchMs: Math.round(branch.ms), diffMs: Math.round(diff.ms),
-  mergeMs: Math.round(merge.ms), mergeKind: merge.value.kind, bytesPerCommit: Math.round(growth),
-}))
+console.log(
+  JSON.stringify({
+    bench: 'history',
+    files: FILES,
+    commit10Ms: Math.round(commit10.ms),
+    branchMs: Math.round(branch.ms),
+    diffMs: Math.round(diff.ms),
+    mergeMs: Math.round(merge.ms),
+    mergeKind: merge.value.kind,
+    bytesPerCommit: Math.round(growth),
+  }),
+)

@@ -29,7 +29,8 @@ const TIMEOUT = 30_000
 
 const log = (line: string) => process.stderr.write(`· ${line}\n`)
 
-const treeItem = (page: Page, name: string) => page.getByRole('tree', { name: 'Files' }).getByRole('treeitem', { name, exact: true })
+const treeItem = (page: Page, name: string) =>
+  page.getByRole('tree', { name: 'Files' }).getByRole('treeitem', { name, exact: true })
 const editor = (page: Page) => page.getByRole('textbox', { name: LABEL })
 
 async function newPage(browser: Browser, baseURL: string): Promise<{ context: BrowserContext; page: Page }> {
@@ -40,8 +41,13 @@ async function newPage(browser: Browser, baseURL: string): Promise<{ context: Br
 
 /** Until the service worker has precached the app and the relay link is up, so neither competes later. */
 async function settle(page: Page): Promise<void> {
-  await page.evaluate(() => Promise.race([navigator.serviceWorker?.ready, new Promise((resolve) => setTimeout(resolve, 10_000))]))
-  await page.getByRole('status', { name: 'Connection' }).filter({ hasText: /Connected · all synced/ }).waitFor({ timeout: TIMEOUT })
+  await page.evaluate(() =>
+    Promise.race([navigator.serviceWorker?.ready, new Promise((resolve) => setTimeout(resolve, 10_000))]),
+  )
+  await page
+    .getByRole('status', { name: 'Connection' })
+    .filter({ hasText: /Connected · all synced/ })
+    .waitFor({ timeout: TIMEOUT })
 }
 
 /** A creates the repository and the file, types its first character, and returns the share link. */
@@ -57,12 +63,20 @@ async function createShared(page: Page): Promise<string> {
   await dialog.waitFor({ state: 'hidden' })
   await editor(page).click()
   await page.keyboard.type('>')
-  await page.getByRole('status', { name: 'Save state' }).filter({ hasText: 'All changes saved' }).waitFor({ timeout: TIMEOUT })
+  await page
+    .getByRole('status', { name: 'Save state' })
+    .filter({ hasText: 'All changes saved' })
+    .waitFor({ timeout: TIMEOUT })
   await page.getByRole('button', { name: 'Share' }).click()
   const share = page.getByRole('dialog', { name: 'Share repository' })
   const field = share.getByRole('textbox', { name: 'Link' })
   let link = ''
-  for (const started = Date.now(); !link.includes('relay=') && Date.now() - started < TIMEOUT; await page.waitForTimeout(100)) link = await field.inputValue()
+  for (
+    const started = Date.now();
+    !link.includes('relay=') && Date.now() - started < TIMEOUT;
+    await page.waitForTimeout(100)
+  )
+    link = await field.inputValue()
   if (!link.includes('relay=')) throw new Error(`The share link never named a relay: ${link}`)
   await share.getByRole('button', { name: 'Done' }).click()
   return link
@@ -75,7 +89,8 @@ async function openFile(page: Page, text: string): Promise<void> {
   await editor(page).waitFor({ timeout: TIMEOUT })
   const started = Date.now()
   while ((await editor(page).textContent()) !== text) {
-    if (Date.now() - started > TIMEOUT) throw new Error(`The file never showed "${text}" (shows "${await editor(page).textContent()}")`)
+    if (Date.now() - started > TIMEOUT)
+      throw new Error(`The file never showed "${text}" (shows "${await editor(page).textContent()}")`)
     await page.waitForTimeout(100)
   }
 }
@@ -95,7 +110,12 @@ interface Results {
   error?: string
 }
 
-async function run(results: Results, values: { keys: number; interval: number; burst: number }, work: string, cleanup: (() => Promise<void>)[]): Promise<void> {
+async function run(
+  results: Results,
+  values: { keys: number; interval: number; burst: number },
+  work: string,
+  cleanup: (() => Promise<void>)[],
+): Promise<void> {
   log('building the app')
   buildApp(ROOT, join(work, 'app'))
   const relay = await startRelay(ROOT, join(work, 'app'), join(work, 'relay-data'))
@@ -121,9 +141,16 @@ async function run(results: Results, values: { keys: number; interval: number; b
 
   const paced = { intervalMs: values.interval, waitForArrival: true }
   log(`two contexts through the relay: ${values.keys} keystrokes`)
-  results.rows.push(await measureTyping('two contexts, through the relay', a.page, b.page, LABEL, values.keys, paced))
+  results.rows.push(
+    await measureTyping('two contexts, through the relay', a.page, b.page, LABEL, values.keys, paced),
+  )
   log(`two contexts, fast typing every ${values.burst} ms`)
-  results.rows.push(await measureTyping('two contexts, through the relay, fast typing', a.page, b.page, LABEL, values.keys, { intervalMs: values.burst, waitForArrival: false }))
+  results.rows.push(
+    await measureTyping('two contexts, through the relay, fast typing', a.page, b.page, LABEL, values.keys, {
+      intervalMs: values.burst,
+      waitForArrival: false,
+    }),
+  )
 
   // Context B goes, so the tab row shares the machine only with what a person's one browser runs.
   await b.context.close()
@@ -136,12 +163,17 @@ async function run(results: Results, values: { keys: number; interval: number; b
   // A page behind a newer one in its context gets each synthetic keystroke ~60 ms late (its main
   // thread runs nothing meanwhile; measured: gone after bringToFront). A person types in the front tab.
   await a.page.bringToFront()
-  results.visibility = { A: await a.page.evaluate(() => document.visibilityState), tab: await tab.evaluate(() => document.visibilityState) }
+  results.visibility = {
+    A: await a.page.evaluate(() => document.visibilityState),
+    tab: await tab.evaluate(() => document.visibilityState),
+  }
   await focusEnd(a.page)
   await prepare(a.page, tab)
   results.clock.tab = await clockOffset(tab)
   log(`two tabs of one context: ${values.keys} keystrokes`)
-  results.rows.push(await measureTyping('two tabs of one context (shared worker)', a.page, tab, LABEL, values.keys, paced))
+  results.rows.push(
+    await measureTyping('two tabs of one context (shared worker)', a.page, tab, LABEL, values.keys, paced),
+  )
 }
 
 const cell = (s: string, width: number) => s.padStart(width)
@@ -150,16 +182,22 @@ function table(r: Results): string {
   const e = r.environment
   const lines = [
     `Weft keystroke → remote screen latency · Chromium ${e.chromium} · ${e.cpus} CPUs · load average ${e.loadAverage.map((n) => n.toFixed(1)).join(' → ')}`,
-    'Keydown (typing page, event time) → the character is in the other page\'s editor DOM (MutationObserver); goal: p95 under 150 ms',
+    "Keydown (typing page, event time) → the character is in the other page's editor DOM (MutationObserver); goal: p95 under 150 ms",
     '',
     `  ${'path'.padEnd(48)}${cell('pacing', 26)}${cell('n', 9)}${cell('p50', 9)}${cell('p95', 9)}${cell('max', 9)}${cell('<150ms', 8)}${cell('painted p95', 13)}`,
   ]
   for (const row of r.rows) {
-    const pacing = row.pacing.waitForArrival ? `wait arrival, ≥${row.pacing.intervalMs} ms` : `every ${row.pacing.intervalMs} ms, no wait`
-    lines.push(`  ${row.name.padEnd(48)}${cell(pacing, 26)}${cell(`${row.arrived}/${row.typed}`, 9)}${cell(formatMs(row.p50Ms), 9)}${cell(formatMs(row.p95Ms), 9)}${cell(formatMs(row.maxMs), 9)}${cell(String(row.under150), 8)}${cell(formatMs(row.paintedP95Ms), 13)}`)
+    const pacing = row.pacing.waitForArrival
+      ? `wait arrival, ≥${row.pacing.intervalMs} ms`
+      : `every ${row.pacing.intervalMs} ms, no wait`
+    lines.push(
+      `  ${row.name.padEnd(48)}${cell(pacing, 26)}${cell(`${row.arrived}/${row.typed}`, 9)}${cell(formatMs(row.p50Ms), 9)}${cell(formatMs(row.p95Ms), 9)}${cell(formatMs(row.maxMs), 9)}${cell(String(row.under150), 8)}${cell(formatMs(row.paintedP95Ms), 13)}`,
+    )
     if (row.split && row.pacing.waitForArrival) {
       const s = row.split
-      lines.push(`    median split (${s.keystrokes} keystrokes): typing page → sync message out ${formatMs(s.typingPageMs)} · out → watching page's sync message in ${formatMs(s.betweenMs)} · in → DOM ${formatMs(s.watchingPageMs)}`)
+      lines.push(
+        `    median split (${s.keystrokes} keystrokes): typing page → sync message out ${formatMs(s.typingPageMs)} · out → watching page's sync message in ${formatMs(s.betweenMs)} · in → DOM ${formatMs(s.watchingPageMs)}`,
+      )
     }
     if (row.mismatched) lines.push(`    ${row.mismatched} characters arrived different from what was typed`)
   }
@@ -168,25 +206,51 @@ function table(r: Results): string {
     '  "wait arrival": each keystroke waits for the previous one to show remotely, and at least the interval',
     '  since it was typed, so nothing queues. "no wait": a fixed typing rhythm; queueing behind automerge-repo\'s',
     '  100 ms per-document sync throttle (window → worker → relay → worker → window) is included.',
-    '  painted = until the next frame after the mutation had rendered on the watching page\'s main thread.',
+    "  painted = until the next frame after the mutation had rendered on the watching page's main thread.",
   )
   if (r.visibility) {
-    lines.push(`  tab row: the typing tab is brought to the front (document.visibilityState: typing ${r.visibility.A}, watching ${r.visibility.tab}).`)
-    lines.push('    Headless Chromium serves the page behind the front one late: keystrokes into it start ~60 ms late, and its')
-    lines.push('    frames are at times drawn hundreds of ms late, so that row\'s "painted" column is not reliable; its DOM times are.')
+    lines.push(
+      `  tab row: the typing tab is brought to the front (document.visibilityState: typing ${r.visibility.A}, watching ${r.visibility.tab}).`,
+    )
+    lines.push(
+      '    Headless Chromium serves the page behind the front one late: keystrokes into it start ~60 ms late, and its',
+    )
+    lines.push(
+      '    frames are at times drawn hundreds of ms late, so that row\'s "painted" column is not reliable; its DOM times are.',
+    )
   }
-  if (r.clock) lines.push(`  page clocks minus the benchmark's (ms, ± half the round trip): ${Object.entries(r.clock).map(([k, c]) => `${k} ${c.offsetMs} (rtt ${c.roundTripMs})`).join(' · ')}`)
+  if (r.clock)
+    lines.push(
+      `  page clocks minus the benchmark's (ms, ± half the round trip): ${Object.entries(r.clock)
+        .map(([k, c]) => `${k} ${c.offsetMs} (rtt ${c.roundTripMs})`)
+        .join(' · ')}`,
+    )
   if (r.runMs) lines.push('', `Run time ${formatMs(r.runMs)}`)
   if (r.error) lines.push('', `FAILED: ${r.error}`)
   return lines.join('\n')
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { keys: { type: 'string', default: '100' }, 'interval-ms': { type: 'string', default: '200' }, 'burst-ms': { type: 'string', default: '60' } } })
-  const options = { keys: Number(values.keys), interval: Number(values['interval-ms']), burst: Number(values['burst-ms']) }
-  if (!Object.values(options).every((n) => Number.isInteger(n) && n > 0)) throw new Error('--keys, --interval-ms and --burst-ms take positive whole numbers.')
+  const { values } = parseArgs({
+    options: {
+      keys: { type: 'string', default: '100' },
+      'interval-ms': { type: 'string', default: '200' },
+      'burst-ms': { type: 'string', default: '60' },
+    },
+  })
+  const options = {
+    keys: Number(values.keys),
+    interval: Number(values['interval-ms']),
+    burst: Number(values['burst-ms']),
+  }
+  if (!Object.values(options).every((n) => Number.isInteger(n) && n > 0))
+    throw new Error('--keys, --interval-ms and --burst-ms take positive whole numbers.')
   const work = mkdtempSync(join(tmpdir(), 'weft-latency-'))
-  const results: Results = { environment: { chromium: 'unknown', cpus: cpus().length, loadAverage: [round(loadavg()[0], 1), 0] }, keys: options.keys, rows: [] }
+  const results: Results = {
+    environment: { chromium: 'unknown', cpus: cpus().length, loadAverage: [round(loadavg()[0], 1), 0] },
+    keys: options.keys,
+    rows: [],
+  }
   const cleanup: (() => Promise<void>)[] = []
   const started = performance.now()
   let failure: unknown = null

@@ -10,7 +10,12 @@ import { existsSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { findMergeCases, preparedMergeEngine } from './lib/mergeCases.ts'
 
-const { values } = parseArgs({ options: { cases: { type: 'string', default: '../shared/bench/merge/cases' }, variants: { type: 'string', default: '3' } } })
+const { values } = parseArgs({
+  options: {
+    cases: { type: 'string', default: '../shared/bench/merge/cases' },
+    variants: { type: 'string', default: '3' },
+  },
+})
 if (!existsSync(values.cases)) {
   console.log(`cases: ${values.cases} not found, skipped`)
   process.exit(0)
@@ -62,6 +67,8 @@ for (const c of findMergeCases(values.cases)) {
     if (ms > slowest.ms) slowest = { ms, name: variant.name }
   }
 }
-console.log(`${runs} variants merged, ${failures.length} threw; slowest ${slowest.ms.toFixed(1)} ms (${slowest.name})`)
+console.log(
+  `${runs} variants merged, ${failures.length} threw; slowest ${slowest.ms.toFixed(1)} ms (${slowest.name})`,
+)
 for (const failure of failures) console.log(`  ${failure}`)
 process.exitCode = failures.length > 0 ? 1 : 0

@@ -79,17 +79,29 @@ function assign(n: number, o: Options): { perWorker: PeerSpec[][]; groups: numbe
   const groups = Math.floor((n * o.shared) / o.groupSize)
   const perWorker: PeerSpec[][] = Array.from({ length: o.workers }, () => [])
   for (let g = 0; g < groups; g++) {
-    for (let m = 0; m < o.groupSize; m++) perWorker[g % o.workers].push({ name: `g${g}-m${m}`, group: g, leader: m === 0 })
+    for (let m = 0; m < o.groupSize; m++)
+      perWorker[g % o.workers].push({ name: `g${g}-m${m}`, group: g, leader: m === 0 })
   }
-  for (let i = groups * o.groupSize; i < n; i++) perWorker[i % o.workers].push({ name: `p${i}`, group: null, leader: false })
+  for (let i = groups * o.groupSize; i < n; i++)
+    perWorker[i % o.workers].push({ name: `p${i}`, group: null, leader: false })
   return { perWorker, groups }
 }
 
-function nextMessage<T extends Ready | Report>(child: ChildProcess, type: T['type'], timeoutMs: number): Promise<T> {
+function nextMessage<T extends Ready | Report>(
+  child: ChildProcess,
+  type: T['type'],
+  timeoutMs: number,
+): Promise<T> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => done(new Error(`no "${type}" from client process ${child.pid} within ${timeoutMs / 1000} s`)), timeoutMs)
-    const onMessage = (m: Ready | Report) => { if (m.type === type) done(null, m as T) }
-    const onExit = (code: number | null) => done(new Error(`client process ${child.pid} exited (${code}) before "${type}"`))
+    const timer = setTimeout(
+      () => done(new Error(`no "${type}" from client process ${child.pid} within ${timeoutMs / 1000} s`)),
+      timeoutMs,
+    )
+    const onMessage = (m: Ready | Report) => {
+      if (m.type === type) done(null, m as T)
+    }
+    const onExit = (code: number | null) =>
+      done(new Error(`client process ${child.pid} exited (${code}) before "${type}"`))
     const done = (error: Error | null, m?: T) => {
       clearTimeout(timer)
       child.off('message', onMessage)
@@ -106,17 +118,24 @@ function nextMessage<T extends Ready | Report>(child: ChildProcess, type: T['typ
  * The relay's /health, and how long it took to answer: a busy relay answers late. A new connection
  * each time (no keep-alive): a pooled one may be reset by the relay's keep-alive timeout meanwhile.
  */
-function health(relay: RunningRelay, timeoutMs = 30_000): Promise<{ peers: number; documents: number; ms: number }> {
+function health(
+  relay: RunningRelay,
+  timeoutMs = 30_000,
+): Promise<{ peers: number; documents: number; ms: number }> {
   const started = performance.now()
   return new Promise((resolve, reject) => {
     const request = get(`${relay.url}/health`, { agent: false, timeout: timeoutMs }, (response) => {
       let body = ''
-      response.on('data', (chunk: Buffer) => { body += chunk.toString() })
+      response.on('data', (chunk: Buffer) => {
+        body += chunk.toString()
+      })
       response.on('end', () => {
         try {
           const { peers, documents } = JSON.parse(body) as { peers: number; documents: number }
           resolve({ peers, documents, ms: performance.now() - started })
-        } catch (error) { reject(error) }
+        } catch (error) {
+          reject(error)
+        }
       })
     })
     request.on('timeout', () => request.destroy(new Error(`no answer within ${timeoutMs / 1000} s`)))
@@ -125,9 +144,15 @@ function health(relay: RunningRelay, timeoutMs = 30_000): Promise<{ peers: numbe
 }
 
 function startClient(errors: string[]): ChildProcess {
-  const child = fork(join(ROOT, 'bench', 'lib', 'loadPeers.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'pipe', 'pipe', 'ipc'] })
+  const child = fork(join(ROOT, 'bench', 'lib', 'loadPeers.ts'), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  })
   // Clients print nothing unless automerge-repo complains; keep a few lines as evidence.
-  const keep = (chunk: Buffer) => { for (const line of chunk.toString().split('\n').filter(Boolean)) if (errors.length < 10) errors.push(`client ${child.pid}: ${line.slice(0, 200)}`) }
+  const keep = (chunk: Buffer) => {
+    for (const line of chunk.toString().split('\n').filter(Boolean))
+      if (errors.length < 10) errors.push(`client ${child.pid}: ${line.slice(0, 200)}`)
+  }
   child.stdout!.on('data', keep)
   child.stderr!.on('data', keep)
   return child
@@ -137,32 +162,51 @@ async function stopClient(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   child.send({ type: 'close' } satisfies ToPeers)
-  const timer = setTimeout(() => { if (child.exitCode === null) process.kill(child.pid!, 'SIGKILL') }, 10_000)
+  const timer = setTimeout(() => {
+    if (child.exitCode === null) process.kill(child.pid!, 'SIGKILL')
+  }, 10_000)
   await exited
   clearTimeout(timer)
 }
 
 async function runLevel(n: number, o: Options, work: string): Promise<Level> {
   const { perWorker, groups } = assign(n, o)
-  const level: Level = { peers: n, groups, stage: 'starting the relay', relayRss: { idle: 0, afterSetup: 0, peak: 0, end: 0 }, relayClosures: 0, relayLog: [], errors: [] }
+  const level: Level = {
+    peers: n,
+    groups,
+    stage: 'starting the relay',
+    relayRss: { idle: 0, afterSetup: 0, peak: 0, end: 0 },
+    relayClosures: 0,
+    relayLog: [],
+    errors: [],
+  }
   const onLine = (line: string) => {
     if (/closed:/.test(line)) level.relayClosures++
-    if (!/^Weft relay on|^SIGTERM/.test(line) && level.relayLog.length < 10) level.relayLog.push(line.slice(0, 200))
+    if (!/^Weft relay on|^SIGTERM/.test(line) && level.relayLog.length < 10)
+      level.relayLog.push(line.slice(0, 200))
   }
   // --static points at a missing folder: the relay then serves no app.
-  const relay = await startRelay(ROOT, join(work, 'no-app'), join(work, `relay-${n}`), { args: o.relayArgs, nodeArgs: o.relayNodeArgs, onLine })
+  const relay = await startRelay(ROOT, join(work, 'no-app'), join(work, `relay-${n}`), {
+    args: o.relayArgs,
+    nodeArgs: o.relayNodeArgs,
+    onLine,
+  })
   const clients: ChildProcess[] = []
-  const sampler = setInterval(() => { level.relayRss.peak = Math.max(level.relayRss.peak, rssBytes(relay.pid)) }, 250)
+  const sampler = setInterval(() => {
+    level.relayRss.peak = Math.max(level.relayRss.peak, rssBytes(relay.pid))
+  }, 250)
   try {
     await sleep(500)
     level.relayRss.idle = rssBytes(relay.pid)
     level.stage = 'connecting peers, creating and joining documents'
     const wsUrl = `${relay.url.replace(/^http/, 'ws')}/sync`
     for (let i = 0; i < perWorker.length; i++) clients.push(startClient(level.errors))
-    const readies = await Promise.all(clients.map((c, i) => {
-      c.send({ type: 'setup', url: wsUrl, peers: perWorker[i] } satisfies ToPeers)
-      return nextMessage<Ready>(c, 'ready', 180_000)
-    }))
+    const readies = await Promise.all(
+      clients.map((c, i) => {
+        c.send({ type: 'setup', url: wsUrl, peers: perWorker[i] } satisfies ToPeers)
+        return nextMessage<Ready>(c, 'ready', 180_000)
+      }),
+    )
     level.setupMs = Math.max(...readies.map((r) => r.setupMs))
     level.connected = readies.reduce((s, r) => s + r.connected, 0)
     level.joined = readies.reduce((s, r) => s + r.joined, 0)
@@ -174,10 +218,12 @@ async function runLevel(n: number, o: Options, work: string): Promise<Level> {
     level.stage = 'measuring'
     const durationMs = o.seconds * 1000
     const cpu = new CpuMeter([relay.pid, ...clients.map((c) => c.pid!)])
-    const reports = Promise.all(clients.map((c) => {
-      c.send({ type: 'measure', durationMs, intervalMs: o.intervalMs, drainMs: 60_000 } satisfies ToPeers)
-      return nextMessage<Report>(c, 'report', durationMs + 120_000)
-    }))
+    const reports = Promise.all(
+      clients.map((c) => {
+        c.send({ type: 'measure', durationMs, intervalMs: o.intervalMs, drainMs: 60_000 } satisfies ToPeers)
+        return nextMessage<Report>(c, 'report', durationMs + 120_000)
+      }),
+    )
     const answers: number[] = []
     let failed = 0
     let healthPeersMin = Infinity
@@ -189,9 +235,19 @@ async function runLevel(n: number, o: Options, work: string): Promise<Level> {
       level.clientCpuPercent = clients.map((c) => round(used.get(c.pid!)!))
     })
     const watching = (async () => {
-      for (const until = performance.now() + durationMs; performance.now() < until - 1000; await sleep(1_000)) {
-        const answer = await health(relay, 60_000).catch((e: Error) => { level.errors.push(`/health: ${e.message}`); return null })
-        if (answer) { answers.push(answer.ms); healthPeersMin = Math.min(healthPeersMin, answer.peers) } else failed++
+      for (
+        const until = performance.now() + durationMs;
+        performance.now() < until - 1000;
+        await sleep(1_000)
+      ) {
+        const answer = await health(relay, 60_000).catch((e: Error) => {
+          level.errors.push(`/health: ${e.message}`)
+          return null
+        })
+        if (answer) {
+          answers.push(answer.ms)
+          healthPeersMin = Math.min(healthPeersMin, answer.peers)
+        } else failed++
       }
     })()
     const done = await reports
@@ -199,7 +255,12 @@ async function runLevel(n: number, o: Options, work: string): Promise<Level> {
     await watching
     answers.sort((a, b) => a - b)
     level.healthPeersMin = Number.isFinite(healthPeersMin) ? healthPeersMin : undefined
-    level.healthMs = { p50: round(percentile(answers, 0.5)), max: round(answers.at(-1) ?? 0), count: answers.length, failed }
+    level.healthMs = {
+      p50: round(percentile(answers, 0.5)),
+      max: round(answers.at(-1) ?? 0),
+      count: answers.length,
+      failed,
+    }
     level.health = await health(relay, 120_000).catch(() => undefined)
     level.relayRss.end = rssBytes(relay.pid)
     summarise(level, done, o.seconds)
@@ -236,17 +297,26 @@ function summarise(level: Level, reports: Report[], seconds: number): void {
   level.eventLoopMaxMs = Math.max(...reports.map((r) => r.eventLoopMaxMs))
   const latencies = reports.flatMap((r) => r.latencies).sort((a, b) => a - b)
   level.latency = {
-    p50Ms: percentile(latencies, 0.5), p95Ms: percentile(latencies, 0.95), maxMs: latencies.at(-1) ?? 0,
-    count: latencies.length, expected: sum((r) => r.expected),
+    p50Ms: percentile(latencies, 0.5),
+    p95Ms: percentile(latencies, 0.95),
+    maxMs: latencies.at(-1) ?? 0,
+    count: latencies.length,
+    expected: sum((r) => r.expected),
   }
   level.converged = `${sum((r) => r.converged)}/${sum((r) => r.groups)}`
   level.catchUpMs = Math.max(...reports.map((r) => r.catchUpMs))
   level.closeCodes = {}
-  for (const r of reports) for (const [code, n] of Object.entries(r.closeCodes)) level.closeCodes[code] = (level.closeCodes[code] ?? 0) + n
+  for (const r of reports)
+    for (const [code, n] of Object.entries(r.closeCodes))
+      level.closeCodes[code] = (level.closeCodes[code] ?? 0) + n
   level.errors.push(...reports.flatMap((r) => r.errors))
 }
 
-function table(levels: Level[], o: Options, env: { cpus: number; node: string; loadAverage: number[] }): string {
+function table(
+  levels: Level[],
+  o: Options,
+  env: { cpus: number; node: string; loadAverage: number[] },
+): string {
   const width = 30
   const lines = [
     `Weft relay under load · ${env.cpus} CPUs · Node ${env.node} · load average ${env.loadAverage.map((n) => n.toFixed(1)).join(' → ')}`,
@@ -255,28 +325,69 @@ function table(levels: Level[], o: Options, env: { cpus: number; node: string; l
     '',
     `  ${'N'.padEnd(46)}${levels.map((l) => String(l.peers).padStart(width)).join('')}`,
   ]
-  const row = (label: string, cell: (l: Level) => string) => lines.push(`  ${label.padEnd(46)}${levels.map((l) => cell(l).padStart(width)).join('')}`)
+  const row = (label: string, cell: (l: Level) => string) =>
+    lines.push(`  ${label.padEnd(46)}${levels.map((l) => cell(l).padStart(width)).join('')}`)
   const opt = <T>(v: T | undefined, f: (v: T) => string) => (v === undefined ? '–' : f(v))
-  row('connected after setup · shared docs joined', (l) => `${opt(l.connected, String)}/${l.peers} · ${opt(l.joined, String)}/${l.groups * o.groupSize}`)
+  row(
+    'connected after setup · shared docs joined',
+    (l) => `${opt(l.connected, String)}/${l.peers} · ${opt(l.joined, String)}/${l.groups * o.groupSize}`,
+  )
   row('setup (connect, create, join)', (l) => opt(l.setupMs, formatMs))
-  row('held: socket open, no drop while measuring', (l) => `${opt(l.held, String)}/${l.peers} (${opt(l.disconnects, String)} drops)`)
-  row('  close codes of the drops', (l) => opt(l.closeCodes, (c) => Object.entries(c).map(([k, v]) => `${v}× ${k}`).join(', ') || 'none'))
+  row(
+    'held: socket open, no drop while measuring',
+    (l) => `${opt(l.held, String)}/${l.peers} (${opt(l.disconnects, String)} drops)`,
+  )
+  row('  close codes of the drops', (l) =>
+    opt(
+      l.closeCodes,
+      (c) =>
+        Object.entries(c)
+          .map(([k, v]) => `${v}× ${k}`)
+          .join(', ') || 'none',
+    ),
+  )
   row('relay /health: fewest peers while measuring', (l) => opt(l.healthPeersMin, String))
-  row('relay /health answer p50 · max (failed)', (l) => opt(l.healthMs, (h) => `${formatMs(h.p50)} · ${formatMs(h.max)} (${h.failed}/${h.count + h.failed})`))
-  row('relay /health at the end: peers · documents', (l) => opt(l.health, (h) => `${h.peers} · ${h.documents}`))
+  row('relay /health answer p50 · max (failed)', (l) =>
+    opt(l.healthMs, (h) => `${formatMs(h.p50)} · ${formatMs(h.max)} (${h.failed}/${h.count + h.failed})`),
+  )
+  row('relay /health at the end: peers · documents', (l) =>
+    opt(l.health, (h) => `${h.peers} · ${h.documents}`),
+  )
   row('changes made per s', (l) => opt(l.changesPerSecond, String))
   row('messages/s into the relay (peers sent)', (l) => opt(l.toRelayPerSecond, String))
   row('messages/s out of the relay (peers got)', (l) => opt(l.fromRelayPerSecond, String))
-  row('  of which sync · ephemeral, in / out', (l) => opt(l.toRelayByType, (t) => `${t.sync ?? 0}·${t.ephemeral ?? 0} / ${l.fromRelayByType?.sync ?? 0}·${l.fromRelayByType?.ephemeral ?? 0}`))
-  row('sync payload KiB/s in / out', (l) => opt(l.toRelayKiBPerSecond, (v) => `${v} / ${l.fromRelayKiBPerSecond}`))
-  row('relay RSS idle → after setup', (l) => `${formatBytes(l.relayRss.idle)} → ${formatBytes(l.relayRss.afterSetup)}`)
+  row('  of which sync · ephemeral, in / out', (l) =>
+    opt(
+      l.toRelayByType,
+      (t) =>
+        `${t.sync ?? 0}·${t.ephemeral ?? 0} / ${l.fromRelayByType?.sync ?? 0}·${l.fromRelayByType?.ephemeral ?? 0}`,
+    ),
+  )
+  row('sync payload KiB/s in / out', (l) =>
+    opt(l.toRelayKiBPerSecond, (v) => `${v} / ${l.fromRelayKiBPerSecond}`),
+  )
+  row(
+    'relay RSS idle → after setup',
+    (l) => `${formatBytes(l.relayRss.idle)} → ${formatBytes(l.relayRss.afterSetup)}`,
+  )
   row('relay RSS peak · end', (l) => `${formatBytes(l.relayRss.peak)} · ${formatBytes(l.relayRss.end)}`)
   row('relay CPU (% of one core)', (l) => opt(l.relayCpuPercent, (v) => `${v} %`))
-  row('client processes CPU (% of one core each)', (l) => opt(l.clientCpuPercent, (v) => v.map((c) => Math.round(c)).join(' · ')))
-  row('client event-loop delay p99 · max (worst)', (l) => opt(l.eventLoopP99Ms, (v) => `${formatMs(v)} · ${formatMs(l.eventLoopMaxMs!)}`))
-  row('shared doc change → other peer p50 · p95', (l) => opt(l.latency, (v) => `${formatMs(v.p50Ms)} · ${formatMs(v.p95Ms)}`))
-  row('  max · deliveries seen/expected', (l) => opt(l.latency, (v) => `${formatMs(v.maxMs)} · ${v.count}/${v.expected}`))
-  row('shared groups converged (same heads) · after', (l) => `${l.converged ?? '–'} · ${opt(l.catchUpMs, formatMs)}`)
+  row('client processes CPU (% of one core each)', (l) =>
+    opt(l.clientCpuPercent, (v) => v.map((c) => Math.round(c)).join(' · ')),
+  )
+  row('client event-loop delay p99 · max (worst)', (l) =>
+    opt(l.eventLoopP99Ms, (v) => `${formatMs(v)} · ${formatMs(l.eventLoopMaxMs!)}`),
+  )
+  row('shared doc change → other peer p50 · p95', (l) =>
+    opt(l.latency, (v) => `${formatMs(v.p50Ms)} · ${formatMs(v.p95Ms)}`),
+  )
+  row('  max · deliveries seen/expected', (l) =>
+    opt(l.latency, (v) => `${formatMs(v.maxMs)} · ${v.count}/${v.expected}`),
+  )
+  row(
+    'shared groups converged (same heads) · after',
+    (l) => `${l.converged ?? '–'} · ${opt(l.catchUpMs, formatMs)}`,
+  )
   row('sockets the relay closed (its log)', (l) => String(l.relayClosures))
   lines.push('')
   for (const l of levels) {
@@ -309,11 +420,17 @@ async function main(): Promise<void> {
     intervalMs: Number(values['interval-ms']),
     groupSize: Number(values['group-size']),
     shared: Number(values.shared),
-    relayArgs: ['--max-messages-per-second', values['max-messages-per-second']!, '--max-message-mb', values['max-message-mb']!],
+    relayArgs: [
+      '--max-messages-per-second',
+      values['max-messages-per-second']!,
+      '--max-message-mb',
+      values['max-message-mb']!,
+    ],
     relayNodeArgs: values['relay-node-args']!.split(' ').filter(Boolean),
   }
   const counts = [...o.levels, o.seconds, o.workers, o.intervalMs, o.groupSize]
-  if (!counts.every((v) => Number.isInteger(v) && v > 0) || !(o.shared >= 0 && o.shared <= 1)) throw new Error('Bad --peers, --seconds, --workers, --interval-ms, --group-size or --shared.')
+  if (!counts.every((v) => Number.isInteger(v) && v > 0) || !(o.shared >= 0 && o.shared <= 1))
+    throw new Error('Bad --peers, --seconds, --workers, --interval-ms, --group-size or --shared.')
   const work = mkdtempSync(join(tmpdir(), 'weft-relay-load-'))
   const env = { cpus: cpus().length, node: process.version, loadAverage: [round(loadavg()[0], 1), 0] }
   const started = performance.now()
@@ -323,7 +440,9 @@ async function main(): Promise<void> {
       log(`N=${n}: fresh relay, ${o.workers} client processes`)
       levels.push(await runLevel(n, o, work))
       const l = levels.at(-1)!
-      log(`N=${n}: ${l.error ?? `held ${l.held}/${n}, p95 ${l.latency?.p95Ms} ms, relay CPU ${l.relayCpuPercent} %`}`)
+      log(
+        `N=${n}: ${l.error ?? `held ${l.held}/${n}, p95 ${l.latency?.p95Ms} ms, relay CPU ${l.relayCpuPercent} %`}`,
+      )
     }
   } finally {
     rmSync(work, { recursive: true, force: true })
@@ -331,7 +450,15 @@ async function main(): Promise<void> {
   env.loadAverage[1] = round(loadavg()[0], 1)
   console.log(table(levels, o, env))
   console.log(`\n  Run time ${formatMs(performance.now() - started)}`)
-  console.log(JSON.stringify({ bench: 'relay-load', environment: env, options: o, levels, runMs: round(performance.now() - started) }))
+  console.log(
+    JSON.stringify({
+      bench: 'relay-load',
+      environment: env,
+      options: o,
+      levels,
+      runMs: round(performance.now() - started),
+    }),
+  )
 }
 
 await main()

@@ -42,21 +42,37 @@ import { formatMs, percentile, round } from './lib/stats.ts'
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 // The same flags as workspace.bench.ts: no network chatter competing with the measured work.
 const { values: opts } = parseArgs({
-  options: { realm: { type: 'string', default: 'node' }, rounds: { type: 'string', default: '100' }, 'cli-rounds': { type: 'string', default: '10' } },
+  options: {
+    realm: { type: 'string', default: 'node' },
+    rounds: { type: 'string', default: '100' },
+    'cli-rounds': { type: 'string', default: '10' },
+  },
 })
 const ROUNDS = Number(opts.rounds)
 const CLI_ROUNDS = Number(opts['cli-rounds'])
-if (!Number.isInteger(ROUNDS) || ROUNDS < 1 || !Number.isInteger(CLI_ROUNDS) || CLI_ROUNDS < 0) throw new Error('--rounds takes a positive whole number, --cli-rounds a whole number.')
+if (!Number.isInteger(ROUNDS) || ROUNDS < 1 || !Number.isInteger(CLI_ROUNDS) || CLI_ROUNDS < 0)
+  throw new Error('--rounds takes a positive whole number, --cli-rounds a whole number.')
 if (!['node', 'tab', 'both'].includes(opts.realm!)) throw new Error('--realm takes node, tab or both.')
 const REALMS = (opts.realm === 'both' ? ['node', 'tab'] : [opts.realm]) as RealmChoice[]
 
 type RealmChoice = 'node' | 'tab'
 type Cleanup = (() => Promise<void>)[]
-interface Summary { n: number; p50Ms: number; p95Ms: number; maxMs: number }
-interface RealmResults { realm: string; steady?: Summary; cli?: Summary; setupMs?: number }
+interface Summary {
+  n: number
+  p50Ms: number
+  p95Ms: number
+  maxMs: number
+}
+interface RealmResults {
+  realm: string
+  steady?: Summary
+  cli?: Summary
+  setupMs?: number
+}
 
 const log = (line: string) => process.stderr.write(`· ${line}\n`)
-const weft = (home: string, args: string[]) => spawnSync(process.execPath, ['bin/weft.js', ...args, '--home', home], { cwd: ROOT, encoding: 'utf8' })
+const weft = (home: string, args: string[]) =>
+  spawnSync(process.execPath, ['bin/weft.js', ...args, '--home', home], { cwd: ROOT, encoding: 'utf8' })
 const load = () => loadavg().map((n) => round(n, 2))
 const until = async (ok: () => boolean, what: string, ms = 15_000) => {
   const deadline = Date.now() + ms
@@ -67,11 +83,21 @@ const until = async (ok: () => boolean, what: string, ms = 15_000) => {
 }
 const summary = (values: number[]): Summary => {
   const sorted = [...values].sort((a, b) => a - b)
-  return { n: sorted.length, p50Ms: round(percentile(sorted, 0.5)), p95Ms: round(percentile(sorted, 0.95)), maxMs: round(sorted.at(-1) ?? 0) }
+  return {
+    n: sorted.length,
+    p50Ms: round(percentile(sorted, 0.5)),
+    p95Ms: round(percentile(sorted, 0.95)),
+    maxMs: round(sorted.at(-1) ?? 0),
+  }
 }
 
 /** `1+1`, sequentially, from the connected requester: request written → result read back. */
-async function steadyRounds(session: ReplSession, realm: string, key: string, out: RealmResults): Promise<void> {
+async function steadyRounds(
+  session: ReplSession,
+  realm: string,
+  key: string,
+  out: RealmResults,
+): Promise<void> {
   const steady: number[] = []
   for (let i = 0; i < ROUNDS; i++) {
     const started = performance.now()
@@ -85,26 +111,42 @@ async function steadyRounds(session: ReplSession, realm: string, key: string, ou
 
 /** `weft ARGS` without blocking this process: spawnSync would stall the connected requester for the
  * whole command, long enough (10 × 1.5 s) for the relay's keep-alive to drop its socket. */
-const weftAsync = (home: string, args: string[]) => new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-  const child = spawn(process.execPath, ['bin/weft.js', ...args, '--home', home], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (d: Buffer) => { stdout += d })
-  child.stderr.on('data', (d: Buffer) => { stderr += d })
-  child.once('error', reject)
-  child.once('close', (status) => resolve({ status, stdout, stderr }))
-})
+const weftAsync = (home: string, args: string[]) =>
+  new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+    const child = spawn(process.execPath, ['bin/weft.js', ...args, '--home', home], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d
+    })
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d
+    })
+    child.once('error', reject)
+    child.once('close', (status) => resolve({ status, stdout, stderr }))
+  })
 
 /** The whole `weft repl eval` command, process start to exit, from a profile of its own. */
-async function cliRounds(cliHome: string, link: string, realm: string, keyFile: string, out: RealmResults): Promise<void> {
+async function cliRounds(
+  cliHome: string,
+  link: string,
+  realm: string,
+  keyFile: string,
+  out: RealmResults,
+): Promise<void> {
   if (CLI_ROUNDS === 0) return
   log('timing whole `weft repl eval` commands')
-  if (weft(cliHome, ['clone', link, '--add-relay']).status !== 0) throw new Error('the CLI profile could not clone the repository')
+  if (weft(cliHome, ['clone', link, '--add-relay']).status !== 0)
+    throw new Error('the CLI profile could not clone the repository')
   const cli: number[] = []
   for (let i = 0; i < CLI_ROUNDS; i++) {
     const started = performance.now()
     const result = await weftAsync(cliHome, ['repl', 'eval', '--realm', realm, '--key-file', keyFile, '1+1'])
-    if (result.status !== 0 || result.stdout !== '2\n') throw new Error(`weft repl eval failed (${result.status}): ${result.stderr}`)
+    if (result.status !== 0 || result.stdout !== '2\n')
+      throw new Error(`weft repl eval failed (${result.status}): ${result.stderr}`)
     cli.push(performance.now() - started)
     log(`  weft repl eval ${i + 1}: ${formatMs(cli.at(-1)!)}`)
     out.cli = summary(cli)
@@ -134,11 +176,16 @@ async function nodeRealm(scratch: string, out: RealmResults, cleanup: Cleanup): 
 
   log('starting a Node realm (weft repl serve)')
   const realmHome = join(scratch, 'realm')
-  if (weft(realmHome, ['clone', link, '--add-relay']).status !== 0) throw new Error('the realm profile could not clone the repository')
+  if (weft(realmHome, ['clone', link, '--add-relay']).status !== 0)
+    throw new Error('the realm profile could not clone the repository')
   const key = weft(realmHome, ['repl', 'key']).stdout.trim()
   const keyFile = join(scratch, 'realm-key')
   writeFileSync(keyFile, key)
-  const realmProcess = spawn(process.execPath, ['bin/weft.js', 'repl', 'serve', '--label', 'bench realm', '--home', realmHome], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] })
+  const realmProcess = spawn(
+    process.execPath,
+    ['bin/weft.js', 'repl', 'serve', '--label', 'bench realm', '--home', realmHome],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+  )
   cleanup.unshift(async () => {
     if (realmProcess.exitCode !== null || realmProcess.signalCode !== null) return
     const exited = new Promise((resolve) => realmProcess.once('exit', resolve))
@@ -146,7 +193,10 @@ async function nodeRealm(scratch: string, out: RealmResults, cleanup: Cleanup): 
     await exited
   })
   const realm = await new Promise<string>((resolve, reject) => {
-    realmProcess.stdout!.on('data', (chunk: Buffer) => { const m = /Serving realm (\S+)/.exec(String(chunk)); if (m) resolve(m[1]) })
+    realmProcess.stdout!.on('data', (chunk: Buffer) => {
+      const m = /Serving realm (\S+)/.exec(String(chunk))
+      if (m) resolve(m[1])
+    })
     realmProcess.once('exit', (code) => reject(new Error(`weft repl serve exited (${code})`)))
   })
   await until(() => session.realm(realm)?.status === 'alive', 'the realm to appear')
@@ -174,7 +224,12 @@ async function shareLinkOf(page: Page): Promise<string> {
 }
 
 /** The realm is a Chromium tab of the app; the requester is a profile that cloned the tab's Share link. */
-async function tabRealm(scratch: string, out: RealmResults, cleanup: Cleanup, environment: { chromium: string }): Promise<void> {
+async function tabRealm(
+  scratch: string,
+  out: RealmResults,
+  cleanup: Cleanup,
+  environment: { chromium: string },
+): Promise<void> {
   log('building the app')
   buildApp(ROOT, join(scratch, 'app'))
   const setup = performance.now()
@@ -196,18 +251,22 @@ async function tabRealm(scratch: string, out: RealmResults, cleanup: Cleanup, en
   const prefix = ((await hint.locator('code').textContent()) ?? '').trim()
 
   const requesterHome = join(scratch, 'requester')
-  if (weft(requesterHome, ['clone', link, '--add-relay']).status !== 0) throw new Error('the requester profile could not clone the repository')
+  if (weft(requesterHome, ['clone', link, '--add-relay']).status !== 0)
+    throw new Error('the requester profile could not clone the repository')
   const profile = await Profile.open(requesterHome)
-  cleanup.unshift(async () => { await profile.close() })
+  cleanup.unshift(async () => {
+    await profile.close()
+  })
   const { ws } = await profile.open(profile.pick())
   let session: ReplSession | null = null
   const deadline = Date.now() + 30_000
   while (!(session = await ReplSession.find(profile.repo, ws.handle))) {
-    if (Date.now() > deadline) throw new Error('the requester never saw the tab\'s REPL session')
+    if (Date.now() > deadline) throw new Error("the requester never saw the tab's REPL session")
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
   const s = session
-  const tab = () => s.realms().find((r) => r.kind === 'tab' && r.status === 'alive' && r.id.startsWith(prefix))
+  const tab = () =>
+    s.realms().find((r) => r.kind === 'tab' && r.status === 'alive' && r.id.startsWith(prefix))
   await until(() => tab() !== undefined, 'the tab realm to be alive', 30_000)
   const realm = tab()!.id
   out.setupMs = round(performance.now() - setup)
@@ -223,7 +282,12 @@ async function tabRealm(scratch: string, out: RealmResults, cleanup: Cleanup, en
 }
 
 async function main(): Promise<void> {
-  const environment = { cores: cpus().length, node: process.version, chromium: 'n/a', loadAverage: { start: load(), end: [] as number[] } }
+  const environment = {
+    cores: cpus().length,
+    node: process.version,
+    chromium: 'n/a',
+    loadAverage: { start: load(), end: [] as number[] },
+  }
   const results: Partial<Record<RealmChoice, RealmResults>> = {}
   const started = performance.now()
   let failure: unknown = null
@@ -234,12 +298,19 @@ async function main(): Promise<void> {
     for (const step of steps) await step().catch((e: Error) => log(`cleanup: ${e.message}`))
   }
   // Ctrl-C still closes the browser and stops the relay and realm.
-  const onSignal = () => { void runCleanup().finally(() => process.exit(130)) }
+  const onSignal = () => {
+    void runCleanup().finally(() => process.exit(130))
+  }
   process.once('SIGINT', onSignal)
   process.once('SIGTERM', onSignal)
   for (const choice of REALMS) {
     const scratch = mkdtempSync(join(tmpdir(), `weft-repl-bench-${choice}-`))
-    const out: RealmResults = { realm: choice === 'node' ? 'node worker thread (weft repl serve)' : 'Chromium tab (sandboxed frame, "Run REPL code in this tab")' }
+    const out: RealmResults = {
+      realm:
+        choice === 'node'
+          ? 'node worker thread (weft repl serve)'
+          : 'Chromium tab (sandboxed frame, "Run REPL code in this tab")',
+    }
     results[choice] = out
     try {
       if (choice === 'node') await nodeRealm(scratch, out, cleanup)
@@ -257,14 +328,30 @@ async function main(): Promise<void> {
   process.off('SIGTERM', onSignal)
   environment.loadAverage.end = load()
 
-  console.log(`Weft REPL round trip · ${environment.cores} CPUs · Node ${environment.node} · Chromium ${environment.chromium} · load average (1/5/15 min) ${environment.loadAverage.start.join('/')} at start → ${environment.loadAverage.end.join('/')} at end`)
+  console.log(
+    `Weft REPL round trip · ${environment.cores} CPUs · Node ${environment.node} · Chromium ${environment.chromium} · load average (1/5/15 min) ${environment.loadAverage.start.join('/')} at start → ${environment.loadAverage.end.join('/')} at end`,
+  )
   console.log('| realm | path | n | p50 | p95 | max |\n|---|---|---|---|---|---|')
   for (const [choice, r] of Object.entries(results)) {
-    for (const [name, s] of [['requester → relay → realm → requester (connected)', r.steady], ['`weft repl eval` command, start to exit', r.cli]] as const)
-      if (s) console.log(`| ${choice} | ${name} | ${s.n} | ${formatMs(s.p50Ms)} | ${formatMs(s.p95Ms)} | ${formatMs(s.maxMs)} |`)
+    for (const [name, s] of [
+      ['requester → relay → realm → requester (connected)', r.steady],
+      ['`weft repl eval` command, start to exit', r.cli],
+    ] as const)
+      if (s)
+        console.log(
+          `| ${choice} | ${name} | ${s.n} | ${formatMs(s.p50Ms)} | ${formatMs(s.p95Ms)} | ${formatMs(s.maxMs)} |`,
+        )
   }
   const error = failure ? ((failure as Error).message?.split('\n')[0] ?? String(failure)) : undefined
-  console.log(JSON.stringify({ bench: 'repl', ...environment, realms: results, runMs: round(performance.now() - started), ...(error ? { error } : {}) }))
+  console.log(
+    JSON.stringify({
+      bench: 'repl',
+      ...environment,
+      realms: results,
+      runMs: round(performance.now() - started),
+      ...(error ? { error } : {}),
+    }),
+  )
   if (failure) {
     console.error(failure)
     process.exitCode = 1
@@ -273,7 +360,9 @@ async function main(): Promise<void> {
   // than hang a script that waits for the bench. (automerge-repo's WebSocketClientAdapter arms a
   // 2^31 ms reconnect timer on every socket close, never cleared: one dropped socket holds it.)
   setTimeout(() => {
-    log(`still running 10 s after the end (${process.getActiveResourcesInfo().join(', ') || 'nothing listed'}): exiting`)
+    log(
+      `still running 10 s after the end (${process.getActiveResourcesInfo().join(', ') || 'nothing listed'}): exiting`,
+    )
     process.exit()
   }, 10_000).unref()
 }

@@ -21,11 +21,29 @@ import { parseArgs } from 'node:util'
 import type { BrowserContext, Locator, Page } from '@playwright/test'
 import { launchProfile } from './lib/chromium.ts'
 import { createRepository } from './lib/measure.ts'
-import { between, initScript, pageMarks, pageRecording, startRecorder, stopRecorder, watchFor, type Recording } from './lib/probe.ts'
+import {
+  between,
+  initScript,
+  pageMarks,
+  pageRecording,
+  startRecorder,
+  stopRecorder,
+  watchFor,
+  type Recording,
+} from './lib/probe.ts'
 import { causes, type Cause } from './lib/report.ts'
 import { buildApp, startRelay } from './lib/server.ts'
 import { SourceLocator } from './lib/sources.ts'
-import { formatBytes, formatMs, percentile, round, summariseKeystrokes, summariseLongTasks, type KeystrokeSummary, type LongTaskSummary } from './lib/stats.ts'
+import {
+  formatBytes,
+  formatMs,
+  percentile,
+  round,
+  summariseKeystrokes,
+  summariseLongTasks,
+  type KeystrokeSummary,
+  type LongTaskSummary,
+} from './lib/stats.ts'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 // The same flags as workspace.bench.ts: no network chatter competing with the measured work.
@@ -43,7 +61,9 @@ const manyFile = (lines: number) => `many-${lines / 1000}k.js`
 const FILES: Record<string, string> = {
   'hi.js': "console.log('hi')\n",
   'hi.py': "print('hi')\n",
-  ...Object.fromEntries(JS_LINES.map((n) => [manyFile(n), `for (let i = 0; i < ${n}; i++) console.log(i)\n`])),
+  ...Object.fromEntries(
+    JS_LINES.map((n) => [manyFile(n), `for (let i = 0; i < ${n}; i++) console.log(i)\n`]),
+  ),
 }
 
 const log = (line: string) => process.stderr.write(`· ${line}\n`)
@@ -143,7 +163,10 @@ async function writeFile(page: Page, path: string, text: string): Promise<void> 
   const editor = page.getByRole('textbox', { name: `Editor: ${path}` })
   await editor.click()
   await page.keyboard.insertText(text)
-  await page.getByRole('status', { name: 'Save state' }).filter({ hasText: 'All changes saved' }).waitFor({ timeout: 30_000 })
+  await page
+    .getByRole('status', { name: 'Save state' })
+    .filter({ hasText: 'All changes saved' })
+    .waitFor({ timeout: 30_000 })
 }
 
 /**
@@ -164,7 +187,9 @@ async function openRun(page: Page, backend: Backend, command: string): Promise<L
     if ((await token.inputValue()) !== runnerToken) await token.fill(runnerToken)
   }
   const select = dialog.getByLabel('Backend', { exact: true })
-  await select.locator(`option[value="${backend}"]:not([disabled])`).waitFor({ state: 'attached', timeout: 30_000 })
+  await select
+    .locator(`option[value="${backend}"]:not([disabled])`)
+    .waitFor({ state: 'attached', timeout: 30_000 })
   await select.selectOption(backend)
   await dialog.getByLabel('Command', { exact: true }).fill(command)
   return dialog
@@ -180,7 +205,11 @@ interface RunOptions {
 }
 
 /** Clicks Run and waits until the run has ended and its last line is in the console. */
-async function timedRun(page: Page, dialog: Locator, o: RunOptions): Promise<RunTiming & { keystrokes?: KeystrokeSummary }> {
+async function timedRun(
+  page: Page,
+  dialog: Locator,
+  o: RunOptions,
+): Promise<RunTiming & { keystrokes?: KeystrokeSummary }> {
   await watchFor(page, 'lastLine', ROWS, o.lastLine)
   await watchFor(page, 'exited', STATUS, 'Exited with code')
   await watchFor(page, 'running', STATUS, 'Running on')
@@ -205,15 +234,35 @@ async function timedRun(page: Page, dialog: Locator, o: RunOptions): Promise<Run
   const text = ((await status.textContent()) ?? '').trim()
   if (!text.startsWith('Exited with code 0')) {
     const tail = await page.locator(ROWS).allTextContents()
-    throw new Error(`The run ended with "${text}"; console tail: ${tail.map((t) => t.trim()).filter(Boolean).slice(-5).join(' | ')}`)
+    throw new Error(
+      `The run ended with "${text}"; console tail: ${tail
+        .map((t) => t.trim())
+        .filter(Boolean)
+        .slice(-5)
+        .join(' | ')}`,
+    )
   }
-  await page.waitForFunction(() => (window as unknown as { __weftBench: { marks: Record<string, number> } }).__weftBench.marks.lastLine !== undefined, null, { timeout: o.timeoutMs, polling: 100 })
+  await page.waitForFunction(
+    () =>
+      (window as unknown as { __weftBench: { marks: Record<string, number> } }).__weftBench.marks.lastLine !==
+      undefined,
+    null,
+    { timeout: o.timeoutMs, polling: 100 },
+  )
   await typing
   const marks = await pageMarks(page)
-  const clock = await page.evaluate(() => (window as unknown as { __weftRun: { submitAt: number; firstOutputAt: number | null; firstOutput: string | null } }).__weftRun)
+  const clock = await page.evaluate(
+    () =>
+      (
+        window as unknown as {
+          __weftRun: { submitAt: number; firstOutputAt: number | null; firstOutput: string | null }
+        }
+      ).__weftRun,
+  )
   const t0 = clock.submitAt
   // A flood's first line may have scrolled away by the first render: only the hi runs can check it.
-  if (o.firstLine === o.lastLine && clock.firstOutput !== o.firstLine) throw new Error(`The console's first output row read "${clock.firstOutput}", expected "${o.firstLine}".`)
+  if (o.firstLine === o.lastLine && clock.firstOutput !== o.firstLine)
+    throw new Error(`The console's first output row read "${clock.firstOutput}", expected "${o.firstLine}".`)
   if (clock.firstOutputAt === null) throw new Error('No output row was seen in the console.')
   const end = Math.max(marks.exited, marks.lastLine)
   const keyRecording = recorder ? await stopRecorder(page, recorder) : null
@@ -228,45 +277,94 @@ async function timedRun(page: Page, dialog: Locator, o: RunOptions): Promise<Run
   }
 }
 
-async function latency(page: Page, label: string, backend: Backend, command: string, runs: number, timeoutMs: number): Promise<LatencySeries> {
+async function latency(
+  page: Page,
+  label: string,
+  backend: Backend,
+  command: string,
+  runs: number,
+  timeoutMs: number,
+): Promise<LatencySeries> {
   const all: number[] = []
   const running: number[] = []
   for (let i = 0; i < runs; i++) {
     const dialog = await openRun(page, backend, command)
     const t = await timedRun(page, dialog, { firstLine: 'hi', lastLine: 'hi', timeoutMs })
-    log(`${label} run ${i + 1}: "Running" ${formatMs(t.runningMs)}, first output ${formatMs(t.firstOutputMs)}, status "Exited" ${formatMs(t.exitedMs)} (${t.status})`)
+    log(
+      `${label} run ${i + 1}: "Running" ${formatMs(t.runningMs)}, first output ${formatMs(t.firstOutputMs)}, status "Exited" ${formatMs(t.exitedMs)} (${t.status})`,
+    )
     all.push(t.firstOutputMs)
     running.push(t.runningMs)
   }
   const warm = all.slice(1)
   const sorted = [...warm].sort((a, b) => a - b)
   return {
-    label, backend, command, firstMs: all[0], runningMs: running,
-    warm: { runs: warm.length, p50Ms: percentile(sorted, 0.5), p95Ms: percentile(sorted, 0.95), maxMs: sorted.at(-1) ?? 0, allMs: warm },
+    label,
+    backend,
+    command,
+    firstMs: all[0],
+    runningMs: running,
+    warm: {
+      runs: warm.length,
+      p50Ms: percentile(sorted, 0.5),
+      p95Ms: percentile(sorted, 0.95),
+      maxMs: sorted.at(-1) ?? 0,
+      allMs: warm,
+    },
   }
 }
 
-async function throughput(page: Page, label: string, backend: Backend, command: string, bytes: number, lines: { first: string; last: string }, typeWhileRunning = false): Promise<Throughput> {
+async function throughput(
+  page: Page,
+  label: string,
+  backend: Backend,
+  command: string,
+  bytes: number,
+  lines: { first: string; last: string },
+  typeWhileRunning = false,
+): Promise<Throughput> {
   const dialog = await openRun(page, backend, command)
-  const t = await timedRun(page, dialog, { firstLine: lines.first, lastLine: lines.last, timeoutMs: 300_000, typeWhileRunning })
+  const t = await timedRun(page, dialog, {
+    firstLine: lines.first,
+    lastLine: lines.last,
+    timeoutMs: 300_000,
+    typeWhileRunning,
+  })
   const result: Throughput = {
-    label, backend, command, bytes, exitedMs: t.exitedMs, lastLineMs: t.lastLineMs, firstOutputMs: t.firstOutputMs,
+    label,
+    backend,
+    command,
+    bytes,
+    exitedMs: t.exitedMs,
+    lastLineMs: t.lastLineMs,
+    firstOutputMs: t.firstOutputMs,
     mibPerSecond: round(bytes / 1024 / 1024 / (t.lastLineMs / 1000), 2),
     streamingMibPerSecond: round(bytes / 1024 / 1024 / ((t.lastLineMs - t.firstOutputMs) / 1000), 2),
-    longTasks: summariseLongTasks(t.recording.longTasks), keystrokes: t.keystrokes, status: t.status, recording: t.recording,
+    longTasks: summariseLongTasks(t.recording.longTasks),
+    keystrokes: t.keystrokes,
+    status: t.status,
+    recording: t.recording,
   }
-  log(`${label}: last line ${formatMs(t.lastLineMs)}, ${result.mibPerSecond} MiB/s, long tasks ${result.longTasks.count} (max ${formatMs(result.longTasks.maxMs)})`)
+  log(
+    `${label}: last line ${formatMs(t.lastLineMs)}, ${result.mibPerSecond} MiB/s, long tasks ${result.longTasks.count} (max ${formatMs(result.longTasks.maxMs)})`,
+  )
   return result
 }
 
 /** Bytes `seq 1 n` prints. */
 function seqBytes(n: number): number {
   let bytes = 0
-  for (let digits = 1, low = 1; low <= n; digits++, low *= 10) bytes += (Math.min(n, low * 10 - 1) - low + 1) * (digits + 1)
+  for (let digits = 1, low = 1; low <= n; digits++, low *= 10)
+    bytes += (Math.min(n, low * 10 - 1) - low + 1) * (digits + 1)
   return bytes
 }
 
-async function run(o: { runs: number; pythonRuns: number }, work: string, results: Results, cleanup: (() => Promise<void>)[]): Promise<void> {
+async function run(
+  o: { runs: number; pythonRuns: number },
+  work: string,
+  results: Results,
+  cleanup: (() => Promise<void>)[],
+): Promise<void> {
   log('building the app')
   buildApp(ROOT, join(work, 'app'))
   // With --token the relay also refuses the page's sync socket (it sends no token): expected here, so only counted.
@@ -274,7 +372,10 @@ async function run(o: { runs: number; pythonRuns: number }, work: string, result
     if (line.includes('missing or wrong token')) results.refusedSyncSockets++
     else if (!/^run \S+ (started|ended)/.test(line)) process.stderr.write(`  relay: ${line}\n`)
   }
-  const relay = await startRelay(ROOT, join(work, 'app'), join(work, 'relay-data'), { args: ['--runs', '--token', TOKEN], onLine })
+  const relay = await startRelay(ROOT, join(work, 'app'), join(work, 'relay-data'), {
+    args: ['--runs', '--token', TOKEN],
+    onLine,
+  })
   cleanup.push(() => relay.stop())
   runnerToken = readFileSync(join(work, 'relay-data', 'runs-token'), 'utf8').trim()
   const context = await launch(join(work, 'profile'), relay.url)
@@ -286,24 +387,53 @@ async function run(o: { runs: number; pythonRuns: number }, work: string, result
   for (const [path, text] of Object.entries(FILES)) await writeFile(page, path, text)
 
   log('latency: browser backend (node hi.js)')
-  results.latency.push(await latency(page, 'Browser · node hi.js', 'browser', 'node hi.js', o.runs + 1, 120_000))
+  results.latency.push(
+    await latency(page, 'Browser · node hi.js', 'browser', 'node hi.js', o.runs + 1, 120_000),
+  )
   log('latency: local runner (echo hi)')
   results.latency.push(await latency(page, 'Local runner · echo hi', 'local', 'echo hi', o.runs + 1, 60_000))
   log('latency: Python in the browser (python hi.py)')
-  results.latency.push(await latency(page, 'Browser (Pyodide) · python hi.py', 'browser', 'python hi.py', o.pythonRuns, 240_000))
+  results.latency.push(
+    await latency(page, 'Browser (Pyodide) · python hi.py', 'browser', 'python hi.py', o.pythonRuns, 240_000),
+  )
 
   // `yes` prints only "y": an end marker tells its last line apart from the others (4 more bytes).
   const yes = 'yes | head -n 1000000; echo END'
-  results.throughput.push(await throughput(page, 'Local · yes | head -n 1000000', 'local', yes, 2 * 1_000_000 + 4, { first: 'y', last: 'END' }))
-  results.throughput.push(await throughput(page, 'Local · seq 1 3000000 (+ typing)', 'local', 'seq 1 3000000', seqBytes(3_000_000), { first: '1', last: '3000000' }, true))
+  results.throughput.push(
+    await throughput(page, 'Local · yes | head -n 1000000', 'local', yes, 2 * 1_000_000 + 4, {
+      first: 'y',
+      last: 'END',
+    }),
+  )
+  results.throughput.push(
+    await throughput(
+      page,
+      'Local · seq 1 3000000 (+ typing)',
+      'local',
+      'seq 1 3000000',
+      seqBytes(3_000_000),
+      { first: '1', last: '3000000' },
+      true,
+    ),
+  )
   for (const n of JS_LINES) {
     // 0 … n-1, one per line: seq's bytes for 1 … n-1, plus "0\n".
-    results.throughput.push(await throughput(page, `Browser · node ${manyFile(n)} (${n.toLocaleString('en')} lines)`, 'browser', `node ${manyFile(n)}`, seqBytes(n - 1) + 2, { first: '0', last: String(n - 1) }))
+    results.throughput.push(
+      await throughput(
+        page,
+        `Browser · node ${manyFile(n)} (${n.toLocaleString('en')} lines)`,
+        'browser',
+        `node ${manyFile(n)}`,
+        seqBytes(n - 1) + 2,
+        { first: '0', last: String(n - 1) },
+      ),
+    )
   }
 }
 
 const row = (label: string, value: string) => `  ${label.padEnd(44)} ${value}`
-const tasks = (t: LongTaskSummary) => (t.count === 0 ? 'none' : `${t.count} · max ${formatMs(t.maxMs)} · total ${formatMs(t.totalMs)}`)
+const tasks = (t: LongTaskSummary) =>
+  t.count === 0 ? 'none' : `${t.count} · max ${formatMs(t.maxMs)} · total ${formatMs(t.totalMs)}`
 
 function table(r: Results, why: Record<string, Cause[]>): string {
   const e = r.environment
@@ -315,25 +445,54 @@ function table(r: Results, why: Record<string, Cause[]>): string {
   ]
   for (const l of r.latency) {
     const f = (ms: number) => formatMs(ms).padStart(10)
-    lines.push(`  ${l.label.padEnd(44)} ${f(l.firstMs)} ${f(l.warm.p50Ms)} ${f(l.warm.p95Ms)} ${f(l.warm.maxMs)}   (${l.warm.runs} more runs)`)
+    lines.push(
+      `  ${l.label.padEnd(44)} ${f(l.firstMs)} ${f(l.warm.p50Ms)} ${f(l.warm.p95Ms)} ${f(l.warm.maxMs)}   (${l.warm.runs} more runs)`,
+    )
     const sorted = [...l.runningMs].sort((a, b) => a - b)
-    lines.push(`    of which submit → "Running on …": first ${formatMs(l.runningMs[0])}, median ${formatMs(percentile(sorted, 0.5))}`)
+    lines.push(
+      `    of which submit → "Running on …": first ${formatMs(l.runningMs[0])}, median ${formatMs(percentile(sorted, 0.5))}`,
+    )
   }
   for (const t of r.throughput) {
     lines.push('', `${t.label} — ${formatBytes(t.bytes)} of output`)
     lines.push(row('Run → status "Exited with code 0"', `${formatMs(t.exitedMs)}   (app says "${t.status}")`))
-    lines.push(row('Run → first output row / → last line rendered', `${formatMs(t.firstOutputMs)} / ${formatMs(t.lastLineMs)}`))
-    lines.push(row('throughput: Run → last line / first → last', `${t.mibPerSecond} MiB/s / ${t.streamingMibPerSecond} MiB/s`))
+    lines.push(
+      row(
+        'Run → first output row / → last line rendered',
+        `${formatMs(t.firstOutputMs)} / ${formatMs(t.lastLineMs)}`,
+      ),
+    )
+    lines.push(
+      row(
+        'throughput: Run → last line / first → last',
+        `${t.mibPerSecond} MiB/s / ${t.streamingMibPerSecond} MiB/s`,
+      ),
+    )
     lines.push(row('main-thread long tasks (goal: none over 100 ms)', tasks(t.longTasks)))
-    if (t.longTasks.count) lines.push(row('  longest', t.longTasks.durationsMs.slice(0, 8).map(formatMs).join(', ')))
-    for (const c of (why[t.label] ?? []).slice(0, 5)) lines.push(`      ${c.count}× · max ${formatMs(c.maxMs)} · total ${formatMs(c.totalMs)}  ${c.cause}`)
+    if (t.longTasks.count)
+      lines.push(row('  longest', t.longTasks.durationsMs.slice(0, 8).map(formatMs).join(', ')))
+    for (const c of (why[t.label] ?? []).slice(0, 5))
+      lines.push(`      ${c.count}× · max ${formatMs(c.maxMs)} · total ${formatMs(c.totalMs)}  ${c.cause}`)
     if (t.keystrokes) {
       const k = t.keystrokes
-      lines.push(row(`${k.keystrokes} keystrokes in Command → next frame`, `p50 ${formatMs(k.toNextFrame.p50Ms)} · p95 ${formatMs(k.toNextFrame.p95Ms)} · max ${formatMs(k.toNextFrame.maxMs)} · ${k.toNextFrame.over50} over 50 ms`))
-      lines.push(row('  Event Timing (input → presented)', `p50 ${formatMs(k.eventTiming.p50Ms)} · p95 ${formatMs(k.eventTiming.p95Ms)} · max ${formatMs(k.eventTiming.maxMs)} · worst input delay ${formatMs(k.eventTiming.maxInputDelayMs)}`))
+      lines.push(
+        row(
+          `${k.keystrokes} keystrokes in Command → next frame`,
+          `p50 ${formatMs(k.toNextFrame.p50Ms)} · p95 ${formatMs(k.toNextFrame.p95Ms)} · max ${formatMs(k.toNextFrame.maxMs)} · ${k.toNextFrame.over50} over 50 ms`,
+        ),
+      )
+      lines.push(
+        row(
+          '  Event Timing (input → presented)',
+          `p50 ${formatMs(k.eventTiming.p50Ms)} · p95 ${formatMs(k.eventTiming.p95Ms)} · max ${formatMs(k.eventTiming.maxMs)} · worst input delay ${formatMs(k.eventTiming.maxInputDelayMs)}`,
+        ),
+      )
     }
   }
-  lines.push('', `The relay refused ${r.refusedSyncSockets} sync sockets (no token; the page retries): background work during the runs.`)
+  lines.push(
+    '',
+    `The relay refused ${r.refusedSyncSockets} sync sockets (no token; the page retries): background work during the runs.`,
+  )
   lines.push('', 'Not measured:', ...r.notMeasured.map((n) => `  - ${n}`))
   if (r.runMs) lines.push('', `Run time ${formatMs(r.runMs)}`)
   if (r.error) lines.push('', `FAILED: ${r.error}`)
@@ -341,10 +500,13 @@ function table(r: Results, why: Record<string, Cause[]>): string {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { runs: { type: 'string', default: '10' }, 'python-runs': { type: 'string', default: '3' } } })
+  const { values } = parseArgs({
+    options: { runs: { type: 'string', default: '10' }, 'python-runs': { type: 'string', default: '3' } },
+  })
   const runs = Number(values.runs)
   const pythonRuns = Number(values['python-runs'])
-  if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(pythonRuns) || pythonRuns < 1) throw new Error('--runs and --python-runs take positive whole numbers.')
+  if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(pythonRuns) || pythonRuns < 1)
+    throw new Error('--runs and --python-runs take positive whole numbers.')
   const work = mkdtempSync(join(tmpdir(), 'weft-console-bench-'))
   const load = () => loadavg().map((n) => round(n, 1))
   const results: Results = {
@@ -361,7 +523,10 @@ async function main(): Promise<void> {
   const started = performance.now()
   let failure: unknown = null
   // Ctrl-C still closes the browser and stops the relay.
-  const onSignal = () => { failure = new Error('interrupted'); for (const step of cleanup) void step().catch(() => {}) }
+  const onSignal = () => {
+    failure = new Error('interrupted')
+    for (const step of cleanup) void step().catch(() => {})
+  }
   process.once('SIGINT', onSignal)
   try {
     await run({ runs, pythonRuns }, work, results, cleanup)
@@ -378,7 +543,11 @@ async function main(): Promise<void> {
   rmSync(work, { recursive: true, force: true })
 
   console.log(table(results, why))
-  console.log(JSON.stringify({ bench: 'run-console', ...results, causes: why }, (key, value) => (key === 'recording' ? undefined : value)))
+  console.log(
+    JSON.stringify({ bench: 'run-console', ...results, causes: why }, (key, value) =>
+      key === 'recording' ? undefined : value,
+    ),
+  )
   if (failure) {
     console.error(failure)
     process.exitCode = 1

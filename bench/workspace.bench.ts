@@ -16,7 +16,17 @@ import { parseArgs } from 'node:util'
 import type { BrowserContext } from '@playwright/test'
 import { launchProfile } from './lib/chromium.ts'
 import { generateTree, writeLongFile } from './lib/fixtures.ts'
-import { createRepository, importFolder, LONG_FILE, longTasksSince, PAGE_WATCHES, reopenInNewPage, settledStorage, timeOpen, typeInLongFile } from './lib/measure.ts'
+import {
+  createRepository,
+  importFolder,
+  LONG_FILE,
+  longTasksSince,
+  PAGE_WATCHES,
+  reopenInNewPage,
+  settledStorage,
+  timeOpen,
+  typeInLongFile,
+} from './lib/measure.ts'
 import { initScript } from './lib/probe.ts'
 import { causes, jsonLine, table, type Cause, type Results } from './lib/report.ts'
 import { buildApp, startRelay } from './lib/server.ts'
@@ -35,7 +45,12 @@ async function launch(profile: string, baseURL: string): Promise<BrowserContext>
 }
 
 /** The phases in order, each filling in `results` as it completes; `cleanup` runs in order at the end. */
-async function run(files: number, work: string, results: Results, cleanup: (() => Promise<void>)[]): Promise<void> {
+async function run(
+  files: number,
+  work: string,
+  results: Results,
+  cleanup: (() => Promise<void>)[],
+): Promise<void> {
   log('building the app')
   buildApp(ROOT, join(work, 'app'))
   log(`writing ${files} files`)
@@ -57,7 +72,10 @@ async function run(files: number, work: string, results: Results, cleanup: (() =
   const imported = await importFolder(first, root, `Imported ${files} new and 0 replaced files.`)
   results.import = imported
   log('waiting for storage and the relay upload to settle')
-  results.storage = await settledStorage(first, tree.bytes, { indexedDb: join(profile, 'Default', 'IndexedDB'), relay: relayData })
+  results.storage = await settledStorage(first, tree.bytes, {
+    indexedDb: join(profile, 'Default', 'IndexedDB'),
+    relay: relayData,
+  })
   imported.afterLongTasks = await longTasksSince(first, imported.endedAt)
   log('cold open: reload')
   results.reload = await timeOpen(first, () => first.reload({ waitUntil: 'commit' }))
@@ -69,16 +87,27 @@ async function run(files: number, work: string, results: Results, cleanup: (() =
 }
 
 function attribute(results: Results, locator: SourceLocator): Record<string, Cause[]> {
-  const phases = { import: results.import, reload: results.reload, newPage: results.newPage, typing: results.typing }
-  return Object.fromEntries(Object.entries(phases).map(([name, phase]) => [name, phase ? causes(phase.recording, locator) : []]))
+  const phases = {
+    import: results.import,
+    reload: results.reload,
+    newPage: results.newPage,
+    typing: results.typing,
+  }
+  return Object.fromEntries(
+    Object.entries(phases).map(([name, phase]) => [name, phase ? causes(phase.recording, locator) : []]),
+  )
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { files: { type: 'string', default: '5000' }, raw: { type: 'string' } } })
+  const { values } = parseArgs({
+    options: { files: { type: 'string', default: '5000' }, raw: { type: 'string' } },
+  })
   const files = Number(values.files)
   if (!Number.isInteger(files) || files < 1) throw new Error('--files takes a positive whole number.')
   const work = mkdtempSync(join(tmpdir(), 'weft-bench-'))
-  const results: Results = { environment: { chromium: 'unknown', cpus: cpus().length, loadAverage: [round(loadavg()[0], 1), 0] } }
+  const results: Results = {
+    environment: { chromium: 'unknown', cpus: cpus().length, loadAverage: [round(loadavg()[0], 1), 0] },
+  }
   const cleanup: (() => Promise<void>)[] = []
   const started = performance.now()
   let failure: unknown = null

@@ -5,7 +5,12 @@ import type { Plugin } from 'vite'
 
 /** Pyodide's runtime files, served from the app's own `pyodide/` folder (no CDN: runs work offline). */
 const FILES = ['pyodide.mjs', 'pyodide.asm.mjs', 'pyodide.asm.wasm', 'python_stdlib.zip', 'pyodide-lock.json']
-const TYPES: Record<string, string> = { mjs: 'text/javascript', wasm: 'application/wasm', zip: 'application/zip', json: 'application/json' }
+const TYPES: Record<string, string> = {
+  mjs: 'text/javascript',
+  wasm: 'application/wasm',
+  zip: 'application/zip',
+  json: 'application/json',
+}
 
 /** Copies Pyodide's runtime into the build and serves it in development. */
 export function pyodideAssets(): Plugin {
@@ -16,12 +21,20 @@ export function pyodideAssets(): Plugin {
       server.middlewares.use((request, response, next) => {
         const name = request.url?.match(/^\/pyodide\/([\w.-]+)$/)?.[1]
         if (!name || !FILES.includes(name)) return next()
-        response.setHeader('Content-Type', TYPES[name.slice(name.lastIndexOf('.') + 1)] ?? 'application/octet-stream')
+        response.setHeader(
+          'Content-Type',
+          TYPES[name.slice(name.lastIndexOf('.') + 1)] ?? 'application/octet-stream',
+        )
         response.end(readFileSync(join(folder, name)))
       })
     },
     generateBundle() {
-      for (const name of FILES) this.emitFile({ type: 'asset', fileName: `pyodide/${name}`, source: readFileSync(join(folder, name)) })
+      for (const name of FILES)
+        this.emitFile({
+          type: 'asset',
+          fileName: `pyodide/${name}`,
+          source: readFileSync(join(folder, name)),
+        })
     },
   }
 }

@@ -16,11 +16,16 @@ export function realmProgram(): Plugin {
     resolveId: (id) => (id === VIRTUAL ? `\0${VIRTUAL}` : null),
     async load(id) {
       if (id !== `\0${VIRTUAL}`) return null
-      const result = await build({
+      const result = (await build({
         configFile: false,
         logLevel: 'silent',
-        build: { write: false, target: 'es2022', minify: true, lib: { entry: ENTRY, formats: ['iife'], name: 'weftRealm' } },
-      }) as Rollup.RollupOutput | Rollup.RollupOutput[]
+        build: {
+          write: false,
+          target: 'es2022',
+          minify: true,
+          lib: { entry: ENTRY, formats: ['iife'], name: 'weftRealm' },
+        },
+      })) as Rollup.RollupOutput | Rollup.RollupOutput[]
       const chunk = (Array.isArray(result) ? result[0] : result).output[0]
       for (const file of chunk.moduleIds) if (!file.startsWith('\0')) this.addWatchFile(file)
       return `export default ${JSON.stringify(chunk.code)}`

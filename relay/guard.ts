@@ -5,7 +5,14 @@ import { answersPing, type PeerSockets } from './peerSockets.ts'
 
 /** Message types a sync client may send (automerge-repo's repo messages plus the websocket join/leave). */
 const CLIENT_MESSAGE_TYPES = new Set([
-  'join', 'leave', 'sync', 'request', 'ephemeral', 'doc-unavailable', 'remote-subscription-change', 'remote-heads-changed',
+  'join',
+  'leave',
+  'sync',
+  'request',
+  'ephemeral',
+  'doc-unavailable',
+  'remote-subscription-change',
+  'remote-heads-changed',
 ])
 
 /** A storage id as automerge-repo makes them (a UUID), with room for other ids of the same characters. */
@@ -25,17 +32,26 @@ export function readFrame(frame: Uint8Array): { message: ClientMessage } | { pro
   } catch {
     return { problem: 'not a CBOR message' }
   }
-  if (typeof message !== 'object' || message === null || Array.isArray(message)) return { problem: 'not a message object' }
+  if (typeof message !== 'object' || message === null || Array.isArray(message))
+    return { problem: 'not a message object' }
   const { type, senderId, documentId, data } = message as Record<string, unknown>
-  if (typeof type !== 'string' || !CLIENT_MESSAGE_TYPES.has(type)) return { problem: `unknown message type ${JSON.stringify(type)?.slice(0, 40)}` }
-  if (typeof senderId !== 'string' || senderId.length === 0 || senderId.length > 256) return { problem: 'missing or malformed senderId' }
-  if (documentId !== undefined && (typeof documentId !== 'string' || !isValidDocumentId(documentId))) return { problem: 'malformed documentId' }
-  if ((type === 'sync' || type === 'request') && !(data instanceof Uint8Array)) return { problem: `${type} message without binary data` }
+  if (typeof type !== 'string' || !CLIENT_MESSAGE_TYPES.has(type))
+    return { problem: `unknown message type ${JSON.stringify(type)?.slice(0, 40)}` }
+  if (typeof senderId !== 'string' || senderId.length === 0 || senderId.length > 256)
+    return { problem: 'missing or malformed senderId' }
+  if (documentId !== undefined && (typeof documentId !== 'string' || !isValidDocumentId(documentId)))
+    return { problem: 'malformed documentId' }
+  if ((type === 'sync' || type === 'request') && !(data instanceof Uint8Array))
+    return { problem: `${type} message without binary data` }
   if (type === 'join') {
     // automerge-repo names files after a peer's storage id (its sync state with us): only an id's own characters.
     const { peerMetadata } = message as { peerMetadata?: unknown }
-    const storageId = typeof peerMetadata === 'object' && peerMetadata !== null ? (peerMetadata as { storageId?: unknown }).storageId : undefined
-    if (storageId !== undefined && (typeof storageId !== 'string' || !STORAGE_ID.test(storageId))) return { problem: 'malformed storageId in join' }
+    const storageId =
+      typeof peerMetadata === 'object' && peerMetadata !== null
+        ? (peerMetadata as { storageId?: unknown }).storageId
+        : undefined
+    if (storageId !== undefined && (typeof storageId !== 'string' || !STORAGE_ID.test(storageId)))
+      return { problem: 'malformed storageId in join' }
   }
   return { message: { type, senderId } }
 }
@@ -50,7 +66,10 @@ export function frameProblem(frame: Uint8Array): string | null {
 export class RateLimit {
   #tokens: number
   #last = performance.now()
-  constructor(readonly rate: number, readonly burst: number) {
+  constructor(
+    readonly rate: number,
+    readonly burst: number,
+  ) {
     this.#tokens = burst
   }
   take(): boolean {
@@ -103,7 +122,9 @@ export function guardSocket(socket: WebSocket, request: IncomingMessage, options
     options.log(`sync socket ${peer} closed: ${error.message}`)
     socket.terminate()
   })
-  socket.on('close', () => { if (joinedAs !== null) options.peers.release(joinedAs, socket) })
+  socket.on('close', () => {
+    if (joinedAs !== null) options.peers.release(joinedAs, socket)
+  })
   // The adapter subscribes to 'message' itself; gate the event so rejected frames never reach it.
   const emit = socket.emit.bind(socket)
 
@@ -139,7 +160,9 @@ export function guardSocket(socket: WebSocket, request: IncomingMessage, options
         close(1008, `peer id ${message.senderId.slice(0, 40)} is in use by a live connection`)
         return
       }
-      options.log(`sync socket ${peer} takes peer id ${message.senderId.slice(0, 40)} from a socket that did not answer a ping within ${options.livenessMs} ms`)
+      options.log(
+        `sync socket ${peer} takes peer id ${message.senderId.slice(0, 40)} from a socket that did not answer a ping within ${options.livenessMs} ms`,
+      )
       holder.terminate()
       join(message.senderId)
       emit('message', ...args)

@@ -4,7 +4,19 @@ import { FrameLog } from '../src/run/FrameLog.ts'
 import type { ExitReason, RunSpec } from '../src/run/frames.ts'
 
 /** Variables a run inherits from the relay; everything else (its token above all) stays out. */
-const INHERITED_ENV = ['PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'LANG', 'LC_ALL', 'LC_CTYPE', 'TERM', 'TMPDIR', 'TZ']
+const INHERITED_ENV = [
+  'PATH',
+  'HOME',
+  'USER',
+  'LOGNAME',
+  'SHELL',
+  'LANG',
+  'LC_ALL',
+  'LC_CTYPE',
+  'TERM',
+  'TMPDIR',
+  'TZ',
+]
 /** After the main command exits, how long remaining output may take to drain before the run is declared over. */
 const DRAIN_MS = 1_000
 
@@ -39,7 +51,12 @@ function runEnv(extra: Record<string, string> | undefined): NodeJS.ProcessEnv {
  */
 export function spawnRun(id: string, spec: RunSpec, cwd: string, options: LocalProcessOptions): LocalProcess {
   const log = new FrameLog(id, 'local', options.historyChars)
-  const child = spawn('sh', ['-c', spec.command], { cwd, env: runEnv(spec.env), detached: true, stdio: ['pipe', 'pipe', 'pipe'] })
+  const child = spawn('sh', ['-c', spec.command], {
+    cwd,
+    env: runEnv(spec.env),
+    detached: true,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  })
   let reason: ExitReason = 'exited'
   let status: { code: number | null; signal: string | null } | null = null
   let graceTimer: NodeJS.Timeout | undefined

@@ -37,7 +37,10 @@ export async function main(argv: string[]): Promise<void> {
     console.error(`${(error as Error).message}\n${usage}`)
     process.exit(2)
   }
-  if (values.help) { console.log(usage); return }
+  if (values.help) {
+    console.log(usage)
+    return
+  }
   const port = Number(values.port)
   const maxMb = Number(values['max-message-mb'])
   const rate = Number(values['max-messages-per-second'])
@@ -48,25 +51,42 @@ export async function main(argv: string[]): Promise<void> {
   let runner = null
   if (values.runs) {
     try {
-      runner = loadRunnerToken(values['runs-token-file'] ?? join(values.data!, 'runs-token'), process.env.WEFT_RUNS_TOKEN)
+      runner = loadRunnerToken(
+        values['runs-token-file'] ?? join(values.data!, 'runs-token'),
+        process.env.WEFT_RUNS_TOKEN,
+      )
     } catch (error) {
       if (!(error instanceof RunnerTokenError)) throw error
       console.error(error.message)
       process.exit(2)
     }
     if (runner.token === values.token) {
-      console.error('The runner token must differ from the sync token: everyone with a Share link has the sync token.')
+      console.error(
+        'The runner token must differ from the sync token: everyone with a Share link has the sync token.',
+      )
       process.exit(2)
     }
   }
   const relay = await startRelay({
-    host: values.host!, port, dataDir: values.data!, staticDir: values.static, token: values.token,
-    maxMessageBytes: Math.round(maxMb * 1024 * 1024), messagesPerSecond: rate,
-    runs: runner ? { token: runner.token, allowedHosts: values['allow-host'], allowRemote: values['runs-remote'] } : undefined,
+    host: values.host!,
+    port,
+    dataDir: values.data!,
+    staticDir: values.static,
+    token: values.token,
+    maxMessageBytes: Math.round(maxMb * 1024 * 1024),
+    messagesPerSecond: rate,
+    runs: runner
+      ? { token: runner.token, allowedHosts: values['allow-host'], allowRemote: values['runs-remote'] }
+      : undefined,
   })
-  console.log(`Weft relay on ${relay.url}  (data: ${values.data}${values.token ? ', token required' : ''}${runner ? ', local runner on /runs' : ''})`)
+  console.log(
+    `Weft relay on ${relay.url}  (data: ${values.data}${values.token ? ', token required' : ''}${runner ? ', local runner on /runs' : ''})`,
+  )
   // The path, never the token: this line may end up in a shared log.
-  if (runner) console.log(`Runner token ${runner.file ? `${runner.created ? 'written to' : 'in'} ${runner.file} (mode 0600)` : 'from $WEFT_RUNS_TOKEN'}; the Run dialog and \`weft run\` ask for it.`)
+  if (runner)
+    console.log(
+      `Runner token ${runner.file ? `${runner.created ? 'written to' : 'in'} ${runner.file} (mode 0600)` : 'from $WEFT_RUNS_TOKEN'}; the Run dialog and \`weft run\` ask for it.`,
+    )
   let stopping = false
   const stop = async (signal: string) => {
     if (stopping) return
@@ -80,7 +100,11 @@ export async function main(argv: string[]): Promise<void> {
   // automerge-repo leaves some promises unhandled (its DocSynchronizer awaits a handle that a peer
   // announced but never sent, and rejects after 60 s): Node would end the relay for every client.
   // Log it and go on.
-  process.on('unhandledRejection', (reason) => console.error(`Unhandled rejection (relay keeps running): ${(reason as Error)?.message ?? String(reason)}`))
+  process.on('unhandledRejection', (reason) =>
+    console.error(
+      `Unhandled rejection (relay keeps running): ${(reason as Error)?.message ?? String(reason)}`,
+    ),
+  )
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main(process.argv.slice(2))

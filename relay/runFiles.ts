@@ -16,7 +16,10 @@ function inside(root: string, path: string): string {
   const problem = pathProblem(path)
   if (problem) throw new RunFilesError(`Refused file path ${JSON.stringify(path).slice(0, 120)}: ${problem}`)
   const target = resolve(root, path)
-  if (!target.startsWith(root + sep)) throw new RunFilesError(`Refused file path ${JSON.stringify(path).slice(0, 120)}: it points outside the run folder.`)
+  if (!target.startsWith(root + sep))
+    throw new RunFilesError(
+      `Refused file path ${JSON.stringify(path).slice(0, 120)}: it points outside the run folder.`,
+    )
   return target
 }
 
@@ -34,7 +37,9 @@ export async function materialise(root: string, files: readonly RunFile[]): Prom
       await mkdir(dirname(targets[i]), { recursive: true })
       await writeFile(targets[i], file.bytes, { flag: 'wx', mode: executable ? 0o755 : 0o644 })
     } catch (error) {
-      throw new RunFilesError(`Could not write ${JSON.stringify(file.path).slice(0, 120)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message} (a file and a folder with the same path?)`)
+      throw new RunFilesError(
+        `Could not write ${JSON.stringify(file.path).slice(0, 120)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message} (a file and a folder with the same path?)`,
+      )
     }
   }
 }
@@ -44,6 +49,9 @@ export async function runFolder(root: string, cwd: string | undefined): Promise<
   if (cwd === undefined || cwd === '' || cwd === '.') return root
   const folder = inside(root, cwd.replace(/\/+$/, ''))
   const found = await stat(folder).catch(() => null)
-  if (!found?.isDirectory()) throw new RunFilesError(`The working folder ${JSON.stringify(cwd).slice(0, 120)} is not a folder of the branch.`)
+  if (!found?.isDirectory())
+    throw new RunFilesError(
+      `The working folder ${JSON.stringify(cwd).slice(0, 120)} is not a folder of the branch.`,
+    )
   return folder
 }

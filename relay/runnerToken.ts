@@ -22,7 +22,9 @@ export function newRunnerToken(): string {
 
 function checked(token: string, from: string): string {
   if (!TOKEN_SHAPE.test(token))
-    throw new RunnerTokenError(`The runner token in ${from} must be 24 to 256 letters, digits or ._~- (generate one by deleting the file).`)
+    throw new RunnerTokenError(
+      `The runner token in ${from} must be 24 to 256 letters, digits or ._~- (generate one by deleting the file).`,
+    )
   return token
 }
 
@@ -32,16 +34,20 @@ function checked(token: string, from: string): string {
  * ssh refuses such a key: the token lets its holder run commands as the relay's user.
  */
 export function loadRunnerToken(file: string, fromEnv: string | undefined): RunnerToken {
-  if (fromEnv !== undefined && fromEnv !== '') return { token: checked(fromEnv, '$WEFT_RUNS_TOKEN'), file: null, created: false }
+  if (fromEnv !== undefined && fromEnv !== '')
+    return { token: checked(fromEnv, '$WEFT_RUNS_TOKEN'), file: null, created: false }
   let fd: number
   try {
     mkdirSync(dirname(file), { recursive: true })
     fd = openSync(file, 'wx', 0o600)
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new RunnerTokenError(`Cannot create the runner token file ${file}: ${(error as Error).message}`)
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST')
+      throw new RunnerTokenError(`Cannot create the runner token file ${file}: ${(error as Error).message}`)
     const mode = statSync(file).mode & 0o777
     if (mode & 0o077)
-      throw new RunnerTokenError(`The runner token file ${file} can be read by others (mode ${mode.toString(8)}); run \`chmod 600 ${file}\` or delete it for a new one.`)
+      throw new RunnerTokenError(
+        `The runner token file ${file} can be read by others (mode ${mode.toString(8)}); run \`chmod 600 ${file}\` or delete it for a new one.`,
+      )
     return { token: checked(readFileSync(file, 'utf8').trim(), file), file, created: false }
   }
   const token = newRunnerToken()

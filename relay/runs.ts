@@ -76,8 +76,10 @@ interface Ticket {
   expires: number
 }
 
-const sizeLimit = (bytes: number) => bytes >= 1024 * 1024 ? `${+(bytes / 1024 / 1024).toFixed(1)} MiB` : `${Math.round(bytes / 1024)} KiB`
-const tooLarge = (limit: number) => new RangeError(`The run request is larger than the relay's limit of ${sizeLimit(limit)}.`)
+const sizeLimit = (bytes: number) =>
+  bytes >= 1024 * 1024 ? `${+(bytes / 1024 / 1024).toFixed(1)} MiB` : `${Math.round(bytes / 1024)} KiB`
+const tooLarge = (limit: number) =>
+  new RangeError(`The run request is larger than the relay's limit of ${sizeLimit(limit)}.`)
 
 const isLoopback = (address: string | undefined) =>
   address !== undefined && (address === '::1' || /^(::ffff:)?127\./.test(address))
@@ -108,7 +110,7 @@ export function runsEndpoint(server: Server, options: RunsOptions): RunsEndpoint
     noServer: true,
     maxPayload: 1024 * 1024,
     // Browsers fail a socket whose requested subprotocols the server does not answer; never echo the ticket.
-    handleProtocols: (offered) => offered.has(RUN_PROTOCOL) ? RUN_PROTOCOL : false,
+    handleProtocols: (offered) => (offered.has(RUN_PROTOCOL) ? RUN_PROTOCOL : false),
   })
 
   /**
@@ -121,9 +123,15 @@ export function runsEndpoint(server: Server, options: RunsOptions): RunsEndpoint
     const origin = originProblem(request)
     if (origin) return [403, origin]
     if (!options.allowRemote && !isLoopback(request.socket.remoteAddress))
-      return [403, 'This relay runs commands for this machine only (start it with --runs-remote to allow others).']
+      return [
+        403,
+        'This relay runs commands for this machine only (start it with --runs-remote to allow others).',
+      ]
     if (needsToken && !sameSecret(bearerToken(request), options.token))
-      return [401, 'Missing or wrong runner token (send it as Authorization: Bearer; it is not the sync token).']
+      return [
+        401,
+        'Missing or wrong runner token (send it as Authorization: Bearer; it is not the sync token).',
+      ]
     return null
   }
 
@@ -138,8 +146,12 @@ export function runsEndpoint(server: Server, options: RunsOptions): RunsEndpoint
 
   /** Uses up the ticket the socket request offers; true when it was valid for `runId`. */
   function redeemTicket(request: IncomingMessage, runId: string): boolean {
-    const offered = String(request.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim())
-    const value = offered.find((p) => p.startsWith(TICKET_PROTOCOL_PREFIX))?.slice(TICKET_PROTOCOL_PREFIX.length)
+    const offered = String(request.headers['sec-websocket-protocol'] ?? '')
+      .split(',')
+      .map((p) => p.trim())
+    const value = offered
+      .find((p) => p.startsWith(TICKET_PROTOCOL_PREFIX))
+      ?.slice(TICKET_PROTOCOL_PREFIX.length)
     const ticket = value ? tickets.get(value) : undefined
     if (!ticket) return false
     tickets.delete(value!)
@@ -158,7 +170,10 @@ export function runsEndpoint(server: Server, options: RunsOptions): RunsEndpoint
   }
 
   async function create(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    if (active >= maxRuns) return reply(response, 429, { error: `This relay is already running ${maxRuns} commands; try again when one ends.` })
+    if (active >= maxRuns)
+      return reply(response, 429, {
+        error: `This relay is already running ${maxRuns} commands; try again when one ends.`,
+      })
     let dir: string | null = null
     try {
       const declared = Number(request.headers['content-length'] ?? 0)
@@ -183,7 +198,12 @@ export function runsEndpoint(server: Server, options: RunsOptions): RunsEndpoint
       reply(response, 201, { id, ticket: issueTicket(id) })
     } catch (error) {
       if (dir) void rm(dir, { recursive: true, force: true })
-      const status = error instanceof RangeError ? 413 : error instanceof RunFrameError || error instanceof RunFilesError ? 400 : 500
+      const status =
+        error instanceof RangeError
+          ? 413
+          : error instanceof RunFrameError || error instanceof RunFilesError
+            ? 400
+            : 500
       if (status === 500) options.log(`run request failed: ${(error as Error).message}`)
       if (status === 413) response.setHeader('Connection', 'close')
       reply(response, status, { error: (error as Error).message })
@@ -200,12 +220,17 @@ export function runsEndpoint(server: Server, options: RunsOptions): RunsEndpoint
   function start(entry: Entry, owner: WebSocket): LocalProcess {
     clearTimeout(entry.claimTimer)
     entry.owner = owner
-    const run = spawnRun(entry.id, entry.spec, entry.cwd, { killGraceMs: options.killGraceMs ?? 2_000, historyChars: options.historyChars ?? DEFAULT_HISTORY_CHARS })
+    const run = spawnRun(entry.id, entry.spec, entry.cwd, {
+      killGraceMs: options.killGraceMs ?? 2_000,
+      historyChars: options.historyChars ?? DEFAULT_HISTORY_CHARS,
+    })
     entry.process = run
     options.log(`run ${entry.id} started (pid ${run.pid}): ${entry.spec.command.slice(0, 80)}`)
     void run.log.ended().then((exit) => {
       active--
-      options.log(`run ${entry.id} ended: ${exit.reason}${exit.code !== null ? ` ${exit.code}` : ''}${exit.signal ? ` ${exit.signal}` : ''}`)
+      options.log(
+        `run ${entry.id} ended: ${exit.reason}${exit.code !== null ? ` ${exit.code}` : ''}${exit.signal ? ` ${exit.signal}` : ''}`,
+      )
       void rm(entry.dir, { recursive: true, force: true })
       setTimeout(() => runs.delete(entry.id), LINGER_MS).unref()
     })
@@ -264,12 +289,21 @@ export function runsEndpoint(server: Server, options: RunsOptions): RunsEndpoint
     const match = RUN_PATH.exec(path)
     const entry = match ? runs.get(match[1]) : undefined
     // A socket carries no Authorization from a browser: it presents the single-use ticket its POST got.
-    const refused = refusal(request, false) ?? (entry && !redeemTicket(request, entry.id)
-      ? [401, `Missing, used or expired run ticket (offer subprotocols "${RUN_PROTOCOL}, ${TICKET_PROTOCOL_PREFIX}TICKET").`] as [number, string]
-      : null)
+    const refused =
+      refusal(request, false) ??
+      (entry && !redeemTicket(request, entry.id)
+        ? ([
+            401,
+            `Missing, used or expired run ticket (offer subprotocols "${RUN_PROTOCOL}, ${TICKET_PROTOCOL_PREFIX}TICKET").`,
+          ] as [number, string])
+        : null)
     if (refused || !entry) {
       if (refused) options.log(`refused run socket from ${request.socket.remoteAddress}: ${refused[1]}`)
-      socket.end(refused ? `HTTP/1.1 ${refused[0]} ${refused[0] === 401 ? 'Unauthorized' : 'Forbidden'}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${refused[1]}` : 'HTTP/1.1 404 Not Found\r\n\r\n')
+      socket.end(
+        refused
+          ? `HTTP/1.1 ${refused[0]} ${refused[0] === 401 ? 'Unauthorized' : 'Forbidden'}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${refused[1]}`
+          : 'HTTP/1.1 404 Not Found\r\n\r\n',
+      )
       return
     }
     sockets.handleUpgrade(request, socket, head, (ws) => watch(entry, ws))
@@ -288,7 +322,8 @@ export function runsEndpoint(server: Server, options: RunsOptions): RunsEndpoint
         reply(response, refused[0], { error: refused[1] })
       } else if (request.method !== 'POST') reply(response, 405, { error: `Use POST ${path}.` })
       else if (ticketFor === undefined) void create(request, response)
-      else if (!runs.has(ticketFor)) reply(response, 404, { error: 'No such run (it ended, or was never started).' })
+      else if (!runs.has(ticketFor))
+        reply(response, 404, { error: 'No such run (it ended, or was never started).' })
       // A viewer's ticket: another socket on the same run, which watches.
       else reply(response, 201, { ticket: issueTicket(ticketFor) })
       return true

@@ -39,7 +39,8 @@ export interface Relay {
   close(): Promise<void>
 }
 
-const version = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version as string
+const version = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
+  .version as string
 
 /** Starts the relay: sync over WebSocket at /sync, the app as static files, and GET /health. */
 export async function startRelay(options: RelayOptions): Promise<Relay> {
@@ -48,13 +49,16 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   const started = Date.now()
 
   if (options.runs && options.token !== undefined && options.runs.token === options.token)
-    throw new Error('The runner token must differ from the sync token: everyone with a Share link has the sync token.')
+    throw new Error(
+      'The runner token must differ from the sync token: everyone with a Share link has the sync token.',
+    )
   const server = createServer((request, response) => handle(request, response))
   const runs = options.runs ? runsEndpoint(server, { ...options.runs, log }) : null
   const { adapter, sockets, peers } = syncEndpoint(server, { ...options, log, otherUpgrades: runs?.owns })
   // Saves resolve only once fsynced; damaged chunks are skipped, logged by file and shown in /health.
   const storage = new CheckedChunks(new DurableFileStorage(options.dataDir), ({ file, reason }) =>
-    log(`damaged storage chunk skipped: ${file} (${reason}); the document loads from its other chunks`))
+    log(`damaged storage chunk skipped: ${file} (${reason}); the document loads from its other chunks`),
+  )
   const repo = new Repo({
     network: [adapter],
     storage,
@@ -65,18 +69,20 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   sendWhenSaved(adapter, repo, log)
   refuseFailingMessages(repo, peers, log)
 
-  const app = options.staticDir && existsSync(options.staticDir)
-    ? sirv(options.staticDir, {
-        single: true,
-        dev: false,
-        etag: true,
-        setHeaders: (res, pathname) => {
-          for (const [name, value] of Object.entries(ISOLATION_HEADERS)) res.setHeader(name, value)
-          if (pathname.startsWith('/assets/')) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable')
-          else res.setHeader('Cache-Control', 'no-cache')
-        },
-      })
-    : null
+  const app =
+    options.staticDir && existsSync(options.staticDir)
+      ? sirv(options.staticDir, {
+          single: true,
+          dev: false,
+          etag: true,
+          setHeaders: (res, pathname) => {
+            for (const [name, value] of Object.entries(ISOLATION_HEADERS)) res.setHeader(name, value)
+            if (pathname.startsWith('/assets/'))
+              res.setHeader('Cache-Control', 'public, max-age=31536000, immutable')
+            else res.setHeader('Cache-Control', 'no-cache')
+          },
+        })
+      : null
 
   function handle(request: IncomingMessage, response: ServerResponse) {
     for (const [name, value] of Object.entries(ISOLATION_HEADERS)) response.setHeader(name, value)
@@ -85,22 +91,35 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       const damaged = storage.damaged()
       response.setHeader('Content-Type', 'application/json')
       // Degraded stays 200: the relay still syncs, and a restart would not repair the files.
-      response.end(JSON.stringify({
-        ok: damaged.length === 0,
-        status: damaged.length === 0 ? 'ok' : 'degraded',
-        // Paths within the data folder: /health is public, where the folder lives is not its business.
-        ...(damaged.length > 0 ? { damaged: damaged.map(({ file, reason }) => ({ file: relative(options.dataDir, file), reason })) } : {}),
-        version,
-        uptime: Math.round((Date.now() - started) / 1000),
-        // Peers that joined, not sockets: a client may hold a half-open socket besides its live one.
-        peers: repo.peers.length,
-        documents: Object.keys(repo.handles).length,
-        // Whether `/runs` (the local runner) is on; the app offers that backend only then.
-        runs: runs !== null,
-      }))
+      response.end(
+        JSON.stringify({
+          ok: damaged.length === 0,
+          status: damaged.length === 0 ? 'ok' : 'degraded',
+          // Paths within the data folder: /health is public, where the folder lives is not its business.
+          ...(damaged.length > 0
+            ? {
+                damaged: damaged.map(({ file, reason }) => ({
+                  file: relative(options.dataDir, file),
+                  reason,
+                })),
+              }
+            : {}),
+          version,
+          uptime: Math.round((Date.now() - started) / 1000),
+          // Peers that joined, not sockets: a client may hold a half-open socket besides its live one.
+          peers: repo.peers.length,
+          documents: Object.keys(repo.handles).length,
+          // Whether `/runs` (the local runner) is on; the app offers that backend only then.
+          runs: runs !== null,
+        }),
+      )
       return
     }
-    if (app) return app(request, response, () => { response.statusCode = 404; response.end('Not found') })
+    if (app)
+      return app(request, response, () => {
+        response.statusCode = 404
+        response.end('Not found')
+      })
     response.statusCode = 404
     response.end('This relay serves no app; build it with `npm run build`.')
   }
@@ -109,8 +128,12 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   await adapterConnected(adapter)
   // Check every stored chunk once at start, so damage is reported before a peer asks for it.
   const checked = storage.checkAll().then(
-    (damaged) => { if (damaged.length > 0) log(`storage check: ${damaged.length} damaged chunk file(s); /health reports the relay degraded`) },
-    (error: Error) => log(`storage check failed: ${error.message}`))
+    (damaged) => {
+      if (damaged.length > 0)
+        log(`storage check: ${damaged.length} damaged chunk file(s); /health reports the relay degraded`)
+    },
+    (error: Error) => log(`storage check failed: ${error.message}`),
+  )
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)

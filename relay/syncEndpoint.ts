@@ -32,16 +32,26 @@ export function presentedToken(request: IncomingMessage): string | null {
  * guarded, handed to automerge-repo's server adapter. Returns that adapter for a Repo to use, and
  * the socket server (whose `clients` are the connected peers).
  */
-export function syncEndpoint(server: Server, options: SyncEndpointOptions): { adapter: WebSocketServerAdapter; sockets: WebSocketServer; peers: PeerSockets } {
+export function syncEndpoint(
+  server: Server,
+  options: SyncEndpointOptions,
+): { adapter: WebSocketServerAdapter; sockets: WebSocketServer; peers: PeerSockets } {
   const sockets = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes })
   const peers = new PeerSockets()
   // Registered before the sync adapter's own listener, so every socket is guarded from its first frame.
-  sockets.on('connection', (socket, request) => guardSocket(socket, request, {
-    messagesPerSecond: options.messagesPerSecond, burst: options.messagesPerSecond * 2,
-    peers, livenessMs: options.livenessMs ?? 1500, log: options.log,
-  }))
+  sockets.on('connection', (socket, request) =>
+    guardSocket(socket, request, {
+      messagesPerSecond: options.messagesPerSecond,
+      burst: options.messagesPerSecond * 2,
+      peers,
+      livenessMs: options.livenessMs ?? 1500,
+      log: options.log,
+    }),
+  )
   // The adapter types its server through isomorphic-ws; at run time it is this same `ws` server.
-  const adapter = new WebSocketServerAdapter(sockets as unknown as ConstructorParameters<typeof WebSocketServerAdapter>[0])
+  const adapter = new WebSocketServerAdapter(
+    sockets as unknown as ConstructorParameters<typeof WebSocketServerAdapter>[0],
+  )
 
   server.on('upgrade', (request, socket, head) => {
     const path = new URL(request.url ?? '/', 'http://relay').pathname
@@ -73,8 +83,13 @@ export function refuseFailingMessages(repo: Repo, peers: PeerSockets, log: (line
     try {
       await receive(message)
     } catch (error) {
-      const reason = `malformed ${message.type} message for ${message.documentId}: ${String((error as Error)?.message ?? error).split('\n')[0].slice(0, 200)}`
-      if (!peers.refuse(message.senderId, 1007, reason)) log(`peer ${message.senderId.slice(0, 40)} (gone): ${reason}`)
+      const reason = `malformed ${message.type} message for ${message.documentId}: ${String(
+        (error as Error)?.message ?? error,
+      )
+        .split('\n')[0]
+        .slice(0, 200)}`
+      if (!peers.refuse(message.senderId, 1007, reason))
+        log(`peer ${message.senderId.slice(0, 40)} (gone): ${reason}`)
     }
   }
 }

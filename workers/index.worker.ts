@@ -20,11 +20,18 @@ const loadGrammars = () => Grammars.create(browserLocator)
 
 const service = new IndexService(
   // One database file per index name (a repository id); anything else in it becomes `_`.
-  async (name) => (await openBrowserDatabase(`weft-index-${name.replace(/[^\w.-]/g, '_')}.db`, { sync: syncWasmUrl, async: asyncWasmUrl })).db,
-  () => (grammars ??= loadGrammars().catch((error) => {
-    grammars = undefined
-    throw error
-  })),
+  async (name) =>
+    (
+      await openBrowserDatabase(`weft-index-${name.replace(/[^\w.-]/g, '_')}.db`, {
+        sync: syncWasmUrl,
+        async: asyncWasmUrl,
+      })
+    ).db,
+  () =>
+    (grammars ??= loadGrammars().catch((error) => {
+      grammars = undefined
+      throw error
+    })),
 )
 
 Comlink.expose(service)

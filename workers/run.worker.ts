@@ -31,8 +31,13 @@ const handle = runWorker({
     return loadPyodide({ indexURL: PYODIDE_INDEX })
   },
   // The run's console and uncaught errors are its output already; the realm log shows results.
-  serveRealm: (port) => exposeExecutor(scriptExecutor((code) => (0, eval)(code), []), port),
-  importModule: (code) => import(/* @vite-ignore */ URL.createObjectURL(new Blob([code], { type: 'text/javascript' }))),
+  serveRealm: (port) =>
+    exposeExecutor(
+      scriptExecutor((code) => (0, eval)(code), []),
+      port,
+    ),
+  importModule: (code) =>
+    import(/* @vite-ignore */ URL.createObjectURL(new Blob([code], { type: 'text/javascript' }))),
   onUncaught(listener) {
     self.addEventListener('error', (event) => {
       event.preventDefault()

@@ -14,16 +14,44 @@ function random(seed: number): () => number {
   }
 }
 
-const WORDS = ['node', 'tree', 'file', 'index', 'value', 'count', 'parse', 'render', 'store', 'merge', 'patch', 'branch',
-  'commit', 'blob', 'entry', 'path', 'folder', 'sync', 'peer', 'relay', 'hash', 'text', 'line', 'token', 'cache', 'queue']
+const WORDS = [
+  'node',
+  'tree',
+  'file',
+  'index',
+  'value',
+  'count',
+  'parse',
+  'render',
+  'store',
+  'merge',
+  'patch',
+  'branch',
+  'commit',
+  'blob',
+  'entry',
+  'path',
+  'folder',
+  'sync',
+  'peer',
+  'relay',
+  'hash',
+  'text',
+  'line',
+  'token',
+  'cache',
+  'queue',
+]
 
 /** A few lines of plausible TypeScript; random names and numbers keep every file's content unique. */
 function codeBlock(next: () => number): string[] {
   const word = () => WORDS[Math.floor(next() * WORDS.length)]
   const capital = (w: string) => w[0].toUpperCase() + w.slice(1)
   const name = () => word() + capital(word()) + Math.floor(next() * 1000)
-  const body = Array.from({ length: 1 + Math.floor(next() * 4) }, () =>
-    `  const ${name()} = ${Math.floor(next() * 1e6)} * ${word()}.length + ${Math.floor(next() * 100)}`)
+  const body = Array.from(
+    { length: 1 + Math.floor(next() * 4) },
+    () => `  const ${name()} = ${Math.floor(next() * 1e6)} * ${word()}.length + ${Math.floor(next() * 100)}`,
+  )
   return [
     `// ${word()} ${word()} ${word()}: ${word()} the ${word()} before the ${word()} ${Math.floor(next() * 1e4)}`,
     `export function ${name()}(${word()}: number, ${word()}: string): string {`,
@@ -81,7 +109,9 @@ export function generateTree(parent: string, name: string, count: number, seed =
   for (let i = 0; i < count; i++) {
     const size = 8 * 1024 + Math.floor(next() * 4 * 1024)
     const binary = i % 1000 === 500
-    const path = binary ? join(root, `pkg${i % 20}`, 'assets', `image${i}.png`) : join(root, `pkg${i % 20}`, 'src', `mod${i % 7}`, `file${i}.ts`)
+    const path = binary
+      ? join(root, `pkg${i % 20}`, 'assets', `image${i}.png`)
+      : join(root, `pkg${i % 20}`, 'src', `mod${i % 7}`, `file${i}.ts`)
     const bytes = binary ? binaryBytes(next, size) : Buffer.from(codeText(next, size))
     write(path, bytes)
     tree.bytes += bytes.length

@@ -57,9 +57,14 @@ export interface Report {
   errors: string[]
 }
 
-interface OwnDoc { n: number; at: number }
+interface OwnDoc {
+  n: number
+  at: number
+}
 /** Each member's latest write number; this process keeps when each was made (the group lives here). */
-interface SharedDoc { writes: Record<string, number> }
+interface SharedDoc {
+  writes: Record<string, number>
+}
 
 interface Peer {
   spec: PeerSpec
@@ -89,15 +94,22 @@ const closeCodes: Record<string, number> = {}
 const writeTimes = new Map<string, number[]>()
 
 // The adapter throws some socket errors from an event handler; count them instead of dying.
-process.on('uncaughtException', (error) => { if (errors.length < 20) errors.push(`uncaught: ${error.message}`) })
+process.on('uncaughtException', (error) => {
+  if (errors.length < 20) errors.push(`uncaught: ${error.message}`)
+})
 
 const size = (m: { data?: Uint8Array }) => m.data?.byteLength ?? 0
 
 function makePeer(spec: PeerSpec, url: string): Peer {
   const adapter = new WebSocketClientAdapter(url)
   const peer: Peer = { spec, adapter, connected: false, disconnects: 0, repo: null as unknown as Repo }
-  adapter.on('peer-candidate', () => { peer.connected = true })
-  adapter.on('peer-disconnected', () => { peer.connected = false; peer.disconnects++ })
+  adapter.on('peer-candidate', () => {
+    peer.connected = true
+  })
+  adapter.on('peer-disconnected', () => {
+    peer.connected = false
+    peer.disconnects++
+  })
   adapter.on('message', (m: Message) => {
     if (!counting) return
     received[m.type] = (received[m.type] ?? 0) + 1
@@ -122,7 +134,8 @@ function makePeer(spec: PeerSpec, url: string): Peer {
 }
 
 async function until(test: () => boolean, timeoutMs: number): Promise<boolean> {
-  for (const started = Date.now(); !test(); await sleep(50)) if (Date.now() - started > timeoutMs) return false
+  for (const started = Date.now(); !test(); await sleep(50))
+    if (Date.now() - started > timeoutMs) return false
   return true
 }
 
@@ -171,8 +184,15 @@ async function setup(url: string, specs: PeerSpec[]): Promise<void> {
   }
   await sleep(1_000)
   const failures: string[] = []
-  await Promise.all(peers.filter((p) => p.spec.group !== null && !p.spec.leader).map((p) =>
-    join(p, urls.get(p.spec.group!)!).catch((e: Error) => { failures.push(`${p.spec.name}: ${e.message}`) })))
+  await Promise.all(
+    peers
+      .filter((p) => p.spec.group !== null && !p.spec.leader)
+      .map((p) =>
+        join(p, urls.get(p.spec.group!)!).catch((e: Error) => {
+          failures.push(`${p.spec.name}: ${e.message}`)
+        }),
+      ),
+  )
   for (const peer of peers) if (peer.shared) watchGroup(peer)
   send({
     type: 'ready',
@@ -189,12 +209,18 @@ let expected = 0
 function change(peer: Peer): void {
   const at = now()
   changes++
-  if (peer.own) peer.own.change((d) => { d.n++; d.at = at })
+  if (peer.own)
+    peer.own.change((d) => {
+      d.n++
+      d.at = at
+    })
   else if (peer.shared) {
     const times = writeTimes.get(peer.spec.name) ?? [0]
     writeTimes.set(peer.spec.name, times)
     const seq = times.push(at) - 1
-    peer.shared.change((d) => { d.writes[peer.spec.name] = seq })
+    peer.shared.change((d) => {
+      d.writes[peer.spec.name] = seq
+    })
     expected += groupSize.get(peer.spec.group!)! - 1
   }
 }
@@ -202,7 +228,8 @@ function change(peer: Peer): void {
 const groupSize = new Map<number, number>()
 
 async function measure(durationMs: number, intervalMs: number, drainMs: number): Promise<void> {
-  for (const p of peers) if (p.spec.group !== null && p.shared) groupSize.set(p.spec.group, (groupSize.get(p.spec.group) ?? 0) + 1)
+  for (const p of peers)
+    if (p.spec.group !== null && p.shared) groupSize.set(p.spec.group, (groupSize.get(p.spec.group) ?? 0) + 1)
   const loop = monitorEventLoopDelay({ resolution: 10 })
   loop.enable()
   const dropsBefore = peers.map((p) => p.disconnects)
@@ -210,7 +237,10 @@ async function measure(durationMs: number, intervalMs: number, drainMs: number):
   counting = true
   // Each peer at its own phase, so the load is even rather than one burst per interval.
   for (const peer of peers) {
-    const tick = () => { change(peer); peer.timer = setTimeout(tick, intervalMs) }
+    const tick = () => {
+      change(peer)
+      peer.timer = setTimeout(tick, intervalMs)
+    }
     peer.timer = setTimeout(tick, Math.random() * intervalMs)
   }
   await sleep(durationMs)
@@ -218,15 +248,19 @@ async function measure(durationMs: number, intervalMs: number, drainMs: number):
   counting = false
   const stopped = performance.now()
   const groups = new Map<number, Peer[]>()
-  for (const p of peers) if (p.spec.group !== null && p.shared) groups.set(p.spec.group, [...(groups.get(p.spec.group) ?? []), p])
-  const same = (members: Peer[]) => members.every((m) => m.shared!.heads().join() === members[0].shared!.heads().join())
+  for (const p of peers)
+    if (p.spec.group !== null && p.shared) groups.set(p.spec.group, [...(groups.get(p.spec.group) ?? []), p])
+  const same = (members: Peer[]) =>
+    members.every((m) => m.shared!.heads().join() === members[0].shared!.heads().join())
   await until(() => [...groups.values()].every(same), drainMs)
   const catchUpMs = Math.round(performance.now() - stopped)
   loop.disable()
   send({
     type: 'report',
     peers: peers.length,
-    held: peers.filter((p, i) => p.connected && p.disconnects === dropsBefore[i] && p.adapter.socket?.readyState === 1).length,
+    held: peers.filter(
+      (p, i) => p.connected && p.disconnects === dropsBefore[i] && p.adapter.socket?.readyState === 1,
+    ).length,
     disconnects: peers.reduce((sum, p, i) => sum + p.disconnects - dropsBefore[i], 0),
     changes,
     sent,
@@ -246,11 +280,19 @@ async function measure(durationMs: number, intervalMs: number, drainMs: number):
 }
 
 process.on('message', (message: ToPeers) => {
-  const fail = (error: Error) => { errors.push(error.message); send({ type: 'ready', connected: 0, joined: 0, failures: [error.message], setupMs: 0 }) }
+  const fail = (error: Error) => {
+    errors.push(error.message)
+    send({ type: 'ready', connected: 0, joined: 0, failures: [error.message], setupMs: 0 })
+  }
   if (message.type === 'setup') void setup(message.url, message.peers).catch(fail)
   else if (message.type === 'measure') void measure(message.durationMs, message.intervalMs, message.drainMs)
   else if (message.type === 'close') {
-    for (const peer of peers) try { peer.adapter.disconnect() } catch { /* already closed */ }
+    for (const peer of peers)
+      try {
+        peer.adapter.disconnect()
+      } catch {
+        /* already closed */
+      }
     setTimeout(() => process.exit(0), 200)
   }
 })

@@ -1,8 +1,23 @@
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import type { BrowserContext, Page } from '@playwright/test'
-import { between, pageMarks, pageNow, pageRecording, startRecorder, stopRecorder, watchFor, type Recording } from './probe.ts'
-import { round, summariseKeystrokes, summariseLongTasks, type KeystrokeSummary, type LongTaskSummary } from './stats.ts'
+import {
+  between,
+  pageMarks,
+  pageNow,
+  pageRecording,
+  startRecorder,
+  stopRecorder,
+  watchFor,
+  type Recording,
+} from './probe.ts'
+import {
+  round,
+  summariseKeystrokes,
+  summariseLongTasks,
+  type KeystrokeSummary,
+  type LongTaskSummary,
+} from './stats.ts'
 
 /** The 5,000-line file typed into; imported as the folder `typing` holding `long.ts`. */
 export const LONG_FILE = { folder: 'typing', name: 'long.ts', lines: 5000 }
@@ -22,7 +37,9 @@ const importedStatus = (page: Page) => page.getByRole('status').filter({ hasText
 export async function createRepository(page: Page, name: string): Promise<string> {
   await page.goto('/')
   // Let the service worker finish precaching the app first, so it does not compete with the import.
-  await page.evaluate(() => Promise.race([navigator.serviceWorker?.ready, new Promise((resolve) => setTimeout(resolve, 10_000))]))
+  await page.evaluate(() =>
+    Promise.race([navigator.serviceWorker?.ready, new Promise((resolve) => setTimeout(resolve, 10_000))]),
+  )
   await page.getByLabel('Repository name').fill(name)
   await page.getByRole('button', { name: 'Create repository' }).click()
   await page.getByRole('heading', { name }).waitFor()
@@ -53,8 +70,11 @@ export async function importFolder(page: Page, folder: string, expected: string)
   // A failed import shows only the alert: no point waiting minutes for a status that will not come.
   await importedStatus(page).or(refusedAlert(page)).first().waitFor({ timeout: IMPORT_TIMEOUT })
   const totalMs = performance.now() - started
-  const text = (await importedStatus(page).count()) ? (await importedStatus(page).textContent())?.trim() : 'nothing'
-  if (text !== expected) throw new Error(`Import reported "${text}", expected "${expected}". Refused: ${await refusedFiles(page)}`)
+  const text = (await importedStatus(page).count())
+    ? (await importedStatus(page).textContent())?.trim()
+    : 'nothing'
+  if (text !== expected)
+    throw new Error(`Import reported "${text}", expected "${expected}". Refused: ${await refusedFiles(page)}`)
   const marks = await pageMarks(page)
   const recording = between(await pageRecording(page), from, marks.imported)
   return {
@@ -70,7 +90,9 @@ export async function importFolder(page: Page, folder: string, expected: string)
 const refusedAlert = (page: Page) => page.getByRole('alert', { name: 'Refused files' })
 
 async function refusedFiles(page: Page): Promise<string> {
-  return (await refusedAlert(page).count()) ? ((await refusedAlert(page).textContent()) ?? '').slice(0, 500) : 'none'
+  return (await refusedAlert(page).count())
+    ? ((await refusedAlert(page).textContent()) ?? '').slice(0, 500)
+    : 'none'
 }
 
 /** The page's long tasks from `since` (page clock) until now. */
@@ -104,7 +126,13 @@ type Estimate = { usage: number; indexedDB: number | null; caches: number | null
  * most of the bytes, reach it in one burst seconds after "Imported", after a quiet spell. Later
  * phases then do not share the CPU with the upload, and a reload does not cut it short.
  */
-export async function settledStorage(page: Page, rawBytes: number, dirs: { indexedDb: string; relay: string }, quietMs = 2000, limitMs = 30_000): Promise<StorageResult> {
+export async function settledStorage(
+  page: Page,
+  rawBytes: number,
+  dirs: { indexedDb: string; relay: string },
+  quietMs = 2000,
+  limitMs = 30_000,
+): Promise<StorageResult> {
   const started = performance.now()
   const sample = async () => ({ ...(await estimate(page)), relay: folderBytes(dirs.relay) })
   const caughtUp = (s: Estimate & { relay: number }) => s.relay >= 0.5 * (s.indexedDB ?? s.usage)
@@ -141,8 +169,14 @@ function folderBytes(dir: string): number {
 /** `usageDetails` is Chromium's per-store breakdown; IndexedDB is what the repository costs. */
 const estimate = (page: Page): Promise<Estimate> =>
   page.evaluate(async () => {
-    const e = (await navigator.storage.estimate()) as StorageEstimate & { usageDetails?: Record<string, number> }
-    return { usage: e.usage ?? 0, indexedDB: e.usageDetails?.indexedDB ?? null, caches: e.usageDetails?.caches ?? null }
+    const e = (await navigator.storage.estimate()) as StorageEstimate & {
+      usageDetails?: Record<string, number>
+    }
+    return {
+      usage: e.usage ?? 0,
+      indexedDB: e.usageDetails?.indexedDB ?? null,
+      caches: e.usageDetails?.caches ?? null,
+    }
   })
 
 export interface OpenResult {
@@ -164,7 +198,10 @@ export async function timeOpen(page: Page, navigate: () => Promise<unknown>): Pr
   const totalMs = performance.now() - started
   const marks = await pageMarks(page)
   const recording = between(await pageRecording(page), 0, marks.firstTreeItem)
-  const dcl = await page.evaluate(() => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).domContentLoadedEventEnd)
+  const dcl = await page.evaluate(
+    () =>
+      (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).domContentLoadedEventEnd,
+  )
   return {
     totalMs: round(totalMs),
     workspaceShownMs: round(marks.workspaceShown),
@@ -176,7 +213,11 @@ export async function timeOpen(page: Page, navigate: () => Promise<unknown>): Pr
 }
 
 /** Closes `page` and opens the repository in a new one (same profile); returns the new page. */
-export async function reopenInNewPage(context: BrowserContext, page: Page, url: string): Promise<{ page: Page; open: OpenResult }> {
+export async function reopenInNewPage(
+  context: BrowserContext,
+  page: Page,
+  url: string,
+): Promise<{ page: Page; open: OpenResult }> {
   // A blank page first keeps the persistent context from closing with its last window.
   const next = await context.newPage()
   await page.close()
@@ -194,7 +235,9 @@ const TYPING: Keys[] = [
   { press: 'End' },
   { type: '\n// typed in the middle\nconst middle = top.a + top.b.length\nconsole.log(middle)\n' },
   { press: 'Control+End' },
-  { type: '\nexport function tail(value: number): number {\nconst doubled = value * 2\nreturn doubled + middle\n' },
+  {
+    type: '\nexport function tail(value: number): number {\nconst doubled = value * 2\nreturn doubled + middle\n',
+  },
   { press: 'ArrowUp', times: 2 },
   { press: 'End' },
   { type: ' // edited near the end\n// and one more line here\n' },
@@ -239,7 +282,10 @@ export async function typeInLongFile(page: Page, folder: string): Promise<Typing
     }
   }
   const typed = performance.now()
-  await page.getByRole('status', { name: 'Save state' }).filter({ hasText: 'All changes saved' }).waitFor({ timeout: 30_000 })
+  await page
+    .getByRole('status', { name: 'Save state' })
+    .filter({ hasText: 'All changes saved' })
+    .waitFor({ timeout: 30_000 })
   const saveMs = performance.now() - typed
   const recording = await stopRecorder(page, recorder)
   return {

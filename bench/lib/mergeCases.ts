@@ -5,7 +5,13 @@ import { loadMergeEngine } from '../../src/merge/nodeEngine.ts'
 import { nodeGrammars } from '../../src/syntax/nodeGrammars.ts'
 
 /** One three-way merge case of the shared set: `path` carries its extension, which picks the language. */
-export interface MergeCase { id: string; path: string; base: string; left: string; right: string }
+export interface MergeCase {
+  id: string
+  path: string
+  base: string
+  left: string
+  right: string
+}
 
 /** Every case folder (one holding `base*`, `left*` and `right*` files) under `root`. */
 export function findMergeCases(root: string): MergeCase[] {
@@ -17,7 +23,13 @@ export function findMergeCases(root: string): MergeCase[] {
       const suffix = base.slice(4)
       const read = (name: string) => readFileSync(join(dir, name + suffix), 'utf8')
       if (names.includes('left' + suffix) && names.includes('right' + suffix)) {
-        found.push({ id: dir.slice(root.length + 1), path: 'left' + suffix, base: read('base'), left: read('left'), right: read('right') })
+        found.push({
+          id: dir.slice(root.length + 1),
+          path: 'left' + suffix,
+          base: read('base'),
+          left: read('left'),
+          right: read('right'),
+        })
       }
       return
     }

@@ -145,13 +145,15 @@ export interface Watch {
 export const initScript = (watches: Watch[]) => ({ content: `(${PAGE_SOURCE})(${JSON.stringify(watches)})` })
 
 /** Calls the in-page side by expression: its functions exist only in the page, not here. */
-const call = <T>(page: Page, expression: string): Promise<T> => page.evaluate<T>(`window.__weftBench.${expression}`)
+const call = <T>(page: Page, expression: string): Promise<T> =>
+  page.evaluate<T>(`window.__weftBench.${expression}`)
 
 /** The page's clock (ms since its navigation started). */
 export const pageNow = (page: Page): Promise<number> => page.evaluate(() => performance.now())
 
 /** Everything the page recorder has seen since the document started. */
-export const pageRecording = (page: Page): Promise<Recording> => call(page, 'read(window.__weftBench.page, false)')
+export const pageRecording = (page: Page): Promise<Recording> =>
+  call(page, 'read(window.__weftBench.page, false)')
 
 /** A fresh recorder that sees only what happens from now on (unbuffered observers). */
 export const startRecorder = (page: Page): Promise<number> => call(page, 'start(false)')

@@ -88,9 +88,10 @@ export async function clockOffset(page: Page): Promise<{ offsetMs: number; round
   let best = { offsetMs: 0, roundTripMs: Infinity }
   for (let i = 0; i < 7; i++) {
     const before = performance.timeOrigin + performance.now()
-    const inPage = await page.evaluate('performance.timeOrigin + performance.now()') as number
+    const inPage = (await page.evaluate('performance.timeOrigin + performance.now()')) as number
     const after = performance.timeOrigin + performance.now()
-    if (after - before < best.roundTripMs) best = { offsetMs: inPage - (before + after) / 2, roundTripMs: after - before }
+    if (after - before < best.roundTripMs)
+      best = { offsetMs: inPage - (before + after) / 2, roundTripMs: after - before }
   }
   return { offsetMs: round(best.offsetMs, 2), roundTripMs: round(best.roundTripMs, 2) }
 }
@@ -140,7 +141,10 @@ class ArrivalFeed {
   }
   reached(target: number, timeoutMs: number): Promise<void> {
     if (this.count >= target) return Promise.resolve()
-    return Promise.race([new Promise<void>((resolve) => this.#waiters.push({ target, resolve })), sleep(timeoutMs).then(() => {})])
+    return Promise.race([
+      new Promise<void>((resolve) => this.#waiters.push({ target, resolve })),
+      sleep(timeoutMs).then(() => {}),
+    ])
   }
   reset(): void {
     this.count = 0
@@ -162,7 +166,14 @@ const CHARS = 'abcdefghijklmnopqrstuvwxyz0123456789'
  * Types `count` characters at the end of `typist`'s focused editor and times each until it shows
  * in `watcher`'s editor labelled `label`.
  */
-export async function measureTyping(name: string, typist: Page, watcher: Page, label: string, count: number, pacing: Pacing): Promise<LatencyRow> {
+export async function measureTyping(
+  name: string,
+  typist: Page,
+  watcher: Page,
+  label: string,
+  count: number,
+  pacing: Pacing,
+): Promise<LatencyRow> {
   const feed = feeds.get(watcher)!
   const base = ((await watcher.locator(`.cm-content[aria-label="${label}"]`).textContent()) ?? '').length
   feed.reset()
@@ -182,14 +193,20 @@ export async function measureTyping(name: string, typist: Page, watcher: Page, l
   const durationMs = performance.now() - started
   await watcher.evaluate('window.__latencyObserver.disconnect()')
 
-  const keys = await typist.evaluate('window.__latencyKeys') as { key: string; at: number }[]
-  const arrivals = await watcher.evaluate('window.__latencyArrivals') as Arrival[]
-  if (keys.length !== count) throw new Error(`${name}: the typing page logged ${keys.length} keydowns for ${count} keystrokes`)
+  const keys = (await typist.evaluate('window.__latencyKeys')) as { key: string; at: number }[]
+  const arrivals = (await watcher.evaluate('window.__latencyArrivals')) as Arrival[]
+  if (keys.length !== count)
+    throw new Error(`${name}: the typing page logged ${keys.length} keydowns for ${count} keystrokes`)
   const pairs = arrivals.slice(0, count).map((a, i) => ({ a, k: keys[i] }))
   const latencies = pairs.map(({ a, k }) => a.at - k.at)
   const paints = pairs.filter(({ a }) => a.painted > 0).map(({ a, k }) => a.painted - k.at)
   const sorted = [...latencies].sort((x, y) => x - y)
-  const split = await splitTimes(typist, watcher, logStart, keys.map((k, i) => [k.at, arrivals[i]?.at ?? NaN]))
+  const split = await splitTimes(
+    typist,
+    watcher,
+    logStart,
+    keys.map((k, i) => [k.at, arrivals[i]?.at ?? NaN]),
+  )
   const paintedSorted = paints.sort((x, y) => x - y)
   return {
     name,
@@ -217,7 +234,12 @@ type PortLog = { sent: number[]; received: number[] }
  * and the watching page's last sync message in before a. Only keystrokes with both are counted;
  * with fast typing one message can carry several keystrokes, so read it for paced rows.
  */
-async function splitTimes(typist: Page, watcher: Page, since: number, pairs: [number, number][]): Promise<LatencyRow['split']> {
+async function splitTimes(
+  typist: Page,
+  watcher: Page,
+  since: number,
+  pairs: [number, number][],
+): Promise<LatencyRow['split']> {
   const read = (page: Page) => page.evaluate('window.__latencyPort ?? null') as Promise<PortLog | null>
   const [out, into] = [await read(typist), await read(watcher)]
   if (!out || !into) return null
@@ -229,6 +251,18 @@ async function splitTimes(typist: Page, watcher: Page, since: number, pairs: [nu
     const r = received.filter((t) => s !== undefined && t >= s && t <= a).at(-1)
     if (s !== undefined && r !== undefined) parts.push([s - k, r - s, a - r])
   }
-  const median = (i: number) => round(percentile(parts.map((p) => p[i]).sort((x, y) => x - y), 0.5), 1)
-  return { typingPageMs: median(0), betweenMs: median(1), watchingPageMs: median(2), keystrokes: parts.length }
+  const median = (i: number) =>
+    round(
+      percentile(
+        parts.map((p) => p[i]).sort((x, y) => x - y),
+        0.5,
+      ),
+      1,
+    )
+  return {
+    typingPageMs: median(0),
+    betweenMs: median(1),
+    watchingPageMs: median(2),
+    keystrokes: parts.length,
+  }
 }

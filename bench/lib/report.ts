@@ -37,11 +37,14 @@ export function causes(recording: Recording, locator: SourceLocator): Cause[] {
   for (const frame of recording.frames) {
     for (const s of frame.scripts) {
       if (s.duration < 16) continue
-      const where = locator.locate(s.sourceURL, s.sourceCharPosition) ?? (s.sourceURL ? new URL(s.sourceURL).pathname : 'unknown source')
+      const where =
+        locator.locate(s.sourceURL, s.sourceCharPosition) ??
+        (s.sourceURL ? new URL(s.sourceURL).pathname : 'unknown source')
       add(`${s.invoker} → ${where}`, s.duration)
     }
     if (frame.renderDuration >= 16) add('style, layout and paint', frame.renderDuration)
-    const outside = frame.duration - frame.renderDuration - frame.scripts.reduce((sum, s) => sum + s.duration, 0)
+    const outside =
+      frame.duration - frame.renderDuration - frame.scripts.reduce((sum, s) => sum + s.duration, 0)
     // Work the browser does in the task around scripts: message deserialisation, file input, GC.
     if (outside >= 16) add('outside scripts and rendering (browser work in the task)', outside)
   }
@@ -49,13 +52,17 @@ export function causes(recording: Recording, locator: SourceLocator): Cause[] {
 }
 
 const row = (label: string, value: string) => `  ${label.padEnd(58)} ${value}`
-const dist = (d: Distribution) => `p50 ${formatMs(d.p50Ms)} · p95 ${formatMs(d.p95Ms)} · max ${formatMs(d.maxMs)} · ${d.over50} over 50 ms`
-const tasks = (t: LongTaskSummary) => (t.count === 0 ? 'none' : `${t.count} · max ${formatMs(t.maxMs)} · total ${formatMs(t.totalMs)}`)
+const dist = (d: Distribution) =>
+  `p50 ${formatMs(d.p50Ms)} · p95 ${formatMs(d.p95Ms)} · max ${formatMs(d.maxMs)} · ${d.over50} over 50 ms`
+const tasks = (t: LongTaskSummary) =>
+  t.count === 0 ? 'none' : `${t.count} · max ${formatMs(t.maxMs)} · total ${formatMs(t.totalMs)}`
 
 /** The top causes, under a heading naming the API they come from. */
 function causeLines(list: Cause[], limit = 4): string[] {
   if (list.length === 0) return []
-  const lines = list.slice(0, limit).map((c) => `      ${c.count}× · max ${formatMs(c.maxMs)} · total ${formatMs(c.totalMs)}  ${c.cause}`)
+  const lines = list
+    .slice(0, limit)
+    .map((c) => `      ${c.count}× · max ${formatMs(c.maxMs)} · total ${formatMs(c.totalMs)}  ${c.cause}`)
   return ['    long animation frames, by script entry point (source-mapped):', ...lines]
 }
 
@@ -67,7 +74,9 @@ function importLines(r: ImportResult, expected: string, why: Cause[]): string[] 
     row('  worker imports and flushes (until "Imported" shows)', formatMs(r.workerMs)),
     row('main-thread long tasks (goal: none over 50 ms)', tasks(r.longTasks)),
     ...causeLines(why),
-    ...(r.afterLongTasks ? [row('  and after "Imported" showed, until storage settled', tasks(r.afterLongTasks))] : []),
+    ...(r.afterLongTasks
+      ? [row('  and after "Imported" showed, until storage settled', tasks(r.afterLongTasks))]
+      : []),
   ]
 }
 
@@ -78,9 +87,15 @@ function storageLines(s: StorageResult): string[] {
     row('raw bytes of the imported files', formatBytes(s.rawBytes)),
     row('IndexedDB (usageDetails.indexedDB)', `${formatBytes(idb)} = ${s.ratio} × raw`),
     row('  IndexedDB folder on disk, same moment', formatBytes(s.diskBytes)),
-    row('Cache Storage (the service worker\'s app shell)', s.cacheBytes === null ? 'n/a' : formatBytes(s.cacheBytes)),
+    row(
+      "Cache Storage (the service worker's app shell)",
+      s.cacheBytes === null ? 'n/a' : formatBytes(s.cacheBytes),
+    ),
     row('total usage', `${formatBytes(s.usageBytes)} = ${s.usageRatio} × raw`),
-    row('relay data folder', `${formatBytes(s.relayBytes)}${s.relayCaughtUp ? '' : ' (had not caught up after 30 s)'}`),
+    row(
+      'relay data folder',
+      `${formatBytes(s.relayBytes)}${s.relayCaughtUp ? '' : ' (had not caught up after 30 s)'}`,
+    ),
   ]
 }
 
@@ -93,7 +108,16 @@ function openLines(opens: [string, OpenResult | undefined, Cause[]][]): string[]
   ]
   for (const [label, r, why] of opens) {
     if (!r) continue
-    lines.push(cells(label, formatMs(r.totalMs), formatMs(r.domContentLoadedMs), formatMs(r.workspaceShownMs), formatMs(r.firstTreeItemMs), tasks(r.longTasks)))
+    lines.push(
+      cells(
+        label,
+        formatMs(r.totalMs),
+        formatMs(r.domContentLoadedMs),
+        formatMs(r.workspaceShownMs),
+        formatMs(r.firstTreeItemMs),
+        tasks(r.longTasks),
+      ),
+    )
     lines.push(...causeLines(why, 3))
   }
   return lines
@@ -110,7 +134,10 @@ function typingLines(t: TypingResult, why: Cause[]): string[] {
     ...causeLines(why, 6),
     row('keystroke → next frame rendered on the main thread', dist(k.toNextFrame)),
     row('keystroke → next frame presented (Event Timing)*', dist(k.eventTiming)),
-    row('  Event Timing: worst input delay / worst handler time', `${formatMs(k.eventTiming.maxInputDelayMs)} / ${formatMs(k.eventTiming.maxProcessingMs)}`),
+    row(
+      '  Event Timing: worst input delay / worst handler time',
+      `${formatMs(k.eventTiming.maxInputDelayMs)} / ${formatMs(k.eventTiming.maxProcessingMs)}`,
+    ),
     '  * Headless Chromium attributes keystrokes on the bottom line of a scrolled editor to a frame',
     '    ~0.5 s late (until the next Enter) although frames are drawn every 16–33 ms; read it with care.',
   ]
@@ -122,10 +149,21 @@ export function table(r: Results, why: Record<string, Cause[]>): string {
   const lines = [
     `Weft workspace benchmark · Chromium ${e.chromium} · ${e.cpus} CPUs · load average ${e.loadAverage.map((n) => n.toFixed(1)).join(' → ')}`,
   ]
-  if (r.tree) lines.push(`Tree: ${r.tree.files} files (${r.tree.binaryFiles} binary), ${formatBytes(r.tree.bytes)} raw, ${formatBytes(r.tree.deflatedBytes)} deflated file by file`)
-  if (r.import && r.tree) lines.push('', ...importLines(r.import, `Imported ${r.tree.files} new and 0 replaced files.`, why.import))
+  if (r.tree)
+    lines.push(
+      `Tree: ${r.tree.files} files (${r.tree.binaryFiles} binary), ${formatBytes(r.tree.bytes)} raw, ${formatBytes(r.tree.deflatedBytes)} deflated file by file`,
+    )
+  if (r.import && r.tree)
+    lines.push('', ...importLines(r.import, `Imported ${r.tree.files} new and 0 replaced files.`, why.import))
   if (r.storage) lines.push('', ...storageLines(r.storage))
-  if (r.reload || r.newPage) lines.push('', ...openLines([['reload', r.reload, why.reload], ['new page', r.newPage, why.newPage]]))
+  if (r.reload || r.newPage)
+    lines.push(
+      '',
+      ...openLines([
+        ['reload', r.reload, why.reload],
+        ['new page', r.newPage, why.newPage],
+      ]),
+    )
   if (r.typing) lines.push('', ...typingLines(r.typing, why.typing))
   if (r.runMs) lines.push('', `Run time ${formatMs(r.runMs)}`)
   if (r.error) lines.push('', `FAILED: ${r.error}`)
@@ -134,5 +172,7 @@ export function table(r: Results, why: Record<string, Cause[]>): string {
 
 /** Every figure on one line; raw recordings left out, causes kept. */
 export function jsonLine(r: Results, why: Record<string, Cause[]>): string {
-  return JSON.stringify({ bench: 'workspace', ...r, causes: why }, (key, value) => (key === 'recording' ? undefined : value))
+  return JSON.stringify({ bench: 'workspace', ...r, causes: why }, (key, value) =>
+    key === 'recording' ? undefined : value,
+  )
 }

@@ -7,11 +7,16 @@ import { join } from 'node:path'
  */
 export function buildApp(root: string, outDir: string): void {
   const vite = join(root, 'node_modules', 'vite', 'bin', 'vite.js')
-  const result = spawnSync(process.execPath, [vite, 'build', '--outDir', outDir, '--emptyOutDir', '--sourcemap', '--logLevel', 'warn'], {
-    cwd: root,
-    encoding: 'utf8',
-  })
-  if (result.status !== 0) throw new Error(`vite build failed (${result.status}):\n${result.stdout}\n${result.stderr}`)
+  const result = spawnSync(
+    process.execPath,
+    [vite, 'build', '--outDir', outDir, '--emptyOutDir', '--sourcemap', '--logLevel', 'warn'],
+    {
+      cwd: root,
+      encoding: 'utf8',
+    },
+  )
+  if (result.status !== 0)
+    throw new Error(`vite build failed (${result.status}):\n${result.stdout}\n${result.stderr}`)
 }
 
 export interface RunningRelay {
@@ -32,11 +37,31 @@ export interface RelayOptions {
 const READY = /Weft relay on (http:\/\/\S+)/
 
 /** Starts `weft relay` on a free port (port 0: the OS picks it, so no race for a port number). */
-export async function startRelay(root: string, staticDir: string, dataDir: string, options: RelayOptions = {}): Promise<RunningRelay> {
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), 'bin/weft.js', 'relay', '--port', '0', '--data', dataDir, '--static', staticDir, ...(options.args ?? [])], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+export async function startRelay(
+  root: string,
+  staticDir: string,
+  dataDir: string,
+  options: RelayOptions = {},
+): Promise<RunningRelay> {
+  const child = spawn(
+    process.execPath,
+    [
+      ...(options.nodeArgs ?? []),
+      'bin/weft.js',
+      'relay',
+      '--port',
+      '0',
+      '--data',
+      dataDir,
+      '--static',
+      staticDir,
+      ...(options.args ?? []),
+    ],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
   // The relay logs little besides trouble (refused or broken sync sockets): pass it all on.
   const lines: string[] = []
   const onLine = options.onLine ?? ((line: string) => process.stderr.write(`  relay: ${line}\n`))
@@ -63,10 +88,17 @@ function readyUrl(child: ChildProcess, lines: string[]): Promise<string> {
     const timer = setTimeout(() => fail(new Error('The relay did not start within 30 s.')), 30_000)
     const onData = () => {
       const match = lines.map((l) => READY.exec(l)).find(Boolean)
-      if (match) { cleanup(); resolve(match[1]) }
+      if (match) {
+        cleanup()
+        resolve(match[1])
+      }
     }
-    const onExit = (code: number | null) => fail(new Error(`The relay exited (${code}) before it was ready:\n${lines.join('\n')}`))
-    const fail = (error: Error) => { cleanup(); reject(error) }
+    const onExit = (code: number | null) =>
+      fail(new Error(`The relay exited (${code}) before it was ready:\n${lines.join('\n')}`))
+    const fail = (error: Error) => {
+      cleanup()
+      reject(error)
+    }
     const cleanup = () => {
       clearTimeout(timer)
       child.stdout!.off('data', onData)
@@ -82,7 +114,9 @@ async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   process.kill(child.pid!, 'SIGTERM')
-  const timer = setTimeout(() => { if (child.exitCode === null) child.kill('SIGKILL') }, 5_000)
+  const timer = setTimeout(() => {
+    if (child.exitCode === null) child.kill('SIGKILL')
+  }, 5_000)
   await exited
   clearTimeout(timer)
 }

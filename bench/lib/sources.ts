@@ -45,6 +45,10 @@ export class SourceLocator {
 
   #load(file: string): Script | null {
     if (!existsSync(file) || !existsSync(`${file}.map`)) return null
-    return { text: readFileSync(file, 'utf8'), map: new SourceMap(JSON.parse(readFileSync(`${file}.map`, 'utf8'))), mapDir: dirname(file) }
+    return {
+      text: readFileSync(file, 'utf8'),
+      map: new SourceMap(JSON.parse(readFileSync(`${file}.map`, 'utf8'))),
+      mapDir: dirname(file),
+    }
   }
 }

@@ -10,7 +10,12 @@ export interface LongTaskSummary {
 
 export function summariseLongTasks(tasks: LongTask[]): LongTaskSummary {
   const durations = tasks.map((t) => round(t.duration)).sort((a, b) => b - a)
-  return { count: durations.length, maxMs: durations[0] ?? 0, totalMs: round(durations.reduce((a, b) => a + b, 0)), durationsMs: durations }
+  return {
+    count: durations.length,
+    maxMs: durations[0] ?? 0,
+    totalMs: round(durations.reduce((a, b) => a + b, 0)),
+    durationsMs: durations,
+  }
 }
 
 export interface Distribution {
@@ -23,7 +28,12 @@ export interface Distribution {
 
 function distribution(values: number[]): Distribution {
   const sorted = values.map((v) => round(v)).sort((a, b) => a - b)
-  return { p50Ms: percentile(sorted, 0.5), p95Ms: percentile(sorted, 0.95), maxMs: sorted.at(-1) ?? 0, over50: sorted.filter((v) => v > 50).length }
+  return {
+    p50Ms: percentile(sorted, 0.5),
+    p95Ms: percentile(sorted, 0.95),
+    maxMs: sorted.at(-1) ?? 0,
+    over50: sorted.filter((v) => v > 50).length,
+  }
 }
 
 export interface KeystrokeSummary {
@@ -41,7 +51,8 @@ export interface KeystrokeSummary {
 export function summariseKeystrokes(recording: Recording): KeystrokeSummary {
   const keyEvents = recording.events.filter((e) => e.interactionId > 0 && /^key/.test(e.name))
   const byInteraction = new Map<number, number>()
-  for (const e of keyEvents) byInteraction.set(e.interactionId, Math.max(byInteraction.get(e.interactionId) ?? 0, e.duration))
+  for (const e of keyEvents)
+    byInteraction.set(e.interactionId, Math.max(byInteraction.get(e.interactionId) ?? 0, e.duration))
   const keystrokes = recording.keys.length
   const reported = [...byInteraction.values()]
   const unreported = new Array<number>(Math.max(0, keystrokes - reported.length)).fill(0)

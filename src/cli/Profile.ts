@@ -46,7 +46,11 @@ export class Profile {
    * for this command as the person's own, without being remembered. With `connect: false` no relay
    * is contacted (for managing the relay list itself).
    */
-  static async open(home = defaultHome(), ownRelays: string[] = [], { connect = true } = {}): Promise<Profile> {
+  static async open(
+    home = defaultHome(),
+    ownRelays: string[] = [],
+    { connect = true } = {},
+  ): Promise<Profile> {
     // Checked before anything is opened, so a bad address is one clear line and nothing is touched.
     for (const relay of ownRelays) relaySyncAddress(relay)
     mkdirSync(join(home, 'data'), { recursive: true })
@@ -71,16 +75,27 @@ export class Profile {
     if (name) {
       const found = all.filter((r) => r.id === name || r.name === name)
       if (found.length === 1) return found[0]
-      throw new WeftError('not-found', found.length ? `Several repositories are named "${name}"; use its id.` : `No repository "${name}" here; see \`weft repos\`.`)
+      throw new WeftError(
+        'not-found',
+        found.length
+          ? `Several repositories are named "${name}"; use its id.`
+          : `No repository "${name}" here; see \`weft repos\`.`,
+      )
     }
     if (all.length === 1) return all[0]
-    throw new WeftError('not-found', all.length ? 'Several repositories here; pass --repo NAME.' : 'No repository yet; `weft clone LINK` first.')
+    throw new WeftError(
+      'not-found',
+      all.length
+        ? 'Several repositories here; pass --repo NAME.'
+        : 'No repository yet; `weft clone LINK` first.',
+    )
   }
 
   async open(summary: RepositorySummary): Promise<{ ws: Workspace; vc: VersionControl }> {
     const ws = await this.catalog.workspace(summary.id)
     await this.#settle()
-    for (const handle of Object.values(this.repo.handles)) if (handle.isReady()) this.#headsAtStart.set(handle.documentId, handle.heads().join())
+    for (const handle of Object.values(this.repo.handles))
+      if (handle.isReady()) this.#headsAtStart.set(handle.documentId, handle.heads().join())
     return { ws, vc: new VersionControl(ws) }
   }
 
@@ -111,14 +126,19 @@ export class Profile {
   /** Documents created or changed by this command that no relay has confirmed. */
   #unconfirmedWrites(): number {
     return Object.values(this.repo.handles).filter(
-      (h) => h.isReady() && this.#headsAtStart.get(h.documentId) !== h.heads().join() && this.relays.expects(h) && !this.relays.confirms(h),
+      (h) =>
+        h.isReady() &&
+        this.#headsAtStart.get(h.documentId) !== h.heads().join() &&
+        this.relays.expects(h) &&
+        !this.relays.confirms(h),
     ).length
   }
 
   /** Waits (bounded) until the relay at `url` is connected. */
   async waitForRelay(url: string): Promise<void> {
     const deadline = Date.now() + CONNECT_MS
-    while (!this.relays.isConnected(url) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50))
+    while (!this.relays.isConnected(url) && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 50))
   }
 
   /** Waits (bounded) until a relay is connected, when there is any to connect to. */
@@ -133,13 +153,13 @@ export class Profile {
     if (!this.#connected()) return
     const deadline = Date.now() + CONNECT_MS
     const loaded = () => Object.values(this.repo.handles).filter((h) => h.isReady())
-    while (loaded().some((h) => this.relays.expects(h) && !this.relays.confirms(h)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50))
+    while (loaded().some((h) => this.relays.expects(h) && !this.relays.confirms(h)) && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 50))
   }
 
   #connected(): boolean {
     return this.relays.statuses().some((s) => s.state.kind === 'connected')
   }
-
 
   #state(): State {
     try {
@@ -149,4 +169,3 @@ export class Profile {
     }
   }
 }
-

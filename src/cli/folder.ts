@@ -3,11 +3,32 @@
  * tools that want files. `DIR/.weft/checkout.json` records what the folder and the branch last agreed
  * on (path → sha256), so `sync` tells a change made in the folder from one made on the branch.
  */
-import { closeSync, constants, lstatSync, mkdirSync, openSync, writeSync, readdirSync, readFileSync, renameSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
+import {
+  closeSync,
+  constants,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  writeSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmdirSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import { join, resolve } from 'node:path'
 import { oversize, sha256 } from '../repo/content.ts'
 import { WeftError } from '../repo/errors.ts'
-import { ancestorsOf, isWithin, parentOf, pathProblem, renamedMessage, type RenamedEntry } from '../repo/paths.ts'
+import {
+  ancestorsOf,
+  isWithin,
+  parentOf,
+  pathProblem,
+  renamedMessage,
+  type RenamedEntry,
+} from '../repo/paths.ts'
 import type { BranchId, Sha256 } from '../repo/types.ts'
 import type { VersionControl } from '../repo/VersionControl.ts'
 import type { Workspace } from '../repo/Workspace.ts'
@@ -27,7 +48,8 @@ interface Manifest {
   folders: string[]
 }
 
-export type FolderChangeKind = 'added' | 'modified' | 'deleted' | 'updated' | 'removed' | 'conflict' | 'refused' | 'unsent'
+export type FolderChangeKind =
+  'added' | 'modified' | 'deleted' | 'updated' | 'removed' | 'conflict' | 'refused' | 'unsent'
 
 /** One line of the summary; folders end in "/". */
 export interface FolderChange {
@@ -56,7 +78,16 @@ export interface FolderContext {
   warn?: (line: string) => void
 }
 
-const SYMBOLS: Record<FolderChangeKind, string> = { added: '+', modified: '~', deleted: '-', updated: '↓', removed: '↓', conflict: '!', refused: '✗', unsent: '~' }
+const SYMBOLS: Record<FolderChangeKind, string> = {
+  added: '+',
+  modified: '~',
+  deleted: '-',
+  updated: '↓',
+  removed: '↓',
+  conflict: '!',
+  refused: '✗',
+  unsent: '~',
+}
 
 /** In any spelling a case-insensitive or Windows file system gives the same folder (`.WEFT`, `.weft.`): a branch entry `.WEFT/checkout.json` must not overwrite the manifest on macOS. */
 const ignoredName = (name: string) => IGNORED.has(name.toLowerCase().replace(/[. ]+$/, ''))
@@ -72,16 +103,24 @@ export async function checkout(dir: string, ctx: FolderContext): Promise<number>
     // DIR itself may be a link to a folder: the user chose it.
     const stat = statSync(root, { throwIfNoEntry: false })
     if (stat && !stat.isDirectory()) throw new WeftError('exists', `"${dir}" exists and is not a folder.`)
-    if (stat && readdirSync(root).length > 0) throw new WeftError('exists', `"${dir}" is not empty and not a checkout of this repository and branch; choose an empty or new folder.`)
+    if (stat && readdirSync(root).length > 0)
+      throw new WeftError(
+        'exists',
+        `"${dir}" is not empty and not a checkout of this repository and branch; choose an empty or new folder.`,
+      )
   }
   const fresh = { repo: ctx.ws.url, repoName: ctx.ws.name, branch: ctx.branch, files: {}, folders: [] }
   const report = await reconcile(root, manifest ?? fresh, ctx, false)
   const written = report.changes.filter((c) => c.kind === 'updated' && !c.path.endsWith('/')).length
-  ctx.print(report, () => [
-    `${manifest ? 'Updated' : 'Checked out'} ${dir}: ${written} file(s) written from the branch.`,
-    ...summaryLines(report.changes.filter((c) => c.kind !== 'updated' && c.kind !== 'removed')),
-    ...(report.changes.some((c) => c.kind === 'unsent') ? [`Local changes (~) were kept; \`weft sync ${dir}\` sends them to the branch.`] : []),
-  ].join('\n'))
+  ctx.print(report, () =>
+    [
+      `${manifest ? 'Updated' : 'Checked out'} ${dir}: ${written} file(s) written from the branch.`,
+      ...summaryLines(report.changes.filter((c) => c.kind !== 'updated' && c.kind !== 'removed')),
+      ...(report.changes.some((c) => c.kind === 'unsent')
+        ? [`Local changes (~) were kept; \`weft sync ${dir}\` sends them to the branch.`]
+        : []),
+    ].join('\n'),
+  )
   return exitCode(report)
 }
 
@@ -89,23 +128,31 @@ export async function checkout(dir: string, ctx: FolderContext): Promise<number>
 export async function sync(dir: string, ctx: FolderContext): Promise<number> {
   const root = resolve(dir)
   const manifest = readManifest(root)
-  if (!manifest) throw new WeftError('not-found', `"${dir}" is not a checkout; run \`weft checkout ${dir}\` first.`)
+  if (!manifest)
+    throw new WeftError('not-found', `"${dir}" is not a checkout; run \`weft checkout ${dir}\` first.`)
   checkSameBranch(dir, manifest, ctx, ctx.branchGiven)
   const report = await reconcile(root, manifest, ctx, true)
   const conflicts = report.changes.filter((c) => c.kind === 'conflict')
-  ctx.print(report, () => [
-    ...(report.changes.length ? summaryLines(report.changes) : ['Already in sync.']),
-    ...(conflicts.length
-      ? [`${conflicts.length} file(s) changed both here and on the branch; nothing was written for them. Keep the folder's with \`weft write PATH < ${dir}/PATH\` or take the branch's with \`weft cat PATH > ${dir}/PATH\`, then sync again.`]
-      : []),
-  ].join('\n'))
+  ctx.print(report, () =>
+    [
+      ...(report.changes.length ? summaryLines(report.changes) : ['Already in sync.']),
+      ...(conflicts.length
+        ? [
+            `${conflicts.length} file(s) changed both here and on the branch; nothing was written for them. Keep the folder's with \`weft write PATH < ${dir}/PATH\` or take the branch's with \`weft cat PATH > ${dir}/PATH\`, then sync again.`,
+          ]
+        : []),
+    ].join('\n'),
+  )
   return exitCode(report)
 }
 
 const exitCode = (report: FolderReport) => (report.changes.some((c) => c.kind === 'conflict') ? 1 : 0)
 
 const summaryLines = (changes: FolderChange[]) =>
-  changes.map((c) => `${SYMBOLS[c.kind]} ${c.path}${c.kind === 'removed' ? ' (deleted on the branch)' : ''}${c.reason ? `: ${c.reason}` : ''}`)
+  changes.map(
+    (c) =>
+      `${SYMBOLS[c.kind]} ${c.path}${c.kind === 'removed' ? ' (deleted on the branch)' : ''}${c.reason ? `: ${c.reason}` : ''}`,
+  )
 
 function readManifest(root: string): Manifest | null {
   let text: string
@@ -118,20 +165,40 @@ function readManifest(root: string): Manifest | null {
   }
   try {
     const manifest = JSON.parse(text) as Manifest
-    if (typeof manifest.repo === 'string' && typeof manifest.branch === 'string' && manifest.files && Array.isArray(manifest.folders)) return manifest
+    if (
+      typeof manifest.repo === 'string' &&
+      typeof manifest.branch === 'string' &&
+      manifest.files &&
+      Array.isArray(manifest.folders)
+    )
+      return manifest
   } catch {
     // Reported below, as for a manifest of the wrong shape.
   }
-  throw new WeftError('bad-input', `${join(root, MANIFEST)} is damaged; check the branch out into a new folder.`)
+  throw new WeftError(
+    'bad-input',
+    `${join(root, MANIFEST)} is damaged; check the branch out into a new folder.`,
+  )
 }
 
 /** `strict`: the branch in `ctx` must be the checkout's (checkout, or sync with --branch); else sync follows the manifest. */
 function checkSameBranch(dir: string, manifest: Manifest, ctx: FolderContext, strict: boolean): void {
   if (manifest.repo !== ctx.ws.url)
-    throw new WeftError('exists', `"${dir}" is a checkout of repository "${manifest.repoName}"; pass --repo "${manifest.repoName}" or use another folder.`)
+    throw new WeftError(
+      'exists',
+      `"${dir}" is a checkout of repository "${manifest.repoName}"; pass --repo "${manifest.repoName}" or use another folder.`,
+    )
   const name = ctx.ws.branches().find((b) => b.id === manifest.branch)?.name
-  if (!name) throw new WeftError('not-found', `"${dir}" is a checkout of a branch that no longer exists; check another branch out into a new folder.`)
-  if (strict && manifest.branch !== ctx.branch) throw new WeftError('exists', `"${dir}" is a checkout of branch "${name}"; use another folder for this one.`)
+  if (!name)
+    throw new WeftError(
+      'not-found',
+      `"${dir}" is a checkout of a branch that no longer exists; check another branch out into a new folder.`,
+    )
+  if (strict && manifest.branch !== ctx.branch)
+    throw new WeftError(
+      'exists',
+      `"${dir}" is a checkout of branch "${name}"; use another folder for this one.`,
+    )
 }
 
 interface Scan {
@@ -147,7 +214,13 @@ interface Scan {
 
 /** Reads DIR without following links; skips the ignored folders. */
 async function scan(root: string): Promise<Scan> {
-  const found: Scan = { files: new Map(), dirs: new Set(), empty: new Set(), refused: new Map(), links: new Set() }
+  const found: Scan = {
+    files: new Map(),
+    dirs: new Set(),
+    empty: new Set(),
+    refused: new Map(),
+    links: new Set(),
+  }
   const walk = async (rel: string) => {
     const entries = readdirSync(join(root, rel), { withFileTypes: true }).filter((e) => !ignoredName(e.name))
     if (rel && entries.length === 0) found.empty.add(rel)
@@ -158,8 +231,7 @@ async function scan(root: string): Promise<Scan> {
       else if (entry.isSymbolicLink()) {
         found.refused.set(path, 'is a symbolic link; links are not followed.')
         found.links.add(path)
-      }
-      else if (entry.isDirectory()) {
+      } else if (entry.isDirectory()) {
         found.dirs.add(path)
         await walk(path)
       } else if (!entry.isFile()) found.refused.set(path, 'is not a regular file.')
@@ -181,12 +253,24 @@ async function scan(root: string): Promise<Scan> {
 /** What is at `path` on disk, without following a link; null when nothing is. */
 function kindAt(path: string): 'dir' | 'file' | 'link' | 'other' | null {
   const stat = lstatSync(path, { throwIfNoEntry: false })
-  return !stat ? null : stat.isDirectory() ? 'dir' : stat.isFile() ? 'file' : stat.isSymbolicLink() ? 'link' : 'other'
+  return !stat
+    ? null
+    : stat.isDirectory()
+      ? 'dir'
+      : stat.isFile()
+        ? 'file'
+        : stat.isSymbolicLink()
+          ? 'link'
+          : 'other'
 }
 
 /** Writes a file, refusing (ELOOP) should a link have taken its place since it was checked. */
 function writeNoFollow(path: string, bytes: Uint8Array): void {
-  const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o666)
+  const fd = openSync(
+    path,
+    constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW,
+    0o666,
+  )
   try {
     for (let done = 0; done < bytes.length;) done += writeSync(fd, bytes, done)
   } finally {
@@ -199,8 +283,16 @@ function makeFolders(root: string, folder: string): boolean {
   let created = false
   for (const path of [...ancestorsOf(folder), folder]) {
     const kind = kindAt(join(root, path))
-    if (kind === 'link') throw new WeftError('exists', `"${path}" in the folder is a symbolic link; nothing is written beyond a symbolic link.`)
-    if (kind && kind !== 'dir') throw new WeftError('exists', `"${path}" in the folder is a file, so it cannot hold what the branch has there.`)
+    if (kind === 'link')
+      throw new WeftError(
+        'exists',
+        `"${path}" in the folder is a symbolic link; nothing is written beyond a symbolic link.`,
+      )
+    if (kind && kind !== 'dir')
+      throw new WeftError(
+        'exists',
+        `"${path}" in the folder is a file, so it cannot hold what the branch has there.`,
+      )
     created = !kind
     if (created) mkdirSync(join(root, path))
   }
@@ -213,8 +305,13 @@ function target(root: string, path: string): string {
   if (parent) makeFolders(root, parent)
   const file = join(root, path)
   const kind = kindAt(file)
-  if (kind === 'link') throw new WeftError('exists', 'is a symbolic link here; nothing is written through a symbolic link, so the branch\'s file was not written.')
-  if (kind && kind !== 'file') throw new WeftError('exists', 'is a folder here, so the branch\'s file was not written.')
+  if (kind === 'link')
+    throw new WeftError(
+      'exists',
+      "is a symbolic link here; nothing is written through a symbolic link, so the branch's file was not written.",
+    )
+  if (kind && kind !== 'file')
+    throw new WeftError('exists', "is a folder here, so the branch's file was not written.")
   return file
 }
 
@@ -222,23 +319,31 @@ function target(root: string, path: string): string {
  * The three-way comparison of base (manifest), folder and branch, applied both ways. With `send`
  * false (checkout), the folder's own changes are only listed ("unsent") and the branch is not touched.
  */
-async function reconcile(root: string, manifest: Manifest, ctx: FolderContext, send: boolean): Promise<FolderReport> {
+async function reconcile(
+  root: string,
+  manifest: Manifest,
+  ctx: FolderContext,
+  send: boolean,
+): Promise<FolderReport> {
   const { ws, vc } = ctx
   const branch = manifest.branch
   const changes: FolderChange[] = []
-  const note = (kind: FolderChangeKind, path: string, reason?: string) => changes.push(reason ? { kind, path, reason } : { kind, path })
+  const note = (kind: FolderChangeKind, path: string, reason?: string) =>
+    changes.push(reason ? { kind, path, reason } : { kind, path })
   // The branch first: its paths come from a document any peer may write, and `working` holds the whole
   // tree to the path rule, so a bad entry stops the command here, before the folder is even created.
   const working = await vc.working(branch)
   // Colliding entries (two peers made one path at once) are written at the names every reader shows; the person is told.
   const { renamed } = ws.view(branch)
-  for (const r of renamed) (ctx.warn ?? ((line: string) => process.stderr.write(`${line}\n`)))(renamedMessage(r))
+  for (const r of renamed)
+    (ctx.warn ?? ((line: string) => process.stderr.write(`${line}\n`)))(renamedMessage(r))
   const folder = await scan(root)
   const base = new Map(Object.entries(manifest.files))
   const theirs = new Map<string, { sha: Sha256; id: string }>()
   for (const [id, file] of Object.entries(working)) {
     if (!ignoredPath(file.path)) theirs.set(file.path, { sha: file.blob, id })
-    else if (!send) note('refused', file.path, 'lies in a .weft or node_modules folder, which checkouts leave out.')
+    else if (!send)
+      note('refused', file.path, 'lies in a .weft or node_modules folder, which checkouts leave out.')
   }
   // A path at or under a refused one (a link replacing a folder, say) is left alone on both sides, so nothing is lost.
   const refused = [...folder.refused.keys()]
@@ -254,7 +359,12 @@ async function reconcile(root: string, manifest: Manifest, ctx: FolderContext, s
     if (blocked(path)) {
       // As git: a branch file whose folder is a link here is not written ("beyond a symbolic link"), and said so.
       const link = [...folder.links].find((l) => l !== path && isWithin(path, l))
-      if (link && theirs.has(path) && theirs.get(path)!.sha !== base.get(path)) note('refused', path, `is beyond a symbolic link ("${link}") in the folder, so the branch's file was not written.`)
+      if (link && theirs.has(path) && theirs.get(path)!.sha !== base.get(path))
+        note(
+          'refused',
+          path,
+          `is beyond a symbolic link ("${link}") in the folder, so the branch's file was not written.`,
+        )
       continue
     }
     const was = base.get(path)
@@ -297,10 +407,21 @@ async function reconcile(root: string, manifest: Manifest, ctx: FolderContext, s
   const onBranch = (path: string) => entries.some((e) => e.path === path) || inside(path)
   // Empty folders made here become folders on the branch; explicit ones deleted here go too,
   // unless the branch put something in them meanwhile.
-  const madeHere = [...folder.empty].filter((p) => !blocked(p) && !onBranch(p) && !manifest.folders.includes(p)).sort()
-  const goneHere = manifest.folders.filter((p) => !folder.dirs.has(p) && !blocked(p) && entries.some((e) => e.type === 'dir' && e.path === p) && !inside(p))
+  const madeHere = [...folder.empty]
+    .filter((p) => !blocked(p) && !onBranch(p) && !manifest.folders.includes(p))
+    .sort()
+  const goneHere = manifest.folders.filter(
+    (p) =>
+      !folder.dirs.has(p) &&
+      !blocked(p) &&
+      entries.some((e) => e.type === 'dir' && e.path === p) &&
+      !inside(p),
+  )
   for (const path of madeHere) {
-    if (!send) { note('unsent', `${path}/`); continue }
+    if (!send) {
+      note('unsent', `${path}/`)
+      continue
+    }
     try {
       ws.createFolder(branch, path)
       note('added', `${path}/`)
@@ -309,7 +430,10 @@ async function reconcile(root: string, manifest: Manifest, ctx: FolderContext, s
     }
   }
   for (const path of goneHere) {
-    if (!send) { note('unsent', `${path}/`); continue }
+    if (!send) {
+      note('unsent', `${path}/`)
+      continue
+    }
     ws.remove(branch, path)
     note('deleted', `${path}/`)
   }
@@ -353,7 +477,13 @@ async function reconcile(root: string, manifest: Manifest, ctx: FolderContext, s
     pruneEmpty(root, path, kept)
   }
 
-  writeManifest(root, { repo: ws.url, repoName: ws.name, branch, files: Object.fromEntries([...agreed].sort()), folders: [...folders].sort() })
+  writeManifest(root, {
+    repo: ws.url,
+    repoName: ws.name,
+    branch,
+    files: Object.fromEntries([...agreed].sort()),
+    folders: [...folders].sort(),
+  })
   changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
   return { dir: root, repo: ws.url, branch, changes, renamed }
 }

@@ -79,9 +79,13 @@ function relayProblem(address: string): string {
  */
 async function cloneLink(profile: Profile, link: { url: AutomergeUrl; relay?: string }, addRelay: boolean) {
   // A link never changes where a repository this profile already has goes.
-  if (!link.relay || profile.catalog.list().some((r) => r.url === link.url)) return profile.catalog.add(link.url)
+  if (!link.relay || profile.catalog.list().some((r) => r.url === link.url))
+    return profile.catalog.add(link.url)
   if (!profile.relays.knows(link.relay) && !addRelay)
-    throw new WeftError('bad-path', `this link's relay ${relaySyncAddress(link.relay)} is not one of your relays; add --add-relay to add it (it will receive only this repository).`)
+    throw new WeftError(
+      'bad-path',
+      `this link's relay ${relaySyncAddress(link.relay)} is not one of your relays; add --add-relay to add it (it will receive only this repository).`,
+    )
   return profile.relays.shareFor(link.relay, link.url, async (url) => {
     await profile.waitForRelay(url)
     return profile.catalog.add(link.url)
@@ -89,26 +93,64 @@ async function cloneLink(profile: Profile, link: { url: AutomergeUrl; relay?: st
 }
 
 /** `weft relay list|add|remove`: the relays this profile syncs through and what each receives. */
-async function relayCommand(profile: Profile, args: string[], opts: { own: boolean; repo?: string }, print: (value: unknown, plain: () => string) => void): Promise<number> {
+async function relayCommand(
+  profile: Profile,
+  args: string[],
+  opts: { own: boolean; repo?: string },
+  print: (value: unknown, plain: () => string) => void,
+): Promise<number> {
   const [action, address] = args
   const names = new Map(profile.catalog.list().map((r) => [r.url, r.name]))
   if (action === 'list') {
-    const list = profile.relays.statuses().map(({ url, own, repositories }) => ({ url, own, repositories: repositories.map((r) => names.get(r) ?? r) }))
-    print(list, () => list.map((r) => `${r.url}\t${r.own ? 'own: your repository list and every repository' : r.repositories.length ? `only: ${r.repositories.join(', ')}` : 'nothing'}`).join('\n') || 'No relays; this profile works alone.')
+    const list = profile.relays
+      .statuses()
+      .map(({ url, own, repositories }) => ({
+        url,
+        own,
+        repositories: repositories.map((r) => names.get(r) ?? r),
+      }))
+    print(
+      list,
+      () =>
+        list
+          .map(
+            (r) =>
+              `${r.url}\t${r.own ? 'own: your repository list and every repository' : r.repositories.length ? `only: ${r.repositories.join(', ')}` : 'nothing'}`,
+          )
+          .join('\n') || 'No relays; this profile works alone.',
+    )
     return 0
   }
-  if (!address) throw new WeftError('bad-path', `Say which relay: weft relay ${action ?? 'list|add|remove'} URL; see \`weft help\`.`)
+  if (!address)
+    throw new WeftError(
+      'bad-path',
+      `Say which relay: weft relay ${action ?? 'list|add|remove'} URL; see \`weft help\`.`,
+    )
   if (action === 'add') {
-    if (!opts.own && !opts.repo) throw new WeftError('bad-path', 'Say what the relay receives: --own (your repository list and every repository) or --repo NAME (that repository only).')
-    const { url } = await profile.relays.add(address, opts.own ? { own: true } : { repository: profile.pick(opts.repo).url })
+    if (!opts.own && !opts.repo)
+      throw new WeftError(
+        'bad-path',
+        'Say what the relay receives: --own (your repository list and every repository) or --repo NAME (that repository only).',
+      )
+    const { url } = await profile.relays.add(
+      address,
+      opts.own ? { own: true } : { repository: profile.pick(opts.repo).url },
+    )
     print({ url }, () => `Added ${url}`)
     return 0
   }
   if (action === 'remove') {
-    if (!profile.relays.knows(address)) throw new WeftError('not-found', `${relaySyncAddress(address)} is not one of your relays; see \`weft relay list\`.`)
+    if (!profile.relays.knows(address))
+      throw new WeftError(
+        'not-found',
+        `${relaySyncAddress(address)} is not one of your relays; see \`weft relay list\`.`,
+      )
     if (opts.repo) await profile.relays.unshare(address, profile.pick(opts.repo).url)
     else await profile.relays.remove(address)
-    print({ url: relaySyncAddress(address) }, () => `${opts.repo ? 'Stopped sharing to' : 'Removed'} ${relaySyncAddress(address)}`)
+    print(
+      { url: relaySyncAddress(address) },
+      () => `${opts.repo ? 'Stopped sharing to' : 'Removed'} ${relaySyncAddress(address)}`,
+    )
     return 0
   }
   throw new WeftError('bad-path', `Unknown action "${action}"; weft relay list|add|remove.`)
@@ -130,16 +172,29 @@ export async function run(argv: string[], io: Io): Promise<number> {
     io.out(USAGE + '\n')
     return 0
   }
-  const parsed = commandArgs(command, rest, {
-    repo: { type: 'string' }, branch: { type: 'string' }, json: { type: 'boolean', default: false },
-    relay: { type: 'string', multiple: true, default: [] }, home: { type: 'string' },
-    message: { type: 'string', short: 'm' }, from: { type: 'string' }, author: { type: 'string' },
-    'add-relay': { type: 'boolean', default: false }, own: { type: 'boolean', default: false },
-  }, io.err)
+  const parsed = commandArgs(
+    command,
+    rest,
+    {
+      repo: { type: 'string' },
+      branch: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      relay: { type: 'string', multiple: true, default: [] },
+      home: { type: 'string' },
+      message: { type: 'string', short: 'm' },
+      from: { type: 'string' },
+      author: { type: 'string' },
+      'add-relay': { type: 'boolean', default: false },
+      own: { type: 'boolean', default: false },
+    },
+    io.err,
+  )
   if (!parsed) return 2
   const { values: opts, positionals: args } = parsed
   // Every address from the command line or a link is checked here, before the profile is touched.
-  const bad = [...opts.relay, ...(command === 'relay' && args[1] ? [args[1]] : [])].find((address) => !validRelay(address))
+  const bad = [...opts.relay, ...(command === 'relay' && args[1] ? [args[1]] : [])].find(
+    (address) => !validRelay(address),
+  )
   if (bad !== undefined) {
     io.err(`weft ${command}: ${relayProblem(bad)}`)
     return 2
@@ -164,14 +219,16 @@ export async function run(argv: string[], io: Io): Promise<number> {
     io.err(`weft ${command}: ${(error as Error).message}`)
     return 2
   }
-  const print = (value: unknown, plain: () => string) => io.out((opts.json ? JSON.stringify(value, null, 2) : plain()) + '\n')
+  const print = (value: unknown, plain: () => string) =>
+    io.out((opts.json ? JSON.stringify(value, null, 2) : plain()) + '\n')
   try {
     if (clone) {
       const added = await cloneLink(profile, clone, opts['add-relay'])
       print(added, () => `Cloned ${added.name} (${added.id})`)
       return 0
     }
-    if (command === 'relay') return await relayCommand(profile, args, { own: opts.own, repo: opts.repo }, print)
+    if (command === 'relay')
+      return await relayCommand(profile, args, { own: opts.own, repo: opts.repo }, print)
     if (command === 'repos') {
       const list = profile.catalog.list()
       print(list, () => list.map((r) => `${r.name}\t${r.id}`).join('\n'))
@@ -188,13 +245,20 @@ export async function run(argv: string[], io: Io): Promise<number> {
     const author = opts.author ?? process.env.WEFT_AUTHOR ?? process.env.USER ?? 'agent'
     const entry = (path: string) => {
       const found = ws.entries(branch).find((e) => e.path === path)
-      if (!found || found.type !== 'file') throw new WeftError('not-found', `No file "${path}" on this branch.`)
+      if (!found || found.type !== 'file')
+        throw new WeftError('not-found', `No file "${path}" on this branch.`)
       return found
     }
     /** A commit by full id or unique prefix (as `weft log` prints them). */
     const resolveCommit = (prefix: string) => {
       const matches = Object.keys(ws.handle.doc().commits).filter((id) => id.startsWith(prefix))
-      if (matches.length !== 1) throw new WeftError('not-found', matches.length ? `"${prefix}" matches several commits; give more of its id.` : `No commit "${prefix}".`)
+      if (matches.length !== 1)
+        throw new WeftError(
+          'not-found',
+          matches.length
+            ? `"${prefix}" matches several commits; give more of its id.`
+            : `No commit "${prefix}".`,
+        )
       return matches[0]
     }
     const need = (n: number) => {
@@ -219,11 +283,26 @@ export async function run(argv: string[], io: Io): Promise<number> {
         if (report.refused.length) throw new WeftError('bad-path', report.refused[0].reason)
         return 0
       }
-      case 'rm': need(1); ws.remove(branch, args[0]); return 0
-      case 'mv': need(2); ws.move(branch, args[0], args[1]); return 0
+      case 'rm':
+        need(1)
+        ws.remove(branch, args[0])
+        return 0
+      case 'mv':
+        need(2)
+        ws.move(branch, args[0], args[1])
+        return 0
       case 'status': {
         const changes = await vc.status(branch)
-        print(changes, () => changes.map((c) => `${c.kind.padEnd(8)} ${c.oldPath && c.kind === 'renamed' ? `${c.oldPath} → ` : ''}${c.path}`).join('\n') || 'nothing to commit')
+        print(
+          changes,
+          () =>
+            changes
+              .map(
+                (c) =>
+                  `${c.kind.padEnd(8)} ${c.oldPath && c.kind === 'renamed' ? `${c.oldPath} → ` : ''}${c.path}`,
+              )
+              .join('\n') || 'nothing to commit',
+        )
         return 0
       }
       case 'commit': {
@@ -233,20 +312,38 @@ export async function run(argv: string[], io: Io): Promise<number> {
       }
       case 'log': {
         const entries = vc.log(branch)
-        print(entries, () => entries.map((e) => `${e.id.slice(0, 8)} ${new Date(e.time).toISOString()} ${e.author}${e.parents.length > 1 ? ' (merge)' : ''}\n    ${e.message}`).join('\n'))
+        print(entries, () =>
+          entries
+            .map(
+              (e) =>
+                `${e.id.slice(0, 8)} ${new Date(e.time).toISOString()} ${e.author}${e.parents.length > 1 ? ' (merge)' : ''}\n    ${e.message}`,
+            )
+            .join('\n'),
+        )
         return 0
       }
       case 'diff': {
         const head = ws.handle.doc().branches[branch].head
-        const changes = args.length === 0 ? await vc.status(branch) : vc.diffCommits(resolveCommit(args[0]), args[1] ? resolveCommit(args[1]) : head)
+        const changes =
+          args.length === 0
+            ? await vc.status(branch)
+            : vc.diffCommits(resolveCommit(args[0]), args[1] ? resolveCommit(args[1]) : head)
         print(changes, () => changes.map((c) => `${c.kind.padEnd(8)} ${c.path}`).join('\n'))
         return 0
       }
       case 'branch': {
         const [action = 'list', name, next] = args
         if (action === 'list') {
-          const list = ws.branches().map((b) => ({ ...b, current: b.id === branch, ...vc.aheadBehind(b.id, ws.handle.doc().defaultBranch) }))
-          print(list, () => list.map((b) => `${b.current ? '*' : ' '} ${b.name}  (+${b.ahead} −${b.behind})`).join('\n'))
+          const list = ws
+            .branches()
+            .map((b) => ({
+              ...b,
+              current: b.id === branch,
+              ...vc.aheadBehind(b.id, ws.handle.doc().defaultBranch),
+            }))
+          print(list, () =>
+            list.map((b) => `${b.current ? '*' : ' '} ${b.name}  (+${b.ahead} −${b.behind})`).join('\n'),
+          )
           return 0
         }
         need(2)
@@ -254,25 +351,37 @@ export async function run(argv: string[], io: Io): Promise<number> {
           const id = vc.createBranch(name, opts.from ?? ws.handle.doc().branches[branch].head)
           profile.switchBranch(summary.id, id)
         } else if (action === 'switch') profile.switchBranch(summary.id, branchByName(name))
-        else if (action === 'rename') { need(3); vc.renameBranch(branchByName(name), next) }
-        else if (action === 'delete') vc.deleteBranch(branchByName(name))
+        else if (action === 'rename') {
+          need(3)
+          vc.renameBranch(branchByName(name), next)
+        } else if (action === 'delete') vc.deleteBranch(branchByName(name))
         else throw new WeftError('bad-path', `Unknown action "${action}".`)
         return 0
       }
       case 'merge': {
         need(1)
-        const outcome = await vc.merge(branch, branchByName(args[0]), author, { mergeFile: await syntaxAwareMerger() })
-        print(outcome, () => outcome.kind === 'conflicts'
-          ? conflictReport('merged', outcome.conflicts)
-          : outcome.kind === 'up-to-date' ? 'Already up to date.' : `${outcome.kind === 'fast-forward' ? 'Fast-forwarded to' : 'Merged as'} ${outcome.commit.slice(0, 8)}`)
+        const outcome = await vc.merge(branch, branchByName(args[0]), author, {
+          mergeFile: await syntaxAwareMerger(),
+        })
+        print(outcome, () =>
+          outcome.kind === 'conflicts'
+            ? conflictReport('merged', outcome.conflicts)
+            : outcome.kind === 'up-to-date'
+              ? 'Already up to date.'
+              : `${outcome.kind === 'fast-forward' ? 'Fast-forwarded to' : 'Merged as'} ${outcome.commit.slice(0, 8)}`,
+        )
         return outcome.kind === 'conflicts' ? 1 : 0
       }
       case 'revert': {
         need(1)
         const outcome = await vc.revert(branch, resolveCommit(args[0]), author, await syntaxAwareMerger())
-        print(outcome, () => outcome.kind === 'conflicts'
-          ? conflictReport('reverted', outcome.conflicts)
-          : outcome.kind === 'merged' ? `Reverted as ${outcome.commit.slice(0, 8)}` : 'Nothing to revert.')
+        print(outcome, () =>
+          outcome.kind === 'conflicts'
+            ? conflictReport('reverted', outcome.conflicts)
+            : outcome.kind === 'merged'
+              ? `Reverted as ${outcome.commit.slice(0, 8)}`
+              : 'Nothing to revert.',
+        )
         return outcome.kind === 'conflicts' ? 1 : 0
       }
       case 'restore': {
@@ -281,8 +390,26 @@ export async function run(argv: string[], io: Io): Promise<number> {
         vc.restoreFile(branch, resolveCommit(opts.from), args[0])
         return 0
       }
-      case 'checkout': need(1); return await checkout(args[0], { ws, vc, branch, branchGiven: opts.branch !== undefined, print, warn: (line) => io.err(`weft checkout: ${line}`) })
-      case 'sync': need(1); return await sync(args[0], { ws, vc, branch, branchGiven: opts.branch !== undefined, print, warn: (line) => io.err(`weft sync: ${line}`) })
+      case 'checkout':
+        need(1)
+        return await checkout(args[0], {
+          ws,
+          vc,
+          branch,
+          branchGiven: opts.branch !== undefined,
+          print,
+          warn: (line) => io.err(`weft checkout: ${line}`),
+        })
+      case 'sync':
+        need(1)
+        return await sync(args[0], {
+          ws,
+          vc,
+          branch,
+          branchGiven: opts.branch !== undefined,
+          print,
+          warn: (line) => io.err(`weft sync: ${line}`),
+        })
       default:
         io.err(`weft: unknown command "${command}"\n${USAGE}`)
         return 2
@@ -292,6 +419,9 @@ export async function run(argv: string[], io: Io): Promise<number> {
     return 2
   } finally {
     const pending = await profile.close()
-    if (pending > 0 && !READ_COMMANDS.has(command)) io.err(`weft: ${pending} document(s) saved locally but not yet on the relay; run any weft command later to retry.`)
+    if (pending > 0 && !READ_COMMANDS.has(command))
+      io.err(
+        `weft: ${pending} document(s) saved locally but not yet on the relay; run any weft command later to retry.`,
+      )
   }
 }

@@ -17,7 +17,12 @@ function readAll(command: string, paths: string[], err: Err): string[] | undefin
 }
 
 /** Merges with the engine; what a clean merge may still have broken goes to stderr as warnings. */
-async function mergeTexts(command: string, [base, left, right]: string[], path: string, err: Err): Promise<MergeResult> {
+async function mergeTexts(
+  command: string,
+  [base, left, right]: string[],
+  path: string,
+  err: Err,
+): Promise<MergeResult> {
   const engine = await loadMergeEngine()
   const result = await engine.mergeAsync({ base, left, right, path })
   for (const warning of result.warnings) err(`weft ${command}: warning: ${warning.message}`)
@@ -60,7 +65,9 @@ export async function mergeDriver(args: string[], err: Err): Promise<number> {
   }
   const texts = versions.map(decodeText)
   if (texts.some((text) => text === null)) {
-    err(`weft merge-driver: ${quotePath(args[3])} is binary; ours was kept unchanged (cannot merge binary files).`)
+    err(
+      `weft merge-driver: ${quotePath(args[3])} is binary; ours was kept unchanged (cannot merge binary files).`,
+    )
     return 1
   }
   const result = await mergeTexts('merge-driver', texts as string[], args[3], err)

@@ -70,19 +70,38 @@ const SETTLE_MS = 5_000
 const processInterrupt = (stop: () => void) => {
   process.once('SIGINT', stop)
   process.once('SIGTERM', stop)
-  return () => { process.off('SIGINT', stop); process.off('SIGTERM', stop) }
+  return () => {
+    process.off('SIGINT', stop)
+    process.off('SIGTERM', stop)
+  }
 }
 
 /** `weft repl …`: returns the exit code. */
 export async function replCommand(argv: string[], io: ReplIo): Promise<number> {
-  const parsed = commandArgs('repl', argv, {
-    repo: { type: 'string' }, relay: { type: 'string', multiple: true, default: [] }, home: { type: 'string' },
-    json: { type: 'boolean', default: false }, realm: { type: 'string' }, timeout: { type: 'string' },
-    language: { type: 'string' }, label: { type: 'string' }, help: { type: 'boolean', default: false },
-    'key-file': { type: 'string' }, new: { type: 'boolean', default: false },
-  }, io.err, REPL_HELP)
+  const parsed = commandArgs(
+    'repl',
+    argv,
+    {
+      repo: { type: 'string' },
+      relay: { type: 'string', multiple: true, default: [] },
+      home: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      realm: { type: 'string' },
+      timeout: { type: 'string' },
+      language: { type: 'string' },
+      label: { type: 'string' },
+      help: { type: 'boolean', default: false },
+      'key-file': { type: 'string' },
+      new: { type: 'boolean', default: false },
+    },
+    io.err,
+    REPL_HELP,
+  )
   if (!parsed) return 2
-  const { values: opts, positionals: [command, ...args] } = parsed
+  const {
+    values: opts,
+    positionals: [command, ...args],
+  } = parsed
   if (opts.help || !command) {
     if (command || opts.help) io.out(`${REPL_HELP}\n`)
     else io.err(REPL_HELP)
@@ -106,9 +125,16 @@ export async function replCommand(argv: string[], io: ReplIo): Promise<number> {
       return 0
     }
     if (command === 'serve') {
-      key = opts['key-file'] !== undefined ? readKey(opts['key-file']) : existsSync(keyPath(home)) ? readKey(keyPath(home)) : undefined
+      key =
+        opts['key-file'] !== undefined
+          ? readKey(opts['key-file'])
+          : existsSync(keyPath(home))
+            ? readKey(keyPath(home))
+            : undefined
       if (!key) {
-        io.err('weft repl serve: refusing to run code without a realm key (anyone with the repository link could run code as you): create one with `weft repl key` and hand it only to agents you trust, or pass --key-file FILE.')
+        io.err(
+          'weft repl serve: refusing to run code without a realm key (anyone with the repository link could run code as you): create one with `weft repl key` and hand it only to agents you trust, or pass --key-file FILE.',
+        )
         return 2
       }
     } else key = requesterKey(home, opts['key-file'])
@@ -120,9 +146,14 @@ export async function replCommand(argv: string[], io: ReplIo): Promise<number> {
   const profile = await Profile.open(home, opts.relay)
   try {
     const { ws } = await profile.open(profile.pick(opts.repo))
-    if (command === 'serve') return await serve(profile, await ReplSession.ensure(profile.repo, ws.handle), key!, opts.label, io)
+    if (command === 'serve')
+      return await serve(profile, await ReplSession.ensure(profile.repo, ws.handle), key!, opts.label, io)
     const session = await ReplSession.find(profile.repo, ws.handle)
-    if (!session) throw new WeftError('not-found', 'No realm has ever opened in this repository: open a tab and allow it to run code, or `weft repl serve`.')
+    if (!session)
+      throw new WeftError(
+        'not-found',
+        'No realm has ever opened in this repository: open a tab and allow it to run code, or `weft repl serve`.',
+      )
     await settle(profile, session.handle)
     const requester = process.env.WEFT_AUTHOR ?? process.env.USER ?? 'agent'
     switch (command) {
@@ -138,14 +169,19 @@ export async function replCommand(argv: string[], io: ReplIo): Promise<number> {
       }
       case 'eval': {
         const realm = resolveRealm(session, opts.realm)
-        const code = args.length && args[0] !== '-' ? args.join(' ') : new TextDecoder().decode(await io.stdin())
+        const code =
+          args.length && args[0] !== '-' ? args.join(' ') : new TextDecoder().decode(await io.stdin())
         const block = { code, language: opts.language ?? 'javascript' }
         return report(await send(session, realm, block, requester, key, timeoutSeconds), opts.json, io)
       }
       default: {
         const realm = resolveRealm(session, args[0])
         let code = 0
-        for (const block of appendedRequests(new TextDecoder().decode(await io.stdin()))) code = Math.max(code, report(await send(session, realm, block, requester, key, timeoutSeconds), opts.json, io))
+        for (const block of appendedRequests(new TextDecoder().decode(await io.stdin())))
+          code = Math.max(
+            code,
+            report(await send(session, realm, block, requester, key, timeoutSeconds), opts.json, io),
+          )
         return code
       }
     }
@@ -157,9 +193,21 @@ export async function replCommand(argv: string[], io: ReplIo): Promise<number> {
   }
 }
 
-async function send(session: ReplSession, realm: RealmId, block: CodeBlock, requester: string, key: RealmKey | undefined, timeoutSeconds?: number): Promise<JobView> {
+async function send(
+  session: ReplSession,
+  realm: RealmId,
+  block: CodeBlock,
+  requester: string,
+  key: RealmKey | undefined,
+  timeoutSeconds?: number,
+): Promise<JobView> {
   const job = await session.request({
-    realm, code: block.code, language: block.language, requester, ...(key === undefined ? {} : { key }), ...(timeoutSeconds ? { timeoutMs: Math.round(timeoutSeconds * 1000) } : {}),
+    realm,
+    code: block.code,
+    language: block.language,
+    requester,
+    ...(key === undefined ? {} : { key }),
+    ...(timeoutSeconds ? { timeoutMs: Math.round(timeoutSeconds * 1000) } : {}),
   })
   return session.outcome(realm, job.id)
 }
@@ -178,25 +226,45 @@ function resolveRealm(session: ReplSession, prefix?: string): RealmId {
   if (!prefix) throw new WeftError('bad-input', 'Say which realm (an id from `weft repl list`).')
   const matches = session.realms().filter((r) => r.id.startsWith(prefix))
   if (matches.length === 1) return matches[0].id
-  throw new WeftError('not-found', matches.length ? `"${prefix}" matches several realms; give more of its id.` : `No realm "${prefix}" in this repository; see \`weft repl list\`.`)
+  throw new WeftError(
+    'not-found',
+    matches.length
+      ? `"${prefix}" matches several realms; give more of its id.`
+      : `No realm "${prefix}" in this repository; see \`weft repl list\`.`,
+  )
 }
 
 /** Lets a connected relay bring the session document up to date (bounded), so heartbeats are current. */
 async function settle(profile: Profile, handle: DocHandle<unknown>): Promise<void> {
   if (!profile.relays.statuses().some((s) => s.state.kind === 'connected')) return
   const deadline = Date.now() + SETTLE_MS
-  while (!profile.relays.confirms(handle) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20))
+  while (!profile.relays.confirms(handle) && Date.now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 20))
 }
 
 /** Hosts a Node realm until interrupted. */
-async function serve(profile: Profile, session: ReplSession, key: RealmKey, label: string | undefined, io: ReplIo): Promise<number> {
+async function serve(
+  profile: Profile,
+  session: ReplSession,
+  key: RealmKey,
+  label: string | undefined,
+  io: ReplIo,
+): Promise<number> {
   const executor = new NodeWorkerExecutor()
   const runtime = RealmRuntime.start({
-    session, executor, key, kind: 'worker', label: label ?? `node ${process.pid}`, owner: profile.repo.peerId,
+    session,
+    executor,
+    key,
+    kind: 'worker',
+    label: label ?? `node ${process.pid}`,
+    owner: profile.repo.peerId,
     onRealm: (realm) => io.out(`Serving realm ${realm} (Ctrl-C to stop)\n`),
   })
   await new Promise<void>((resolve) => {
-    const unsubscribe = (io.onInterrupt ?? processInterrupt)(() => { unsubscribe(); resolve() })
+    const unsubscribe = (io.onInterrupt ?? processInterrupt)(() => {
+      unsubscribe()
+      resolve()
+    })
   })
   runtime.stop()
   await executor.terminate()

@@ -46,13 +46,31 @@ export function exitCodeOf(exit: ExitFrame): number {
 }
 
 /** `weft run`: streams the run's stdout and stderr to the terminal; returns its exit code. */
-export async function runCommand(argv: string[], io: { err: (line: string) => void }, terminal: Terminal = processTerminal()): Promise<number> {
-  const parsed = commandArgs('run', argv, {
-    backend: { type: 'string', default: 'local' }, relay: { type: 'string' }, token: { type: 'string' },
-    'runs-token': { type: 'string' }, 'runs-token-file': { type: 'string' },
-    repo: { type: 'string' }, branch: { type: 'string' }, home: { type: 'string' }, cwd: { type: 'string' },
-    env: { type: 'string', multiple: true, default: [] }, timeout: { type: 'string' }, help: { type: 'boolean', default: false },
-  }, io.err, HELP)
+export async function runCommand(
+  argv: string[],
+  io: { err: (line: string) => void },
+  terminal: Terminal = processTerminal(),
+): Promise<number> {
+  const parsed = commandArgs(
+    'run',
+    argv,
+    {
+      backend: { type: 'string', default: 'local' },
+      relay: { type: 'string' },
+      token: { type: 'string' },
+      'runs-token': { type: 'string' },
+      'runs-token-file': { type: 'string' },
+      repo: { type: 'string' },
+      branch: { type: 'string' },
+      home: { type: 'string' },
+      cwd: { type: 'string' },
+      env: { type: 'string', multiple: true, default: [] },
+      timeout: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+    io.err,
+    HELP,
+  )
   if (!parsed) return 2
   const { values: opts, positionals } = parsed
   if (opts.help) {
@@ -64,8 +82,14 @@ export async function runCommand(argv: string[], io: { err: (line: string) => vo
     return 2
   }
   if (positionals.length === 0) return usage('say what to run after --.')
-  if (opts.backend !== 'local') return usage(`only the local backend runs from a terminal (the ${opts.backend} backend runs in the browser).`)
-  if (opts.token !== undefined) return usage('--token is the sync token, which never runs commands; pass the runner token with --runs-token or --runs-token-file.')
+  if (opts.backend !== 'local')
+    return usage(
+      `only the local backend runs from a terminal (the ${opts.backend} backend runs in the browser).`,
+    )
+  if (opts.token !== undefined)
+    return usage(
+      '--token is the sync token, which never runs commands; pass the runner token with --runs-token or --runs-token-file.',
+    )
   let token = opts['runs-token'] ?? process.env.WEFT_RUNS_TOKEN
   if (!token && opts['runs-token-file']) {
     try {
@@ -74,7 +98,10 @@ export async function runCommand(argv: string[], io: { err: (line: string) => vo
       return usage(`cannot read the runner token file: ${(error as Error).message}`)
     }
   }
-  if (!token) return usage("the local runner needs its token: --runs-token T, --runs-token-file F (the relay's DATA/runs-token) or $WEFT_RUNS_TOKEN.")
+  if (!token)
+    return usage(
+      "the local runner needs its token: --runs-token T, --runs-token-file F (the relay's DATA/runs-token) or $WEFT_RUNS_TOKEN.",
+    )
   const env: Record<string, string> = {}
   for (const pair of opts.env) {
     const eq = pair.indexOf('=')
@@ -103,12 +130,21 @@ export async function runCommand(argv: string[], io: { err: (line: string) => vo
     return 2
   }
   const record: RunRecord = {
-    id: run.id, command: spec.command, backend: 'local', by: process.env.WEFT_AUTHOR ?? process.env.USER ?? 'agent',
-    started: Date.now(), exit: null, durationMs: null, output: [], truncated: false,
+    id: run.id,
+    command: spec.command,
+    backend: 'local',
+    by: process.env.WEFT_AUTHOR ?? process.env.USER ?? 'agent',
+    started: Date.now(),
+    exit: null,
+    durationMs: null,
+    output: [],
+    truncated: false,
   }
   const code = await stream(run, terminal, record)
   // Kept in the repository, so the people (and agents) sharing it see this run and its output.
-  await keepRun(opts, spec.repo, record).catch((error: Error) => io.err(`weft run: the run was not kept in the repository: ${error.message}`))
+  await keepRun(opts, spec.repo, record).catch((error: Error) =>
+    io.err(`weft run: the run was not kept in the repository: ${error.message}`),
+  )
   return code
 }
 
@@ -123,7 +159,10 @@ async function keepRun(opts: { home?: string }, repoId: string, record: RunRecor
 }
 
 /** The spec and files for the chosen repository and branch of the profile. */
-async function branchFiles(opts: { repo?: string; branch?: string; home?: string; cwd?: string }, command: string) {
+async function branchFiles(
+  opts: { repo?: string; branch?: string; home?: string; cwd?: string },
+  command: string,
+) {
   const profile = await Profile.open(opts.home)
   try {
     const summary = profile.pick(opts.repo)
@@ -152,7 +191,10 @@ async function stream(run: Run, terminal: Terminal, record: RunRecord): Promise<
       } else if (frame.type === 'exit') {
         record.exit = { code: frame.code, signal: frame.signal, reason: frame.reason }
         record.durationMs = frame.t
-        if (frame.reason !== 'exited') terminal.stderr.write(`weft run: ${frame.reason === 'timeout' ? 'time limit reached' : frame.reason}\n`)
+        if (frame.reason !== 'exited')
+          terminal.stderr.write(
+            `weft run: ${frame.reason === 'timeout' ? 'time limit reached' : frame.reason}\n`,
+          )
         return exitCodeOf(frame)
       }
     }

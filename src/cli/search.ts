@@ -28,12 +28,26 @@ export const SEARCH_USAGE = `Usage: weft search QUERY [--symbols] [--substring] 
 
 /** Runs `weft search ARGS`; returns the exit code (0 ok, 2 usage or bad input). */
 export async function search(argv: string[], io: Io): Promise<number> {
-  const parsed = commandArgs('search', argv, {
-    symbols: { type: 'boolean', default: false }, substring: { type: 'boolean', default: false },
-    path: { type: 'string' }, lang: { type: 'string', multiple: true, default: [] }, kind: { type: 'string', multiple: true, default: [] },
-    limit: { type: 'string', default: '20' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false },
-    repo: { type: 'string' }, branch: { type: 'string' }, relay: { type: 'string', multiple: true, default: [] }, home: { type: 'string' },
-  }, io.err, SEARCH_USAGE)
+  const parsed = commandArgs(
+    'search',
+    argv,
+    {
+      symbols: { type: 'boolean', default: false },
+      substring: { type: 'boolean', default: false },
+      path: { type: 'string' },
+      lang: { type: 'string', multiple: true, default: [] },
+      kind: { type: 'string', multiple: true, default: [] },
+      limit: { type: 'string', default: '20' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+      repo: { type: 'string' },
+      branch: { type: 'string' },
+      relay: { type: 'string', multiple: true, default: [] },
+      home: { type: 'string' },
+    },
+    io.err,
+    SEARCH_USAGE,
+  )
   if (!parsed) return 2
   const { values: opts, positionals } = parsed
   if (opts.help) {
@@ -68,19 +82,30 @@ export async function search(argv: string[], io: Io): Promise<number> {
     }
     const { db, index } = await openCache(join(opts.home ?? defaultHome(), 'index', `${summary.id}.db`))
     try {
-      const sources: IndexSource[] = await Promise.all(ws.entries(branch).flatMap((e) => e.type === 'file' ? [e] : []).map(async (e) => {
-        if (!e.live) return { path: e.path, hash: e.blob, load: () => ws.readBytes(branch, e.id) }
-        // An edited file's text is in its live document; its blob is still the committed one.
-        const bytes = await ws.readBytes(branch, e.id)
-        return { path: e.path, hash: await sha256(bytes), load: async () => bytes }
-      }))
+      const sources: IndexSource[] = await Promise.all(
+        ws
+          .entries(branch)
+          .flatMap((e) => (e.type === 'file' ? [e] : []))
+          .map(async (e) => {
+            if (!e.live) return { path: e.path, hash: e.blob, load: () => ws.readBytes(branch, e.id) }
+            // An edited file's text is in its live document; its blob is still the committed one.
+            const bytes = await ws.readBytes(branch, e.id)
+            return { path: e.path, hash: await sha256(bytes), load: async () => bytes }
+          }),
+      )
       const report = await index.sync(sources)
       if (index.rebuilt || report.indexed.length || report.removed.length || report.skipped.length) db.save()
       if (opts.symbols) {
         const found = await index.symbols(query, { kinds: opts.kind as SymbolKind[], limit })
         io.out(opts.json ? JSON.stringify(found, null, 2) + '\n' : found.map(symbolLine).join(''))
       } else {
-        const hits = await index.search(query, { substring: opts.substring, path: opts.path, languages: opts.lang, kinds: opts.kind as ChunkKind[], limit })
+        const hits = await index.search(query, {
+          substring: opts.substring,
+          path: opts.path,
+          languages: opts.lang,
+          kinds: opts.kind as ChunkKind[],
+          limit,
+        })
         io.out(opts.json ? JSON.stringify(hits, null, 2) + '\n' : hits.map(hitLine).join(''))
       }
     } finally {

@@ -6,7 +6,14 @@
 import type { Grammars } from '../syntax/grammars.ts'
 import type { Database } from './database.ts'
 import {
-  SearchIndex, type FileOutcome, type IndexSource, type IndexStats, type SearchHit, type SearchOptions, type SymbolHit, type SyncReport,
+  SearchIndex,
+  type FileOutcome,
+  type IndexSource,
+  type IndexStats,
+  type SearchHit,
+  type SearchOptions,
+  type SymbolHit,
+  type SyncReport,
 } from './SearchIndex.ts'
 import type { SymbolKind } from './types.ts'
 
@@ -50,7 +57,9 @@ export class IndexService {
       })()
       this.#current = { name, index }
       // A failed open must not stay current: the next `open` retries.
-      index.catch(() => { if (this.#current?.index === index) this.#current = null })
+      index.catch(() => {
+        if (this.#current?.index === index) this.#current = null
+      })
     }
     return { rebuilt: (await this.#index()).rebuilt }
   }
@@ -73,10 +82,15 @@ export class IndexService {
       }
       const content = fetched.get(path)
       fetched.delete(path)
-      if (content === undefined) throw new Error(`The file list named "${path}" but its content was not sent.`)
+      if (content === undefined)
+        throw new Error(`The file list named "${path}" but its content was not sent.`)
       return content
     }
-    const sources: IndexSource[] = manifest.map((f) => ({ path: f.path, hash: f.hash, load: () => fetch(f.path) }))
+    const sources: IndexSource[] = manifest.map((f) => ({
+      path: f.path,
+      hash: f.hash,
+      load: () => fetch(f.path),
+    }))
     return index.sync(sources)
   }
 

@@ -152,15 +152,23 @@ export class SearchIndex {
       known.delete(source.path)
     }
     report.removed = [...known.keys()]
-    if (report.removed.length) await this.#write(async () => { for (const path of report.removed) await this.#remove(path) })
+    if (report.removed.length)
+      await this.#write(async () => {
+        for (const path of report.removed) await this.#remove(path)
+      })
     for (let at = 0; at < stale.length; at += SYNC_BATCH) {
       const batch: { source: IndexSource; extracted: Extracted; size: number }[] = []
       for (const source of stale.slice(at, at + SYNC_BATCH)) {
         const content = await source.load()
-        batch.push({ source, extracted: await extract(source.path, content, this.#grammars), size: sizeOf(content) })
+        batch.push({
+          source,
+          extracted: await extract(source.path, content, this.#grammars),
+          size: sizeOf(content),
+        })
       }
       await this.#write(async () => {
-        for (const { source, extracted, size } of batch) await this.#store(source.path, source.hash, size, extracted)
+        for (const { source, extracted, size } of batch)
+          await this.#store(source.path, source.hash, size, extracted)
       })
       for (const { source, extracted } of batch) {
         if (extracted.status === 'indexed') report.indexed.push(source.path)
@@ -175,7 +183,7 @@ export class SearchIndex {
     const bytes = typeof content === 'string' ? encodeText(content) : content
     // Hashed, checked and extracted inside the write queue, so edits of one file land in call order.
     return this.#write(async (): Promise<FileOutcome> => {
-      const id = hash ?? await sha256(bytes)
+      const id = hash ?? (await sha256(bytes))
       const current = await this.#db.rows<{ hash: string }>('SELECT hash FROM files WHERE path = ?', [path])
       if (current[0]?.hash === id) return { path, status: 'unchanged', chunks: 0, symbols: 0 }
       const extracted = await extract(path, content, this.#grammars)
@@ -216,14 +224,19 @@ export class SearchIndex {
     const needle = query.trim()
     if (!needle) return []
     // The first `limit` matches in index order (so the scan stops there), shown in path order.
-    const top = await this.#db.rows<{ id: number }>([...needle].length >= MIN_TRIGRAM
-      ? `SELECT c.id FROM chunk_grams JOIN chunks c ON c.id = chunk_grams.rowid JOIN files f ON f.id = c.file_id
+    const top = await this.#db.rows<{ id: number }>(
+      [...needle].length >= MIN_TRIGRAM
+        ? `SELECT c.id FROM chunk_grams JOIN chunks c ON c.id = chunk_grams.rowid JOIN files f ON f.id = c.file_id
          WHERE chunk_grams.text LIKE ?6 AND instr(lower(c.text), lower(?1)) > 0 AND ${WHERE}
          ORDER BY chunk_grams.rowid LIMIT ?5`
-      : `SELECT c.id FROM chunks c JOIN files f ON f.id = c.file_id
+        : `SELECT c.id FROM chunks c JOIN files f ON f.id = c.file_id
          WHERE instr(lower(c.text), lower(?1)) > 0 AND ${WHERE} ORDER BY c.id LIMIT ?5`,
-    [needle, ...filters, limit, `%${needle}%`])
-    const hits = await this.#hits(top.map(({ id }) => ({ id, score: 0 })), [needle])
+      [needle, ...filters, limit, `%${needle}%`],
+    )
+    const hits = await this.#hits(
+      top.map(({ id }) => ({ id, score: 0 })),
+      [needle],
+    )
     return hits.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.startLine - b.startLine))
   }
 
@@ -241,7 +254,14 @@ export class SearchIndex {
        ORDER BY CASE WHEN s.name = ?1 THEN 0 WHEN s.name = ?1 COLLATE NOCASE THEN 1 WHEN s.name LIKE ?4 ESCAPE '\\' THEN 2 ELSE 3 END,
          length(s.name), s.name, f.path, s.start_line
        LIMIT ?5`,
-      [q, likePattern(q), options.kinds?.length ? JSON.stringify(options.kinds) : null, likePattern(q).slice(1), limit])
+      [
+        q,
+        likePattern(q),
+        options.kinds?.length ? JSON.stringify(options.kinds) : null,
+        likePattern(q).slice(1),
+        limit,
+      ],
+    )
   }
 
   /** Go-to-definition: the definitions named exactly `name`, exact case first. */
@@ -250,14 +270,18 @@ export class SearchIndex {
       `SELECT s.name, s.kind, s.container, f.path, f.language, s.start_line AS startLine, s.end_line AS endLine
        FROM symbols s JOIN files f ON f.id = s.file_id
        WHERE s.name = ?1 COLLATE NOCASE
-       ORDER BY s.name <> ?1, f.path, s.start_line LIMIT ${MAX_LIMIT}`, [name])
+       ORDER BY s.name <> ?1, f.path, s.start_line LIMIT ${MAX_LIMIT}`,
+      [name],
+    )
   }
 
   /** A file's outline: its symbols in line order. */
   outline(path: string): Promise<SymbolHit[]> {
     return this.#db.rows<SymbolHit>(
       `SELECT s.name, s.kind, s.container, f.path, f.language, s.start_line AS startLine, s.end_line AS endLine
-       FROM symbols s JOIN files f ON f.id = s.file_id WHERE f.path = ? ORDER BY s.start_line, s.end_line DESC`, [path])
+       FROM symbols s JOIN files f ON f.id = s.file_id WHERE f.path = ? ORDER BY s.start_line, s.end_line DESC`,
+      [path],
+    )
   }
 
   /** Files left out of the index, with the reason. */
@@ -269,8 +293,11 @@ export class SearchIndex {
     const [counts] = await this.#db.rows<Omit<IndexStats, 'bytes'>>(
       `SELECT (SELECT count(*) FROM files WHERE skipped IS NULL) AS files, (SELECT count(*) FROM files WHERE skipped IS NOT NULL) AS skipped,
          (SELECT count(*) FROM chunks) AS chunks, (SELECT count(*) FROM symbols) AS symbols,
-         (SELECT coalesce(sum(length(text)), 0) FROM chunks) AS textChars`)
-    const [pages] = await this.#db.rows<{ bytes: number }>('SELECT page_count * page_size AS bytes FROM pragma_page_count(), pragma_page_size()')
+         (SELECT coalesce(sum(length(text)), 0) FROM chunks) AS textChars`,
+    )
+    const [pages] = await this.#db.rows<{ bytes: number }>(
+      'SELECT page_count * page_size AS bytes FROM pragma_page_count(), pragma_page_size()',
+    )
     return { ...counts, bytes: pages.bytes }
   }
 
@@ -285,16 +312,24 @@ export class SearchIndex {
    * RANK_CAP matches are ranked: a broader query (a word in most chunks) ranks definitions named
    * by it first, then the first RANK_CAP matches.
    */
-  async #rank(match: string, filters: SqlValue[], filtered: boolean, limit: number): Promise<{ id: number; score: number }[]> {
+  async #rank(
+    match: string,
+    filters: SqlValue[],
+    filtered: boolean,
+    limit: number,
+  ): Promise<{ id: number; score: number }[]> {
     const weights = `${WORD_WEIGHTS.name}, ${WORD_WEIGHTS.terms}, ${WORD_WEIGHTS.text}`
     const from = filtered
       ? `chunk_words JOIN chunks c ON c.id = chunk_words.rowid JOIN files f ON f.id = c.file_id WHERE chunk_words MATCH ?1 AND ${WHERE}`
       : 'chunk_words WHERE chunk_words MATCH ?1'
     // `matched` counts the ranked rows: more than RANK_CAP means the cap cut the query short.
-    const rank = (expression: string) => this.#db.rows<{ id: number; score: number; matched: number }>(
-      `SELECT id, score, count(*) OVER () AS matched
+    const rank = (expression: string) =>
+      this.#db.rows<{ id: number; score: number; matched: number }>(
+        `SELECT id, score, count(*) OVER () AS matched
        FROM (SELECT chunk_words.rowid AS id, bm25(chunk_words, ${weights}) AS score FROM ${from} LIMIT ?6)
-       ORDER BY score LIMIT ?5`, [expression, ...filters, limit, RANK_CAP + 1])
+       ORDER BY score LIMIT ?5`,
+        [expression, ...filters, limit, RANK_CAP + 1],
+      )
     const all = await rank(match)
     if (!all.length || all[0].matched <= RANK_CAP) return all
     const named = await rank(`{name} : (${match})`)
@@ -307,7 +342,9 @@ export class SearchIndex {
     if (!ranked.length) return []
     const rows = await this.#db.rows<HitRow & { id: number }>(
       `SELECT c.id, f.path, f.language, c.kind, c.name, c.container, c.start_line, c.end_line, c.text
-       FROM chunks c JOIN files f ON f.id = c.file_id WHERE c.id IN (SELECT value FROM json_each(?))`, [JSON.stringify(ranked.map((r) => r.id))])
+       FROM chunks c JOIN files f ON f.id = c.file_id WHERE c.id IN (SELECT value FROM json_each(?))`,
+      [JSON.stringify(ranked.map((r) => r.id))],
+    )
     const byId = new Map(rows.map((row) => [row.id, row]))
     return ranked.flatMap(({ id, score }) => {
       const row = byId.get(id)
@@ -340,9 +377,15 @@ export class SearchIndex {
   async #remove(path: string): Promise<boolean> {
     const [file] = await this.#db.rows<{ id: number }>('SELECT id FROM files WHERE path = ?', [path])
     if (!file) return false
-    await this.#db.exec(`INSERT INTO chunk_words (chunk_words, rowid, name, terms, text)
-      SELECT 'delete', id, name, terms, text FROM chunk_docs WHERE file_id = ?`, [file.id])
-    await this.#db.exec(`INSERT INTO chunk_grams (chunk_grams, rowid, text) SELECT 'delete', id, text FROM chunk_docs WHERE file_id = ?`, [file.id])
+    await this.#db.exec(
+      `INSERT INTO chunk_words (chunk_words, rowid, name, terms, text)
+      SELECT 'delete', id, name, terms, text FROM chunk_docs WHERE file_id = ?`,
+      [file.id],
+    )
+    await this.#db.exec(
+      `INSERT INTO chunk_grams (chunk_grams, rowid, text) SELECT 'delete', id, text FROM chunk_docs WHERE file_id = ?`,
+      [file.id],
+    )
     await this.#db.exec('DELETE FROM chunks WHERE file_id = ?', [file.id])
     await this.#db.exec('DELETE FROM symbols WHERE file_id = ?', [file.id])
     await this.#db.exec('DELETE FROM files WHERE id = ?', [file.id])
@@ -353,31 +396,55 @@ export class SearchIndex {
     await this.#remove(path)
     const skipped = extracted.status === 'skipped' ? extracted.reason : null
     const [file] = await this.#db.rows<{ id: number }>(
-      'INSERT INTO files (path, hash, language, size, skipped) VALUES (?, ?, ?, ?, ?) RETURNING id', [path, hash, extracted.language, size, skipped])
+      'INSERT INTO files (path, hash, language, size, skipped) VALUES (?, ?, ?, ?, ?) RETURNING id',
+      [path, hash, extracted.language, size, skipped],
+    )
     if (extracted.status === 'skipped') return
     for (const c of extracted.chunks) {
       await this.#db.exec(
         'INSERT INTO chunks (file_id, kind, name, container, start_line, end_line, name_terms, terms, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-        [file.id, c.kind, c.name, c.container, c.startLine, c.endLine, identifierParts(c.name ?? ''), identifierParts(c.text), c.text])
+        [
+          file.id,
+          c.kind,
+          c.name,
+          c.container,
+          c.startLine,
+          c.endLine,
+          identifierParts(c.name ?? ''),
+          identifierParts(c.text),
+          c.text,
+        ],
+      )
     }
     for (const s of extracted.symbols) {
-      await this.#db.exec('INSERT INTO symbols (file_id, name, kind, container, start_line, end_line) VALUES (?, ?, ?, ?, ?, ?)',
-        [file.id, s.name, s.kind, s.container, s.startLine, s.endLine])
+      await this.#db.exec(
+        'INSERT INTO symbols (file_id, name, kind, container, start_line, end_line) VALUES (?, ?, ?, ?, ?, ?)',
+        [file.id, s.name, s.kind, s.container, s.startLine, s.endLine],
+      )
     }
-    await this.#db.exec('INSERT INTO chunk_words (rowid, name, terms, text) SELECT id, name, terms, text FROM chunk_docs WHERE file_id = ?', [file.id])
-    await this.#db.exec('INSERT INTO chunk_grams (rowid, text) SELECT id, text FROM chunk_docs WHERE file_id = ?', [file.id])
+    await this.#db.exec(
+      'INSERT INTO chunk_words (rowid, name, terms, text) SELECT id, name, terms, text FROM chunk_docs WHERE file_id = ?',
+      [file.id],
+    )
+    await this.#db.exec(
+      'INSERT INTO chunk_grams (rowid, text) SELECT id, text FROM chunk_docs WHERE file_id = ?',
+      [file.id],
+    )
   }
 
   /** The ids of files matching a path glob, or null for no filter. */
   async #pathFilter(glob: string | undefined): Promise<number[] | null> {
     if (!glob?.trim()) return null
     const pattern = globToRegExp(glob.trim())
-    this.#paths ??= await this.#db.rows<{ id: number; path: string }>('SELECT id, path FROM files WHERE skipped IS NULL')
+    this.#paths ??= await this.#db.rows<{ id: number; path: string }>(
+      'SELECT id, path FROM files WHERE skipped IS NULL',
+    )
     return this.#paths.filter((f) => pattern.test(f.path)).map((f) => f.id)
   }
 }
 
-const sizeOf = (content: Uint8Array | string) => (typeof content === 'string' ? encodeText(content).byteLength : content.byteLength)
+const sizeOf = (content: Uint8Array | string) =>
+  typeof content === 'string' ? encodeText(content).byteLength : content.byteLength
 
 /**
  * The snippet of a hit: the chunk's line holding the most of `needles` (case-insensitive, also
@@ -401,12 +468,14 @@ function lineHit(row: HitRow, needles: string[]): Omit<SearchHit, 'score'> {
   const line = lines[best]
   const lower = line.toLowerCase()
   const first = Math.min(...targets.map((t) => lower.indexOf(t)).filter((i) => i >= 0), line.length)
-  const from = first === line.length ? 0 : Math.max(0, Math.min(first - SNIPPET_CHARS / 2, line.length - SNIPPET_CHARS))
+  const from =
+    first === line.length ? 0 : Math.max(0, Math.min(first - SNIPPET_CHARS / 2, line.length - SNIPPET_CHARS))
   const snippet = line.slice(from, from + SNIPPET_CHARS)
   const haystack = snippet.toLowerCase()
   const marks: [number, number][] = []
   for (const target of targets)
-    for (let i = haystack.indexOf(target); i >= 0; i = haystack.indexOf(target, i + target.length)) marks.push([i, i + target.length])
+    for (let i = haystack.indexOf(target); i >= 0; i = haystack.indexOf(target, i + target.length))
+      marks.push([i, i + target.length])
   // Sorted, and overlapping ranges (`par` and `parse`) merged.
   const highlights: [number, number][] = []
   for (const [start, end] of marks.sort((a, b) => a[0] - b[0])) {
@@ -415,10 +484,20 @@ function lineHit(row: HitRow, needles: string[]): Omit<SearchHit, 'score'> {
     else highlights.push([start, end])
   }
   // A PDF chunk's lines are its page number.
-  return { ...hitBase(row), line: row.kind === 'page' ? row.start_line : row.start_line + best, snippet, highlights }
+  return {
+    ...hitBase(row),
+    line: row.kind === 'page' ? row.start_line : row.start_line + best,
+    snippet,
+    highlights,
+  }
 }
 
 const hitBase = (row: HitRow) => ({
-  path: row.path, language: row.language, kind: row.kind, name: row.name, container: row.container,
-  startLine: row.start_line, endLine: row.end_line,
+  path: row.path,
+  language: row.language,
+  kind: row.kind,
+  name: row.name,
+  container: row.container,
+  startLine: row.start_line,
+  endLine: row.end_line,
 })

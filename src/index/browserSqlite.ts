@@ -28,7 +28,8 @@ interface Backend {
 let backend: Promise<Backend> | undefined
 
 async function openBackend(wasm: WasmUrls): Promise<Backend> {
-  const hasSyncHandles = typeof FileSystemFileHandle !== 'undefined' && 'createSyncAccessHandle' in FileSystemFileHandle.prototype
+  const hasSyncHandles =
+    typeof FileSystemFileHandle !== 'undefined' && 'createSyncAccessHandle' in FileSystemFileHandle.prototype
   if (hasSyncHandles) {
     try {
       const module = await SyncModuleFactory({ locateFile: () => wasm.sync })
@@ -42,13 +43,18 @@ async function openBackend(wasm: WasmUrls): Promise<Backend> {
   }
   const module = await AsyncModuleFactory({ locateFile: () => wasm.async })
   const sqlite3 = SQLite.Factory(module)
-  const vfs = await (IDBBatchAtomicVFS as unknown as { create(name: string, module: unknown): Promise<SQLiteVFS> }).create('weft-index', module)
+  const vfs = await (
+    IDBBatchAtomicVFS as unknown as { create(name: string, module: unknown): Promise<SQLiteVFS> }
+  ).create('weft-index', module)
   sqlite3.vfs_register(vfs, false)
   return { storage: 'indexeddb', sqlite3, vfs: 'weft-index' }
 }
 
 /** Opens (creating if needed) the persisted database `name`; the storage is chosen once per worker. */
-export async function openBrowserDatabase(name: string, wasm: WasmUrls): Promise<{ db: Database; storage: BrowserStorage }> {
+export async function openBrowserDatabase(
+  name: string,
+  wasm: WasmUrls,
+): Promise<{ db: Database; storage: BrowserStorage }> {
   backend ??= openBackend(wasm)
   const { storage, sqlite3, vfs } = await backend.catch((error) => {
     backend = undefined

@@ -18,7 +18,11 @@ interface Span {
 }
 
 /** Chunks and symbols of a source file, given a parser for its grammar. */
-export function chunkCode(text: string, parser: Parser, profile: LanguageProfile): { chunks: Chunk[]; symbols: SymbolDef[] } {
+export function chunkCode(
+  text: string,
+  parser: Parser,
+  profile: LanguageProfile,
+): { chunks: Chunk[]; symbols: SymbolDef[] } {
   const tree = parser.parse(text)
   if (!tree) throw new Error('the parser returned no tree')
   try {
@@ -26,7 +30,9 @@ export function chunkCode(text: string, parser: Parser, profile: LanguageProfile
     const spans = collect(tree.rootNode, profile, null, symbols)
     const lines = splitLines(text)
     const chunks: Chunk[] = []
-    place(lines, spans, 0, lines.length - 1, chunks, (from, to) => chunks.push(...windows(lines, from, to, { kind: 'block' })))
+    place(lines, spans, 0, lines.length - 1, chunks, (from, to) =>
+      chunks.push(...windows(lines, from, to, { kind: 'block' })),
+    )
     return { chunks, symbols }
   } finally {
     tree.delete()
@@ -34,7 +40,12 @@ export function chunkCode(text: string, parser: Parser, profile: LanguageProfile
 }
 
 /** The definitions among `parent`'s children, looking through wrappers and bodies. */
-function collect(parent: Node, profile: LanguageProfile, container: string | null, symbols: SymbolDef[]): Span[] {
+function collect(
+  parent: Node,
+  profile: LanguageProfile,
+  container: string | null,
+  symbols: SymbolDef[],
+): Span[] {
   const spans: Span[] = []
   for (const node of parent.namedChildren) {
     const rule = profile.definitions[node.type]
@@ -44,11 +55,19 @@ function collect(parent: Node, profile: LanguageProfile, container: string | nul
       let kind = typeof rule.kind === 'function' ? rule.kind(node) : rule.kind
       if (kind === 'function' && container !== null) kind = 'method'
       const symbol: SymbolDef = {
-        name, kind, container: rule.container?.(node) ?? container,
-        startLine: node.startPosition.row + 1, endLine: node.endPosition.row + 1,
+        name,
+        kind,
+        container: rule.container?.(node) ?? container,
+        startLine: node.startPosition.row + 1,
+        endLine: node.endPosition.row + 1,
       }
       symbols.push(symbol)
-      spans.push({ symbol, from: withComments(node), to: node.endPosition.row, members: rule.members ? collect(node, profile, name, symbols) : [] })
+      spans.push({
+        symbol,
+        from: withComments(node),
+        to: node.endPosition.row,
+        members: rule.members ? collect(node, profile, name, symbols) : [],
+      })
     } else if (profile.wrappers.includes(node.type)) {
       const inner = collect(node, profile, container, symbols)
       // `export function`, `@decorator def`: the wrapper belongs to its one definition's chunk.
@@ -62,7 +81,11 @@ function collect(parent: Node, profile: LanguageProfile, container: string | nul
 /** The first row of a node together with the comments directly above it. */
 function withComments(node: Node): number {
   let row = node.startPosition.row
-  for (let prev = node.previousNamedSibling; prev && prev.type.includes('comment') && prev.endPosition.row >= row - 1; prev = prev.previousNamedSibling)
+  for (
+    let prev = node.previousNamedSibling;
+    prev && prev.type.includes('comment') && prev.endPosition.row >= row - 1;
+    prev = prev.previousNamedSibling
+  )
     row = prev.startPosition.row
   return row
 }
@@ -71,7 +94,14 @@ function withComments(node: Node): number {
  * Emits chunks for `spans` within rows `from..to`; rows no span covers go to `gap`. Overlapping
  * definitions (two on one line) keep their symbols but share the first one's chunk.
  */
-function place(lines: string[], spans: Span[], from: number, to: number, out: Chunk[], gap: (from: number, to: number) => void): void {
+function place(
+  lines: string[],
+  spans: Span[],
+  from: number,
+  to: number,
+  out: Chunk[],
+  gap: (from: number, to: number) => void,
+): void {
   let cursor = from
   for (const span of [...spans].sort((a, b) => a.from - b.from)) {
     if (span.from < cursor) continue
@@ -85,11 +115,19 @@ function place(lines: string[], spans: Span[], from: number, to: number, out: Ch
       const text = own.join('\n')
       if (text.length <= WINDOW_CHARS * 4) {
         if (text.trim()) out.push({ ...meta, startLine: span.from + 1, endLine: span.to + 1, text })
-      } else out.push(...windows(own, 0, own.length - 1, meta).map((c) => ({ ...c, startLine: span.from + 1, endLine: span.to + 1 })))
+      } else
+        out.push(
+          ...windows(own, 0, own.length - 1, meta).map((c) => ({
+            ...c,
+            startLine: span.from + 1,
+            endLine: span.to + 1,
+          })),
+        )
     } else {
       const text = lines.slice(span.from, span.to + 1).join('\n')
       // A very long definition is cut into windows that all carry its name.
-      if (text.length <= WINDOW_CHARS * 4) out.push({ ...meta, startLine: span.from + 1, endLine: span.to + 1, text })
+      if (text.length <= WINDOW_CHARS * 4)
+        out.push({ ...meta, startLine: span.from + 1, endLine: span.to + 1, text })
       else out.push(...windows(lines, span.from, span.to, meta))
     }
     cursor = span.to + 1

@@ -35,13 +35,23 @@ function decode(bytes: Uint8Array): { text: string } | { reason: string } {
   }
 }
 
-const isPdf = (bytes: Uint8Array) => bytes[0] === 0x25 && bytes[1] === 0x50 && bytes[2] === 0x44 && bytes[3] === 0x46 // %PDF
+const isPdf = (bytes: Uint8Array) =>
+  bytes[0] === 0x25 && bytes[1] === 0x50 && bytes[2] === 0x44 && bytes[3] === 0x46 // %PDF
 
 /** Chunks and symbols of one file, or the reason it is skipped. Never throws on bad content. */
-export async function extract(path: string, content: Uint8Array | string, grammars: Grammars): Promise<Extracted> {
+export async function extract(
+  path: string,
+  content: Uint8Array | string,
+  grammars: Grammars,
+): Promise<Extracted> {
   const language = languageForPath(path)
   const size = typeof content === 'string' ? content.length : content.byteLength
-  if (size > MAX_INDEX_BYTES) return { status: 'skipped', language, reason: `${formatBytes(size)} is over the ${formatBytes(MAX_INDEX_BYTES)} indexing limit` }
+  if (size > MAX_INDEX_BYTES)
+    return {
+      status: 'skipped',
+      language,
+      reason: `${formatBytes(size)} is over the ${formatBytes(MAX_INDEX_BYTES)} indexing limit`,
+    }
   if (typeof content !== 'string' && isPdf(content)) return extractPdf(content)
   let text: string
   if (typeof content === 'string') text = content
@@ -51,10 +61,12 @@ export async function extract(path: string, content: Uint8Array | string, gramma
     text = decoded.text
   }
   if (language === 'markdown') return { status: 'indexed', language, ...markdownChunks(text) }
-  if (language === 'html') return { status: 'indexed', language, chunks: textChunks(htmlText(text)), symbols: [] }
+  if (language === 'html')
+    return { status: 'indexed', language, chunks: textChunks(htmlText(text)), symbols: [] }
   const grammar = grammarForPath(path)
   const profile = grammar && PROFILES[grammar]
-  if (!grammar || !profile || !parseable(text)) return { status: 'indexed', language, chunks: textChunks(text), symbols: [] }
+  if (!grammar || !profile || !parseable(text))
+    return { status: 'indexed', language, chunks: textChunks(text), symbols: [] }
   try {
     return { status: 'indexed', language, ...chunkCode(text, await grammars.parser(grammar), profile) }
   } catch {
@@ -81,6 +93,14 @@ async function extractPdf(bytes: Uint8Array): Promise<Extracted> {
   } catch (error) {
     return { status: 'skipped', language: 'pdf', reason: `unreadable PDF: ${(error as Error).message}` }
   }
-  const chunks: Chunk[] = pages.flatMap((text, i) => textChunks(text).map((c) => ({ ...c, kind: 'page' as const, name: `page ${i + 1}`, startLine: i + 1, endLine: i + 1 })))
+  const chunks: Chunk[] = pages.flatMap((text, i) =>
+    textChunks(text).map((c) => ({
+      ...c,
+      kind: 'page' as const,
+      name: `page ${i + 1}`,
+      startLine: i + 1,
+      endLine: i + 1,
+    })),
+  )
   return { status: 'indexed', language: 'pdf', chunks, symbols: [] }
 }

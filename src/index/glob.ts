@@ -15,9 +15,13 @@ export function globToRegExp(pattern: string): RegExp {
       i += slash ? 2 : 1
     } else if (c === '*') out += '[^/]*'
     else if (c === '?') out += '[^/]'
-    else if (c === '{') { braces++; out += '(?:' }
-    else if (c === '}' && braces > 0) { braces--; out += ')' }
-    else if (c === ',' && braces > 0) out += '|'
+    else if (c === '{') {
+      braces++
+      out += '(?:'
+    } else if (c === '}' && braces > 0) {
+      braces--
+      out += ')'
+    } else if (c === ',' && braces > 0) out += '|'
     else out += c.replace(/[.+^$()|[\]\\{}]/g, '\\$&')
   }
   if (braces > 0) throw new Error(`Unclosed "{" in path filter "${pattern}".`)

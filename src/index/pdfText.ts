@@ -23,14 +23,21 @@ function pdfjs(): Promise<PdfJs> {
 export async function pdfPages(bytes: Uint8Array): Promise<string[]> {
   const { getDocument, VerbosityLevel } = await pdfjs()
   // pdfjs takes ownership of the buffer it is given; hand it a copy.
-  const task = getDocument({ data: bytes.slice(), verbosity: VerbosityLevel.ERRORS, isEvalSupported: false, useSystemFonts: false })
+  const task = getDocument({
+    data: bytes.slice(),
+    verbosity: VerbosityLevel.ERRORS,
+    isEvalSupported: false,
+    useSystemFonts: false,
+  })
   const doc = await task.promise
   try {
     const pages: string[] = []
     for (let n = 1; n <= Math.min(doc.numPages, MAX_PDF_PAGES); n++) {
       const page = await doc.getPage(n)
       const content = await page.getTextContent()
-      pages.push(content.items.map((item) => ('str' in item ? item.str + (item.hasEOL ? '\n' : ' ') : '')).join(''))
+      pages.push(
+        content.items.map((item) => ('str' in item ? item.str + (item.hasEOL ? '\n' : ' ') : '')).join(''),
+      )
       page.cleanup()
     }
     return pages

@@ -32,7 +32,8 @@ const field = (name: string) => (node: Node) => node.childForFieldName(name)?.te
 
 const FUNCTION_VALUES = new Set(['arrow_function', 'function_expression', 'function', 'generator_function'])
 /** `const f = () => …` is a function; any other top-level binding a variable. */
-const binding = (node: Node): SymbolKind => (FUNCTION_VALUES.has(node.childForFieldName('value')?.type ?? '') ? 'function' : 'variable')
+const binding = (node: Node): SymbolKind =>
+  FUNCTION_VALUES.has(node.childForFieldName('value')?.type ?? '') ? 'function' : 'variable'
 
 const javascript: LanguageProfile = {
   definitions: {
@@ -131,7 +132,13 @@ const java: LanguageProfile = {
 
 /** Grammars with definitions worth chunking by; others (JSON, CSS, YAML…) are chunked as text. */
 export const PROFILES: Partial<Record<GrammarId, LanguageProfile>> = {
-  typescript, tsx: typescript, javascript, python, go, rust, java,
+  typescript,
+  tsx: typescript,
+  javascript,
+  python,
+  go,
+  rust,
+  java,
 }
 
 /** The default name of a definition: its `name` field. */

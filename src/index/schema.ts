@@ -69,10 +69,18 @@ export const WORD_WEIGHTS = { name: 10, terms: 1, text: 1 }
 
 /** Why the stored index cannot be used as it is, or null when it can. */
 export async function staleReason(db: Database, engine: string): Promise<string | null> {
-  const tables = await db.rows<{ name: string }>(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name = 'meta'`)
+  const tables = await db.rows<{ name: string }>(
+    `SELECT name FROM sqlite_schema WHERE type = 'table' AND name = 'meta'`,
+  )
   if (!tables.length) return 'new index'
-  const meta = new Map((await db.rows<{ key: string; value: string }>('SELECT key, value FROM meta')).map((r) => [r.key, r.value]))
-  if (meta.get('schema') !== String(SCHEMA_VERSION)) return `schema version ${meta.get('schema') ?? 'none'} → ${SCHEMA_VERSION}`
+  const meta = new Map(
+    (await db.rows<{ key: string; value: string }>('SELECT key, value FROM meta')).map((r) => [
+      r.key,
+      r.value,
+    ]),
+  )
+  if (meta.get('schema') !== String(SCHEMA_VERSION))
+    return `schema version ${meta.get('schema') ?? 'none'} → ${SCHEMA_VERSION}`
   if (meta.get('engine') !== engine) return `engine ${meta.get('engine') ?? 'none'} → ${engine}`
   return null
 }
@@ -80,15 +88,24 @@ export async function staleReason(db: Database, engine: string): Promise<string 
 /** Drops whatever the database holds and creates an empty index recorded as built by `engine`. */
 export async function createSchema(db: Database, engine: string): Promise<void> {
   const objects = await db.rows<{ name: string; type: string; sql: string | null }>(
-    `SELECT name, type, sql FROM sqlite_schema WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%'`)
+    `SELECT name, type, sql FROM sqlite_schema WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%'`,
+  )
   // Virtual tables first: dropping one drops its shadow tables.
-  const order = (o: { type: string; sql: string | null }) => (o.sql?.startsWith('CREATE VIRTUAL') ? 0 : o.type === 'view' ? 1 : 2)
+  const order = (o: { type: string; sql: string | null }) =>
+    o.sql?.startsWith('CREATE VIRTUAL') ? 0 : o.type === 'view' ? 1 : 2
   await db.exec('BEGIN')
   try {
     for (const object of objects.sort((a, b) => order(a) - order(b)))
-      await db.exec(`DROP ${object.type === 'view' ? 'VIEW' : 'TABLE'} IF EXISTS "${object.name.replaceAll('"', '""')}"`)
+      await db.exec(
+        `DROP ${object.type === 'view' ? 'VIEW' : 'TABLE'} IF EXISTS "${object.name.replaceAll('"', '""')}"`,
+      )
     await db.exec(DDL)
-    await db.exec('INSERT INTO meta (key, value) VALUES (?, ?), (?, ?)', ['schema', String(SCHEMA_VERSION), 'engine', engine])
+    await db.exec('INSERT INTO meta (key, value) VALUES (?, ?), (?, ?)', [
+      'schema',
+      String(SCHEMA_VERSION),
+      'engine',
+      engine,
+    ])
     await db.exec('COMMIT')
   } catch (error) {
     await db.exec('ROLLBACK')

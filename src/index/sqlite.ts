@@ -19,10 +19,14 @@ let api: Promise<{ sqlite3: SQLiteAPI; vfs: MemoryVFS }> | undefined
 
 function sqliteApi(): Promise<{ sqlite3: SQLiteAPI; vfs: MemoryVFS }> {
   api ??= (async () => {
-    const module = await SQLiteESMFactory({ wasmBinary: readFileSync(require.resolve('@journeyapps/wa-sqlite/dist/wa-sqlite.wasm')) })
+    const module = await SQLiteESMFactory({
+      wasmBinary: readFileSync(require.resolve('@journeyapps/wa-sqlite/dist/wa-sqlite.wasm')),
+    })
     const sqlite3 = SQLite.Factory(module)
     // The package's typings omit the examples' static `create`.
-    const vfs = await (MemoryVFS as unknown as { create(name: string, module: unknown): Promise<MemoryVFS> }).create('weft-memory', module)
+    const vfs = await (
+      MemoryVFS as unknown as { create(name: string, module: unknown): Promise<MemoryVFS> }
+    ).create('weft-memory', module)
     sqlite3.vfs_register(vfs, true)
     return { sqlite3, vfs }
   })()
@@ -65,7 +69,11 @@ export async function openSnapshotDatabase(path: string): Promise<SnapshotDataba
     // MemoryVFS keeps each file as {pathname, flags, size, data}; seeding one is how to load it.
     vfs.mapNameToFile.set(file, { pathname: file, flags: 0, size: bytes.byteLength, data })
   }
-  const handle = await sqlite3.open_v2(file, SQLite.SQLITE_OPEN_CREATE | SQLite.SQLITE_OPEN_READWRITE, vfs.name)
+  const handle = await sqlite3.open_v2(
+    file,
+    SQLite.SQLITE_OPEN_CREATE | SQLite.SQLITE_OPEN_READWRITE,
+    vfs.name,
+  )
   const db = new WaSqliteDatabase(sqlite3, handle, () => void vfs.mapNameToFile.delete(file))
   return Object.assign(db, {
     save() {

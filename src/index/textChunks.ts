@@ -13,12 +13,22 @@ export const splitLines = (text: string): string[] => text.split(/\r?\n/)
  * Blank-only windows are dropped.
  */
 export function windows(
-  lines: string[], from: number, to: number,
+  lines: string[],
+  from: number,
+  to: number,
   meta: { kind: ChunkKind; name?: string | null; container?: string | null },
 ): Chunk[] {
   const out: Chunk[] = []
   const make = (start: number, end: number, text: string) => {
-    if (text.trim()) out.push({ kind: meta.kind, name: meta.name ?? null, container: meta.container ?? null, startLine: start + 1, endLine: end + 1, text })
+    if (text.trim())
+      out.push({
+        kind: meta.kind,
+        name: meta.name ?? null,
+        container: meta.container ?? null,
+        startLine: start + 1,
+        endLine: end + 1,
+        text,
+      })
   }
   let start = from
   /** The lines of the window being filled, from row `start`. */
@@ -96,14 +106,21 @@ export function markdownChunks(text: string): { chunks: Chunk[]; symbols: Symbol
   })
   const chunks: Chunk[] = []
   const symbols: SymbolDef[] = []
-  if (headings.length === 0 || headings[0].row > 0) chunks.push(...windows(lines, 0, (headings[0]?.row ?? lines.length) - 1, { kind: 'text' }))
+  if (headings.length === 0 || headings[0].row > 0)
+    chunks.push(...windows(lines, 0, (headings[0]?.row ?? lines.length) - 1, { kind: 'text' }))
   const open: { level: number; title: string }[] = []
   headings.forEach((h, i) => {
     while (open.length && open[open.length - 1].level >= h.level) open.pop()
     const container = open.length ? open[open.length - 1].title : null
     // A section runs to the next heading of the same or a higher level; its chunk only to the next heading.
     const next = headings.slice(i + 1).find((o) => o.level <= h.level)
-    symbols.push({ name: h.title, kind: 'heading', container, startLine: h.row + 1, endLine: next ? next.row : lines.length })
+    symbols.push({
+      name: h.title,
+      kind: 'heading',
+      container,
+      startLine: h.row + 1,
+      endLine: next ? next.row : lines.length,
+    })
     const chunkEnd = (headings[i + 1]?.row ?? lines.length) - 1
     chunks.push(...windows(lines, h.row, chunkEnd, { kind: 'section', name: h.title, container }))
     open.push(h)
@@ -126,7 +143,8 @@ export function htmlText(html: string): string {
     .replace(/<[^>]*>/g, blank)
     .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, name: string) => {
       if (name[0] === '#') {
-        const code = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10)
+        const code =
+          name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10)
         return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole
       }
       return ENTITIES[name.toLowerCase()] ?? whole

@@ -2,8 +2,20 @@
 
 /** What a definition is, as go-to-symbol shows it. */
 export const SYMBOL_KINDS = [
-  'function', 'method', 'class', 'interface', 'type', 'enum', 'struct', 'trait', 'impl',
-  'module', 'variable', 'constant', 'macro', 'heading',
+  'function',
+  'method',
+  'class',
+  'interface',
+  'type',
+  'enum',
+  'struct',
+  'trait',
+  'impl',
+  'module',
+  'variable',
+  'constant',
+  'macro',
+  'heading',
 ] as const
 export type SymbolKind = (typeof SYMBOL_KINDS)[number]
 

@@ -30,7 +30,13 @@ const TTL_MS = 10_000
 
 function isCursorMessage(value: unknown): value is CursorMessage {
   const m = value as CursorMessage
-  return typeof m === 'object' && m !== null && m.weftCursor === 1 && typeof m.from === 'string' && typeof m.user?.name === 'string'
+  return (
+    typeof m === 'object' &&
+    m !== null &&
+    m.weftCursor === 1 &&
+    typeof m.from === 'string' &&
+    typeof m.user?.name === 'string'
+  )
 }
 
 /**
@@ -48,7 +54,12 @@ export class CursorPresence {
   #selection: CursorSelection | null = null
   readonly #timer: ReturnType<typeof setInterval>
 
-  constructor(handle: DocHandle<unknown>, user: Identity, send: (message: CursorMessage) => void, onPeers: (peers: PeerCursor[]) => void) {
+  constructor(
+    handle: DocHandle<unknown>,
+    user: Identity,
+    send: (message: CursorMessage) => void,
+    onPeers: (peers: PeerCursor[]) => void,
+  ) {
     this.#handle = handle
     this.#user = user
     this.#send = send
@@ -84,7 +95,11 @@ export class CursorPresence {
     if (!isCursorMessage(message) || message.from === this.#from) return
     const known = this.#peers.has(message.from)
     if (message.bye || !message.selection) this.#peers.delete(message.from)
-    else this.#peers.set(message.from, { cursor: { from: message.from, user: message.user, selection: message.selection }, seen: Date.now() })
+    else
+      this.#peers.set(message.from, {
+        cursor: { from: message.from, user: message.user, selection: message.selection },
+        seen: Date.now(),
+      })
     if (known || this.#peers.has(message.from)) this.#onPeers(this.peers())
   }
 

@@ -6,7 +6,14 @@ import { WeftError } from '../repo/errors.ts'
 import { MAX_FILE_BYTES, formatBytes } from '../repo/content.ts'
 import { CONTENT, patchesToChanges, spliceChanges } from './liveText.ts'
 import { CursorPresence, type PeerCursor } from './CursorPresence.ts'
-import { sameHeads, type ChangesJSON, type Heads, type Identity, type LiveMessage, type Selection } from './protocol.ts'
+import {
+  sameHeads,
+  type ChangesJSON,
+  type Heads,
+  type Identity,
+  type LiveMessage,
+  type Selection,
+} from './protocol.ts'
 
 /** One window's view of one live file: what it was last told, so every update follows on from it. */
 class LiveSession {
@@ -26,7 +33,12 @@ class LiveSession {
     this.resync()
     handle.on('change', this.#push)
     // Broadcast from here: this process is the peer the relay knows (see CursorPresence).
-    this.#presence = new CursorPresence(handle, identity, (m) => handle.broadcast(m), (peers) => this.#sendPeers(peers))
+    this.#presence = new CursorPresence(
+      handle,
+      identity,
+      (m) => handle.broadcast(m),
+      (peers) => this.#sendPeers(peers),
+    )
   }
 
   /** Sends the whole text; the window takes it as the new starting point. */
@@ -43,9 +55,17 @@ class LiveSession {
    * concurrent.
    */
   edit(seq: number, base: Heads, json: ChangesJSON): void {
-    if (seq !== this.#applied + 1) throw new WeftError('bad-input', `Edit ${seq} arrived after edit ${this.#applied}; edits must come in order.`)
+    if (seq !== this.#applied + 1)
+      throw new WeftError(
+        'bad-input',
+        `Edit ${seq} arrived after edit ${this.#applied}; edits must come in order.`,
+      )
     const doc = this.#handle.doc()
-    if (!A.hasHeads(doc, base)) throw new WeftError('not-found', 'The edit was made on a version of the file this worker does not have.')
+    if (!A.hasHeads(doc, base))
+      throw new WeftError(
+        'not-found',
+        'The edit was made on a version of the file this worker does not have.',
+      )
     let changes: ChangeSet
     try {
       changes = ChangeSet.fromJSON(json)
@@ -53,9 +73,15 @@ class LiveSession {
       throw new WeftError('bad-input', `Malformed edit: ${(error as Error).message}`)
     }
     if (sameHeads(base, this.#sent) && changes.length !== this.#length)
-      throw new WeftError('bad-input', `Malformed edit: it spans ${changes.length} characters, the file has ${this.#length}.`)
+      throw new WeftError(
+        'bad-input',
+        `Malformed edit: it spans ${changes.length} characters, the file has ${this.#length}.`,
+      )
     if (changes.newLength > MAX_FILE_BYTES)
-      throw new WeftError('too-large', `The file would be over the ${formatBytes(MAX_FILE_BYTES)} file size limit.`)
+      throw new WeftError(
+        'too-large',
+        `The file would be over the ${formatBytes(MAX_FILE_BYTES)} file size limit.`,
+      )
     this.#editing = true
     try {
       this.#handle.changeAt(encodeHeads(base), (d) => spliceChanges(d, CONTENT, changes))
@@ -70,7 +96,8 @@ class LiveSession {
   select(selection: Selection | null): void {
     if (!selection) return this.#presence.update(null)
     const doc = this.#handle.doc()
-    const at = (pos: number): A.Cursor => A.getCursor(doc, CONTENT, pos >= doc.content.length ? 'end' : Math.max(0, pos))
+    const at = (pos: number): A.Cursor =>
+      A.getCursor(doc, CONTENT, pos >= doc.content.length ? 'end' : Math.max(0, pos))
     this.#presence.update({ anchor: at(selection.anchor), head: at(selection.head) })
   }
 
@@ -90,7 +117,13 @@ class LiveSession {
     const heads = A.getHeads(doc)
     if (sameHeads(heads, this.#sent)) return false
     const changes = patchesToChanges(A.diff(doc, this.#sent, heads), CONTENT, this.#length)
-    this.#send({ type: 'update', from: this.#sent, to: heads, changes: changes.toJSON() as ChangesJSON, applied: this.#applied })
+    this.#send({
+      type: 'update',
+      from: this.#sent,
+      to: heads,
+      changes: changes.toJSON() as ChangesJSON,
+      applied: this.#applied,
+    })
     this.#sent = heads
     this.#length = changes.newLength
     return true

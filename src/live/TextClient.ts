@@ -10,8 +10,14 @@ export function replaceDiff(a: string, b: string): ChangeSet {
   while (start < a.length && start < b.length && a[start] === b[start]) start++
   let endA = a.length
   let endB = b.length
-  while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) { endA--; endB-- }
-  return ChangeSet.of(start === endA && start === endB ? [] : [{ from: start, to: endA, insert: b.slice(start, endB) }], a.length)
+  while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) {
+    endA--
+    endB--
+  }
+  return ChangeSet.of(
+    start === endA && start === endB ? [] : [{ from: start, to: endA, insert: b.slice(start, endB) }],
+    a.length,
+  )
 }
 
 export interface TextClientIO {
@@ -153,14 +159,17 @@ export class TextClient {
   }
 
   #flush(): void {
-    if (!this.#heads || this.#resyncing || this.#inflight || !this.#buffer || this.#refusals >= MAX_REFUSALS) return
+    if (!this.#heads || this.#resyncing || this.#inflight || !this.#buffer || this.#refusals >= MAX_REFUSALS)
+      return
     this.#inflight = this.#buffer
     this.#buffer = null
-    this.#io.send(this.#applied + 1, this.#heads, this.#inflight.toJSON() as ChangesJSON).catch((error: unknown) => {
-      this.#refusals++
-      this.#io.refused((error as Error)?.message ?? String(error))
-      this.#requestSnapshot()
-    })
+    this.#io
+      .send(this.#applied + 1, this.#heads, this.#inflight.toJSON() as ChangesJSON)
+      .catch((error: unknown) => {
+        this.#refusals++
+        this.#io.refused((error as Error)?.message ?? String(error))
+        this.#requestSnapshot()
+      })
   }
 
   #requestSnapshot(): void {

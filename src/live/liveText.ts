@@ -23,7 +23,8 @@ export function patchesToChanges(patches: A.Patch[], path: A.Prop[], length: num
     const at = patch.path.length > depth ? (patch.path[depth] as number) : 0
     let step: ChangeSet | null = null
     if (patch.action === 'splice') step = ChangeSet.of({ from: at, insert: patch.value }, changes.newLength)
-    else if (patch.action === 'del') step = ChangeSet.of({ from: at, to: at + (patch.length ?? 1) }, changes.newLength)
+    else if (patch.action === 'del')
+      step = ChangeSet.of({ from: at, to: at + (patch.length ?? 1) }, changes.newLength)
     else if (patch.action === 'put' && patch.path.length === depth)
       step = ChangeSet.of({ from: 0, to: changes.newLength, insert: String(patch.value) }, changes.newLength)
     if (step) changes = changes.compose(step)

@@ -42,4 +42,5 @@ export type LiveMessage =
   /** Everyone else's carets, in positions of the text at the heads last sent. */
   | { type: 'peers'; peers: PeerSelection[] }
 
-export const sameHeads = (a: Heads, b: Heads): boolean => a.length === b.length && a.every((h) => b.includes(h))
+export const sameHeads = (a: Heads, b: Heads): boolean =>
+  a.length === b.length && a.every((h) => b.includes(h))

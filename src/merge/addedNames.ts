@@ -13,12 +13,15 @@ const keyOf = (line: string) => line.match(/^([^=:\s][^=:]{0,79}?)\s*[=:]/)?.[1]
 function addsSameKeyTwice(base: string, left: string, right: string): boolean {
   const baseLines = new Set(trimmedLines(base))
   const baseKeys = new Set([...baseLines].map(keyOf))
-  const added = (text: string) => new Map(trimmedLines(text)
-    .filter((line) => !baseLines.has(line))
-    .flatMap((line) => {
-      const key = keyOf(line)
-      return key !== undefined && /\w/.test(key) && !baseKeys.has(key) ? [[key, line] as const] : []
-    }))
+  const added = (text: string) =>
+    new Map(
+      trimmedLines(text)
+        .filter((line) => !baseLines.has(line))
+        .flatMap((line) => {
+          const key = keyOf(line)
+          return key !== undefined && /\w/.test(key) && !baseKeys.has(key) ? [[key, line] as const] : []
+        }),
+    )
   const fromLeft = added(left)
   for (const [key, line] of added(right)) {
     const other = fromLeft.get(key)
@@ -27,12 +30,14 @@ function addsSameKeyTwice(base: string, left: string, right: string): boolean {
   return false
 }
 
-const DECLARATION = /^(?:(?:export|public|private|abstract|final|sealed|data|pub)\s+)*(?:class|struct|interface|enum|trait|fn|func|def|function|type|module|object|record|mixin|extension)\s+\w+/
+const DECLARATION =
+  /^(?:(?:export|public|private|abstract|final|sealed|data|pub)\s+)*(?:class|struct|interface|enum|trait|fn|func|def|function|type|module|object|record|mixin|extension)\s+\w+/
 
 function repeatsDeclaration(left: string, right: string, merged: string): boolean {
   const count = (text: string) => {
     const counts = new Map<string, number>()
-    for (const line of trimmedLines(text)) if (DECLARATION.test(line)) counts.set(line, (counts.get(line) ?? 0) + 1)
+    for (const line of trimmedLines(text))
+      if (DECLARATION.test(line)) counts.set(line, (counts.get(line) ?? 0) + 1)
     return counts
   }
   const [l, r] = [count(left), count(right)]

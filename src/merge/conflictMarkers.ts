@@ -12,7 +12,8 @@ export interface ConflictRegion {
   theirs: string
 }
 
-const starts = (line: string, marker: string) => line === marker || line.startsWith(marker.slice(0, 7) + ' ') || line === marker.slice(0, 7)
+const starts = (line: string, marker: string) =>
+  line === marker || line.startsWith(marker.slice(0, 7) + ' ') || line === marker.slice(0, 7)
 
 /**
  * Finds the diff3 conflict regions (markers of size 7, as Weft and git write them) in a text.
@@ -23,14 +24,28 @@ export function conflictRegions(text: string): ConflictRegion[] {
   const regions: ConflictRegion[] = []
   const lines = text.split(/(?<=\n)/)
   let offset = 0
-  let open: { from: number; part: 'ours' | 'base' | 'theirs'; ours: string; base: string | null; theirs: string } | null = null
+  let open: {
+    from: number
+    part: 'ours' | 'base' | 'theirs'
+    ours: string
+    base: string | null
+    theirs: string
+  } | null = null
   for (const raw of lines) {
     const line = raw.replace(/\r?\n$/, '')
     if (starts(line, MARKERS.left)) open = { from: offset, part: 'ours', ours: '', base: null, theirs: '' }
-    else if (open && starts(line, MARKERS.base) && open.part === 'ours') { open.part = 'base'; open.base = '' }
-    else if (open && line === MARKERS.separator && open.part !== 'theirs') open.part = 'theirs'
+    else if (open && starts(line, MARKERS.base) && open.part === 'ours') {
+      open.part = 'base'
+      open.base = ''
+    } else if (open && line === MARKERS.separator && open.part !== 'theirs') open.part = 'theirs'
     else if (open && starts(line, MARKERS.right) && open.part === 'theirs') {
-      regions.push({ from: open.from, to: offset + raw.length, ours: open.ours, base: open.base, theirs: open.theirs })
+      regions.push({
+        from: open.from,
+        to: offset + raw.length,
+        ours: open.ours,
+        base: open.base,
+        theirs: open.theirs,
+      })
       open = null
     } else if (open) open[open.part] = (open[open.part] ?? '') + raw
     offset += raw.length

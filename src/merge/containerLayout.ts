@@ -35,12 +35,21 @@ export function split(node: SyntaxNode, profile: LanguageProfile): Split | undef
     const closing = children.length > 1 ? children[children.length - 1].start : node.end
     const opening = children.length > 1 ? children[0].end : node.start
     return {
-      prefix: node.source.slice(node.start, opening), leading: '', elements: [], separators: [],
-      trailing: node.source.slice(opening, closing), suffix: node.source.slice(closing, node.end),
+      prefix: node.source.slice(node.start, opening),
+      leading: '',
+      elements: [],
+      separators: [],
+      trailing: node.source.slice(opening, closing),
+      suffix: node.source.slice(closing, node.end),
     }
   }
   const elements = attach(children.slice(first, last + 1).filter(isElement), profile)
-  const tokens = new Set(children.slice(first, last + 1).filter((child) => !isElement(child)).map((child) => child.kind))
+  const tokens = new Set(
+    children
+      .slice(first, last + 1)
+      .filter((child) => !isElement(child))
+      .map((child) => child.kind),
+  )
   if (tokens.size > 1) return undefined
   const separators = elements.slice(1).map((element, i) => node.source.slice(elements[i].end, element.start))
   const prefixEnd = first === 0 ? node.start : children[first - 1].end
@@ -68,7 +77,11 @@ function attach(elements: SyntaxNode[], profile: LanguageProfile): SyntaxNode[] 
       pending.push(element)
       continue
     }
-    result.push(pending.length === 0 ? element : { ...element, start: pending[0].start, children: [...pending, ...element.children] })
+    result.push(
+      pending.length === 0
+        ? element
+        : { ...element, start: pending[0].start, children: [...pending, ...element.children] },
+    )
     pending = []
   }
   return [...result, ...pending]
@@ -99,13 +112,18 @@ const mostCommon = (texts: string[]): string | undefined => {
  * separator to copy), else the line break before the first element, else a space.
  */
 export function defaultSeparator(prevKind: string, kind: string, ...splits: Split[]): string {
-  const between = splits.flatMap((split) => split.separators.filter((_, i) => split.elements[i].kind === prevKind && split.elements[i + 1].kind === kind))
+  const between = splits.flatMap((split) =>
+    split.separators.filter(
+      (_, i) => split.elements[i].kind === prevKind && split.elements[i + 1].kind === kind,
+    ),
+  )
   const all = splits.flatMap((split) => split.separators)
-  return mostCommon(between.filter((text) => text.includes('\n')))
-    ?? mostCommon(between)
-    ?? mostCommon(all.filter((text) => text.includes('\n')))
-    ?? splits.map((split) => split.leading).find((leading) => leading.includes('\n'))
-    ?? mostCommon(all)
-    ?? ' '
+  return (
+    mostCommon(between.filter((text) => text.includes('\n'))) ??
+    mostCommon(between) ??
+    mostCommon(all.filter((text) => text.includes('\n'))) ??
+    splits.map((split) => split.leading).find((leading) => leading.includes('\n')) ??
+    mostCommon(all) ??
+    ' '
+  )
 }
-

@@ -13,17 +13,22 @@ const MAX_EDITS = 2_000
 /** For each line of `a`, the index of the line of `b` it is kept as, or -1 (a longest common subsequence). */
 export function matchLines(a: string[], b: string[]): Int32Array {
   const ids = new Map<string, number>()
-  const intern = (lines: string[]) => Int32Array.from(lines, (line) => {
-    let id = ids.get(line)
-    if (id === undefined) ids.set(line, (id = ids.size))
-    return id
-  })
+  const intern = (lines: string[]) =>
+    Int32Array.from(lines, (line) => {
+      let id = ids.get(line)
+      if (id === undefined) ids.set(line, (id = ids.size))
+      return id
+    })
   const [x, y] = [intern(a), intern(b)]
   const match = new Int32Array(a.length).fill(-1)
   let head = 0
   while (head < x.length && head < y.length && x[head] === y[head]) match[head] = head++
   let tail = 0
-  while (tail < x.length - head && tail < y.length - head && x[x.length - 1 - tail] === y[y.length - 1 - tail]) {
+  while (
+    tail < x.length - head &&
+    tail < y.length - head &&
+    x[x.length - 1 - tail] === y[y.length - 1 - tail]
+  ) {
     match[x.length - 1 - tail] = y.length - 1 - tail
     tail++
   }
@@ -32,7 +37,15 @@ export function matchLines(a: string[], b: string[]): Int32Array {
 }
 
 /** Myers' O(ND) greedy diff of x[xFrom..xTo) against y[yFrom..yTo), recording the snakes in `match`. */
-function myers(x: Int32Array, y: Int32Array, xFrom: number, xTo: number, yFrom: number, yTo: number, match: Int32Array): void {
+function myers(
+  x: Int32Array,
+  y: Int32Array,
+  xFrom: number,
+  xTo: number,
+  yFrom: number,
+  yTo: number,
+  match: Int32Array,
+): void {
   const n = xTo - xFrom
   const m = yTo - yFrom
   if (n === 0 || m === 0) return
@@ -43,7 +56,10 @@ function myers(x: Int32Array, y: Int32Array, xFrom: number, xTo: number, yFrom: 
   for (let d = 0; d <= max; d++) {
     trace.push(v.slice(offset - d - 1, offset + d + 2))
     for (let k = -d; k <= d; k += 2) {
-      let i = k === -d || (k !== d && v[offset + k - 1] < v[offset + k + 1]) ? v[offset + k + 1] : v[offset + k - 1] + 1
+      let i =
+        k === -d || (k !== d && v[offset + k - 1] < v[offset + k + 1])
+          ? v[offset + k + 1]
+          : v[offset + k - 1] + 1
       let j = i - k
       while (i < n && j < m && x[xFrom + i] === y[yFrom + j]) {
         i++
@@ -56,7 +72,17 @@ function myers(x: Int32Array, y: Int32Array, xFrom: number, xTo: number, yFrom: 
   // Too different to diff cheaply: the stretch counts as replaced.
 }
 
-function backtrack(trace: Int32Array[], last: number, n: number, m: number, xFrom: number, yFrom: number, x: Int32Array, y: Int32Array, match: Int32Array): void {
+function backtrack(
+  trace: Int32Array[],
+  last: number,
+  n: number,
+  m: number,
+  xFrom: number,
+  yFrom: number,
+  x: Int32Array,
+  y: Int32Array,
+  match: Int32Array,
+): void {
   let [i, j] = [n, m]
   for (let d = last; d > 0; d--) {
     // trace[d] holds v before step d, for diagonals -d-1 .. d+1.
@@ -100,7 +126,8 @@ export function diff3(left: string[], base: string[], right: string[]): Diff3Reg
   let [b, l, r] = [0, 0, 0]
   for (let anchor = 0; anchor <= base.length; anchor++) {
     if (anchor < base.length && (toLeft[anchor] < 0 || toRight[anchor] < 0)) continue
-    const [lEnd, rEnd] = anchor < base.length ? [toLeft[anchor], toRight[anchor]] : [left.length, right.length]
+    const [lEnd, rEnd] =
+      anchor < base.length ? [toLeft[anchor], toRight[anchor]] : [left.length, right.length]
     const [bc, lc, rc] = [base.slice(b, anchor), left.slice(l, lEnd), right.slice(r, rEnd)]
     if (same(lc, bc)) ok(rc)
     else if (same(rc, bc) || same(lc, rc)) ok(lc)

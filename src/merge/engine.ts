@@ -78,12 +78,19 @@ export function createMergeEngine(grammars: Grammars): MergeEngine {
     if (endings.every(Boolean)) return mergeTexts(input)
     // A missing final newline would make the last line differ on its own and conflict with
     // edits next to it: merge with newlines, then keep the side's choice about the last one.
-    const merged = mergeTexts({ ...input, base: withNewline(base), left: withNewline(left), right: withNewline(right) })
+    const merged = mergeTexts({
+      ...input,
+      base: withNewline(base),
+      left: withNewline(left),
+      right: withNewline(right),
+    })
     const [b, l, r] = endings
     const ending = l === b ? r : l
     const last = merged.conflicts[merged.conflicts.length - 1]
     const conflictAtEnd = last !== undefined && last.resultRange.to === merged.text.length
-    return ending || conflictAtEnd || !merged.text.endsWith('\n') ? merged : { ...merged, text: merged.text.slice(0, -1) }
+    return ending || conflictAtEnd || !merged.text.endsWith('\n')
+      ? merged
+      : { ...merged, text: merged.text.slice(0, -1) }
   }
 
   const mergeTexts = (input: MergeInput): MergeResult => {
@@ -92,8 +99,14 @@ export function createMergeEngine(grammars: Grammars): MergeEngine {
     const line = result(linePieces(base, left, right), 'line')
     const grammar = grammarForPath(path)
     const parser = grammar && grammars.loadedParser(grammar)
-    if (!grammar || !parser || [base, left, right].some((text) => text.length > MAX_STRUCTURED_CHARS || text.includes('\0'))) {
-      return line.clean && duplicatesAddedName(base, left, right, line.text) ? result([{ kind: 'line', path: [], base, left, right }], 'line') : line
+    if (
+      !grammar ||
+      !parser ||
+      [base, left, right].some((text) => text.length > MAX_STRUCTURED_CHARS || text.includes('\0'))
+    ) {
+      return line.clean && duplicatesAddedName(base, left, right, line.text)
+        ? result([{ kind: 'line', path: [], base, left, right }], 'line')
+        : line
     }
     const profile = profileFor(grammar)
     // The sides are parsed incrementally from the base, a merged text from the left.
@@ -105,7 +118,13 @@ export function createMergeEngine(grammars: Grammars): MergeEngine {
     }
   }
 
-  const structuredMerge = ({ base, left, right }: MergeInput, line: MergeResult, parses: Parses, profile: LanguageProfile, deadline: number): MergeResult => {
+  const structuredMerge = (
+    { base, left, right }: MergeInput,
+    line: MergeResult,
+    parses: Parses,
+    profile: LanguageProfile,
+    deadline: number,
+  ): MergeResult => {
     const pb = parses.parse(base)
     const [pl, pr] = pb ? [parses.parse(left, pb), parses.parse(right, pb)] : []
     if (!pb || !pl || !pr) return { ...line, method: 'fallback' }
@@ -126,7 +145,9 @@ export function createMergeEngine(grammars: Grammars): MergeEngine {
     // From here a clean line merge is known to be broken: falling back to it means showing the
     // whole disagreement as one conflict rather than returning a broken file as clean.
     const fallback = (): MergeResult =>
-      line.clean ? result([{ kind: tl.root.kind, path: [], base, left, right }], 'fallback') : { ...line, method: 'fallback' }
+      line.clean
+        ? result([{ kind: tl.root.kind, path: [], base, left, right }], 'fallback')
+        : { ...line, method: 'fallback' }
     if (tb.errors + tl.errors + tr.errors > 0) return fallback()
     let structured: MergeResult
     try {
@@ -155,4 +176,17 @@ export function createMergeEngine(grammars: Grammars): MergeEngine {
 }
 
 /** Every first-wave grammar, for preparing an engine up front. */
-export const STRUCTURED_GRAMMARS: readonly GrammarId[] = ['typescript', 'tsx', 'javascript', 'json', 'python', 'go', 'rust', 'css', 'html', 'yaml', 'toml', 'java']
+export const STRUCTURED_GRAMMARS: readonly GrammarId[] = [
+  'typescript',
+  'tsx',
+  'javascript',
+  'json',
+  'python',
+  'go',
+  'rust',
+  'css',
+  'html',
+  'yaml',
+  'toml',
+  'java',
+]

@@ -9,8 +9,11 @@ export const lineFileMerger: FileMerger = (base, left, right) => {
 }
 
 /** What a tree merge needs of a merge result: the text, and where its conflicts are. */
-const toFileMerge = ({ text, clean, conflicts }: MergeResult): FileMerge =>
-  ({ text, clean, conflicts: conflicts.map(({ kind, path }) => ({ kind, path })) })
+const toFileMerge = ({ text, clean, conflicts }: MergeResult): FileMerge => ({
+  text,
+  clean,
+  conflicts: conflicts.map(({ kind, path }) => ({ kind, path })),
+})
 
 /**
  * A per-file merger over a merge engine that may run elsewhere (a worker): each file gets at most

@@ -9,5 +9,8 @@ export function lineIndent(node: SyntaxNode): string {
 /** `text` with the lines after its first moved from indentation `from` to `to` (empty lines stay empty). */
 export function reindent(text: string, from: string, to: string): string {
   if (from === to) return text
-  return text.split('\n').map((line, i) => (i > 0 && line !== '' && line.startsWith(from) ? to + line.slice(from.length) : line)).join('\n')
+  return text
+    .split('\n')
+    .map((line, i) => (i > 0 && line !== '' && line.startsWith(from) ? to + line.slice(from.length) : line))
+    .join('\n')
 }

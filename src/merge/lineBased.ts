@@ -14,7 +14,13 @@ export function lines(text: string): string[] {
 }
 
 /** The line-based diff3 merge (as `lineMerge.ts`) as pieces, so it renders and reports like the structured merge. */
-export function linePieces(base: string, left: string, right: string, kind = 'line', path: string[] = []): Piece[] {
+export function linePieces(
+  base: string,
+  left: string,
+  right: string,
+  kind = 'line',
+  path: string[] = [],
+): Piece[] {
   return diff3(lines(left), lines(base), lines(right)).map((region) => {
     if ('ok' in region) return region.ok.join('')
     const { left: l, base: b, right: r } = region.conflict

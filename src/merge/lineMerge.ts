@@ -1,7 +1,6 @@
 import { linePieces } from './lineBased.ts'
 import { renderPieces } from './mergedText.ts'
 
-
 export interface TextMergeResult {
   text: string
   clean: boolean

@@ -42,10 +42,23 @@ export function renderPieces(pieces: Piece[]): MergedText {
   const writeConflict = (b: string, l: string, r: string, first: ConflictPiece) => {
     const [bl, ll, rl] = [lines(b), lines(l), lines(r)]
     let head = 0
-    while (head < bl.length && head < ll.length && head < rl.length && bl[head] === ll[head] && ll[head] === rl[head]) head++
+    while (
+      head < bl.length &&
+      head < ll.length &&
+      head < rl.length &&
+      bl[head] === ll[head] &&
+      ll[head] === rl[head]
+    )
+      head++
     let tail = 0
-    while (tail < bl.length - head && tail < ll.length - head && tail < rl.length - head
-      && bl[bl.length - 1 - tail] === ll[ll.length - 1 - tail] && ll[ll.length - 1 - tail] === rl[rl.length - 1 - tail]) tail++
+    while (
+      tail < bl.length - head &&
+      tail < ll.length - head &&
+      tail < rl.length - head &&
+      bl[bl.length - 1 - tail] === ll[ll.length - 1 - tail] &&
+      ll[ll.length - 1 - tail] === rl[rl.length - 1 - tail]
+    )
+      tail++
     // A version with nothing there but the indentation the conflict took back from its line: empty.
     const middle = (list: string[]) => {
       const joined = list.slice(head, list.length - tail).join('')
@@ -59,14 +72,24 @@ export function renderPieces(pieces: Piece[]): MergedText {
       // Blank lines that open every version with something in it separate the region from what
       // comes before: they go above the markers.
       const present = [mb, ml, mr].filter((side) => side !== '')
-      const blank = present.reduce((shortest, side) => Math.min(shortest, side.match(/^\n*/)![0].length), Infinity)
+      const blank = present.reduce(
+        (shortest, side) => Math.min(shortest, side.match(/^\n*/)![0].length),
+        Infinity,
+      )
       if (blank > 0 && present.every((side) => side.length > blank)) {
         text += '\n'.repeat(blank)
         ;[mb, ml, mr] = [mb, ml, mr].map((side) => side.slice(blank))
       }
       const from = text.length
       text += `${MARKERS.left}\n${withNewline(ml)}${MARKERS.base}\n${withNewline(mb)}${MARKERS.separator}\n${withNewline(mr)}${MARKERS.right}\n`
-      conflicts.push({ kind: first.kind, path: first.path.join(' › '), resultRange: { from, to: text.length }, base: mb, left: ml, right: mr })
+      conflicts.push({
+        kind: first.kind,
+        path: first.path.join(' › '),
+        resultRange: { from, to: text.length },
+        base: mb,
+        left: ml,
+        right: mr,
+      })
     }
     text += ll.slice(ll.length - tail).join('')
   }

@@ -25,7 +25,13 @@ export function madeAlready(base: string, other: string, side: string): boolean 
     const added = ol.slice(o, oEnd).filter(meaningful)
     const dropped = bl.slice(b, anchor).filter((line) => meaningful(line) && !added.includes(line))
     if (oEnd > o || anchor > b) {
-      if (added.length === 0 || dropped.length === 0 || !added.every((line) => has.has(line)) || dropped.some((line) => has.has(line))) return false
+      if (
+        added.length === 0 ||
+        dropped.length === 0 ||
+        !added.every((line) => has.has(line)) ||
+        dropped.some((line) => has.has(line))
+      )
+        return false
       hunks++
     }
     ;[b, o] = [anchor + 1, oEnd + 1]
@@ -47,7 +53,10 @@ interface LineEdit {
 function lineEdits(base: string, editor: string): LineEdit[] | undefined {
   const [bl, el] = [base.split('\n'), editor.split('\n')]
   const bt = bl.map((line) => line.trim())
-  const toEditor = matchLines(bt, el.map((line) => line.trim()))
+  const toEditor = matchLines(
+    bt,
+    el.map((line) => line.trim()),
+  )
   const edits: LineEdit[] = []
   let [b, e] = [0, 0]
   for (let anchor = 0; anchor <= bl.length; anchor++) {
@@ -55,7 +64,13 @@ function lineEdits(base: string, editor: string): LineEdit[] | undefined {
     const eEnd = anchor < bl.length ? toEditor[anchor] : el.length
     if (eEnd > e || anchor > b) {
       const dropped = bt.slice(b, anchor)
-      if (eEnd === e || anchor === b || !dropped.some((line) => /\w/.test(line)) || occurrences(bt, dropped).length !== 1) return undefined
+      if (
+        eEnd === e ||
+        anchor === b ||
+        !dropped.some((line) => /\w/.test(line)) ||
+        occurrences(bt, dropped).length !== 1
+      )
+        return undefined
       // The first line may start mid-line, its indentation unknown.
       if (b === 0 && !/^\s/.test(bl[0])) return undefined
       edits.push({ dropped, lines: el.slice(e, eEnd), indent: bl[b].match(/^\s*/)![0] })
@@ -71,7 +86,10 @@ function lineEdits(base: string, editor: string): LineEdit[] | undefined {
  */
 function wholeEdit(base: string, editor: string, baseFile: string[]): LineEdit[] | undefined {
   // Line breaks around the block are the spacing it sits in, not part of it.
-  const dropped = base.trim().split('\n').map((line) => line.trim())
+  const dropped = base
+    .trim()
+    .split('\n')
+    .map((line) => line.trim())
   if (dropped.filter((line) => /\w/.test(line)).length < 2) return undefined
   const [at] = occurrences(baseFile, dropped)
   if (at === undefined) return undefined
@@ -97,25 +115,45 @@ export function followMovedEdits(pieces: Piece[], base: string, left: string, ri
   const texts = () => pieces.flatMap((piece, i) => (typeof piece === 'string' ? [[i, piece] as const] : []))
   pieces.forEach((piece, index) => {
     if (typeof piece === 'string') return
-    const ways: [string, string, string[], string[]][] = [[piece.left, piece.right, leftFile, rightFile], [piece.right, piece.left, rightFile, leftFile]]
+    const ways: [string, string, string[], string[]][] = [
+      [piece.left, piece.right, leftFile, rightFile],
+      [piece.right, piece.left, rightFile, leftFile],
+    ]
     for (const [mover, editor, moverFile, editorFile] of ways) {
       const edits = lineEdits(piece.base, editor) ?? wholeEdit(piece.base, editor, baseFile)
-      const moved = ({ dropped }: LineEdit) => count(baseFile, dropped) === 1 && count(moverFile, dropped) === 1 && count(editorFile, dropped) === 0
+      const moved = ({ dropped }: LineEdit) =>
+        count(baseFile, dropped) === 1 && count(moverFile, dropped) === 1 && count(editorFile, dropped) === 0
       if (!edits || edits.length === 0 || !edits.every(moved)) continue
-      const others = pieces.flatMap((other, i) => (i === index || typeof other === 'string' ? [] : [other.left, other.right]))
+      const others = pieces.flatMap((other, i) =>
+        i === index || typeof other === 'string' ? [] : [other.left, other.right],
+      )
       const targets = edits.map(({ dropped }) => {
-        if (occurrences(mover.split('\n'), dropped).length > 0 || others.some((text) => occurrences(text.split('\n'), dropped).length > 0)) return undefined
-        const found = texts().flatMap(([i, text]) => occurrences(text.split('\n'), dropped).map((line) => [i, line] as const))
+        if (
+          occurrences(mover.split('\n'), dropped).length > 0 ||
+          others.some((text) => occurrences(text.split('\n'), dropped).length > 0)
+        )
+          return undefined
+        const found = texts().flatMap(([i, text]) =>
+          occurrences(text.split('\n'), dropped).map((line) => [i, line] as const),
+        )
         // A piece's first line may start mid-line, its indentation in the piece before.
         return found.length === 1 && found[0][1] > 0 ? found[0] : undefined
       })
       // Two edits in one piece would shift each other's lines: left as a conflict.
-      if (targets.some((target) => target === undefined) || new Set(targets.map((target) => target![0])).size !== targets.length) continue
+      if (
+        targets.some((target) => target === undefined) ||
+        new Set(targets.map((target) => target![0])).size !== targets.length
+      )
+        continue
       edits.forEach(({ dropped, lines, indent }, k) => {
         const [i, at] = targets[k]!
         const text = (pieces[i] as string).split('\n')
         const to = text[at].match(/^\s*/)![0]
-        text.splice(at, dropped.length, ...lines.map((line) => (line.startsWith(indent) ? to + line.slice(indent.length) : line)))
+        text.splice(
+          at,
+          dropped.length,
+          ...lines.map((line) => (line.startsWith(indent) ? to + line.slice(indent.length) : line)),
+        )
         pieces[i] = text.join('\n')
       })
       pieces[index] = mover

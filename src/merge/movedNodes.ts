@@ -32,7 +32,11 @@ const MOVED_SIMILARITY = 0.8
 function editChain(base: SyntaxNode, edited: SyntaxNode): [SyntaxNode, SyntaxNode][] {
   const chain: [SyntaxNode, SyntaxNode][] = [[base, edited]]
   for (let [b, e] = chain[0]; ;) {
-    if (b.children.length !== e.children.length || b.children.some((child, i) => child.kind !== e.children[i].kind)) break
+    if (
+      b.children.length !== e.children.length ||
+      b.children.some((child, i) => child.kind !== e.children[i].kind)
+    )
+      break
     const differing = b.children.flatMap((child, i) => (textOf(child) === textOf(e.children[i]) ? [] : [i]))
     if (differing.length !== 1) break
     ;[b, e] = [b.children[differing[0]], e.children[differing[0]]]
@@ -65,19 +69,34 @@ function count(within: string, text: string): number {
  * is merged into that node (its text must occur once in the decided text) and the conflict takes
  * the moving side's version.
  */
-export function followMovedNodes(pieces: Piece[], nodesOf: Map<ConflictPiece, ConflictNodes>, roots: { base: SyntaxNode; left: SyntaxNode; right: SyntaxNode }, profile: LanguageProfile, mergeNodes: MergeNodes): void {
+export function followMovedNodes(
+  pieces: Piece[],
+  nodesOf: Map<ConflictPiece, ConflictNodes>,
+  roots: { base: SyntaxNode; left: SyntaxNode; right: SyntaxNode },
+  profile: LanguageProfile,
+  mergeNodes: MergeNodes,
+): void {
   pieces.forEach((piece, index) => {
     const nodes = typeof piece === 'object' ? nodesOf.get(piece) : undefined
     if (!nodes || typeof piece !== 'object') return
-    for (const [editor, mover] of [['left', 'right'], ['right', 'left']] as const) {
+    for (const [editor, mover] of [
+      ['left', 'right'],
+      ['right', 'left'],
+    ] as const) {
       const edit = singleEdit(nodes.base, nodes[editor], profile)
       if (!edit) continue
-      const span = nodes[mover].length > 0 ? [nodes[mover][0].start, nodes[mover][nodes[mover].length - 1].end] : [0, 0]
+      const span =
+        nodes[mover].length > 0 ? [nodes[mover][0].start, nodes[mover][nodes[mover].length - 1].end] : [0, 0]
       for (const [from, to] of editChain(...edit)) {
         if (tokenCount(from) < MIN_TOKENS) break
-        const alike = (node: SyntaxNode) => node.kind === from.kind && (shapeOf(node) === shapeOf(from) || similarity(node, from) >= MOVED_SIMILARITY)
-        const copies = (root: SyntaxNode) => descendants(root, (node) => node.kind === from.kind && shapeOf(node) === shapeOf(from)).length
-        const targets = descendants(roots[mover], alike).filter((node) => node.end <= span[0] || node.start >= span[1])
+        const alike = (node: SyntaxNode) =>
+          node.kind === from.kind &&
+          (shapeOf(node) === shapeOf(from) || similarity(node, from) >= MOVED_SIMILARITY)
+        const copies = (root: SyntaxNode) =>
+          descendants(root, (node) => node.kind === from.kind && shapeOf(node) === shapeOf(from)).length
+        const targets = descendants(roots[mover], alike).filter(
+          (node) => node.end <= span[0] || node.start >= span[1],
+        )
         if (targets.length !== 1 || copies(roots.base) !== 1 || copies(roots[editor]) !== 0) continue
         const [target] = targets
         const merged = editor === 'left' ? mergeNodes(from, to, target) : mergeNodes(from, target, to)
@@ -93,7 +112,11 @@ export function followMovedNodes(pieces: Piece[], nodesOf: Map<ConflictPiece, Co
 }
 
 /** The one base node the editor changed in place, with its edited version, when it changed nothing else there. */
-function singleEdit(base: SyntaxNode[], edited: SyntaxNode[], profile: LanguageProfile): [SyntaxNode, SyntaxNode] | undefined {
+function singleEdit(
+  base: SyntaxNode[],
+  edited: SyntaxNode[],
+  profile: LanguageProfile,
+): [SyntaxNode, SyntaxNode] | undefined {
   if (base.length === 0 || base.length !== edited.length) return undefined
   const match = matchOrdered(base, edited, profile)
   if (match.some((to, i) => to !== i)) return undefined
@@ -106,7 +129,12 @@ function replaceOnce(pieces: Piece[], except: number, text: string, replacement:
   let found = -1
   for (let i = 0; i < pieces.length; i++) {
     const piece = pieces[i]
-    const occurrences = typeof piece === 'string' ? count(piece, text) : i === except ? 0 : count(piece.left, text) + count(piece.right, text)
+    const occurrences =
+      typeof piece === 'string'
+        ? count(piece, text)
+        : i === except
+          ? 0
+          : count(piece.left, text) + count(piece.right, text)
     if (occurrences === 0) continue
     if (occurrences > 1 || found >= 0 || typeof piece !== 'string') return false
     found = i

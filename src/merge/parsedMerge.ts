@@ -12,7 +12,6 @@ import { matchOrdered, shapeOf, tokenCount } from './treeMatcher.ts'
 /** Thrown when the merge runs past its deadline; the caller falls back to the line merge. */
 export class MergeTimeout extends Error {}
 
-
 /** Text between the end of `prev` (or the start of `parent`) and the start of `node`. */
 const gapBefore = (parent: SyntaxNode, children: SyntaxNode[], i: number): string =>
   parent.source.slice(i === 0 ? parent.start : children[i - 1].end, children[i].start)
@@ -20,7 +19,8 @@ const gapBefore = (parent: SyntaxNode, children: SyntaxNode[], i: number): strin
 const spanText = (nodes: SyntaxNode[], parent: SyntaxNode, from: number, to: number): string =>
   from >= to ? '' : parent.source.slice(gapStart(parent, nodes, from), nodes[to - 1].end)
 
-const gapStart = (parent: SyntaxNode, nodes: SyntaxNode[], i: number): number => (i === 0 ? parent.start : nodes[i - 1].end)
+const gapStart = (parent: SyntaxNode, nodes: SyntaxNode[], i: number): number =>
+  i === 0 ? parent.start : nodes[i - 1].end
 
 /**
  * Structured three-way merge of three parsed versions (Mergiraf-style, simplified): nodes changed
@@ -28,14 +28,22 @@ const gapStart = (parent: SyntaxNode, nodes: SyntaxNode[], i: number): number =>
  * child by child; order-insensitive containers are merged as sets keyed by signature; whatever
  * cannot be decided becomes a conflict piece at the smallest enclosing node.
  */
-export function mergeParsed(base: SyntaxTree, left: SyntaxTree, right: SyntaxTree, profile: LanguageProfile, deadline: number): Piece[] {
+export function mergeParsed(
+  base: SyntaxTree,
+  left: SyntaxTree,
+  right: SyntaxTree,
+  profile: LanguageProfile,
+  deadline: number,
+): Piece[] {
   let pieces: Piece[] = []
   const path: string[] = []
   let steps = 0
   /** The nodes behind conflicts, to look for where code went that one side moved. */
   const nodesOf = new Map<ConflictPiece, ConflictNodes>()
 
-  const emit = (text: string) => { if (text !== '') pieces.push(text) }
+  const emit = (text: string) => {
+    if (text !== '') pieces.push(text)
+  }
   const conflict = (kind: string, b: string, l: string, r: string, nodes?: ConflictNodes) => {
     // One side already made the other's edit, where it moved or unwrapped that code: its version holds both.
     if (madeAlready(b, l, r)) return emit(r)
@@ -51,7 +59,9 @@ export function mergeParsed(base: SyntaxTree, left: SyntaxTree, right: SyntaxTre
     emit,
     conflict,
     mergeNode,
-    push: (regions) => { pieces.push(...regions) },
+    push: (regions) => {
+      pieces.push(...regions)
+    },
   }
 
   /** Three nodes merged on their own, away from the file's pieces: their text, or undefined on a conflict. */
@@ -79,7 +89,10 @@ export function mergeParsed(base: SyntaxTree, left: SyntaxTree, right: SyntaxTre
         // one side nested the node, unchanged, in new code; the other side's edit went into it
       } else if (b.kind !== l.kind || b.kind !== r.kind || [b, l, r].some(opaque)) {
         conflict(b.kind, tb, tl, tr, { base: [b], left: [l], right: [r] })
-      } else if ((valueSet || isCommutative(profile, b.kind, parentKind) || allKeyed(b, l, r)) && mergeAsSet(setContext, b, l, r, valueSet)) {
+      } else if (
+        (valueSet || isCommutative(profile, b.kind, parentKind) || allKeyed(b, l, r)) &&
+        mergeAsSet(setContext, b, l, r, valueSet)
+      ) {
         // merged as a set
       } else {
         mergeOrdered(b, l, r)
@@ -95,9 +108,13 @@ export function mergeParsed(base: SyntaxTree, left: SyntaxTree, right: SyntaxTre
    * went, reindented like it.
    */
   function mergeWrapped(b: SyntaxNode, l: SyntaxNode, r: SyntaxNode): boolean {
-    for (const [wrapper, editor] of [[l, r], [r, l]]) {
+    for (const [wrapper, editor] of [
+      [l, r],
+      [r, l],
+    ]) {
       const inner = nestedCopies(wrapper, b)
-      if (inner.length !== 1 || tokenCount(b) < MIN_WRAPPED_TOKENS || nestedCopies(editor, b).length > 0) continue
+      if (inner.length !== 1 || tokenCount(b) < MIN_WRAPPED_TOKENS || nestedCopies(editor, b).length > 0)
+        continue
       const [at] = inner
       emit(wrapper.source.slice(wrapper.start, at.start))
       emit(reindent(textOf(editor), lineIndent(editor), lineIndent(at)))
@@ -112,7 +129,9 @@ export function mergeParsed(base: SyntaxTree, left: SyntaxTree, right: SyntaxTre
    * child by child, that text would be taken from one side as mere spacing.
    */
   const opaque = (node: SyntaxNode): boolean =>
-    node.children.length === 0 || node.children.some((_, i) => /\S/.test(gapBefore(node, node.children, i))) || /\S/.test(trailing(node))
+    node.children.length === 0 ||
+    node.children.some((_, i) => /\S/.test(gapBefore(node, node.children, i))) ||
+    /\S/.test(trailing(node))
 
   /**
    * A container that is order-insensitive when its elements are named, and they are, after
@@ -124,7 +143,9 @@ export function mergeParsed(base: SyntaxTree, left: SyntaxTree, right: SyntaxTre
       const elements = node.children.filter((child) => child.named && child.kind !== 'comment')
       const firstKeyed = elements.findIndex((child) => signatureOf(child, profile) !== undefined)
       const head = firstKeyed < 0 ? elements : elements.slice(0, firstKeyed)
-      const tailKeyed = elements.slice(head.length).every((child) => signatureOf(child, profile) !== undefined)
+      const tailKeyed = elements
+        .slice(head.length)
+        .every((child) => signatureOf(child, profile) !== undefined)
       return tailKeyed ? head.map(shapeOf).join('\u0001') : undefined
     })
     return heads.every((head) => head !== undefined && head === heads[0])
@@ -137,7 +158,10 @@ export function mergeParsed(base: SyntaxTree, left: SyntaxTree, right: SyntaxTre
     const toRight = matchOrdered(bc, rc, profile)
     // Brackets one side took away or added change what the other side's new elements would be
     // part of (`import (a,\n b)` without its parentheses ends at the line break): a conflict.
-    if ((brackets(l) !== brackets(b) && insertsNamed(rc, toRight)) || (brackets(r) !== brackets(b) && insertsNamed(lc, toLeft))) {
+    if (
+      (brackets(l) !== brackets(b) && insertsNamed(rc, toRight)) ||
+      (brackets(r) !== brackets(b) && insertsNamed(lc, toLeft))
+    ) {
       return conflict(b.kind, textOf(b), textOf(l), textOf(r), { base: [b], left: [l], right: [r] })
     }
     let [bi, li, ri] = [0, 0, 0]
@@ -154,7 +178,11 @@ export function mergeParsed(base: SyntaxTree, left: SyntaxTree, right: SyntaxTre
         const gaps = [gapBefore(b, bc, anchor), gapBefore(l, lc, lEnd), gapBefore(r, rc, rEnd)] as const
         const gap = pick(...gaps)
         const last = pieces.length > mark ? pieces[pieces.length - 1] : undefined
-        if (typeof last === 'object' && [last.base, last.left, last.right].includes('') && gaps.every((text) => /^[ \t]*$/.test(text))) {
+        if (
+          typeof last === 'object' &&
+          [last.base, last.left, last.right].includes('') &&
+          gaps.every((text) => /^[ \t]*$/.test(text))
+        ) {
           // After a conflict where a version has nothing (a modifier only the sides added), each
           // version keeps its own spacing: `void run()` must not become ` void run()`.
           last.base += gaps[0]
@@ -171,10 +199,21 @@ export function mergeParsed(base: SyntaxTree, left: SyntaxTree, right: SyntaxTre
   }
 
   /** A stretch between two anchors: taken from the side that changed it, else a conflict. */
-  function mergeChunk(b: SyntaxNode, l: SyntaxNode, r: SyntaxNode, [bi, bEnd]: number[], [li, lEnd]: number[], [ri, rEnd]: number[], toLeft: Int32Array, toRight: Int32Array): void {
+  function mergeChunk(
+    b: SyntaxNode,
+    l: SyntaxNode,
+    r: SyntaxNode,
+    [bi, bEnd]: number[],
+    [li, lEnd]: number[],
+    [ri, rEnd]: number[],
+    toLeft: Int32Array,
+    toRight: Int32Array,
+  ): void {
     const unchanged = (side: SyntaxNode, from: number, end: number, toSide: Int32Array) =>
-      end - from === bEnd - bi && Array.from({ length: bEnd - bi }, (_, k) => k).every((k) =>
-        toSide[bi + k] === from + k && textOf(side.children[from + k]) === textOf(b.children[bi + k]))
+      end - from === bEnd - bi &&
+      Array.from({ length: bEnd - bi }, (_, k) => k).every(
+        (k) => toSide[bi + k] === from + k && textOf(side.children[from + k]) === textOf(b.children[bi + k]),
+      )
     const [ls, rs] = [spanText(l.children, l, li, lEnd), spanText(r.children, r, ri, rEnd)]
     if (unchanged(l, li, lEnd, toLeft)) return emit(rs)
     if (unchanged(r, ri, rEnd, toRight) || ls === rs) return emit(ls)
@@ -187,16 +226,30 @@ export function mergeParsed(base: SyntaxTree, left: SyntaxTree, right: SyntaxTre
       if (rKept.every((k) => lKept.includes(k))) return emit(rs)
     }
     // What the base had here both sides dropped: each side's one new node is an addition.
-    const droppedByBoth = Array.from({ length: bEnd - bi }, (_, k) => bi + k).every((k) => toLeft[k] < 0 && toRight[k] < 0)
+    const droppedByBoth = Array.from({ length: bEnd - bi }, (_, k) => bi + k).every(
+      (k) => toLeft[k] < 0 && toRight[k] < 0,
+    )
     if (droppedByBoth && lEnd - li === 1 && rEnd - ri === 1 && mergeAdded(b, l, li, r, ri)) return
-    conflict(b.kind, bs, ls, rs, { base: b.children.slice(bi, bEnd), left: l.children.slice(li, lEnd), right: r.children.slice(ri, rEnd) })
+    conflict(b.kind, bs, ls, rs, {
+      base: b.children.slice(bi, bEnd),
+      left: l.children.slice(li, lEnd),
+      right: r.children.slice(ri, rEnd),
+    })
   }
 
   /**
    * The base children of a stretch a side kept, when it only deleted some and changed nothing
    * else there; undefined otherwise.
    */
-  function kept(b: SyntaxNode, side: SyntaxNode, bi: number, bEnd: number, from: number, end: number, toSide: Int32Array): number[] | undefined {
+  function kept(
+    b: SyntaxNode,
+    side: SyntaxNode,
+    bi: number,
+    bEnd: number,
+    from: number,
+    end: number,
+    toSide: Int32Array,
+  ): number[] | undefined {
     const indices: number[] = []
     for (let k = bi; k < bEnd; k++) {
       const at = toSide[k]
@@ -232,7 +285,9 @@ export function mergeParsed(base: SyntaxTree, left: SyntaxTree, right: SyntaxTre
         // not keep a stray `;` from around it.
         if (commutative || (/\n\s*$/.test(before) && /^[ \t]*\n/.test(after))) {
           emit(before)
-          const merged = commutative ? mergeAsSet(setContext, { ...lk, end: lk.start, children: [] }, lk, rk, false) : (conflict(lk.kind, '', textOf(lk), textOf(rk)), true)
+          const merged = commutative
+            ? mergeAsSet(setContext, { ...lk, end: lk.start, children: [] }, lk, rk, false)
+            : (conflict(lk.kind, '', textOf(lk), textOf(rk)), true)
           if (merged) {
             emit(after)
             return true
@@ -251,7 +306,10 @@ export function mergeParsed(base: SyntaxTree, left: SyntaxTree, right: SyntaxTre
     const differing = lc.flatMap((child, i) => (textOf(child) === textOf(rc[i]) ? [] : [i]))
     if (differing.length !== 1) return -1
     const k = differing[0]
-    const around = (node: SyntaxNode) => [node.source.slice(node.start, node.children[k].start), node.source.slice(node.children[k].end, node.end)]
+    const around = (node: SyntaxNode) => [
+      node.source.slice(node.start, node.children[k].start),
+      node.source.slice(node.children[k].end, node.end),
+    ]
     const [la, ra] = [around(ln), around(rn)]
     return la[0] === ra[0] && la[1] === ra[1] ? k : -1
   }
@@ -272,7 +330,11 @@ export function mergeParsed(base: SyntaxTree, left: SyntaxTree, right: SyntaxTre
 const BRACKETS = new Set(['(', ')', '[', ']', '{', '}'])
 
 /** The brackets among a node's own tokens, in order. */
-const brackets = (node: SyntaxNode): string => node.children.filter((child) => BRACKETS.has(child.kind)).map((child) => child.kind).join('')
+const brackets = (node: SyntaxNode): string =>
+  node.children
+    .filter((child) => BRACKETS.has(child.kind))
+    .map((child) => child.kind)
+    .join('')
 
 /** Whether a side has named children that no base child was matched to: it inserted some. */
 function insertsNamed(children: SyntaxNode[], toSide: Int32Array): boolean {

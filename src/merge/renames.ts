@@ -13,7 +13,8 @@ export interface MergeWarning {
 }
 
 const DECLARATION = /(_declaration|_definition|_item|declarator|_signature|_spec)$/
-const isIdentifier = (node: SyntaxNode) => node.named && node.children.length === 0 && node.kind.includes('identifier')
+const isIdentifier = (node: SyntaxNode) =>
+  node.named && node.children.length === 0 && node.kind.includes('identifier')
 
 interface Symbols {
   /** Declared name → declaration text. */
@@ -72,7 +73,13 @@ function vanished(base: Symbols, side: Symbols): Map<string, string | undefined>
   const fresh = [...side.declared].filter(([name]) => !base.declared.has(name) && !base.uses.has(name))
   for (const [name, declaration] of base.declared) {
     if (side.uses.has(name)) continue
-    const match = fresh.find(([to, text]) => overlap(words(declaration).map((word) => (word === name ? to : word)), words(text)) >= RENAMED)
+    const match = fresh.find(
+      ([to, text]) =>
+        overlap(
+          words(declaration).map((word) => (word === name ? to : word)),
+          words(text),
+        ) >= RENAMED,
+    )
     result.set(name, match?.[0])
   }
   return result
@@ -89,19 +96,38 @@ export interface RenameOutcome {
  * otherwise keep them under the old name), and warns when one side deleted a declaration that
  * the other side started to use.
  */
-export function reconcileRenames(base: SyntaxTree, left: SyntaxTree, right: SyntaxTree, merged: SyntaxTree): RenameOutcome {
+export function reconcileRenames(
+  base: SyntaxTree,
+  left: SyntaxTree,
+  right: SyntaxTree,
+  merged: SyntaxTree,
+): RenameOutcome {
   const symbols = { base: symbolsOf(base), left: symbolsOf(left), right: symbolsOf(right) }
   const renames = new Map<string, string>()
   const warnings: MergeWarning[] = []
-  for (const [side, other] of [['left', 'right'], ['right', 'left']] as const) {
+  for (const [side, other] of [
+    ['left', 'right'],
+    ['right', 'left'],
+  ] as const) {
     for (const [name, renamedTo] of vanished(symbols.base, symbols[side])) {
       const added = (symbols[other].uses.get(name) ?? 0) - (symbols.base.uses.get(name) ?? 0)
       if (added <= 0) continue
       if (renamedTo === undefined) {
-        warnings.push({ kind: 'deleted-symbol-used', symbol: name, side, message: `The ${side} side deleted "${name}", which the ${other} side starts to use.` })
+        warnings.push({
+          kind: 'deleted-symbol-used',
+          symbol: name,
+          side,
+          message: `The ${side} side deleted "${name}", which the ${other} side starts to use.`,
+        })
       } else {
         renames.set(name, renamedTo)
-        warnings.push({ kind: 'rename-applied', symbol: name, renamedTo, side, message: `The ${side} side renamed "${name}" to "${renamedTo}"; the ${other} side's new uses were renamed too.` })
+        warnings.push({
+          kind: 'rename-applied',
+          symbol: name,
+          renamedTo,
+          side,
+          message: `The ${side} side renamed "${name}" to "${renamedTo}"; the ${other} side's new uses were renamed too.`,
+        })
       }
     }
   }

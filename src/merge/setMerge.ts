@@ -51,7 +51,13 @@ interface Element {
  * guess (separators it cannot reproduce, edits it cannot pair, conflicting orders), so the
  * caller merges the container in order instead.
  */
-export function mergeAsSet(context: SetMergeContext, b: SyntaxNode, l: SyntaxNode, r: SyntaxNode, valueSet: boolean): boolean {
+export function mergeAsSet(
+  context: SetMergeContext,
+  b: SyntaxNode,
+  l: SyntaxNode,
+  r: SyntaxNode,
+  valueSet: boolean,
+): boolean {
   const { profile, emit, conflict, mergeNode } = context
   const [bs, ls, rs] = [split(b, profile), split(l, profile), split(r, profile)]
   if (!bs || !ls || !rs) return false
@@ -80,8 +86,14 @@ export function mergeAsSet(context: SetMergeContext, b: SyntaxNode, l: SyntaxNod
   ps.forEach((node, i) => {
     if (pOf[i] >= 0) return
     const signature = signatureOf(node, profile)
-    const twin = ss.findIndex((other, j) => sOf[j] < 0 && !secondaryTwin.has(j)
-      && (signature !== undefined ? signatureOf(other, profile) === signature : shapeOf(other) === shapeOf(node)))
+    const twin = ss.findIndex(
+      (other, j) =>
+        sOf[j] < 0 &&
+        !secondaryTwin.has(j) &&
+        (signature !== undefined
+          ? signatureOf(other, profile) === signature
+          : shapeOf(other) === shapeOf(node)),
+    )
     if (twin >= 0) {
       twinOf.set(i, twin)
       secondaryTwin.add(twin)
@@ -126,13 +138,24 @@ export function mergeAsSet(context: SetMergeContext, b: SyntaxNode, l: SyntaxNod
       if (si < 0) {
         // Deleted on the other side: gone, unless this side changed it.
         if (textOf(node) !== textOf(baseNode)) {
-          push({ ...own, signature, shared: false, partial: { kind: node.kind, base: textOf(baseNode), ...oriented(textOf(node), '') } })
+          push({
+            ...own,
+            signature,
+            shared: false,
+            partial: { kind: node.kind, base: textOf(baseNode), ...oriented(textOf(node), '') },
+          })
         }
         return
       }
       const other = ss[si]
       const [l, r] = swap ? [other, node] : [node, other]
-      const element: Element = { ...own, at: { [primary]: i, [secondary]: si }, signature: mergedSignature(baseNode, l, r, profile), shared: true, render: () => mergeNode(baseNode, l, r, b.kind) }
+      const element: Element = {
+        ...own,
+        at: { [primary]: i, [secondary]: si },
+        signature: mergedSignature(baseNode, l, r, profile),
+        shared: true,
+        render: () => mergeNode(baseNode, l, r, b.kind),
+      }
       push(element)
       lastBase = element
       secondaryPlace.set(si, element)
@@ -144,9 +167,22 @@ export function mergeAsSet(context: SetMergeContext, b: SyntaxNode, l: SyntaxNod
       return
     }
     const other = ss[twin]
-    const element: Element = textOf(other) === textOf(node)
-      ? { ...own, at: { [primary]: i, [secondary]: twin }, signature, shared: true, render: () => emit(textOf(node)) }
-      : { ...own, at: { [primary]: i, [secondary]: twin }, signature, shared: true, partial: { kind: node.kind, base: '', ...oriented(textOf(node), textOf(other)) } }
+    const element: Element =
+      textOf(other) === textOf(node)
+        ? {
+            ...own,
+            at: { [primary]: i, [secondary]: twin },
+            signature,
+            shared: true,
+            render: () => emit(textOf(node)),
+          }
+        : {
+            ...own,
+            at: { [primary]: i, [secondary]: twin },
+            signature,
+            shared: true,
+            partial: { kind: node.kind, base: '', ...oriented(textOf(node), textOf(other)) },
+          }
     // Added at different places on the two sides: it goes to the earlier one.
     const at = earlierPlace(twin)
     if (at === undefined) push(element)
@@ -157,7 +193,14 @@ export function mergeAsSet(context: SetMergeContext, b: SyntaxNode, l: SyntaxNod
   ss.forEach((node, j) => {
     const bi = sOf[j]
     if (bi < 0 || toP[bi] >= 0 || textOf(node) === textOf(bs.elements[bi])) return
-    secondaryPlace.set(j, { side: secondary, index: j, at: { [secondary]: j }, signature: signatureOf(node, profile), shared: false, partial: { kind: node.kind, base: textOf(bs.elements[bi]), ...oriented('', textOf(node)) } })
+    secondaryPlace.set(j, {
+      side: secondary,
+      index: j,
+      at: { [secondary]: j },
+      signature: signatureOf(node, profile),
+      shared: false,
+      partial: { kind: node.kind, base: textOf(bs.elements[bi]), ...oriented('', textOf(node)) },
+    })
   })
   // Unnamed statements both sides inserted at one place may depend on their order: the ordered
   // merge shows them as a conflict instead of guessing.
@@ -179,12 +222,20 @@ export function mergeAsSet(context: SetMergeContext, b: SyntaxNode, l: SyntaxNod
       return
     }
     if (!placed && bi >= 0) return // deleted on the primary side, unchanged here
-    const element = placed ?? { side: secondary, index: j, at: { [secondary]: j }, signature: signatureOf(node, profile), shared: false, render: () => emit(textOf(node)) }
+    const element = placed ?? {
+      side: secondary,
+      index: j,
+      at: { [secondary]: j },
+      signature: signatureOf(node, profile),
+      shared: false,
+      render: () => emit(textOf(node)),
+    }
     // Left's insertions come first: the right's go after the left's at the same place, the
     // left's (when the right leads) straight after their anchor.
     const after = last < 0 ? null : result[last].shared ? result[last] : undefined
     let end = last + 1
-    while (after !== undefined && end < result.length && !result[end].shared && result[end].anchor === after) end++
+    while (after !== undefined && end < result.length && !result[end].shared && result[end].anchor === after)
+      end++
     const rivals = result.slice(last + 1, end)
     if (rivals.length > 0 && [element, ...rivals].some(orderMatters)) clash = true
     if (rivals.length > 0 && [element, ...rivals].every(isComment)) clash = true
@@ -198,13 +249,16 @@ export function mergeAsSet(context: SetMergeContext, b: SyntaxNode, l: SyntaxNod
   const added = result.filter((e) => !e.shared && !e.partial && e.signature !== undefined)
   if (added.length > 0) {
     const key = (e: Element) => `${e.signature}\0${textOf(splits[e.side].elements[e.index])}`
-    const present = new Set(result.filter((e) => e.shared && e.signature !== undefined && !e.partial).map(key))
+    const present = new Set(
+      result.filter((e) => e.shared && e.signature !== undefined && !e.partial).map(key),
+    )
     for (const e of added) if (present.has(key(e))) result.splice(result.indexOf(e), 1)
   }
 
   // A merged element whose signature now appears twice (both sides renamed into one name) is a conflict.
   const counts = new Map<string, number>()
-  for (const element of result) if (element.signature) counts.set(element.signature, (counts.get(element.signature) ?? 0) + 1)
+  for (const element of result)
+    if (element.signature) counts.set(element.signature, (counts.get(element.signature) ?? 0) + 1)
 
   emit(pick(bs.prefix, ls.prefix, rs.prefix))
   if (result.length === 0) emit([ls, rs, bs].find((split) => split.elements.length === 0)?.trailing ?? '')
@@ -221,13 +275,15 @@ export function mergeAsSet(context: SetMergeContext, b: SyntaxNode, l: SyntaxNod
     // followed that neighbour, or what usually separates elements of these kinds.
     const kindOf = (e: Element) => splits[e.side].elements[e.index].kind
     const own = splits[element.side]
-    if (element.index > 0 && own.elements[element.index - 1].kind === kindOf(prev)) return own.separators[element.index - 1]
+    if (element.index > 0 && own.elements[element.index - 1].kind === kindOf(prev))
+      return own.separators[element.index - 1]
     for (const side of [prev.side, ...sides]) {
       const p = prev.at[side]
       if (p !== undefined && p < splits[side].separators.length) return splits[side].separators[p]
     }
     const declared = profile.separators?.[b.kind]
-    if (declared !== undefined && [bs, ls, rs].every((split) => split.separators.length === 0)) return declared
+    if (declared !== undefined && [bs, ls, rs].every((split) => split.separators.length === 0))
+      return declared
     return defaultSeparator(kindOf(prev), kindOf(element), bs, ls, rs)
   }
   let written = false // the separator before this element went into the previous conflict
@@ -242,7 +298,9 @@ export function mergeAsSet(context: SetMergeContext, b: SyntaxNode, l: SyntaxNod
       // have an element there; when one side has none, its version must not end in a `,`.
       const bothHave = partial.left !== '' && partial.right !== ''
       const punctuation = !first && k === result.length - 1 && bothHave ? separator.match(/^[^\s]*/)![0] : ''
-      const [before, after] = first ? ['', separatorOf(result[1], 1)] : [separator.slice(punctuation.length), '']
+      const [before, after] = first
+        ? ['', separatorOf(result[1], 1)]
+        : [separator.slice(punctuation.length), '']
       if (first) emit(separator)
       emit(punctuation)
       const wrap = (text: string) => (text === '' ? '' : before + text + after)
@@ -261,13 +319,24 @@ export function mergeAsSet(context: SetMergeContext, b: SyntaxNode, l: SyntaxNod
 }
 
 /** The signature a merged element will carry: the side that renamed it wins. */
-function mergedSignature(b: SyntaxNode, l: SyntaxNode, r: SyntaxNode, profile: LanguageProfile): string | undefined {
+function mergedSignature(
+  b: SyntaxNode,
+  l: SyntaxNode,
+  r: SyntaxNode,
+  profile: LanguageProfile,
+): string | undefined {
   const [sb, sl, sr] = [signatureOf(b, profile), signatureOf(l, profile), signatureOf(r, profile)]
   return sl !== sb ? sl : sr
 }
 
 /** Renders a merged element that would collide with another as a line-level conflict of its versions. */
-function renderDuplicate(context: SetMergeContext, element: Element, bs: Split, splits: Record<Side, Split>, toSide: Record<Side, Int32Array>): void {
+function renderDuplicate(
+  context: SetMergeContext,
+  element: Element,
+  bs: Split,
+  splits: Record<Side, Split>,
+  toSide: Record<Side, Int32Array>,
+): void {
   const other: Side = element.side === 'left' ? 'right' : 'left'
   const own = splits[element.side].elements[element.index]
   const bi = toSide[element.side].indexOf(element.index)
@@ -284,9 +353,21 @@ function renderDuplicate(context: SetMergeContext, element: Element, bs: Split, 
  * brought new anonymous elements of its kind is most likely edited on both sides, and a set
  * merge would keep both edits. The ordered merge sees such edits as a conflict instead.
  */
-function ambiguous(base: SyntaxNode[], toLeft: Int32Array, toRight: Int32Array, left: SyntaxNode[], leftOf: Int32Array, right: SyntaxNode[], rightOf: Int32Array): boolean {
-  const added = (side: SyntaxNode[], sideOf: Int32Array, kind: string) => side.some((node, i) => sideOf[i] < 0 && node.kind === kind)
-  return base.some((node, b) => toLeft[b] < 0 && toRight[b] < 0 && added(left, leftOf, node.kind) && added(right, rightOf, node.kind))
+function ambiguous(
+  base: SyntaxNode[],
+  toLeft: Int32Array,
+  toRight: Int32Array,
+  left: SyntaxNode[],
+  leftOf: Int32Array,
+  right: SyntaxNode[],
+  rightOf: Int32Array,
+): boolean {
+  const added = (side: SyntaxNode[], sideOf: Int32Array, kind: string) =>
+    side.some((node, i) => sideOf[i] < 0 && node.kind === kind)
+  return base.some(
+    (node, b) =>
+      toLeft[b] < 0 && toRight[b] < 0 && added(left, leftOf, node.kind) && added(right, rightOf, node.kind),
+  )
 }
 
 /** Whether a side changed the relative order of the base elements it kept. */
@@ -310,6 +391,8 @@ const sameOrder = (toLeft: Int32Array, toRight: Int32Array): boolean => {
 
 const invert = (match: Int32Array, size: number): Int32Array => {
   const inverse = new Int32Array(size).fill(-1)
-  match.forEach((to, from) => { if (to >= 0) inverse[to] = from })
+  match.forEach((to, from) => {
+    if (to >= 0) inverse[to] = from
+  })
   return inverse
 }

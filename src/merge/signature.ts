@@ -23,9 +23,13 @@ function follow(node: SyntaxNode, path: string[]): SyntaxNode[] {
 function nameParts(node: SyntaxNode, profile: LanguageProfile): string[] | undefined {
   const spec = profile.signatures[node.kind]
   if (!spec) return undefined
-  const parts = spec.map((path) => path.startsWith('=')
-    ? path.slice(1)
-    : follow(node, path.split('.')).map((part) => squash(textOf(part))).join(','))
+  const parts = spec.map((path) =>
+    path.startsWith('=')
+      ? path.slice(1)
+      : follow(node, path.split('.'))
+          .map((part) => squash(textOf(part)))
+          .join(','),
+  )
   return parts.some((part) => part !== '') ? parts : undefined
 }
 

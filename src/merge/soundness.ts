@@ -6,7 +6,10 @@ import { textOf, type SyntaxNode, type SyntaxTree } from './syntaxTree.ts'
  * Declarations sharing a signature with an earlier sibling in an order-insensitive container
  * (`named`), and those that are word for word the same as one (`copies`).
  */
-function duplicateDeclarations(tree: SyntaxTree, profile: LanguageProfile): { named: number; copies: number } {
+function duplicateDeclarations(
+  tree: SyntaxTree,
+  profile: LanguageProfile,
+): { named: number; copies: number } {
   // The sides are checked again for each merge a caller tries.
   const known = duplicates.get(tree)
   if (known !== undefined && known.profile === profile) return known.count
@@ -15,7 +18,10 @@ function duplicateDeclarations(tree: SyntaxTree, profile: LanguageProfile): { na
   return count
 }
 
-const duplicates = new WeakMap<SyntaxTree, { profile: LanguageProfile; count: { named: number; copies: number } }>()
+const duplicates = new WeakMap<
+  SyntaxTree,
+  { profile: LanguageProfile; count: { named: number; copies: number } }
+>()
 
 function countDuplicates(tree: SyntaxTree, profile: LanguageProfile): { named: number; copies: number } {
   const duplicates = { named: 0, copies: 0 }
@@ -48,7 +54,13 @@ function countDuplicates(tree: SyntaxTree, profile: LanguageProfile): { named: n
  * not have (a set holds an element once; the structured merge keeps one). A clean line merge can
  * fail this when both sides inserted the same key or a brace landed in the wrong place.
  */
-export function isSound(merged: SyntaxTree, base: SyntaxTree, left: SyntaxTree, right: SyntaxTree, profile: LanguageProfile): boolean {
+export function isSound(
+  merged: SyntaxTree,
+  base: SyntaxTree,
+  left: SyntaxTree,
+  right: SyntaxTree,
+  profile: LanguageProfile,
+): boolean {
   if (merged.errors > Math.max(left.errors, right.errors)) return false
   const [m, l, r] = [merged, left, right].map((tree) => duplicateDeclarations(tree, profile))
   return m.named <= Math.max(l.named, r.named) && m.copies <= duplicateDeclarations(base, profile).copies

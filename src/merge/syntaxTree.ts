@@ -83,7 +83,8 @@ export function flattenChains(tree: SyntaxTree, kinds: readonly string[]): Synta
   const visit = (node: SyntaxNode): void => {
     for (const child of node.children) visit(child)
     const head = node.children[0]
-    if (head && kinds.includes(node.kind) && head.kind === node.kind) node.children = [...head.children, ...node.children.slice(1)]
+    if (head && kinds.includes(node.kind) && head.kind === node.kind)
+      node.children = [...head.children, ...node.children.slice(1)]
   }
   visit(tree.root)
   return tree
@@ -113,7 +114,10 @@ export interface Parsed {
 export class Parses {
   private readonly trees: Tree[] = []
 
-  constructor(private readonly parser: Parser, private readonly chains: readonly string[] = []) {}
+  constructor(
+    private readonly parser: Parser,
+    private readonly chains: readonly string[] = [],
+  ) {}
 
   /** Parses `source`, incrementally from `from` when given; undefined if tree-sitter gives up. */
   parse(source: string, from?: Parsed): Parsed | undefined {
@@ -140,7 +144,12 @@ export class Parses {
     } finally {
       cursor.delete()
     }
-    return { tree: flattenChains({ source, root, errors: context.errors }, this.chains), wasm: tree, byId: context.byId, from }
+    return {
+      tree: flattenChains({ source, root, errors: context.errors }, this.chains),
+      wasm: tree,
+      byId: context.byId,
+      from,
+    }
   }
 
   /** Releases every wasm tree; the plain trees stay usable. */
@@ -185,7 +194,16 @@ function copyShared(cursor: TreeCursor, context: CopyContext): SyntaxNode {
     const error = kind === 'ERROR' || (start === end && cursor.nodeIsMissing)
     if (error) context.errors++
     const named = isNamed(context.language, cursor, type)
-    node = { kind, named, field: named ? cursor.currentFieldName : null, start, end, children: [], error, source }
+    node = {
+      kind,
+      named,
+      field: named ? cursor.currentFieldName : null,
+      start,
+      end,
+      children: [],
+      error,
+      source,
+    }
     if (cursor.gotoFirstChild()) {
       do node.children.push(copyShared(cursor, context))
       while (cursor.gotoNextSibling())
@@ -210,7 +228,16 @@ function shift(node: SyntaxNode, delta: number, context: CopyContext): SyntaxNod
   if (node.error) context.errors++
   const children: SyntaxNode[] = new Array(node.children.length)
   for (let i = 0; i < children.length; i++) children[i] = shift(node.children[i], delta, context)
-  return { kind: node.kind, named: node.named, field: node.field, start: node.start + delta, end: node.end + delta, children, error: node.error, source: context.source }
+  return {
+    kind: node.kind,
+    named: node.named,
+    field: node.field,
+    start: node.start + delta,
+    end: node.end + delta,
+    children,
+    error: node.error,
+    source: context.source,
+  }
 }
 
 /** Where `text` ends when it starts at `start`. */
@@ -236,14 +263,16 @@ export function lineEdits(from: string, to: string): Edit[] {
       const added = b.slice(j, jEnd).join('')
       // Stretches start on a line start, `i` lines in.
       const startPosition = { row: i, column: 0 }
-      edits.push(new Edit({
-        startIndex: offset,
-        oldEndIndex: offset + removed.length,
-        newEndIndex: offset + added.length,
-        startPosition,
-        oldEndPosition: pointAfter(startPosition, removed),
-        newEndPosition: pointAfter(startPosition, added),
-      }))
+      edits.push(
+        new Edit({
+          startIndex: offset,
+          oldEndIndex: offset + removed.length,
+          newEndIndex: offset + added.length,
+          startPosition,
+          oldEndPosition: pointAfter(startPosition, removed),
+          newEndPosition: pointAfter(startPosition, added),
+        }),
+      )
       offset += removed.length
     }
     if (anchor < a.length) offset += a[anchor].length

@@ -19,7 +19,14 @@ const tokenLists = new WeakMap<SyntaxNode, string[]>()
 /** A node's tokens (words and punctuation), cached: pairing compares each node with several others. */
 function tokens(node: SyntaxNode): string[] {
   let list = tokenLists.get(node)
-  if (!list) tokenLists.set(node, (list = textOf(node).match(/\w+|[^\s\w]/g)?.slice(0, 4000) ?? []))
+  if (!list)
+    tokenLists.set(
+      node,
+      (list =
+        textOf(node)
+          .match(/\w+|[^\s\w]/g)
+          ?.slice(0, 4000) ?? []),
+    )
   return list
 }
 
@@ -54,7 +61,15 @@ const SIMILAR = 0.5
 const LCS_LIMIT = 1_000_000
 
 /** Longest common subsequence of equal shapes between a[from..] and b[from..]. */
-function lcs(a: SyntaxNode[], b: SyntaxNode[], aFrom: number, aTo: number, bFrom: number, bTo: number, match: Int32Array): void {
+function lcs(
+  a: SyntaxNode[],
+  b: SyntaxNode[],
+  aFrom: number,
+  aTo: number,
+  bFrom: number,
+  bTo: number,
+  match: Int32Array,
+): void {
   const n = aTo - aFrom
   const m = bTo - bFrom
   if (n === 0 || m === 0) return
@@ -67,9 +82,10 @@ function lcs(a: SyntaxNode[], b: SyntaxNode[], aFrom: number, aTo: number, bFrom
   const table = new Uint32Array((n + 1) * (m + 1))
   for (let i = n - 1; i >= 0; i--) {
     for (let j = m - 1; j >= 0; j--) {
-      table[i * (m + 1) + j] = as[i] === bs[j]
-        ? table[(i + 1) * (m + 1) + j + 1] + 1
-        : Math.max(table[(i + 1) * (m + 1) + j], table[i * (m + 1) + j + 1])
+      table[i * (m + 1) + j] =
+        as[i] === bs[j]
+          ? table[(i + 1) * (m + 1) + j + 1] + 1
+          : Math.max(table[(i + 1) * (m + 1) + j], table[i * (m + 1) + j + 1])
     }
   }
   let i = 0
@@ -85,7 +101,15 @@ function lcs(a: SyntaxNode[], b: SyntaxNode[], aFrom: number, aTo: number, bFrom
 }
 
 /** Matches shapes that occur once on each side and keep their order (patience-style anchors). */
-function matchUniqueShapes(a: SyntaxNode[], b: SyntaxNode[], aFrom: number, aTo: number, bFrom: number, bTo: number, match: Int32Array): void {
+function matchUniqueShapes(
+  a: SyntaxNode[],
+  b: SyntaxNode[],
+  aFrom: number,
+  aTo: number,
+  bFrom: number,
+  bTo: number,
+  match: Int32Array,
+): void {
   const count = (list: SyntaxNode[], from: number, to: number) => {
     const seen = new Map<string, number>()
     for (let i = from; i < to; i++) {
@@ -120,8 +144,11 @@ export function matchOrdered(base: SyntaxNode[], side: SyntaxNode[], profile: La
     head++
   }
   let tail = 0
-  while (tail < base.length - head && tail < side.length - head
-    && shapeOf(base[base.length - 1 - tail]) === shapeOf(side[side.length - 1 - tail])) {
+  while (
+    tail < base.length - head &&
+    tail < side.length - head &&
+    shapeOf(base[base.length - 1 - tail]) === shapeOf(side[side.length - 1 - tail])
+  ) {
     match[base.length - 1 - tail] = side.length - 1 - tail
     tail++
   }
@@ -141,7 +168,16 @@ export function matchOrdered(base: SyntaxNode[], side: SyntaxNode[], profile: La
 }
 
 /** Pairs the unmatched nodes between two matched ones: same shape in place, else same name or similar, in order. */
-function pairGap(base: SyntaxNode[], side: SyntaxNode[], i: number, iEnd: number, j: number, jEnd: number, match: Int32Array, profile: LanguageProfile): void {
+function pairGap(
+  base: SyntaxNode[],
+  side: SyntaxNode[],
+  i: number,
+  iEnd: number,
+  j: number,
+  jEnd: number,
+  match: Int32Array,
+  profile: LanguageProfile,
+): void {
   // The same kinds in the same order: each node was edited in place.
   if (iEnd - i === jEnd - j && base.slice(i, iEnd).every((node, k) => node.kind === side[j + k].kind)) {
     for (let k = 0; k < iEnd - i; k++) match[i + k] = j + k
@@ -167,7 +203,12 @@ function pairGap(base: SyntaxNode[], side: SyntaxNode[], i: number, iEnd: number
  * by equal shape, then (unless the elements are plain values) leftover elements of the same kind
  * that are similar enough.
  */
-export function matchUnordered(base: SyntaxNode[], side: SyntaxNode[], profile: LanguageProfile, values = false): Int32Array {
+export function matchUnordered(
+  base: SyntaxNode[],
+  side: SyntaxNode[],
+  profile: LanguageProfile,
+  values = false,
+): Int32Array {
   const match = new Int32Array(base.length).fill(-1)
   const taken = new Uint8Array(side.length)
   const sideSignatures = side.map((node) => signatureOf(node, profile))
@@ -181,8 +222,12 @@ export function matchUnordered(base: SyntaxNode[], side: SyntaxNode[], profile: 
       }
     }
   }
-  base.forEach((_, b) => { if (baseSignatures[b] !== undefined) claim(b, (s) => sideSignatures[s] === baseSignatures[b]) })
-  base.forEach((node, b) => { if (match[b] < 0) claim(b, (s) => shapeOf(side[s]) === shapeOf(node)) })
+  base.forEach((_, b) => {
+    if (baseSignatures[b] !== undefined) claim(b, (s) => sideSignatures[s] === baseSignatures[b])
+  })
+  base.forEach((node, b) => {
+    if (match[b] < 0) claim(b, (s) => shapeOf(side[s]) === shapeOf(node))
+  })
   if (values) return match
   const baseNames = new Set(baseSignatures)
   base.forEach((node, b) => {
@@ -191,7 +236,12 @@ export function matchUnordered(base: SyntaxNode[], side: SyntaxNode[], profile: 
     let bestScore = SIMILAR
     side.forEach((candidate, s) => {
       // An element named like another base element is that element's, not a rename of this one.
-      if (taken[s] || candidate.kind !== node.kind || (sideSignatures[s] !== undefined && baseNames.has(sideSignatures[s]))) return
+      if (
+        taken[s] ||
+        candidate.kind !== node.kind ||
+        (sideSignatures[s] !== undefined && baseNames.has(sideSignatures[s]))
+      )
+        return
       const score = similarity(node, candidate)
       if (score >= bestScore) {
         best = s
@@ -205,13 +255,24 @@ export function matchUnordered(base: SyntaxNode[], side: SyntaxNode[], profile: 
   })
   // The one declaration of a kind that vanished and the one that appeared, alike but for the
   // name: a rename (`fn test() {}` → `fn test2() {}`), too small for the similarity above.
-  for (const kind of new Set(base.filter((_, b) => match[b] < 0 && baseSignatures[b] !== undefined).map((node) => node.kind))) {
-    const gone = base.flatMap((node, b) => (match[b] < 0 && node.kind === kind && baseSignatures[b] !== undefined ? [b] : []))
-    const came = side.flatMap((node, s) => (!taken[s] && node.kind === kind && sideSignatures[s] !== undefined && !baseNames.has(sideSignatures[s]) ? [s] : []))
+  for (const kind of new Set(
+    base.filter((_, b) => match[b] < 0 && baseSignatures[b] !== undefined).map((node) => node.kind),
+  )) {
+    const gone = base.flatMap((node, b) =>
+      match[b] < 0 && node.kind === kind && baseSignatures[b] !== undefined ? [b] : [],
+    )
+    const came = side.flatMap((node, s) =>
+      !taken[s] && node.kind === kind && sideSignatures[s] !== undefined && !baseNames.has(sideSignatures[s])
+        ? [s]
+        : [],
+    )
     if (gone.length !== 1 || came.length !== 1) continue
     const [b, s] = [gone[0], came[0]]
     const rest = (node: SyntaxNode, signature: string) =>
-      signature.split(':').reduce((text, part) => text.replace(part, ''), textOf(node).replace(/\s+/g, ' ')).match(/\w+|[^\s\w]/g) ?? []
+      signature
+        .split(':')
+        .reduce((text, part) => text.replace(part, ''), textOf(node).replace(/\s+/g, ' '))
+        .match(/\w+|[^\s\w]/g) ?? []
     const [rb, rs] = [rest(base[b], baseSignatures[b]!), rest(side[s], sideSignatures[s]!)]
     if (rb.length >= 3 && rb.join(' ') === rs.join(' ')) {
       match[b] = s
@@ -223,14 +284,24 @@ export function matchUnordered(base: SyntaxNode[], side: SyntaxNode[], profile: 
   const nameOf = (signature: string | undefined) => signature?.split(':')[0]
   const tally = (signatures: (string | undefined)[]) => {
     const counts = new Map<string | undefined, number>()
-    for (const signature of signatures) counts.set(nameOf(signature), (counts.get(nameOf(signature)) ?? 0) + 1)
+    for (const signature of signatures)
+      counts.set(nameOf(signature), (counts.get(nameOf(signature)) ?? 0) + 1)
     return counts
   }
   const [baseNamed, sideNamed] = [tally(baseSignatures), tally(sideSignatures)]
   base.forEach((node, b) => {
     const name = nameOf(baseSignatures[b])
-    if (match[b] >= 0 || name === undefined || baseSignatures[b] === name || baseNamed.get(name) !== 1 || sideNamed.get(name) !== 1) return
-    const s = side.findIndex((candidate, s) => !taken[s] && candidate.kind === node.kind && nameOf(sideSignatures[s]) === name)
+    if (
+      match[b] >= 0 ||
+      name === undefined ||
+      baseSignatures[b] === name ||
+      baseNamed.get(name) !== 1 ||
+      sideNamed.get(name) !== 1
+    )
+      return
+    const s = side.findIndex(
+      (candidate, s) => !taken[s] && candidate.kind === node.kind && nameOf(sideSignatures[s]) === name,
+    )
     if (s >= 0) {
       match[b] = s
       taken[s] = 1
@@ -239,8 +310,12 @@ export function matchUnordered(base: SyntaxNode[], side: SyntaxNode[], profile: 
   // As many anonymous elements of a kind left as came: edits, however large, paired in order.
   // (Named ones with a new name are new elements: an import of another module is not an edit.)
   for (const kind of new Set(base.filter((_, b) => match[b] < 0).map((node) => node.kind))) {
-    const gone = base.flatMap((node, b) => (match[b] < 0 && node.kind === kind && baseSignatures[b] === undefined ? [b] : []))
-    const came = side.flatMap((node, s) => (!taken[s] && node.kind === kind && sideSignatures[s] === undefined ? [s] : []))
+    const gone = base.flatMap((node, b) =>
+      match[b] < 0 && node.kind === kind && baseSignatures[b] === undefined ? [b] : [],
+    )
+    const came = side.flatMap((node, s) =>
+      !taken[s] && node.kind === kind && sideSignatures[s] === undefined ? [s] : [],
+    )
     if (gone.length !== came.length) continue
     gone.forEach((b, k) => {
       match[b] = came[k]

@@ -20,19 +20,24 @@ export type Capture = (emit: (event: RealmEvent) => void) => () => void
 const CONSOLE_LEVELS = ['log', 'info', 'warn', 'error', 'debug'] as const
 type ConsoleLike = Record<(typeof CONSOLE_LEVELS)[number], (...args: unknown[]) => void>
 
-const formatArgs = (args: unknown[]) => args.map((a) => (typeof a === 'string' ? a : inspect(a, { maxChars: LIMITS.eventChars }).text)).join(' ')
+const formatArgs = (args: unknown[]) =>
+  args.map((a) => (typeof a === 'string' ? a : inspect(a, { maxChars: LIMITS.eventChars }).text)).join(' ')
 
 /** Reports calls to `console.log/info/warn/error/debug`; the original methods still run. */
-export const captureConsole = (target: ConsoleLike): Capture => (emit) => {
-  const originals = CONSOLE_LEVELS.map((level) => [level, target[level]] as const)
-  for (const [level, original] of originals) {
-    target[level] = (...args: unknown[]) => {
-      emit({ kind: level, text: formatArgs(args), time: Date.now() })
-      original.apply(target, args)
+export const captureConsole =
+  (target: ConsoleLike): Capture =>
+  (emit) => {
+    const originals = CONSOLE_LEVELS.map((level) => [level, target[level]] as const)
+    for (const [level, original] of originals) {
+      target[level] = (...args: unknown[]) => {
+        emit({ kind: level, text: formatArgs(args), time: Date.now() })
+        original.apply(target, args)
+      }
+    }
+    return () => {
+      for (const [level, original] of originals) target[level] = original
     }
   }
-  return () => { for (const [level, original] of originals) target[level] = original }
-}
 
 /** The events a page (`window`) or a worker (`self`) fires for errors nobody caught. */
 interface ErrorTarget {
@@ -41,23 +46,38 @@ interface ErrorTarget {
 }
 
 /** Reports `error` (uncaught exceptions) and `unhandledrejection` events of a window or worker global. */
-export const captureGlobalErrors = (target: ErrorTarget): Capture => (emit) => {
-  const onError = (event: Event) => {
-    const e = event as Event & { error?: unknown; message?: string }
-    const described = e.error !== undefined ? describeError(e.error) : { name: 'Error', message: e.message ?? 'unknown error' }
-    emit({ kind: 'uncaught', text: `${described.name}: ${described.message}`, ...stackOf(described), time: Date.now() })
+export const captureGlobalErrors =
+  (target: ErrorTarget): Capture =>
+  (emit) => {
+    const onError = (event: Event) => {
+      const e = event as Event & { error?: unknown; message?: string }
+      const described =
+        e.error !== undefined
+          ? describeError(e.error)
+          : { name: 'Error', message: e.message ?? 'unknown error' }
+      emit({
+        kind: 'uncaught',
+        text: `${described.name}: ${described.message}`,
+        ...stackOf(described),
+        time: Date.now(),
+      })
+    }
+    const onRejection = (event: Event) => {
+      const described = describeError((event as Event & { reason?: unknown }).reason)
+      emit({
+        kind: 'unhandled-rejection',
+        text: `${described.name}: ${described.message}`,
+        ...stackOf(described),
+        time: Date.now(),
+      })
+    }
+    target.addEventListener('error', onError)
+    target.addEventListener('unhandledrejection', onRejection)
+    return () => {
+      target.removeEventListener('error', onError)
+      target.removeEventListener('unhandledrejection', onRejection)
+    }
   }
-  const onRejection = (event: Event) => {
-    const described = describeError((event as Event & { reason?: unknown }).reason)
-    emit({ kind: 'unhandled-rejection', text: `${described.name}: ${described.message}`, ...stackOf(described), time: Date.now() })
-  }
-  target.addEventListener('error', onError)
-  target.addEventListener('unhandledrejection', onRejection)
-  return () => {
-    target.removeEventListener('error', onError)
-    target.removeEventListener('unhandledrejection', onRejection)
-  }
-}
 
 const stackOf = (d: { stack?: string }) => (d.stack === undefined ? {} : { stack: d.stack })
 
@@ -80,7 +100,9 @@ export function scriptExecutor(evaluate: (code: string) => unknown, captures: Ca
     },
     listen(emit) {
       const stops = captures.map((capture) => capture(emit))
-      return () => { for (const stop of stops) stop() }
+      return () => {
+        for (const stop of stops) stop()
+      }
     },
   }
 }
@@ -105,7 +127,11 @@ export function evaluateWithAwait(evaluate: (code: string) => unknown, code: str
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   try {
-    return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function'
+    return (
+      (typeof value === 'object' || typeof value === 'function') &&
+      value !== null &&
+      typeof (value as { then?: unknown }).then === 'function'
+    )
   } catch {
     return false
   }

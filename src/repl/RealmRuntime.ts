@@ -1,7 +1,14 @@
 import type { Executor } from './Executor.ts'
 import { refusal, type RealmKey } from './realmKey.ts'
 import type { ReplSession } from './ReplSession.ts'
-import { LIMITS, type InstanceId, type JobId, type RealmEvent, type RealmId, type RealmKind } from './types.ts'
+import {
+  LIMITS,
+  type InstanceId,
+  type JobId,
+  type RealmEvent,
+  type RealmId,
+  type RealmKind,
+} from './types.ts'
 
 /** What a realm runtime needs: where it registers, what runs the code, and how it is shown. */
 export interface RealmOptions {
@@ -73,10 +80,16 @@ export class RealmRuntime {
     this.#session = options.session
     this.#heartbeatMs = options.heartbeatMs ?? LIMITS.heartbeatMs
     const restored = options.realm ? this.#session.realm(options.realm) : undefined
-    this.#realm = options.realm && (options.takeOver || restored?.status !== 'alive') ? options.realm : crypto.randomUUID()
+    this.#realm =
+      options.realm && (options.takeOver || restored?.status !== 'alive')
+        ? options.realm
+        : crypto.randomUUID()
     this.#register()
     this.#unlisten = options.executor.listen((event) => this.#capture(event))
-    this.#heartbeat = setInterval(() => this.#session.heartbeat(this.#realm, this.instance), this.#heartbeatMs)
+    this.#heartbeat = setInterval(
+      () => this.#session.heartbeat(this.#realm, this.instance),
+      this.#heartbeatMs,
+    )
     this.#session.handle.on('change', this.#scan)
     this.#scan()
   }
@@ -113,7 +126,13 @@ export class RealmRuntime {
 
   #register(): void {
     const { kind, label, owner } = this.#options
-    this.#session.register(this.#realm, { kind, label, owner, instance: this.instance, heartbeatMs: this.#heartbeatMs })
+    this.#session.register(this.#realm, {
+      kind,
+      label,
+      owner,
+      instance: this.instance,
+      heartbeatMs: this.#heartbeatMs,
+    })
     this.#options.onRealm?.(this.#realm)
   }
 
@@ -140,13 +159,31 @@ export class RealmRuntime {
     // One snapshot: what is verified is what runs, whatever a peer writes into the entry meanwhile.
     const job = this.#session.job(realm, id)!
     const { executor, key } = this.#options
-    const refused = await refusal(key, { realm, instance, id, language: job.language, code: job.code, timeoutMs: job.timeoutMs }, job.mac)
-      .catch((error: unknown) => `not authorized: the key proof could not be checked (${String(error)})`)
-    if (refused) return this.#session.finish(instance, id, { ok: false, error: { name: 'NotAuthorized', message: refused } })
+    const refused = await refusal(
+      key,
+      { realm, instance, id, language: job.language, code: job.code, timeoutMs: job.timeoutMs },
+      job.mac,
+    ).catch((error: unknown) => `not authorized: the key proof could not be checked (${String(error)})`)
+    if (refused)
+      return this.#session.finish(instance, id, {
+        ok: false,
+        error: { name: 'NotAuthorized', message: refused },
+      })
     this.#session.executing(instance, id)
     const outcome = executor.languages.includes(job.language)
-      ? await executor.run(job.code, job.language).catch((error: unknown) => ({ ok: false as const, error: { name: 'RealmError', message: `The realm could not run the job: ${String(error)}` } }))
-      : { ok: false as const, error: { name: 'UnsupportedLanguage', message: `Realm ${realm} runs ${executor.languages[0]}, not ${job.language}.` } }
+      ? await executor
+          .run(job.code, job.language)
+          .catch((error: unknown) => ({
+            ok: false as const,
+            error: { name: 'RealmError', message: `The realm could not run the job: ${String(error)}` },
+          }))
+      : {
+          ok: false as const,
+          error: {
+            name: 'UnsupportedLanguage',
+            message: `Realm ${realm} runs ${executor.languages[0]}, not ${job.language}.`,
+          },
+        }
     this.#flush()
     this.#session.finish(instance, id, outcome)
   }

@@ -85,7 +85,7 @@ export class ReplHost {
 
   keepAlive(key: string): void {
     const hosted = this.#hosted.get(key)
-    if (!hosted) throw new WeftError('not-found', 'This tab\'s realm was closed; opt in again.')
+    if (!hosted) throw new WeftError('not-found', "This tab's realm was closed; opt in again.")
     hosted.seen = Date.now()
   }
 

@@ -4,8 +4,22 @@ import { scalar } from '../repo/scalar.ts'
 import type { RepositoryDoc } from '../repo/types.ts'
 import { signJob, type RealmKey } from './realmKey.ts'
 import {
-  LIMITS, TERMINAL_STATES, type EventEntry, type InstanceId, type JobEntry, type JobId, type JobState, type JobView,
-  type LogView, type Outcome, type RealmEvent, type RealmId, type RealmKind, type RealmRecord, type RealmView, type ReplSessionDoc,
+  LIMITS,
+  TERMINAL_STATES,
+  type EventEntry,
+  type InstanceId,
+  type JobEntry,
+  type JobId,
+  type JobState,
+  type JobView,
+  type LogView,
+  type Outcome,
+  type RealmEvent,
+  type RealmId,
+  type RealmKind,
+  type RealmRecord,
+  type RealmView,
+  type ReplSessionDoc,
 } from './types.ts'
 
 const newId = () => crypto.randomUUID()
@@ -34,7 +48,8 @@ export interface Registration {
 const isTerminal = (state: JobState) => TERMINAL_STATES.includes(state)
 
 /** Cuts text to `max` characters, saying how much was left out. */
-const bounded = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters)`)
+const bounded = (text: string, max: number) =>
+  text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters)`
 
 /**
  * One repository's REPL session document and the named operations on it: requesters send jobs and
@@ -63,7 +78,9 @@ export class ReplSession {
     const found = await ReplSession.find(repo, repository)
     if (found) return found
     const handle = repo.create<ReplSessionDoc>({ weftRepl: 1, realms: {}, instances: {}, logs: {} })
-    repository.change((d) => { d.repl = scalar(handle.url) })
+    repository.change((d) => {
+      d.repl = scalar(handle.url)
+    })
     return new ReplSession(handle)
   }
 
@@ -80,7 +97,9 @@ export class ReplSession {
 
   /** Every realm registered here (alive, gone or closed), oldest first. */
   realms(now = Date.now()): RealmView[] {
-    return Object.keys(this.handle.doc().realms).map((id) => this.realm(id, now)!).sort((a, b) => a.started - b.started)
+    return Object.keys(this.handle.doc().realms)
+      .map((id) => this.realm(id, now)!)
+      .sort((a, b) => a.started - b.started)
   }
 
   /** One realm; `gone` once it missed LIMITS.missedHeartbeats heartbeats by `now` (peers' clocks are compared). */
@@ -89,15 +108,24 @@ export class ReplSession {
     if (!r) return undefined
     const gone = now - r.heartbeat > r.heartbeatMs * LIMITS.missedHeartbeats
     return {
-      id, kind: r.kind, label: r.label, owner: String(r.owner), instance: String(r.instance), started: r.started,
-      heartbeat: r.heartbeat, heartbeatMs: r.heartbeatMs, status: r.closed !== undefined ? 'closed' : gone ? 'gone' : 'alive',
+      id,
+      kind: r.kind,
+      label: r.label,
+      owner: String(r.owner),
+      instance: String(r.instance),
+      started: r.started,
+      heartbeat: r.heartbeat,
+      heartbeatMs: r.heartbeatMs,
+      status: r.closed !== undefined ? 'closed' : gone ? 'gone' : 'alive',
     }
   }
 
   /** A realm's log in order (the lists of the instances that held it, oldest first), plain strings. */
   log(realm: RealmId): LogView[] {
     const doc = this.handle.doc()
-    return instancesOf(doc, realm).flatMap((i) => doc.logs[i] ?? []).map((e) => (e.type === 'job' ? jobView(realm, e) : eventView(e)))
+    return instancesOf(doc, realm)
+      .flatMap((i) => doc.logs[i] ?? [])
+      .map((e) => (e.type === 'job' ? jobView(realm, e) : eventView(e)))
   }
 
   /** One job of a realm, as it stands. */
@@ -116,22 +144,40 @@ export class ReplSession {
    */
   async request(request: Request, now = Date.now()): Promise<JobView> {
     const { code, realm } = request
-    if (typeof code !== 'string' || !code.trim()) throw new WeftError('bad-input', 'A request needs code: a non-empty string.')
+    if (typeof code !== 'string' || !code.trim())
+      throw new WeftError('bad-input', 'A request needs code: a non-empty string.')
     const bytes = new TextEncoder().encode(code).length
-    if (bytes > LIMITS.codeBytes) throw new WeftError('too-large', `Code is ${bytes} bytes; the limit is ${LIMITS.codeBytes}.`)
+    if (bytes > LIMITS.codeBytes)
+      throw new WeftError('too-large', `Code is ${bytes} bytes; the limit is ${LIMITS.codeBytes}.`)
     const language = request.language ?? 'javascript'
     if (!LANGUAGE.test(language)) throw new WeftError('bad-input', `"${language}" is not a language name.`)
     const timeoutMs = request.timeoutMs ?? LIMITS.defaultTimeoutMs
-    if (!(timeoutMs > 0)) throw new WeftError('bad-input', 'A timeout must be a positive number of milliseconds.')
+    if (!(timeoutMs > 0))
+      throw new WeftError('bad-input', 'A timeout must be a positive number of milliseconds.')
     const target = this.realm(realm, now)
-    if (!target) throw new WeftError('not-found', `No realm "${realm}" in this repository; see \`weft repl list\`.`)
-    if (target.status !== 'alive') throw new WeftError('unavailable', `Realm "${realm}" is ${target.status} (last heartbeat ${new Date(target.heartbeat).toISOString()}).`)
+    if (!target)
+      throw new WeftError('not-found', `No realm "${realm}" in this repository; see \`weft repl list\`.`)
+    if (target.status !== 'alive')
+      throw new WeftError(
+        'unavailable',
+        `Realm "${realm}" is ${target.status} (last heartbeat ${new Date(target.heartbeat).toISOString()}).`,
+      )
     const id = newId()
     const entry: JobEntry = {
-      type: 'job', id, code: scalar(code), language: scalar(language), requester: scalar(request.requester),
-      to: scalar(target.instance), requested: now, timeoutMs, state: 'requested',
+      type: 'job',
+      id,
+      code: scalar(code),
+      language: scalar(language),
+      requester: scalar(request.requester),
+      to: scalar(target.instance),
+      requested: now,
+      timeoutMs,
+      state: 'requested',
     }
-    if (request.key !== undefined) entry.mac = scalar(await signJob(request.key, { realm, instance: target.instance, id, language, code, timeoutMs }))
+    if (request.key !== undefined)
+      entry.mac = scalar(
+        await signJob(request.key, { realm, instance: target.instance, id, language, code, timeoutMs }),
+      )
     this.handle.change((d) => {
       const log = d.logs[target.instance]
       if (!log) throw new WeftError('unavailable', `Realm "${realm}" is registering; try again.`)
@@ -153,21 +199,28 @@ export class ReplSession {
       const holder = realm === undefined ? undefined : this.realm(realm, now)
       for (const e of entries) {
         if (e.type !== 'job' || isTerminal(e.state)) continue
-        const reason = !holder ? `realm ${realm} no longer exists`
-          : holder.status === 'closed' ? `realm ${realm} was closed before the job finished`
-          : holder.status === 'gone' ? `realm ${realm} stopped heartbeating (last seen ${new Date(holder.heartbeat).toISOString()}); it is gone`
-          : e.state === 'requested' && holder.instance !== String(e.to) ? `realm ${realm} was restarted before running the job; send it again`
-          : now - e.requested > e.timeoutMs ? `no result within ${e.timeoutMs} ms`
-          : null
+        const reason = !holder
+          ? `realm ${realm} no longer exists`
+          : holder.status === 'closed'
+            ? `realm ${realm} was closed before the job finished`
+            : holder.status === 'gone'
+              ? `realm ${realm} stopped heartbeating (last seen ${new Date(holder.heartbeat).toISOString()}); it is gone`
+              : e.state === 'requested' && holder.instance !== String(e.to)
+                ? `realm ${realm} was restarted before running the job; send it again`
+                : now - e.requested > e.timeoutMs
+                  ? `no result within ${e.timeoutMs} ms`
+                  : null
         if (reason) reasons.push({ instance, id: e.id, reason })
       }
     }
-    if (reasons.length) this.handle.change((d) => {
-      for (const { instance, id, reason } of reasons) {
-        const job = findJob(d, instance, id)
-        if (job && !isTerminal(job.state)) Object.assign(job, { state: 'timed-out', ended: now, reason: scalar(reason) })
-      }
-    })
+    if (reasons.length)
+      this.handle.change((d) => {
+        for (const { instance, id, reason } of reasons) {
+          const job = findJob(d, instance, id)
+          if (job && !isTerminal(job.state))
+            Object.assign(job, { state: 'timed-out', ended: now, reason: scalar(reason) })
+        }
+      })
     return reasons.length
   }
 
@@ -195,7 +248,13 @@ export class ReplSession {
 
   /** Makes a new `instance` the holder of the realm id (creating the realm if new), with its own log list. */
   register(realm: RealmId, r: Registration, now = Date.now()): void {
-    const record: RealmRecord = { ...r, owner: scalar(r.owner), instance: scalar(r.instance), started: now, heartbeat: now }
+    const record: RealmRecord = {
+      ...r,
+      owner: scalar(r.owner),
+      instance: scalar(r.instance),
+      started: now,
+      heartbeat: now,
+    }
     this.handle.change((d) => {
       d.realms[realm] = record
       d.instances[r.instance] = { realm, started: now }
@@ -206,7 +265,9 @@ export class ReplSession {
   /** Records that the instance is alive; false if it no longer holds the realm. */
   heartbeat(realm: RealmId, instance: InstanceId, now = Date.now()): boolean {
     if (!this.holds(realm, instance)) return false
-    this.handle.change((d) => { d.realms[realm].heartbeat = now })
+    this.handle.change((d) => {
+      d.realms[realm].heartbeat = now
+    })
     return true
   }
 
@@ -218,12 +279,17 @@ export class ReplSession {
 
   /** Marks the realm closed (an orderly stop), if `instance` still holds it. */
   close(realm: RealmId, instance: InstanceId, now = Date.now()): void {
-    if (this.holds(realm, instance)) this.handle.change((d) => { d.realms[realm].closed = now })
+    if (this.holds(realm, instance))
+      this.handle.change((d) => {
+        d.realms[realm].closed = now
+      })
   }
 
   /** The jobs waiting for `instance`, oldest first. */
   requestedFor(instance: InstanceId): JobId[] {
-    return (this.handle.doc().logs[instance] ?? []).flatMap((e) => (e.type === 'job' && e.state === 'requested' && String(e.to) === instance ? [e.id] : []))
+    return (this.handle.doc().logs[instance] ?? []).flatMap((e) =>
+      e.type === 'job' && e.state === 'requested' && String(e.to) === instance ? [e.id] : [],
+    )
   }
 
   /** Moves a job addressed to `instance` from requested to dispatched; true if this call did it. */
@@ -256,12 +322,19 @@ export class ReplSession {
       if (outcome.ok) {
         job.state = 'finished'
         const text = scalar(bounded(outcome.text, LIMITS.resultChars))
-        job.result = outcome.json === undefined || outcome.json.length > LIMITS.resultChars ? { text } : { text, json: scalar(outcome.json) }
+        job.result =
+          outcome.json === undefined || outcome.json.length > LIMITS.resultChars
+            ? { text }
+            : { text, json: scalar(outcome.json) }
       } else {
         job.state = 'failed'
         const { name, message, stack } = outcome.error
-        const error = { name: scalar(bounded(name, 200)), message: scalar(bounded(message, LIMITS.eventChars)) }
-        job.error = stack === undefined ? error : { ...error, stack: scalar(bounded(stack, LIMITS.eventChars)) }
+        const error = {
+          name: scalar(bounded(name, 200)),
+          message: scalar(bounded(message, LIMITS.eventChars)),
+        }
+        job.error =
+          stack === undefined ? error : { ...error, stack: scalar(bounded(stack, LIMITS.eventChars)) }
       }
     })
   }
@@ -269,12 +342,28 @@ export class ReplSession {
   /** Appends captured events in one change; `dropped` counts those the buffer could not hold. */
   appendEvents(instance: InstanceId, events: RealmEvent[], dropped = 0, now = Date.now()): void {
     const entries: EventEntry[] = events.map((e) => {
-      const entry: EventEntry = { type: 'event', kind: e.kind, text: scalar(bounded(e.text, LIMITS.eventChars)), time: e.time, instance: scalar(instance) }
+      const entry: EventEntry = {
+        type: 'event',
+        kind: e.kind,
+        text: scalar(bounded(e.text, LIMITS.eventChars)),
+        time: e.time,
+        instance: scalar(instance),
+      }
       if (e.stack !== undefined) entry.stack = scalar(bounded(e.stack, LIMITS.eventChars))
       return entry
     })
-    if (dropped) entries.push({ type: 'event', kind: 'dropped', text: scalar(`${dropped} events dropped: the realm produced them faster than they could be written`), time: now, instance: scalar(instance) })
-    if (entries.length) this.handle.change((d) => { d.logs[instance]?.push(...entries) })
+    if (dropped)
+      entries.push({
+        type: 'event',
+        kind: 'dropped',
+        text: scalar(`${dropped} events dropped: the realm produced them faster than they could be written`),
+        time: now,
+        instance: scalar(instance),
+      })
+    if (entries.length)
+      this.handle.change((d) => {
+        d.logs[instance]?.push(...entries)
+      })
   }
 }
 
@@ -284,25 +373,52 @@ function findJob(d: ReplSessionDoc, instance: InstanceId, id: JobId): JobEntry |
 
 /** The instances that held a realm, oldest first. */
 function instancesOf(d: ReplSessionDoc, realm: RealmId): InstanceId[] {
-  return Object.entries(d.instances).filter(([, i]) => i.realm === realm).sort(([, a], [, b]) => a.started - b.started).map(([id]) => id)
+  return Object.entries(d.instances)
+    .filter(([, i]) => i.realm === realm)
+    .sort(([, a], [, b]) => a.started - b.started)
+    .map(([id]) => id)
 }
 
 function jobView(realm: RealmId, e: JobEntry): JobView {
   const view: JobView = {
-    type: 'job', id: e.id, realm, code: String(e.code), language: String(e.language), requester: String(e.requester),
-    to: String(e.to), requested: e.requested, timeoutMs: e.timeoutMs, state: e.state,
+    type: 'job',
+    id: e.id,
+    realm,
+    code: String(e.code),
+    language: String(e.language),
+    requester: String(e.requester),
+    to: String(e.to),
+    requested: e.requested,
+    timeoutMs: e.timeoutMs,
+    state: e.state,
   }
   if (e.mac !== undefined) view.mac = String(e.mac)
   if (e.claim !== undefined) view.claim = String(e.claim)
   if (e.dispatched !== undefined) view.dispatched = e.dispatched
   if (e.started !== undefined) view.started = e.started
   if (e.ended !== undefined) view.ended = e.ended
-  if (e.result) view.result = e.result.json === undefined ? { text: String(e.result.text) } : { text: String(e.result.text), json: String(e.result.json) }
-  if (e.error) view.error = { name: String(e.error.name), message: String(e.error.message), ...(e.error.stack === undefined ? {} : { stack: String(e.error.stack) }) }
+  if (e.result)
+    view.result =
+      e.result.json === undefined
+        ? { text: String(e.result.text) }
+        : { text: String(e.result.text), json: String(e.result.json) }
+  if (e.error)
+    view.error = {
+      name: String(e.error.name),
+      message: String(e.error.message),
+      ...(e.error.stack === undefined ? {} : { stack: String(e.error.stack) }),
+    }
   if (e.reason !== undefined) view.reason = String(e.reason)
   return view
 }
 
 function eventView(e: EventEntry): LogView {
-  return { type: 'event', kind: e.kind, text: String(e.text), time: e.time, instance: String(e.instance), ...(e.stack === undefined ? {} : { stack: String(e.stack) }) }
+  return {
+    type: 'event',
+    kind: e.kind,
+    text: String(e.text),
+    time: e.time,
+    instance: String(e.instance),
+    ...(e.stack === undefined ? {} : { stack: String(e.stack) }),
+  }
 }

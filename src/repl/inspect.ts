@@ -24,20 +24,40 @@ export function inspect(value: unknown, options: InspectOptions = {}): Inspectio
 
   const render = (v: unknown, level: number): string => {
     switch (typeof v) {
-      case 'string': return JSON.stringify(v.length > maxChars ? v.slice(0, maxChars) : v)
-      case 'number': return Object.is(v, -0) ? '-0' : String(v)
-      case 'boolean': return String(v)
-      case 'undefined': plain = false; return 'undefined'
-      case 'bigint': plain = false; return `${v}n`
-      case 'symbol': plain = false; return v.toString()
-      case 'function': plain = false; return describeFunction(v)
+      case 'string':
+        return JSON.stringify(v.length > maxChars ? v.slice(0, maxChars) : v)
+      case 'number':
+        return Object.is(v, -0) ? '-0' : String(v)
+      case 'boolean':
+        return String(v)
+      case 'undefined':
+        plain = false
+        return 'undefined'
+      case 'bigint':
+        plain = false
+        return `${v}n`
+      case 'symbol':
+        plain = false
+        return v.toString()
+      case 'function':
+        plain = false
+        return describeFunction(v)
     }
     if (v === null) return 'null'
     const o = v as object
-    if (seen.has(o)) { plain = false; return '[Circular]' }
+    if (seen.has(o)) {
+      plain = false
+      return '[Circular]'
+    }
     const special = describeSpecial(o)
-    if (special !== null) { plain = false; return special }
-    if (level >= depth) { plain = false; return Array.isArray(o) ? `[Array(${o.length})]` : `[${className(o) ?? 'Object'}]` }
+    if (special !== null) {
+      plain = false
+      return special
+    }
+    if (level >= depth) {
+      plain = false
+      return Array.isArray(o) ? `[Array(${o.length})]` : `[${className(o) ?? 'Object'}]`
+    }
     seen.add(o)
     try {
       return renderObject(o, level)
@@ -46,7 +66,8 @@ export function inspect(value: unknown, options: InspectOptions = {}): Inspectio
     }
   }
 
-  const items = (parts: string[], total: number) => (total > parts.length ? [...parts, `… ${total - parts.length} more`] : parts)
+  const items = (parts: string[], total: number) =>
+    total > parts.length ? [...parts, `… ${total - parts.length} more`] : parts
 
   const renderObject = (o: object, level: number): string => {
     if (Array.isArray(o)) {
@@ -55,7 +76,9 @@ export function inspect(value: unknown, options: InspectOptions = {}): Inspectio
     }
     if (o instanceof Map) {
       plain = false
-      const shown = [...o].slice(0, maxItems).map(([k, x]) => `${render(k, level + 1)} => ${render(x, level + 1)}`)
+      const shown = [...o]
+        .slice(0, maxItems)
+        .map(([k, x]) => `${render(k, level + 1)} => ${render(x, level + 1)}`)
       return `Map(${o.size}) {${items(shown, o.size).join(', ')}}`
     }
     if (o instanceof Set) {
@@ -72,7 +95,9 @@ export function inspect(value: unknown, options: InspectOptions = {}): Inspectio
     const name = className(o)
     if (name && name !== 'Object') plain = false
     const keys = Object.keys(o)
-    const shown = keys.slice(0, maxItems).map((k) => `${IDENTIFIER.test(k) ? k : JSON.stringify(k)}: ${property(o, k, level)}`)
+    const shown = keys
+      .slice(0, maxItems)
+      .map((k) => `${IDENTIFIER.test(k) ? k : JSON.stringify(k)}: ${property(o, k, level)}`)
     const body = shown.length ? `{ ${items(shown, keys.length).join(', ')} }` : '{}'
     return name && name !== 'Object' ? `${name} ${body}` : body
   }
@@ -93,15 +118,22 @@ export function inspect(value: unknown, options: InspectOptions = {}): Inspectio
     // A hostile proxy can throw from any trap, even typeof-free ones like ownKeys.
     return { text: `[Uninspectable: ${messageOf(error)}]` }
   }
-  if (text.length > maxChars) return { text: `${text.slice(0, maxChars)}… (${text.length - maxChars} more characters)` }
+  if (text.length > maxChars)
+    return { text: `${text.slice(0, maxChars)}… (${text.length - maxChars} more characters)` }
   return plain ? { text, json: text } : { text }
 }
 
 /** Why a realm failed, as `{name, message, stack}`, for anything thrown (not only Errors). */
 export function describeError(thrown: unknown): { name: string; message: string; stack?: string } {
-  if (thrown instanceof Error || (typeof thrown === 'object' && thrown !== null && 'message' in thrown && 'name' in thrown)) {
+  if (
+    thrown instanceof Error ||
+    (typeof thrown === 'object' && thrown !== null && 'message' in thrown && 'name' in thrown)
+  ) {
     const e = thrown as Error
-    const described: { name: string; message: string; stack?: string } = { name: String(e.name), message: String(e.message) }
+    const described: { name: string; message: string; stack?: string } = {
+      name: String(e.name),
+      message: String(e.message),
+    }
     if (typeof e.stack === 'string') described.stack = e.stack
     return described
   }
@@ -129,7 +161,9 @@ function describeFunction(f: Function): string {
   let source = ''
   try {
     source = Function.prototype.toString.call(f)
-  } catch { /* a revoked proxy */ }
+  } catch {
+    /* a revoked proxy */
+  }
   const name = f.name || '(anonymous)'
   return source.startsWith('class') ? `[class ${name}]` : `[Function ${name}]`
 }
@@ -142,11 +176,20 @@ function describeSpecial(o: object): string | null {
   if (o instanceof Promise) return 'Promise {…}'
   if (o instanceof WeakMap || o instanceof WeakSet) return `${className(o)} {…}`
   if (o instanceof ArrayBuffer) return `ArrayBuffer(${o.byteLength})`
-  const node = o as { nodeType?: unknown; nodeName?: unknown; id?: unknown; className?: unknown; textContent?: unknown }
+  const node = o as {
+    nodeType?: unknown
+    nodeName?: unknown
+    id?: unknown
+    className?: unknown
+    textContent?: unknown
+  }
   if (typeof node.nodeType === 'number' && typeof node.nodeName === 'string') {
     if (node.nodeType === 1) {
       const id = typeof node.id === 'string' && node.id ? `#${node.id}` : ''
-      const classes = typeof node.className === 'string' && node.className.trim() ? `.${node.className.trim().split(/\s+/).join('.')}` : ''
+      const classes =
+        typeof node.className === 'string' && node.className.trim()
+          ? `.${node.className.trim().split(/\s+/).join('.')}`
+          : ''
       return `<${node.nodeName.toLowerCase()}${id}${classes}>`
     }
     if (node.nodeType === 3) return `#text ${JSON.stringify(String(node.textContent).slice(0, 80))}`

@@ -23,7 +23,9 @@ function fenced(info: string, text: string): string {
 
 function realmState(session: ReplSession, realm: RealmView): string {
   if (realm.status !== 'alive') return realm.status
-  const busy = session.log(realm.id).find((e) => e.type === 'job' && (e.state === 'dispatched' || e.state === 'executing'))
+  const busy = session
+    .log(realm.id)
+    .find((e) => e.type === 'job' && (e.state === 'dispatched' || e.state === 'executing'))
   return busy ? 'executing' : 'idle'
 }
 
@@ -36,10 +38,13 @@ export function renderIndex(session: ReplSession, title: string, now = Date.now(
     '> Realms (tabs, workers, runs) that run code for this repository. Read one with `weft repl log ID`; run code with `weft repl eval --realm ID CODE` or by appending a fenced block to its log.',
     '',
   ]
-  if (!realms.length) lines.push('No realm has registered yet: open a tab and allow it to run code, or start a worker.')
+  if (!realms.length)
+    lines.push('No realm has registered yet: open a tab and allow it to run code, or start a worker.')
   for (const r of realms) {
     const jobs = session.log(r.id).filter((e) => e.type === 'job').length
-    lines.push(`* **${r.label}** \`${r.id}\` (${r.kind}) ${realmState(session, r)}, last heartbeat ${time(r.heartbeat)} UTC, ${jobs} job${jobs === 1 ? '' : 's'}`)
+    lines.push(
+      `* **${r.label}** \`${r.id}\` (${r.kind}) ${realmState(session, r)}, last heartbeat ${time(r.heartbeat)} UTC, ${jobs} job${jobs === 1 ? '' : 's'}`,
+    )
   }
   return `${lines.join('\n')}\n`
 }
@@ -56,11 +61,16 @@ export function renderLog(session: ReplSession, id: RealmId, now = Date.now()): 
   let background: EventView[] = []
   const flushBackground = () => {
     if (!background.length) return
-    parts.push(`> **${realm.label}** background at ${time(background[0].time)}\n${background.map((e) => entryBlock(e)).join('\n')}`)
+    parts.push(
+      `> **${realm.label}** background at ${time(background[0].time)}\n${background.map((e) => entryBlock(e)).join('\n')}`,
+    )
     background = []
   }
   for (const entry of session.log(id)) {
-    if (entry.type === 'event') { background.push(entry); continue }
+    if (entry.type === 'event') {
+      background.push(entry)
+      continue
+    }
     flushBackground()
     parts.push(jobBlock(realm.label, entry))
   }
@@ -74,7 +84,9 @@ function jobBlock(label: string, job: JobView): string {
   const at = job.ended ?? job.requested
   const took = job.started !== undefined && job.ended !== undefined ? duration(job.ended - job.started) : ''
   switch (job.state) {
-    case 'requested': case 'dispatched': case 'executing':
+    case 'requested':
+    case 'dispatched':
+    case 'executing':
       return `${request}\n\n> ${job.state}…`
     case 'finished':
       return `${request}\n\n> **${label}** to ${job.requester} at ${time(at)}${took ? ` (${took})` : ''}\n${fenced(job.result?.json === undefined ? 'Text' : 'JSON', job.result?.text ?? '')}`
@@ -88,8 +100,12 @@ function jobBlock(label: string, job: JobView): string {
 }
 
 function entryBlock(e: EventView): string {
-  const language = e.kind === 'uncaught' || e.kind === 'unhandled-rejection' || e.kind === 'error' ? 'Error' : 'Text'
-  return fenced(`${language} ${e.kind === 'uncaught' || e.kind === 'unhandled-rejection' ? e.kind : `console.${e.kind}`}`, e.stack && !e.stack.includes(e.text) ? `${e.text}\n${e.stack}` : (e.stack ?? e.text))
+  const language =
+    e.kind === 'uncaught' || e.kind === 'unhandled-rejection' || e.kind === 'error' ? 'Error' : 'Text'
+  return fenced(
+    `${language} ${e.kind === 'uncaught' || e.kind === 'unhandled-rejection' ? e.kind : `console.${e.kind}`}`,
+    e.stack && !e.stack.includes(e.text) ? `${e.text}\n${e.stack}` : (e.stack ?? e.text),
+  )
 }
 
 /** A code block found in Markdown. */
@@ -112,7 +128,10 @@ export function fencedBlocks(markdown: string): CodeBlock[] {
     const end = lines.findIndex((line, j) => j > i && close.test(line))
     if (end < 0) break
     const language = info.toLowerCase()
-    blocks.push({ language: LANGUAGE_ALIASES[language] ?? language, code: lines.slice(i + 1, end).join('\n') })
+    blocks.push({
+      language: LANGUAGE_ALIASES[language] ?? language,
+      code: lines.slice(i + 1, end).join('\n'),
+    })
     i = end
   }
   return blocks
@@ -122,6 +141,10 @@ export function fencedBlocks(markdown: string): CodeBlock[] {
 export function appendedRequests(edited: string): CodeBlock[] {
   const at = edited.lastIndexOf(LOG_FOOTER)
   const blocks = fencedBlocks(at < 0 ? edited : edited.slice(at + LOG_FOOTER.length))
-  if (!blocks.length) throw new WeftError('bad-input', 'Nothing to run: append a complete fenced code block (```js … ```) below the last line of the log.')
+  if (!blocks.length)
+    throw new WeftError(
+      'bad-input',
+      'Nothing to run: append a complete fenced code block (```js … ```) below the last line of the log.',
+    )
   return blocks
 }

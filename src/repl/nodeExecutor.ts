@@ -89,7 +89,8 @@ export class NodeWorkerExecutor implements Executor {
     worker.on('exit', (code) => {
       if (this.#terminated) return
       const reason = `The realm's worker thread exited (code ${code}) and was restarted; its state is lost.`
-      for (const resolve of this.#pending.values()) resolve({ ok: false, error: { name: 'WorkerExited', message: reason } })
+      for (const resolve of this.#pending.values())
+        resolve({ ok: false, error: { name: 'WorkerExited', message: reason } })
       this.#pending.clear()
       for (const emit of this.#listeners) emit({ kind: 'uncaught', text: reason, time: Date.now() })
       this.#spawn()

@@ -15,7 +15,8 @@ export type RealmKey = string
 /** 32 bytes as hex: the text form of keys and MACs alike. */
 const HEX_32 = /^[0-9a-f]{64}$/
 const toHex = (bytes: Uint8Array) => [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('')
-const fromHex = (hex: string) => Uint8Array.from({ length: hex.length / 2 }, (_, i) => parseInt(hex.slice(i * 2, i * 2 + 2), 16))
+const fromHex = (hex: string) =>
+  Uint8Array.from({ length: hex.length / 2 }, (_, i) => parseInt(hex.slice(i * 2, i * 2 + 2), 16))
 
 /** A fresh random realm key. */
 export function newRealmKey(): RealmKey {
@@ -25,7 +26,8 @@ export function newRealmKey(): RealmKey {
 /** The key in `text` (surrounding whitespace allowed, as in a key file); refuses anything else. */
 export function parseRealmKey(text: string): RealmKey {
   const key = text.trim().toLowerCase()
-  if (!HEX_32.test(key)) throw new WeftError('bad-input', 'A realm key is 64 hexadecimal digits (see `weft repl key`).')
+  if (!HEX_32.test(key))
+    throw new WeftError('bad-input', 'A realm key is 64 hexadecimal digits (see `weft repl key`).')
   return key
 }
 
@@ -46,10 +48,22 @@ export interface SignedJob {
  * a new job does not; exactly-once ids do the rest.
  */
 const message = (job: SignedJob) =>
-  new TextEncoder().encode(JSON.stringify(['weft-repl-job-v1', job.realm, job.instance, job.id, job.language, job.code, job.timeoutMs]))
+  new TextEncoder().encode(
+    JSON.stringify([
+      'weft-repl-job-v1',
+      job.realm,
+      job.instance,
+      job.id,
+      job.language,
+      job.code,
+      job.timeoutMs,
+    ]),
+  )
 
 const hmacKey = (key: RealmKey, usage: 'sign' | 'verify') =>
-  crypto.subtle.importKey('raw', fromHex(parseRealmKey(key)), { name: 'HMAC', hash: 'SHA-256' }, false, [usage])
+  crypto.subtle.importKey('raw', fromHex(parseRealmKey(key)), { name: 'HMAC', hash: 'SHA-256' }, false, [
+    usage,
+  ])
 
 /** The job's MAC under `key`, as hex. */
 export async function signJob(key: RealmKey, job: SignedJob): Promise<string> {
@@ -60,9 +74,16 @@ export async function signJob(key: RealmKey, job: SignedJob): Promise<string> {
  * Why the realm must not run `job`, or null if `mac` is its MAC under `key`. The comparison is
  * WebCrypto's own (constant time).
  */
-export async function refusal(key: RealmKey, job: SignedJob, mac: string | undefined): Promise<string | null> {
-  if (mac === undefined) return `not authorized: the request carries no realm key proof; ask the realm's owner for its key (the REPL panel shows it; \`weft repl key\` for \`weft repl serve\`) and pass it with --key-file or WEFT_REPL_KEY`
-  if (!HEX_32.test(mac)) return 'not authorized: the request\'s key proof is malformed'
+export async function refusal(
+  key: RealmKey,
+  job: SignedJob,
+  mac: string | undefined,
+): Promise<string | null> {
+  if (mac === undefined)
+    return `not authorized: the request carries no realm key proof; ask the realm's owner for its key (the REPL panel shows it; \`weft repl key\` for \`weft repl serve\`) and pass it with --key-file or WEFT_REPL_KEY`
+  if (!HEX_32.test(mac)) return "not authorized: the request's key proof is malformed"
   const ok = await crypto.subtle.verify('HMAC', await hmacKey(key, 'verify'), fromHex(mac), message(job))
-  return ok ? null : `not authorized: the request's key proof does not match realm ${job.realm}'s key (a wrong key, or code, realm, id or timeout changed after signing)`
+  return ok
+    ? null
+    : `not authorized: the request's key proof does not match realm ${job.realm}'s key (a wrong key, or code, realm, id or timeout changed after signing)`
 }

@@ -10,7 +10,10 @@ import { exposeExecutor } from './remoteExecutor.ts'
 import { isRealmWorkerConnect } from './workerRealm.ts'
 
 const scope = globalThis as unknown as Window & typeof globalThis
-const executor = scriptExecutor((code) => (0, eval)(code), [captureConsole(console), captureGlobalErrors(scope)])
+const executor = scriptExecutor(
+  (code) => (0, eval)(code),
+  [captureConsole(console), captureGlobalErrors(scope)],
+)
 
 // The first connect message only: the port is the realm's one channel to its runtime.
 scope.addEventListener('message', function connect(event: MessageEvent) {

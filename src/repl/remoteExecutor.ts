@@ -16,7 +16,8 @@ export interface RealmPort {
   onmessage: ((event: MessageEvent) => void) | null
 }
 
-type ToRealm = { type: 'run'; id: number; code: string; language: string } | { type: 'listen' } | { type: 'unlisten' }
+type ToRealm =
+  { type: 'run'; id: number; code: string; language: string } | { type: 'listen' } | { type: 'unlisten' }
 type FromRealm =
   | { type: 'ready'; languages: string[] }
   | { type: 'result'; id: number; outcome: Outcome }
@@ -24,7 +25,15 @@ type FromRealm =
 
 /** How long a realm has to say it is ready before the runtime gives up on it. */
 const READY_MS = 15_000
-const EVENT_KINDS: readonly EventKind[] = ['log', 'info', 'warn', 'error', 'debug', 'uncaught', 'unhandled-rejection']
+const EVENT_KINDS: readonly EventKind[] = [
+  'log',
+  'info',
+  'warn',
+  'error',
+  'debug',
+  'uncaught',
+  'unhandled-rejection',
+]
 const LANGUAGE = /^[a-z][a-z0-9+#.-]{0,31}$/i
 
 /** Serves `executor` on `port`: the realm's side, where the code runs. */
@@ -34,8 +43,12 @@ export function exposeExecutor(executor: Executor, port: RealmPort): void {
   port.onmessage = (event: MessageEvent) => {
     const message = event.data as ToRealm
     if (message?.type === 'run') {
-      void executor.run(String(message.code), String(message.language))
-        .catch((error: unknown) => ({ ok: false as const, error: { name: 'RealmError', message: String(error) } }))
+      void executor
+        .run(String(message.code), String(message.language))
+        .catch((error: unknown) => ({
+          ok: false as const,
+          error: { name: 'RealmError', message: String(error) },
+        }))
         .then((outcome) => post({ type: 'result', id: message.id, outcome }))
     } else if (message?.type === 'listen') {
       stopListening ??= executor.listen((e) => post({ type: 'event', event: e }))
@@ -48,22 +61,47 @@ export function exposeExecutor(executor: Executor, port: RealmPort): void {
 }
 
 const isString = (v: unknown): v is string => typeof v === 'string'
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v)
 
 /** The outcome in a realm's message, or null if it is not one. */
 function outcomeOf(v: unknown): Outcome | null {
   if (!isRecord(v)) return null
-  if (v.ok === true && isString(v.text)) return v.json === undefined || isString(v.json) ? { ok: true, text: v.text, ...(isString(v.json) ? { json: v.json } : {}) } : null
+  if (v.ok === true && isString(v.text))
+    return v.json === undefined || isString(v.json)
+      ? { ok: true, text: v.text, ...(isString(v.json) ? { json: v.json } : {}) }
+      : null
   const e = v.error
-  if (v.ok !== false || !isRecord(e) || !isString(e.name) || !isString(e.message) || !(e.stack === undefined || isString(e.stack))) return null
-  return { ok: false, error: { name: e.name, message: e.message, ...(isString(e.stack) ? { stack: e.stack } : {}) } }
+  if (
+    v.ok !== false ||
+    !isRecord(e) ||
+    !isString(e.name) ||
+    !isString(e.message) ||
+    !(e.stack === undefined || isString(e.stack))
+  )
+    return null
+  return {
+    ok: false,
+    error: { name: e.name, message: e.message, ...(isString(e.stack) ? { stack: e.stack } : {}) },
+  }
 }
 
 /** The event in a realm's message, or null if it is not one. */
 function eventOf(v: unknown): RealmEvent | null {
-  if (!isRecord(v) || !EVENT_KINDS.includes(v.kind as EventKind) || !isString(v.text) || !(v.stack === undefined || isString(v.stack))) return null
+  if (
+    !isRecord(v) ||
+    !EVENT_KINDS.includes(v.kind as EventKind) ||
+    !isString(v.text) ||
+    !(v.stack === undefined || isString(v.stack))
+  )
+    return null
   const time = typeof v.time === 'number' && Number.isFinite(v.time) ? v.time : Date.now()
-  return { kind: v.kind as RealmEvent['kind'], text: v.text, time, ...(isString(v.stack) ? { stack: v.stack } : {}) }
+  return {
+    kind: v.kind as RealmEvent['kind'],
+    text: v.text,
+    time,
+    ...(isString(v.stack) ? { stack: v.stack } : {}),
+  }
 }
 
 /**
@@ -77,12 +115,21 @@ export function remoteExecutor(port: RealmPort, readyMs = READY_MS): Promise<Exe
   let next = 0
   const send = (message: ToRealm) => port.postMessage(message)
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`The realm did not start within ${readyMs} ms.`)), readyMs)
+    const timer = setTimeout(
+      () => reject(new Error(`The realm did not start within ${readyMs} ms.`)),
+      readyMs,
+    )
     let languages: string[] | null = null
     port.onmessage = (event: MessageEvent) => {
       const m: unknown = event.data
       if (!isRecord(m)) return
-      if (m.type === 'ready' && languages === null && Array.isArray(m.languages) && m.languages.length <= 8 && m.languages.every((l) => isString(l) && LANGUAGE.test(l))) {
+      if (
+        m.type === 'ready' &&
+        languages === null &&
+        Array.isArray(m.languages) &&
+        m.languages.length <= 8 &&
+        m.languages.every((l) => isString(l) && LANGUAGE.test(l))
+      ) {
         languages = [...(m.languages as string[])]
         clearTimeout(timer)
         resolve({
@@ -106,7 +153,12 @@ export function remoteExecutor(port: RealmPort, readyMs = READY_MS): Promise<Exe
       } else if (m.type === 'result' && typeof m.id === 'number' && pending.has(m.id)) {
         const done = pending.get(m.id)!
         pending.delete(m.id)
-        done(outcomeOf(m.outcome) ?? { ok: false, error: { name: 'RealmError', message: 'The realm sent a malformed result.' } })
+        done(
+          outcomeOf(m.outcome) ?? {
+            ok: false,
+            error: { name: 'RealmError', message: 'The realm sent a malformed result.' },
+          },
+        )
       } else if (m.type === 'event') {
         const e = eventOf(m.event)
         if (e) for (const emit of listeners) emit(e)

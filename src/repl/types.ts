@@ -72,7 +72,8 @@ export interface JobEntry {
   reason?: Scalar
 }
 
-export type EventKind = 'log' | 'info' | 'warn' | 'error' | 'debug' | 'uncaught' | 'unhandled-rejection' | 'dropped'
+export type EventKind =
+  'log' | 'info' | 'warn' | 'error' | 'debug' | 'uncaught' | 'unhandled-rejection' | 'dropped'
 
 /** Something the realm reported on its own: console output, an uncaught error, a rejection. */
 export interface EventEntry {

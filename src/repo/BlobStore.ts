@@ -59,7 +59,8 @@ export class BlobStore {
 
   async read(hash: Sha256): Promise<Uint8Array> {
     const stored = this.#repository.doc().blobs[hash]
-    if (!stored) throw new WeftError('not-found', `The content ${hash.slice(0, 12)} is not in this repository.`)
+    if (!stored)
+      throw new WeftError('not-found', `The content ${hash.slice(0, 12)} is not in this repository.`)
     const url = String(stored) as AutomergeUrl
     let pack = this.#packs.get(url)
     if (!pack) {
@@ -71,7 +72,10 @@ export class BlobStore {
     try {
       handle = await pack
     } catch {
-      throw new WeftError('unavailable', `The pack holding ${hash.slice(0, 12)} is not available offline yet; connect to a relay that has it.`)
+      throw new WeftError(
+        'unavailable',
+        `The pack holding ${hash.slice(0, 12)} is not available offline yet; connect to a relay that has it.`,
+      )
     }
     const bytes = handle.doc().blobs[hash]
     if (!bytes) throw new WeftError('not-found', `The pack ${url} lacks content ${hash.slice(0, 12)}.`)

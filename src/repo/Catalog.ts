@@ -53,7 +53,9 @@ export class Catalog {
     this.#summary(id)
     const trimmed = name.trim()
     if (!trimmed) throw new WeftError('bad-path', 'A repository needs a name.')
-    this.handle.change((d) => { d.repositories[id].name = trimmed })
+    this.handle.change((d) => {
+      d.repositories[id].name = trimmed
+    })
     ;(await this.workspace(id)).rename(trimmed)
   }
 
@@ -61,7 +63,9 @@ export class Catalog {
   async remove(id: string): Promise<void> {
     const summary = this.#summary(id)
     const workspace = await this.workspace(id).catch(() => null)
-    this.handle.change((d) => { delete d.repositories[id] })
+    this.handle.change((d) => {
+      delete d.repositories[id]
+    })
     this.#open.delete(id)
     if (!workspace) return
     for (const url of workspace.documentUrls()) this.#repo.delete(url)
@@ -87,7 +91,9 @@ export class Catalog {
   #add(workspace: Workspace): RepositorySummary {
     const id = crypto.randomUUID()
     const entry = { url: scalar(workspace.url), name: workspace.name, added: Date.now() }
-    this.handle.change((d) => { d.repositories[id] = entry })
+    this.handle.change((d) => {
+      d.repositories[id] = entry
+    })
     this.#open.set(id, Promise.resolve(workspace))
     return { id, url: workspace.url, name: entry.name, added: entry.added }
   }

@@ -1,6 +1,11 @@
 import * as A from '@automerge/automerge/slim'
 import * as Comlink from 'comlink'
-import { isValidAutomergeUrl, type AutomergeUrl, type Repo, type StorageAdapterInterface } from '@automerge/automerge-repo/slim'
+import {
+  isValidAutomergeUrl,
+  type AutomergeUrl,
+  type Repo,
+  type StorageAdapterInterface,
+} from '@automerge/automerge-repo/slim'
 import { readZip, writeZip } from './archive.ts'
 import { Catalog } from './Catalog.ts'
 import { flushReady } from './flush.ts'
@@ -45,7 +50,9 @@ type Unwatch = () => void
  */
 function fromWindow<T>(callback: (value: T) => unknown): (value: T) => void {
   return (value) => {
-    void Promise.resolve(callback(value)).catch((error: unknown) => console.warn('A window could not take an update:', error))
+    void Promise.resolve(callback(value)).catch((error: unknown) =>
+      console.warn('A window could not take an update:', error),
+    )
   }
 }
 
@@ -70,12 +77,20 @@ export class RepoService {
   readonly #merges = new Map<string, AbortController>()
 
   /** `mergeFile` merges files when a caller brings no merge worker (Node gives the engine in-process). */
-  constructor(repo: Repo, storage: StorageAdapterInterface, relays: Relays | null = null, mergeFile?: FileMerger) {
+  constructor(
+    repo: Repo,
+    storage: StorageAdapterInterface,
+    relays: Relays | null = null,
+    mergeFile?: FileMerger,
+  ) {
     this.repo = repo
     this.#catalog = Catalog.load(repo, storage)
     this.#relays = relays
     // The catalog lists every repository's URL: it goes to no relay but the person's own.
-    void this.#catalog.then((catalog) => relays?.protectCatalog(catalog.handle), () => undefined)
+    void this.#catalog.then(
+      (catalog) => relays?.protectCatalog(catalog.handle),
+      () => undefined,
+    )
     this.#live = new LiveFileServer(repo)
     this.#mergeFile = mergeFile
     this.#repl = new ReplHost(repo, (id) => this.#workspace(id))
@@ -92,7 +107,10 @@ export class RepoService {
    * whether it already receives the repository, and whether the repository is already here (then the
    * link only opens it). A malformed address is refused with the reason.
    */
-  async linkRelay(address: string, repository: AutomergeUrl): Promise<{ url: string; known: boolean; receives: boolean; present: boolean }> {
+  async linkRelay(
+    address: string,
+    repository: AutomergeUrl,
+  ): Promise<{ url: string; known: boolean; receives: boolean; present: boolean }> {
     if (!this.#relays) throw new Error('This profile has no network.')
     const url = relaySyncAddress(address)
     const present = (await this.#catalog).list().some((r) => r.url === repository)
@@ -176,7 +194,13 @@ export class RepoService {
     const summary = (await this.repositories()).find((r) => r.id === id)
     const ws = await this.#workspace(id)
     const doc = ws.handle.doc()
-    return { id, url: ws.url, name: summary?.name ?? doc.name, defaultBranch: doc.defaultBranch, branches: ws.branches() }
+    return {
+      id,
+      url: ws.url,
+      name: summary?.name ?? doc.name,
+      defaultBranch: doc.defaultBranch,
+      branches: ws.branches(),
+    }
   }
 
   /**
@@ -184,9 +208,16 @@ export class RepoService {
    * the branch holds an entry the path rule refuses, with no entries and `problem` naming it. `renamed`
    * lists the entries shown at a disambiguated path because they collide with another.
    */
-  async watchTree(id: string, branch: BranchId, onChange: (entries: ListedEntry[], problem?: string, renamed?: RenamedEntry[]) => void): Promise<number> {
+  async watchTree(
+    id: string,
+    branch: BranchId,
+    onChange: (entries: ListedEntry[], problem?: string, renamed?: RenamedEntry[]) => void,
+  ): Promise<number> {
     const ws = await this.#workspace(id)
-    const send = fromWindow((update: { entries: ListedEntry[]; problem?: string; renamed?: RenamedEntry[] }) => onChange(update.entries, update.problem, update.renamed))
+    const send = fromWindow(
+      (update: { entries: ListedEntry[]; problem?: string; renamed?: RenamedEntry[] }) =>
+        onChange(update.entries, update.problem, update.renamed),
+    )
     const notify = () => {
       let view: { entries: ListedEntry[]; renamed: RenamedEntry[] }
       try {
@@ -231,11 +262,20 @@ export class RepoService {
    * Imports files given as Blobs (a picked folder's File objects, which cross to the worker without
    * copying their bytes), reading them here rather than on the window's main thread.
    */
-  async importBlobs(id: string, branch: BranchId, files: { path: string; blob: Blob }[], folder = ''): Promise<ImportReport> {
+  async importBlobs(
+    id: string,
+    branch: BranchId,
+    files: { path: string; blob: Blob }[],
+    folder = '',
+  ): Promise<ImportReport> {
     // Oversize files are refused by their size, before anything is read into memory.
-    const refused = files.filter((f) => oversize(f.blob.size)).map((f) => ({ path: joinPath(folder, f.path), reason: oversize(f.blob.size)! }))
+    const refused = files
+      .filter((f) => oversize(f.blob.size))
+      .map((f) => ({ path: joinPath(folder, f.path), reason: oversize(f.blob.size)! }))
     const fitting = files.filter((f) => !oversize(f.blob.size))
-    const read = await Promise.all(fitting.map(async (f) => ({ path: f.path, bytes: new Uint8Array(await f.blob.arrayBuffer()) })))
+    const read = await Promise.all(
+      fitting.map(async (f) => ({ path: f.path, bytes: new Uint8Array(await f.blob.arrayBuffer()) })),
+    )
     const report = await this.importFiles(id, branch, read, folder)
     return { ...report, refused: [...refused, ...report.refused] }
   }
@@ -300,7 +340,11 @@ export class RepoService {
    * Opens a live file for a window's editor (see live/protocol.ts): messages arrive on `onMessage`,
    * the first being the whole text. Returns the session id for the calls below.
    */
-  async liveOpen(url: AutomergeUrl, identity: Identity, onMessage: (message: LiveMessage) => void): Promise<number> {
+  async liveOpen(
+    url: AutomergeUrl,
+    identity: Identity,
+    onMessage: (message: LiveMessage) => void,
+  ): Promise<number> {
     return this.#live.open(url, identity, fromWindow(onMessage))
   }
 
@@ -326,7 +370,10 @@ export class RepoService {
     const handle = await this.repo.find(url)
     if (!A.hasHeads(handle.doc(), heads)) {
       await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => { handle.off('heads-changed', check); reject(new Error('The edit did not reach storage within 10 s.')) }, 10_000)
+        const timer = setTimeout(() => {
+          handle.off('heads-changed', check)
+          reject(new Error('The edit did not reach storage within 10 s.'))
+        }, 10_000)
         const check = () => {
           if (!A.hasHeads(handle.doc(), heads)) return
           clearTimeout(timer)
@@ -342,8 +389,14 @@ export class RepoService {
   /** The branch's files as they are now (live edits included), for a run; the bytes are transferred. */
   async runFiles(id: string, branch: BranchId): Promise<{ path: string; bytes: Uint8Array }[]> {
     // Copies: stored bytes may be views into a blob pack's memory, which must not be detached.
-    const files = (await (await this.#workspace(id)).snapshotFiles(branch)).map((f) => ({ path: f.path, bytes: f.bytes.slice() }))
-    return Comlink.transfer(files, files.map((f) => f.bytes.buffer as ArrayBuffer))
+    const files = (await (await this.#workspace(id)).snapshotFiles(branch)).map((f) => ({
+      path: f.path,
+      bytes: f.bytes.slice(),
+    }))
+    return Comlink.transfer(
+      files,
+      files.map((f) => f.bytes.buffer as ArrayBuffer),
+    )
   }
 
   /**
@@ -353,15 +406,33 @@ export class RepoService {
   async indexManifest(id: string, branch: BranchId): Promise<{ path: string; hash: string }[]> {
     const ws = await this.#workspace(id)
     const files = ws.entries(branch).filter((e) => e.type === 'file')
-    return Promise.all(files.map(async (f) => ({ path: f.path, hash: (await ws.contentHash(branch, f.id)).hash })))
+    return Promise.all(
+      files.map(async (f) => ({ path: f.path, hash: (await ws.contentHash(branch, f.id)).hash })),
+    )
   }
 
   /** Some files' bytes as they are now, by path (unknown paths are left out); the bytes are transferred. */
-  async readFiles(id: string, branch: BranchId, paths: string[]): Promise<{ path: string; content: Uint8Array }[]> {
+  async readFiles(
+    id: string,
+    branch: BranchId,
+    paths: string[],
+  ): Promise<{ path: string; content: Uint8Array }[]> {
     const ws = await this.#workspace(id)
-    const byPath = new Map(ws.entries(branch).filter((e) => e.type === 'file').map((e) => [e.path, e.id]))
-    const files = await Promise.all(paths.filter((p) => byPath.has(p)).map(async (path) => ({ path, content: (await ws.readBytes(branch, byPath.get(path)!)).slice() })))
-    return Comlink.transfer(files, files.map((f) => f.content.buffer as ArrayBuffer))
+    const byPath = new Map(
+      ws
+        .entries(branch)
+        .filter((e) => e.type === 'file')
+        .map((e) => [e.path, e.id]),
+    )
+    const files = await Promise.all(
+      paths
+        .filter((p) => byPath.has(p))
+        .map(async (path) => ({ path, content: (await ws.readBytes(branch, byPath.get(path)!)).slice() })),
+    )
+    return Comlink.transfer(
+      files,
+      files.map((f) => f.content.buffer as ArrayBuffer),
+    )
   }
 
   /**
@@ -381,7 +452,13 @@ export class RepoService {
   }
 
   /** Sends code to a realm, signed with `key` (the realm owner's), else with the realm's own key if this profile hosts it. */
-  async replRequest(id: string, realm: RealmId, code: string, requester: string, key?: string): Promise<JobView> {
+  async replRequest(
+    id: string,
+    realm: RealmId,
+    code: string,
+    requester: string,
+    key?: string,
+  ): Promise<JobView> {
     return this.#saved(await this.#repl.request(id, { realm, code, requester, ...(key ? { key } : {}) }))
   }
 
@@ -430,19 +507,24 @@ export class RepoService {
   async branches(id: string, relativeTo: BranchId): Promise<BranchSummary[]> {
     const vc = await this.#history(id)
     const ws = await this.#workspace(id)
-    return ws.branches().map((b) => ({ ...b, head: ws.handle.doc().branches[b.id].head, ...vc.aheadBehind(b.id, relativeTo) }))
+    return ws
+      .branches()
+      .map((b) => ({ ...b, head: ws.handle.doc().branches[b.id].head, ...vc.aheadBehind(b.id, relativeTo) }))
   }
 
   /** A new branch starting at `from`'s head commit. */
   async createBranch(id: string, name: string, from: BranchId): Promise<BranchId> {
     const ws = await this.#workspace(id)
-    return this.#saved((await this.#history(id)).createBranch(name, ws.handle.doc().branches[from]?.head ?? null))
+    return this.#saved(
+      (await this.#history(id)).createBranch(name, ws.handle.doc().branches[from]?.head ?? null),
+    )
   }
 
   /** A new branch starting at commit `at` (any commit, not only a branch head). */
   async createBranchAt(id: string, name: string, at: CommitId): Promise<BranchId> {
     const ws = await this.#workspace(id)
-    if (!ws.handle.doc().commits[at]) throw new WeftError('not-found', `There is no commit ${at.slice(0, 8)}.`)
+    if (!ws.handle.doc().commits[at])
+      throw new WeftError('not-found', `There is no commit ${at.slice(0, 8)}.`)
     return this.#saved((await this.#history(id)).createBranch(name, at))
   }
 
@@ -462,13 +544,25 @@ export class RepoService {
    * `engine` is a port to a merge worker (a window starts one: a shared worker cannot); without
    * one, files are merged by this service's own merger. `request` names the merge for `cancelMerge`.
    */
-  async merge(id: string, target: BranchId, source: BranchId, author: string, options: { resolution?: MergeResolution; engine?: MessagePort; request?: string } = {}): Promise<MergeOutcome> {
+  async merge(
+    id: string,
+    target: BranchId,
+    source: BranchId,
+    author: string,
+    options: { resolution?: MergeResolution; engine?: MessagePort; request?: string } = {},
+  ): Promise<MergeOutcome> {
     const abort = new AbortController()
     if (options.request) this.#merges.set(options.request, abort)
     const engine = options.engine && Comlink.wrap<MergeWorkerApi>(options.engine)
     try {
-      const mergeFile = engine ? engineFileMerger((input) => engine.merge(input), { signal: abort.signal }) : this.#mergeFile
-      return this.#saved(await (await this.#history(id)).merge(target, source, author, { mergeFile, resolution: options.resolution, signal: abort.signal }))
+      const mergeFile = engine
+        ? engineFileMerger((input) => engine.merge(input), { signal: abort.signal })
+        : this.#mergeFile
+      return this.#saved(
+        await (
+          await this.#history(id)
+        ).merge(target, source, author, { mergeFile, resolution: options.resolution, signal: abort.signal }),
+      )
     } finally {
       if (options.request) this.#merges.delete(options.request)
       engine?.[Comlink.releaseProxy]()
@@ -504,14 +598,21 @@ export class RepoService {
   async diff(id: string, from: CommitId | null, to: CommitId | { working: BranchId }): Promise<FileChange[]> {
     const vc = await this.#history(id)
     if (typeof to === 'string' || to === null) return vc.diffCommits(from, to)
-    return diffSnapshots(snapshotAt((await this.#workspace(id)).handle.doc().commits, from), await vc.working(to.working))
+    return diffSnapshots(
+      snapshotAt((await this.#workspace(id)).handle.doc().commits, from),
+      await vc.working(to.working),
+    )
   }
 
   /**
    * The commits of every branch (or of `only` one) as one graph, children before parents, with
    * where each branch points.
    */
-  async graph(id: string, only?: BranchId, limit?: number): Promise<{ entries: LogEntry[]; branches: { id: BranchId; name: string; head: CommitId | null }[] }> {
+  async graph(
+    id: string,
+    only?: BranchId,
+    limit?: number,
+  ): Promise<{ entries: LogEntry[]; branches: { id: BranchId; name: string; head: CommitId | null }[] }> {
     const ws = await this.#workspace(id)
     const doc = ws.handle.doc()
     const branches = ws.branches().map((b) => ({ ...b, head: doc.branches[b.id].head }))

@@ -1,17 +1,39 @@
 import { recordBlobs } from './BlobStore.ts'
 import { scalar } from './scalar.ts'
 import { decodeText, encodeText } from './content.ts'
-import { mergeTrees, type FileMerger, type MergedFile, type TreeConflict, type TreeMerge } from './mergeTrees.ts'
+import {
+  mergeTrees,
+  type FileMerger,
+  type MergedFile,
+  type TreeConflict,
+  type TreeMerge,
+} from './mergeTrees.ts'
 import { lineFileMerger as lineMerger } from '../merge/fileMerger.ts'
 import { hasConflictMarkers } from '../merge/conflictMarkers.ts'
 import { WeftError } from './errors.ts'
 import { checkTree, resolveCollisions } from './paths.ts'
-import { aheadBehind, CHECKPOINT_INTERVAL, diffSnapshots, log, lowestCommonAncestors, snapshotAt, snapshotDelta, type FileChange, type LogEntry, type Snapshot } from './history.ts'
+import {
+  aheadBehind,
+  CHECKPOINT_INTERVAL,
+  diffSnapshots,
+  log,
+  lowestCommonAncestors,
+  snapshotAt,
+  snapshotDelta,
+  type FileChange,
+  type LogEntry,
+  type Snapshot,
+} from './history.ts'
 import type { BranchId, Commit, CommitId, CommittedFile } from './types.ts'
 import type { Workspace } from './Workspace.ts'
 
 /** A snapshot's file as the repository stores it, in a commit or (with `type`) in a working tree. */
-const committed = (file: Snapshot[string]): CommittedFile => ({ path: scalar(file.path), blob: scalar(file.blob), size: file.size, binary: file.binary })
+const committed = (file: Snapshot[string]): CommittedFile => ({
+  path: scalar(file.path),
+  blob: scalar(file.blob),
+  size: file.size,
+  binary: file.binary,
+})
 const treeFile = (file: Snapshot[string]) => ({ type: 'file' as const, ...committed(file) })
 
 export type MergeOutcome =
@@ -19,7 +41,11 @@ export type MergeOutcome =
   | { kind: 'fast-forward'; commit: CommitId }
   | { kind: 'merged'; commit: CommitId }
   /** Nothing was written: these must be resolved first (`heads`: the branch heads merged). */
-  | { kind: 'conflicts'; conflicts: TreeConflict[]; heads: { ours: CommitId | null; theirs: CommitId | null } }
+  | {
+      kind: 'conflicts'
+      conflicts: TreeConflict[]
+      heads: { ours: CommitId | null; theirs: CommitId | null }
+    }
 
 /** How one conflicted file is settled: its resolved text, or one side's version (absent = deleted). */
 export type FileResolution = { text: string } | { take: 'ours' | 'theirs' }
@@ -39,7 +65,6 @@ export interface MergeResolution {
   /** By conflicted entry id. */
   files: Record<string, FileResolution>
 }
-
 
 /** Commits, branches and history of one repository; files change through its Workspace. */
 export class VersionControl {
@@ -106,11 +131,14 @@ export class VersionControl {
   createBranch(name: string, from: CommitId | null): BranchId {
     const trimmed = this.#checkName(name)
     const doc = this.#ws.handle.doc()
-    if (from && !doc.commits[from]) throw new WeftError('not-found', `There is no commit ${from.slice(0, 8)}.`)
+    if (from && !doc.commits[from])
+      throw new WeftError('not-found', `There is no commit ${from.slice(0, 8)}.`)
     // Read (and path-checked) before anything is written: a commit with a bad path makes no branch.
     const snapshot = snapshotAt(doc.commits, from)
     const id = crypto.randomUUID()
-    this.#ws.handle.change((d) => { d.branches[id] = { name: trimmed, head: from, tree: {} } })
+    this.#ws.handle.change((d) => {
+      d.branches[id] = { name: trimmed, head: from, tree: {} }
+    })
     this.#setTree(id, snapshot, from)
     return id
   }
@@ -118,14 +146,19 @@ export class VersionControl {
   renameBranch(branchId: BranchId, name: string): void {
     this.#branch(branchId)
     const trimmed = this.#checkName(name, branchId)
-    this.#ws.handle.change((d) => { d.branches[branchId].name = trimmed })
+    this.#ws.handle.change((d) => {
+      d.branches[branchId].name = trimmed
+    })
   }
 
   /** Deletes a branch (its commits stay reachable from others that contain them). */
   deleteBranch(branchId: BranchId): void {
     this.#branch(branchId)
-    if (this.#ws.handle.doc().defaultBranch === branchId) throw new WeftError('bad-path', 'The default branch cannot be deleted.')
-    this.#ws.handle.change((d) => { delete d.branches[branchId] })
+    if (this.#ws.handle.doc().defaultBranch === branchId)
+      throw new WeftError('bad-path', 'The default branch cannot be deleted.')
+    this.#ws.handle.change((d) => {
+      delete d.branches[branchId]
+    })
   }
 
   log(branchId: BranchId, limit?: number): LogEntry[] {
@@ -157,9 +190,17 @@ export class VersionControl {
    * (answers for those conflicts, at the same heads) it records the merge once none is left.
    * Never Automerge's own merge.
    */
-  async merge(targetId: BranchId, sourceId: BranchId, author: string, { mergeFile = lineMerger, resolution, signal }: MergeOptions = {}): Promise<MergeOutcome> {
+  async merge(
+    targetId: BranchId,
+    sourceId: BranchId,
+    author: string,
+    { mergeFile = lineMerger, resolution, signal }: MergeOptions = {},
+  ): Promise<MergeOutcome> {
     if ((await this.status(targetId)).length > 0)
-      throw new WeftError('exists', `"${this.#branch(targetId).name}" has uncommitted changes; commit them before merging into it.`)
+      throw new WeftError(
+        'exists',
+        `"${this.#branch(targetId).name}" has uncommitted changes; commit them before merging into it.`,
+      )
     const target = this.#branch(targetId)
     const source = this.#branch(sourceId)
     if (!source.head) return { kind: 'up-to-date' }
@@ -183,7 +224,10 @@ export class VersionControl {
     const heads = { ours: target.head, theirs: source.head }
     if (resolution) {
       if (resolution.heads.ours !== heads.ours || resolution.heads.theirs !== heads.theirs)
-        throw new WeftError('exists', `"${target.name}" or "${source.name}" moved while the conflicts were being resolved; start the merge again.`)
+        throw new WeftError(
+          'exists',
+          `"${target.name}" or "${source.name}" moved while the conflicts were being resolved; start the merge again.`,
+        )
       settle(result, resolution.files, { ours: snapshotAt(commits, target.head), theirs })
     }
     if (result.conflicts.length > 0) return { kind: 'conflicts', conflicts: result.conflicts, heads }
@@ -192,7 +236,9 @@ export class VersionControl {
     const merged = await this.#store(result.files)
     const id = crypto.randomUUID()
     const parents = [target.head, source.head]
-    this.#ws.handle.change((d) => { d.commits[id] = this.#record(parents, `Merge ${source.name} into ${target.name}`, author, merged) })
+    this.#ws.handle.change((d) => {
+      d.commits[id] = this.#record(parents, `Merge ${source.name} into ${target.name}`, author, merged)
+    })
     this.#setTree(targetId, merged, id)
     return { kind: 'merged', commit: id }
   }
@@ -201,13 +247,25 @@ export class VersionControl {
    * Undoes commit `commitId` on the branch with a new commit: a three-way merge whose base is that
    * commit and whose other side is its parent, so later changes to the same files are kept.
    */
-  async revert(branchId: BranchId, commitId: CommitId, author: string, mergeFile: FileMerger = lineMerger): Promise<MergeOutcome> {
+  async revert(
+    branchId: BranchId,
+    commitId: CommitId,
+    author: string,
+    mergeFile: FileMerger = lineMerger,
+  ): Promise<MergeOutcome> {
     const commits = this.#ws.handle.doc().commits
     const reverted = commits[commitId]
     if (!reverted) throw new WeftError('not-found', `There is no commit ${commitId.slice(0, 8)}.`)
-    if (reverted.parents.length > 1) throw new WeftError('bad-path', 'Reverting a merge commit is not supported yet; revert the commits it brought in.')
+    if (reverted.parents.length > 1)
+      throw new WeftError(
+        'bad-path',
+        'Reverting a merge commit is not supported yet; revert the commits it brought in.',
+      )
     if ((await this.status(branchId)).length > 0)
-      throw new WeftError('exists', `"${this.#branch(branchId).name}" has uncommitted changes; commit them before reverting.`)
+      throw new WeftError(
+        'exists',
+        `"${this.#branch(branchId).name}" has uncommitted changes; commit them before reverting.`,
+      )
     const head = this.#branch(branchId).head
     const result = await mergeTrees({
       base: snapshotAt(commits, commitId),
@@ -216,11 +274,14 @@ export class VersionControl {
       readText: async (blob) => decodeText(await this.#ws.blobs.read(blob)),
       mergeFile,
     })
-    if (result.conflicts.length > 0) return { kind: 'conflicts', conflicts: result.conflicts, heads: { ours: head, theirs: commitId } }
+    if (result.conflicts.length > 0)
+      return { kind: 'conflicts', conflicts: result.conflicts, heads: { ours: head, theirs: commitId } }
     checkMergedPaths(result)
     const snapshot = await this.#store(result.files)
     const id = crypto.randomUUID()
-    this.#ws.handle.change((d) => { d.commits[id] = this.#record(head ? [head] : [], `Revert "${reverted.message}"`, author, snapshot) })
+    this.#ws.handle.change((d) => {
+      d.commits[id] = this.#record(head ? [head] : [], `Revert "${reverted.message}"`, author, snapshot)
+    })
     this.#setTree(branchId, snapshot, id)
     return { kind: 'merged', commit: id }
   }
@@ -234,8 +295,13 @@ export class VersionControl {
     // The restored file must fit the branch as it is now, as shown (no `A.txt` beside a newer `a.txt`);
     // a file shown at that very path gives way to the restored one.
     const shown = this.#ws.entries(branchId)
-    const replaced = new Set(shown.filter((e) => e.id !== id && e.type === 'file' && e.path === path).map((e) => e.id))
-    checkTree([...shown.filter((e) => e.id !== id && !replaced.has(e.id)), { id, type: 'file' as const, path }], 'Restoring it')
+    const replaced = new Set(
+      shown.filter((e) => e.id !== id && e.type === 'file' && e.path === path).map((e) => e.id),
+    )
+    checkTree(
+      [...shown.filter((e) => e.id !== id && !replaced.has(e.id)), { id, type: 'file' as const, path }],
+      'Restoring it',
+    )
     this.#ws.handle.change((d) => {
       const tree = d.branches[branchId].tree
       for (const otherId of replaced) delete tree[otherId]
@@ -251,8 +317,11 @@ export class VersionControl {
     if (Object.keys(located).length) this.#ws.handle.change((d) => recordBlobs(d, located))
     const snapshot: Snapshot = {}
     for (const [id, file] of Object.entries(files))
-      if (file.blob !== undefined) snapshot[id] = { path: file.path, blob: file.blob, size: file.size, binary: file.binary }
-    written.forEach(([id, file], i) => { snapshot[id] = { path: file.path, blob: hashes[i], size: bytes[i].length, binary: false } })
+      if (file.blob !== undefined)
+        snapshot[id] = { path: file.path, blob: file.blob, size: file.size, binary: file.binary }
+    written.forEach(([id, file], i) => {
+      snapshot[id] = { path: file.path, blob: hashes[i], size: bytes[i].length, binary: false }
+    })
     return snapshot
   }
 
@@ -261,7 +330,8 @@ export class VersionControl {
     this.#ws.handle.change((d) => {
       const branch = d.branches[branchId]
       branch.head = head
-      for (const [id, entry] of Object.entries(branch.tree)) if (entry.type === 'file' && !snapshot[id]) delete branch.tree[id]
+      for (const [id, entry] of Object.entries(branch.tree))
+        if (entry.type === 'file' && !snapshot[id]) delete branch.tree[id]
       for (const [id, file] of Object.entries(snapshot)) {
         const entry = branch.tree[id]
         if (entry?.type === 'file' && String(entry.blob) === file.blob) {
@@ -278,12 +348,20 @@ export class VersionControl {
     const commits = this.#ws.handle.doc().commits
     const parent = parents[0] ? commits[parents[0]] : undefined
     const depth = parent ? parent.depth + 1 : 0
-    const commit: Commit = { parents, message, author: author.trim() || 'anonymous', time: Date.now(), depth: depth % CHECKPOINT_INTERVAL }
+    const commit: Commit = {
+      parents,
+      message,
+      author: author.trim() || 'anonymous',
+      time: Date.now(),
+      depth: depth % CHECKPOINT_INTERVAL,
+    }
     if (!parent || commit.depth === 0) {
       commit.tree = Object.fromEntries(Object.entries(snapshot).map(([id, file]) => [id, committed(file)]))
     } else {
       const delta = snapshotDelta(snapshotAt(commits, parents[0]), snapshot)
-      commit.changes = Object.fromEntries(Object.entries(delta).map(([id, file]) => [id, file && committed(file)]))
+      commit.changes = Object.fromEntries(
+        Object.entries(delta).map(([id, file]) => [id, file && committed(file)]),
+      )
     }
     return commit
   }
@@ -301,9 +379,19 @@ export class VersionControl {
 
   #checkName(name: string, except?: BranchId): string {
     const trimmed = name.trim()
-    if (!/^[\w./-]{1,100}$/.test(trimmed) || trimmed.includes('..') || trimmed.startsWith('/') || trimmed.endsWith('/'))
-      throw new WeftError('bad-path', `"${name}" is not a branch name: use letters, digits, "-", "_", "." and "/".`)
-    const taken = Object.entries(this.#ws.handle.doc().branches).some(([id, b]) => id !== except && b.name === trimmed)
+    if (
+      !/^[\w./-]{1,100}$/.test(trimmed) ||
+      trimmed.includes('..') ||
+      trimmed.startsWith('/') ||
+      trimmed.endsWith('/')
+    )
+      throw new WeftError(
+        'bad-path',
+        `"${name}" is not a branch name: use letters, digits, "-", "_", "." and "/".`,
+      )
+    const taken = Object.entries(this.#ws.handle.doc().branches).some(
+      ([id, b]) => id !== except && b.name === trimmed,
+    )
     if (taken) throw new WeftError('exists', `A branch named "${trimmed}" already exists.`)
     return trimmed
   }
@@ -314,17 +402,24 @@ export class VersionControl {
  * side made a folder): such files are recorded at the disambiguated paths every reader would show.
  */
 function checkMergedPaths(result: TreeMerge): void {
-  const { renamed } = resolveCollisions(Object.entries(result.files).map(([id, file]) => ({ id, type: 'file' as const, path: file.path })))
+  const { renamed } = resolveCollisions(
+    Object.entries(result.files).map(([id, file]) => ({ id, type: 'file' as const, path: file.path })),
+  )
   for (const { id, to } of renamed) result.files[id] = { ...result.files[id], path: to }
 }
 
 /** Applies a person's answers to a tree merge's conflicts; the conflicts answered are removed. */
-function settle(result: TreeMerge, answers: Record<string, FileResolution>, sides: { ours: Snapshot; theirs: Snapshot }): void {
+function settle(
+  result: TreeMerge,
+  answers: Record<string, FileResolution>,
+  sides: { ours: Snapshot; theirs: Snapshot },
+): void {
   const conflicted = new Set(result.conflicts.map((c) => c.id))
   for (const [id, answer] of Object.entries(answers)) {
     if (!conflicted.has(id)) throw new WeftError('bad-input', `Entry ${id} has no conflict in this merge.`)
     if ('text' in answer) {
-      if (hasConflictMarkers(answer.text)) throw new WeftError('bad-input', `"${result.files[id]?.path ?? id}" still has conflict markers.`)
+      if (hasConflictMarkers(answer.text))
+        throw new WeftError('bad-input', `"${result.files[id]?.path ?? id}" still has conflict markers.`)
       const path = result.files[id]?.path ?? result.conflicts.find((c) => c.id === id)!.path
       result.files[id] = { path, text: answer.text, binary: false }
       continue

@@ -3,8 +3,28 @@ import { BlobStore, recordBlobs } from './BlobStore.ts'
 import { readScalar, scalar } from './scalar.ts'
 import { decodeText, encodeText, oversize, sha256 } from './content.ts'
 import { WeftError } from './errors.ts'
-import { ancestorsOf, checkPath, foldPath, isWithin, joinPath, pathProblem, quotePath, resolveCollisions, resolveTree, type RenamedEntry } from './paths.ts'
-import type { Branch, BranchId, EntryId, FileEntry, ListedEntry, LiveFileDoc, RepositoryDoc, TreeEntry } from './types.ts'
+import {
+  ancestorsOf,
+  checkPath,
+  foldPath,
+  isWithin,
+  joinPath,
+  pathProblem,
+  quotePath,
+  resolveCollisions,
+  resolveTree,
+  type RenamedEntry,
+} from './paths.ts'
+import type {
+  Branch,
+  BranchId,
+  EntryId,
+  FileEntry,
+  ListedEntry,
+  LiveFileDoc,
+  RepositoryDoc,
+  TreeEntry,
+} from './types.ts'
 
 const newId = () => crypto.randomUUID()
 
@@ -22,14 +42,20 @@ export interface ImportReport {
 
 /** What a file holds, as the editor needs it. */
 export type FileContent =
-  | { kind: 'text'; text: string; live?: AutomergeUrl }
-  | { kind: 'binary'; size: number }
+  { kind: 'text'; text: string; live?: AutomergeUrl } | { kind: 'binary'; size: number }
 
 /** An entry as read from the document: a path that is not text reads as '' (and the path rule refuses it). */
 export function plainEntry(id: EntryId, entry: TreeEntry): ListedEntry {
   const path = readScalar(entry.path) ?? ''
   if (entry.type === 'dir') return { id, type: 'dir', path }
-  const listed: ListedEntry = { id, type: 'file', path, blob: String(entry.blob), size: entry.size, binary: entry.binary }
+  const listed: ListedEntry = {
+    id,
+    type: 'file',
+    path,
+    blob: String(entry.blob),
+    size: entry.size,
+    binary: entry.binary,
+  }
   if (entry.live) listed.live = String(entry.live) as AutomergeUrl
   return listed
 }
@@ -83,7 +109,9 @@ export class Workspace {
   rename(name: string): void {
     const trimmed = name.trim()
     if (!trimmed) throw new WeftError('bad-path', 'A repository needs a name.')
-    this.handle.change((d) => { d.name = trimmed })
+    this.handle.change((d) => {
+      d.name = trimmed
+    })
   }
 
   branches(): { id: BranchId; name: string }[] {
@@ -112,7 +140,10 @@ export class Workspace {
     const { entries, renamed } = resolveTree(listed, `Branch ${quotePath(String(branch.name))}`)
     entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
     // A folder made twice (by two peers at once) is one folder: listed once.
-    const shown = entries.filter((e, i) => e.type === 'file' || i === 0 || entries[i - 1].type !== 'dir' || entries[i - 1].path !== e.path)
+    const shown = entries.filter(
+      (e, i) =>
+        e.type === 'file' || i === 0 || entries[i - 1].type !== 'dir' || entries[i - 1].path !== e.path,
+    )
     return { entries: shown, renamed }
   }
 
@@ -125,7 +156,13 @@ export class Workspace {
     const id = newId()
     this.handle.change((d) => {
       recordBlobs(d, located)
-      d.branches[branchId].tree[id] = { type: 'file', path: scalar(path), blob: scalar(hashes[0]), size: bytes.length, binary: decodeText(bytes) === null }
+      d.branches[branchId].tree[id] = {
+        type: 'file',
+        path: scalar(path),
+        blob: scalar(hashes[0]),
+        size: bytes.length,
+        binary: decodeText(bytes) === null,
+      }
     })
     return id
   }
@@ -178,7 +215,9 @@ export class Workspace {
     // Keyed by folded path (case-insensitive file systems see one file), each with its exact spelling.
     const filesByFold = new Map<string, { path: string; id: EntryId | null }>()
     const foldersByFold = new Map<string, string>()
-    const addFolder = (folder: string) => { if (!foldersByFold.has(foldPath(folder))) foldersByFold.set(foldPath(folder), folder) }
+    const addFolder = (folder: string) => {
+      if (!foldersByFold.has(foldPath(folder))) foldersByFold.set(foldPath(folder), folder)
+    }
     for (const { id, type, path } of this.#shown(this.#branch(branchId))) {
       if (type === 'file') filesByFold.set(foldPath(path), { path, id })
       else addFolder(path)
@@ -187,23 +226,45 @@ export class Workspace {
     const accepted: { path: string; bytes: Uint8Array; replaces?: EntryId }[] = []
     const incoming = new Set<string>()
     const refuse = (path: string, reason: string) => report.refused.push({ path, reason })
-    const caseClash = (path: string, other: string) => `${quotePath(path)} and ${quotePath(other)} differ only in case, which macOS and Windows treat as one name.`
+    const caseClash = (path: string, other: string) =>
+      `${quotePath(path)} and ${quotePath(other)} differ only in case, which macOS and Windows treat as one name.`
     for (const file of files) {
       const path = joinPath(folder, file.path)
       const problem = pathProblem(path)
-      if (problem) { refuse(file.path, problem); continue }
+      if (problem) {
+        refuse(file.path, problem)
+        continue
+      }
       const tooBig = oversize(file.bytes.length)
-      if (tooBig) { refuse(path, tooBig); continue }
+      if (tooBig) {
+        refuse(path, tooBig)
+        continue
+      }
       const folded = foldPath(path)
-      if (foldersByFold.has(folded)) { refuse(path, `"${foldersByFold.get(folded)}" is a folder.`); continue }
-      if (incoming.has(folded)) { refuse(path, `"${path}" appears twice in the import.`); continue }
+      if (foldersByFold.has(folded)) {
+        refuse(path, `"${foldersByFold.get(folded)}" is a folder.`)
+        continue
+      }
+      if (incoming.has(folded)) {
+        refuse(path, `"${path}" appears twice in the import.`)
+        continue
+      }
       const existing = filesByFold.get(folded)
-      if (existing && existing.path !== path) { refuse(path, caseClash(path, existing.path)); continue }
+      if (existing && existing.path !== path) {
+        refuse(path, caseClash(path, existing.path))
+        continue
+      }
       const ancestors = ancestorsOf(path)
       const blocker = ancestors.map((a) => filesByFold.get(foldPath(a))).find((f) => f)
-      if (blocker) { refuse(path, `"${blocker.path}" is a file, so it cannot hold "${path}".`); continue }
+      if (blocker) {
+        refuse(path, `"${blocker.path}" is a file, so it cannot hold "${path}".`)
+        continue
+      }
       const misspelled = ancestors.find((a) => (foldersByFold.get(foldPath(a)) ?? a) !== a)
-      if (misspelled) { refuse(path, caseClash(misspelled, foldersByFold.get(foldPath(misspelled))!)); continue }
+      if (misspelled) {
+        refuse(path, caseClash(misspelled, foldersByFold.get(foldPath(misspelled))!))
+        continue
+      }
       incoming.add(folded)
       for (const a of ancestors) addFolder(a)
       const replaces = existing?.id ?? undefined
@@ -215,7 +276,13 @@ export class Workspace {
       recordBlobs(d, located)
       const tree = d.branches[branchId].tree
       accepted.forEach((file, i) => {
-        const entry: FileEntry = { type: 'file', path: scalar(file.path), blob: scalar(hashes[i]), size: file.bytes.length, binary: decodeText(file.bytes) === null }
+        const entry: FileEntry = {
+          type: 'file',
+          path: scalar(file.path),
+          blob: scalar(hashes[i]),
+          size: file.bytes.length,
+          binary: decodeText(file.bytes) === null,
+        }
         if (file.replaces) report.replaced++
         else report.added++
         tree[file.replaces ?? newId()] = entry
@@ -268,9 +335,11 @@ export class Workspace {
   async openLive(branchId: BranchId, id: EntryId): Promise<AutomergeUrl> {
     const entry = this.#file(branchId, id)
     if (entry.live) return String(entry.live) as AutomergeUrl
-    if (entry.binary) throw new WeftError('binary', `"${String(entry.path)}" is binary and cannot be edited as text.`)
+    if (entry.binary)
+      throw new WeftError('binary', `"${String(entry.path)}" is binary and cannot be edited as text.`)
     const text = decodeText(await this.blobs.read(String(entry.blob)))
-    if (text === null) throw new WeftError('binary', `"${String(entry.path)}" is binary and cannot be edited as text.`)
+    if (text === null)
+      throw new WeftError('binary', `"${String(entry.path)}" is binary and cannot be edited as text.`)
     const current = this.#file(branchId, id)
     if (current.live) return String(current.live) as AutomergeUrl
     const live = this.repo.create<LiveFileDoc>({ content: text })
@@ -286,14 +355,17 @@ export class Workspace {
     const doc = this.handle.doc()
     const urls = new Set<string>(Object.values(doc.blobs).map(String))
     for (const branch of Object.values(doc.branches))
-      for (const entry of Object.values(branch.tree)) if (entry.type === 'file' && entry.live) urls.add(String(entry.live))
+      for (const entry of Object.values(branch.tree))
+        if (entry.type === 'file' && entry.live) urls.add(String(entry.live))
     return [...urls] as AutomergeUrl[]
   }
 
   /** Every file of the branch with its current bytes, for export. */
   async snapshotFiles(branchId: BranchId): Promise<IncomingFile[]> {
     const files = this.entries(branchId).filter((e) => e.type === 'file')
-    return Promise.all(files.map(async (f) => ({ path: f.path, bytes: await this.readBytes(branchId, f.id) })))
+    return Promise.all(
+      files.map(async (f) => ({ path: f.path, bytes: await this.readBytes(branchId, f.id) })),
+    )
   }
 
   #branch(branchId: BranchId): Branch {
@@ -318,12 +390,16 @@ export class Workspace {
    * takes no part), so it can still be moved or removed by that path.
    */
   #shown(branch: Branch): { id: EntryId; type: 'file' | 'dir'; path: string }[] {
-    return resolveCollisions(Object.entries(branch.tree).map(([id, e]) => ({ id, type: e.type, path: readScalar(e.path) ?? '' }))).entries
+    return resolveCollisions(
+      Object.entries(branch.tree).map(([id, e]) => ({ id, type: e.type, path: readScalar(e.path) ?? '' })),
+    ).entries
   }
 
   /** Entries at or under `path` as shown, each with its shown path. */
   #within(branch: Branch, path: string): [EntryId, string][] {
-    return this.#shown(branch).filter((e) => isWithin(e.path, path)).map((e) => [e.id, e.path])
+    return this.#shown(branch)
+      .filter((e) => isWithin(e.path, path))
+      .map((e) => [e.id, e.path])
   }
 
   /**
@@ -337,14 +413,24 @@ export class Workspace {
       if (except.has(id)) continue
       const other = foldPath(existing)
       if (isWithin(other, folded))
-        throw new WeftError('exists', isWithin(existing, path) ? `"${path}" already exists.` : `${quotePath(existing)} already exists; names that differ only in case are one file on macOS and Windows.`)
-      if (type === 'file' && isWithin(folded, other)) throw new WeftError('bad-path', `"${existing}" is a file, so it cannot hold "${path}".`)
-      for (const folder of type === 'dir' ? [...ancestorsOf(existing), existing] : ancestorsOf(existing)) folders.set(foldPath(folder), folder)
+        throw new WeftError(
+          'exists',
+          isWithin(existing, path)
+            ? `"${path}" already exists.`
+            : `${quotePath(existing)} already exists; names that differ only in case are one file on macOS and Windows.`,
+        )
+      if (type === 'file' && isWithin(folded, other))
+        throw new WeftError('bad-path', `"${existing}" is a file, so it cannot hold "${path}".`)
+      for (const folder of type === 'dir' ? [...ancestorsOf(existing), existing] : ancestorsOf(existing))
+        folders.set(foldPath(folder), folder)
     }
     for (const folder of ancestorsOf(path)) {
       const spelled = folders.get(foldPath(folder))
       if (spelled !== undefined && spelled !== folder)
-        throw new WeftError('exists', `The folder ${quotePath(spelled)} already exists; ${quotePath(folder)} differs only in case, which macOS and Windows treat as the same folder.`)
+        throw new WeftError(
+          'exists',
+          `The folder ${quotePath(spelled)} already exists; ${quotePath(folder)} differs only in case, which macOS and Windows treat as the same folder.`,
+        )
     }
   }
 

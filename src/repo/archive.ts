@@ -30,7 +30,10 @@ export function readZip(bytes: Uint8Array): { files: IncomingFile[]; refused: Im
       },
     })
   } catch (error) {
-    throw new WeftError('bad-archive', `This .zip cannot be read (${(error as Error).message}); nothing was imported.`)
+    throw new WeftError(
+      'bad-archive',
+      `This .zip cannot be read (${(error as Error).message}); nothing was imported.`,
+    )
   }
   return { files: Object.entries(entries).map(([path, data]) => ({ path, bytes: data })), refused }
 }
@@ -41,7 +44,10 @@ export function readZip(bytes: Uint8Array): { files: IncomingFile[]; refused: Im
  * `bad-path` WeftError naming it and no archive is made.
  */
 export function writeZip(files: IncomingFile[]): Uint8Array {
-  checkTree(files.map((file, i) => ({ id: `#${i + 1}`, type: 'file' as const, path: file.path })), 'The export')
+  checkTree(
+    files.map((file, i) => ({ id: `#${i + 1}`, type: 'file' as const, path: file.path })),
+    'The export',
+  )
   const tree: Zippable = {}
   for (const file of files) tree[file.path] = [file.bytes, { level: 6 }]
   return zipSync(tree)

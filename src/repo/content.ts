@@ -27,7 +27,9 @@ export const encodeText = (text: string): Uint8Array => new TextEncoder().encode
 
 /** Why a file of `size` bytes is refused, or null when it fits. */
 export function oversize(size: number): string | null {
-  return size > MAX_FILE_BYTES ? `${formatBytes(size)} is over the ${formatBytes(MAX_FILE_BYTES)} file size limit.` : null
+  return size > MAX_FILE_BYTES
+    ? `${formatBytes(size)} is over the ${formatBytes(MAX_FILE_BYTES)} file size limit.`
+    : null
 }
 
 export function formatBytes(n: number): string {

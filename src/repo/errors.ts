@@ -1,13 +1,6 @@
 /** Reasons an operation is refused; each message tells the user what to do. */
 export type WeftErrorCode =
-  | 'bad-path'
-  | 'exists'
-  | 'not-found'
-  | 'too-large'
-  | 'binary'
-  | 'bad-archive'
-  | 'unavailable'
-  | 'bad-input'
+  'bad-path' | 'exists' | 'not-found' | 'too-large' | 'binary' | 'bad-archive' | 'unavailable' | 'bad-input'
 
 /** An error a user can act on. Crosses worker boundaries as `{code, message}`. */
 export class WeftError extends Error {

@@ -6,7 +6,9 @@ import type { DocumentId, Repo } from '@automerge/automerge-repo/slim'
  * they hold nothing unsaved.
  */
 export async function flushReady(repo: Repo, only?: DocumentId[]): Promise<void> {
-  const ids = (only ?? (Object.keys(repo.handles) as DocumentId[])).filter((id) => repo.handles[id]?.isReady())
+  const ids = (only ?? (Object.keys(repo.handles) as DocumentId[])).filter((id) =>
+    repo.handles[id]?.isReady(),
+  )
   await repo.flush(ids)
 }
 
@@ -35,7 +37,10 @@ export class DocumentSaves {
     if (queued) return queued
     const running = this.#running.get(id)
     if (!running) return this.#start(id)
-    const next = running.then(() => this.#start(id), () => this.#start(id))
+    const next = running.then(
+      () => this.#start(id),
+      () => this.#start(id),
+    )
     this.#queued.set(id, next)
     return next
   }
@@ -44,7 +49,9 @@ export class DocumentSaves {
     this.#queued.delete(id)
     const save = flushReady(this.#repo, [id])
     this.#running.set(id, save)
-    const done = () => { if (this.#running.get(id) === save) this.#running.delete(id) }
+    const done = () => {
+      if (this.#running.get(id) === save) this.#running.delete(id)
+    }
     save.then(done, done)
     return save
   }

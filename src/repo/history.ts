@@ -30,7 +30,12 @@ export interface LogEntry {
 export const CHECKPOINT_INTERVAL = 64
 
 /** A committed file as read from the document: a path that is not text reads as '' (and the path rule refuses it). */
-const plainFile = (file: CommittedFile) => ({ path: readScalar(file.path) ?? '', blob: String(file.blob), size: file.size, binary: file.binary })
+const plainFile = (file: CommittedFile) => ({
+  path: readScalar(file.path) ?? '',
+  blob: String(file.blob),
+  size: file.size,
+  binary: file.binary,
+})
 
 /**
  * The files of commit `id` (null: the empty tree), rebuilt from its nearest full tree and the deltas
@@ -44,19 +49,30 @@ export function snapshotAt(commits: RepositoryDoc['commits'], id: CommitId | nul
   while (cursor) {
     const commit: Commit | undefined = commits[cursor]
     if (!commit) throw new Error(`Commit ${cursor.slice(0, 8)} is missing from this repository.`)
-    if (commit.tree) { deltas.push(commit); break }
+    if (commit.tree) {
+      deltas.push(commit)
+      break
+    }
     deltas.push(commit)
     cursor = commit.parents[0] ?? null
   }
   const snapshot: Snapshot = {}
   for (const commit of deltas.reverse()) {
-    if (commit.tree) for (const [entryId, file] of Object.entries(commit.tree)) snapshot[entryId] = plainFile(file)
+    if (commit.tree)
+      for (const [entryId, file] of Object.entries(commit.tree)) snapshot[entryId] = plainFile(file)
     for (const [entryId, file] of Object.entries(commit.changes ?? {})) {
       if (file) snapshot[entryId] = plainFile(file)
       else delete snapshot[entryId]
     }
   }
-  const { renamed } = resolveTree(Object.entries(snapshot).map(([entryId, file]) => ({ id: entryId, type: 'file' as const, path: file.path })), `Commit ${quotePath(String(id).slice(0, 8))}`)
+  const { renamed } = resolveTree(
+    Object.entries(snapshot).map(([entryId, file]) => ({
+      id: entryId,
+      type: 'file' as const,
+      path: file.path,
+    })),
+    `Commit ${quotePath(String(id).slice(0, 8))}`,
+  )
   for (const { id: entryId, to } of renamed) snapshot[entryId] = { ...snapshot[entryId], path: to }
   return snapshot
 }
@@ -66,7 +82,14 @@ export function snapshotDelta(from: Snapshot, to: Snapshot): Record<string, Snap
   const delta: Record<string, Snapshot[string] | null> = {}
   for (const [id, file] of Object.entries(to)) {
     const was = from[id]
-    if (!was || was.path !== file.path || was.blob !== file.blob || was.size !== file.size || was.binary !== file.binary) delta[id] = file
+    if (
+      !was ||
+      was.path !== file.path ||
+      was.blob !== file.blob ||
+      was.size !== file.size ||
+      was.binary !== file.binary
+    )
+      delta[id] = file
   }
   for (const id of Object.keys(from)) if (!to[id]) delta[id] = null
   return delta
@@ -84,10 +107,21 @@ export function diffSnapshots(before: Snapshot, after: Snapshot): FileChange[] {
   for (const [id, now] of Object.entries(after)) {
     const was = before[id]
     if (!was) added.push({ kind: 'added', id, path: now.path, blob: now.blob })
-    else if (was.path !== now.path) changes.push({ kind: 'renamed', id, path: now.path, oldPath: was.path, blob: now.blob, oldBlob: was.blob })
-    else if (was.blob !== now.blob) changes.push({ kind: 'modified', id, path: now.path, blob: now.blob, oldBlob: was.blob })
+    else if (was.path !== now.path)
+      changes.push({
+        kind: 'renamed',
+        id,
+        path: now.path,
+        oldPath: was.path,
+        blob: now.blob,
+        oldBlob: was.blob,
+      })
+    else if (was.blob !== now.blob)
+      changes.push({ kind: 'modified', id, path: now.path, blob: now.blob, oldBlob: was.blob })
   }
-  for (const [id, was] of Object.entries(before)) if (!after[id]) deleted.push({ kind: 'deleted', id, path: was.path, oldPath: was.path, oldBlob: was.blob })
+  for (const [id, was] of Object.entries(before))
+    if (!after[id])
+      deleted.push({ kind: 'deleted', id, path: was.path, oldPath: was.path, oldBlob: was.blob })
 
   // Pair deletions with additions of the same content, each at most once.
   const byBlob = new Map<Sha256, FileChange[]>()
@@ -95,7 +129,15 @@ export function diffSnapshots(before: Snapshot, after: Snapshot): FileChange[] {
   for (const a of added) {
     const candidates = byBlob.get(a.blob!)
     const match = candidates?.shift()
-    if (match) changes.push({ kind: 'renamed', id: a.id, path: a.path, oldPath: match.path, blob: a.blob, oldBlob: match.oldBlob })
+    if (match)
+      changes.push({
+        kind: 'renamed',
+        id: a.id,
+        path: a.path,
+        oldPath: match.path,
+        blob: a.blob,
+        oldBlob: match.oldBlob,
+      })
     else changes.push(a)
   }
   for (const rest of byBlob.values()) changes.push(...rest)
@@ -122,7 +164,11 @@ function ancestors(commits: RepositoryDoc['commits'], start: CommitId): Map<Comm
  * common ancestor. Criss-cross histories have several; they are returned nearest first (by summed
  * distance, then id, so the choice is stable on every peer).
  */
-export function lowestCommonAncestors(commits: RepositoryDoc['commits'], a: CommitId, b: CommitId): CommitId[] {
+export function lowestCommonAncestors(
+  commits: RepositoryDoc['commits'],
+  a: CommitId,
+  b: CommitId,
+): CommitId[] {
   const fromA = ancestors(commits, a)
   const fromB = ancestors(commits, b)
   const common = [...fromA.keys()].filter((id) => fromB.has(id))
@@ -138,7 +184,13 @@ export function lowestCommonAncestors(commits: RepositoryDoc['commits'], a: Comm
 export function log(commits: RepositoryDoc['commits'], head: CommitId | null, limit = Infinity): LogEntry[] {
   if (!head) return []
   return [...ancestors(commits, head).keys()]
-    .map((id) => ({ id, parents: [...commits[id].parents], message: commits[id].message, author: commits[id].author, time: commits[id].time }))
+    .map((id) => ({
+      id,
+      parents: [...commits[id].parents],
+      message: commits[id].message,
+      author: commits[id].author,
+      time: commits[id].time,
+    }))
     .sort((x, y) => y.time - x.time || (x.id < y.id ? 1 : -1))
     .slice(0, limit)
 }
@@ -149,10 +201,13 @@ export function log(commits: RepositoryDoc['commits'], head: CommitId | null, li
  */
 export function graphLog(commits: RepositoryDoc['commits'], heads: CommitId[], limit = Infinity): LogEntry[] {
   const reachable = new Set<CommitId>()
-  for (const head of heads) for (const id of ancestors(commits, head).keys()) if (commits[id]) reachable.add(id)
+  for (const head of heads)
+    for (const id of ancestors(commits, head).keys()) if (commits[id]) reachable.add(id)
   const children = new Map<CommitId, number>()
-  for (const id of reachable) for (const parent of commits[id].parents) children.set(parent, (children.get(parent) ?? 0) + 1)
-  const newer = (x: CommitId, y: CommitId) => commits[x].time > commits[y].time || (commits[x].time === commits[y].time && x > y)
+  for (const id of reachable)
+    for (const parent of commits[id].parents) children.set(parent, (children.get(parent) ?? 0) + 1)
+  const newer = (x: CommitId, y: CommitId) =>
+    commits[x].time > commits[y].time || (commits[x].time === commits[y].time && x > y)
   // Few commits are ready at once (about one per branch line), so a scan beats a heap here.
   const ready = [...reachable].filter((id) => !children.has(id))
   const out: LogEntry[] = []
@@ -172,7 +227,11 @@ export function graphLog(commits: RepositoryDoc['commits'], heads: CommitId[], l
 }
 
 /** How many commits each side has that the other lacks. */
-export function aheadBehind(commits: RepositoryDoc['commits'], head: CommitId | null, other: CommitId | null): { ahead: number; behind: number } {
+export function aheadBehind(
+  commits: RepositoryDoc['commits'],
+  head: CommitId | null,
+  other: CommitId | null,
+): { ahead: number; behind: number } {
   const mine = head ? ancestors(commits, head) : new Map()
   const theirs = other ? ancestors(commits, other) : new Map()
   return {

@@ -16,7 +16,12 @@ export interface FileMerge {
 }
 
 /** Merges one file's three texts (the semantic engine, or the line merge). */
-export type FileMerger = (base: string, ours: string, theirs: string, path: string) => FileMerge | Promise<FileMerge>
+export type FileMerger = (
+  base: string,
+  ours: string,
+  theirs: string,
+  path: string,
+) => FileMerge | Promise<FileMerge>
 
 export type ConflictKind = 'content' | 'binary' | 'delete/modify' | 'rename/rename' | 'add/add'
 
@@ -38,7 +43,9 @@ export interface TreeConflict {
 }
 
 /** A merged file: unchanged content by hash, or new content (merged text, possibly with markers). */
-export type MergedFile = { path: string; blob: Sha256; size: number; binary: boolean; text?: undefined } | { path: string; text: string; binary: false; blob?: undefined }
+export type MergedFile =
+  | { path: string; blob: Sha256; size: number; binary: boolean; text?: undefined }
+  | { path: string; text: string; binary: false; blob?: undefined }
 
 export interface TreeMerge {
   files: Record<string, MergedFile>
@@ -56,7 +63,8 @@ export interface TreeMergeInput {
   signal?: AbortSignal
 }
 
-const side = (file: Snapshot[string] | undefined): MergeSide => (file ? { path: file.path, blob: file.blob } : null)
+const side = (file: Snapshot[string] | undefined): MergeSide =>
+  file ? { path: file.path, blob: file.blob } : null
 
 /** Picks the side that changed a property, or reports that both changed it differently. */
 function pick<T>(base: T, ours: T, theirs: T): { value: T; conflict: boolean } {
@@ -71,7 +79,14 @@ function pick<T>(base: T, ours: T, theirs: T): { value: T; conflict: boolean } {
  * merged as text); deletions, renames and additions at the same path are decided explicitly, and
  * everything that cannot be decided is reported as a conflict.
  */
-export async function mergeTrees({ base, ours, theirs, readText, mergeFile, signal }: TreeMergeInput): Promise<TreeMerge> {
+export async function mergeTrees({
+  base,
+  ours,
+  theirs,
+  readText,
+  mergeFile,
+  signal,
+}: TreeMergeInput): Promise<TreeMerge> {
   const files: Record<string, MergedFile> = {}
   const conflicts: TreeConflict[] = []
   const ids = new Set([...Object.keys(base), ...Object.keys(ours), ...Object.keys(theirs)])
@@ -83,7 +98,13 @@ export async function mergeTrees({ base, ours, theirs, readText, mergeFile, sign
       // Added on one or both sides (same id on both only if the same commit was merged before).
       const added = o ?? t
       if (o && t && (o.blob !== t.blob || o.path !== t.path)) {
-        conflicts.push({ kind: 'add/add', id, path: o.path, message: `"${o.path}" was added on both sides with different content.`, sides })
+        conflicts.push({
+          kind: 'add/add',
+          id,
+          path: o.path,
+          message: `"${o.path}" was added on both sides with different content.`,
+          sides,
+        })
       }
       files[id] = { ...added }
       continue
@@ -92,12 +113,25 @@ export async function mergeTrees({ base, ours, theirs, readText, mergeFile, sign
       const kept = o ?? t
       if (!kept) continue // deleted on both sides
       if (kept.blob === b.blob && kept.path === b.path) continue // deleted on one side, untouched on the other
-      conflicts.push({ kind: 'delete/modify', id, path: kept.path, message: `"${kept.path}" was deleted on one side and changed on the other; the changed file is kept.`, sides })
+      conflicts.push({
+        kind: 'delete/modify',
+        id,
+        path: kept.path,
+        message: `"${kept.path}" was deleted on one side and changed on the other; the changed file is kept.`,
+        sides,
+      })
       files[id] = { ...kept }
       continue
     }
     const path = pick(b.path, o.path, t.path)
-    if (path.conflict) conflicts.push({ kind: 'rename/rename', id, path: o.path, message: `"${b.path}" was renamed to "${o.path}" on one side and "${t.path}" on the other; "${o.path}" is kept.`, sides })
+    if (path.conflict)
+      conflicts.push({
+        kind: 'rename/rename',
+        id,
+        path: o.path,
+        message: `"${b.path}" was renamed to "${o.path}" on one side and "${t.path}" on the other; "${o.path}" is kept.`,
+        sides,
+      })
     const blob = pick(b.blob, o.blob, t.blob)
     if (!blob.conflict) {
       const side = blob.value === o.blob ? o : t
@@ -106,31 +140,57 @@ export async function mergeTrees({ base, ours, theirs, readText, mergeFile, sign
     }
     const [bt, ot, tt] = await Promise.all([readText(b.blob), readText(o.blob), readText(t.blob)])
     if (bt === null || ot === null || tt === null) {
-      conflicts.push({ kind: 'binary', id, path: path.value, message: `"${path.value}" is binary and changed on both sides; ours is kept.`, sides })
+      conflicts.push({
+        kind: 'binary',
+        id,
+        path: path.value,
+        message: `"${path.value}" is binary and changed on both sides; ours is kept.`,
+        sides,
+      })
       files[id] = { path: path.value, blob: o.blob, size: o.size, binary: o.binary }
       continue
     }
     signal?.throwIfAborted()
     const merged = await mergeFile(bt, ot, tt, path.value)
-    if (!merged.clean) conflicts.push({ kind: 'content', id, path: path.value, message: `"${path.value}" has conflicting changes.`, sides, merged: merged.text, places: merged.conflicts })
+    if (!merged.clean)
+      conflicts.push({
+        kind: 'content',
+        id,
+        path: path.value,
+        message: `"${path.value}" has conflicting changes.`,
+        sides,
+        merged: merged.text,
+        places: merged.conflicts,
+      })
     files[id] = { path: path.value, text: merged.text, binary: false }
   }
 
   // Different files that ended at one path (added on both sides, or moved onto each other), in any
   // case: `A.txt` and `a.txt` are one file on macOS and Windows.
   const byPath = new Map<string, string[]>()
-  for (const [id, file] of Object.entries(files)) byPath.set(foldPath(file.path), [...(byPath.get(foldPath(file.path)) ?? []), id])
+  for (const [id, file] of Object.entries(files))
+    byPath.set(foldPath(file.path), [...(byPath.get(foldPath(file.path)) ?? []), id])
   for (const sharing of byPath.values()) {
     if (sharing.length < 2) continue
     const [keep, ...others] = sharing.sort((x, y) => (x in ours ? -1 : y in ours ? 1 : 0))
     const path = files[keep].path
     for (const other of others) {
       const same = files[other].blob !== undefined && files[other].blob === files[keep].blob
-      if (same) { delete files[other]; continue }
+      if (same) {
+        delete files[other]
+        continue
+      }
       files[other] = { ...files[other], path: `${path}.theirs` }
       conflicts.push({
-        kind: 'add/add', id: keep, path, message: `"${path}" exists on both sides with different content; theirs is kept as "${path}.theirs".`,
-        sides: { base: null, ours: side(ours[keep] ?? theirs[keep]), theirs: side(theirs[other] ?? ours[other]) },
+        kind: 'add/add',
+        id: keep,
+        path,
+        message: `"${path}" exists on both sides with different content; theirs is kept as "${path}.theirs".`,
+        sides: {
+          base: null,
+          ours: side(ours[keep] ?? theirs[keep]),
+          theirs: side(theirs[other] ?? ours[other]),
+        },
       })
     }
   }

@@ -12,8 +12,10 @@ function utf8Length(text: string): number {
     const unit = text.charCodeAt(i)
     if (unit < 0x80) continue
     if (unit < 0x800) bytes += 1
-    else if ((unit & 0xfc00) === 0xd800 && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) { bytes += 2; i++ }
-    else bytes += 2 // three bytes, a lone surrogate included (encoded as U+FFFD)
+    else if ((unit & 0xfc00) === 0xd800 && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 2
+      i++
+    } else bytes += 2 // three bytes, a lone surrogate included (encoded as U+FFFD)
   }
   return bytes
 }
@@ -36,14 +38,18 @@ export function pathProblem(path: string): string | null {
   if (path.length === 0) return 'A name is required.'
   if (path.includes('\0')) return 'A name cannot contain the NUL character.'
   if (/[\u0001-\u001f\u007f-\u009f]/.test(path)) return 'A name cannot contain control characters.'
-  if (path.startsWith('/')) return `${quotePath(path)} starts with "/": paths are relative to the repository root.`
+  if (path.startsWith('/'))
+    return `${quotePath(path)} starts with "/": paths are relative to the repository root.`
   if (path.includes('\\')) return `${quotePath(path)} contains "\\": use "/" to separate folders.`
   if (utf8Length(path) > MAX_PATH_BYTES) return `The path is longer than ${MAX_PATH_BYTES} bytes.`
   for (const name of path.split('/')) {
     if (name === '') return `${quotePath(path)} has an empty folder name (a doubled or trailing "/").`
-    if (name === '.' || name === '..') return `${quotePath(path)} contains "${name}": paths cannot point outside or back into a folder.`
-    if (utf8Length(name) > MAX_NAME_BYTES) return `The name ${quotePath(name.slice(0, 24))}… is longer than ${MAX_NAME_BYTES} bytes.`
-    if (isGitFolderName(name)) return `${quotePath(path)} contains ${quotePath(name)}, which file systems treat as ".git": a checkout would write into git's own folder.`
+    if (name === '.' || name === '..')
+      return `${quotePath(path)} contains "${name}": paths cannot point outside or back into a folder.`
+    if (utf8Length(name) > MAX_NAME_BYTES)
+      return `The name ${quotePath(name.slice(0, 24))}… is longer than ${MAX_NAME_BYTES} bytes.`
+    if (isGitFolderName(name))
+      return `${quotePath(path)} contains ${quotePath(name)}, which file systems treat as ".git": a checkout would write into git's own folder.`
   }
   return null
 }
@@ -96,7 +102,8 @@ export function treeProblem(entries: Iterable<PathEntry>): TreeProblem | null {
     }
     // Folders it needs, exact and folded ('/' survives folding, so both split at the same names);
     // most entries share a folder whose chain is already registered.
-    const innermost = entry.type === 'dir' ? entry.path : entry.path.slice(0, Math.max(entry.path.lastIndexOf('/'), 0))
+    const innermost =
+      entry.type === 'dir' ? entry.path : entry.path.slice(0, Math.max(entry.path.lastIndexOf('/'), 0))
     if (!innermost || registered.has(innermost)) continue
     registered.add(innermost)
     const exact = innermost.split('/')
@@ -111,7 +118,12 @@ export function treeProblem(entries: Iterable<PathEntry>): TreeProblem | null {
   }
   for (const [folded, file] of files) {
     const folder = folders.get(folded)
-    if (folder) return { id: file.id, path: file.path, reason: `is a file, but ${quotePath(folder.entry.path)} (entry ${quotePath(folder.entry.id, 40)}) needs a folder there.` }
+    if (folder)
+      return {
+        id: file.id,
+        path: file.path,
+        reason: `is a file, but ${quotePath(folder.entry.path)} (entry ${quotePath(folder.entry.id, 40)}) needs a folder there.`,
+      }
   }
   return null
 }
@@ -119,7 +131,10 @@ export function treeProblem(entries: Iterable<PathEntry>): TreeProblem | null {
 const collision = (entry: PathEntry, other: string): TreeProblem => ({
   id: entry.id,
   path: entry.path,
-  reason: entry.path === other ? 'another entry has the same path.' : `collides with ${quotePath(other)} on a case-insensitive file system.`,
+  reason:
+    entry.path === other
+      ? 'another entry has the same path.'
+      : `collides with ${quotePath(other)} on a case-insensitive file system.`,
 })
 
 /** The message naming a tree's bad entry. */
@@ -222,7 +237,10 @@ export function resolveCollisions<T extends PathEntry>(entries: readonly T[]): R
     const entry = entries[i]
     const reason = pathProblem(entry.path)
     valid[i] = reason === null
-    if (reason) { problem ??= { id: entry.id, path: entry.path, reason }; continue }
+    if (reason) {
+      problem ??= { id: entry.id, path: entry.path, reason }
+      continue
+    }
     register(entry.type === 'dir' ? entry.path : parentOf(entry.path))
   }
 
@@ -252,7 +270,12 @@ export function resolveCollisions<T extends PathEntry>(entries: readonly T[]): R
       const shown = showFolder(entry.path)
       if (shown !== entry.path) {
         out[i] = { ...entry, path: shown }
-        renamed.push({ id: entry.id, from: entry.path, to: shown, reason: `is spelled ${quotePath(shown)} by another entry; names that differ only in case are one folder on macOS and Windows.` })
+        renamed.push({
+          id: entry.id,
+          from: entry.path,
+          to: shown,
+          reason: `is spelled ${quotePath(shown)} by another entry; names that differ only in case are one folder on macOS and Windows.`,
+        })
       }
       continue
     }
@@ -279,7 +302,10 @@ export function resolveCollisions<T extends PathEntry>(entries: readonly T[]): R
   const moved = new Set<string>()
   const taken = (key: string) => files.has(key) || folderName.has(key) || assigned.has(key)
   for (const key of [...collided.keys()].sort()) {
-    const sharing = collided.get(key)!.map((i) => ({ i, entry: out[i] })).sort((a, b) => byId(a.entry, b.entry))
+    const sharing = collided
+      .get(key)!
+      .map((i) => ({ i, entry: out[i] }))
+      .sort((a, b) => byId(a.entry, b.entry))
     const folderThere = folderName.has(key)
     sharing.forEach(({ i, entry }, rank) => {
       if (rank === 0 && !folderThere) return
@@ -299,7 +325,12 @@ export function resolveCollisions<T extends PathEntry>(entries: readonly T[]): R
   // Files moved only into their folder's one spelling are reported too.
   for (let i = 0; i < entries.length; i++)
     if (out[i] !== entries[i] && entries[i].type === 'file' && !moved.has(entries[i].id))
-      renamed.push({ id: entries[i].id, from: entries[i].path, to: out[i].path, reason: `its folder is spelled ${quotePath(parentOf(out[i].path))} by another entry; names that differ only in case are one folder on macOS and Windows.` })
+      renamed.push({
+        id: entries[i].id,
+        from: entries[i].path,
+        to: out[i].path,
+        reason: `its folder is spelled ${quotePath(parentOf(out[i].path))} by another entry; names that differ only in case are one folder on macOS and Windows.`,
+      })
   renamed.sort((a, b) => (a.to < b.to ? -1 : a.to > b.to ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
   return { entries: out, renamed, problem }
 }
@@ -329,7 +360,12 @@ function conflictPath(path: string, id: string, isTaken: (candidate: string) => 
 /** `folder/stem<suffix>.ext`, the stem (then the extension) shortened until the path rule accepts it; null if nothing fits. */
 function fitName(folder: string, name: string, suffix: string): string | null {
   const dot = name.lastIndexOf('.')
-  for (const [stemText, ext] of dot > 0 ? [[name.slice(0, dot), name.slice(dot)], [name, '']] : [[name, '']]) {
+  for (const [stemText, ext] of dot > 0
+    ? [
+        [name.slice(0, dot), name.slice(dot)],
+        [name, ''],
+      ]
+    : [[name, '']]) {
     let stem = Array.from(stemText)
     for (;;) {
       const candidate = joinPath(folder, `${stem.join('')}${suffix}${ext}`)
@@ -346,7 +382,10 @@ function fitName(folder: string, name: string, suffix: string): string | null {
  * first entry whose own path is refused (`..`, absolute, `.git`, control characters): such a tree is
  * refused whole.
  */
-export function resolveTree<T extends PathEntry>(entries: readonly T[], what = 'This branch'): ResolvedTree<T> {
+export function resolveTree<T extends PathEntry>(
+  entries: readonly T[],
+  what = 'This branch',
+): ResolvedTree<T> {
   const resolved = resolveCollisions(entries)
   if (resolved.problem) throw new WeftError('bad-path', treeProblemMessage(resolved.problem, what))
   return resolved

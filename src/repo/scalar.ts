@@ -7,6 +7,9 @@ export const scalar = (s: string) => new ImmutableString(s)
 export function readScalar(value: unknown): string | null {
   if (typeof value === 'string') return value
   // Automerge marks its immutable strings with this symbol rather than relying on instanceof across bundles.
-  const marked = typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[Symbol.for('_am_immutableString')] === true
+  const marked =
+    typeof value === 'object' &&
+    value !== null &&
+    (value as Record<symbol, unknown>)[Symbol.for('_am_immutableString')] === true
   return marked && typeof (value as ImmutableString).val === 'string' ? (value as ImmutableString).val : null
 }

@@ -97,7 +97,15 @@ export interface CatalogDoc {
 
 /** A tree entry as the UI and CLI see it: plain strings, with its id. */
 export type ListedEntry =
-  | { id: EntryId; type: 'file'; path: string; blob: Sha256; size: number; binary: boolean; live?: AutomergeUrl }
+  | {
+      id: EntryId
+      type: 'file'
+      path: string
+      blob: Sha256
+      size: number
+      binary: boolean
+      live?: AutomergeUrl
+    }
   | { id: EntryId; type: 'dir'; path: string }
 
 /** A repository as the repository list shows it. */

@@ -26,7 +26,9 @@ export class FrameLog {
   constructor(id: string, backend: Backend, historyChars = DEFAULT_HISTORY_CHARS) {
     this.start = { type: 'start', id, backend, t: 0 }
     this.#historyChars = historyChars
-    this.#ended = new Promise((resolve) => { this.#resolveEnded = resolve })
+    this.#ended = new Promise((resolve) => {
+      this.#resolveEnded = resolve
+    })
   }
 
   /** The exit frame, once the run has ended. */
@@ -104,7 +106,9 @@ export class FrameLog {
           yield frame
           if (frame.type === 'exit') return
         }
-        await new Promise<void>((resolve) => { wake = resolve })
+        await new Promise<void>((resolve) => {
+          wake = resolve
+        })
         wake = null
       }
     } finally {

@@ -74,7 +74,9 @@ export class RunHistory {
     const url = repository.doc().runs
     if (url) return new RunHistory(await repo.find<RunsDoc>(String(url) as AutomergeUrl))
     const handle = repo.create<RunsDoc>({ weftRuns: 1, runs: {} })
-    repository.change((d) => { d.runs = scalar(handle.url) })
+    repository.change((d) => {
+      d.runs = scalar(handle.url)
+    })
     return new RunHistory(handle)
   }
 
@@ -82,9 +84,14 @@ export class RunHistory {
   list(): RunRecord[] {
     return Object.entries(this.handle.doc().runs)
       .map(([id, r]) => ({
-        id, command: String(r.command), backend: r.backend, by: String(r.by), started: r.started,
+        id,
+        command: String(r.command),
+        backend: r.backend,
+        by: String(r.by),
+        started: r.started,
         exit: r.exit ? { code: r.exit.code, signal: r.exit.signal, reason: r.exit.reason } : null,
-        durationMs: r.durationMs, truncated: r.truncated,
+        durationMs: r.durationMs,
+        truncated: r.truncated,
         output: r.output.map((p) => ({ stream: p.stream, data: String(p.data) })),
       }))
       .sort((a, b) => b.started - a.started)
@@ -93,8 +100,16 @@ export class RunHistory {
   /** Adds or replaces a run (its output bounded), keeping the newest MAX_RUNS. */
   record(run: RunRecord): void {
     const { id, output, ...rest } = boundOutput(run)
-    const stored: StoredRun = { ...rest, command: scalar(rest.command), by: scalar(rest.by), output: output.map((p) => ({ stream: p.stream, data: scalar(p.data) })) }
-    const old = this.list().slice(MAX_RUNS - 1).map((r) => r.id).filter((other) => other !== id)
+    const stored: StoredRun = {
+      ...rest,
+      command: scalar(rest.command),
+      by: scalar(rest.by),
+      output: output.map((p) => ({ stream: p.stream, data: scalar(p.data) })),
+    }
+    const old = this.list()
+      .slice(MAX_RUNS - 1)
+      .map((r) => r.id)
+      .filter((other) => other !== id)
     this.handle.change((d) => {
       d.runs[id] = stored
       for (const other of old) delete d.runs[other]

@@ -34,7 +34,10 @@ export interface Runner {
 
 /** Thrown when a backend cannot run anything here (offline WebContainer, relay without runs, …). */
 export class RunnerUnavailable extends Error {
-  constructor(readonly backend: Backend, reason: string) {
+  constructor(
+    readonly backend: Backend,
+    reason: string,
+  ) {
     super(`The ${backend} runner is unavailable: ${reason}`)
     this.name = 'RunnerUnavailable'
   }

@@ -57,7 +57,13 @@ export class BrowserRunner implements Runner {
   readonly #createWorker: () => Worker
 
   constructor(options: BrowserRunnerOptions = {}) {
-    this.#createWorker = options.createWorker ?? (() => new Worker(new URL('../../workers/run.worker.ts', import.meta.url), { type: 'module', name: 'weft-run' }))
+    this.#createWorker =
+      options.createWorker ??
+      (() =>
+        new Worker(new URL('../../workers/run.worker.ts', import.meta.url), {
+          type: 'module',
+          name: 'weft-run',
+        }))
   }
 
   async start(spec: RunSpec, files: readonly RunFile[]): Promise<Run> {

@@ -14,7 +14,18 @@ export class BundleError extends Error {
 }
 
 const LOADERS: Record<string, Loader> = {
-  js: 'js', mjs: 'js', cjs: 'js', jsx: 'jsx', ts: 'ts', mts: 'ts', cts: 'ts', tsx: 'tsx', json: 'json', css: 'empty', txt: 'text', md: 'text',
+  js: 'js',
+  mjs: 'js',
+  cjs: 'js',
+  jsx: 'jsx',
+  ts: 'ts',
+  mts: 'ts',
+  cts: 'ts',
+  tsx: 'tsx',
+  json: 'json',
+  css: 'empty',
+  txt: 'text',
+  md: 'text',
 }
 const EXTENSIONS = ['.ts', '.tsx', '.js', '.mjs', '.cjs', '.jsx', '.mts', '.cts', '.json']
 const NAMESPACE = 'branch'
@@ -23,7 +34,13 @@ const NAMESPACE = 'branch'
 function resolveImport(files: ReadonlyMap<string, unknown>, from: string, specifier: string): string | null {
   const base = joinPath(specifier.startsWith('/') ? '' : from, specifier)
   const swapped = base.replace(/\.(m|c)?js$/, (_, kind: string | undefined) => `.${kind ?? ''}ts`)
-  const candidates = [base, ...EXTENSIONS.map((e) => base + e), ...EXTENSIONS.map((e) => `${base}/index${e}`), swapped, swapped.replace(/\.ts$/, '.tsx')]
+  const candidates = [
+    base,
+    ...EXTENSIONS.map((e) => base + e),
+    ...EXTENSIONS.map((e) => `${base}/index${e}`),
+    swapped,
+    swapped.replace(/\.ts$/, '.tsx'),
+  ]
   return candidates.find((c) => files.has(c)) ?? null
 }
 
@@ -40,25 +57,43 @@ function branchFiles(files: ReadonlyMap<string, Uint8Array | string>): Plugin {
         const from = args.kind === 'entry-point' ? '' : folderOf(args.importer)
         const relative = args.kind === 'entry-point' || /^\.{0,2}\//.test(args.path)
         if (!relative) {
-          const what = /^node:|^(fs|path|os|child_process|http|https|net|crypto|url|util|stream|events|buffer|worker_threads|readline)(\/|$)/.test(args.path)
-            ? 'a Node.js built-in module, which the browser runner does not have'
-            : 'a package, and the browser runner has only the branch\'s own files (no installed packages)'
+          const what =
+            /^node:|^(fs|path|os|child_process|http|https|net|crypto|url|util|stream|events|buffer|worker_threads|readline)(\/|$)/.test(
+              args.path,
+            )
+              ? 'a Node.js built-in module, which the browser runner does not have'
+              : "a package, and the browser runner has only the branch's own files (no installed packages)"
           return { errors: [{ text: `"${args.path}" is ${what}; use the local runner.` }] }
         }
         const path = resolveImport(files, from, args.path)
-        if (!path) return { errors: [{ text: `Cannot find "${args.path}"${args.importer ? ` (imported from ${args.importer})` : ''} on this branch.` }] }
+        if (!path)
+          return {
+            errors: [
+              {
+                text: `Cannot find "${args.path}"${args.importer ? ` (imported from ${args.importer})` : ''} on this branch.`,
+              },
+            ],
+          }
         return { path, namespace: NAMESPACE }
       })
       plugin.onLoad({ filter: /.*/, namespace: NAMESPACE }, (args) => {
         const extension = args.path.slice(args.path.lastIndexOf('.') + 1)
-        return { contents: files.get(args.path)!, loader: LOADERS[extension] ?? 'text', resolveDir: folderOf(args.path) }
+        return {
+          contents: files.get(args.path)!,
+          loader: LOADERS[extension] ?? 'text',
+          resolveDir: folderOf(args.path),
+        }
       })
     },
   }
 }
 
 /** Bundles `entry` (a branch path) and what it imports into one ES module's source text. */
-export async function bundleEntry(bundler: Bundler, files: ReadonlyMap<string, Uint8Array | string>, entry: string): Promise<string> {
+export async function bundleEntry(
+  bundler: Bundler,
+  files: ReadonlyMap<string, Uint8Array | string>,
+  entry: string,
+): Promise<string> {
   try {
     const result = await bundler.build({
       entryPoints: [entry],
@@ -74,6 +109,14 @@ export async function bundleEntry(bundler: Bundler, files: ReadonlyMap<string, U
   } catch (error) {
     const failure = error as Partial<BuildFailure>
     if (!failure.errors?.length) throw error
-    throw new BundleError(failure.errors.map((e) => (e.location ? `${e.location.file.replace(/^branch:/, '')}:${e.location.line}:${e.location.column + 1}: ${e.text}` : e.text)).join('\n'))
+    throw new BundleError(
+      failure.errors
+        .map((e) =>
+          e.location
+            ? `${e.location.file.replace(/^branch:/, '')}:${e.location.line}:${e.location.column + 1}: ${e.text}`
+            : e.text,
+        )
+        .join('\n'),
+    )
   }
 }

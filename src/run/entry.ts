@@ -8,7 +8,14 @@
 /** A run the browser runner can do. Paths are from the branch root. */
 export type BrowserPlan =
   | { language: 'javascript'; entry: string; args: string[]; env: Record<string, string>; cwd: string }
-  | { language: 'python'; entry: string | null; module: string | null; args: string[]; env: Record<string, string>; cwd: string }
+  | {
+      language: 'python'
+      entry: string | null
+      module: string | null
+      args: string[]
+      env: Record<string, string>
+      cwd: string
+    }
 
 export class UnsupportedCommand extends Error {
   constructor(message: string) {
@@ -42,7 +49,9 @@ export function words(command: string): string[] {
       if (word !== null) out.push(word)
       word = null
     } else if ('|;&<>`'.includes(c) || (c === '$' && command[i + 1] === '(')) {
-      throw new UnsupportedCommand(`The browser runner has no shell, so "${command.slice(0, 60)}" (with "${c}") cannot run here; use the local runner.`)
+      throw new UnsupportedCommand(
+        `The browser runner has no shell, so "${command.slice(0, 60)}" (with "${c}") cannot run here; use the local runner.`,
+      )
     } else word = (word ?? '') + c
   }
   if (quote) throw new UnsupportedCommand(`Unclosed ${quote} in "${command.slice(0, 60)}".`)
@@ -95,7 +104,8 @@ function plan(input: PlanInput, depth: number): BrowserPlan {
 
   const script = packageScript(program, args)
   if (script) {
-    if (depth > 4) throw new UnsupportedCommand(`package.json scripts call each other too deeply at "${script.name}".`)
+    if (depth > 4)
+      throw new UnsupportedCommand(`package.json scripts call each other too deeply at "${script.name}".`)
     const pkgPath = joinPath(cwd, 'package.json')
     const text = input.read(pkgPath)
     let scripts: Record<string, unknown> = {}
@@ -103,26 +113,44 @@ function plan(input: PlanInput, depth: number): BrowserPlan {
       try {
         scripts = (JSON.parse(text) as { scripts?: Record<string, unknown> }).scripts ?? {}
       } catch {
-        throw new UnsupportedCommand(`${pkgPath} is not valid JSON, so "${input.command}" cannot be resolved.`)
+        throw new UnsupportedCommand(
+          `${pkgPath} is not valid JSON, so "${input.command}" cannot be resolved.`,
+        )
       }
     }
-    const body = scripts[script.name] ?? (script.name === 'start' && input.paths.has(joinPath(cwd, 'server.js')) ? DEFAULT_START : undefined)
-    if (typeof body !== 'string') throw new UnsupportedCommand(`${text === undefined ? `There is no ${pkgPath}` : `${pkgPath} has no "${script.name}" script`}.`)
+    const body =
+      scripts[script.name] ??
+      (script.name === 'start' && input.paths.has(joinPath(cwd, 'server.js')) ? DEFAULT_START : undefined)
+    if (typeof body !== 'string')
+      throw new UnsupportedCommand(
+        `${text === undefined ? `There is no ${pkgPath}` : `${pkgPath} has no "${script.name}" script`}.`,
+      )
     const extra = script.args.length ? ` ${script.args.map((a) => JSON.stringify(a)).join(' ')}` : ''
     return plan({ ...input, command: body + extra, cwd, env }, depth + 1)
   }
 
   const resolveFile = (arg: string, extensions: string[]) => {
     const base = joinPath(cwd, arg)
-    for (const candidate of [base, ...extensions.map((e) => base + e), ...extensions.map((e) => `${base}/index${e}`)])
+    for (const candidate of [
+      base,
+      ...extensions.map((e) => base + e),
+      ...extensions.map((e) => `${base}/index${e}`),
+    ])
       if (input.paths.has(candidate)) return candidate
     throw new UnsupportedCommand(`There is no file ${base || arg} on this branch.`)
   }
 
   if (JS_RUNNERS.has(program)) {
     const fileArg = args.findIndex((a) => !a.startsWith('-'))
-    if (fileArg < 0) throw new UnsupportedCommand(`"${program}" without a file is a REPL; give it a file to run.`)
-    return { language: 'javascript', entry: resolveFile(args[fileArg], JS_EXTENSIONS), args: args.slice(fileArg + 1), env, cwd }
+    if (fileArg < 0)
+      throw new UnsupportedCommand(`"${program}" without a file is a REPL; give it a file to run.`)
+    return {
+      language: 'javascript',
+      entry: resolveFile(args[fileArg], JS_EXTENSIONS),
+      args: args.slice(fileArg + 1),
+      env,
+      cwd,
+    }
   }
   if (PYTHONS.has(program)) {
     let i = 0
@@ -131,16 +159,21 @@ function plan(input: PlanInput, depth: number): BrowserPlan {
       if (!args[i + 1]) throw new UnsupportedCommand('"python -m" needs a module name.')
       return { language: 'python', entry: null, module: args[i + 1], args: args.slice(i + 2), env, cwd }
     }
-    if (i >= args.length) throw new UnsupportedCommand('"python" without a file is a REPL; give it a file to run.')
+    if (i >= args.length)
+      throw new UnsupportedCommand('"python" without a file is a REPL; give it a file to run.')
     const target = joinPath(cwd, args[i])
-    const entry = input.paths.has(joinPath(target, '__main__.py')) ? joinPath(target, '__main__.py') : resolveFile(args[i], [])
+    const entry = input.paths.has(joinPath(target, '__main__.py'))
+      ? joinPath(target, '__main__.py')
+      : resolveFile(args[i], [])
     return { language: 'python', entry, module: null, args: args.slice(i + 1), env, cwd }
   }
   if (JS_EXTENSIONS.some((e) => program.endsWith(e)) && input.paths.has(joinPath(cwd, program)))
     return { language: 'javascript', entry: joinPath(cwd, program), args, env, cwd }
   if (program.endsWith('.py') && input.paths.has(joinPath(cwd, program)))
     return { language: 'python', entry: joinPath(cwd, program), module: null, args, env, cwd }
-  throw new UnsupportedCommand(`The browser runner runs JavaScript, TypeScript and Python files, not "${program}"; use the local runner for it.`)
+  throw new UnsupportedCommand(
+    `The browser runner runs JavaScript, TypeScript and Python files, not "${program}"; use the local runner for it.`,
+  )
 }
 
 const isScript = (name: string) => !/[./]/.test(name)
@@ -154,10 +187,12 @@ function packageScript(program: string, args: string[]): { name: string; args: s
     if (!rest[0]) throw new UnsupportedCommand(`"${program} ${first}" needs a script name.`)
     return { name: rest[0], args: rest.slice(1).filter((a) => a !== '--') }
   }
-  if (first === 'test' || first === 'start' || first === 't') return { name: first === 't' ? 'test' : first, args: rest.filter((a) => a !== '--') }
+  if (first === 'test' || first === 'start' || first === 't')
+    return { name: first === 't' ? 'test' : first, args: rest.filter((a) => a !== '--') }
   if (['install', 'ci', 'add', 'i', 'exec', 'x', 'dlx'].includes(first))
-    throw new UnsupportedCommand(`"${program} ${first}" installs or fetches packages, which the browser runner cannot do; use the local runner.`)
+    throw new UnsupportedCommand(
+      `"${program} ${first}" installs or fetches packages, which the browser runner cannot do; use the local runner.`,
+    )
   if (program !== 'npm' && isScript(first)) return { name: first, args: rest.filter((a) => a !== '--') }
   throw new UnsupportedCommand(`"${program} ${first}" is not a script the browser runner can follow.`)
 }
-

@@ -23,9 +23,24 @@ export interface RunSpec {
   timeoutMs?: number
 }
 
-export interface StartFrame { type: 'start'; id: string; backend: Backend; t: number }
-export interface OutputFrame { type: 'stdout' | 'stderr'; data: string; t: number }
-export interface ExitFrame { type: 'exit'; code: number | null; signal: string | null; reason: ExitReason; t: number }
+export interface StartFrame {
+  type: 'start'
+  id: string
+  backend: Backend
+  t: number
+}
+export interface OutputFrame {
+  type: 'stdout' | 'stderr'
+  data: string
+  t: number
+}
+export interface ExitFrame {
+  type: 'exit'
+  code: number | null
+  signal: string | null
+  reason: ExitReason
+  t: number
+}
 /** Runner → client. `t` is milliseconds since the run started. */
 export type RunFrame = StartFrame | OutputFrame | ExitFrame
 
@@ -54,20 +69,25 @@ const describe = (value: unknown) => (JSON.stringify(value) ?? String(value)).sl
 export function runFrameProblem(value: unknown): string | null {
   if (!isObject(value)) return 'a frame must be a JSON object'
   const { type, t } = value
-  if (type !== 'start' && type !== 'stdout' && type !== 'stderr' && type !== 'exit') return `unknown frame type ${describe(type)}`
+  if (type !== 'start' && type !== 'stdout' && type !== 'stderr' && type !== 'exit')
+    return `unknown frame type ${describe(type)}`
   if (!isTime(t)) return `${type} frame without a time "t" (milliseconds since start)`
   switch (type) {
     case 'start':
       if (typeof value.id !== 'string' || value.id === '') return 'start frame without a run id'
-      if (!BACKENDS.includes(value.backend as Backend)) return `start frame with unknown backend ${describe(value.backend)}`
+      if (!BACKENDS.includes(value.backend as Backend))
+        return `start frame with unknown backend ${describe(value.backend)}`
       return null
     case 'stdout':
     case 'stderr':
       return typeof value.data === 'string' ? null : `${type} frame without string data`
     case 'exit':
-      if (value.code !== null && !Number.isInteger(value.code)) return 'exit frame code must be an integer or null'
-      if (value.signal !== null && typeof value.signal !== 'string') return 'exit frame signal must be a string or null'
-      if (!EXIT_REASONS.includes(value.reason as ExitReason)) return `exit frame with unknown reason ${describe(value.reason)}`
+      if (value.code !== null && !Number.isInteger(value.code))
+        return 'exit frame code must be an integer or null'
+      if (value.signal !== null && typeof value.signal !== 'string')
+        return 'exit frame signal must be a string or null'
+      if (!EXIT_REASONS.includes(value.reason as ExitReason))
+        return `exit frame with unknown reason ${describe(value.reason)}`
       return null
   }
 }
@@ -87,16 +107,21 @@ export function runSpecProblem(value: unknown): string | null {
   if (typeof command !== 'string' || command.trim() === '') return 'the run spec needs a command'
   if (command.length > MAX_COMMAND_CHARS) return `the command is longer than ${MAX_COMMAND_CHARS} characters`
   if (command.includes('\0')) return 'the command contains a NUL character'
-  if (typeof repo !== 'string' || typeof branch !== 'string') return 'the run spec needs the repo and branch its files come from'
+  if (typeof repo !== 'string' || typeof branch !== 'string')
+    return 'the run spec needs the repo and branch its files come from'
   if (cwd !== undefined && typeof cwd !== 'string') return 'cwd must be a string'
   if (env !== undefined) {
     if (!isObject(env)) return 'env must be an object of strings'
     for (const [name, val] of Object.entries(env)) {
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return `env name ${describe(name)} is not a valid variable name`
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+        return `env name ${describe(name)} is not a valid variable name`
       if (typeof val !== 'string' || val.includes('\0')) return `env ${name} must be a string without NUL`
     }
   }
-  if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && (timeoutMs as number) > 0 && (timeoutMs as number) <= MAX_TIMEOUT_MS))
+  if (
+    timeoutMs !== undefined &&
+    !(Number.isInteger(timeoutMs) && (timeoutMs as number) > 0 && (timeoutMs as number) <= MAX_TIMEOUT_MS)
+  )
     return `timeoutMs must be a whole number of milliseconds between 1 and ${MAX_TIMEOUT_MS}`
   return null
 }
@@ -116,8 +141,10 @@ function parsed<T>(input: string | unknown, problem: (value: unknown) => string 
 }
 
 /** A runner → client frame from JSON text or a decoded value; throws RunFrameError naming the fault. */
-export const parseRunFrame = (input: string | unknown): RunFrame => parsed(input, runFrameProblem, 'run frame')
+export const parseRunFrame = (input: string | unknown): RunFrame =>
+  parsed(input, runFrameProblem, 'run frame')
 /** A client → runner frame from JSON text or a decoded value; throws RunFrameError naming the fault. */
-export const parseClientFrame = (input: string | unknown): ClientFrame => parsed(input, clientFrameProblem, 'client frame')
+export const parseClientFrame = (input: string | unknown): ClientFrame =>
+  parsed(input, clientFrameProblem, 'client frame')
 /** A run spec from JSON text or a decoded value; throws RunFrameError naming the fault. */
 export const parseRunSpec = (input: string | unknown): RunSpec => parsed(input, runSpecProblem, 'run spec')

@@ -53,7 +53,9 @@ export class JsRuntime {
   constructor(scope: RuntimeScope, invocation: RuntimeInvocation, io: RuntimeIo) {
     this.#scope = scope
     this.#io = io
-    this.#finished = new Promise((resolve) => { this.#finish = resolve })
+    this.#finished = new Promise((resolve) => {
+      this.#finish = resolve
+    })
     this.#patchConsole()
     this.#patchTimers()
     scope.process = this.#process(invocation)
@@ -107,23 +109,36 @@ export class JsRuntime {
   /** Ends the run once nothing is pending; checked after pending microtasks have run. */
   #settle(): void {
     this.#original.setTimeout(() => {
-      if (this.#loaded && this.#timers.size === 0 && this.#inFlight === 0 && this.#stdinListeners.size === 0) this.#end(this.#exitCode ?? 0)
+      if (this.#loaded && this.#timers.size === 0 && this.#inFlight === 0 && this.#stdinListeners.size === 0)
+        this.#end(this.#exitCode ?? 0)
     }, 0)
   }
 
   #original!: Pick<RuntimeScope, 'setTimeout' | 'setInterval' | 'clearTimeout' | 'clearInterval'>
 
   #patchConsole(): void {
-    const out = (type: 'stdout' | 'stderr') => (...args: unknown[]) => this.#io.write(type, `${formatArgs(args)}\n`)
+    const out =
+      (type: 'stdout' | 'stderr') =>
+      (...args: unknown[]) =>
+        this.#io.write(type, `${formatArgs(args)}\n`)
     const console = this.#scope.console
     for (const name of ['log', 'info', 'debug', 'dir', 'table'] as const) console[name] = out('stdout')
     for (const name of ['warn', 'error'] as const) console[name] = out('stderr')
-    console.trace = (...args: unknown[]) => this.#io.write('stderr', `Trace: ${formatArgs(args)}\n${new Error().stack?.split('\n').slice(2).join('\n') ?? ''}\n`)
+    console.trace = (...args: unknown[]) =>
+      this.#io.write(
+        'stderr',
+        `Trace: ${formatArgs(args)}\n${new Error().stack?.split('\n').slice(2).join('\n') ?? ''}\n`,
+      )
   }
 
   #patchTimers(): void {
     const scope = this.#scope
-    this.#original = { setTimeout: scope.setTimeout.bind(scope), setInterval: scope.setInterval.bind(scope), clearTimeout: scope.clearTimeout.bind(scope), clearInterval: scope.clearInterval.bind(scope) }
+    this.#original = {
+      setTimeout: scope.setTimeout.bind(scope),
+      setInterval: scope.setInterval.bind(scope),
+      clearTimeout: scope.clearTimeout.bind(scope),
+      clearInterval: scope.clearInterval.bind(scope),
+    }
     const original = this.#original
     const timers = this.#timers
     scope.setTimeout = ((callback: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => {
@@ -163,7 +178,10 @@ export class JsRuntime {
     const runtime = this
     const stream = (type: 'stdout' | 'stderr') => ({
       write: (chunk: unknown) => {
-        this.#io.write(type, typeof chunk === 'string' ? chunk : new TextDecoder().decode(chunk as Uint8Array))
+        this.#io.write(
+          type,
+          typeof chunk === 'string' ? chunk : new TextDecoder().decode(chunk as Uint8Array),
+        )
         return true
       },
       isTTY: false,
@@ -184,7 +202,8 @@ export class JsRuntime {
       set exitCode(code: number | undefined) {
         runtime.#exitCode = code
       },
-      nextTick: (callback: (...a: unknown[]) => void, ...args: unknown[]) => queueMicrotask(() => this.#guard(() => callback(...args))),
+      nextTick: (callback: (...a: unknown[]) => void, ...args: unknown[]) =>
+        queueMicrotask(() => this.#guard(() => callback(...args))),
       stdout: stream('stdout'),
       stderr: stream('stderr'),
       stdin: {

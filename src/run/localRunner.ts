@@ -38,7 +38,8 @@ export class LocalRunner implements Runner {
   constructor(options: LocalRunnerOptions) {
     this.#relay = new URL(options.relay)
     this.#token = options.token
-    this.#connect = options.connect ?? ((url, protocols) => new WebSocket(url, protocols) as unknown as RunSocket)
+    this.#connect =
+      options.connect ?? ((url, protocols) => new WebSocket(url, protocols) as unknown as RunSocket)
   }
 
   async start(spec: RunSpec, files: readonly RunFile[]): Promise<Run> {
@@ -50,11 +51,24 @@ export class LocalRunner implements Runner {
         body: encodeRunRequest(spec, files),
       })
     } catch (error) {
-      throw new RunnerUnavailable('local', `cannot reach the relay at ${this.#relay.origin} (${(error as Error).message}).`)
+      throw new RunnerUnavailable(
+        'local',
+        `cannot reach the relay at ${this.#relay.origin} (${(error as Error).message}).`,
+      )
     }
-    const answer = await response.json().catch(() => null) as { id?: string; ticket?: string; error?: string } | null
-    if (response.status === 404 || (response.ok && (typeof answer?.id !== 'string' || typeof answer.ticket !== 'string')))
-      throw new RunnerUnavailable('local', `the relay at ${this.#relay.origin} does not run commands (start it with --runs).`)
+    const answer = (await response.json().catch(() => null)) as {
+      id?: string
+      ticket?: string
+      error?: string
+    } | null
+    if (
+      response.status === 404 ||
+      (response.ok && (typeof answer?.id !== 'string' || typeof answer.ticket !== 'string'))
+    )
+      throw new RunnerUnavailable(
+        'local',
+        `the relay at ${this.#relay.origin} does not run commands (start it with --runs).`,
+      )
     if (!response.ok) throw new Error(answer?.error ?? `The relay refused the run (HTTP ${response.status}).`)
     return this.#attach(answer!.id!, answer!.ticket!)
   }
@@ -83,7 +97,8 @@ export class LocalRunner implements Runner {
       else if (started) log.append(frame)
     }
     socket.onclose = (event) => {
-      if (!log.exit) fail(`lost the connection to the relay (${event.code}${event.reason ? ` ${event.reason}` : ''}).`)
+      if (!log.exit)
+        fail(`lost the connection to the relay (${event.code}${event.reason ? ` ${event.reason}` : ''}).`)
     }
     const send = (frame: ClientFrame) => {
       if (socket.readyState === OPEN && !log.exit) socket.send(JSON.stringify(frame))
@@ -97,7 +112,8 @@ export class LocalRunner implements Runner {
     return new Promise((resolve, reject) => {
       socket.onopen = () => resolve(run)
       socket.onerror = () => {
-        if (socket.readyState !== OPEN) reject(new RunnerUnavailable('local', `could not open the run's socket on ${this.#relay.origin}.`))
+        if (socket.readyState !== OPEN)
+          reject(new RunnerUnavailable('local', `could not open the run's socket on ${this.#relay.origin}.`))
       }
     })
   }

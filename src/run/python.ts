@@ -57,7 +57,13 @@ function materialise(pyodide: PyodideAPI, files: ReadonlyMap<string, Uint8Array>
  * state leaks between runs). Output is streamed as it is written; `input` blocks on `stdin` (typed
  * text through shared memory) or, without it, reads end-of-file.
  */
-export function runPython(pyodide: PyodideAPI, plan: PythonPlan, files: ReadonlyMap<string, Uint8Array>, io: RuntimeIo, stdin?: Pick<StdinReader, 'readInto'>): number {
+export function runPython(
+  pyodide: PyodideAPI,
+  plan: PythonPlan,
+  files: ReadonlyMap<string, Uint8Array>,
+  io: RuntimeIo,
+  stdin?: Pick<StdinReader, 'readInto'>,
+): number {
   materialise(pyodide, files)
   for (const type of ['stdout', 'stderr'] as const) {
     const decoder = new TextDecoder()
@@ -75,5 +81,13 @@ export function runPython(pyodide: PyodideAPI, plan: PythonPlan, files: Readonly
   pyodide.runPython(DRIVER)
   const main = pyodide.globals.get('_weft_main') as (request: string) => number
   const at = (path: string) => (path ? `${PROJECT_ROOT}/${path}` : PROJECT_ROOT)
-  return main(JSON.stringify({ env: plan.env, cwd: at(plan.cwd), module: plan.module, entry: plan.entry ? at(plan.entry) : null, args: plan.args }))
+  return main(
+    JSON.stringify({
+      env: plan.env,
+      cwd: at(plan.cwd),
+      module: plan.module,
+      entry: plan.entry ? at(plan.entry) : null,
+      args: plan.args,
+    }),
+  )
 }

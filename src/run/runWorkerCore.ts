@@ -68,7 +68,10 @@ export function runWorker(host: RunWorkerHost): (message: ToRunWorker) => void {
     host.post({ type: 'exit', code })
   }
 
-  async function javascript(plan: Extract<BrowserPlan, { language: 'javascript' }>, files: Map<string, Uint8Array>) {
+  async function javascript(
+    plan: Extract<BrowserPlan, { language: 'javascript' }>,
+    files: Map<string, Uint8Array>,
+  ) {
     const code = await bundleEntry(await host.bundler(), files, plan.entry)
     const started = new JsRuntime(host.scope, plan, { write })
     runtime = started
@@ -77,10 +80,19 @@ export function runWorker(host: RunWorkerHost): (message: ToRunWorker) => void {
     exit(await started.run(() => host.importModule(code)))
   }
 
-  async function python(plan: Extract<BrowserPlan, { language: 'python' }>, files: Map<string, Uint8Array>, stdin?: SharedArrayBuffer) {
+  async function python(
+    plan: Extract<BrowserPlan, { language: 'python' }>,
+    files: Map<string, Uint8Array>,
+    stdin?: SharedArrayBuffer,
+  ) {
     const reader = stdin && new StdinReader(stdin)
     // Whatever was printed (a prompt) must be out before the program blocks waiting for input.
-    const input = reader && { readInto: (buffer: Uint8Array) => { flush(); return reader.readInto(buffer) } }
+    const input = reader && {
+      readInto: (buffer: Uint8Array) => {
+        flush()
+        return reader.readInto(buffer)
+      },
+    }
     exit(runPython(await host.python(), plan, files, { write }, input))
   }
 
@@ -88,7 +100,10 @@ export function runWorker(host: RunWorkerHost): (message: ToRunWorker) => void {
     if (message.type === 'realm') return host.serveRealm(message.port)
     if (message.type === 'stdin') return runtime ? runtime.stdin(message.data) : void early.push(message.data)
     const files = new Map(message.files)
-    const started = message.plan.language === 'javascript' ? javascript(message.plan, files) : python(message.plan, files, message.stdin)
+    const started =
+      message.plan.language === 'javascript'
+        ? javascript(message.plan, files)
+        : python(message.plan, files, message.stdin)
     started.catch((error: unknown) => {
       write('stderr', `${error instanceof Error ? error.message : String(error)}\n`)
       exit(1)

@@ -19,8 +19,24 @@ export interface Suggestions {
 
 export type PackageManager = 'npm' | 'yarn' | 'pnpm' | 'bun'
 
-const MANIFESTS = new Set(['package.json', 'pnpm-workspace.yaml', 'Cargo.toml', 'go.mod', 'pyproject.toml', 'requirements.txt', 'Makefile', 'makefile', 'GNUmakefile'])
-const LOCKFILES: [string, PackageManager][] = [['package-lock.json', 'npm'], ['yarn.lock', 'yarn'], ['pnpm-lock.yaml', 'pnpm'], ['bun.lockb', 'bun'], ['bun.lock', 'bun']]
+const MANIFESTS = new Set([
+  'package.json',
+  'pnpm-workspace.yaml',
+  'Cargo.toml',
+  'go.mod',
+  'pyproject.toml',
+  'requirements.txt',
+  'Makefile',
+  'makefile',
+  'GNUmakefile',
+])
+const LOCKFILES: [string, PackageManager][] = [
+  ['package-lock.json', 'npm'],
+  ['yarn.lock', 'yarn'],
+  ['pnpm-lock.yaml', 'pnpm'],
+  ['bun.lockb', 'bun'],
+  ['bun.lock', 'bun'],
+]
 /** Folders whose manifests are someone else's (installed or generated), not the project's. */
 const IGNORED = /(^|\/)(node_modules|target|vendor|\.venv|venv|dist|build|\.git)\//
 
@@ -36,7 +52,17 @@ export function isManifest(path: string): boolean {
 /** Matches a workspace pattern (`packages/*`, `apps/**`, `tools/cli`) against a folder. */
 export function matchesWorkspace(pattern: string, folder: string): boolean {
   const clean = pattern.replace(/^\.\//, '').replace(/\/+$/, '')
-  const source = clean.split('/').map((part) => (part === '**' ? '.*' : part.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*'))).join('/')
+  const source = clean
+    .split('/')
+    .map((part) =>
+      part === '**'
+        ? '.*'
+        : part
+            .split('*')
+            .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+            .join('[^/]*'),
+    )
+    .join('/')
   return new RegExp(`^${source}$`).test(folder)
 }
 
@@ -48,20 +74,34 @@ export function matchesWorkspace(pattern: string, folder: string): boolean {
 export function suggestCommands(paths: readonly string[], texts: ReadonlyMap<string, string>): Suggestions {
   const files = new Set(paths)
   const out: Suggestions = { commands: [], problems: [] }
-  const manifests = paths.filter(isManifest).sort((a, b) => a.split('/').length - b.split('/').length || a.localeCompare(b))
+  const manifests = paths
+    .filter(isManifest)
+    .sort((a, b) => a.split('/').length - b.split('/').length || a.localeCompare(b))
   const context: Context = { files, texts, out, manifests }
   for (const path of manifests) {
     const text = texts.get(path)
     if (text === undefined) continue
     try {
       switch (baseName(path)) {
-        case 'package.json': packageJson(path, text, context); break
-        case 'Cargo.toml': cargo(path, text, context); break
-        case 'go.mod': goModule(path, context); break
-        case 'pyproject.toml': pyproject(path, text, context); break
-        case 'requirements.txt': requirements(path, context); break
-        case 'pnpm-workspace.yaml': break
-        default: makefile(path, text, context)
+        case 'package.json':
+          packageJson(path, text, context)
+          break
+        case 'Cargo.toml':
+          cargo(path, text, context)
+          break
+        case 'go.mod':
+          goModule(path, context)
+          break
+        case 'pyproject.toml':
+          pyproject(path, text, context)
+          break
+        case 'requirements.txt':
+          requirements(path, context)
+          break
+        case 'pnpm-workspace.yaml':
+          break
+        default:
+          makefile(path, text, context)
       }
     } catch (error) {
       out.problems.push(`${path}: ${(error as Error).message}`)
@@ -90,12 +130,17 @@ function parseJson(text: string): Record<string, unknown> {
   } catch (error) {
     throw new Error(`not valid JSON (${(error as Error).message})`)
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('expected a JSON object')
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new Error('expected a JSON object')
   return value as Record<string, unknown>
 }
 
 /** The package manager for a package folder: the nearest lockfile up the tree, else `packageManager`, else npm. */
-export function packageManagerFor(folder: string, files: ReadonlySet<string>, declared?: unknown): PackageManager {
+export function packageManagerFor(
+  folder: string,
+  files: ReadonlySet<string>,
+  declared?: unknown,
+): PackageManager {
   for (let at: string | null = folder; at !== null; at = at === '' ? null : folderOf(at))
     for (const [lockfile, manager] of LOCKFILES) if (files.has(join(at, lockfile))) return manager
   const named = typeof declared === 'string' ? declared.split('@')[0] : ''
@@ -116,7 +161,9 @@ function workspacePatterns(context: Context): string[] {
   if (root) {
     try {
       const { workspaces } = parseJson(root)
-      const list = Array.isArray(workspaces) ? workspaces : (workspaces as { packages?: unknown } | undefined)?.packages
+      const list = Array.isArray(workspaces)
+        ? workspaces
+        : (workspaces as { packages?: unknown } | undefined)?.packages
       if (Array.isArray(list)) patterns.push(...list.filter((p): p is string => typeof p === 'string'))
     } catch {
       // Reported once, where the root package.json itself is read.
@@ -130,19 +177,41 @@ function workspacePatterns(context: Context): string[] {
 function packageJson(path: string, text: string, context: Context): void {
   const pkg = parseJson(text)
   const folder = folderOf(path)
-  const manager = packageManagerFor(folder, context.files, pkg.packageManager ?? rootField(context, 'packageManager'))
-  const member = folder !== '' && workspacePatterns(context).some((pattern) => matchesWorkspace(pattern, folder))
+  const manager = packageManagerFor(
+    folder,
+    context.files,
+    pkg.packageManager ?? rootField(context, 'packageManager'),
+  )
+  const member =
+    folder !== '' && workspacePatterns(context).some((pattern) => matchesWorkspace(pattern, folder))
   const name = typeof pkg.name === 'string' ? pkg.name : folder || 'package'
   const where = member ? `workspace ${name}` : folder ? name : 'package.json'
-  const hasDeps = ['dependencies', 'devDependencies'].some((field) => typeof pkg[field] === 'object' && pkg[field] !== null && Object.keys(pkg[field] as object).length > 0)
+  const hasDeps = ['dependencies', 'devDependencies'].some(
+    (field) =>
+      typeof pkg[field] === 'object' && pkg[field] !== null && Object.keys(pkg[field] as object).length > 0,
+  )
   // Members are installed from the workspace root, so only a root or a standalone package offers install.
-  if (hasDeps && !member) add(context, path, manager === 'npm' && context.files.has(join(folder, 'package-lock.json')) ? 'npm ci' : `${manager} install`, `install dependencies (${where})`)
+  if (hasDeps && !member)
+    add(
+      context,
+      path,
+      manager === 'npm' && context.files.has(join(folder, 'package-lock.json'))
+        ? 'npm ci'
+        : `${manager} install`,
+      `install dependencies (${where})`,
+    )
   const scripts = pkg.scripts
   if (scripts === undefined) return
-  if (typeof scripts !== 'object' || scripts === null || Array.isArray(scripts)) throw new Error('"scripts" must be an object')
+  if (typeof scripts !== 'object' || scripts === null || Array.isArray(scripts))
+    throw new Error('"scripts" must be an object')
   for (const [script, body] of Object.entries(scripts)) {
     if (typeof body !== 'string') continue
-    add(context, path, scriptCommand(manager, script), `${where}: ${body.length > 60 ? `${body.slice(0, 57)}…` : body}`)
+    add(
+      context,
+      path,
+      scriptCommand(manager, script),
+      `${where}: ${body.length > 60 ? `${body.slice(0, 57)}…` : body}`,
+    )
   }
 }
 
@@ -161,7 +230,8 @@ function rootField(context: Context, field: string): unknown {
 
 const table = (value: TomlValue | undefined): TomlTable | undefined =>
   typeof value === 'object' && value !== null && !Array.isArray(value) ? value : undefined
-const strings = (value: TomlValue | undefined): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [])
+const strings = (value: TomlValue | undefined): string[] =>
+  Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []
 
 function readManifest(text: string): TomlTable {
   try {
@@ -175,7 +245,10 @@ function cargo(path: string, text: string, context: Context): void {
   const folder = folderOf(path)
   const manifest = readManifest(text)
   // A member of a workspace declared higher up is built from there.
-  const isMember = context.manifests.some((other) => baseName(other) === 'Cargo.toml' && other !== path && workspaceMembers(other, context).includes(folder))
+  const isMember = context.manifests.some(
+    (other) =>
+      baseName(other) === 'Cargo.toml' && other !== path && workspaceMembers(other, context).includes(folder),
+  )
   if (isMember) return
   const workspace = table(manifest.workspace)
   const pkg = table(manifest.package)
@@ -192,7 +265,8 @@ function cargo(path: string, text: string, context: Context): void {
         continue // reported where the member's own manifest is read
       }
       const name = table(memberToml.package)?.name
-      if (typeof name === 'string' && binaries(member, memberToml)) add(context, path, `cargo run -p ${name}`, `run ${name}`)
+      if (typeof name === 'string' && binaries(member, memberToml))
+        add(context, path, `cargo run -p ${name}`, `run ${name}`)
     }
     if (!pkg) return
   }
@@ -239,14 +313,16 @@ const PY_ENTRIES = ['main.py', 'app.py', 'manage.py', '__main__.py']
 
 function hasPythonTests(folder: string, files: ReadonlySet<string>): boolean {
   for (const file of files)
-    if (file.startsWith(folder ? `${folder}/` : '') && /(^|\/)(test_[^/]*|[^/]*_test)\.py$/.test(file)) return true
+    if (file.startsWith(folder ? `${folder}/` : '') && /(^|\/)(test_[^/]*|[^/]*_test)\.py$/.test(file))
+      return true
   return false
 }
 
 function pythonEntries(path: string, context: Context, run: (command: string) => string): void {
   const folder = folderOf(path)
   for (const entry of PY_ENTRIES)
-    if (context.files.has(join(folder, entry))) add(context, path, run(entry === '__main__.py' ? 'python .' : `python ${entry}`), `run ${entry}`)
+    if (context.files.has(join(folder, entry)))
+      add(context, path, run(entry === '__main__.py' ? 'python .' : `python ${entry}`), `run ${entry}`)
   if (hasPythonTests(folder, context.files)) add(context, path, run('python -m pytest'), 'run the tests')
 }
 
@@ -259,7 +335,8 @@ function pyproject(path: string, text: string, context: Context): void {
   add(context, path, uv ? 'uv sync' : poetry ? 'poetry install' : 'pip install -e .', 'install the project')
   pythonEntries(path, context, run)
   const scripts = { ...table(table(manifest.project)?.scripts), ...table(poetry?.scripts) }
-  for (const [name, target] of Object.entries(scripts)) if (typeof target === 'string') add(context, path, run(name), `${name} → ${target}`)
+  for (const [name, target] of Object.entries(scripts))
+    if (typeof target === 'string') add(context, path, run(name), `${name} → ${target}`)
 }
 
 function requirements(path: string, context: Context): void {
@@ -274,7 +351,9 @@ function requirements(path: string, context: Context): void {
 function makefile(path: string, text: string, context: Context): void {
   const seen = new Set<string>()
   const joined = text.replace(/\\\n/g, ' ')
-  for (const match of joined.matchAll(/^([A-Za-z0-9_][A-Za-z0-9_./-]*(?:[ \t]+[A-Za-z0-9_][A-Za-z0-9_./-]*)*)[ \t]*:(?![=:])/gm))
+  for (const match of joined.matchAll(
+    /^([A-Za-z0-9_][A-Za-z0-9_./-]*(?:[ \t]+[A-Za-z0-9_][A-Za-z0-9_./-]*)*)[ \t]*:(?![=:])/gm,
+  ))
     for (const target of match[1].split(/[ \t]+/)) {
       if (seen.has(target)) continue
       seen.add(target)

@@ -5,10 +5,15 @@
  */
 
 export type TomlValue = string | number | boolean | TomlValue[] | TomlTable
-export interface TomlTable { [key: string]: TomlValue }
+export interface TomlTable {
+  [key: string]: TomlValue
+}
 
 export class TomlError extends Error {
-  constructor(readonly line: number, message: string) {
+  constructor(
+    readonly line: number,
+    message: string,
+  ) {
     super(`line ${line}: ${message}`)
     this.name = 'TomlError'
   }
@@ -90,7 +95,10 @@ class Reader {
       const items: TomlValue[] = []
       for (;;) {
         this.skip(true)
-        if (this.text[this.pos] === ']') { this.pos++; return items }
+        if (this.text[this.pos] === ']') {
+          this.pos++
+          return items
+        }
         items.push(this.value())
         this.skip(true)
         if (this.text[this.pos] === ',') this.pos++
@@ -102,7 +110,10 @@ class Reader {
       const table: TomlTable = {}
       for (;;) {
         this.skip(false)
-        if (this.text[this.pos] === '}') { this.pos++; return table }
+        if (this.text[this.pos] === '}') {
+          this.pos++
+          return table
+        }
         const key = this.key()
         if (this.text[this.pos] !== '=') this.fail('expected "=" in an inline table')
         this.pos++
@@ -135,7 +146,8 @@ function descend(table: TomlTable, path: string[], reader: Reader): TomlTable {
   for (const part of path) {
     const next = at[part] ?? (at[part] = {})
     const inner = Array.isArray(next) ? next.at(-1) : next
-    if (typeof inner !== 'object' || inner === null || Array.isArray(inner)) reader.fail(`"${part}" is not a table`)
+    if (typeof inner !== 'object' || inner === null || Array.isArray(inner))
+      reader.fail(`"${part}" is not a table`)
     at = inner as TomlTable
   }
   return at
@@ -153,7 +165,8 @@ export function readToml(text: string): TomlTable {
       const array = text[reader.pos + 1] === '['
       reader.pos += array ? 2 : 1
       const key = reader.key()
-      if (!text.startsWith(array ? ']]' : ']', reader.pos)) reader.fail(`unclosed table header "[${key.join('.')}"`)
+      if (!text.startsWith(array ? ']]' : ']', reader.pos))
+        reader.fail(`unclosed table header "[${key.join('.')}"`)
       reader.pos += array ? 2 : 1
       if (array) {
         const parent = descend(root, key.slice(0, -1), reader)

@@ -14,7 +14,8 @@ export function toFileTree(files: readonly RunFile[]): FileSystemTree {
     let folder = root
     for (const part of parts.slice(0, -1)) {
       const node = (folder[part] ??= { directory: {} })
-      if (!('directory' in node)) throw new Error(`"${path}" needs "${part}" to be a folder, but it is a file.`)
+      if (!('directory' in node))
+        throw new Error(`"${path}" needs "${part}" to be a folder, but it is a file.`)
       folder = node.directory
     }
     folder[parts.at(-1)!] = { file: { contents: bytes } }
@@ -36,12 +37,23 @@ export function bootWebContainer(): Promise<WebContainer> {
     const { WebContainer } = await import('@webcontainer/api')
     let timer: ReturnType<typeof setTimeout> | undefined
     const timedOut = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new RunnerUnavailable('webcontainer', `its runtime did not load within ${BOOT_TIMEOUT_MS / 1000} s (it is fetched from StackBlitz and needs the network).`)), BOOT_TIMEOUT_MS)
+      timer = setTimeout(
+        () =>
+          reject(
+            new RunnerUnavailable(
+              'webcontainer',
+              `its runtime did not load within ${BOOT_TIMEOUT_MS / 1000} s (it is fetched from StackBlitz and needs the network).`,
+            ),
+          ),
+        BOOT_TIMEOUT_MS,
+      )
     })
     try {
       return await Promise.race([WebContainer.boot({ coep: 'require-corp', workdirName: 'weft' }), timedOut])
     } catch (error) {
-      throw error instanceof RunnerUnavailable ? error : new RunnerUnavailable('webcontainer', (error as Error).message)
+      throw error instanceof RunnerUnavailable
+        ? error
+        : new RunnerUnavailable('webcontainer', (error as Error).message)
     } finally {
       clearTimeout(timer)
     }
@@ -76,7 +88,9 @@ export class WebContainerRunner implements Runner {
       // A killed process's exit promise may never settle: end the run now.
       log.finish(null, null, why)
     }
-    void process.output.pipeTo(new WritableStream({ write: (chunk) => log.output('stdout', chunk) })).catch(() => {})
+    void process.output
+      .pipeTo(new WritableStream({ write: (chunk) => log.output('stdout', chunk) }))
+      .catch(() => {})
     void process.exit.then((code) => {
       clearTimeout(timeout)
       log.finish(code, null, reason)

@@ -19,7 +19,8 @@ const utf8 = new TextEncoder()
 
 function toBase64(bytes: Uint8Array): string {
   let binary = ''
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
+  for (let i = 0; i < bytes.length; i += 0x8000)
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
   return btoa(binary)
 }
 
@@ -47,7 +48,8 @@ export function encodeRunRequest(spec: RunSpec, files: readonly RunFile[]): stri
 
 /** Decodes a `POST /runs` body (already JSON-parsed); throws RunFrameError naming the fault. Paths are checked by the caller. */
 export function decodeRunRequest(value: unknown): RunRequest {
-  if (typeof value !== 'object' || value === null) throw new RunFrameError('Malformed run request: expected {spec, files}.')
+  if (typeof value !== 'object' || value === null)
+    throw new RunFrameError('Malformed run request: expected {spec, files}.')
   const { spec, files } = value as { spec?: unknown; files?: unknown }
   const parsedSpec = parseRunSpec(spec)
   if (typeof files !== 'object' || files === null || Array.isArray(files))
@@ -55,13 +57,22 @@ export function decodeRunRequest(value: unknown): RunRequest {
   const decoded: RunFile[] = []
   for (const [path, content] of Object.entries(files)) {
     if (typeof content === 'string') decoded.push({ path, bytes: utf8.encode(content) })
-    else if (typeof content === 'object' && content !== null && typeof (content as { base64?: unknown }).base64 === 'string') {
+    else if (
+      typeof content === 'object' &&
+      content !== null &&
+      typeof (content as { base64?: unknown }).base64 === 'string'
+    ) {
       try {
         decoded.push({ path, bytes: fromBase64((content as { base64: string }).base64) })
       } catch {
-        throw new RunFrameError(`Malformed run request: ${JSON.stringify(path).slice(0, 80)} is not valid base64.`)
+        throw new RunFrameError(
+          `Malformed run request: ${JSON.stringify(path).slice(0, 80)} is not valid base64.`,
+        )
       }
-    } else throw new RunFrameError(`Malformed run request: ${JSON.stringify(path).slice(0, 80)} must be text or {base64}.`)
+    } else
+      throw new RunFrameError(
+        `Malformed run request: ${JSON.stringify(path).slice(0, 80)} must be text or {base64}.`,
+      )
   }
   return { spec: parsedSpec, files: decoded }
 }

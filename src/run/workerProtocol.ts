@@ -15,5 +15,4 @@ export type ToRunWorker =
 
 /** Run worker → host: output in order, then the exit code once. */
 export type FromRunWorker =
-  | { type: 'output'; stream: 'stdout' | 'stderr'; data: string }
-  | { type: 'exit'; code: number }
+  { type: 'output'; stream: 'stdout' | 'stderr'; data: string } | { type: 'exit'; code: number }

@@ -51,7 +51,9 @@ export class CheckedChunks implements StorageAdapterInterface {
   }
 
   async loadRange(prefix: StorageKey): Promise<Chunk[]> {
-    return (await this.#inner.loadRange(prefix)).filter((chunk) => !chunk.data || this.#sound(chunk.key, chunk.data))
+    return (await this.#inner.loadRange(prefix)).filter(
+      (chunk) => !chunk.data || this.#sound(chunk.key, chunk.data),
+    )
   }
 
   save(key: StorageKey, data: Uint8Array): Promise<void> {
@@ -66,7 +68,8 @@ export class CheckedChunks implements StorageAdapterInterface {
   async removeRange(prefix: StorageKey): Promise<void> {
     await this.#inner.removeRange(prefix)
     const under = this.#inner.filePath(prefix)
-    for (const file of this.#damaged.keys()) if (file === under || file.startsWith(under + sep)) this.#damaged.delete(file)
+    for (const file of this.#damaged.keys())
+      if (file === under || file.startsWith(under + sep)) this.#damaged.delete(file)
   }
 
   #sound(key: StorageKey, data: Uint8Array): boolean {
@@ -87,5 +90,7 @@ export class CheckedChunks implements StorageAdapterInterface {
 }
 
 function reportOnStderr({ file, reason }: DamagedChunk): void {
-  console.error(`damaged storage chunk skipped: ${file} (${reason}); the document loads from its other chunks`)
+  console.error(
+    `damaged storage chunk skipped: ${file} (${reason}); the document loads from its other chunks`,
+  )
 }

@@ -95,8 +95,11 @@ export class DurableFileStorage implements StorageAdapterInterface {
     const path = this.filePath(prefix)
     await fs.rm(path, { recursive: true, force: true })
     for (const file of this.#saveOrder.keys()) if (file.startsWith(path + sep)) this.#saveOrder.delete(file)
-    for (const dir of this.#durableDirs.keys()) if (dir === path || dir.startsWith(path + sep)) this.#durableDirs.delete(dir)
-    await syncDir(dirname(path)).catch((error) => { if (!isMissing(error)) throw error })
+    for (const dir of this.#durableDirs.keys())
+      if (dir === path || dir.startsWith(path + sep)) this.#durableDirs.delete(dir)
+    await syncDir(dirname(path)).catch((error) => {
+      if (!isMissing(error)) throw error
+    })
   }
 
   /** Every stored key, in no particular order. */
@@ -115,7 +118,12 @@ export class DurableFileStorage implements StorageAdapterInterface {
     const order = (file: string) => this.#saveOrder.get(file) ?? 0
     const files = (await walk(root)).sort((a, b) => order(a) - order(b) || (a < b ? -1 : a > b ? 1 : 0))
     return files.flatMap((file) => {
-      const key = [...prefix, ...relative(root, file).split(sep).filter((part) => part !== '')]
+      const key = [
+        ...prefix,
+        ...relative(root, file)
+          .split(sep)
+          .filter((part) => part !== ''),
+      ]
       return isValidKey(key) ? [key] : []
     })
   }
@@ -145,12 +153,25 @@ export class DurableFileStorage implements StorageAdapterInterface {
 
 /** Refuses a key part that is empty, a dot-name, or could step out of the folder. */
 function checkKey(key: StorageKey): void {
-  if (!isValidKey(key)) throw new Error(`Refusing storage key ${JSON.stringify(key).slice(0, 200)}: a part is empty, starts with a dot or holds a path separator or control character.`)
+  if (!isValidKey(key))
+    throw new Error(
+      `Refusing storage key ${JSON.stringify(key).slice(0, 200)}: a part is empty, starts with a dot or holds a path separator or control character.`,
+    )
 }
 
 function isValidKey(key: StorageKey): boolean {
-  return key.length > 0 && key[0].length > 2 && key.every((part) =>
-    typeof part === 'string' && part.length > 0 && part.length <= 255 && !part.startsWith('.') && !/[/\\\x00-\x1f]/.test(part))
+  return (
+    key.length > 0 &&
+    key[0].length > 2 &&
+    key.every(
+      (part) =>
+        typeof part === 'string' &&
+        part.length > 0 &&
+        part.length <= 255 &&
+        !part.startsWith('.') &&
+        !/[/\\\x00-\x1f]/.test(part),
+    )
+  )
 }
 
 /** Makes a folder's entries (created, renamed or removed files) durable. */
@@ -160,7 +181,8 @@ async function syncDir(dir: string): Promise<void> {
     await handle.sync()
   } catch (error) {
     // Some platforms (Windows) cannot fsync a folder; their rename is as durable as it gets.
-    if (!['EISDIR', 'EPERM', 'EINVAL', 'EBADF'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error
+    if (!['EISDIR', 'EPERM', 'EINVAL', 'EBADF'].includes((error as NodeJS.ErrnoException).code ?? ''))
+      throw error
   } finally {
     await handle.close()
   }
@@ -175,10 +197,12 @@ async function walk(dir: string): Promise<string[]> {
     if (isMissing(error) || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return []
     throw error
   }
-  const nested = await Promise.all(entries.map((entry) => {
-    const path = join(dir, entry.name)
-    return entry.isDirectory() ? walk(path) : Promise.resolve(entry.isFile() ? [path] : [])
-  }))
+  const nested = await Promise.all(
+    entries.map((entry) => {
+      const path = join(dir, entry.name)
+      return entry.isDirectory() ? walk(path) : Promise.resolve(entry.isFile() ? [path] : [])
+    }),
+  )
   return nested.flat()
 }
 

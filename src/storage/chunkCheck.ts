@@ -19,14 +19,18 @@ export function chunkProblem(bytes: Uint8Array): string | null {
   for (let index = 0; at < bytes.length; index++) {
     const where = index === 0 ? 'chunk' : `chunk ${index + 1} (at byte ${at})`
     if (bytes.length - at < 10) return `${where} truncated in its header`
-    for (let i = 0; i < MAGIC.length; i++) if (bytes[at + i] !== MAGIC[i]) return `${where} lacks the Automerge magic bytes`
+    for (let i = 0; i < MAGIC.length; i++)
+      if (bytes[at + i] !== MAGIC[i]) return `${where} lacks the Automerge magic bytes`
     const type = bytes[at + 8]
     const length = readUleb(bytes, at + 9)
     if (!length) return `${where} has a malformed length`
     const end = length.next + length.value
-    if (end > bytes.length) return `${where} truncated: ${length.value} bytes declared, ${bytes.length - length.next} present`
+    if (end > bytes.length)
+      return `${where} truncated: ${length.value} bytes declared, ${bytes.length - length.next} present`
     if (CHECKSUMMED_TYPES.has(type)) {
-      const digest = createHash('sha256').update(bytes.subarray(at + 8, end)).digest()
+      const digest = createHash('sha256')
+        .update(bytes.subarray(at + 8, end))
+        .digest()
       for (let i = 0; i < 4; i++) if (digest[i] !== bytes[at + 4 + i]) return `${where} fails its checksum`
     }
     at = end

@@ -2,9 +2,7 @@ import { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websoc
 
 /** Where a relay connection stands, as the status bar shows it. */
 export type LinkState =
-  | { kind: 'connecting' }
-  | { kind: 'connected' }
-  | { kind: 'reconnecting'; retryAt: number; attempt: number }
+  { kind: 'connecting' } | { kind: 'connected' } | { kind: 'reconnecting'; retryAt: number; attempt: number }
 
 /** The adapter's own retry never fires in practice: this class schedules reconnections itself. */
 const NEVER_MS = 2 ** 31 - 1
@@ -34,7 +32,11 @@ export class ReconnectingWebSocketAdapter extends WebSocketClientAdapter {
     // Node reports a refused connection as an error event, then closes; the close schedules the retry.
     const error = this.onError
     this.onError = (event) => {
-      try { error(event) } catch { /* reported through the close that follows */ }
+      try {
+        error(event)
+      } catch {
+        /* reported through the close that follows */
+      }
     }
   }
 

@@ -57,7 +57,10 @@ export function relaySyncAddress(input: string): string {
     throw new Error(`"${input}" is not a relay address; expected something like ws://127.0.0.1:8787.`)
   }
   const protocol = { 'http:': 'ws:', 'https:': 'wss:', 'ws:': 'ws:', 'wss:': 'wss:' }[url.protocol]
-  if (!protocol || !url.host) throw new Error(`A relay address starts with ws://, wss://, http:// or https:// and names a host, not "${input}".`)
+  if (!protocol || !url.host)
+    throw new Error(
+      `A relay address starts with ws://, wss://, http:// or https:// and names a host, not "${input}".`,
+    )
   return `${protocol}//${url.host}/sync${url.search}`
 }
 
@@ -105,7 +108,8 @@ export class Relays {
 
   /** The rule as automerge-repo asks it: announce a document to a peer, and answer its requests. */
   readonly shareConfig: ShareConfig = {
-    announce: async (peer, documentId) => documentId === undefined ? true : this.mayReceive(peer, documentId),
+    announce: async (peer, documentId) =>
+      documentId === undefined ? true : this.mayReceive(peer, documentId),
     access: async (peer, documentId) => this.mayReceive(peer, documentId),
   }
 
@@ -130,8 +134,7 @@ export class Relays {
       if (known) {
         known.own ||= entry.own
         known.repositories = [...new Set([...known.repositories, ...entry.repositories])]
-      }
-      else this.#entries.set(entry.url, entry)
+      } else this.#entries.set(entry.url, entry)
     }
     void this.#grantLegacy()
   }
@@ -165,7 +168,8 @@ export class Relays {
    */
   async add(address: string, grant: RelayGrant): Promise<{ url: string; added: boolean }> {
     const url = relaySyncAddress(address)
-    if (!('own' in grant) && !isValidAutomergeUrl(grant.repository)) throw new Error(`"${grant.repository}" is not a repository URL.`)
+    if (!('own' in grant) && !isValidAutomergeUrl(grant.repository))
+      throw new Error(`"${grant.repository}" is not a repository URL.`)
     let entry = this.#entries.get(url)
     const added = !entry
     if (!entry) {
@@ -190,7 +194,11 @@ export class Relays {
    * Lets the relay at `address` receive `repository` while `work` (a clone) runs, and keeps that
    * only if `work` succeeds: a relay added for a clone that fails is removed again.
    */
-  async shareFor<T>(address: string, repository: AutomergeUrl, work: (url: string) => Promise<T>): Promise<T> {
+  async shareFor<T>(
+    address: string,
+    repository: AutomergeUrl,
+    work: (url: string) => Promise<T>,
+  ): Promise<T> {
     const already = this.knows(address) && this.receives(address, repository)
     const { url, added } = await this.add(address, { repository })
     try {
@@ -326,7 +334,8 @@ export class Relays {
     const links: ReconnectingWebSocketAdapter[] = []
     for (const [url, link] of this.#links) {
       const entry = this.#entries.get(url)
-      if (entry && link.state.kind === 'connected' && this.#entryAllows(entry, handle.documentId)) links.push(link)
+      if (entry && link.state.kind === 'connected' && this.#entryAllows(entry, handle.documentId))
+        links.push(link)
     }
     return links
   }
@@ -369,12 +378,16 @@ export class Relays {
    */
   #watchRepository(id: DocumentId): void {
     if (this.#watchedRepositories.has(id)) return
-    if (![...this.#entries.values()].some((entry) => !this.#isOwn(entry) && entry.repositories.includes(id))) return
+    if (![...this.#entries.values()].some((entry) => !this.#isOwn(entry) && entry.repositories.includes(id)))
+      return
     const handle = this.#repo.handles[id]
     if (!handle) return
     this.#watchedRepositories.add(id)
     handle.on('change', () => this.#reshare())
-    void handle.whenReady().then(() => this.#reshare(), () => undefined)
+    void handle.whenReady().then(
+      () => this.#reshare(),
+      () => undefined,
+    )
   }
 
   #reshare(): void {
@@ -404,7 +417,8 @@ export class Relays {
   #pending(entry: RelayEntry, link: ReconnectingWebSocketAdapter): number {
     let pending = 0
     for (const handle of Object.values(this.#repo.handles))
-      if (handle.isReady() && this.#entryAllows(entry, handle.documentId) && !this.#holds(link, handle)) pending++
+      if (handle.isReady() && this.#entryAllows(entry, handle.documentId) && !this.#holds(link, handle))
+        pending++
     return pending
   }
 
@@ -432,7 +446,9 @@ export class Relays {
     return {
       version: 2,
       relays: Array.isArray(record.relays) ? record.relays.flatMap((r) => this.#entryFrom(r)) : [],
-      removed: Array.isArray(record.removed) ? record.removed.filter((u): u is string => typeof u === 'string') : [],
+      removed: Array.isArray(record.removed)
+        ? record.removed.filter((u): u is string => typeof u === 'string')
+        : [],
     }
   }
 
@@ -441,7 +457,9 @@ export class Relays {
     const r = (raw ?? {}) as Partial<RelayEntry>
     try {
       const url = relaySyncAddress(String(r.url))
-      const repositories = Array.isArray(r.repositories) ? r.repositories.filter((id) => isValidAutomergeUrl(`automerge:${id}`)) : []
+      const repositories = Array.isArray(r.repositories)
+        ? r.repositories.filter((id) => isValidAutomergeUrl(`automerge:${id}`))
+        : []
       return [{ url, own: r.own === true, repositories }]
     } catch {
       return []
@@ -450,7 +468,9 @@ export class Relays {
 
   async #save(): Promise<void> {
     // A default relay is own by being given at start; it is stored only for what was added to it.
-    const relays = [...this.#entries.values()].filter((entry) => !this.#defaults.has(entry.url) || entry.own || entry.repositories.length > 0)
+    const relays = [...this.#entries.values()].filter(
+      (entry) => !this.#defaults.has(entry.url) || entry.own || entry.repositories.length > 0,
+    )
     const saved: SavedRelays = { version: 2, relays, removed: [...this.#removedDefaults] }
     await this.#storage.save(RELAYS_KEY, new TextEncoder().encode(JSON.stringify(saved)))
   }

@@ -14,7 +14,12 @@ export function parseRoute(hash: string): Route {
   const params = new URLSearchParams(query)
   if (parts[0] === 'repo' && parts[1]) return { page: 'repo', id: parts[1], branch: parts[2] }
   if (parts[0] === 'open' && parts[1])
-    return { page: 'open', url: parts[1], branch: params.get('branch') ?? undefined, relay: params.get('relay') ?? undefined }
+    return {
+      page: 'open',
+      url: parts[1],
+      branch: params.get('branch') ?? undefined,
+      relay: params.get('relay') ?? undefined,
+    }
   return { page: 'list' }
 }
 

@@ -14,11 +14,14 @@ export function repositoryDocumentIds(doc: unknown): Set<DocumentId> {
   }
   if (!doc || typeof doc !== 'object') return ids
   const repository = doc as Partial<RepositoryDoc>
-  if (repository.blobs && typeof repository.blobs === 'object') for (const pack of Object.values(repository.blobs)) add(pack)
+  if (repository.blobs && typeof repository.blobs === 'object')
+    for (const pack of Object.values(repository.blobs)) add(pack)
   if (repository.branches && typeof repository.branches === 'object')
     for (const branch of Object.values(repository.branches)) {
       const tree = branch && typeof branch === 'object' ? branch.tree : undefined
-      if (tree && typeof tree === 'object') for (const entry of Object.values(tree)) if (entry && typeof entry === 'object' && 'live' in entry) add(entry.live)
+      if (tree && typeof tree === 'object')
+        for (const entry of Object.values(tree))
+          if (entry && typeof entry === 'object' && 'live' in entry) add(entry.live)
     }
   add(repository.runs)
   add(repository.repl)

@@ -17,6 +17,19 @@ import toml from '@tree-sitter-grammars/tree-sitter-toml/tree-sitter-toml.wasm?u
 import java from 'tree-sitter-java/tree-sitter-java.wasm?url'
 import type { GrammarId, GrammarLocator } from './grammars.ts'
 
-const URLS: Record<GrammarId, string> = { typescript, tsx, javascript, json, python, go, rust, css, html, yaml, toml, java }
+const URLS: Record<GrammarId, string> = {
+  typescript,
+  tsx,
+  javascript,
+  json,
+  python,
+  go,
+  rust,
+  css,
+  html,
+  yaml,
+  toml,
+  java,
+}
 
 export const browserLocator: GrammarLocator = { runtime, grammar: (id) => URLS[id] }

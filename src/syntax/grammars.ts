@@ -2,8 +2,18 @@ import { Language, Parser } from 'web-tree-sitter'
 
 /** The tree-sitter grammars Weft ships (first wave). */
 export type GrammarId =
-  | 'typescript' | 'tsx' | 'javascript' | 'json' | 'python' | 'go' | 'rust'
-  | 'css' | 'html' | 'yaml' | 'toml' | 'java'
+  | 'typescript'
+  | 'tsx'
+  | 'javascript'
+  | 'json'
+  | 'python'
+  | 'go'
+  | 'rust'
+  | 'css'
+  | 'html'
+  | 'yaml'
+  | 'toml'
+  | 'java'
 
 /** Where each grammar's wasm lives, relative to node_modules. */
 export const GRAMMAR_FILES: Record<GrammarId, string> = {
@@ -22,16 +32,26 @@ export const GRAMMAR_FILES: Record<GrammarId, string> = {
 }
 
 const BY_EXTENSION: Record<string, GrammarId> = {
-  ts: 'typescript', mts: 'typescript', cts: 'typescript',
+  ts: 'typescript',
+  mts: 'typescript',
+  cts: 'typescript',
   tsx: 'tsx',
-  js: 'javascript', mjs: 'javascript', cjs: 'javascript', jsx: 'javascript',
-  json: 'json', jsonc: 'json', webmanifest: 'json',
-  py: 'python', pyi: 'python',
+  js: 'javascript',
+  mjs: 'javascript',
+  cjs: 'javascript',
+  jsx: 'javascript',
+  json: 'json',
+  jsonc: 'json',
+  webmanifest: 'json',
+  py: 'python',
+  pyi: 'python',
   go: 'go',
   rs: 'rust',
   css: 'css',
-  html: 'html', htm: 'html',
-  yaml: 'yaml', yml: 'yaml',
+  html: 'html',
+  htm: 'html',
+  yaml: 'yaml',
+  yml: 'yaml',
   toml: 'toml',
   java: 'java',
 }

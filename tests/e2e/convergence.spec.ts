@@ -6,7 +6,12 @@ import { NetworkLink, RelayProcess } from './relayProcess.ts'
  * Two people on the same file through `relay`: A created it with `text`, B opened A's share link,
  * through `viaB` (B's own network path to the relay) when given.
  */
-async function pair(browser: Browser, relay: RelayProcess, text: string, viaB?: NetworkLink): Promise<{ a: Page; b: Page }> {
+async function pair(
+  browser: Browser,
+  relay: RelayProcess,
+  text: string,
+  viaB?: NetworkLink,
+): Promise<{ a: Page; b: Page }> {
   const a = await (await browser.newContext({ baseURL: relay.url })).newPage()
   await createRepository(a, 'converge')
   await createPath(a, 'New file', 'doc.txt')
@@ -29,7 +34,9 @@ test.describe('convergence through a relay process', () => {
   test.beforeAll(() => relay.start())
   test.afterAll(() => relay.stop())
 
-  test('both type into the same file at once, at different places: both edits survive', async ({ browser }) => {
+  test('both type into the same file at once, at different places: both edits survive', async ({
+    browser,
+  }) => {
     const { a, b } = await pair(browser, relay, 'middle')
     await editor(a, 'doc.txt').click()
     await a.keyboard.press('Control+Home')
@@ -83,7 +90,9 @@ test.describe('convergence through a relay process', () => {
     await expect(connection(a)).toHaveText(/Connected · all synced/, { timeout: 20_000 })
   })
 
-  test('what the relay acknowledged survives SIGKILL: a newcomer reads it after the restart', async ({ browser }) => {
+  test('what the relay acknowledged survives SIGKILL: a newcomer reads it after the restart', async ({
+    browser,
+  }) => {
     const { a, b } = await pair(browser, relay, 'kept')
     await b.context().close()
     await editor(a, 'doc.txt').click()

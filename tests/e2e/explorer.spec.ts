@@ -105,7 +105,9 @@ test('syntax highlighting is chosen by extension; search and replace work', asyn
     // A highlighted token is wrapped in a span whose colour differs from plain text.
     const coloured = await editor(page, path).evaluate((el, token) => {
       const plain = getComputedStyle(el).color
-      return [...el.querySelectorAll('span')].some((s) => s.textContent === token && getComputedStyle(s).color !== plain)
+      return [...el.querySelectorAll('span')].some(
+        (s) => s.textContent === token && getComputedStyle(s).color !== plain,
+      )
     }, token)
     expect(coloured, `${path} highlights ${token}`).toBe(true)
   }

@@ -11,7 +11,9 @@ export async function createRepository(page: Page, name: string): Promise<void> 
 
 /** Cuts the network and reloads, once the service worker owns the page (so it serves the app shell). */
 export async function reloadOffline(page: Page, context: BrowserContext): Promise<void> {
-  await page.evaluate(async () => { await navigator.serviceWorker.ready })
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready
+  })
   await page.reload()
   await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true)
   await context.setOffline(true)
@@ -30,10 +32,13 @@ export async function createPath(page: Page, kind: 'New file' | 'New folder', pa
 /** The tree as the person sees it: each visible row as `depth:name`. */
 export async function visibleTree(page: Page): Promise<string[]> {
   const items = page.getByRole('tree', { name: 'Files' }).getByRole('treeitem')
-  return items.evaluateAll((nodes) => nodes.map((n) => `${n.getAttribute('aria-level')}:${n.textContent?.trim().replace(/^[▾▸·◆]/, '')}`))
+  return items.evaluateAll((nodes) =>
+    nodes.map((n) => `${n.getAttribute('aria-level')}:${n.textContent?.trim().replace(/^[▾▸·◆]/, '')}`),
+  )
 }
 
-export const treeItem = (page: Page, name: string) => page.getByRole('tree', { name: 'Files' }).getByRole('treeitem', { name, exact: true })
+export const treeItem = (page: Page, name: string) =>
+  page.getByRole('tree', { name: 'Files' }).getByRole('treeitem', { name, exact: true })
 
 export const editor = (page: Page, path: string) => page.getByRole('textbox', { name: `Editor: ${path}` })
 
@@ -69,13 +74,21 @@ export async function switchBranch(page: Page, name: string) {
 }
 
 /** Runs the real `weft` CLI as an agent would, with its own profile folder. */
-export function weft(home: string, args: string[], stdin = ''): Promise<{ code: number; out: string; err: string }> {
+export function weft(
+  home: string,
+  args: string[],
+  stdin = '',
+): Promise<{ code: number; out: string; err: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['bin/weft.js', ...args, '--home', home])
     let out = ''
     let err = ''
-    child.stdout.on('data', (d: Buffer) => { out += d.toString() })
-    child.stderr.on('data', (d: Buffer) => { err += d.toString() })
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString()
+    })
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString()
+    })
     child.on('close', (code) => resolve({ code: code ?? -1, out, err }))
     child.stdin.end(stdin)
   })

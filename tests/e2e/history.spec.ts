@@ -2,7 +2,17 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, test } from '@playwright/test'
-import { commit, createPath, createRepository, editor, shareLinkOf, switchBranch, treeItem, waitSaved, weft } from './fixtures.ts'
+import {
+  commit,
+  createPath,
+  createRepository,
+  editor,
+  shareLinkOf,
+  switchBranch,
+  treeItem,
+  waitSaved,
+  weft,
+} from './fixtures.ts'
 
 test('commit, branch, edit on the branch, merge back, and see it in the history', async ({ page }) => {
   await createRepository(page, 'versions')
@@ -66,7 +76,9 @@ test('commit, branch, edit on the branch, merge back, and see it in the history'
   await expect(commitDiff.getByRole('textbox').nth(1)).toHaveText('export const version = 2')
 })
 
-test('an agent commits on a branch through the CLI; the person sees it live and merges it; the CLI sees the merge', async ({ page }) => {
+test('an agent commits on a branch through the CLI; the person sees it live and merges it; the CLI sees the merge', async ({
+  page,
+}) => {
   // Seven or more CLI processes, each starting tsx and Automerge (0.5–2 s, more on a loaded machine).
   test.setTimeout(120_000)
   await createRepository(page, 'with-agent')
@@ -81,13 +93,25 @@ test('an agent commits on a branch through the CLI; the person sees it live and 
 
   const home = mkdtempSync(join(tmpdir(), 'weft-agent-'))
   expect((await weft(home, ['clone', link, '--add-relay'])).code).toBe(0)
-  expect((await weft(home, ['branch', 'create', 'agent/fix', '--from', (JSON.parse((await weft(home, ['log', '--json'])).out) as { id: string }[]).at(-1)!.id])).code).toBe(0)
+  expect(
+    (
+      await weft(home, [
+        'branch',
+        'create',
+        'agent/fix',
+        '--from',
+        (JSON.parse((await weft(home, ['log', '--json'])).out) as { id: string }[]).at(-1)!.id,
+      ])
+    ).code,
+  ).toBe(0)
   expect((await weft(home, ['write', 'agent.txt'], 'written by an agent\n')).code).toBe(0)
   const committed = await weft(home, ['commit', '-m', 'Agent work', '--author', 'agent-1'])
   expect(committed).toMatchObject({ code: 0, err: '' })
 
   // The branch appears in the person's picker without a reload.
-  await expect(page.getByLabel('Branch', { exact: true }).locator('option', { hasText: 'agent/fix' })).toHaveCount(1)
+  await expect(
+    page.getByLabel('Branch', { exact: true }).locator('option', { hasText: 'agent/fix' }),
+  ).toHaveCount(1)
   await page.getByRole('button', { name: 'Merge…' }).click()
   const merge = page.getByRole('dialog', { name: 'Merge into main' })
   await merge.getByLabel('From branch').selectOption({ label: 'agent/fix (+1 −1)' })
@@ -96,6 +120,8 @@ test('an agent commits on a branch through the CLI; the person sees it live and 
   await merge.getByRole('button', { name: 'Close' }).click()
   await expect(treeItem(page, 'agent.txt')).toBeVisible()
 
-  await expect.poll(async () => (await weft(home, ['log', '--branch', 'main'])).out, { timeout: 30_000 }).toContain('Merge agent/fix into main')
+  await expect
+    .poll(async () => (await weft(home, ['log', '--branch', 'main'])).out, { timeout: 30_000 })
+    .toContain('Merge agent/fix into main')
   expect((await weft(home, ['cat', 'agent.txt', '--branch', 'main'])).out).toBe('written by an agent\n')
 })

@@ -5,7 +5,9 @@ import type { RepositoryDoc } from '../../src/repo/types.ts'
 import { parseRoute } from '../../src/sync/links.ts'
 import { createPath, createRepository, shareLinkOf, treeItem, visibleTree } from './fixtures.ts'
 
-test('a peer with the link plants ../x: the explorer names the entry instead of listing files, and export refuses', async ({ page }) => {
+test('a peer with the link plants ../x: the explorer names the entry instead of listing files, and export refuses', async ({
+  page,
+}) => {
   await createRepository(page, 'victim')
   await createPath(page, 'New file', 'README.md')
   const route = parseRoute(new URL(await shareLinkOf(page)).hash)
@@ -15,7 +17,9 @@ test('a peer with the link plants ../x: the explorer names the entry instead of 
   const attacker = new Repo({ network: [new WebSocketClientAdapter(route.relay)] })
   try {
     const handle = await attacker.find<RepositoryDoc>(route.url as AutomergeUrl)
-    await expect.poll(() => Object.keys(handle.doc().branches[handle.doc().defaultBranch].tree).length).toBe(1)
+    await expect
+      .poll(() => Object.keys(handle.doc().branches[handle.doc().defaultBranch].tree).length)
+      .toBe(1)
     handle.change((d) => {
       const tree = d.branches[d.defaultBranch].tree
       const donor = Object.values(tree)[0]
@@ -26,13 +30,17 @@ test('a peer with the link plants ../x: the explorer names the entry instead of 
     await expect(treeItem(page, 'README.md')).toHaveCount(0)
 
     await page.getByRole('button', { name: 'Export .zip' }).click()
-    await expect(page.getByRole('alert', { name: 'Refused files' })).toContainText('entry "evil-e2e" at "../x"')
+    await expect(page.getByRole('alert', { name: 'Refused files' })).toContainText(
+      'entry "evil-e2e" at "../x"',
+    )
   } finally {
     await attacker.shutdown()
   }
 })
 
-test('a peer adds a second README.md (as two people creating it at once do): both are listed, a notice names the renamed one, and renaming it resolves it for the peer too', async ({ page }) => {
+test('a peer adds a second README.md (as two people creating it at once do): both are listed, a notice names the renamed one, and renaming it resolves it for the peer too', async ({
+  page,
+}) => {
   await createRepository(page, 'shared')
   await createPath(page, 'New file', 'README.md')
   const route = parseRoute(new URL(await shareLinkOf(page)).hash)
@@ -41,11 +49,16 @@ test('a peer adds a second README.md (as two people creating it at once do): bot
   const peer = new Repo({ network: [new WebSocketClientAdapter(route.relay)] })
   try {
     const handle = await peer.find<RepositoryDoc>(route.url as AutomergeUrl)
-    await expect.poll(() => Object.keys(handle.doc().branches[handle.doc().defaultBranch].tree).length).toBe(1)
+    await expect
+      .poll(() => Object.keys(handle.doc().branches[handle.doc().defaultBranch].tree).length)
+      .toBe(1)
     handle.change((d) => {
       const tree = d.branches[d.defaultBranch].tree
       const donor = Object.values(tree)[0]
-      ;(tree as Record<string, unknown>)['peer-dup'] = { ...JSON.parse(JSON.stringify(donor)), path: 'README.md' }
+      ;(tree as Record<string, unknown>)['peer-dup'] = {
+        ...JSON.parse(JSON.stringify(donor)),
+        path: 'README.md',
+      }
     })
     const notice = page.getByRole('status', { name: 'Files shown under another name' })
     await expect(notice).toContainText('1 file has the same name as another')
@@ -60,7 +73,9 @@ test('a peer adds a second README.md (as two people creating it at once do): bot
     await rename.getByRole('button', { name: 'Rename' }).click()
     await expect.poll(() => visibleTree(page)).toEqual(['1:NOTES.md', '1:README.md'])
     await expect(notice).toHaveCount(0)
-    await expect.poll(() => String(handle.doc().branches[handle.doc().defaultBranch].tree['peer-dup']?.path)).toBe('NOTES.md')
+    await expect
+      .poll(() => String(handle.doc().branches[handle.doc().defaultBranch].tree['peer-dup']?.path))
+      .toBe('NOTES.md')
   } finally {
     await peer.shutdown()
   }

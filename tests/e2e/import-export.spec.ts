@@ -34,12 +34,24 @@ async function exportZip(page: import('@playwright/test').Page): Promise<Record<
 test('import a folder with nested paths: same tree and the same bytes back out', async ({ page }) => {
   await createRepository(page, 'imported')
   await page.getByLabel('Folder to import').setInputFiles(join(makeFolder(sample), 'project'))
-  await expect(page.getByRole('status').filter({ hasText: 'Imported' })).toHaveText('Imported 4 new and 0 replaced files.')
+  await expect(page.getByRole('status').filter({ hasText: 'Imported' })).toHaveText(
+    'Imported 4 new and 0 replaced files.',
+  )
 
   for (const folder of ['project', 'src', 'lib', 'deep', 'assets']) await treeItem(page, folder).click()
-  await expect.poll(() => visibleTree(page)).toEqual([
-    '1:project', '2:assets', '3:logo.bin', '2:src', '3:lib', '4:deep', '5:util.ts', '3:index.ts', '2:README.md',
-  ])
+  await expect
+    .poll(() => visibleTree(page))
+    .toEqual([
+      '1:project',
+      '2:assets',
+      '3:logo.bin',
+      '2:src',
+      '3:lib',
+      '4:deep',
+      '5:util.ts',
+      '3:index.ts',
+      '2:README.md',
+    ])
 
   await treeItem(page, 'logo.bin').click()
   await expect(page.getByText('Binary file · 600 B — not shown.')).toBeVisible()
@@ -57,8 +69,12 @@ test('an oversize file is refused with the limit named; the rest of the import l
     'big/other.txt': strToU8('also fine\n'),
   })
   await page.getByLabel('Folder to import').setInputFiles(join(folder, 'big'))
-  await expect(page.getByRole('status').filter({ hasText: 'Imported' })).toHaveText('Imported 2 new and 0 replaced files; 1 refused.')
-  await expect(page.getByRole('alert', { name: 'Refused files' })).toHaveText('big/huge.bin: 10.0 MiB is over the 10.0 MiB file size limit.')
+  await expect(page.getByRole('status').filter({ hasText: 'Imported' })).toHaveText(
+    'Imported 2 new and 0 replaced files; 1 refused.',
+  )
+  await expect(page.getByRole('alert', { name: 'Refused files' })).toHaveText(
+    'big/huge.bin: 10.0 MiB is over the 10.0 MiB file size limit.',
+  )
   await treeItem(page, 'big').click()
   await expect.poll(() => visibleTree(page)).toEqual(['1:big', '2:other.txt', '2:small.txt'])
 })
@@ -74,7 +90,9 @@ test('import a .zip: nested tree, unsafe entries refused, export round-trips', a
   const dir = mkdtempSync(join(tmpdir(), 'weft-zip-'))
   writeFileSync(join(dir, 'upload.zip'), zip)
   await page.getByLabel('Zip to import').setInputFiles(join(dir, 'upload.zip'))
-  await expect(page.getByRole('status').filter({ hasText: 'Imported' })).toHaveText('Imported 3 new and 0 replaced files; 1 refused.')
+  await expect(page.getByRole('status').filter({ hasText: 'Imported' })).toHaveText(
+    'Imported 3 new and 0 replaced files; 1 refused.',
+  )
   await expect(page.getByRole('alert', { name: 'Refused files' })).toContainText('../escape.txt')
   await expect(page.getByRole('alert', { name: 'Refused files' })).toContainText('cannot point outside')
 
@@ -102,6 +120,8 @@ test('files dropped on the explorer are imported', async ({ page }) => {
     return transfer
   })
   await page.getByRole('region', { name: 'Explorer' }).dispatchEvent('drop', { dataTransfer })
-  await expect(page.getByRole('status').filter({ hasText: 'Imported' })).toHaveText('Imported 2 new and 0 replaced files.')
+  await expect(page.getByRole('status').filter({ hasText: 'Imported' })).toHaveText(
+    'Imported 2 new and 0 replaced files.',
+  )
   await expect.poll(() => visibleTree(page)).toEqual(['1:blob.bin', '1:notes.txt'])
 })

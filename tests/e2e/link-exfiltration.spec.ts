@@ -2,7 +2,13 @@ import { createServer, type Server } from 'node:http'
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
-import { Repo, isValidAutomergeUrl, isValidDocumentId, interpretAsDocumentId, type AutomergeUrl } from '@automerge/automerge-repo'
+import {
+  Repo,
+  isValidAutomergeUrl,
+  isValidDocumentId,
+  interpretAsDocumentId,
+  type AutomergeUrl,
+} from '@automerge/automerge-repo'
 import { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket'
 import { createPath, createRepository, editor, shareLinkOf, treeItem, waitSaved } from './fixtures.ts'
 import { RelayProcess } from './relayProcess.ts'
@@ -22,38 +28,51 @@ function storedIds(dataDir: string): Set<string> {
   const ids = new Set<string>()
   for (const head of readdirSync(dataDir, { withFileTypes: true }))
     if (head.isDirectory() && head.name.length === 2)
-      for (const rest of readdirSync(join(dataDir, head.name))) if (isValidDocumentId(head.name + rest)) ids.add(head.name + rest)
+      for (const rest of readdirSync(join(dataDir, head.name)))
+        if (isValidDocumentId(head.name + rest)) ids.add(head.name + rest)
   return ids
 }
 
 /** The victim's catalog id, read from the app's IndexedDB, as the repository worker stores it. */
 function catalogId(page: Page): Promise<string> {
-  return page.evaluate(() => new Promise<string>((resolve, reject) => {
-    const open = indexedDB.open('weft')
-    open.onerror = () => reject(open.error)
-    open.onsuccess = () => {
-      const get = open.result.transaction('documents').objectStore('documents').get(['weft', 'catalog-url'])
-      get.onsuccess = () => resolve(new TextDecoder().decode(get.result.binary).replace('automerge:', ''))
-      get.onerror = () => reject(get.error)
-    }
-  }))
+  return page.evaluate(
+    () =>
+      new Promise<string>((resolve, reject) => {
+        const open = indexedDB.open('weft')
+        open.onerror = () => reject(open.error)
+        open.onsuccess = () => {
+          const get = open.result
+            .transaction('documents')
+            .objectStore('documents')
+            .get(['weft', 'catalog-url'])
+          get.onsuccess = () => resolve(new TextDecoder().decode(get.result.binary).replace('automerge:', ''))
+          get.onerror = () => reject(get.error)
+        }
+      }),
+  )
 }
 
 const urlOf = (link: string) => decodeURIComponent(/#\/open\/([^?]+)/.exec(link)![1]) as AutomergeUrl
 
-test('a page on another origin cannot make the app send the catalog or other repositories to its relay', async ({ page, browser, baseURL }) => {
+test('a page on another origin cannot make the app send the catalog or other repositories to its relay', async ({
+  page,
+  browser,
+  baseURL,
+}) => {
   test.setTimeout(120_000)
   const attacker = new RelayProcess()
   await attacker.start()
   let evil: Server | undefined
   const attackerContext = await browser.newContext()
-  const stranger = new Repo({ network: [new WebSocketClientAdapter(`${attacker.url.replace('http', 'ws')}/sync`)] })
+  const stranger = new Repo({
+    network: [new WebSocketClientAdapter(`${attacker.url.replace('http', 'ws')}/sync`)],
+  })
   try {
     // The victim: a private repository with a file, synced to the relay that serves the app.
     await createRepository(page, 'private')
     await createPath(page, 'New file', 'secret.md')
     await editor(page, 'secret.md').click()
-    await page.keyboard.type('the victim\'s secret')
+    await page.keyboard.type("the victim's secret")
     await waitSaved(page)
     await expect(page.getByRole('status', { name: 'Connection' })).toHaveText(/Connected · all synced/)
     const privateId = interpretAsDocumentId(urlOf(await shareLinkOf(page)))
@@ -73,7 +92,9 @@ test('a page on another origin cannot make the app send the catalog or other rep
     // A page on another origin that only navigates the Weft tab there.
     evil = createServer((_, res) => {
       res.setHeader('content-type', 'text/html')
-      res.end(`<!doctype html><title>cute cats</title><script>location.replace(${JSON.stringify(victimLink)})</script>`)
+      res.end(
+        `<!doctype html><title>cute cats</title><script>location.replace(${JSON.stringify(victimLink)})</script>`,
+      )
     })
     await new Promise<void>((resolve) => evil!.listen(0, '127.0.0.1', resolve))
     const evilUrl = `http://127.0.0.1:${(evil.address() as import('node:net').AddressInfo).port}/`
@@ -117,18 +138,37 @@ test('a page on another origin cannot make the app send the catalog or other rep
     await expect(treeItem(attackerPage, 'reply.md')).toBeVisible({ timeout: 20_000 })
 
     // …and, for longer than the old exfiltration took, nothing else.
-    const bait = await stranger.find<{ blobs: Record<string, unknown>; branches: Record<string, { tree: Record<string, { live?: unknown }> }>; runs?: unknown; repl?: unknown }>(urlOf(attackerLink))
+    const bait = await stranger.find<{
+      blobs: Record<string, unknown>
+      branches: Record<string, { tree: Record<string, { live?: unknown }> }>
+      runs?: unknown
+      repl?: unknown
+    }>(urlOf(attackerLink))
     const baitIds = () => {
       const doc = bait.doc()
-      const linked = [...Object.values(doc.blobs), ...Object.values(doc.branches).flatMap((b) => Object.values(b.tree).map((e) => e.live)), doc.runs, doc.repl]
-      return new Set([bait.documentId as string, ...linked.map(String).filter(isValidAutomergeUrl).map((u) => interpretAsDocumentId(u) as string)])
+      const linked = [
+        ...Object.values(doc.blobs),
+        ...Object.values(doc.branches).flatMap((b) => Object.values(b.tree).map((e) => e.live)),
+        doc.runs,
+        doc.repl,
+      ]
+      return new Set([
+        bait.documentId as string,
+        ...linked
+          .map(String)
+          .filter(isValidAutomergeUrl)
+          .map((u) => interpretAsDocumentId(u) as string),
+      ])
     }
     // The attacker's own catalog is on its relay too (the relay that served the attacker's app is theirs).
     const attackerCatalog = await catalogId(attackerPage)
-    const foreign = () => [...storedIds(attacker.dataDir)].filter((id) => id !== attackerCatalog && !baitIds().has(id))
+    const foreign = () =>
+      [...storedIds(attacker.dataDir)].filter((id) => id !== attackerCatalog && !baitIds().has(id))
     await watchNothingLeaks(added)
     // A document the bait links to may be stored a moment before the link reaches us; a leaked one never becomes the bait's.
-    await expect.poll(foreign, { message: 'documents that are not the bait repository\'s reached the attacker relay' }).toEqual([])
+    await expect
+      .poll(foreign, { message: "documents that are not the bait repository's reached the attacker relay" })
+      .toEqual([])
     // Asked directly, the attacker's relay has neither.
     await expect(stranger.find(`automerge:${catalog}` as AutomergeUrl)).rejects.toThrow(/unavailable/)
     await expect(stranger.find(`automerge:${privateId}` as AutomergeUrl)).rejects.toThrow(/unavailable/)
@@ -147,8 +187,12 @@ test('a page on another origin cannot make the app send the catalog or other rep
 })
 
 test('a link with a bad relay address says what is wrong and adds nothing', async ({ page }) => {
-  await page.goto('/#/open/automerge%3A2fLCE3xxo8rnmi4NDnDFyHkzfhuk?branch=x&relay=file%3A%2F%2F%2Fetc%2Fpasswd')
-  await expect(page.getByRole('alert')).toContainText('A relay address starts with ws://, wss://, http:// or https://')
+  await page.goto(
+    '/#/open/automerge%3A2fLCE3xxo8rnmi4NDnDFyHkzfhuk?branch=x&relay=file%3A%2F%2F%2Fetc%2Fpasswd',
+  )
+  await expect(page.getByRole('alert')).toContainText(
+    'A relay address starts with ws://, wss://, http:// or https://',
+  )
   await page.getByRole('button', { name: 'Relays' }).click()
   await expect(page.getByRole('dialog', { name: 'Relays' }).getByRole('listitem')).toHaveCount(1)
 })

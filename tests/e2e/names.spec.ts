@@ -8,7 +8,9 @@ for (const [name, reason] of [
   ['x'.repeat(256), 'longer than 255 bytes'],
   ['a//b.ts', 'empty folder name'],
 ]) {
-  test(`a file named ${JSON.stringify(name.slice(0, 20))} is refused with a clear message`, async ({ page }) => {
+  test(`a file named ${JSON.stringify(name.slice(0, 20))} is refused with a clear message`, async ({
+    page,
+  }) => {
     await createRepository(page, 'names')
     await page.getByRole('button', { name: 'New file' }).click()
     const dialog = page.getByRole('dialog', { name: 'New file' })

@@ -27,7 +27,9 @@ test('every page is cross-origin isolated and has an install manifest', async ({
   const manifestHref = await page.locator('link[rel="manifest"]').getAttribute('href')
   const manifest = await (await request.get(manifestHref!)).json()
   expect(manifest).toMatchObject({ name: 'Weft', display: 'standalone' })
-  expect(manifest.icons.map((i: { sizes: string }) => i.sizes)).toEqual(expect.arrayContaining(['192x192', '512x512']))
+  expect(manifest.icons.map((i: { sizes: string }) => i.sizes)).toEqual(
+    expect.arrayContaining(['192x192', '512x512']),
+  )
   const health = await request.get('/health')
   expect(health.headers()['cross-origin-embedder-policy']).toBe('require-corp')
   expect(await health.json()).toMatchObject({ ok: true })

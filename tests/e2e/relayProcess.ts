@@ -16,7 +16,11 @@ export class RelayProcess {
 
   /** Starts on the given port (0 picks one the first time; restarts reuse it), with any further relay flags. */
   async start(port = this.port, flags: string[] = []): Promise<void> {
-    const child = spawn(process.execPath, ['bin/weft.js', 'relay', '--port', String(port), '--data', this.dataDir, ...flags], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(
+      process.execPath,
+      ['bin/weft.js', 'relay', '--port', String(port), '--data', this.dataDir, ...flags],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    )
     this.#child = child
     this.port = await new Promise<number>((resolve, reject) => {
       let out = ''
@@ -25,7 +29,9 @@ export class RelayProcess {
         const match = /Weft relay on http:\/\/127\.0\.0\.1:(\d+)/.exec(out)
         if (match) resolve(Number(match[1]))
       })
-      child.stderr!.on('data', (chunk: Buffer) => { out += chunk.toString() })
+      child.stderr!.on('data', (chunk: Buffer) => {
+        out += chunk.toString()
+      })
       child.once('exit', (code) => reject(new Error(`relay exited (${code}) before listening:\n${out}`)))
     })
   }
@@ -58,7 +64,10 @@ export class NetworkLink {
       for (const socket of [client, upstream]) {
         this.#sockets.add(socket)
         socket.on('close', () => this.#sockets.delete(socket))
-        socket.on('error', () => { client.destroy(); upstream.destroy() })
+        socket.on('error', () => {
+          client.destroy()
+          upstream.destroy()
+        })
       }
       client.pipe(upstream).pipe(client)
     })

@@ -29,7 +29,10 @@ async function listRealms(home: string): Promise<{ id: string; status: string; k
   return JSON.parse((await weft(home, ['repl', 'list', '--json'])).out || '[]')
 }
 
-test('the CLI evaluates code in a chosen tab and reads its console; a closed tab times its job out; nothing runs twice', async ({ page, context }) => {
+test('the CLI evaluates code in a chosen tab and reads its console; a closed tab times its job out; nothing runs twice', async ({
+  page,
+  context,
+}) => {
   test.setTimeout(120_000)
   await createRepository(page, 'repl')
   const link = await shareLinkOf(page)
@@ -42,10 +45,15 @@ test('the CLI evaluates code in a chosen tab and reads its console; a closed tab
   const home = mkdtempSync(join(tmpdir(), 'weft-repl-'))
   expect((await weft(home, ['clone', link, '--add-relay'])).code).toBe(0)
   let realms: { id: string; status: string }[] = []
-  await expect.poll(async () => {
-    realms = await listRealms(home)
-    return realms.filter((r) => r.status === 'alive').length
-  }, { timeout: 30_000 }).toBe(2)
+  await expect
+    .poll(
+      async () => {
+        realms = await listRealms(home)
+        return realms.filter((r) => r.status === 'alive').length
+      },
+      { timeout: 30_000 },
+    )
+    .toBe(2)
   const idB = realms.find((r) => r.id.startsWith(realmB))!.id
   const idA = realms.find((r) => r.id.startsWith(realmA))!.id
   const keyA = await keyFileOf(page, idA)
@@ -57,7 +65,14 @@ test('the CLI evaluates code in a chosen tab and reads its console; a closed tab
 
   // 1 + 1 in tab B, and what B logs and fails to catch lands in B's log.
   expect(await weft(home, inB('1 + 1'))).toMatchObject({ code: 0, out: '2\n' })
-  expect((await weft(home, inB("console.log('hello from B'); Promise.reject(new Error('nobody caught me')); 'ok'"))).code).toBe(0)
+  expect(
+    (
+      await weft(
+        home,
+        inB("console.log('hello from B'); Promise.reject(new Error('nobody caught me')); 'ok'"),
+      )
+    ).code,
+  ).toBe(0)
   await page.getByLabel('Realm', { exact: true }).selectOption(idB)
   const log = page.getByRole('list', { name: 'REPL log' })
   await expect(log).toContainText('hello from B')
@@ -65,10 +80,15 @@ test('the CLI evaluates code in a chosen tab and reads its console; a closed tab
   await expect(log).toContainText('nobody caught me')
 
   // Exactly once: the counter of B went up by one; A never ran B's job. A's key does not open B.
-  expect(await weft(home, inB('globalThis.count = (globalThis.count ?? 0) + 1'))).toMatchObject({ code: 0, out: '1\n' })
+  expect(await weft(home, inB('globalThis.count = (globalThis.count ?? 0) + 1'))).toMatchObject({
+    code: 0,
+    out: '1\n',
+  })
   expect(await weft(home, inB('globalThis.count'))).toMatchObject({ code: 0, out: '1\n' })
   expect(await weft(home, inA('typeof globalThis.count'))).toMatchObject({ code: 0, out: '"undefined"\n' })
-  expect(await weft(home, ['repl', 'eval', '--realm', idB, '--key-file', keyA, 'globalThis.count'])).toMatchObject({ code: 1, err: expect.stringContaining('not authorized') })
+  expect(
+    await weft(home, ['repl', 'eval', '--realm', idB, '--key-file', keyA, 'globalThis.count']),
+  ).toMatchObject({ code: 1, err: expect.stringContaining('not authorized') })
 
   // From the panel: this tab's realm, code typed and evaluated (signed with the realm's key), the result shown.
   await page.getByLabel('Realm', { exact: true }).selectOption(idA)
@@ -82,27 +102,48 @@ test('the CLI evaluates code in a chosen tab and reads its console; a closed tab
   const workerHint = page.getByText(/^worker [0-9a-f]{8}/)
   await expect(workerHint).toBeVisible()
   const workerPrefix = (await workerHint.locator('code').textContent())!
-  await expect.poll(async () => (await listRealms(home)).some((r) => r.id.startsWith(workerPrefix)), { timeout: 20_000 }).toBe(true)
+  await expect
+    .poll(async () => (await listRealms(home)).some((r) => r.id.startsWith(workerPrefix)), {
+      timeout: 20_000,
+    })
+    .toBe(true)
   const workerId = (await listRealms(home)).find((r) => r.id.startsWith(workerPrefix))!.id
   const workerKey = await keyFileOf(page, workerId)
-  expect(await weft(home, ['repl', 'eval', '--realm', workerPrefix, '--key-file', workerKey, 'typeof document'])).toMatchObject({ code: 0, out: '"undefined"\n' })
+  expect(
+    await weft(home, ['repl', 'eval', '--realm', workerPrefix, '--key-file', workerKey, 'typeof document']),
+  ).toMatchObject({ code: 0, out: '"undefined"\n' })
   expect(await weft(home, inA('typeof document'))).toMatchObject({ code: 0, out: '"object"\n' })
   await page.getByRole('button', { name: `Stop worker realm ${workerPrefix}` }).click()
-  await expect.poll(async () => (await listRealms(home)).find((r) => r.id.startsWith(workerPrefix))?.status, { timeout: 20_000 }).toBe('closed')
+  await expect
+    .poll(async () => (await listRealms(home)).find((r) => r.id.startsWith(workerPrefix))?.status, {
+      timeout: 20_000,
+    })
+    .toBe('closed')
   await page.getByLabel('Realm', { exact: true }).selectOption(idB)
 
   // Bad requests get a clear error.
   const unknown = await weft(home, ['repl', 'eval', '--realm', 'no-such-realm', '1'])
   expect(unknown.code).toBe(2)
   expect(unknown.err).toContain('No realm "no-such-realm"')
-  const huge = await weft(home, ['repl', 'eval', '--realm', idB, '--key-file', keyB, '-'], `'${'x'.repeat(100_000)}'`)
+  const huge = await weft(
+    home,
+    ['repl', 'eval', '--realm', idB, '--key-file', keyB, '-'],
+    `'${'x'.repeat(100_000)}'`,
+  )
   expect(huge.code).toBe(2)
   expect(huge.err).toMatch(/the limit is \d+/)
 
   // A job running in B when B closes times out, saying why; the CLI exits 1 with that reason.
-  const pending = spawn(process.execPath, ['bin/weft.js', ...inB('await new Promise((r) => setTimeout(r, 600000))'), '--home', home])
+  const pending = spawn(process.execPath, [
+    'bin/weft.js',
+    ...inB('await new Promise((r) => setTimeout(r, 600000))'),
+    '--home',
+    home,
+  ])
   let stderr = ''
-  pending.stderr.on('data', (d: Buffer) => { stderr += d.toString() })
+  pending.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString()
+  })
   const exited = new Promise<number | null>((resolve) => pending.on('close', resolve))
   await expect(log).toContainText('executing', { timeout: 30_000 })
   await other.close()
@@ -131,7 +172,10 @@ return (await Promise.all([
 ])).join('\\n')
 })()`
 
-test('realm code runs isolated: no app storage, tokens, repository worker or page, and nothing without the key', async ({ page, context }) => {
+test('realm code runs isolated: no app storage, tokens, repository worker or page, and nothing without the key', async ({
+  page,
+  context,
+}) => {
   test.setTimeout(120_000)
   await context.grantPermissions(['clipboard-read', 'clipboard-write'])
   await createRepository(page, 'isolated')
@@ -149,33 +193,82 @@ test('realm code runs isolated: no app storage, tokens, repository worker or pag
   const realm = await optIn(page)
   const home = mkdtempSync(join(tmpdir(), 'weft-repl-isolated-'))
   expect((await weft(home, ['clone', link, '--add-relay'])).code).toBe(0)
-  await expect.poll(async () => (await listRealms(home)).filter((r) => r.status === 'alive').length, { timeout: 30_000 }).toBe(1)
+  await expect
+    .poll(async () => (await listRealms(home)).filter((r) => r.status === 'alive').length, {
+      timeout: 30_000,
+    })
+    .toBe(1)
   const tabId = (await listRealms(home)).find((r) => r.id.startsWith(realm))!.id
   await page.getByRole('button', { name: 'Start a worker realm' }).click()
-  const workerPrefix = (await page.getByText(/^worker [0-9a-f]{8}/).locator('code').textContent())!
-  await expect.poll(async () => (await listRealms(home)).some((r) => r.id.startsWith(workerPrefix) && r.status === 'alive'), { timeout: 20_000 }).toBe(true)
+  const workerPrefix = (await page
+    .getByText(/^worker [0-9a-f]{8}/)
+    .locator('code')
+    .textContent())!
+  await expect
+    .poll(
+      async () => (await listRealms(home)).some((r) => r.id.startsWith(workerPrefix) && r.status === 'alive'),
+      { timeout: 20_000 },
+    )
+    .toBe(true)
   const workerId = (await listRealms(home)).find((r) => r.id.startsWith(workerPrefix))!.id
 
-  for (const [id, kind] of [[tabId, 'tab'], [workerId, 'worker']] as const) {
+  for (const [id, kind] of [
+    [tabId, 'tab'],
+    [workerId, 'worker'],
+  ] as const) {
     // Without the key: refused, and the code did not run.
-    const refused = await weft(home, ['repl', 'eval', '--realm', id, 'globalThis.ran = true; localStorage.getItem("weft-secret-token")'])
-    expect(refused, kind).toMatchObject({ code: 1, out: '', err: expect.stringContaining('NotAuthorized: not authorized') })
+    const refused = await weft(home, [
+      'repl',
+      'eval',
+      '--realm',
+      id,
+      'globalThis.ran = true; localStorage.getItem("weft-secret-token")',
+    ])
+    expect(refused, kind).toMatchObject({
+      code: 1,
+      out: '',
+      err: expect.stringContaining('NotAuthorized: not authorized'),
+    })
     const key = await keyFileOf(page, id)
     // The owner copies the key to hand it on.
     await page.getByRole('button', { name: 'Copy realm key' }).click()
     await expect(page.getByRole('status').filter({ hasText: 'Copied' })).toBeVisible()
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(readFileSync(key, 'utf8'))
-    expect(await weft(home, ['repl', 'eval', '--realm', id, '--key-file', key, 'typeof globalThis.ran'])).toMatchObject({ code: 0, out: '"undefined"\n' })
+    expect(
+      await weft(home, ['repl', 'eval', '--realm', id, '--key-file', key, 'typeof globalThis.ran']),
+    ).toMatchObject({ code: 0, out: '"undefined"\n' })
 
     // With the key: the code runs, and finds nothing of the app's.
     const probed = await weft(home, ['repl', 'eval', '--realm', id, '--key-file', key, code])
     expect(probed.code, probed.err).toBe(0)
-    expect(probed.out.trim(), kind).toBe(JSON.stringify(kind === 'tab' ? [
-      'localStorage: SecurityError', 'indexedDB: SecurityError', 'databases: SecurityError', 'SharedWorker: SecurityError', 'cookie: SecurityError',
-      'parent: SecurityError', 'storage: TypeError', 'caches: SecurityError', 'serviceWorker: SecurityError', 'origin: null',
-    ].join('\n') : [
-      'localStorage: ReferenceError', 'indexedDB: SecurityError', 'databases: SecurityError', 'SharedWorker: ReferenceError', 'cookie: ReferenceError',
-      'parent: ReferenceError', 'storage: TypeError', 'caches: SecurityError', 'serviceWorker: TypeError', 'origin: null',
-    ].join('\n')))
+    expect(probed.out.trim(), kind).toBe(
+      JSON.stringify(
+        kind === 'tab'
+          ? [
+              'localStorage: SecurityError',
+              'indexedDB: SecurityError',
+              'databases: SecurityError',
+              'SharedWorker: SecurityError',
+              'cookie: SecurityError',
+              'parent: SecurityError',
+              'storage: TypeError',
+              'caches: SecurityError',
+              'serviceWorker: SecurityError',
+              'origin: null',
+            ].join('\n')
+          : [
+              'localStorage: ReferenceError',
+              'indexedDB: SecurityError',
+              'databases: SecurityError',
+              'SharedWorker: ReferenceError',
+              'cookie: ReferenceError',
+              'parent: ReferenceError',
+              'storage: TypeError',
+              'caches: SecurityError',
+              'serviceWorker: TypeError',
+              'origin: null',
+            ].join('\n'),
+      ),
+    )
   }
 })

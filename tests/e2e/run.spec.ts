@@ -17,19 +17,32 @@ async function writeFile(page: Page, path: string, text: string) {
 
 const runDialog = (page: Page) => page.getByRole('dialog', { name: 'Run' })
 
-test('Run suggests npm test and runs it in the browser; Stop ends an endless loop at once; runs are kept; an offline WebContainer is reported unavailable', async ({ page }) => {
+test('Run suggests npm test and runs it in the browser; Stop ends an endless loop at once; runs are kept; an offline WebContainer is reported unavailable', async ({
+  page,
+}) => {
   await createRepository(page, 'runs')
   await writeFile(page, 'package.json', '{"scripts": {"test": "node test.js"}}')
-  await writeFile(page, 'test.js', "import { total } from './lib.js'\nconsole.log('total is ' + total([1, 2, 3]))\nconsole.error('a warning')\n")
+  await writeFile(
+    page,
+    'test.js',
+    "import { total } from './lib.js'\nconsole.log('total is ' + total([1, 2, 3]))\nconsole.error('a warning')\n",
+  )
   await writeFile(page, 'lib.js', 'export const total = (xs) => xs.reduce((a, b) => a + b, 0)\n')
   await writeFile(page, 'loop.js', 'while (true) {}\n')
-  await writeFile(page, 'serve.js', "globalThis.hits = 0\nsetInterval(() => {}, 1000)\nconsole.log('serving')\n")
+  await writeFile(
+    page,
+    'serve.js',
+    "globalThis.hits = 0\nsetInterval(() => {}, 1000)\nconsole.log('serving')\n",
+  )
   const home = mkdtempSync(join(tmpdir(), 'weft-run-realm-'))
   expect((await weft(home, ['clone', await shareLinkOf(page), '--add-relay'])).code).toBe(0)
 
   await page.getByRole('button', { name: 'Run', exact: true }).click()
   const dialog = runDialog(page)
-  await dialog.getByRole('group', { name: 'Suggested commands' }).getByRole('button', { name: 'npm test' }).click()
+  await dialog
+    .getByRole('group', { name: 'Suggested commands' })
+    .getByRole('button', { name: 'npm test' })
+    .click()
   await expect(dialog.getByLabel('Command', { exact: true })).toHaveValue('npm test')
   // Auto picks the browser while no WebContainer is up and the relay runs nothing.
   await expect(dialog.getByLabel('Backend', { exact: true })).toContainText('Auto (Browser)')
@@ -37,13 +50,17 @@ test('Run suggests npm test and runs it in the browser; Stop ends an endless loo
   const output = dialog.getByRole('log', { name: 'Run output' })
   await expect(output).toContainText('total is 6')
   await expect(output).toContainText('a warning')
-  await expect(dialog.getByRole('status', { name: 'Run status' })).toHaveText(/^Exited with code 0 in \d+\.\d s$/)
+  await expect(dialog.getByRole('status', { name: 'Run status' })).toHaveText(
+    /^Exited with code 0 in \d+\.\d s$/,
+  )
 
   await dialog.getByLabel('Command', { exact: true }).fill('node loop.js')
   await dialog.getByRole('button', { name: 'Run', exact: true }).click()
   await expect(dialog.getByRole('status', { name: 'Run status' })).toHaveText('Running on Browser…')
   await dialog.getByRole('button', { name: 'Stop' }).click()
-  await expect(dialog.getByRole('status', { name: 'Run status' })).toHaveText(/^Stopped after/, { timeout: 1_000 })
+  await expect(dialog.getByRole('status', { name: 'Run status' })).toHaveText(/^Stopped after/, {
+    timeout: 1_000,
+  })
 
   // A running program as a REPL realm: code evaluated inside it, from a terminal.
   await dialog.getByLabel('Open browser runs as REPL realms').check()
@@ -56,18 +73,37 @@ test('Run suggests npm test and runs it in the browser; Stop ends an endless loo
   // Only with the run realm's key (unsigned code is refused).
   const keyFile = join(home, 'run-realm-key')
   writeFileSync(keyFile, (await dialog.getByLabel('Run realm key').textContent())!)
-  await expect.poll(async () => (await weft(home, ['repl', 'eval', '--realm', realm, '++globalThis.hits'])).err, { timeout: 30_000 }).toContain('not authorized')
-  expect(await weft(home, ['repl', 'eval', '--realm', realm, '--key-file', keyFile, '++globalThis.hits'])).toMatchObject({ code: 0, out: '1\n' })
-  expect(await weft(home, ['repl', 'eval', '--realm', realm, '--key-file', keyFile, '++globalThis.hits'])).toMatchObject({ code: 0, out: '2\n' })
-  expect(await weft(home, ['repl', 'eval', '--realm', realm, '--key-file', keyFile, 'typeof document'])).toMatchObject({ code: 0, out: '"undefined"\n' })
+  await expect
+    .poll(async () => (await weft(home, ['repl', 'eval', '--realm', realm, '++globalThis.hits'])).err, {
+      timeout: 30_000,
+    })
+    .toContain('not authorized')
+  expect(
+    await weft(home, ['repl', 'eval', '--realm', realm, '--key-file', keyFile, '++globalThis.hits']),
+  ).toMatchObject({ code: 0, out: '1\n' })
+  expect(
+    await weft(home, ['repl', 'eval', '--realm', realm, '--key-file', keyFile, '++globalThis.hits']),
+  ).toMatchObject({ code: 0, out: '2\n' })
+  expect(
+    await weft(home, ['repl', 'eval', '--realm', realm, '--key-file', keyFile, 'typeof document']),
+  ).toMatchObject({ code: 0, out: '"undefined"\n' })
   await dialog.getByRole('button', { name: 'Stop' }).click()
   await expect(realmHint).toBeHidden()
 
   // Offline, the WebContainer cannot boot: said within its timeout, and the others stay offered.
-  await expect(dialog.getByRole('list', { name: 'Backends' })).toContainText('WebContainer: unavailable — The webcontainer runner is unavailable: its runtime did not load within 20 s', { timeout: 25_000 })
-  await expect(dialog.getByLabel('Backend', { exact: true }).locator('option', { hasText: 'WebContainer' })).toBeDisabled()
-  await expect(dialog.getByLabel('Backend', { exact: true }).locator('option', { hasText: /^Browser$/ })).toBeEnabled()
-  await expect(dialog.getByRole('list', { name: 'Backends' })).toContainText('Local runner: unavailable — the relay was not started with --runs.')
+  await expect(dialog.getByRole('list', { name: 'Backends' })).toContainText(
+    'WebContainer: unavailable — The webcontainer runner is unavailable: its runtime did not load within 20 s',
+    { timeout: 25_000 },
+  )
+  await expect(
+    dialog.getByLabel('Backend', { exact: true }).locator('option', { hasText: 'WebContainer' }),
+  ).toBeDisabled()
+  await expect(
+    dialog.getByLabel('Backend', { exact: true }).locator('option', { hasText: /^Browser$/ }),
+  ).toBeEnabled()
+  await expect(dialog.getByRole('list', { name: 'Backends' })).toContainText(
+    'Local runner: unavailable — the relay was not started with --runs.',
+  )
 
   // The runs and their output are still there after a reload.
   await page.reload()
@@ -79,7 +115,9 @@ test('Run suggests npm test and runs it in the browser; Stop ends an endless loo
   await expect(runDialog(page).getByRole('status', { name: 'Run status' })).toHaveText(/^Exited with code 0/)
 })
 
-test('with the relay running commands: the runner token (never in a Share link or storage) runs echo and exit 3; closing the tab kills the running process', async ({ browser }) => {
+test('with the relay running commands: the runner token (never in a Share link or storage) runs echo and exit 3; closing the tab kills the running process', async ({
+  browser,
+}) => {
   const relay = new RelayProcess()
   await relay.start(0, ['--runs', '--token', 'sync-secret'])
   // The runner's own token, in the file the relay wrote (mode 0600) in its data folder.
@@ -92,7 +130,9 @@ test('with the relay running commands: the runner token (never in a Share link o
     await writeFile(page, 'hello.sh', 'echo "hello from $(basename $PWD | cut -c1-4)"\n')
     await page.getByRole('button', { name: 'Run', exact: true }).click()
     const dialog = runDialog(page)
-    await expect(dialog.getByRole('list', { name: 'Backends' })).toContainText('Local runner: unavailable — enter the runner token.')
+    await expect(dialog.getByRole('list', { name: 'Backends' })).toContainText(
+      'Local runner: unavailable — enter the runner token.',
+    )
     await expect(dialog.getByText(/finds it in the file the relay names when it starts/)).toBeVisible()
     // The sync token is not the runner's.
     await dialog.getByLabel('Runner token').fill('sync-secret')
@@ -107,7 +147,9 @@ test('with the relay running commands: the runner token (never in a Share link o
     await expect(dialog.getByRole('log', { name: 'Run output' })).toContainText('oops')
     await expect(dialog.getByRole('status', { name: 'Run status' })).toHaveText(/^Exited with code 3 in/)
     // Nothing any same-origin script could read keeps it.
-    const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }))
+    const stored = await page.evaluate(
+      () => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }),
+    )
     expect(stored).not.toContain(runnerToken)
     await dialog.getByRole('button', { name: 'Close' }).click()
 
@@ -117,7 +159,9 @@ test('with the relay running commands: the runner token (never in a Share link o
     await share.getByLabel('Another relay').fill(`${relay.url.replace('http', 'ws')}/sync?token=sync-secret`)
     await share.getByRole('button', { name: 'Use relay' }).click()
     const through = share.getByLabel('Through relay')
-    await through.selectOption((await through.locator('option', { hasText: 'token=' }).getAttribute('value'))!)
+    await through.selectOption(
+      (await through.locator('option', { hasText: 'token=' }).getAttribute('value'))!,
+    )
     await expect(share.getByLabel('Link')).toHaveValue(/token%3Dsync-secret|token=sync-secret/)
     const link = await share.getByLabel('Link').inputValue()
     expect(decodeURIComponent(decodeURIComponent(link))).not.toContain(runnerToken)
@@ -126,7 +170,8 @@ test('with the relay running commands: the runner token (never in a Share link o
     const linkToken = /token(?:=|%3D)([^&%]+)/.exec(link)?.[1]
     expect(linkToken).toBe('sync-secret')
     const collaborator = await fetch(`${relay.url}/runs`, {
-      method: 'POST', headers: { Authorization: `Bearer ${linkToken}`, 'Content-Type': 'application/json' },
+      method: 'POST',
+      headers: { Authorization: `Bearer ${linkToken}`, 'Content-Type': 'application/json' },
       body: JSON.stringify({ spec: { command: 'true', repo: 'r', branch: 'main' }, files: {} }),
     })
     expect(collaborator.status).toBe(401)
@@ -134,9 +179,14 @@ test('with the relay running commands: the runner token (never in a Share link o
     expect(await weft(home, ['clone', link, '--add-relay'])).toMatchObject({ code: 0 })
 
     // An agent's run from a terminal, with the token file, appears among the repository's runs, with its output.
-    const agent = spawnSync(process.execPath, ['bin/weft.js', 'run', '--relay', relay.url, '--runs-token-file', tokenFile, '--', 'sh', 'hello.sh'], {
-      encoding: 'utf8', env: { ...process.env, WEFT_HOME: home, WEFT_AUTHOR: 'agent-7' },
-    })
+    const agent = spawnSync(
+      process.execPath,
+      ['bin/weft.js', 'run', '--relay', relay.url, '--runs-token-file', tokenFile, '--', 'sh', 'hello.sh'],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, WEFT_HOME: home, WEFT_AUTHOR: 'agent-7' },
+      },
+    )
     expect(agent.stdout).toMatch(/^hello from /)
     expect(agent.status).toBe(0)
     // The dialog, opened again, still has the token for this page's life.

@@ -11,7 +11,10 @@ async function writeFile(page: Page, path: string, text: string) {
 
 const results = (page: Page) => page.getByRole('list', { name: 'Search results' })
 
-test('search finds what was just typed, opens it at the line, and works after a reload with the network cut', async ({ page, context }) => {
+test('search finds what was just typed, opens it at the line, and works after a reload with the network cut', async ({
+  page,
+  context,
+}) => {
   await createRepository(page, 'searchable')
   await writeFile(page, 'cart.ts', 'export function total(items: number[]) {\n  return items.length\n}\n')
   await writeFile(page, 'notes.md', '# Shopping\n\nThe total is computed in cart.ts.\n')
@@ -28,7 +31,9 @@ test('search finds what was just typed, opens it at the line, and works after a 
   await treeItem(page, 'cart.ts').click()
   await editor(page, 'cart.ts').click()
   await page.keyboard.press('Control+End')
-  await page.keyboard.insertText('\nexport function applyDiscount(amount: number) {\n  return amount * 0.9\n}\n')
+  await page.keyboard.insertText(
+    '\nexport function applyDiscount(amount: number) {\n  return amount * 0.9\n}\n',
+  )
   await page.getByRole('tab', { name: 'Search' }).click()
   await page.getByLabel('Search files').fill('applyDiscount')
   const found = results(page).getByRole('button', { name: /^cart\.ts:\d+ applyDiscount$/ })
@@ -68,7 +73,11 @@ test('search finds what was just typed, opens it at the line, and works after a 
 test('quick open: Ctrl+P finds a file by fuzzy name, and # finds a symbol', async ({ page }) => {
   await createRepository(page, 'quick')
   await createPath(page, 'New folder', 'src/pricing')
-  await writeFile(page, 'src/pricing/discounts.ts', 'export const none = 0\n\nexport function seasonalDiscount() {\n  return 0.1\n}\n')
+  await writeFile(
+    page,
+    'src/pricing/discounts.ts',
+    'export const none = 0\n\nexport function seasonalDiscount() {\n  return 0.1\n}\n',
+  )
   await writeFile(page, 'README.md', '# Quick\n')
 
   await page.keyboard.press('Control+p')

@@ -13,7 +13,10 @@ function textBefore(cursor: import('@playwright/test').Locator): Promise<string>
   })
 }
 
-test('a shared link opens the repository in another browser, and both edit live', async ({ page, browser }) => {
+test('a shared link opens the repository in another browser, and both edit live', async ({
+  page,
+  browser,
+}) => {
   await createRepository(page, 'together')
   await createPath(page, 'New file', 'src/plan.md')
   await editor(page, 'src/plan.md').click()
@@ -51,7 +54,7 @@ test('a link to a repository no relay has says so', async ({ page }) => {
   await expect(page.getByRole('alert')).toContainText('could not be opened', { timeout: 30_000 })
 })
 
-test('peers see each other\'s cursors with names, gone when the peer leaves', async ({ page, browser }) => {
+test("peers see each other's cursors with names, gone when the peer leaves", async ({ page, browser }) => {
   await page.goto('/')
   await page.getByRole('button', { name: /^Your name:/ }).click()
   const naming = page.getByRole('dialog', { name: 'Your name' })

@@ -2,7 +2,10 @@ import { expect, test } from '@playwright/test'
 import { createPath, createRepository, editor, treeItem } from './fixtures.ts'
 import { RelayProcess } from './relayProcess.ts'
 
-test('two tabs of one browser share the repository worker and see each other live', async ({ context, page }) => {
+test('two tabs of one browser share the repository worker and see each other live', async ({
+  context,
+  page,
+}) => {
   await createRepository(page, 'shared')
   await createPath(page, 'New file', 'a.ts')
   const other = await context.newPage()
@@ -23,12 +26,16 @@ test('two tabs of one browser share the repository worker and see each other liv
   await expect(treeItem(page, 'made-in-tab-two')).toBeVisible()
 })
 
-test('without SharedWorker (as on Android), each tab runs its own worker and tabs still sync, relay or not', async ({ browser }) => {
+test('without SharedWorker (as on Android), each tab runs its own worker and tabs still sync, relay or not', async ({
+  browser,
+}) => {
   const relay = new RelayProcess()
   await relay.start()
   const context = await browser.newContext({ baseURL: relay.url })
   // The browser lacks SharedWorker here: the app falls back to a dedicated worker per tab.
-  await context.addInitScript(() => { Reflect.deleteProperty(globalThis, 'SharedWorker') })
+  await context.addInitScript(() => {
+    Reflect.deleteProperty(globalThis, 'SharedWorker')
+  })
   const page = await context.newPage()
   await createRepository(page, 'no-shared-worker')
   await createPath(page, 'New file', 'a.ts')

@@ -3,7 +3,16 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { spawnSync } from 'node:child_process'
 import { expect, test, type Page } from '@playwright/test'
-import { commit, createPath, createRepository, editor, shareLinkOf, switchBranch, treeItem, waitSaved } from './fixtures.ts'
+import {
+  commit,
+  createPath,
+  createRepository,
+  editor,
+  shareLinkOf,
+  switchBranch,
+  treeItem,
+  waitSaved,
+} from './fixtures.ts'
 
 /** Replaces the whole text of a file in the editor (typed, or inserted at once as a paste is), and waits until it is saved. */
 async function replaceText(page: Page, path: string, text: string, how: 'type' | 'paste' = 'type') {
@@ -23,7 +32,9 @@ async function newBranch(page: Page, name: string) {
   await expect(page.getByLabel('Branch', { exact: true }).locator('option:checked')).toHaveText(name)
 }
 
-test('a conflicting merge opens the resolver: a side per conflict, an edit by hand, then the merge commit', async ({ page }) => {
+test('a conflicting merge opens the resolver: a side per conflict, an edit by hand, then the merge commit', async ({
+  page,
+}) => {
   await createRepository(page, 'conflicts')
   await createPath(page, 'New file', 'notes.txt')
   await replaceText(page, 'notes.txt', 'one\nkeep 1\nkeep 2\nkeep 3\nfive')
@@ -61,22 +72,38 @@ test('a conflicting merge opens the resolver: a side per conflict, an edit by ha
   await merge.getByRole('button', { name: 'Close' }).click()
 
   await treeItem(page, 'notes.txt').click()
-  await expect(editor(page, 'notes.txt')).toHaveText('ONE from featurekeep 1keep 2keep 3FIVE from main (merged by hand)')
+  await expect(editor(page, 'notes.txt')).toHaveText(
+    'ONE from featurekeep 1keep 2keep 3FIVE from main (merged by hand)',
+  )
   await page.getByRole('tab', { name: 'History' }).click()
-  await expect(page.getByRole('button', { name: /^Open commit \w{8}: Merge feature into main$/ })).toContainText('merge')
+  await expect(
+    page.getByRole('button', { name: /^Open commit \w{8}: Merge feature into main$/ }),
+  ).toContainText('merge')
 })
 
-test('two branches add functions at the same place in a TypeScript file: the syntax-aware merge keeps both', async ({ page }) => {
+test('two branches add functions at the same place in a TypeScript file: the syntax-aware merge keeps both', async ({
+  page,
+}) => {
   const base = 'export function total(items: number[]) {\n  return items.length\n}\n'
   await createRepository(page, 'semantic')
   await createPath(page, 'New file', 'cart.ts')
   await replaceText(page, 'cart.ts', base, 'paste')
   await commit(page, 'Cart')
   await newBranch(page, 'agent-a')
-  await replaceText(page, 'cart.ts', `${base}\nexport function tax(amount: number) {\n  return amount * 0.2\n}\n`, 'paste')
+  await replaceText(
+    page,
+    'cart.ts',
+    `${base}\nexport function tax(amount: number) {\n  return amount * 0.2\n}\n`,
+    'paste',
+  )
   await commit(page, 'Tax')
   await switchBranch(page, 'main')
-  await replaceText(page, 'cart.ts', `${base}\nexport function discount(amount: number) {\n  return amount * 0.9\n}\n`, 'paste')
+  await replaceText(
+    page,
+    'cart.ts',
+    `${base}\nexport function discount(amount: number) {\n  return amount * 0.9\n}\n`,
+    'paste',
+  )
   await commit(page, 'Discount')
 
   await page.getByRole('button', { name: 'Merge…' }).click()
@@ -86,10 +113,14 @@ test('two branches add functions at the same place in a TypeScript file: the syn
   await merge.getByRole('button', { name: 'Close' }).click()
   await treeItem(page, 'cart.ts').click()
   // Ours first, then theirs; nothing else touched.
-  await expect(editor(page, 'cart.ts')).toHaveText(/^export function total.*export function discount.*export function tax\(amount: number\) \{  return amount \* 0\.2\}$/)
+  await expect(editor(page, 'cart.ts')).toHaveText(
+    /^export function total.*export function discount.*export function tax\(amount: number\) \{  return amount \* 0\.2\}$/,
+  )
 })
 
-test('branches are renamed, and deleted only after confirming; the default branch cannot be', async ({ page }) => {
+test('branches are renamed, and deleted only after confirming; the default branch cannot be', async ({
+  page,
+}) => {
   await createRepository(page, 'branches')
   await createPath(page, 'New file', 'a.txt')
   await commit(page, 'First')
@@ -117,7 +148,9 @@ test('branches are renamed, and deleted only after confirming; the default branc
 
   await page.getByRole('button', { name: 'Delete branch' }).click()
   await page.getByRole('dialog', { name: 'Delete branch' }).getByRole('button', { name: 'Delete' }).click()
-  await expect(page.getByRole('dialog', { name: 'Delete branch' }).getByRole('alert')).toHaveText('The default branch cannot be deleted.')
+  await expect(page.getByRole('dialog', { name: 'Delete branch' }).getByRole('alert')).toHaveText(
+    'The default branch cannot be deleted.',
+  )
 })
 
 test('compare any two commits, restore a file from a commit, revert a commit', async ({ page }) => {
@@ -130,7 +163,10 @@ test('compare any two commits, restore a file from a commit, revert a commit', a
   await page.getByRole('tab', { name: 'History' }).click()
   const history = page.getByRole('list', { name: 'History' })
   await expect(history.getByRole('listitem')).toHaveCount(3)
-  const idOf = async (message: string) => (await history.getByRole('button', { name: new RegExp(`: ${message}$`) }).getAttribute('aria-label'))!.match(/commit (\w{8})/)![1]
+  const idOf = async (message: string) =>
+    (await history
+      .getByRole('button', { name: new RegExp(`: ${message}$`) })
+      .getAttribute('aria-label'))!.match(/commit (\w{8})/)![1]
   const [one, three] = [await idOf('Version 1'), await idOf('Version 3')]
   await page.getByLabel(`Select ${one} to compare`).check()
   await page.getByLabel(`Select ${three} to compare`).check()
@@ -149,7 +185,10 @@ test('compare any two commits, restore a file from a commit, revert a commit', a
   await expect(page.getByRole('status').filter({ hasText: /^Restored v\.txt/ })).toBeVisible()
   await opened.getByRole('button', { name: 'Compare with working files' }).click()
   await expect(page.getByRole('dialog', { name: /→ working files$/ })).toContainText('No files differ.')
-  await page.getByRole('dialog', { name: /→ working files$/ }).getByRole('button', { name: 'Close' }).click()
+  await page
+    .getByRole('dialog', { name: /→ working files$/ })
+    .getByRole('button', { name: 'Close' })
+    .click()
   await page.getByRole('tab', { name: 'Files' }).click()
   await treeItem(page, 'v.txt').click()
   await expect(editor(page, 'v.txt')).toHaveText('version 2')
@@ -158,7 +197,10 @@ test('compare any two commits, restore a file from a commit, revert a commit', a
   // Revert "Version 3" on top: later changes to the same lines conflict, and nothing is written.
   await page.getByRole('tab', { name: 'History' }).click()
   await history.getByRole('button', { name: /: Back to 2$/ }).click()
-  await page.getByRole('dialog', { name: /^Commit \w{8}$/ }).getByRole('button', { name: 'Revert commit' }).click()
+  await page
+    .getByRole('dialog', { name: /^Commit \w{8}$/ })
+    .getByRole('button', { name: 'Revert commit' })
+    .click()
   await page.getByRole('dialog', { name: 'Revert commit' }).getByRole('button', { name: 'Revert' }).click()
   await expect(history.getByRole('button', { name: /: Revert "Back to 2"$/ })).toBeVisible()
   await page.getByRole('tab', { name: 'Files' }).click()
@@ -167,7 +209,10 @@ test('compare any two commits, restore a file from a commit, revert a commit', a
   // A branch from an old commit has that commit's files.
   await page.getByRole('tab', { name: 'History' }).click()
   await history.getByRole('button', { name: /: Version 1$/ }).click()
-  await page.getByRole('dialog', { name: /^Commit \w{8}$/ }).getByRole('button', { name: 'New branch from here' }).click()
+  await page
+    .getByRole('dialog', { name: /^Commit \w{8}$/ })
+    .getByRole('button', { name: 'New branch from here' })
+    .click()
   const naming = page.getByRole('dialog', { name: /^New branch from \w{8}$/ })
   await naming.getByLabel('Name').fill('from-one')
   await naming.getByRole('button', { name: 'Create' }).click()
@@ -179,19 +224,34 @@ test('compare any two commits, restore a file from a commit, revert a commit', a
 
 // How smoothly it scrolls is measured by bench/history-scroll.bench.ts (long tasks depend on the
 // machine's load); this test holds what makes it smooth: only the rows in view are in the page.
-test('a history of 1,000 commits scrolls to its first commit, with only the rows in view in the page', async ({ page }) => {
+test('a history of 1,000 commits scrolls to its first commit, with only the rows in view in the page', async ({
+  page,
+}) => {
   test.setTimeout(180_000)
   await createRepository(page, 'long-history')
   await createPath(page, 'New file', 'counter.txt')
   await commit(page, 'Start')
   const link = await shareLinkOf(page)
-  const seeded = spawnSync(process.execPath, ['--import', 'tsx', 'tests/e2e/tools/seedCommits.ts', mkdtempSync(join(tmpdir(), 'weft-seed-')), link, '1000'], { encoding: 'utf8' })
+  const seeded = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'tests/e2e/tools/seedCommits.ts',
+      mkdtempSync(join(tmpdir(), 'weft-seed-')),
+      link,
+      '1000',
+    ],
+    { encoding: 'utf8' },
+  )
   expect(seeded.stderr).toBe('')
   expect(seeded.status).toBe(0)
 
   await page.getByRole('tab', { name: 'History' }).click()
   const history = page.getByRole('list', { name: 'History' })
-  await expect(history.getByRole('listitem').first()).toHaveAttribute('aria-setsize', '1001', { timeout: 60_000 })
+  await expect(history.getByRole('listitem').first()).toHaveAttribute('aria-setsize', '1001', {
+    timeout: 60_000,
+  })
   await expect(history.getByRole('button', { name: /: Step 1000$/ })).toBeVisible()
   expect(await history.getByRole('listitem').count()).toBeLessThan(100)
 

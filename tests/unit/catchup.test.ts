@@ -10,10 +10,19 @@ import { flushReady, shutdownRepo } from '../../src/repo/flush.ts'
 import { tempDir } from './helpers.ts'
 
 const cleanups: (() => Promise<void> | void)[] = []
-afterEach(async () => { for (const f of cleanups.splice(0).reverse()) await f() })
+afterEach(async () => {
+  for (const f of cleanups.splice(0).reverse()) await f()
+})
 
 async function relay(): Promise<Relay> {
-  const r = await startRelay({ host: '127.0.0.1', port: 0, dataDir: tempDir(), maxMessageBytes: 64 << 20, messagesPerSecond: 1000, log: () => {} })
+  const r = await startRelay({
+    host: '127.0.0.1',
+    port: 0,
+    dataDir: tempDir(),
+    maxMessageBytes: 64 << 20,
+    messagesPerSecond: 1000,
+    log: () => {},
+  })
   cleanups.push(() => r.close())
   return r
 }
@@ -25,14 +34,19 @@ it('after a restart, loadEverything hands a relay the documents it never receive
   const service = new RepoService(offline, new NodeFSStorageAdapter(profile))
   const created = await service.createRepository('offline-work')
   const ws = await Workspace.open(offline, created.url)
-  await ws.importFiles(ws.branches()[0].id, [{ path: 'a.txt', bytes: new TextEncoder().encode('made offline') }])
+  await ws.importFiles(ws.branches()[0].id, [
+    { path: 'a.txt', bytes: new TextEncoder().encode('made offline') },
+  ])
   await flushReady(offline)
   await shutdownRepo(offline)
 
   // Back online, nothing loaded yet: the relay learns of nothing until the documents are loaded.
   const r = await relay()
   const storage = new NodeFSStorageAdapter(profile)
-  const online = new Repo({ storage, network: [new WebSocketClientAdapter(`${r.url.replace('http', 'ws')}/sync`)] })
+  const online = new Repo({
+    storage,
+    network: [new WebSocketClientAdapter(`${r.url.replace('http', 'ws')}/sync`)],
+  })
   cleanups.push(() => shutdownRepo(online))
   const visited = await new RepoService(online, storage).loadEverything()
   expect(visited).toBe(1) // the one blob pack
@@ -41,10 +55,14 @@ it('after a restart, loadEverything hands a relay the documents it never receive
   const stranger = new Repo({ network: [new WebSocketClientAdapter(`${r.url.replace('http', 'ws')}/sync`)] })
   cleanups.push(() => shutdownRepo(stranger))
   const pack = ws.documentUrls()[0]
-  await expect.poll(() => r.repo.handles[pack.slice('automerge:'.length) as DocumentId]?.isReady() ?? false).toBe(true)
+  await expect
+    .poll(() => r.repo.handles[pack.slice('automerge:'.length) as DocumentId]?.isReady() ?? false)
+    .toBe(true)
   const theirs = await Workspace.open(stranger, created.url)
   const main = theirs.branches()[0].id
-  expect(new TextDecoder().decode(await theirs.readBytes(main, theirs.entries(main)[0].id))).toBe('made offline')
+  expect(new TextDecoder().decode(await theirs.readBytes(main, theirs.entries(main)[0].id))).toBe(
+    'made offline',
+  )
 })
 
 it('flushReady and shutdownRepo skip documents that are still being looked for', async () => {

@@ -8,7 +8,6 @@ import type { Workspace } from '../../src/repo/Workspace.ts'
 import { tempDir } from './helpers.ts'
 import { weft } from './cliHarness.ts'
 
-
 /** Works on the profile's one repository directly, as the app (another peer) would. */
 async function onRepository(home: string, change: (ws: Workspace, branch: string) => unknown) {
   const profile = await Profile.open(home)
@@ -19,10 +18,21 @@ async function onRepository(home: string, change: (ws: Workspace, branch: string
 }
 
 const read = (dir: string, path: string) => readFileSync(join(dir, path), 'utf8')
-const manifest = (dir: string) => JSON.parse(read(dir, '.weft/checkout.json')) as { repo: string; branch: string; files: Record<string, string>; folders: string[] }
+const manifest = (dir: string) =>
+  JSON.parse(read(dir, '.weft/checkout.json')) as {
+    repo: string
+    branch: string
+    files: Record<string, string>
+    folders: string[]
+  }
 const statusOf = async (home: string) =>
-  (JSON.parse((await weft(home, ['status', '--json'])).out) as { kind: string; path: string; oldPath?: string }[])
-    .map((c) => `${c.kind} ${c.oldPath && c.kind === 'renamed' ? `${c.oldPath} → ` : ''}${c.path}`)
+  (
+    JSON.parse((await weft(home, ['status', '--json'])).out) as {
+      kind: string
+      path: string
+      oldPath?: string
+    }[]
+  ).map((c) => `${c.kind} ${c.oldPath && c.kind === 'renamed' ? `${c.oldPath} → ` : ''}${c.path}`)
 
 describe('weft checkout and sync', () => {
   let home: string
@@ -44,7 +54,11 @@ describe('weft checkout and sync', () => {
 
   it('checks the branch out into a new folder with a manifest of what it wrote', async () => {
     const result = await weft(home, ['checkout', dir])
-    expect(result).toMatchObject({ code: 0, errors: [], out: `Checked out ${dir}: 3 file(s) written from the branch.\n` })
+    expect(result).toMatchObject({
+      code: 0,
+      errors: [],
+      out: `Checked out ${dir}: 3 file(s) written from the branch.\n`,
+    })
     expect(read(dir, 'README.md')).toBe('# Solo\n')
     expect(read(dir, 'src/main.ts')).toBe('export const main = 1\n')
     expect(existsSync(join(dir, 'assets'))).toBe(true)
@@ -62,7 +76,9 @@ describe('weft checkout and sync', () => {
     await onRepository(home, async (ws, branch) => {
       const id = ws.entries(branch).find((e) => e.path === 'notes.txt')!.id
       const live = await ws.repo.find<{ content: string }>(await ws.openLive(branch, id))
-      live.change((d) => { d.content = 'edited live\n' })
+      live.change((d) => {
+        d.content = 'edited live\n'
+      })
     })
     await weft(home, ['checkout', dir])
     expect(read(dir, 'notes.txt')).toBe('edited live\n')
@@ -80,9 +96,22 @@ describe('weft checkout and sync', () => {
 
     const result = await weft(home, ['sync', dir])
     expect(result).toMatchObject({ code: 0, errors: [] })
-    expect(result.out.split('\n')).toEqual(['~ README.md', '+ empty/', '+ lib/main.ts', '+ new.txt', '- notes.txt', '- src/main.ts', ''])
+    expect(result.out.split('\n')).toEqual([
+      '~ README.md',
+      '+ empty/',
+      '+ lib/main.ts',
+      '+ new.txt',
+      '- notes.txt',
+      '- src/main.ts',
+      '',
+    ])
     // The branch sees a move done outside Weft as a rename: same content, new path.
-    expect(await statusOf(home)).toEqual(['modified README.md', 'renamed src/main.ts → lib/main.ts', 'added new.txt', 'deleted notes.txt'])
+    expect(await statusOf(home)).toEqual([
+      'modified README.md',
+      'renamed src/main.ts → lib/main.ts',
+      'added new.txt',
+      'deleted notes.txt',
+    ])
     expect((await weft(home, ['ls'])).out).toContain('empty/\n')
     expect((await weft(home, ['cat', 'new.txt'])).out).toBe('new\n')
     expect(await weft(home, ['sync', dir])).toMatchObject({ code: 0, out: 'Already in sync.\n' })
@@ -145,15 +174,24 @@ describe('weft checkout and sync', () => {
     mkdirSync(dir)
     writeFileSync(join(dir, 'mine.txt'), 'x')
     expect(await weft(home, ['checkout', dir])).toMatchObject({
-      code: 2, errors: [`weft checkout: "${dir}" is not empty and not a checkout of this repository and branch; choose an empty or new folder.`],
+      code: 2,
+      errors: [
+        `weft checkout: "${dir}" is not empty and not a checkout of this repository and branch; choose an empty or new folder.`,
+      ],
     })
     expect(read(dir, 'mine.txt')).toBe('x')
 
     const other = join(tempDir('weft-folder-'), 'other')
     await weft(home, ['checkout', other])
     await weft(home, ['branch', 'create', 'feature'])
-    expect(await weft(home, ['checkout', other])).toMatchObject({ code: 2, errors: [expect.stringContaining('is a checkout of branch "main"')] })
-    expect(await weft(home, ['sync', dir])).toMatchObject({ code: 2, errors: [`weft sync: "${dir}" is not a checkout; run \`weft checkout ${dir}\` first.`] })
+    expect(await weft(home, ['checkout', other])).toMatchObject({
+      code: 2,
+      errors: [expect.stringContaining('is a checkout of branch "main"')],
+    })
+    expect(await weft(home, ['sync', dir])).toMatchObject({
+      code: 2,
+      errors: [`weft sync: "${dir}" is not a checkout; run \`weft checkout ${dir}\` first.`],
+    })
     // Without --branch, sync follows the checkout's own branch, whatever the current one is.
     expect(await weft(home, ['sync', other])).toMatchObject({ code: 0, out: 'Already in sync.\n' })
   })
@@ -164,7 +202,9 @@ describe('weft checkout and sync', () => {
     await weft(home, ['write', 'README.md'], '# From a peer\n')
     const result = await weft(home, ['checkout', dir])
     expect(result).toMatchObject({ code: 0, errors: [] })
-    expect(result.out).toBe(`Updated ${dir}: 1 file(s) written from the branch.\n~ notes.txt\nLocal changes (~) were kept; \`weft sync ${dir}\` sends them to the branch.\n`)
+    expect(result.out).toBe(
+      `Updated ${dir}: 1 file(s) written from the branch.\n~ notes.txt\nLocal changes (~) were kept; \`weft sync ${dir}\` sends them to the branch.\n`,
+    )
     expect(read(dir, 'README.md')).toBe('# From a peer\n')
     expect((await weft(home, ['cat', 'notes.txt'])).out).toBe('keep me\n')
     expect(await weft(home, ['sync', dir])).toMatchObject({ code: 0, out: '~ notes.txt\n' })
@@ -189,7 +229,11 @@ describe('weft checkout and sync', () => {
     const result = await weft(home, ['sync', dir, '--json'])
     expect(result).toMatchObject({ code: 0, errors: [] })
     expect(JSON.parse(result.out).changes).toEqual([
-      { kind: 'refused', path: 'back\\slash.txt', reason: '"back\\slash.txt" contains "\\": use "/" to separate folders.' },
+      {
+        kind: 'refused',
+        path: 'back\\slash.txt',
+        reason: '"back\\slash.txt" contains "\\": use "/" to separate folders.',
+      },
       { kind: 'refused', path: 'bell\u0007.txt', reason: 'A name cannot contain control characters.' },
       { kind: 'refused', path: 'huge.bin', reason: '10.0 MiB is over the 10.0 MiB file size limit.' },
       { kind: 'refused', path: 'link.txt', reason: 'is a symbolic link; links are not followed.' },
@@ -198,7 +242,14 @@ describe('weft checkout and sync', () => {
     ])
     expect(readFileSync(outside, 'utf8')).toBe('outside\n')
     expect((await weft(home, ['cat', 'notes.txt'])).out).toBe('changed on the branch\n')
-    expect((await weft(home, ['ls'])).out.split('\n')).toEqual(['README.md', 'assets/', 'notes.txt', 'ok.txt', 'src/main.ts', ''])
+    expect((await weft(home, ['ls'])).out.split('\n')).toEqual([
+      'README.md',
+      'assets/',
+      'notes.txt',
+      'ok.txt',
+      'src/main.ts',
+      '',
+    ])
     const plain = await weft(home, ['sync', dir])
     expect(plain.out).toContain('✗ link.txt: is a symbolic link; links are not followed.\n')
     expect(plain.out).toContain('✗ huge.bin: 10.0 MiB is over the 10.0 MiB file size limit.\n')

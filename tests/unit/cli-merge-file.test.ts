@@ -17,13 +17,23 @@ function files(base: string, left: string, right: string, extension = ''): strin
 async function run(args: string[]) {
   let out = ''
   const errors: string[] = []
-  const code = await mergeFile(args, (text) => { out += text }, (line) => errors.push(line))
+  const code = await mergeFile(
+    args,
+    (text) => {
+      out += text
+    },
+    (line) => errors.push(line),
+  )
   return { code, out, errors }
 }
 
 describe('weft merge-file', () => {
   it('prints a clean merge and exits 0', async () => {
-    expect(await run(files('a\nb\nc\n', 'A\nb\nc\n', 'a\nb\nC\n'))).toEqual({ code: 0, out: 'A\nb\nC\n', errors: [] })
+    expect(await run(files('a\nb\nc\n', 'A\nb\nc\n', 'a\nb\nC\n'))).toEqual({
+      code: 0,
+      out: 'A\nb\nC\n',
+      errors: [],
+    })
   })
   it('prints diff3 markers and exits 1 on conflicts', async () => {
     const result = await run(files('x\n', 'left\n', 'right\n'))
@@ -31,17 +41,26 @@ describe('weft merge-file', () => {
     expect(result.out).toBe('<<<<<<< LEFT\nleft\n||||||| BASE\nx\n=======\nright\n>>>>>>> RIGHT\n')
   })
   it('merges by syntax when the files have a known extension', async () => {
-    const result = await run(files('{\n  "a": 1\n}\n', '{\n  "a": 1,\n  "b": 2\n}\n', '{\n  "a": 1,\n  "c": 3\n}\n', '.json'))
+    const result = await run(
+      files('{\n  "a": 1\n}\n', '{\n  "a": 1,\n  "b": 2\n}\n', '{\n  "a": 1,\n  "c": 3\n}\n', '.json'),
+    )
     expect(result).toEqual({ code: 0, out: '{\n  "a": 1,\n  "b": 2,\n  "c": 3\n}\n', errors: [] })
   })
   it('warns on stderr when a clean merge uses a name the other side deleted', async () => {
     const helper = 'def helper():\n    return 1\n\n\n'
     const base = `${helper}def main():\n    return 0\n`
-    const result = await run(files(base, 'def main():\n    return 0\n', `${helper}def main():\n    return helper()\n`, '.py'))
-    expect(result.errors).toEqual(['weft merge-file: warning: The left side deleted "helper", which the right side starts to use.'])
+    const result = await run(
+      files(base, 'def main():\n    return 0\n', `${helper}def main():\n    return helper()\n`, '.py'),
+    )
+    expect(result.errors).toEqual([
+      'weft merge-file: warning: The left side deleted "helper", which the right side starts to use.',
+    ])
   })
   it('exits 2 with one clear line on bad usage or a missing file', async () => {
-    expect(await run(['only-one'])).toMatchObject({ code: 2, errors: ['Usage: weft merge-file BASE LEFT RIGHT'] })
+    expect(await run(['only-one'])).toMatchObject({
+      code: 2,
+      errors: ['Usage: weft merge-file BASE LEFT RIGHT'],
+    })
     const missing = await run(['/nonexistent/base', '/nonexistent/left', '/nonexistent/right'])
     expect(missing.code).toBe(2)
     expect(missing.errors[0]).toMatch(/^weft merge-file: ENOENT/)
@@ -80,8 +99,8 @@ function gitWithWeftDriver(prefix: string) {
   return { dir, git }
 }
 
-describe('weft as git\'s merge driver (configured as the README says)', () => {
-  it('lets `git merge` keep both branches\' new functions where git alone conflicts', () => {
+describe("weft as git's merge driver (configured as the README says)", () => {
+  it("lets `git merge` keep both branches' new functions where git alone conflicts", () => {
     const { dir, git } = gitWithWeftDriver('weft-git-')
     const base = 'export function a() {\n  return 1\n}\n'
     writeFileSync(join(dir, 'lib.ts'), base)
@@ -109,7 +128,8 @@ describe('weft as git\'s merge driver (configured as the README says)', () => {
     const { dir, git } = gitWithWeftDriver('weft-git-binary-')
     writeFileSync(join(dir, '.gitattributes'), '* merge=weft\n')
     // NUL bytes and invalid UTF-8: what a text merge would mangle.
-    const image = (tag: number) => new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x00, 0xff, 0xfe, tag, 0x0a, 0x00, 0xc3, 0x28, tag])
+    const image = (tag: number) =>
+      new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x00, 0xff, 0xfe, tag, 0x0a, 0x00, 0xc3, 0x28, tag])
     writeFileSync(join(dir, 'logo.png'), image(1))
     git('add', '.')
     git('commit', '-qm', 'base')

@@ -12,7 +12,6 @@ import type { RepositoryDoc } from '../../src/repo/types.ts'
 import { tempDir } from './helpers.ts'
 import { weft } from './cliHarness.ts'
 
-
 describe('weft CLI against a relay', () => {
   let relay: Relay
   let app: { repo: Repo; service: RepoService; doc: () => RepositoryDoc }
@@ -20,7 +19,14 @@ describe('weft CLI against a relay', () => {
   const home = tempDir('weft-cli-')
 
   beforeAll(async () => {
-    relay = await startRelay({ host: '127.0.0.1', port: 0, dataDir: tempDir(), maxMessageBytes: 64 << 20, messagesPerSecond: 1000, log: () => {} })
+    relay = await startRelay({
+      host: '127.0.0.1',
+      port: 0,
+      dataDir: tempDir(),
+      maxMessageBytes: 64 << 20,
+      messagesPerSecond: 1000,
+      log: () => {},
+    })
     // The browser side, as the app's worker runs it: a profile syncing through the relay.
     const dir = tempDir()
     const storage = new NodeFSStorageAdapter(dir)
@@ -30,9 +36,15 @@ describe('weft CLI against a relay', () => {
     const service = new RepoService(repo, storage, relays)
     const created = await service.createRepository('shared')
     const info = await service.openRepository(created.id)
-    await service.importFiles(created.id, info.defaultBranch, [{ path: 'README.md', bytes: new TextEncoder().encode('# Shared\n') }])
+    await service.importFiles(created.id, info.defaultBranch, [
+      { path: 'README.md', bytes: new TextEncoder().encode('# Shared\n') },
+    ])
     await vi.waitFor(() => expect(relays.statuses()[0]?.pending).toBe(0), { timeout: 10_000 })
-    app = { repo, service, doc: () => repo.handles[created.url.slice('automerge:'.length) as never].doc() as RepositoryDoc }
+    app = {
+      repo,
+      service,
+      doc: () => repo.handles[created.url.slice('automerge:'.length) as never].doc() as RepositoryDoc,
+    }
     link = shareLink(`${relay.url}/`, created.url, info.defaultBranch, relays.statuses()[0].url)
   })
 
@@ -42,7 +54,10 @@ describe('weft CLI against a relay', () => {
   })
 
   it('clones a shared link and reads files', async () => {
-    expect(await weft(home, ['clone', link, '--add-relay'])).toMatchObject({ code: 0, out: expect.stringContaining('Cloned shared') })
+    expect(await weft(home, ['clone', link, '--add-relay'])).toMatchObject({
+      code: 0,
+      out: expect.stringContaining('Cloned shared'),
+    })
     expect(await weft(home, ['ls'])).toMatchObject({ code: 0, out: 'README.md\n' })
     expect(await weft(home, ['cat', 'README.md'])).toMatchObject({ code: 0, out: '# Shared\n' })
     const listed = JSON.parse((await weft(home, ['ls', '--json'])).out)
@@ -50,12 +65,21 @@ describe('weft CLI against a relay', () => {
   })
 
   it('writes, commits, and the app sees the commit through the relay', async () => {
-    expect((await weft(home, ['write', 'src/agent.ts'], 'export const fromAgent = true\n'))).toMatchObject({ code: 0, errors: [] })
+    expect(await weft(home, ['write', 'src/agent.ts'], 'export const fromAgent = true\n')).toMatchObject({
+      code: 0,
+      errors: [],
+    })
     // Nothing was committed yet in this repository: both files are new.
-    expect(JSON.parse((await weft(home, ['status', '--json'])).out).map((c: { kind: string; path: string }) => `${c.kind} ${c.path}`)).toEqual(['added README.md', 'added src/agent.ts'])
+    expect(
+      JSON.parse((await weft(home, ['status', '--json'])).out).map(
+        (c: { kind: string; path: string }) => `${c.kind} ${c.path}`,
+      ),
+    ).toEqual(['added README.md', 'added src/agent.ts'])
     const committed = await weft(home, ['commit', '-m', 'agent work', '--author', 'agent-7'])
     expect(committed).toMatchObject({ code: 0, errors: [] })
-    await expect.poll(() => Object.values(app.doc().commits).map((c) => `${c.author}: ${c.message}`)).toEqual(['agent-7: agent work'])
+    await expect
+      .poll(() => Object.values(app.doc().commits).map((c) => `${c.author}: ${c.message}`))
+      .toEqual(['agent-7: agent work'])
     expect((await weft(home, ['log'])).out).toContain('agent work')
   })
 
@@ -75,17 +99,32 @@ describe('weft CLI against a relay', () => {
     await weft(home, ['commit', '-m', 'main'])
     const conflicted = await weft(home, ['merge', 'other', '--json'])
     expect(conflicted.code).toBe(1)
-    expect(JSON.parse(conflicted.out)).toMatchObject({ kind: 'conflicts', conflicts: [{ kind: 'content', path: 'README.md' }] })
-    const branches = JSON.parse((await weft(home, ['branch', '--json'])).out) as { name: string; current: boolean }[]
+    expect(JSON.parse(conflicted.out)).toMatchObject({
+      kind: 'conflicts',
+      conflicts: [{ kind: 'content', path: 'README.md' }],
+    })
+    const branches = JSON.parse((await weft(home, ['branch', '--json'])).out) as {
+      name: string
+      current: boolean
+    }[]
     expect(branches.find((b) => b.current)?.name).toBe('main')
   })
 
   it('refuses bad input with exit 2 and one clear line', async () => {
-    expect(await weft(home, ['cat', 'missing.txt'])).toMatchObject({ code: 2, errors: ['weft cat: No file "missing.txt" on this branch.'] })
-    expect(await weft(home, ['write', '../escape'], 'x')).toMatchObject({ code: 2, errors: [expect.stringContaining('cannot point outside')] })
+    expect(await weft(home, ['cat', 'missing.txt'])).toMatchObject({
+      code: 2,
+      errors: ['weft cat: No file "missing.txt" on this branch.'],
+    })
+    expect(await weft(home, ['write', '../escape'], 'x')).toMatchObject({
+      code: 2,
+      errors: [expect.stringContaining('cannot point outside')],
+    })
     expect(await weft(home, ['clone', 'not-a-link'])).toMatchObject({ code: 2 })
     expect(await weft(home, ['frobnicate'])).toMatchObject({ code: 2 })
-    expect(await weft(home, ['commit'])).toMatchObject({ code: 2, errors: ['weft commit: A commit needs a message.'] })
+    expect(await weft(home, ['commit'])).toMatchObject({
+      code: 2,
+      errors: ['weft commit: A commit needs a message.'],
+    })
   })
 })
 
@@ -109,6 +148,9 @@ describe('weft revert and restore', () => {
     await relayless(['commit', '-m', 'v3'])
     expect((await relayless(['restore', 'notes.txt', '--from', v1.id])).code).toBe(0)
     expect((await relayless(['cat', 'notes.txt'])).out).toBe('v1\n')
-    expect(await relayless(['restore', 'notes.txt'])).toMatchObject({ code: 2, errors: ['weft restore: Say which commit with --from COMMIT.'] })
+    expect(await relayless(['restore', 'notes.txt'])).toMatchObject({
+      code: 2,
+      errors: ['weft restore: Say which commit with --from COMMIT.'],
+    })
   })
 })

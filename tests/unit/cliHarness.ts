@@ -5,7 +5,9 @@ export async function weft(home: string, args: string[], stdin = '') {
   let out = ''
   const errors: string[] = []
   const code = await run([...args, '--home', home], {
-    out: (text) => { out += text },
+    out: (text) => {
+      out += text
+    },
     err: (line) => errors.push(line),
     stdin: async () => new TextEncoder().encode(stdin),
   })

@@ -6,20 +6,39 @@ import type { RepositoryDoc } from '../../src/repo/types.ts'
 
 /** A commit table from `id: parents` lines, with times as given (older is smaller). */
 function commitsOf(spec: Record<string, [number, string[]]>): RepositoryDoc['commits'] {
-  return Object.fromEntries(Object.entries(spec).map(([id, [time, parents]]) => [id, { parents, message: id, author: 'a', time, depth: 0 }])) as unknown as RepositoryDoc['commits']
+  return Object.fromEntries(
+    Object.entries(spec).map(([id, [time, parents]]) => [
+      id,
+      { parents, message: id, author: 'a', time, depth: 0 },
+    ]),
+  ) as unknown as RepositoryDoc['commits']
 }
 
 describe('graph of branches', () => {
   // a ← b ← c (main);  a ← x ← y (feature);  m = merge(c, y);  z on feature after the merge, its clock behind.
   const commits = commitsOf({
-    a: [1, []], b: [2, ['a']], x: [3, ['a']], c: [4, ['b']], y: [5, ['x']], m: [6, ['c', 'y']], z: [0, ['y']],
+    a: [1, []],
+    b: [2, ['a']],
+    x: [3, ['a']],
+    c: [4, ['b']],
+    y: [5, ['x']],
+    m: [6, ['c', 'y']],
+    z: [0, ['y']],
   })
 
-  it('orders every branch\'s commits children first, even when a clock is behind', () => {
+  it("orders every branch's commits children first, even when a clock is behind", () => {
     const order = graphLog(commits, ['m', 'z']).map((e) => e.id)
     expect(order).toHaveLength(7)
-    for (const [id, [, parents]] of Object.entries({ m: [0, ['c', 'y']], z: [0, ['y']], c: [0, ['b']], y: [0, ['x']], b: [0, ['a']], x: [0, ['a']] }) as [string, [number, string[]]][])
-      for (const parent of parents) expect(order.indexOf(id), `${id} before ${parent}`).toBeLessThan(order.indexOf(parent))
+    for (const [id, [, parents]] of Object.entries({
+      m: [0, ['c', 'y']],
+      z: [0, ['y']],
+      c: [0, ['b']],
+      y: [0, ['x']],
+      b: [0, ['a']],
+      x: [0, ['a']],
+    }) as [string, [number, string[]]][])
+      for (const parent of parents)
+        expect(order.indexOf(id), `${id} before ${parent}`).toBeLessThan(order.indexOf(parent))
     expect(order[0]).toBe('m')
     expect(graphLog(commits, ['m', 'z'], 3)).toHaveLength(3)
   })

@@ -6,10 +6,14 @@ describe('conflict markers', () => {
   it('finds each region with its three versions and exact offsets', () => {
     const { text } = mergeLines('a\nb\nc\nd\ne\n', 'a\nB1\nc\nd\nE1\n', 'a\nB2\nc\nd\nE2\n')
     const regions = conflictRegions(text)
-    expect(regions.map((r) => [r.ours, r.base, r.theirs])).toEqual([['B1\n', 'b\n', 'B2\n'], ['E1\n', 'e\n', 'E2\n']])
+    expect(regions.map((r) => [r.ours, r.base, r.theirs])).toEqual([
+      ['B1\n', 'b\n', 'B2\n'],
+      ['E1\n', 'e\n', 'E2\n'],
+    ])
     // Replacing each region by its "ours" side gives the left text back.
     let resolved = text
-    for (const r of [...regions].reverse()) resolved = resolved.slice(0, r.from) + r.ours + resolved.slice(r.to)
+    for (const r of [...regions].reverse())
+      resolved = resolved.slice(0, r.from) + r.ours + resolved.slice(r.to)
     expect(resolved).toBe('a\nB1\nc\nd\nE1\n')
     expect(hasConflictMarkers(text)).toBe(true)
     expect(hasConflictMarkers(resolved)).toBe(false)
@@ -17,7 +21,9 @@ describe('conflict markers', () => {
 
   it('reads regions without a base section, and leaves incomplete ones as unresolved text', () => {
     const twoWay = 'x\n<<<<<<< LEFT\nl\n=======\nr\n>>>>>>> RIGHT\n'
-    expect(conflictRegions(twoWay)).toEqual([{ from: 2, to: twoWay.length, ours: 'l\n', base: null, theirs: 'r\n' }])
+    expect(conflictRegions(twoWay)).toEqual([
+      { from: 2, to: twoWay.length, ours: 'l\n', base: null, theirs: 'r\n' },
+    ])
     const broken = 'x\n<<<<<<< LEFT\nl\n=======\nr\n'
     expect(conflictRegions(broken)).toEqual([])
     expect(hasConflictMarkers(broken)).toBe(true)

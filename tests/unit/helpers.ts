@@ -7,7 +7,9 @@ import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs'
 const made: string[] = []
 // automerge-repo writes on a 100 ms throttle that shutdown does not cancel, so a folder removed right
 // after a test can still be written to; remove them when the test process ends instead.
-process.on('exit', () => { for (const dir of made) rmSync(dir, { recursive: true, force: true }) })
+process.on('exit', () => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true })
+})
 
 /** A fresh temporary folder, removed when the test process exits. */
 export function tempDir(prefix = 'weft-test-'): string {

@@ -1,7 +1,15 @@
 import '@automerge/automerge-repo'
 import { describe, expect, it } from 'vitest'
 import { Repo } from '@automerge/automerge-repo'
-import { aheadBehind, CHECKPOINT_INTERVAL, diffSnapshots, log, lowestCommonAncestors, snapshotAt, type Snapshot } from '../../src/repo/history.ts'
+import {
+  aheadBehind,
+  CHECKPOINT_INTERVAL,
+  diffSnapshots,
+  log,
+  lowestCommonAncestors,
+  snapshotAt,
+  type Snapshot,
+} from '../../src/repo/history.ts'
 import { VersionControl } from '../../src/repo/VersionControl.ts'
 import { Workspace } from '../../src/repo/Workspace.ts'
 import type { Commit, LiveFileDoc, RepositoryDoc } from '../../src/repo/types.ts'
@@ -47,7 +55,13 @@ describe('commit graph', () => {
 
 describe('diffSnapshots', () => {
   it('reports added, modified, deleted and renamed files, renames by id or by identical content', () => {
-    const before: Snapshot = { 1: file('a.ts', 'h1'), 2: file('b.ts', 'h2'), 3: file('c.ts', 'h3'), 4: file('old/d.ts', 'h4'), 5: file('e.ts', 'h5') }
+    const before: Snapshot = {
+      1: file('a.ts', 'h1'),
+      2: file('b.ts', 'h2'),
+      3: file('c.ts', 'h3'),
+      4: file('old/d.ts', 'h4'),
+      5: file('e.ts', 'h5'),
+    }
     const after: Snapshot = {
       1: file('a.ts', 'h1'), // unchanged
       2: file('b.ts', 'h2x'), // modified
@@ -55,13 +69,15 @@ describe('diffSnapshots', () => {
       6: file('new/d.ts', 'h4'), // deleted and re-added with the same bytes: a move
       7: file('f.ts', 'h7'), // added
     }
-    expect(diffSnapshots(before, after)).toEqual([
-      { kind: 'deleted', id: '5', path: 'e.ts', oldPath: 'e.ts', oldBlob: 'h5' },
-      { kind: 'added', id: '7', path: 'f.ts', blob: 'h7' },
-      { kind: 'modified', id: '2', path: 'b.ts', blob: 'h2x', oldBlob: 'h2' },
-      { kind: 'renamed', id: '6', path: 'new/d.ts', oldPath: 'old/d.ts', blob: 'h4', oldBlob: 'h4' },
-      { kind: 'renamed', id: '3', path: 'src/c.ts', oldPath: 'c.ts', blob: 'h3x', oldBlob: 'h3' },
-    ].sort((x, y) => (x.path < y.path ? -1 : 1)))
+    expect(diffSnapshots(before, after)).toEqual(
+      [
+        { kind: 'deleted', id: '5', path: 'e.ts', oldPath: 'e.ts', oldBlob: 'h5' },
+        { kind: 'added', id: '7', path: 'f.ts', blob: 'h7' },
+        { kind: 'modified', id: '2', path: 'b.ts', blob: 'h2x', oldBlob: 'h2' },
+        { kind: 'renamed', id: '6', path: 'new/d.ts', oldPath: 'old/d.ts', blob: 'h4', oldBlob: 'h4' },
+        { kind: 'renamed', id: '3', path: 'src/c.ts', oldPath: 'c.ts', blob: 'h3x', oldBlob: 'h3' },
+      ].sort((x, y) => (x.path < y.path ? -1 : 1)),
+    )
   })
 })
 
@@ -82,11 +98,19 @@ describe('VersionControl', () => {
     await expect(vc.commit(main, 'again', 'ada')).rejects.toThrow('Nothing to commit')
 
     const live = await ws.repo.find<LiveFileDoc>(await ws.openLive(main, a))
-    live.change((d) => { d.content = 'one, edited' })
+    live.change((d) => {
+      d.content = 'one, edited'
+    })
     ws.move(main, 'b.txt', 'docs/b.txt')
-    expect((await vc.status(main)).map((c) => `${c.kind} ${c.path}`)).toEqual(['modified a.txt', 'renamed docs/b.txt'])
+    expect((await vc.status(main)).map((c) => `${c.kind} ${c.path}`)).toEqual([
+      'modified a.txt',
+      'renamed docs/b.txt',
+    ])
     const second = await vc.commit(main, 'second', 'ada')
-    expect(vc.log(main).map((e) => [e.message, e.parents])).toEqual([['second', [first]], ['first', []]])
+    expect(vc.log(main).map((e) => [e.message, e.parents])).toEqual([
+      ['second', [first]],
+      ['first', []],
+    ])
     expect(vc.diffCommits(first, second).map((c) => c.kind)).toEqual(['modified', 'renamed'])
     const committed = snapshotAt(ws.handle.doc().commits, second)[a]
     expect(new TextDecoder().decode(await ws.blobs.read(committed.blob))).toBe('one, edited')
@@ -124,7 +148,10 @@ describe('VersionControl', () => {
 
   it('stores each commit as the change against its parent, with a full tree every checkpoint', async () => {
     const { ws, vc, main } = fresh()
-    await ws.importFiles(main, Array.from({ length: 200 }, (_, i) => ({ path: `f${i}.txt`, bytes: text(`${i}`) })))
+    await ws.importFiles(
+      main,
+      Array.from({ length: 200 }, (_, i) => ({ path: `f${i}.txt`, bytes: text(`${i}`) })),
+    )
     const commits: string[] = [await vc.commit(main, 'all', 'ada')]
     for (let round = 1; round <= CHECKPOINT_INTERVAL + 5; round++) {
       await ws.importFiles(main, [{ path: `f${round % 200}.txt`, bytes: text(`round ${round}`) }])
@@ -138,7 +165,12 @@ describe('VersionControl', () => {
     expect(stored[commits[CHECKPOINT_INTERVAL]].tree).toBeDefined()
     // Every snapshot rebuilt from deltas matches the files as they were at that commit.
     const last = snapshotAt(stored, commits.at(-1)!)
-    const current = Object.fromEntries(ws.entries(main).filter((e) => e.type === 'file').map((e) => [e.id, e.type === 'file' ? e.blob : '']))
+    const current = Object.fromEntries(
+      ws
+        .entries(main)
+        .filter((e) => e.type === 'file')
+        .map((e) => [e.id, e.type === 'file' ? e.blob : '']),
+    )
     expect(Object.fromEntries(Object.entries(last).map(([id, f]) => [id, f.blob]))).toEqual(current)
     expect(Object.keys(snapshotAt(stored, commits[10]))).toHaveLength(199)
   })

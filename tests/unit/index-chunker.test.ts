@@ -3,7 +3,13 @@ import { extract } from '../../src/index/documents.ts'
 import { globToRegExp } from '../../src/index/glob.ts'
 import { wordQuery } from '../../src/index/query.ts'
 import { identifierParts } from '../../src/index/terms.ts'
-import { htmlText, markdownChunks, textChunks, WINDOW_CHARS, WINDOW_LINES } from '../../src/index/textChunks.ts'
+import {
+  htmlText,
+  markdownChunks,
+  textChunks,
+  WINDOW_CHARS,
+  WINDOW_LINES,
+} from '../../src/index/textChunks.ts'
 import type { Chunk, SymbolDef } from '../../src/index/types.ts'
 import { nodeGrammars } from '../../src/syntax/nodeGrammars.ts'
 
@@ -14,12 +20,19 @@ async function chunked(path: string, text: string): Promise<{ chunks: Chunk[]; s
 }
 
 /** `name kind container start-end` for compact comparison. */
-const brief = (s: { name: string | null; kind: string; container: string | null; startLine: number; endLine: number }) =>
-  `${s.name} ${s.kind}${s.container ? ` in ${s.container}` : ''} ${s.startLine}-${s.endLine}`
+const brief = (s: {
+  name: string | null
+  kind: string
+  container: string | null
+  startLine: number
+  endLine: number
+}) => `${s.name} ${s.kind}${s.container ? ` in ${s.container}` : ''} ${s.startLine}-${s.endLine}`
 
 /** Every line of the file is in exactly one chunk (blank runs aside). */
 function expectNoOverlap(chunks: Chunk[]) {
-  const rows = chunks.filter((c) => c.kind !== 'class' && c.kind !== 'impl' && c.kind !== 'trait' && c.kind !== 'module')
+  const rows = chunks.filter(
+    (c) => c.kind !== 'class' && c.kind !== 'impl' && c.kind !== 'trait' && c.kind !== 'module',
+  )
   const sorted = [...rows].sort((a, b) => a.startLine - b.startLine)
   for (let i = 1; i < sorted.length; i++) expect(sorted[i].startLine).toBeGreaterThan(sorted[i - 1].endLine)
 }
@@ -47,11 +60,20 @@ describe('code chunking', () => {
     ].join('\n')
     const { chunks, symbols } = await chunked('src/config.ts', text)
     expect(symbols.map(brief)).toEqual([
-      'parseConfig function 4-6', 'Loader class 8-13', 'load method in Loader 10-12', 'double function 15-15', 'Config interface 16-16',
+      'parseConfig function 4-6',
+      'Loader class 8-13',
+      'load method in Loader 10-12',
+      'double function 15-15',
+      'Config interface 16-16',
     ])
     expect(chunks.map(brief)).toEqual([
-      'null block 1-2', 'parseConfig function 3-6', 'load method in Loader 10-12', 'Loader class 8-13',
-      'double function 15-15', 'Config interface 16-16', 'null block 17-17',
+      'null block 1-2',
+      'parseConfig function 3-6',
+      'load method in Loader 10-12',
+      'Loader class 8-13',
+      'double function 15-15',
+      'Config interface 16-16',
+      'null block 17-17',
     ])
     // The doc comment belongs to the function's chunk; the class chunk holds the class minus its methods.
     expect(chunks[1].text.startsWith('/** Reads the configuration. */')).toBe(true)
@@ -85,7 +107,12 @@ describe('code chunking', () => {
       '        return True', //      16
     ].join('\n')
     const { chunks, symbols } = await chunked('store.py', text)
-    expect(symbols.map(brief)).toEqual(['load_config function 4-5', 'Store class 7-16', 'get method in Store 10-12', 'empty method in Store 15-16'])
+    expect(symbols.map(brief)).toEqual([
+      'load_config function 4-5',
+      'Store class 7-16',
+      'get method in Store 10-12',
+      'empty method in Store 15-16',
+    ])
     const decorated = chunks.find((c) => c.name === 'load_config')!
     expect([decorated.startLine, decorated.endLine]).toEqual([3, 5])
     expect(chunks.find((c) => c.name === 'empty')!.startLine).toBe(14)
@@ -112,7 +139,11 @@ describe('code chunking', () => {
     ].join('\n')
     const { symbols } = await chunked('main.go', text)
     expect(symbols.map(brief)).toEqual([
-      'Parse function 3-5', 'Open method in Repo 7-9', 'Repo struct 11-13', 'Reader interface 14-14', 'Limit constant 15-15',
+      'Parse function 3-5',
+      'Open method in Repo 7-9',
+      'Repo struct 11-13',
+      'Reader interface 14-14',
+      'Limit constant 15-15',
     ])
   })
 
@@ -136,8 +167,14 @@ describe('code chunking', () => {
     ].join('\n')
     const { chunks, symbols } = await chunked('lib.rs', text)
     expect(symbols.map(brief)).toEqual([
-      'parse function 3-5', 'Point struct 7-7', 'Wrapper impl 9-13', 'fmt method in Wrapper 10-12',
-      'Shape trait 14-14', 'area method in Shape 14-14', 'util module 15-15', 'helper method in util 15-15',
+      'parse function 3-5',
+      'Point struct 7-7',
+      'Wrapper impl 9-13',
+      'fmt method in Wrapper 10-12',
+      'Shape trait 14-14',
+      'area method in Shape 14-14',
+      'util module 15-15',
+      'helper method in util 15-15',
     ])
     expect(chunks.find((c) => c.name === 'fmt')!.text).toContain('fn fmt(&self)')
   })
@@ -156,7 +193,10 @@ describe('code chunking', () => {
   })
 
   it('JSON, CSS and unknown text are chunked in bounded windows', async () => {
-    const json = await chunked('data.json', JSON.stringify({ a: Array.from({ length: 500 }, (_, i) => i) }, null, 2))
+    const json = await chunked(
+      'data.json',
+      JSON.stringify({ a: Array.from({ length: 500 }, (_, i) => i) }, null, 2),
+    )
     expect(json.symbols).toEqual([])
     expect(json.chunks.every((c) => c.kind === 'text' && c.endLine - c.startLine < WINDOW_LINES)).toBe(true)
   })
@@ -164,21 +204,54 @@ describe('code chunking', () => {
 
 describe('text chunking', () => {
   it('splits Markdown by headings, ignoring # inside fenced code', () => {
-    const text = ['Intro line', '# Guide', 'Welcome', '## Install', 'npm i', '```sh', '# not a heading', '```', '## Use', 'Run it', '# API', 'calls'].join('\n')
+    const text = [
+      'Intro line',
+      '# Guide',
+      'Welcome',
+      '## Install',
+      'npm i',
+      '```sh',
+      '# not a heading',
+      '```',
+      '## Use',
+      'Run it',
+      '# API',
+      'calls',
+    ].join('\n')
     const { chunks, symbols } = markdownChunks(text)
-    expect(symbols.map(brief)).toEqual(['Guide heading 2-10', 'Install heading in Guide 4-8', 'Use heading in Guide 9-10', 'API heading 11-12'])
-    expect(chunks.map(brief)).toEqual(['null text 1-1', 'Guide section 2-3', 'Install section in Guide 4-8', 'Use section in Guide 9-10', 'API section 11-12'])
+    expect(symbols.map(brief)).toEqual([
+      'Guide heading 2-10',
+      'Install heading in Guide 4-8',
+      'Use heading in Guide 9-10',
+      'API heading 11-12',
+    ])
+    expect(chunks.map(brief)).toEqual([
+      'null text 1-1',
+      'Guide section 2-3',
+      'Install section in Guide 4-8',
+      'Use section in Guide 9-10',
+      'API section 11-12',
+    ])
   })
 
   it('windows respect line and character bounds, and cut one huge line into pieces', () => {
     const lines = textChunks(Array.from({ length: 150 }, (_, i) => `line ${i}`).join('\n'))
-    expect(lines.map((c) => [c.startLine, c.endLine])).toEqual([[1, 60], [61, 120], [121, 150]])
+    expect(lines.map((c) => [c.startLine, c.endLine])).toEqual([
+      [1, 60],
+      [61, 120],
+      [121, 150],
+    ])
     const huge = textChunks('x'.repeat(WINDOW_CHARS * 2 + 10))
-    expect(huge.map((c) => [c.startLine, c.text.length])).toEqual([[1, WINDOW_CHARS], [1, WINDOW_CHARS], [1, 10]])
+    expect(huge.map((c) => [c.startLine, c.text.length])).toEqual([
+      [1, WINDOW_CHARS],
+      [1, WINDOW_CHARS],
+      [1, 10],
+    ])
   })
 
   it('extracts readable HTML text, keeping its lines', () => {
-    const html = '<html>\n<head><style>p { color: red }</style><script>var secret = 1</script></head>\n<body><p>Fish &amp; chips &#233;</p>\n<!-- hidden -->\n</body></html>'
+    const html =
+      '<html>\n<head><style>p { color: red }</style><script>var secret = 1</script></head>\n<body><p>Fish &amp; chips &#233;</p>\n<!-- hidden -->\n</body></html>'
     const text = htmlText(html)
     expect(text.split('\n')).toHaveLength(5)
     expect(text).toContain('Fish & chips é')
@@ -190,7 +263,10 @@ describe('query and helpers', () => {
   it('quotes every term, so no input is an FTS5 syntax error', () => {
     expect(wordQuery('parse config')).toEqual({ match: '"parse" AND "config"', words: ['parse', 'config'] })
     expect(wordQuery('"load the" -test a OR b')?.match).toBe('"load the" AND ("a" OR "b") NOT "test"')
-    expect(wordQuery('conf* say "hi')).toEqual({ match: '"conf" * AND "say" AND "hi"', words: ['conf', 'say', 'hi'] })
+    expect(wordQuery('conf* say "hi')).toEqual({
+      match: '"conf" * AND "say" AND "hi"',
+      words: ['conf', 'say', 'hi'],
+    })
     expect(wordQuery('a"b')?.match).toBe('"a""b"')
     expect(wordQuery('-only ( ) * ** ^ :')).toBeNull()
   })
@@ -201,11 +277,17 @@ describe('query and helpers', () => {
 
   it('matches path globs', () => {
     const cases: [string, string, boolean][] = [
-      ['*.ts', 'src/a/b.ts', true], ['src/*.ts', 'src/a/b.ts', false], ['src/**/*.ts', 'src/a/b.ts', true],
-      ['src/**/*.ts', 'src/b.ts', true], ['docs/', 'docs/x/y.md', true], ['*.{ts,go}', 'm.go', true], ['a?.py', 'ab.py', true],
+      ['*.ts', 'src/a/b.ts', true],
+      ['src/*.ts', 'src/a/b.ts', false],
+      ['src/**/*.ts', 'src/a/b.ts', true],
+      ['src/**/*.ts', 'src/b.ts', true],
+      ['docs/', 'docs/x/y.md', true],
+      ['*.{ts,go}', 'm.go', true],
+      ['a?.py', 'ab.py', true],
       ['a.ts', 'xa.ts', false],
     ]
-    for (const [glob, path, expected] of cases) expect(globToRegExp(glob).test(path), `${glob} ~ ${path}`).toBe(expected)
+    for (const [glob, path, expected] of cases)
+      expect(globToRegExp(glob).test(path), `${glob} ~ ${path}`).toBe(expected)
     expect(() => globToRegExp('*.{ts')).toThrow(/Unclosed/)
   })
 })

@@ -11,7 +11,13 @@ const home = tempDir('weft-search-')
 async function weft(args: string[], stdin = '') {
   let out = ''
   const errors: string[] = []
-  const code = await run([...args, '--home', home], { out: (text) => { out += text }, err: (line) => errors.push(line), stdin: async () => new TextEncoder().encode(stdin) })
+  const code = await run([...args, '--home', home], {
+    out: (text) => {
+      out += text
+    },
+    err: (line) => errors.push(line),
+    stdin: async () => new TextEncoder().encode(stdin),
+  })
   return { code, out, errors }
 }
 
@@ -23,8 +29,14 @@ describe('weft search', () => {
     const branch = ws.handle.doc().defaultBranch
     const bytes = (text: string) => new TextEncoder().encode(text)
     await ws.importFiles(branch, [
-      { path: 'src/config.ts', bytes: bytes('export function parseConfig(text: string) {\n  return JSON.parse(text)\n}\n') },
-      { path: 'src/app.ts', bytes: bytes("import { parseConfig } from './config.ts'\nexport const app = parseConfig('{}')\n") },
+      {
+        path: 'src/config.ts',
+        bytes: bytes('export function parseConfig(text: string) {\n  return JSON.parse(text)\n}\n'),
+      },
+      {
+        path: 'src/app.ts',
+        bytes: bytes("import { parseConfig } from './config.ts'\nexport const app = parseConfig('{}')\n"),
+      },
       { path: 'README.md', bytes: bytes('# Demo\nCall parseConfig first.\n') },
     ])
     await profile.close()
@@ -34,7 +46,9 @@ describe('weft search', () => {
     const { code, out } = await weft(['search', 'parseConfig'])
     expect(code).toBe(0)
     const lines = out.trim().split('\n')
-    expect(lines[0]).toBe('src/config.ts:1  function parseConfig  export function parseConfig(text: string) {')
+    expect(lines[0]).toBe(
+      'src/config.ts:1  function parseConfig  export function parseConfig(text: string) {',
+    )
     expect(lines.slice(1).sort()).toEqual([
       'README.md:2  section Demo  Call parseConfig first.',
       "src/app.ts:1  block  import { parseConfig } from './config.ts'",
@@ -43,10 +57,18 @@ describe('weft search', () => {
   })
 
   it('lists symbols, substring hits and JSON, with filters', async () => {
-    expect((await weft(['search', 'parse', '--symbols'])).out).toBe('function parseConfig  src/config.ts:1-3\n')
+    expect((await weft(['search', 'parse', '--symbols'])).out).toBe(
+      'function parseConfig  src/config.ts:1-3\n',
+    )
     const json = JSON.parse((await weft(['search', 'seConf', '--substring', '--path', 'src/', '--json'])).out)
-    expect(json.map((h: { path: string; line: number }) => `${h.path}:${h.line}`)).toEqual(['src/app.ts:1', 'src/app.ts:2', 'src/config.ts:1'])
-    expect((await weft(['search', 'parseConfig', '--lang', 'markdown'])).out).toBe('README.md:2  section Demo  Call parseConfig first.\n')
+    expect(json.map((h: { path: string; line: number }) => `${h.path}:${h.line}`)).toEqual([
+      'src/app.ts:1',
+      'src/app.ts:2',
+      'src/config.ts:1',
+    ])
+    expect((await weft(['search', 'parseConfig', '--lang', 'markdown'])).out).toBe(
+      'README.md:2  section Demo  Call parseConfig first.\n',
+    )
   })
 
   it('keeps its index under the profile, re-indexing only what changed, and survives a damaged cache', async () => {
@@ -58,18 +80,35 @@ describe('weft search', () => {
     expect(statSync(file).mtimeMs).toBe(saved)
 
     expect((await weft(['write', 'src/extra.ts'], 'export function parseConfigAgain() {}\n')).code).toBe(0)
-    expect((await weft(['search', 'parseConfigAgain', '--symbols'])).out).toBe('function parseConfigAgain  src/extra.ts:1-1\n')
+    expect((await weft(['search', 'parseConfigAgain', '--symbols'])).out).toBe(
+      'function parseConfigAgain  src/extra.ts:1-1\n',
+    )
     expect(statSync(file).mtimeMs).toBeGreaterThan(saved)
 
-    writeFileSync(file, 'not a database at all, just text that is long enough to look like a header'.repeat(100))
-    expect(await weft(['search', 'parseConfig', '--symbols'])).toMatchObject({ code: 0, out: expect.stringContaining('function parseConfig  src/config.ts:1-3') })
+    writeFileSync(
+      file,
+      'not a database at all, just text that is long enough to look like a header'.repeat(100),
+    )
+    expect(await weft(['search', 'parseConfig', '--symbols'])).toMatchObject({
+      code: 0,
+      out: expect.stringContaining('function parseConfig  src/config.ts:1-3'),
+    })
   })
 
   it('refuses bad input with a reason and exit code 2', async () => {
-    expect(await weft(['search'])).toMatchObject({ code: 2, errors: [expect.stringContaining('say what to search for')] })
-    expect(await weft(['search', 'x', '--kind', 'funtion'])).toMatchObject({ code: 2, errors: [expect.stringContaining('no kind "funtion"; kinds are function, method')] })
+    expect(await weft(['search'])).toMatchObject({
+      code: 2,
+      errors: [expect.stringContaining('say what to search for')],
+    })
+    expect(await weft(['search', 'x', '--kind', 'funtion'])).toMatchObject({
+      code: 2,
+      errors: [expect.stringContaining('no kind "funtion"; kinds are function, method')],
+    })
     expect(await weft(['search', 'x', '--limit', 'lots'])).toMatchObject({ code: 2 })
-    expect(await weft(['search', 'x', '--branch', 'nope'])).toMatchObject({ code: 2, errors: ['weft search: No branch "nope"; see `weft branch`.'] })
+    expect(await weft(['search', 'x', '--branch', 'nope'])).toMatchObject({
+      code: 2,
+      errors: ['weft search: No branch "nope"; see `weft branch`.'],
+    })
     expect((await weft(['search', '--help'])).out).toContain('Usage: weft search QUERY')
   })
 })

@@ -6,11 +6,16 @@ import { nodeGrammars } from '../../src/syntax/nodeGrammars.ts'
 
 /** A minimal valid PDF with one line of Helvetica text per page. */
 function pdf(pages: string[]): Uint8Array {
-  const objects = ['<< /Type /Catalog /Pages 2 0 R >>', `<< /Type /Pages /Kids [${pages.map((_, i) => `${4 + i * 2} 0 R`).join(' ')}] /Count ${pages.length} >>`,
-    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>']
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    `<< /Type /Pages /Kids [${pages.map((_, i) => `${4 + i * 2} 0 R`).join(' ')}] /Count ${pages.length} >>`,
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+  ]
   pages.forEach((text, i) => {
     const stream = `BT /F1 12 Tf 72 720 Td (${text}) Tj ET`
-    objects.push(`<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents ${5 + i * 2} 0 R /Resources << /Font << /F1 3 0 R >> >> >>`)
+    objects.push(
+      `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents ${5 + i * 2} 0 R /Resources << /Font << /F1 3 0 R >> >> >>`,
+    )
     objects.push(`<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`)
   })
   let out = '%PDF-1.4\n'
@@ -32,15 +37,27 @@ async function openIndex() {
 describe('documents and malformed files', () => {
   it('indexes PDFs page by page through text extraction', async () => {
     const index = await openIndex()
-    const outcome = await index.indexFile('docs/report.pdf', pdf(['Quarterly revenue grew', 'Budget for the lighthouse']))
+    const outcome = await index.indexFile(
+      'docs/report.pdf',
+      pdf(['Quarterly revenue grew', 'Budget for the lighthouse']),
+    )
     expect(outcome).toMatchObject({ status: 'indexed', chunks: 2 })
     const [hit] = await index.search('lighthouse')
-    expect(hit).toMatchObject({ path: 'docs/report.pdf', language: 'pdf', kind: 'page', name: 'page 2', line: 2 })
+    expect(hit).toMatchObject({
+      path: 'docs/report.pdf',
+      language: 'pdf',
+      kind: 'page',
+      name: 'page 2',
+      line: 2,
+    })
   })
 
   it('indexes HTML by its text, not its markup', async () => {
     const index = await openIndex()
-    await index.indexFile('site/index.html', '<html><head><script>const hiddenToken = 1</script></head>\n<body><h1>Welcome aboard</h1></body></html>')
+    await index.indexFile(
+      'site/index.html',
+      '<html><head><script>const hiddenToken = 1</script></head>\n<body><h1>Welcome aboard</h1></body></html>',
+    )
     expect((await index.search('aboard')).map((h) => `${h.path}:${h.line}`)).toEqual(['site/index.html:2'])
     expect(await index.search('hiddenToken')).toEqual([])
     expect(await index.search('h1')).toEqual([])
@@ -53,11 +70,22 @@ describe('documents and malformed files', () => {
     const big = new TextEncoder().encode('a'.repeat(MAX_INDEX_BYTES + 1))
     const brokenPdf = new TextEncoder().encode('%PDF-1.4\nthis is not really a pdf')
     expect(await index.indexFile('logo.png', png)).toMatchObject({ status: 'skipped', reason: 'binary file' })
-    expect(await index.indexFile('notes.txt', latin1)).toMatchObject({ status: 'skipped', reason: 'not valid UTF-8 text' })
-    expect(await index.indexFile('dump.sql', big)).toMatchObject({ status: 'skipped', reason: '4.0 MiB is over the 4.0 MiB indexing limit' })
+    expect(await index.indexFile('notes.txt', latin1)).toMatchObject({
+      status: 'skipped',
+      reason: 'not valid UTF-8 text',
+    })
+    expect(await index.indexFile('dump.sql', big)).toMatchObject({
+      status: 'skipped',
+      reason: '4.0 MiB is over the 4.0 MiB indexing limit',
+    })
     expect((await index.indexFile('broken.pdf', brokenPdf)).reason).toMatch(/^unreadable PDF: /)
     await index.indexFile('ok.ts', 'export const fine = 1\n')
-    expect((await index.skipped()).map((s) => s.path)).toEqual(['broken.pdf', 'dump.sql', 'logo.png', 'notes.txt'])
+    expect((await index.skipped()).map((s) => s.path)).toEqual([
+      'broken.pdf',
+      'dump.sql',
+      'logo.png',
+      'notes.txt',
+    ])
     expect(await index.stats()).toMatchObject({ files: 1, skipped: 4 })
     // A skipped file is remembered by hash, so a sync does not retry it every time.
     expect((await index.indexFile('logo.png', png)).status).toBe('unchanged')
@@ -65,15 +93,20 @@ describe('documents and malformed files', () => {
 
   it('indexes a 1 MB single-line file in windows, searchable, without parsing it', async () => {
     const index = await openIndex()
-    const line = Array.from({ length: 80_000 }, (_, i) => `v${i}=${i};`).join('') + 'function needleInHaystack(){}'
+    const line =
+      Array.from({ length: 80_000 }, (_, i) => `v${i}=${i};`).join('') + 'function needleInHaystack(){}'
     expect(line.length).toBeGreaterThan(1_000_000)
     const started = performance.now()
     const outcome = await index.indexFile('dist/bundle.min.js', line)
     expect(outcome.status).toBe('indexed')
     expect(outcome.symbols).toBe(0)
     expect(performance.now() - started).toBeLessThan(10_000)
-    expect((await index.search('needleInHaystack')).map((h) => `${h.path}:${h.line}`)).toEqual(['dist/bundle.min.js:1'])
-    expect((await index.search('leInHay', { substring: true })).map((h) => h.path)).toEqual(['dist/bundle.min.js'])
+    expect((await index.search('needleInHaystack')).map((h) => `${h.path}:${h.line}`)).toEqual([
+      'dist/bundle.min.js:1',
+    ])
+    expect((await index.search('leInHay', { substring: true })).map((h) => h.path)).toEqual([
+      'dist/bundle.min.js',
+    ])
     // Windows are cut between tokens: every `vN=N;` is whole in some window.
     expect((await index.search('v54321')).length).toBe(1)
   })

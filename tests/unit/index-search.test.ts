@@ -12,7 +12,7 @@ const FILES: Record<string, string> = {
     "import { parseConfig } from './config.ts'",
     '',
     'export function start() {',
-    "  // parseConfig is called once; parseConfig errors are fatal (parseConfig docs)",
+    '  // parseConfig is called once; parseConfig errors are fatal (parseConfig docs)',
     "  const config = parseConfig('{}')",
     '  return config',
     '}',
@@ -23,14 +23,16 @@ const FILES: Record<string, string> = {
 }
 
 async function sources(files: Record<string, string>, loads?: string[]): Promise<IndexSource[]> {
-  return Promise.all(Object.entries(files).map(async ([path, text]) => ({
-    path,
-    hash: await sha256(encodeText(text)),
-    load: async () => {
-      loads?.push(path)
-      return encodeText(text)
-    },
-  })))
+  return Promise.all(
+    Object.entries(files).map(async ([path, text]) => ({
+      path,
+      hash: await sha256(encodeText(text)),
+      load: async () => {
+        loads?.push(path)
+        return encodeText(text)
+      },
+    })),
+  )
 }
 
 async function openIndex(name?: string) {
@@ -47,7 +49,13 @@ describe('SearchIndex search', () => {
   it('ranks the file defining a function above files that merely mention it', async () => {
     const index = await built()
     const hits = await index.search('parseConfig')
-    expect(hits[0]).toMatchObject({ path: 'src/config.ts', kind: 'function', name: 'parseConfig', startLine: 1, line: 1 })
+    expect(hits[0]).toMatchObject({
+      path: 'src/config.ts',
+      kind: 'function',
+      name: 'parseConfig',
+      startLine: 1,
+      line: 1,
+    })
     expect(hits.map((h) => h.path)).toContain('src/app.ts')
     const [start, end] = hits[0].highlights[0]
     expect(hits[0].snippet.slice(start, end)).toBe('parseConfig')
@@ -56,7 +64,9 @@ describe('SearchIndex search', () => {
   it('finds words inside identifiers and snake_case names', async () => {
     const index = await built()
     const hits = await index.search('config')
-    expect(new Set(hits.map((h) => h.path))).toEqual(new Set(['src/config.ts', 'src/app.ts', 'lib/store.py', 'docs/guide.md']))
+    expect(new Set(hits.map((h) => h.path))).toEqual(
+      new Set(['src/config.ts', 'src/app.ts', 'lib/store.py', 'docs/guide.md']),
+    )
     const app = hits.find((h) => h.path === 'src/config.ts')!
     expect(app.snippet.slice(...app.highlights[0])).toBe('Config')
   })
@@ -64,13 +74,22 @@ describe('SearchIndex search', () => {
   it('matches a word prefix when asked with *', async () => {
     const index = await built()
     expect(await index.search('Pars')).toEqual([])
-    expect((await index.search('Pars*', { kinds: ['function'] })).map((h) => h.name).sort()).toEqual(['ParseFlags', 'parseConfig', 'start'])
+    expect((await index.search('Pars*', { kinds: ['function'] })).map((h) => h.name).sort()).toEqual([
+      'ParseFlags',
+      'parseConfig',
+      'start',
+    ])
   })
 
   it('finds a substring inside identifiers with the trigram index, and short substrings by scanning', async () => {
     const index = await built()
     const hits = await index.search('seConf', { substring: true })
-    expect(hits.map((h) => `${h.path}:${h.line}`)).toEqual(['docs/guide.md:2', 'src/app.ts:1', 'src/app.ts:4', 'src/config.ts:1'])
+    expect(hits.map((h) => `${h.path}:${h.line}`)).toEqual([
+      'docs/guide.md:2',
+      'src/app.ts:1',
+      'src/app.ts:4',
+      'src/config.ts:1',
+    ])
     expect(hits[3].snippet).toBe('export function parseConfig(text: string) {')
     expect(hits[3].snippet.slice(...hits[3].highlights[0])).toBe('seConf')
     expect((await index.search('Fl', { substring: true })).map((h) => h.path)).toEqual(['cmd/main.go'])
@@ -79,14 +98,20 @@ describe('SearchIndex search', () => {
 
   it('filters by path glob, language and kind', async () => {
     const index = await built()
-    expect((await index.search('config', { path: 'src/**' })).every((h) => h.path.startsWith('src/'))).toBe(true)
+    expect((await index.search('config', { path: 'src/**' })).every((h) => h.path.startsWith('src/'))).toBe(
+      true,
+    )
     expect((await index.search('config', { path: '*.md' })).map((h) => h.path)).toEqual(['docs/guide.md'])
     expect(await index.search('config', { path: 'nowhere/' })).toEqual([])
-    expect((await index.search('config', { languages: ['python'] })).map((h) => h.path)).toEqual(['lib/store.py'])
+    expect((await index.search('config', { languages: ['python'] })).map((h) => h.path)).toEqual([
+      'lib/store.py',
+    ])
     const functions = await index.search('config', { kinds: ['function'] })
     expect(functions.map((h) => h.name).sort()).toEqual(['parseConfig', 'start'])
     expect(functions.every((h) => h.kind === 'function')).toBe(true)
-    expect((await index.search('seConf', { substring: true, languages: ['markdown'] })).map((h) => h.path)).toEqual(['docs/guide.md'])
+    expect(
+      (await index.search('seConf', { substring: true, languages: ['markdown'] })).map((h) => h.path),
+    ).toEqual(['docs/guide.md'])
   })
 
   it('still puts the definition first when a word is in thousands of chunks (ranking is capped)', async () => {
@@ -99,8 +124,27 @@ describe('SearchIndex search', () => {
 
   it('never fails on hostile query text', async () => {
     const index = await built()
-    for (const query of ['"', '""', 'AND', 'OR OR', 'NOT x', '(a', 'a)', '*', '^x', 'col:x', "'; DROP TABLE files; --", '\u0000', 'NEAR(a b)', '-', '{a b}', 'a + b', '\\'])
-      for (const substring of [false, true]) await expect(index.search(query, { substring })).resolves.toBeInstanceOf(Array)
+    for (const query of [
+      '"',
+      '""',
+      'AND',
+      'OR OR',
+      'NOT x',
+      '(a',
+      'a)',
+      '*',
+      '^x',
+      'col:x',
+      "'; DROP TABLE files; --",
+      '\u0000',
+      'NEAR(a b)',
+      '-',
+      '{a b}',
+      'a + b',
+      '\\',
+    ])
+      for (const substring of [false, true])
+        await expect(index.search(query, { substring })).resolves.toBeInstanceOf(Array)
     expect((await index.stats()).files).toBe(Object.keys(FILES).length)
   })
 
@@ -109,24 +153,48 @@ describe('SearchIndex search', () => {
     const found = await index.symbols('parse')
     expect(found.map((s) => s.name)).toEqual(['ParseFlags', 'parseConfig', 'parse_config'])
     expect(await index.definitions('parseConfig')).toEqual([
-      { name: 'parseConfig', kind: 'function', container: null, path: 'src/config.ts', language: 'typescript', startLine: 1, endLine: 3 },
+      {
+        name: 'parseConfig',
+        kind: 'function',
+        container: null,
+        path: 'src/config.ts',
+        language: 'typescript',
+        startLine: 1,
+        endLine: 3,
+      },
     ])
-    expect((await index.symbols('', { kinds: ['heading'] })).map((s) => s.name)).toEqual(['Errors', 'Configuration'])
-    expect((await index.outline('lib/store.py')).map((s) => `${s.kind} ${s.name}`)).toEqual(['class Store', 'method parse_config'])
+    expect((await index.symbols('', { kinds: ['heading'] })).map((s) => s.name)).toEqual([
+      'Errors',
+      'Configuration',
+    ])
+    expect((await index.outline('lib/store.py')).map((s) => `${s.kind} ${s.name}`)).toEqual([
+      'class Store',
+      'method parse_config',
+    ])
   })
 })
 
 describe('SearchIndex updates', () => {
   it('re-indexes an edited file only: a renamed function disappears, the new name is found', async () => {
     const index = await built()
-    const outcome = await index.updateFile('src/config.ts', 'export function loadSettings(text: string) {\n  return JSON.parse(text)\n}\n')
+    const outcome = await index.updateFile(
+      'src/config.ts',
+      'export function loadSettings(text: string) {\n  return JSON.parse(text)\n}\n',
+    )
     expect(outcome).toMatchObject({ status: 'indexed', symbols: 1 })
     expect(await index.definitions('parseConfig')).toEqual([])
     expect((await index.definitions('loadSettings')).map((s) => s.path)).toEqual(['src/config.ts'])
     expect((await index.search('parseConfig')).map((h) => h.path)).not.toContain('src/config.ts')
     expect((await index.search('loadSettings'))[0].path).toBe('src/config.ts')
     // The same text again is recognised by its hash and not re-indexed.
-    expect((await index.updateFile('src/config.ts', 'export function loadSettings(text: string) {\n  return JSON.parse(text)\n}\n')).status).toBe('unchanged')
+    expect(
+      (
+        await index.updateFile(
+          'src/config.ts',
+          'export function loadSettings(text: string) {\n  return JSON.parse(text)\n}\n',
+        )
+      ).status,
+    ).toBe('unchanged')
   })
 
   it('syncs by content hash: unchanged files are not loaded, removed files are forgotten', async () => {
@@ -137,7 +205,11 @@ describe('SearchIndex updates', () => {
     expect(first).toHaveLength(Object.keys(FILES).length)
 
     // A branch switch: one file changed, one deleted, one added.
-    const next = { ...FILES, 'src/app.ts': FILES['src/app.ts'] + '\n// switched', 'src/new.ts': 'export const fresh = 1\n' }
+    const next = {
+      ...FILES,
+      'src/app.ts': FILES['src/app.ts'] + '\n// switched',
+      'src/new.ts': 'export const fresh = 1\n',
+    }
     delete (next as Record<string, string>)['cmd/main.go']
     const second: string[] = []
     const report2 = await index.sync(await sources(next, second))
@@ -183,7 +255,9 @@ describe('SearchIndex updates', () => {
 
   it('keeps concurrent edits and searches consistent', async () => {
     const index = await built()
-    const edits = Array.from({ length: 20 }, (_, i) => index.updateFile('src/config.ts', `export function version${i}() {}\n`))
+    const edits = Array.from({ length: 20 }, (_, i) =>
+      index.updateFile('src/config.ts', `export function version${i}() {}\n`),
+    )
     const searches = Array.from({ length: 20 }, () => index.search('parseConfig'))
     await Promise.all([...edits, ...searches])
     expect((await index.outline('src/config.ts')).map((s) => s.name)).toEqual(['version19'])
@@ -200,7 +274,9 @@ describe('IndexService (the worker surface)', () => {
     }, nodeGrammars)
     await expect(service.search('x')).rejects.toThrow('No index is open; call open(name) first.')
     expect(await service.open('repo-a')).toEqual({ rebuilt: 'new index' })
-    const manifest = await Promise.all(Object.entries(FILES).map(async ([path, text]) => ({ path, hash: await sha256(encodeText(text)) })))
+    const manifest = await Promise.all(
+      Object.entries(FILES).map(async ([path, text]) => ({ path, hash: await sha256(encodeText(text)) })),
+    )
     const calls: string[][] = []
     const load = async (paths: string[]) => {
       calls.push(paths)
@@ -217,7 +293,9 @@ describe('IndexService (the worker surface)', () => {
     expect(await service.search('parseConfig')).toEqual([])
     expect(await service.open('repo-a')).toEqual({ rebuilt: null })
     expect((await service.stats()).files).toBe(manifest.length)
-    await expect(service.sync([{ path: 'a.ts', hash: 'h' }], async () => [])).rejects.toThrow('The file list named "a.ts" but its content was not sent.')
+    await expect(service.sync([{ path: 'a.ts', hash: 'h' }], async () => [])).rejects.toThrow(
+      'The file list named "a.ts" but its content was not sent.',
+    )
     await service.close()
   })
 })

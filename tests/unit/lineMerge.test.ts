@@ -4,7 +4,11 @@ import { mergeLines } from '../../src/merge/lineMerge.ts'
 describe('mergeLines', () => {
   it('takes changes from both sides at different places', () => {
     const base = 'a\nb\nc\nd\n'
-    expect(mergeLines(base, 'A\nb\nc\nd\n', 'a\nb\nc\nD\n')).toEqual({ text: 'A\nb\nc\nD\n', clean: true, conflicts: 0 })
+    expect(mergeLines(base, 'A\nb\nc\nd\n', 'a\nb\nc\nD\n')).toEqual({
+      text: 'A\nb\nc\nD\n',
+      clean: true,
+      conflicts: 0,
+    })
   })
 
   it('takes the same change made on both sides once', () => {

@@ -4,10 +4,20 @@ import { relaySyncAddress } from '../../src/sync/Relays.ts'
 
 describe('links', () => {
   it('round-trips a share link with branch and relay', () => {
-    const link = shareLink('http://127.0.0.1:8787/#/repo/x', 'automerge:2fLCE3xxo8rnmi4NDnDFyHkzfhuk', 'b-1', 'ws://10.1.2.3:9000/sync')
-    expect(link.startsWith('http://127.0.0.1:8787/#/open/automerge%3A2fLCE3xxo8rnmi4NDnDFyHkzfhuk?')).toBe(true)
+    const link = shareLink(
+      'http://127.0.0.1:8787/#/repo/x',
+      'automerge:2fLCE3xxo8rnmi4NDnDFyHkzfhuk',
+      'b-1',
+      'ws://10.1.2.3:9000/sync',
+    )
+    expect(link.startsWith('http://127.0.0.1:8787/#/open/automerge%3A2fLCE3xxo8rnmi4NDnDFyHkzfhuk?')).toBe(
+      true,
+    )
     expect(parseRoute(new URL(link).hash)).toEqual({
-      page: 'open', url: 'automerge:2fLCE3xxo8rnmi4NDnDFyHkzfhuk', branch: 'b-1', relay: 'ws://10.1.2.3:9000/sync',
+      page: 'open',
+      url: 'automerge:2fLCE3xxo8rnmi4NDnDFyHkzfhuk',
+      branch: 'b-1',
+      relay: 'ws://10.1.2.3:9000/sync',
     })
   })
   it('parses repository routes, with and without a branch', () => {

@@ -24,15 +24,26 @@ class Window {
   refusals: string[] = []
   session = 0
 
-  constructor(readonly server: LiveFileServer, text: string) {
+  constructor(
+    readonly server: LiveFileServer,
+    text: string,
+  ) {
     this.shown = toText(text)
     this.client = new TextClient(text, {
-      show: (changes) => { this.shown = changes.apply(this.shown) },
-      send: (seq, base, changes) => new Promise((resolve, reject) => {
-        this.toWorker.push(() => {
-          try { this.server.edit(this.session, seq, base, changes); resolve() } catch (error) { reject(error) }
-        })
-      }),
+      show: (changes) => {
+        this.shown = changes.apply(this.shown)
+      },
+      send: (seq, base, changes) =>
+        new Promise((resolve, reject) => {
+          this.toWorker.push(() => {
+            try {
+              this.server.edit(this.session, seq, base, changes)
+              resolve()
+            } catch (error) {
+              reject(error)
+            }
+          })
+        }),
       resync: () => this.toWorker.push(() => this.server.resync(this.session)),
       accepted: () => {},
       refused: (message) => this.refusals.push(message),
@@ -66,9 +77,22 @@ class Window {
 
 function pair() {
   const channel = new MessageChannel()
-  const a = new Repo({ network: [new MessageChannelNetworkAdapter(channel.port1)], sharePolicy: async () => true })
-  const b = new Repo({ network: [new MessageChannelNetworkAdapter(channel.port2)], sharePolicy: async () => true })
-  return { a, b, close: () => { channel.port1.close(); channel.port2.close() } }
+  const a = new Repo({
+    network: [new MessageChannelNetworkAdapter(channel.port1)],
+    sharePolicy: async () => true,
+  })
+  const b = new Repo({
+    network: [new MessageChannelNetworkAdapter(channel.port2)],
+    sharePolicy: async () => true,
+  })
+  return {
+    a,
+    b,
+    close: () => {
+      channel.port1.close()
+      channel.port2.close()
+    },
+  }
 }
 
 const until = async (check: () => boolean, what: string) => {
@@ -111,13 +135,19 @@ describe('live editing through the worker', () => {
         const dice = rand()
         const tab = tabs[Math.floor(rand() * 2)]
         if (dice < 0.35) tab.type(randomChanges(tab.shown.toString(), rand))
-        else if (dice < 0.45) remote.change((d) => spliceChanges(d, CONTENT, randomChanges(remote.doc().content, rand)))
+        else if (dice < 0.45)
+          remote.change((d) => spliceChanges(d, CONTENT, randomChanges(remote.doc().content, rand)))
         else if (dice < 0.5) await new Promise((r) => setTimeout(r, 5))
         else await tab.step(rand)
       }
       // Let everything settle: every queue drained and both repositories in sync.
-      const settled = () => tabs.every((t) => t.client.settled && !t.toWorker.length && !t.toWindow.length) && remote.doc().content === handle.doc().content
-      await until(() => { for (const t of tabs) void t.drain(rand); return settled() }, `seed ${seed} to settle`)
+      const settled = () =>
+        tabs.every((t) => t.client.settled && !t.toWorker.length && !t.toWindow.length) &&
+        remote.doc().content === handle.doc().content
+      await until(() => {
+        for (const t of tabs) void t.drain(rand)
+        return settled()
+      }, `seed ${seed} to settle`)
       for (const tab of tabs) expect(tab.shown.toString(), `seed ${seed}`).toBe(handle.doc().content)
       expect(tabs.flatMap((t) => t.refusals)).toEqual([])
       close()
@@ -130,9 +160,15 @@ describe('live editing through the worker', () => {
     const server = new LiveFileServer(repo)
     const session = await server.open(handle.url, me, () => {})
     const heads: Heads = getHeads(handle.doc())
-    expect(() => server.edit(session, 1, heads, [99, [0, 'x']] as ChangesJSON)).toThrow(/spans 99 characters, the file has 3/)
-    expect(() => server.edit(session, 1, heads, ['nonsense'] as unknown as ChangesJSON)).toThrow(/Malformed edit/)
-    expect(() => server.edit(session, 1, ['00'.repeat(32)], [3] as ChangesJSON)).toThrow(/version of the file this worker does not have/)
+    expect(() => server.edit(session, 1, heads, [99, [0, 'x']] as ChangesJSON)).toThrow(
+      /spans 99 characters, the file has 3/,
+    )
+    expect(() => server.edit(session, 1, heads, ['nonsense'] as unknown as ChangesJSON)).toThrow(
+      /Malformed edit/,
+    )
+    expect(() => server.edit(session, 1, ['00'.repeat(32)], [3] as ChangesJSON)).toThrow(
+      /version of the file this worker does not have/,
+    )
     expect(() => server.edit(session, 2, heads, [3] as ChangesJSON)).toThrow(/must come in order/)
     expect(() => server.edit(999, 1, heads, [3] as ChangesJSON)).toThrow(/no longer open/)
     expect(handle.doc().content).toBe('abc')

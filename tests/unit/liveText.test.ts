@@ -36,7 +36,10 @@ describe('editor ⇄ Automerge text', () => {
   it('ignores patches to other fields and handles a wholesale replacement', () => {
     let doc = A.from({ content: 'abc', other: 'x' })
     const before = A.getHeads(doc)
-    doc = A.change(doc, (d) => { d.other = 'y'; d.content = 'new text' })
+    doc = A.change(doc, (d) => {
+      d.other = 'y'
+      d.content = 'new text'
+    })
     const changes = patchesToChanges(A.diff(doc, before, A.getHeads(doc)), CONTENT, 3)
     expect(changes.apply(Text.of(['abc'])).toString()).toBe('new text')
   })

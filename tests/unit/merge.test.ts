@@ -11,19 +11,23 @@ async function forked(files: Record<string, string | Uint8Array>) {
   const ws = Workspace.create(new Repo({ network: [] }), 'merge')
   const vc = new VersionControl(ws)
   const main = ws.branches()[0].id
-  await ws.importFiles(main, Object.entries(files).map(([path, c]) => ({ path, bytes: typeof c === 'string' ? text(c) : c })))
+  await ws.importFiles(
+    main,
+    Object.entries(files).map(([path, c]) => ({ path, bytes: typeof c === 'string' ? text(c) : c })),
+  )
   const base = await vc.commit(main, 'base', 'ada')
   const feature = vc.createBranch('feature', base)
   const id = (branch: string, path: string) => ws.entries(branch).find((e) => e.path === path)!.id
   /** Replaces a file's content on a branch (as an import would). */
   const write = (branch: string, path: string, content: string | Uint8Array) =>
     ws.importFiles(branch, [{ path, bytes: typeof content === 'string' ? text(content) : content }])
-  const read = async (branch: string, path: string) => new TextDecoder().decode(await ws.readBytes(branch, id(branch, path)))
+  const read = async (branch: string, path: string) =>
+    new TextDecoder().decode(await ws.readBytes(branch, id(branch, path)))
   return { ws, vc, main, feature, base, id, write, read }
 }
 
 describe('merging branches', () => {
-  it('takes each side\'s changes to different files and records a commit with two parents', async () => {
+  it("takes each side's changes to different files and records a commit with two parents", async () => {
     const r = await forked({ 'a.txt': 'a\n', 'b.txt': 'b\n' })
     await r.write(r.main, 'a.txt', 'a on main\n')
     const mainHead = await r.vc.commit(r.main, 'main work', 'ada')
@@ -67,12 +71,16 @@ describe('merging branches', () => {
     const outcome = await r.vc.merge(r.main, r.feature, 'ada')
     expect(outcome.kind).toBe('conflicts')
     const conflicts = (outcome as { conflicts: { kind: string; path: string }[] }).conflicts
-    expect(conflicts.map((c) => `${c.kind} ${c.path}`)).toEqual(['content c.txt', 'delete/modify gone.txt', 'binary img.png'])
+    expect(conflicts.map((c) => `${c.kind} ${c.path}`)).toEqual([
+      'content c.txt',
+      'delete/modify gone.txt',
+      'binary img.png',
+    ])
     expect(r.ws.handle.doc().branches[r.main].head).toBe(mainHead)
     expect(await r.read(r.main, 'c.txt')).toBe('main\n')
   })
 
-  it('applies a rename on one side to the other side\'s edit of the same file', async () => {
+  it("applies a rename on one side to the other side's edit of the same file", async () => {
     const r = await forked({ 'old.ts': 'export const x = 1\n' })
     r.ws.move(r.main, 'old.ts', 'src/new.ts')
     await r.vc.commit(r.main, 'rename', 'ada')
@@ -90,7 +98,9 @@ describe('merging branches', () => {
     await r.write(r.feature, 'config.json', '{"b":2}\n')
     await r.vc.commit(r.feature, 'f', 'bob')
     const outcome = await r.vc.merge(r.main, r.feature, 'ada')
-    expect(outcome.kind === 'conflicts' && outcome.conflicts.map((c) => `${c.kind} ${c.path}`)).toEqual(['add/add config.json'])
+    expect(outcome.kind === 'conflicts' && outcome.conflicts.map((c) => `${c.kind} ${c.path}`)).toEqual([
+      'add/add config.json',
+    ])
   })
 
   it('fast-forwards a branch with nothing of its own, and refuses to merge over uncommitted changes', async () => {
@@ -124,18 +134,26 @@ describe('resolving merge conflicts', () => {
     const content = first.conflicts.find((c) => c.kind === 'content')!
     expect(content.merged).toContain('<<<<<<< LEFT\nmain\n')
     expect(content.sides.ours?.path).toBe('c.txt')
-    expect(content.sides.base && await r.ws.blobs.read(content.sides.base.blob)).toEqual(text('x\n'))
+    expect(content.sides.base && (await r.ws.blobs.read(content.sides.base.blob))).toEqual(text('x\n'))
     const byKind = (kind: string) => first.conflicts.find((c) => c.kind === kind)!.id
 
     // Half answered: still conflicts, nothing written.
-    const partial = await r.vc.merge(r.main, r.feature, 'ada', { resolution: { heads: first.heads, files: { [content.id]: { text: 'both\n' } } } })
+    const partial = await r.vc.merge(r.main, r.feature, 'ada', {
+      resolution: { heads: first.heads, files: { [content.id]: { text: 'both\n' } } },
+    })
     expect(partial.kind).toBe('conflicts')
     expect(r.ws.handle.doc().branches[r.main].head).toBe(ours)
 
-    const done = await r.vc.merge(r.main, r.feature, 'ada', { resolution: {
-      heads: first.heads,
-      files: { [content.id]: { text: 'both\n' }, [byKind('delete/modify')]: { take: 'ours' }, [byKind('binary')]: { take: 'theirs' } },
-    } })
+    const done = await r.vc.merge(r.main, r.feature, 'ada', {
+      resolution: {
+        heads: first.heads,
+        files: {
+          [content.id]: { text: 'both\n' },
+          [byKind('delete/modify')]: { take: 'ours' },
+          [byKind('binary')]: { take: 'theirs' },
+        },
+      },
+    })
     if (done.kind !== 'merged') throw new Error(`expected a merge, got ${done.kind}`)
     expect([...r.ws.handle.doc().commits[done.commit].parents]).toEqual([ours, theirs])
     expect(await r.read(r.main, 'c.txt')).toBe('both\n')
@@ -154,14 +172,23 @@ describe('resolving merge conflicts', () => {
     const first = await r.vc.merge(r.main, r.feature, 'ada')
     if (first.kind !== 'conflicts') throw new Error('expected conflicts')
     const id = first.conflicts[0].id
-    await expect(r.vc.merge(r.main, r.feature, 'ada', { resolution: { heads: first.heads, files: { [id]: { text: first.conflicts[0].merged! } } } }))
-      .rejects.toThrow(/still has conflict markers/)
-    await expect(r.vc.merge(r.main, r.feature, 'ada', { resolution: { heads: first.heads, files: { nope: { take: 'ours' } } } }))
-      .rejects.toThrow(/has no conflict in this merge/)
+    await expect(
+      r.vc.merge(r.main, r.feature, 'ada', {
+        resolution: { heads: first.heads, files: { [id]: { text: first.conflicts[0].merged! } } },
+      }),
+    ).rejects.toThrow(/still has conflict markers/)
+    await expect(
+      r.vc.merge(r.main, r.feature, 'ada', {
+        resolution: { heads: first.heads, files: { nope: { take: 'ours' } } },
+      }),
+    ).rejects.toThrow(/has no conflict in this merge/)
     await r.write(r.feature, 'c.txt', 'feature again\n')
     await r.vc.commit(r.feature, 'f2', 'bob')
-    await expect(r.vc.merge(r.main, r.feature, 'ada', { resolution: { heads: first.heads, files: { [id]: { take: 'theirs' } } } }))
-      .rejects.toThrow(/moved while the conflicts were being resolved/)
+    await expect(
+      r.vc.merge(r.main, r.feature, 'ada', {
+        resolution: { heads: first.heads, files: { [id]: { take: 'theirs' } } },
+      }),
+    ).rejects.toThrow(/moved while the conflicts were being resolved/)
   })
 })
 
@@ -187,7 +214,10 @@ describe('revert and restore', () => {
     r.vc.restoreFile(r.main, r.base, 'b.txt')
     expect(await r.read(r.main, 'a.txt')).toBe('original\n')
     expect(await r.read(r.main, 'b.txt')).toBe('b\n')
-    expect((await r.vc.status(r.main)).map((c) => `${c.kind} ${c.path}`)).toEqual(['modified a.txt', 'added b.txt'])
+    expect((await r.vc.status(r.main)).map((c) => `${c.kind} ${c.path}`)).toEqual([
+      'modified a.txt',
+      'added b.txt',
+    ])
     expect(() => r.vc.restoreFile(r.main, r.base, 'nope.txt')).toThrow('is not in commit')
   })
 })

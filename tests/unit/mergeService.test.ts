@@ -21,11 +21,16 @@ async function divergent() {
   const main = ws.branches()[0].id
   await ws.importFiles(main, [{ path: 'lib.ts', bytes: text(BASE) }])
   const feature = vc.createBranch('feature', await vc.commit(main, 'base', 'ada'))
-  await ws.importFiles(main, [{ path: 'lib.ts', bytes: text(`${BASE}\nexport function b() {\n  return 2\n}\n`) }])
+  await ws.importFiles(main, [
+    { path: 'lib.ts', bytes: text(`${BASE}\nexport function b() {\n  return 2\n}\n`) },
+  ])
   await vc.commit(main, 'b', 'ada')
-  await ws.importFiles(feature, [{ path: 'lib.ts', bytes: text(`${BASE}\nexport function c() {\n  return 3\n}\n`) }])
+  await ws.importFiles(feature, [
+    { path: 'lib.ts', bytes: text(`${BASE}\nexport function c() {\n  return 3\n}\n`) },
+  ])
   await vc.commit(feature, 'c', 'bob')
-  const read = async () => new TextDecoder().decode(await ws.readBytes(main, ws.entries(main).find((e) => e.path === 'lib.ts')!.id))
+  const read = async () =>
+    new TextDecoder().decode(await ws.readBytes(main, ws.entries(main).find((e) => e.path === 'lib.ts')!.id))
   return { service, id, main, feature, read }
 }
 
@@ -40,7 +45,9 @@ describe('branch merges through a merge engine', () => {
   it('merges with the engine behind a port: both added functions kept, where the line merge conflicts', async () => {
     const r = await divergent()
     const engine = await loadMergeEngine()
-    const outcome = await r.service.merge(r.id, r.main, r.feature, 'ada', { engine: enginePort({ merge: (input) => engine.mergeAsync(input) }) })
+    const outcome = await r.service.merge(r.id, r.main, r.feature, 'ada', {
+      engine: enginePort({ merge: (input) => engine.mergeAsync(input) }),
+    })
     expect(outcome.kind).toBe('merged')
     const merged = await r.read()
     expect(merged).toContain('export function b()')
@@ -48,16 +55,28 @@ describe('branch merges through a merge engine', () => {
     expect(merged.indexOf('function b')).toBeLessThan(merged.indexOf('function c'))
 
     const lineOnly = await divergent()
-    expect((await lineOnly.service.merge(lineOnly.id, lineOnly.main, lineOnly.feature, 'ada')).kind).toBe('conflicts')
+    expect((await lineOnly.service.merge(lineOnly.id, lineOnly.main, lineOnly.feature, 'ada')).kind).toBe(
+      'conflicts',
+    )
   })
 
   it('a cancelled merge writes nothing and says so', async () => {
     const r = await divergent()
     const before = await r.read()
     let started!: () => void
-    const asked = new Promise<void>((resolve) => { started = resolve })
-    const stuck: MergeWorkerApi = { merge: () => { started(); return new Promise(() => {}) } }
-    const merging = r.service.merge(r.id, r.main, r.feature, 'ada', { engine: enginePort(stuck), request: 'm1' })
+    const asked = new Promise<void>((resolve) => {
+      started = resolve
+    })
+    const stuck: MergeWorkerApi = {
+      merge: () => {
+        started()
+        return new Promise(() => {})
+      },
+    }
+    const merging = r.service.merge(r.id, r.main, r.feature, 'ada', {
+      engine: enginePort(stuck),
+      request: 'm1',
+    })
     await asked
     await r.service.cancelMerge('m1')
     await expect(merging).rejects.toThrow('The merge was cancelled.')
@@ -68,6 +87,9 @@ describe('branch merges through a merge engine', () => {
     const late = engineFileMerger(() => new Promise(() => {}), { timeoutMs: 50 })
     expect(await late('a\n', 'b\n', 'a\n', 'x.ts')).toEqual({ text: 'b\n', clean: true })
     const crashed = engineFileMerger(() => Promise.reject(new Error('worker crashed')))
-    expect(await crashed('a\n', 'b\n', 'c\n', 'x.ts')).toMatchObject({ clean: false, text: expect.stringContaining('<<<<<<< LEFT') })
+    expect(await crashed('a\n', 'b\n', 'c\n', 'x.ts')).toMatchObject({
+      clean: false,
+      text: expect.stringContaining('<<<<<<< LEFT'),
+    })
   })
 })

@@ -9,7 +9,12 @@ import { syncEndpoint } from '../../relay/syncEndpoint.ts'
 
 runNetworkAdapterTests(async () => {
   const server = createServer()
-  const { adapter } = syncEndpoint(server, { maxMessageBytes: 16 << 20, messagesPerSecond: 1000, token: 'contract', log: () => {} })
+  const { adapter } = syncEndpoint(server, {
+    maxMessageBytes: 16 << 20,
+    messagesPerSecond: 1000,
+    token: 'contract',
+    log: () => {},
+  })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/sync?token=contract`
   const clients = [new WebSocketClientAdapter(url, 50), new WebSocketClientAdapter(url, 50)]

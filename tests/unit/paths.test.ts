@@ -1,5 +1,19 @@
 import { describe, expect, it } from 'vitest'
-import { ancestorsOf, checkPath, checkTree, isGitFolderName, isWithin, MAX_NAME_BYTES, MAX_PATH_BYTES, pathProblem, quotePath, resolveCollisions, resolveTree, treeProblem, type PathEntry } from '../../src/repo/paths.ts'
+import {
+  ancestorsOf,
+  checkPath,
+  checkTree,
+  isGitFolderName,
+  isWithin,
+  MAX_NAME_BYTES,
+  MAX_PATH_BYTES,
+  pathProblem,
+  quotePath,
+  resolveCollisions,
+  resolveTree,
+  treeProblem,
+  type PathEntry,
+} from '../../src/repo/paths.ts'
 
 describe('pathProblem', () => {
   it.each(['a.ts', 'src/index.ts', 'a b/ü.md', '.gitignore', 'x/.y/z'])('accepts %s', (path) => {
@@ -42,17 +56,32 @@ describe('path helpers', () => {
   })
 })
 
-describe('the .git rule (as git\'s verify_path)', () => {
-  it.each(['.git', '.GIT', '.Git', '.git.', '.git ', '.git. .', 'git~1', 'GIT~1', '.git::$INDEX_ALLOCATION', '.g\u200cit', '\ufeff.git'])('treats %j as .git', (name) => {
+describe("the .git rule (as git's verify_path)", () => {
+  it.each([
+    '.git',
+    '.GIT',
+    '.Git',
+    '.git.',
+    '.git ',
+    '.git. .',
+    'git~1',
+    'GIT~1',
+    '.git::$INDEX_ALLOCATION',
+    '.g\u200cit',
+    '\ufeff.git',
+  ])('treats %j as .git', (name) => {
     expect(isGitFolderName(name)).toBe(true)
     expect(pathProblem(`${name}/hooks/post-checkout`)).toMatch(/treat as "\.git"/)
     expect(pathProblem(`deep/${name}/config`)).toMatch(/treat as "\.git"/)
   })
 
-  it.each(['.gitignore', '.gitattributes', '.github', 'git', 'git~2', 'x.git', '.gitx'])('accepts %j', (name) => {
-    expect(isGitFolderName(name)).toBe(false)
-    expect(pathProblem(`a/${name}`)).toBeNull()
-  })
+  it.each(['.gitignore', '.gitattributes', '.github', 'git', 'git~2', 'x.git', '.gitx'])(
+    'accepts %j',
+    (name) => {
+      expect(isGitFolderName(name)).toBe(false)
+      expect(pathProblem(`a/${name}`)).toBeNull()
+    },
+  )
 })
 
 describe('treeProblem: a whole tree as a folder would hold it', () => {
@@ -60,14 +89,26 @@ describe('treeProblem: a whole tree as a folder would hold it', () => {
   const dir = (id: string, path: string): PathEntry => ({ id, type: 'dir', path })
 
   it('accepts a normal tree, with explicit folders repeated', () => {
-    expect(treeProblem([file('1', 'src/a.ts'), file('2', 'src/b.ts'), dir('3', 'src'), dir('4', 'src'), dir('5', 'empty')])).toBeNull()
+    expect(
+      treeProblem([
+        file('1', 'src/a.ts'),
+        file('2', 'src/b.ts'),
+        dir('3', 'src'),
+        dir('4', 'src'),
+        dir('5', 'empty'),
+      ]),
+    ).toBeNull()
   })
 
   it.each([
     [[file('1', 'ok'), file('2', '../x')], '2', /"\.\."/],
     [[file('1', 'A.txt'), file('2', 'a.txt')], '2', /collides with "A\.txt"/],
     [[file('1', 'same'), file('2', 'same')], '2', /another entry has the same path/],
-    [[file('1', 'Docs'), file('2', 'docs/x')], '1', /is a file, but "docs\/x" \(entry "2"\) needs a folder there/],
+    [
+      [file('1', 'Docs'), file('2', 'docs/x')],
+      '1',
+      /is a file, but "docs\/x" \(entry "2"\) needs a folder there/,
+    ],
     [[file('1', 'a'), file('2', 'a/b')], '1', /needs a folder there/],
     [[file('1', 'Src/a'), file('2', 'src/b')], '2', /collides with "Src\/a"/],
     [[dir('1', 'Assets'), file('2', 'assets/x.png')], '2', /collides/],
@@ -76,7 +117,9 @@ describe('treeProblem: a whole tree as a folder would hold it', () => {
     const problem = treeProblem(entries)
     expect(problem?.id).toBe(id)
     expect(problem?.reason).toMatch(reason)
-    expect(() => checkTree(entries, 'The test tree')).toThrow(/^The test tree has an entry that cannot be used, so nothing was written: entry "\d"/)
+    expect(() => checkTree(entries, 'The test tree')).toThrow(
+      /^The test tree has an entry that cannot be used, so nothing was written: entry "\d"/,
+    )
   })
 
   it('quotes paths in messages with hidden and control characters escaped, and long ones shortened', () => {
@@ -89,9 +132,15 @@ describe('treeProblem: a whole tree as a folder would hold it', () => {
 describe('resolveCollisions: one view of a tree in which no two entries land on one file', () => {
   const file = (id: string, path: string): PathEntry => ({ id, type: 'file', path })
   const dir = (id: string, path: string): PathEntry => ({ id, type: 'dir', path })
-  const shown = (entries: PathEntry[]) => Object.fromEntries(resolveCollisions(entries).entries.map((e) => [e.id, e.path]))
+  const shown = (entries: PathEntry[]) =>
+    Object.fromEntries(resolveCollisions(entries).entries.map((e) => [e.id, e.path]))
   /** Every order of a small list, to show the view does not depend on the order a peer holds entries in. */
-  const orders = <T>(list: T[]): T[][] => (list.length <= 1 ? [list] : list.flatMap((x, i) => orders([...list.slice(0, i), ...list.slice(i + 1)]).map((rest) => [x, ...rest])))
+  const orders = <T>(list: T[]): T[][] =>
+    list.length <= 1
+      ? [list]
+      : list.flatMap((x, i) =>
+          orders([...list.slice(0, i), ...list.slice(i + 1)]).map((rest) => [x, ...rest]),
+        )
 
   it('leaves a tree without collisions as it is, and renames nothing', () => {
     const entries = [file('1', 'src/a.ts'), file('2', 'src/b.ts'), dir('3', 'src'), dir('4', 'empty')]
@@ -102,33 +151,83 @@ describe('resolveCollisions: one view of a tree in which no two entries land on 
   })
 
   it.each([
-    ['the same path', [file('b7c1e2f3-0000', 'src/util.ts'), file('a1b2c3d4-1111', 'src/util.ts')], { 'a1b2c3d4-1111': 'src/util.ts', 'b7c1e2f3-0000': 'src/util (conflict b7c1e2).ts' }],
-    ['names equal after case folding', [file('2', 'a.txt'), file('1', 'A.txt')], { 1: 'A.txt', 2: 'a (conflict 2).txt' }],
-    ['names equal after Unicode normalization', [file('2', 'cafe\u0301'), file('1', 'caf\u00e9')], { 1: 'caf\u00e9', 2: 'cafe\u0301 (conflict 2)' }],
-    ['a file where another entry needs a folder', [file('1', 'Docs'), file('2', 'docs/x.md')], { 1: 'Docs (conflict 1)', 2: 'docs/x.md' }],
-    ['a file where a folder entry is', [dir('2', 'assets'), file('1', 'Assets')], { 1: 'Assets (conflict 1)', 2: 'assets' }],
-    ['folders spelled in two cases', [file('1', 'src/a.ts'), file('2', 'Src/b.ts')], { 1: 'Src/a.ts', 2: 'Src/b.ts' }],
-    ['folders spelled in two cases, one file each at one name', [file('1', 'src/a.ts'), file('2', 'Src/a.ts')], { 1: 'Src/a.ts', 2: 'Src/a (conflict 2).ts' }],
-    ['three at once', [file('c', 'x'), file('a', 'x'), file('b', 'X')], { a: 'x', b: 'X (conflict b)', c: 'x (conflict c)' }],
+    [
+      'the same path',
+      [file('b7c1e2f3-0000', 'src/util.ts'), file('a1b2c3d4-1111', 'src/util.ts')],
+      { 'a1b2c3d4-1111': 'src/util.ts', 'b7c1e2f3-0000': 'src/util (conflict b7c1e2).ts' },
+    ],
+    [
+      'names equal after case folding',
+      [file('2', 'a.txt'), file('1', 'A.txt')],
+      { 1: 'A.txt', 2: 'a (conflict 2).txt' },
+    ],
+    [
+      'names equal after Unicode normalization',
+      [file('2', 'cafe\u0301'), file('1', 'caf\u00e9')],
+      { 1: 'caf\u00e9', 2: 'cafe\u0301 (conflict 2)' },
+    ],
+    [
+      'a file where another entry needs a folder',
+      [file('1', 'Docs'), file('2', 'docs/x.md')],
+      { 1: 'Docs (conflict 1)', 2: 'docs/x.md' },
+    ],
+    [
+      'a file where a folder entry is',
+      [dir('2', 'assets'), file('1', 'Assets')],
+      { 1: 'Assets (conflict 1)', 2: 'assets' },
+    ],
+    [
+      'folders spelled in two cases',
+      [file('1', 'src/a.ts'), file('2', 'Src/b.ts')],
+      { 1: 'Src/a.ts', 2: 'Src/b.ts' },
+    ],
+    [
+      'folders spelled in two cases, one file each at one name',
+      [file('1', 'src/a.ts'), file('2', 'Src/a.ts')],
+      { 1: 'Src/a.ts', 2: 'Src/a (conflict 2).ts' },
+    ],
+    [
+      'three at once',
+      [file('c', 'x'), file('a', 'x'), file('b', 'X')],
+      { a: 'x', b: 'X (conflict b)', c: 'x (conflict c)' },
+    ],
     ['a dotfile', [file('2', '.env'), file('1', '.env')], { 1: '.env', 2: '.env (conflict 2)' }],
-    ['folder entries made twice in another case', [dir('3', 'docs'), dir('2', 'docs'), dir('1', 'Docs')], { 1: 'Docs', 2: 'Docs', 3: 'Docs' }],
-  ])('%s: the smallest entry id keeps its path, every other is shown at a free name from its id, in any order', (_, entries, expected) => {
-    const { renamed } = resolveCollisions(entries)
-    for (const order of orders(entries)) {
-      expect(shown(order)).toEqual(expected)
-      expect(resolveCollisions(order).renamed).toEqual(renamed)
-    }
-    expect(renamed.map((r) => r.id).sort()).toEqual(entries.filter((e) => expected[e.id as keyof typeof expected] !== e.path).map((e) => e.id).sort())
-    for (const r of renamed) expect(r.reason).not.toBe('')
-  })
+    [
+      'folder entries made twice in another case',
+      [dir('3', 'docs'), dir('2', 'docs'), dir('1', 'Docs')],
+      { 1: 'Docs', 2: 'Docs', 3: 'Docs' },
+    ],
+  ])(
+    '%s: the smallest entry id keeps its path, every other is shown at a free name from its id, in any order',
+    (_, entries, expected) => {
+      const { renamed } = resolveCollisions(entries)
+      for (const order of orders(entries)) {
+        expect(shown(order)).toEqual(expected)
+        expect(resolveCollisions(order).renamed).toEqual(renamed)
+      }
+      expect(renamed.map((r) => r.id).sort()).toEqual(
+        entries
+          .filter((e) => expected[e.id as keyof typeof expected] !== e.path)
+          .map((e) => e.id)
+          .sort(),
+      )
+      for (const r of renamed) expect(r.reason).not.toBe('')
+    },
+  )
 
   it('the view holds to the whole path rule: every shown path passes it and no two collide', () => {
     const long = 'n'.repeat(MAX_NAME_BYTES - 3)
     const entries = [
-      file('1', `${long}.ts`), file('2', `${long}.ts`), file('3', `${long.toUpperCase()}.ts`),
+      file('1', `${long}.ts`),
+      file('2', `${long}.ts`),
+      file('3', `${long.toUpperCase()}.ts`),
       // A name that is already what the disambiguated one would be: the new name must differ from it too.
-      file('4', 'u.ts'), file('5', 'u.ts'), file('6', 'u (conflict 5).ts'),
-      file('7', 'd'), dir('8', 'D'), file('9', 'd/e'),
+      file('4', 'u.ts'),
+      file('5', 'u.ts'),
+      file('6', 'u (conflict 5).ts'),
+      file('7', 'd'),
+      dir('8', 'D'),
+      file('9', 'd/e'),
     ]
     for (const order of orders(entries.slice(3, 6))) expect(shown(order)['5']).not.toBe('u (conflict 5).ts')
     const resolved = resolveCollisions(entries)
@@ -143,7 +242,12 @@ describe('resolveCollisions: one view of a tree in which no two entries land on 
     const deep = `${Array(102).fill('abcdefghi').join('/')}/x.ts` // 1,024 bytes: no room for a longer name
     expect(pathProblem(longExt)).toBeNull()
     expect(pathProblem(deep)).toBeNull()
-    const resolved = resolveCollisions([file('1', longExt), file('2', longExt), file('3', deep), file('4', deep)])
+    const resolved = resolveCollisions([
+      file('1', longExt),
+      file('2', longExt),
+      file('3', deep),
+      file('4', deep),
+    ])
     expect(resolved.renamed.map((r) => r.id)).toEqual(expect.arrayContaining(['2', '4']))
     for (const e of resolved.entries) expect(pathProblem(e.path)).toBeNull()
     expect(treeProblem(resolved.entries)).toBeNull()
@@ -164,12 +268,15 @@ describe('resolveCollisions: one view of a tree in which no two entries land on 
     const resolved = resolveCollisions(entries)
     expect(resolved.problem).toMatchObject({ id: 'evil', path: '../x' })
     expect(resolved.entries[2].path).toBe('../x')
-    expect(() => resolveTree(entries, 'The test tree')).toThrow(/^The test tree has an entry that cannot be used, so nothing was written: entry "evil" at "\.\.\/x"/)
+    expect(() => resolveTree(entries, 'The test tree')).toThrow(
+      /^The test tree has an entry that cannot be used, so nothing was written: entry "evil" at "\.\.\/x"/,
+    )
   })
 
   it('costs little on 5,000 entries with collisions', () => {
     const entries: PathEntry[] = []
-    for (let i = 0; i < 5000; i++) entries.push(file(`id-${i}`, `pkg${i % 50}/${i % 7 === 0 ? 'Util' : 'util'}${i % 100}.ts`))
+    for (let i = 0; i < 5000; i++)
+      entries.push(file(`id-${i}`, `pkg${i % 50}/${i % 7 === 0 ? 'Util' : 'util'}${i % 100}.ts`))
     const started = performance.now()
     const { renamed } = resolveCollisions(entries)
     expect(performance.now() - started).toBeLessThan(500)

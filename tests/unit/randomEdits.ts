@@ -2,7 +2,7 @@ import { ChangeSet } from '@codemirror/state'
 
 /** A deterministic generator, so a failure can be replayed. */
 export function random(seed: number) {
-  return () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
+  return () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
 }
 
 /** Moves a position off the middle of a surrogate pair: the editor never splits a character. */

@@ -18,7 +18,9 @@ function relayChild(): RelayChild {
   return child
 }
 
-interface Log { values: number[] }
+interface Log {
+  values: number[]
+}
 
 describe('relay durability', () => {
   it('keeps every change it confirmed when SIGKILLed right after confirming', async () => {
@@ -43,8 +45,13 @@ describe('relay durability', () => {
       await whenConfirmed(repo, handle)
       // What the restarted relay gave a fresh client must hold every value confirmed before.
       lost = confirmedValues.filter((value) => !handle.doc().values.includes(value))
-      if (lost.length > 0 || round === rounds) { close(); break }
-      handle.change((doc) => { doc.values.push(round) })
+      if (lost.length > 0 || round === rounds) {
+        close()
+        break
+      }
+      handle.change((doc) => {
+        doc.values.push(round)
+      })
       await whenConfirmed(repo, handle)
       confirmedValues.push(round)
       // Killed in the same tick as the confirmation arrived; the client lets go of its socket meanwhile.
@@ -63,7 +70,8 @@ describe('relay durability', () => {
 function chunkFiles(dataDir: string, url: string): { snapshot: string[]; incremental: string[] } {
   const id = url.replace('automerge:', '')
   const dir = join(dataDir, id.slice(0, 2), id.slice(2))
-  const list = (kind: string) => existsSync(join(dir, kind)) ? readdirSync(join(dir, kind)).map((name) => join(dir, kind, name)) : []
+  const list = (kind: string) =>
+    existsSync(join(dir, kind)) ? readdirSync(join(dir, kind)).map((name) => join(dir, kind, name)) : []
   return { snapshot: list('snapshot'), incremental: list('incremental') }
 }
 
@@ -79,9 +87,12 @@ describe('relay storage damage', () => {
     const saved: string[][] = []
     for (let value = 0; value < 4; value++) {
       const before = chunkFiles(relay.dataDir, handle.url).incremental
-      handle.change((doc) => { doc.values.push(value) })
+      handle.change((doc) => {
+        doc.values.push(value)
+      })
       await whenConfirmed(writer.repo, handle)
-      const added = () => chunkFiles(relay.dataDir, handle.url).incremental.filter((file) => !before.includes(file))
+      const added = () =>
+        chunkFiles(relay.dataDir, handle.url).incremental.filter((file) => !before.includes(file))
       await expect.poll(() => added().length).toBe(1)
       saved.push(added())
     }
@@ -107,7 +118,9 @@ describe('relay storage damage', () => {
     const health = await (await fetch(`${relay.url}/health`)).json()
     expect(health).toMatchObject({ ok: false, status: 'degraded' })
     // Named within the data folder (the log has the full path).
-    expect(health.damaged.map((d: { file: string }) => join(relay.dataDir, d.file)).sort()).toEqual([truncated, flipped].sort())
+    expect(health.damaged.map((d: { file: string }) => join(relay.dataDir, d.file)).sort()).toEqual(
+      [truncated, flipped].sort(),
+    )
 
     // A fresh client gets the document from the snapshot and the sound chunks before the damage.
     const reader = relayClient(relay.syncUrl)

@@ -24,8 +24,13 @@ afterEach(async () => {
 
 async function relay(livenessMs = 1500): Promise<Relay> {
   const started = await startRelay({
-    host: '127.0.0.1', port: 0, dataDir: join(tempDir('weft-relay-'), 'data'),
-    maxMessageBytes: 1024 * 1024, messagesPerSecond: 500, livenessMs, log: (line) => logged.push(line),
+    host: '127.0.0.1',
+    port: 0,
+    dataDir: join(tempDir('weft-relay-'), 'data'),
+    maxMessageBytes: 1024 * 1024,
+    messagesPerSecond: 500,
+    livenessMs,
+    log: (line) => logged.push(line),
   })
   opened.push(started)
   return started
@@ -43,10 +48,15 @@ async function rawPeer(syncUrl: string) {
   const received: Record<string, unknown>[] = []
   socket.on('message', (data) => received.push(cbor.decode(data as Uint8Array) as Record<string, unknown>))
   const closed = new Promise<{ code: number; reason: string }>((resolve) =>
-    socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })))
-  await new Promise((resolve, reject) => { socket.once('open', resolve); socket.once('error', reject) })
+    socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+  )
+  await new Promise((resolve, reject) => {
+    socket.once('open', resolve)
+    socket.once('error', reject)
+  })
   const send = (message: Record<string, unknown>) => socket.send(cbor.encode(message))
-  const joinAs = (peerId: string) => send({ type: 'join', senderId: peerId, peerMetadata: {}, supportedProtocolVersions: ['1'] })
+  const joinAs = (peerId: string) =>
+    send({ type: 'join', senderId: peerId, peerMetadata: {}, supportedProtocolVersions: ['1'] })
   return { socket, received, closed, send, joinAs }
 }
 
@@ -64,9 +74,16 @@ describe('relay peer ids', () => {
     const attacker = await rawPeer(syncUrlOf(r))
     attacker.joinAs(victim.peerId)
     // The victim keeps writing while the attacker waits for its messages.
-    doc.change((d) => { d.n = 1 })
-    expect(await attacker.closed).toMatchObject({ code: 1008, reason: expect.stringContaining('in use by a live connection') })
-    doc.change((d) => { d.n = 2 })
+    doc.change((d) => {
+      d.n = 1
+    })
+    expect(await attacker.closed).toMatchObject({
+      code: 1008,
+      reason: expect.stringContaining('in use by a live connection'),
+    })
+    doc.change((d) => {
+      d.n = 2
+    })
     await expect.poll(() => seen.doc().n).toBe(2)
     expect(attacker.received).toEqual([])
     expect(r.repo.peers).toContain(victim.peerId)
@@ -99,16 +116,33 @@ describe('relay peer ids', () => {
     const forged = new Repo({ network: [] }).create<{ owner: string }>({ owner: 'victim' })
     const { documentId } = forged
     const [, syncMessage] = A.generateSyncMessage(forged.doc(), A.initSyncState())
-    attacker.send({ type: 'request', senderId: victim.peerId, targetId: r.repo.peerId, documentId, data: syncMessage })
+    attacker.send({
+      type: 'request',
+      senderId: victim.peerId,
+      targetId: r.repo.peerId,
+      documentId,
+      data: syncMessage,
+    })
     attacker.send({ type: 'leave', senderId: victim.peerId })
     // The attacker's own next message round-trips, so the forged ones were seen before it.
-    attacker.send({ type: 'request', senderId: 'peer-attacker', targetId: r.repo.peerId, documentId: new Repo({ network: [] }).create({}).documentId, data: syncMessage })
-    await expect.poll(() => attacker.received.some((m) => m.type === 'doc-unavailable' || m.type === 'sync')).toBe(true)
+    attacker.send({
+      type: 'request',
+      senderId: 'peer-attacker',
+      targetId: r.repo.peerId,
+      documentId: new Repo({ network: [] }).create({}).documentId,
+      data: syncMessage,
+    })
+    await expect
+      .poll(() => attacker.received.some((m) => m.type === 'doc-unavailable' || m.type === 'sync'))
+      .toBe(true)
     expect(r.repo.handles[documentId]).toBeUndefined()
     expect(r.repo.peers).toContain(victim.peerId)
 
     attacker.joinAs(victim.peerId)
-    expect(await attacker.closed).toMatchObject({ code: 1008, reason: expect.stringContaining('after joining as another') })
+    expect(await attacker.closed).toMatchObject({
+      code: 1008,
+      reason: expect.stringContaining('after joining as another'),
+    })
     expect(r.repo.peers).toContain(victim.peerId)
   })
 })
@@ -124,13 +158,29 @@ describe('relay log under malformed sync messages', () => {
     attacker.joinAs('peer-garbler')
     await expect.poll(() => attacker.received.map((m) => m.type)).toContain('peer')
     const relayPeer = attacker.received[0].senderId
-    attacker.send({ type: 'sync', senderId: 'peer-garbler', targetId: relayPeer, documentId, data: new Uint8Array([0x42, 1, 2, 3, 4]) })
-    expect(await attacker.closed).toMatchObject({ code: 1007, reason: expect.stringContaining('malformed sync message') })
+    attacker.send({
+      type: 'sync',
+      senderId: 'peer-garbler',
+      targetId: relayPeer,
+      documentId,
+      data: new Uint8Array([0x42, 1, 2, 3, 4]),
+    })
+    expect(await attacker.closed).toMatchObject({
+      code: 1007,
+      reason: expect.stringContaining('malformed sync message'),
+    })
     await expect.poll(() => relay.output.slice(from)).toContain('malformed sync message')
     // Whatever automerge-repo would print comes synchronously with the error: give it a round trip to show.
     expect((await fetch(`${relay.url}/health`)).status).toBe(200)
-    const lines = relay.output.slice(from).split('\n').filter((line) => line.trim() !== '')
-    expect(lines).toEqual([expect.stringMatching(/^sync socket 127\.0\.0\.1:\d+ closed: malformed sync message for \w+: could not decode sync message/)])
+    const lines = relay.output
+      .slice(from)
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /^sync socket 127\.0\.0\.1:\d+ closed: malformed sync message for \w+: could not decode sync message/,
+      ),
+    ])
     expect(relay.output).not.toMatch(/^\s+at /m)
   })
 })
@@ -141,11 +191,25 @@ describe('relay storage under a hostile peer', () => {
     const outside = join(tempDir('weft-outside-'), 'owned')
     const attacker = await rawPeer(syncUrlOf(r))
     // automerge-repo keeps a peer's sync state under [documentId, 'sync-state', storageId].
-    attacker.send({ type: 'join', senderId: 'peer-traverser', peerMetadata: { storageId: `../../../../../../../..${outside}`, isEphemeral: false }, supportedProtocolVersions: ['1'] })
+    attacker.send({
+      type: 'join',
+      senderId: 'peer-traverser',
+      peerMetadata: { storageId: `../../../../../../../..${outside}`, isEphemeral: false },
+      supportedProtocolVersions: ['1'],
+    })
     const doc = new Repo({ network: [] }).create({ a: 1 })
     const [, syncMessage] = A.generateSyncMessage(doc.doc(), A.initSyncState())
-    attacker.send({ type: 'request', senderId: 'peer-traverser', targetId: r.repo.peerId, documentId: doc.documentId, data: syncMessage })
-    expect(await attacker.closed).toMatchObject({ code: 1007, reason: expect.stringContaining('malformed storageId') })
+    attacker.send({
+      type: 'request',
+      senderId: 'peer-traverser',
+      targetId: r.repo.peerId,
+      documentId: doc.documentId,
+      data: syncMessage,
+    })
+    expect(await attacker.closed).toMatchObject({
+      code: 1007,
+      reason: expect.stringContaining('malformed storageId'),
+    })
     // Had the join gone through, the sync state would be written within the relay's 100 ms throttle.
     await new Promise((resolve) => setTimeout(resolve, 300))
     expect(existsSync(outside)).toBe(false)

@@ -23,9 +23,14 @@ async function relay(extra: { token?: string; maxMessageBytes?: number; messages
   mkdirSync(join(dir, 'app'))
   writeFileSync(join(dir, 'app', 'index.html'), '<!doctype html><title>app</title>')
   const started = await startRelay({
-    host: '127.0.0.1', port: 0, dataDir: join(dir, 'data'), staticDir: join(dir, 'app'),
-    maxMessageBytes: extra.maxMessageBytes ?? 1024 * 1024, messagesPerSecond: extra.messagesPerSecond ?? 500,
-    token: extra.token, log: (line) => logged.push(line),
+    host: '127.0.0.1',
+    port: 0,
+    dataDir: join(dir, 'data'),
+    staticDir: join(dir, 'app'),
+    maxMessageBytes: extra.maxMessageBytes ?? 1024 * 1024,
+    messagesPerSecond: extra.messagesPerSecond ?? 500,
+    token: extra.token,
+    log: (line) => logged.push(line),
   })
   opened.push({ relay: started })
   return started
@@ -78,11 +83,16 @@ describe('relay', () => {
 
 /** A real automerge-repo client syncing through the relay. */
 function client(url: string) {
-  return new Repo({ network: [new WebSocketClientAdapter(`${url.replace('http', 'ws')}/sync`)], sharePolicy: async () => true })
+  return new Repo({
+    network: [new WebSocketClientAdapter(`${url.replace('http', 'ws')}/sync`)],
+    sharePolicy: async () => true,
+  })
 }
 
-const closeOf = (socket: WebSocket) => new Promise<{ code: number; reason: string }>((resolve) =>
-  socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })))
+const closeOf = (socket: WebSocket) =>
+  new Promise<{ code: number; reason: string }>((resolve) =>
+    socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+  )
 
 describe('relay under bad input', () => {
   it('drops sockets sending garbage or malformed messages while real clients keep syncing', async () => {
@@ -98,19 +108,35 @@ describe('relay under bad input', () => {
     const garbage = await connect(ws)
     const garbageClosed = closeOf(garbage)
     garbage.send(new Uint8Array([0xff, 0x00, 0x13, 0x37, 0xde, 0xad]))
-    expect(await garbageClosed).toMatchObject({ code: 1007, reason: expect.stringContaining('not a CBOR message') })
+    expect(await garbageClosed).toMatchObject({
+      code: 1007,
+      reason: expect.stringContaining('not a CBOR message'),
+    })
 
     const forged = await connect(ws)
     const forgedClosed = closeOf(forged)
-    forged.send(cbor.encode({ type: 'sync', senderId: 'x', targetId: 'y', documentId: '../../etc', data: new Uint8Array([1]) }))
-    expect(await forgedClosed).toMatchObject({ code: 1007, reason: expect.stringContaining('malformed documentId') })
+    forged.send(
+      cbor.encode({
+        type: 'sync',
+        senderId: 'x',
+        targetId: 'y',
+        documentId: '../../etc',
+        data: new Uint8Array([1]),
+      }),
+    )
+    expect(await forgedClosed).toMatchObject({
+      code: 1007,
+      reason: expect.stringContaining('malformed documentId'),
+    })
 
     const text = await connect(ws)
     const textClosed = closeOf(text)
     text.send('hello')
     expect((await textClosed).code).toBe(1007)
 
-    doc.change((d) => { d.n = 1 })
+    doc.change((d) => {
+      d.n = 1
+    })
     await expect.poll(() => seen.doc().n).toBe(1)
     expect(logged.filter((l) => l.includes('malformed message'))).toHaveLength(3)
     await shutdownRepo(alice)
@@ -123,7 +149,10 @@ describe('relay under bad input', () => {
     const closed = closeOf(flood)
     const harmless = cbor.encode({ type: 'leave', senderId: 'flooder' })
     for (let i = 0; i < 500; i++) flood.send(harmless)
-    expect(await closed).toMatchObject({ code: 1008, reason: expect.stringContaining('more than 50 messages per second') })
+    expect(await closed).toMatchObject({
+      code: 1008,
+      reason: expect.stringContaining('more than 50 messages per second'),
+    })
     expect((await fetch(`${r.url}/health`)).status).toBe(200)
   })
 })

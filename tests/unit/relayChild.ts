@@ -25,18 +25,28 @@ export class RelayChild {
   }
 
   async start(flags: string[] = []): Promise<void> {
-    const child = spawn(process.execPath, ['bin/weft.js', 'relay', '--port', String(this.port), '--data', this.dataDir, ...flags], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(
+      process.execPath,
+      ['bin/weft.js', 'relay', '--port', String(this.port), '--data', this.dataDir, ...flags],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    )
     this.#child = child
     const from = this.output.length
-    child.stdout!.on('data', (chunk: Buffer) => { this.output += chunk.toString() })
-    child.stderr!.on('data', (chunk: Buffer) => { this.output += chunk.toString() })
+    child.stdout!.on('data', (chunk: Buffer) => {
+      this.output += chunk.toString()
+    })
+    child.stderr!.on('data', (chunk: Buffer) => {
+      this.output += chunk.toString()
+    })
     this.port = await new Promise<number>((resolve, reject) => {
       const listening = () => {
         const match = /Weft relay on http:\/\/127\.0\.0\.1:(\d+)/.exec(this.output.slice(from))
         if (match) resolve(Number(match[1]))
       }
       child.stdout!.on('data', listening)
-      child.once('exit', (code) => reject(new Error(`relay exited (${code}) before listening:\n${this.output.slice(from)}`)))
+      child.once('exit', (code) =>
+        reject(new Error(`relay exited (${code}) before listening:\n${this.output.slice(from)}`)),
+      )
     })
   }
 

@@ -11,7 +11,9 @@ import { Relays } from '../../src/sync/Relays.ts'
 import { tempDir } from './helpers.ts'
 
 const cleanups: (() => Promise<unknown> | void)[] = []
-afterEach(async () => { for (const f of cleanups.splice(0).reverse()) await f() })
+afterEach(async () => {
+  for (const f of cleanups.splice(0).reverse()) await f()
+})
 
 /** A profile as the app's worker runs it: a catalog with a private and a shared repository. */
 async function victim(network: Repo['networkSubsystem']['adapters'] = []) {
@@ -34,12 +36,26 @@ async function impostor(claimedPeerId: string) {
   const heard = new Set<DocumentId>()
   const server = new WebSocketServer({ host: '127.0.0.1', port: 0 })
   await new Promise((resolve) => server.once('listening', resolve))
-  server.on('connection', (socket) => socket.on('message', (data: Buffer) => {
-    const message = cbor.decode(new Uint8Array(data)) as { type: string; senderId: string; documentId?: DocumentId }
-    if (message.documentId) heard.add(message.documentId)
-    if (message.type === 'join')
-      socket.send(cbor.encode({ type: 'peer', senderId: claimedPeerId, targetId: message.senderId, peerMetadata: { isEphemeral: false }, selectedProtocolVersion: '1' }))
-  }))
+  server.on('connection', (socket) =>
+    socket.on('message', (data: Buffer) => {
+      const message = cbor.decode(new Uint8Array(data)) as {
+        type: string
+        senderId: string
+        documentId?: DocumentId
+      }
+      if (message.documentId) heard.add(message.documentId)
+      if (message.type === 'join')
+        socket.send(
+          cbor.encode({
+            type: 'peer',
+            senderId: claimedPeerId,
+            targetId: message.senderId,
+            peerMetadata: { isEphemeral: false },
+            selectedProtocolVersion: '1',
+          }),
+        )
+    }),
+  )
   cleanups.push(() => new Promise((resolve) => server.close(resolve)))
   return { url: `ws://127.0.0.1:${(server.address() as import('node:net').AddressInfo).port}/sync`, heard }
 }
@@ -47,7 +63,14 @@ async function impostor(claimedPeerId: string) {
 const id = (url: AutomergeUrl) => url.slice('automerge:'.length) as DocumentId
 
 it('a relay that claims the peer id of our own relay still gets only the repository shared to it', async () => {
-  const own = await startRelay({ host: '127.0.0.1', port: 0, dataDir: tempDir(), maxMessageBytes: 1 << 20, messagesPerSecond: 1000, log: () => {} })
+  const own = await startRelay({
+    host: '127.0.0.1',
+    port: 0,
+    dataDir: tempDir(),
+    maxMessageBytes: 1 << 20,
+    messagesPerSecond: 1000,
+    log: () => {},
+  })
   cleanups.push(() => own.close())
   const liar = await impostor(own.repo.networkSubsystem.peerId)
   const { relays, catalog, secret, shared } = await victim()
@@ -71,7 +94,9 @@ it('a relay that claims the peer id of our own relay still gets only the reposit
 it('a peer that is not a relay (another tab worker of this profile) gets everything, a relay only its repository', async () => {
   const channelName = `weft-test-${Math.random()}`
   const liar = await impostor('not-a-real-relay')
-  const { relays, catalog, secret, shared } = await victim([new BroadcastChannelNetworkAdapter({ channelName })])
+  const { relays, catalog, secret, shared } = await victim([
+    new BroadcastChannelNetworkAdapter({ channelName }),
+  ])
   await relays.start([])
   await relays.add(liar.url, { repository: shared.url })
   const tab = new Repo({ network: [new BroadcastChannelNetworkAdapter({ channelName })] })
@@ -102,5 +127,8 @@ it('a relay list saved before sharing by capability keeps its relays on the repo
   expect(relays.receives('ws://127.0.0.1:9', later.url)).toBe(false)
   // Remembered in the new format, so the next start needs no migration.
   const saved = JSON.parse(new TextDecoder().decode(await storage.load(['weft', 'relays'])))
-  expect(saved).toMatchObject({ version: 2, relays: [{ url: 'ws://127.0.0.1:9/sync', own: false, repositories: [id(earlier.url)] }] })
+  expect(saved).toMatchObject({
+    version: 2,
+    relays: [{ url: 'ws://127.0.0.1:9/sync', own: false, repositories: [id(earlier.url)] }],
+  })
 })

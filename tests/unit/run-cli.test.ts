@@ -14,8 +14,14 @@ const home = tempDir('weft-run-cli-')
 
 beforeAll(async () => {
   relay = await startRelay({
-    host: '127.0.0.1', port: 0, dataDir: join(tempDir(), 'data'), token: 'cli-sync-token',
-    maxMessageBytes: 1 << 20, messagesPerSecond: 500, log: () => {}, runs: { token: TOKEN, killGraceMs: 300 },
+    host: '127.0.0.1',
+    port: 0,
+    dataDir: join(tempDir(), 'data'),
+    token: 'cli-sync-token',
+    maxMessageBytes: 1 << 20,
+    messagesPerSecond: 500,
+    log: () => {},
+    runs: { token: TOKEN, killGraceMs: 300 },
   })
   // A profile with one repository holding a script and a data file, as `weft clone` would leave it.
   const profile = await Profile.open(home)
@@ -28,9 +34,16 @@ beforeAll(async () => {
   ])
   await profile.close()
 })
-afterAll(async () => { await relay?.close() })
+afterAll(async () => {
+  await relay?.close()
+})
 
-const quiet = (): Terminal => ({ stdout: { write: () => true }, stderr: { write: () => true }, stdin: null, onInterrupt: () => () => {} })
+const quiet = (): Terminal => ({
+  stdout: { write: () => true },
+  stderr: { write: () => true },
+  stdin: null,
+  onInterrupt: () => () => {},
+})
 
 /** `weft run ARGS` in-process, capturing the terminal. */
 async function weftRun(args: string[], input?: string) {
@@ -39,12 +52,24 @@ async function weftRun(args: string[], input?: string) {
   const errors: string[] = []
   const stdin = new PassThrough()
   const terminal: Terminal = {
-    stdout: { write: (text: string) => { stdout += text } },
-    stderr: { write: (text: string) => { stderr += text } },
+    stdout: {
+      write: (text: string) => {
+        stdout += text
+      },
+    },
+    stderr: {
+      write: (text: string) => {
+        stderr += text
+      },
+    },
     stdin,
     onInterrupt: () => () => {},
   }
-  const done = runCommand(['--home', home, '--relay', relay.url, '--runs-token', TOKEN, ...args], { err: (line) => errors.push(line) }, terminal)
+  const done = runCommand(
+    ['--home', home, '--relay', relay.url, '--runs-token', TOKEN, ...args],
+    { err: (line) => errors.push(line) },
+    terminal,
+  )
   if (input !== undefined) setTimeout(() => stdin.write(input), 100)
   const code = await done
   return { code, stdout, stderr, errors }
@@ -52,11 +77,19 @@ async function weftRun(args: string[], input?: string) {
 
 describe('weft run', () => {
   it('streams stdout and stderr of a command over the branch files and exits with its code', async () => {
-    expect(await weftRun(['--', './greet.sh', 'world'])).toEqual({ code: 7, stdout: 'hello world\n', stderr: 'from stderr\n', errors: [] })
+    expect(await weftRun(['--', './greet.sh', 'world'])).toEqual({
+      code: 7,
+      stdout: 'hello world\n',
+      stderr: 'from stderr\n',
+      errors: [],
+    })
   })
 
   it('runs in --cwd with --env, and forwards typed input', async () => {
-    const result = await weftRun(['--cwd', 'lib', '--env', 'WHO=agent', '--', 'cat data.txt; read x; echo "$WHO typed $x"'], 'yes\n')
+    const result = await weftRun(
+      ['--cwd', 'lib', '--env', 'WHO=agent', '--', 'cat data.txt; read x; echo "$WHO typed $x"'],
+      'yes\n',
+    )
     expect(result).toMatchObject({ code: 0, stdout: 'data\nagent typed yes\n' })
   })
 
@@ -67,20 +100,33 @@ describe('weft run', () => {
 
   it('explains usage problems and refusals with exit 2', async () => {
     expect((await weftRun([])).errors[0]).toMatch(/^weft run: say what to run after --\./)
-    expect((await weftRun(['--backend', 'webcontainer', '--', 'ls'])).errors[0]).toMatch(/only the local backend runs from a terminal/)
+    expect((await weftRun(['--backend', 'webcontainer', '--', 'ls'])).errors[0]).toMatch(
+      /only the local backend runs from a terminal/,
+    )
     const errors: string[] = []
-    expect(await runCommand(['--home', home, '--relay', relay.url, '--runs-token', 'wrong', '--', 'ls'], { err: (line) => errors.push(line) })).toBe(2)
-    expect(errors).toEqual(['weft run: Missing or wrong runner token (send it as Authorization: Bearer; it is not the sync token).'])
+    expect(
+      await runCommand(['--home', home, '--relay', relay.url, '--runs-token', 'wrong', '--', 'ls'], {
+        err: (line) => errors.push(line),
+      }),
+    ).toBe(2)
+    expect(errors).toEqual([
+      'weft run: Missing or wrong runner token (send it as Authorization: Bearer; it is not the sync token).',
+    ])
     // The sync token is not the runner's: refused with a word on which token to pass.
     const sync: string[] = []
-    expect(await runCommand(['--home', home, '--relay', relay.url, '--token', 'cli-sync-token', '--', 'ls'], { err: (line) => sync.push(line) })).toBe(2)
+    expect(
+      await runCommand(['--home', home, '--relay', relay.url, '--token', 'cli-sync-token', '--', 'ls'], {
+        err: (line) => sync.push(line),
+      }),
+    ).toBe(2)
     expect(sync[0]).toMatch(/^weft run: --token is the sync token, which never runs commands/)
   })
 
   it('reads the runner token from --runs-token-file or $WEFT_RUNS_TOKEN', async () => {
     const file = join(tempDir('weft-run-token-'), 'runs-token')
     writeFileSync(file, `${TOKEN}\n`, { mode: 0o600 })
-    const run = (args: string[]) => runCommand(['--home', home, '--relay', relay.url, ...args, '--', 'exit 5'], { err: () => {} }, quiet())
+    const run = (args: string[]) =>
+      runCommand(['--home', home, '--relay', relay.url, ...args, '--', 'exit 5'], { err: () => {} }, quiet())
     expect(await run(['--runs-token-file', file])).toBe(5)
     process.env.WEFT_RUNS_TOKEN = TOKEN
     try {

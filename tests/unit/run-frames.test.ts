@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { FrameLog } from '../../src/run/FrameLog.ts'
-import { parseClientFrame, parseRunFrame, parseRunSpec, runFrameProblem, type RunFrame } from '../../src/run/frames.ts'
+import {
+  parseClientFrame,
+  parseRunFrame,
+  parseRunSpec,
+  runFrameProblem,
+  type RunFrame,
+} from '../../src/run/frames.ts'
 import { decodeRunRequest, encodeRunRequest } from '../../src/run/wire.ts'
 
 describe('run frames', () => {
@@ -11,7 +17,8 @@ describe('run frames', () => {
       { type: 'stderr', data: '', t: 13 },
       { type: 'exit', code: 0, signal: null, reason: 'exited', t: 40 },
       { type: 'exit', code: null, signal: 'SIGTERM', reason: 'killed', t: 41 },
-    ]) expect(parseRunFrame(JSON.stringify(frame))).toEqual(frame)
+    ])
+      expect(parseRunFrame(JSON.stringify(frame))).toEqual(frame)
     expect(parseClientFrame('{"type":"stdin","data":"y\\n"}')).toEqual({ type: 'stdin', data: 'y\n' })
     expect(parseClientFrame({ type: 'kill' })).toEqual({ type: 'kill' })
   })
@@ -19,23 +26,40 @@ describe('run frames', () => {
   it('rejects malformed frames with a message naming the fault', () => {
     expect(() => parseRunFrame('{"type":')).toThrow('Malformed run frame: not JSON.')
     expect(() => parseRunFrame('[]')).toThrow('Malformed run frame: a frame must be a JSON object.')
-    expect(() => parseRunFrame({ type: 'stdout', data: 'x' })).toThrow('Malformed run frame: stdout frame without a time "t" (milliseconds since start).')
+    expect(() => parseRunFrame({ type: 'stdout', data: 'x' })).toThrow(
+      'Malformed run frame: stdout frame without a time "t" (milliseconds since start).',
+    )
     expect(() => parseRunFrame({ type: 'stdout', data: 3, t: 1 })).toThrow('stdout frame without string data')
-    expect(() => parseRunFrame({ type: 'start', id: 'x', backend: 'cloud', t: 0 })).toThrow('start frame with unknown backend "cloud"')
-    expect(() => parseRunFrame({ type: 'exit', code: 1.5, signal: null, reason: 'exited', t: 1 })).toThrow('exit frame code must be an integer or null')
-    expect(() => parseRunFrame({ type: 'exit', code: 0, signal: null, reason: 'crashed', t: 1 })).toThrow('exit frame with unknown reason "crashed"')
+    expect(() => parseRunFrame({ type: 'start', id: 'x', backend: 'cloud', t: 0 })).toThrow(
+      'start frame with unknown backend "cloud"',
+    )
+    expect(() => parseRunFrame({ type: 'exit', code: 1.5, signal: null, reason: 'exited', t: 1 })).toThrow(
+      'exit frame code must be an integer or null',
+    )
+    expect(() => parseRunFrame({ type: 'exit', code: 0, signal: null, reason: 'crashed', t: 1 })).toThrow(
+      'exit frame with unknown reason "crashed"',
+    )
     expect(() => parseRunFrame({ type: 'progress', t: 1 })).toThrow('unknown frame type "progress"')
-    expect(() => parseClientFrame({ type: 'resize' })).toThrow('Malformed client frame: unknown client frame type "resize" (expected stdin or kill).')
+    expect(() => parseClientFrame({ type: 'resize' })).toThrow(
+      'Malformed client frame: unknown client frame type "resize" (expected stdin or kill).',
+    )
     expect(runFrameProblem({ type: 'stdout', data: 'x', t: -1 })).toMatch(/without a time/)
   })
 
   it('validates run specs', () => {
     const spec = { command: 'npm test', repo: 'automerge:x', branch: 'b1' }
     expect(parseRunSpec(spec)).toEqual(spec)
-    expect(parseRunSpec({ ...spec, cwd: 'web', env: { CI: '1' }, timeoutMs: 5000 })).toMatchObject({ cwd: 'web', timeoutMs: 5000 })
+    expect(parseRunSpec({ ...spec, cwd: 'web', env: { CI: '1' }, timeoutMs: 5000 })).toMatchObject({
+      cwd: 'web',
+      timeoutMs: 5000,
+    })
     expect(() => parseRunSpec({ ...spec, command: '  ' })).toThrow('the run spec needs a command')
-    expect(() => parseRunSpec({ command: 'ls' })).toThrow('the run spec needs the repo and branch its files come from')
-    expect(() => parseRunSpec({ ...spec, env: { 'BAD-NAME': 'x' } })).toThrow('env name "BAD-NAME" is not a valid variable name')
+    expect(() => parseRunSpec({ command: 'ls' })).toThrow(
+      'the run spec needs the repo and branch its files come from',
+    )
+    expect(() => parseRunSpec({ ...spec, env: { 'BAD-NAME': 'x' } })).toThrow(
+      'env name "BAD-NAME" is not a valid variable name',
+    )
     expect(() => parseRunSpec({ ...spec, env: { A: 1 } })).toThrow('env A must be a string without NUL')
     expect(() => parseRunSpec({ ...spec, timeoutMs: 0 })).toThrow(/timeoutMs must be a whole number/)
     expect(() => parseRunSpec({ ...spec, command: 'a\0b' })).toThrow('NUL')
@@ -61,7 +85,10 @@ describe('frame log', () => {
     const log = new FrameLog('r2', 'local', 10)
     for (const chunk of ['aaaa', 'bbbb', 'cccc']) log.output('stdout', chunk)
     const seen: string[] = []
-    const iteration = (async () => { for await (const f of log.frames()) seen.push(f.type === 'stdout' || f.type === 'stderr' ? f.data : f.type) })()
+    const iteration = (async () => {
+      for await (const f of log.frames())
+        seen.push(f.type === 'stdout' || f.type === 'stderr' ? f.data : f.type)
+    })()
     log.output('stderr', 'dd')
     log.finish(1, null, 'exited')
     await iteration
@@ -72,11 +99,15 @@ describe('frame log', () => {
     const log = new FrameLog('r3', 'browser', 1_000)
     for (let i = 0; i < 20_000; i++) log.output('stdout', `${i}\n`)
     const kept: string[] = []
-    log.subscribe((f) => { if (f.type === 'stdout') kept.push(f.data) })
+    log.subscribe((f) => {
+      if (f.type === 'stdout') kept.push(f.data)
+    })
     expect(kept.join('').length).toBeLessThanOrEqual(1_000)
     expect(kept.at(-1)).toBe('19999\n')
     // In order and contiguous: each frame follows the one before.
-    kept.forEach((line, i) => { if (i) expect(Number(line)).toBe(Number(kept[i - 1]) + 1) })
+    kept.forEach((line, i) => {
+      if (i) expect(Number(line)).toBe(Number(kept[i - 1]) + 1)
+    })
     expect(kept.length).toBe(166)
   })
 })
@@ -85,7 +116,12 @@ describe('run request wire format', () => {
   it('carries text as text and other bytes as base64, both ways', () => {
     const spec = { command: 'node x.js', repo: 'r', branch: 'b' }
     const binary = new Uint8Array([0, 255, 128, 10])
-    const body = JSON.parse(encodeRunRequest(spec, [{ path: 'x.js', bytes: new TextEncoder().encode('console.log("é")') }, { path: 'img.bin', bytes: binary }]))
+    const body = JSON.parse(
+      encodeRunRequest(spec, [
+        { path: 'x.js', bytes: new TextEncoder().encode('console.log("é")') },
+        { path: 'img.bin', bytes: binary },
+      ]),
+    )
     expect(body.files).toEqual({ 'x.js': 'console.log("é")', 'img.bin': { base64: 'AP+ACg==' } })
     const decoded = decodeRunRequest(body)
     expect(decoded.spec).toEqual(spec)
@@ -95,9 +131,15 @@ describe('run request wire format', () => {
 
   it('rejects a malformed request with a message', () => {
     const spec = { command: 'true', repo: 'r', branch: 'b' }
-    expect(() => decodeRunRequest({ spec, files: [] })).toThrow('files must be an object of path → text or {base64}')
+    expect(() => decodeRunRequest({ spec, files: [] })).toThrow(
+      'files must be an object of path → text or {base64}',
+    )
     expect(() => decodeRunRequest({ spec, files: { a: 1 } })).toThrow('"a" must be text or {base64}')
-    expect(() => decodeRunRequest({ spec, files: { a: { base64: '!!' } } })).toThrow('"a" is not valid base64')
-    expect(() => decodeRunRequest({ files: {} })).toThrow('Malformed run spec: a run spec must be a JSON object.')
+    expect(() => decodeRunRequest({ spec, files: { a: { base64: '!!' } } })).toThrow(
+      '"a" is not valid base64',
+    )
+    expect(() => decodeRunRequest({ files: {} })).toThrow(
+      'Malformed run spec: a run spec must be a JSON object.',
+    )
   })
 })

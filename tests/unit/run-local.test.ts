@@ -18,39 +18,62 @@ let relay: Relay
 beforeAll(async () => {
   const dir = tempDir('weft-runs-')
   relay = await startRelay({
-    host: '127.0.0.1', port: 0, dataDir: join(dir, 'data'), token: SYNC_TOKEN,
-    maxMessageBytes: 1024 * 1024, messagesPerSecond: 500, log: (line) => logged.push(line),
+    host: '127.0.0.1',
+    port: 0,
+    dataDir: join(dir, 'data'),
+    token: SYNC_TOKEN,
+    maxMessageBytes: 1024 * 1024,
+    messagesPerSecond: 500,
+    log: (line) => logged.push(line),
     runs: { token: TOKEN, killGraceMs: 500, maxRequestBytes: 256 * 1024, claimMs: 2_000 },
   })
 })
-afterAll(async () => { await relay?.close() })
+afterAll(async () => {
+  await relay?.close()
+})
 
 const connect = (url: string, protocols: string[]) => new WebSocket(url, protocols) as unknown as RunSocket
 const runner = () => new LocalRunner({ relay: relay.url, token: TOKEN, connect })
-const spec = (command: string, extra: Partial<RunSpec> = {}): RunSpec => ({ command, repo: 'r', branch: 'main', ...extra })
+const spec = (command: string, extra: Partial<RunSpec> = {}): RunSpec => ({
+  command,
+  repo: 'r',
+  branch: 'main',
+  ...extra,
+})
 const file = (path: string, text: string) => ({ path, bytes: new TextEncoder().encode(text) })
 
 function post(body: string, token: string | null = TOKEN) {
   return fetch(`${relay.url}/runs`, {
-    method: 'POST', body,
+    method: 'POST',
+    body,
     headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
   })
 }
 
-interface Watching { socket: WebSocket; frames: RunFrame[]; closed: Promise<void> }
+interface Watching {
+  socket: WebSocket
+  frames: RunFrame[]
+  closed: Promise<void>
+}
 
 /** Posts a run; its id and the owner's single-use socket ticket. */
-async function postRun(command: string, extra: Partial<RunSpec> = {}): Promise<{ id: string; ticket: string }> {
+async function postRun(
+  command: string,
+  extra: Partial<RunSpec> = {},
+): Promise<{ id: string; ticket: string }> {
   const response = await post(encodeRunRequest(spec(command, extra), []))
   expect(response.status).toBe(201)
-  return await response.json() as { id: string; ticket: string }
+  return (await response.json()) as { id: string; ticket: string }
 }
 
 /** A viewer's ticket for run `id`. */
 async function viewerTicket(id: string): Promise<string> {
-  const response = await fetch(`${relay.url}/runs/${id}/ticket`, { method: 'POST', headers: { Authorization: `Bearer ${TOKEN}` } })
+  const response = await fetch(`${relay.url}/runs/${id}/ticket`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${TOKEN}` },
+  })
   expect(response.status).toBe(201)
-  return (await response.json() as { ticket: string }).ticket
+  return ((await response.json()) as { ticket: string }).ticket
 }
 
 /** Opens `/runs/{id}` as a raw socket with `ticket`, recording its frames, or rejects with the HTTP status of a refusal. */
@@ -81,8 +104,21 @@ async function familyRun(extra: Partial<RunSpec> = {}) {
   const command = 'sleep 300 & echo "pid $!"; sleep 300 & echo "pid $!"; echo "pid $$"; wait'
   const { id, ticket } = await postRun(command, extra)
   const { socket, frames, closed } = await open(id, ticket)
-  await expect.poll(() => frames.map((f) => (f.type === 'stdout' ? f.data : '')).join('').match(/pid \d+/g)?.length ?? 0).toBe(3)
-  const pids = [...frames.map((f) => (f.type === 'stdout' ? f.data : '')).join('').matchAll(/pid (\d+)/g)].map((m) => Number(m[1]))
+  await expect
+    .poll(
+      () =>
+        frames
+          .map((f) => (f.type === 'stdout' ? f.data : ''))
+          .join('')
+          .match(/pid \d+/g)?.length ?? 0,
+    )
+    .toBe(3)
+  const pids = [
+    ...frames
+      .map((f) => (f.type === 'stdout' ? f.data : ''))
+      .join('')
+      .matchAll(/pid (\d+)/g),
+  ].map((m) => Number(m[1]))
   expect(pids.every(alive)).toBe(true)
   return { socket, frames, closed, pids }
 }
@@ -103,7 +139,13 @@ describe('local runner (relay /runs)', () => {
     process.env.WEFT_TOKEN = SYNC_TOKEN
     process.env.WEFT_RUNS_TOKEN = TOKEN
     try {
-      const run = await runner().start(spec('pwd; echo "$GREETING"; echo "token=${WEFT_TOKEN:-none} ${WEFT_RUNS_TOKEN:-none}"', { cwd: 'sub', env: { GREETING: 'hi' } }), [file('sub/x.txt', 'x')])
+      const run = await runner().start(
+        spec('pwd; echo "$GREETING"; echo "token=${WEFT_TOKEN:-none} ${WEFT_RUNS_TOKEN:-none}"', {
+          cwd: 'sub',
+          env: { GREETING: 'hi' },
+        }),
+        [file('sub/x.txt', 'x')],
+      )
       const out = (await collect(run.frames())).map((f) => (f.type === 'stdout' ? f.data : '')).join('')
       expect(out).toMatch(/\/sub\nhi\ntoken=none none\n$/)
     } finally {
@@ -199,10 +241,12 @@ describe('local runner (relay /runs)', () => {
   })
 
   it('handles 50 concurrent runs', async () => {
-    const results = await Promise.all(Array.from({ length: 50 }, async (_, i) => {
-      const run = await runner().start(spec(`echo run-${i}`), [])
-      return collect(run.frames())
-    }))
+    const results = await Promise.all(
+      Array.from({ length: 50 }, async (_, i) => {
+        const run = await runner().start(spec(`echo run-${i}`), [])
+        return collect(run.frames())
+      }),
+    )
     results.forEach((frames, i) => {
       expect(frames.map((f) => (f.type === 'stdout' ? f.data : '')).join('')).toBe(`run-${i}\n`)
       expect(frames.at(-1)).toMatchObject({ type: 'exit', code: 0 })
@@ -211,22 +255,56 @@ describe('local runner (relay /runs)', () => {
 
   it('is off unless enabled, and its token cannot be the sync token', async () => {
     const dir = tempDir('weft-runs-off-')
-    const plain = await startRelay({ host: '127.0.0.1', port: 0, dataDir: join(dir, 'a'), token: SYNC_TOKEN, maxMessageBytes: 1024, messagesPerSecond: 10, log: () => {} })
+    const plain = await startRelay({
+      host: '127.0.0.1',
+      port: 0,
+      dataDir: join(dir, 'a'),
+      token: SYNC_TOKEN,
+      maxMessageBytes: 1024,
+      messagesPerSecond: 10,
+      log: () => {},
+    })
     try {
-      const response = await fetch(`${plain.url}/runs`, { method: 'POST', headers: { Authorization: `Bearer ${TOKEN}` }, body: '{}' })
+      const response = await fetch(`${plain.url}/runs`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${TOKEN}` },
+        body: '{}',
+      })
       expect(response.status).toBe(404)
-      await expect(new LocalRunner({ relay: plain.url, token: TOKEN, connect }).start(spec('true'), [])).rejects.toThrow(/does not run commands/)
+      await expect(
+        new LocalRunner({ relay: plain.url, token: TOKEN, connect }).start(spec('true'), []),
+      ).rejects.toThrow(/does not run commands/)
     } finally {
       await plain.close()
     }
-    await expect(startRelay({ host: '127.0.0.1', port: 0, dataDir: join(dir, 'b'), token: SYNC_TOKEN, maxMessageBytes: 1024, messagesPerSecond: 10, runs: { token: SYNC_TOKEN } }))
-      .rejects.toThrow(/must differ from the sync token/)
+    await expect(
+      startRelay({
+        host: '127.0.0.1',
+        port: 0,
+        dataDir: join(dir, 'b'),
+        token: SYNC_TOKEN,
+        maxMessageBytes: 1024,
+        messagesPerSecond: 10,
+        runs: { token: SYNC_TOKEN },
+      }),
+    ).rejects.toThrow(/must differ from the sync token/)
   })
 
   it('kills every running group when the relay closes', async () => {
     const dir = tempDir('weft-runs-close-')
-    const own = await startRelay({ host: '127.0.0.1', port: 0, dataDir: join(dir, 'data'), maxMessageBytes: 1024 * 1024, messagesPerSecond: 500, log: () => {}, runs: { token: TOKEN } })
-    const run = await new LocalRunner({ relay: own.url, token: TOKEN, connect }).start(spec('sleep 300 & echo "pid $!"; wait'), [])
+    const own = await startRelay({
+      host: '127.0.0.1',
+      port: 0,
+      dataDir: join(dir, 'data'),
+      maxMessageBytes: 1024 * 1024,
+      messagesPerSecond: 500,
+      log: () => {},
+      runs: { token: TOKEN },
+    })
+    const run = await new LocalRunner({ relay: own.url, token: TOKEN, connect }).start(
+      spec('sleep 300 & echo "pid $!"; wait'),
+      [],
+    )
     let pid = 0
     const frames = collect(run.frames(), (frame) => {
       if (frame.type === 'stdout') pid = Number(/pid (\d+)/.exec(frame.data)?.[1])
@@ -240,7 +318,19 @@ describe('local runner (relay /runs)', () => {
   it('removes the run folder when the run ends', async () => {
     const run = await runner().start(spec('pwd'), [file('f.txt', 'x')])
     const frames = await collect(run.frames())
-    const folder = frames.map((f) => (f.type === 'stdout' ? f.data : '')).join('').trim()
-    await expect.poll(() => { try { readFileSync(join(folder, 'f.txt')); return true } catch { return false } }).toBe(false)
+    const folder = frames
+      .map((f) => (f.type === 'stdout' ? f.data : ''))
+      .join('')
+      .trim()
+    await expect
+      .poll(() => {
+        try {
+          readFileSync(join(folder, 'f.txt'))
+          return true
+        } catch {
+          return false
+        }
+      })
+      .toBe(false)
   })
 })

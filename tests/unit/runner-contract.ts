@@ -20,11 +20,19 @@ export interface ContractSetup {
   files?: RunFile[]
 }
 
-const spec = (command: string, extra: Partial<RunSpec> = {}): RunSpec => ({ command, repo: 'contract', branch: 'main', ...extra })
+const spec = (command: string, extra: Partial<RunSpec> = {}): RunSpec => ({
+  command,
+  repo: 'contract',
+  branch: 'main',
+  ...extra,
+})
 const hello: RunFile = { path: 'data/hello.txt', bytes: new TextEncoder().encode('hello from the branch\n') }
 
 /** Collects every frame of a run, checking each against the schema. */
-export async function collect(frames: AsyncIterable<RunFrame>, onFrame: (frame: RunFrame) => void = () => {}): Promise<RunFrame[]> {
+export async function collect(
+  frames: AsyncIterable<RunFrame>,
+  onFrame: (frame: RunFrame) => void = () => {},
+): Promise<RunFrame[]> {
   const seen: RunFrame[] = []
   for await (const frame of frames) {
     expect(runFrameProblem(frame)).toBeNull()
@@ -35,7 +43,10 @@ export async function collect(frames: AsyncIterable<RunFrame>, onFrame: (frame: 
 }
 
 const text = (frames: RunFrame[], type: 'stdout' | 'stderr') =>
-  frames.filter((f) => f.type === type).map((f) => (f as { data: string }).data).join('')
+  frames
+    .filter((f) => f.type === type)
+    .map((f) => (f as { data: string }).data)
+    .join('')
 
 /** The frame-schema contract every runner backend passes; call it inside the backend's `describe`. */
 export function runnerContract(contract: () => ContractSetup): void {
@@ -51,7 +62,10 @@ export function runnerContract(contract: () => ContractSetup): void {
     const last = frames.at(-1)!
     expect(last).toMatchObject({ type: 'exit', code: 3, reason: 'exited' })
     expect(frames.filter((f) => f.type === 'exit')).toHaveLength(1)
-    const output = frames.filter((f) => f.type === 'stdout' || f.type === 'stderr').map((f) => `${f.type}:${(f as { data: string }).data.trim()}`).filter((l) => !l.endsWith(':'))
+    const output = frames
+      .filter((f) => f.type === 'stdout' || f.type === 'stderr')
+      .map((f) => `${f.type}:${(f as { data: string }).data.trim()}`)
+      .filter((l) => !l.endsWith(':'))
     expect(output).toEqual(['stdout:one', 'stderr:two', 'stdout:three'])
     const times = frames.map((f) => f.t)
     expect([...times].sort((a, b) => a - b)).toEqual(times)

@@ -32,7 +32,9 @@ describe('Workspace', () => {
     await expect(ws.createFile(main, 'src/a.ts/b.ts')).rejects.toThrow('"src/a.ts" is a file')
     await expect(ws.createFile(main, '../escape')).rejects.toThrow('".."')
     expect(() => ws.createFolder(main, '/abs')).toThrow('starts with "/"')
-    await expect(ws.createFile(main, 'big.bin', new Uint8Array(MAX_FILE_BYTES + 1))).rejects.toThrow('over the 10.0 MiB file size limit')
+    await expect(ws.createFile(main, 'big.bin', new Uint8Array(MAX_FILE_BYTES + 1))).rejects.toThrow(
+      'over the 10.0 MiB file size limit',
+    )
     expect(paths(ws, main)).toEqual(['dir:docs', 'file:src/a.ts'])
   })
 
@@ -84,9 +86,15 @@ describe('Workspace', () => {
 
   it('re-importing replaces files in place and stores identical content once', async () => {
     const { ws, main } = fresh()
-    await ws.importFiles(main, [{ path: 'a.txt', bytes: text('1') }, { path: 'b.txt', bytes: text('same') }])
+    await ws.importFiles(main, [
+      { path: 'a.txt', bytes: text('1') },
+      { path: 'b.txt', bytes: text('same') },
+    ])
     const id = ws.entries(main)[0].id
-    const report = await ws.importFiles(main, [{ path: 'a.txt', bytes: text('2') }, { path: 'c.txt', bytes: text('same') }])
+    const report = await ws.importFiles(main, [
+      { path: 'a.txt', bytes: text('2') },
+      { path: 'c.txt', bytes: text('same') },
+    ])
     expect(report).toMatchObject({ added: 1, replaced: 1 })
     expect(ws.entries(main)[0].id).toBe(id)
     expect(Object.keys(ws.handle.doc().blobs)).toHaveLength(3)
@@ -94,7 +102,10 @@ describe('Workspace', () => {
 
   it('packs many blobs into few documents', async () => {
     const { ws, main } = fresh()
-    const files = Array.from({ length: 300 }, (_, i) => ({ path: `f/${i}.txt`, bytes: text(`${i}`.padEnd(40_000, '.')) }))
+    const files = Array.from({ length: 300 }, (_, i) => ({
+      path: `f/${i}.txt`,
+      bytes: text(`${i}`.padEnd(40_000, '.')),
+    }))
     await ws.importFiles(main, files)
     const packs = new Set(Object.values(ws.handle.doc().blobs).map(String))
     expect(packs.size).toBe(Math.ceil((300 * 40_000) / PACK_TARGET_BYTES))
@@ -106,13 +117,15 @@ describe('Workspace', () => {
     const url = await ws.openLive(main, id)
     expect(await ws.openLive(main, id)).toBe(url)
     const live = await ws.repo.find<LiveFileDoc>(url)
-    live.change((d) => { d.content = 'let x = 2\n' })
+    live.change((d) => {
+      d.content = 'let x = 2\n'
+    })
     expect(await ws.read(main, id)).toEqual({ kind: 'text', text: 'let x = 2\n', live: url })
     const png = await ws.createFile(main, 'p.png', new Uint8Array([0, 1]))
     await expect(ws.openLive(main, png)).rejects.toThrow('binary')
   })
 
-  it('names a file\'s content as its blob would be named, committed or live, following each edit', async () => {
+  it("names a file's content as its blob would be named, committed or live, following each edit", async () => {
     const { ws, main } = fresh()
     const id = await ws.createFile(main, 'a.ts', text('let x = 1\n'))
     const entry = ws.entries(main).find((e) => e.id === id)
@@ -120,11 +133,15 @@ describe('Workspace', () => {
     expect(blob).toMatch(/^[0-9a-f]{64}$/)
     expect(await ws.contentHash(main, id)).toEqual({ hash: blob, size: 10 })
     const live = await ws.repo.find<LiveFileDoc>(await ws.openLive(main, id))
-    live.change((d) => { d.content = 'let x = 22\n' })
+    live.change((d) => {
+      d.content = 'let x = 22\n'
+    })
     const edited = await ws.contentHash(main, id)
     expect(edited).toEqual({ hash: await sha256(text('let x = 22\n')), size: 11 })
     expect(await ws.contentHash(main, id)).toEqual(edited)
-    live.change((d) => { d.content = 'let x = 1\n' })
+    live.change((d) => {
+      d.content = 'let x = 1\n'
+    })
     expect(await ws.contentHash(main, id)).toEqual({ hash: blob, size: 10 })
   })
 
@@ -138,7 +155,9 @@ describe('Workspace', () => {
     const again = disk.reopen()
     const reopened = await Workspace.open(again.repo, ws.url)
     expect(paths(reopened, main)).toEqual(['file:a/b.txt'])
-    expect(new TextDecoder().decode(await reopened.readBytes(main, reopened.entries(main)[0].id))).toBe('bytes')
+    expect(new TextDecoder().decode(await reopened.readBytes(main, reopened.entries(main)[0].id))).toBe(
+      'bytes',
+    )
     await again.repo.shutdown()
   })
 })

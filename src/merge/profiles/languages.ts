@@ -30,8 +30,17 @@ const ecmascriptSignatures: Record<string, string[]> = {
 }
 
 const ecmascriptCommutative = [
-  'program', 'class_body', 'object', 'object_type', 'interface_body', 'enum_body',
-  'named_imports', 'export_clause', 'object_pattern', 'jsx_opening_element', 'jsx_self_closing_element',
+  'program',
+  'class_body',
+  'object',
+  'object_type',
+  'interface_body',
+  'enum_body',
+  'named_imports',
+  'export_clause',
+  'object_pattern',
+  'jsx_opening_element',
+  'jsx_self_closing_element',
   'union_type',
 ]
 
@@ -57,9 +66,26 @@ const javaSignatures: Record<string, string[]> = {
 }
 
 const profiles: LanguageProfile[] = [
-  { grammar: 'typescript', commutative: ecmascriptCommutative, signatures: ecmascriptSignatures, attachedToNext: ['decorator'], chains: ['union_type'] },
-  { grammar: 'tsx', commutative: ecmascriptCommutative, signatures: ecmascriptSignatures, attachedToNext: ['decorator'], chains: ['union_type'] },
-  { grammar: 'javascript', commutative: ecmascriptCommutative, signatures: ecmascriptSignatures, attachedToNext: ['decorator'] },
+  {
+    grammar: 'typescript',
+    commutative: ecmascriptCommutative,
+    signatures: ecmascriptSignatures,
+    attachedToNext: ['decorator'],
+    chains: ['union_type'],
+  },
+  {
+    grammar: 'tsx',
+    commutative: ecmascriptCommutative,
+    signatures: ecmascriptSignatures,
+    attachedToNext: ['decorator'],
+    chains: ['union_type'],
+  },
+  {
+    grammar: 'javascript',
+    commutative: ecmascriptCommutative,
+    signatures: ecmascriptSignatures,
+    attachedToNext: ['decorator'],
+  },
   { grammar: 'json', commutative: ['object'], signatures: { pair: ['key'] } },
   {
     grammar: 'python',
@@ -94,7 +120,16 @@ const profiles: LanguageProfile[] = [
   },
   {
     grammar: 'rust',
-    commutative: ['source_file', 'declaration_list', 'field_declaration_list', 'enum_variant_list', 'use_list', 'attribute>token_tree', 'trait_bounds', 'function_modifiers'],
+    commutative: [
+      'source_file',
+      'declaration_list',
+      'field_declaration_list',
+      'enum_variant_list',
+      'use_list',
+      'attribute>token_tree',
+      'trait_bounds',
+      'function_modifiers',
+    ],
     commutativeWhenKeyed: ['field_initializer_list'],
     attachedToNext: ['attribute_item'],
     signatures: {
@@ -119,7 +154,17 @@ const profiles: LanguageProfile[] = [
   },
   {
     grammar: 'java',
-    commutative: ['class_body', 'interface_body', 'program', 'modifiers', 'type_list', 'throws', 'enum_body_declarations', 'annotation_type_body', 'catch_type'],
+    commutative: [
+      'class_body',
+      'interface_body',
+      'program',
+      'modifiers',
+      'type_list',
+      'throws',
+      'enum_body_declarations',
+      'annotation_type_body',
+      'catch_type',
+    ],
     commutativeWhenKeyed: ['annotation_argument_list'],
     separators: { type_list: ', ' },
     signatures: javaSignatures,
@@ -143,8 +188,10 @@ const profiles: LanguageProfile[] = [
     // by its tables, as merge tools often see it under a temporary name.
     valueSets: [
       { kind: 'array', path: ['table build-system', 'pair requires'] },
-      ...['dependencies', 'keywords', 'classifiers', 'authors', 'maintainers', 'dynamic']
-        .map((key) => ({ kind: 'array', path: ['table project', `pair ${key}`] })),
+      ...['dependencies', 'keywords', 'classifiers', 'authors', 'maintainers', 'dynamic'].map((key) => ({
+        kind: 'array',
+        path: ['table project', `pair ${key}`],
+      })),
       { kind: 'array', path: ['table project', 'pair optional-dependencies', '*'] },
       { kind: 'array', path: ['table project.optional-dependencies', '*'] },
       { kind: 'array', path: ['table dependency-groups', '*'] },

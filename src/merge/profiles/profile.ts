@@ -42,15 +42,27 @@ export interface LanguageProfile {
 }
 
 /** Whether a node (under a parent of `parentKind`) is an order-insensitive container. */
-export function isCommutative(profile: LanguageProfile, kind: string, parentKind: string | undefined): boolean {
+export function isCommutative(
+  profile: LanguageProfile,
+  kind: string,
+  parentKind: string | undefined,
+): boolean {
   let containers = commutativeSets.get(profile)
   if (!containers) {
     const all = new Set(profile.commutative)
-    containers = { all, underParent: new Set(profile.commutative.flatMap((entry) => entry.split('>').slice(1))) }
+    containers = {
+      all,
+      underParent: new Set(profile.commutative.flatMap((entry) => entry.split('>').slice(1))),
+    }
     commutativeSets.set(profile, containers)
   }
   // Asked for every node of every tree a merge checks: sets, and no string built for most kinds.
-  return containers.all.has(kind) || (parentKind !== undefined && containers.underParent.has(kind) && containers.all.has(`${parentKind}>${kind}`))
+  return (
+    containers.all.has(kind) ||
+    (parentKind !== undefined &&
+      containers.underParent.has(kind) &&
+      containers.all.has(`${parentKind}>${kind}`))
+  )
 }
 
 /** Per profile, its order-insensitive containers, and the kinds listed as `parent>kind`. */
@@ -58,6 +70,10 @@ const commutativeSets = new WeakMap<LanguageProfile, { all: Set<string>; underPa
 
 /** Whether a node inside merged nodes labelled `path` is one of the profile's value sets. */
 export function isValueSet(profile: LanguageProfile, kind: string, path: readonly string[]): boolean {
-  return (profile.valueSets ?? []).some((place) => place.kind === kind
-    && place.path.length === path.length && place.path.every((label, i) => label === '*' || label === path[i]))
+  return (profile.valueSets ?? []).some(
+    (place) =>
+      place.kind === kind &&
+      place.path.length === path.length &&
+      place.path.every((label, i) => label === '*' || label === path[i]),
+  )
 }

@@ -1,4 +1,10 @@
-import { EditorState, Transaction, type ChangeSet, type Extension, type TransactionSpec } from '@codemirror/state'
+import {
+  EditorState,
+  Transaction,
+  type ChangeSet,
+  type Extension,
+  type TransactionSpec,
+} from '@codemirror/state'
 import { EditorView, type ViewUpdate } from '@codemirror/view'
 import { TextClient } from '../../live/TextClient.ts'
 import type { ChangesJSON, Heads, LiveMessage, PeerSelection, Selection } from '../../live/protocol.ts'
@@ -26,7 +32,10 @@ export interface OpenFileOptions {
    * Opens the live document (creating it on first edit when `live` is undefined); messages about
    * it go to `onMessage`. Resolves with the document's URL and the connection.
    */
-  connect: (live: string | undefined, onMessage: (message: LiveMessage) => void) => Promise<{ url: string; connection: LiveConnection }>
+  connect: (
+    live: string | undefined,
+    onMessage: (message: LiveMessage) => void,
+  ) => Promise<{ url: string; connection: LiveConnection }>
   onSaveState: (state: SaveState, error?: string) => void
   /** The text changed (typed here or arriving from peers). */
   onDocChanged?: () => void
@@ -163,7 +172,9 @@ export class OpenFile {
     if (!this.#connection) return
     const connection = await this.#connection
     const { anchor, head } = this.state.selection.main
-    await connection.select({ anchor: this.#client.toHeard(anchor), head: this.#client.toHeard(head) }).catch(() => this.#resync())
+    await connection
+      .select({ anchor: this.#client.toHeard(anchor), head: this.#client.toHeard(head) })
+      .catch(() => this.#resync())
   }
 
   #showRemote(changes: ChangeSet): void {
@@ -189,10 +200,14 @@ export class OpenFile {
   #scheduleSave(heads: Heads): void {
     clearTimeout(this.#saveTimer)
     this.#saveTimer = setTimeout(() => {
-      void this.#connection?.then((c) => c.persist(heads)).then(
-        () => { if (this.#client.settled) this.#options.onSaveState('saved') },
-        (error: Error) => this.#options.onSaveState('failed', error?.message ?? String(error)),
-      )
+      void this.#connection
+        ?.then((c) => c.persist(heads))
+        .then(
+          () => {
+            if (this.#client.settled) this.#options.onSaveState('saved')
+          },
+          (error: Error) => this.#options.onSaveState('failed', error?.message ?? String(error)),
+        )
     }, SAVE_DELAY_MS)
   }
 
@@ -201,7 +216,10 @@ export class OpenFile {
     clearTimeout(this.#saveTimer)
     clearInterval(this.#keepAlive)
     // Closing says goodbye, so peers drop our caret at once.
-    void this.#connection?.then((c) => c.close(), () => {})
+    void this.#connection?.then(
+      (c) => c.close(),
+      () => {},
+    )
     this.#view = null
   }
 }

@@ -15,7 +15,9 @@ function readEntries(reader: FileSystemDirectoryReader): Promise<FileSystemEntry
 
 async function walk(entry: FileSystemEntry, into: PickedFile[]): Promise<void> {
   if (entry.isFile) {
-    const file = await new Promise<File>((resolve, reject) => (entry as FileSystemFileEntry).file(resolve, reject))
+    const file = await new Promise<File>((resolve, reject) =>
+      (entry as FileSystemFileEntry).file(resolve, reject),
+    )
     into.push({ path: entry.fullPath.replace(/^\//, ''), blob: file })
     return
   }
@@ -27,7 +29,9 @@ async function walk(entry: FileSystemEntry, into: PickedFile[]): Promise<void> {
 
 /** Files and folders dropped on the page, folders walked recursively. */
 export async function filesFromDrop(transfer: DataTransfer): Promise<PickedFile[]> {
-  const entries = Array.from(transfer.items, (item) => item.webkitGetAsEntry()).filter((e): e is FileSystemEntry => e !== null)
+  const entries = Array.from(transfer.items, (item) => item.webkitGetAsEntry()).filter(
+    (e): e is FileSystemEntry => e !== null,
+  )
   if (entries.length === 0) return filesFromInput(transfer.files)
   const files: PickedFile[] = []
   for (const entry of entries) await walk(entry, files)

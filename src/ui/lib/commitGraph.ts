@@ -38,7 +38,10 @@ export function layoutGraph(commits: GraphCommit[]): GraphRow[] {
     const outgoing: number[] = []
     commit.parents.forEach((parent, i) => {
       const existing = lanes.indexOf(parent)
-      if (existing >= 0) { outgoing.push(existing); return }
+      if (existing >= 0) {
+        outgoing.push(existing)
+        return
+      }
       const target = i === 0 ? lane : freeLane(lanes)
       lanes[target] = parent
       outgoing.push(target)

@@ -7,10 +7,15 @@ import { tags as t } from '@lezer/highlight'
 /** Editor chrome from the Catppuccin CSS variables, so it follows the theme switch live. */
 const chrome = EditorView.theme({
   '&': { height: '100%', backgroundColor: 'var(--ctp-base)', color: 'var(--ctp-text)' },
-  '.cm-scroller': { fontFamily: 'ui-monospace, "JetBrains Mono", Menlo, Consolas, monospace', fontSize: '13px' },
+  '.cm-scroller': {
+    fontFamily: 'ui-monospace, "JetBrains Mono", Menlo, Consolas, monospace',
+    fontSize: '13px',
+  },
   '.cm-content': { caretColor: 'var(--ctp-rosewater)' },
   '.cm-cursor, .cm-dropCursor': { borderLeftColor: 'var(--ctp-rosewater)' },
-  '&.cm-focused .cm-selectionBackground, .cm-selectionBackground, ::selection': { backgroundColor: 'color-mix(in srgb, var(--ctp-overlay2) 30%, transparent)' },
+  '&.cm-focused .cm-selectionBackground, .cm-selectionBackground, ::selection': {
+    backgroundColor: 'color-mix(in srgb, var(--ctp-overlay2) 30%, transparent)',
+  },
   '.cm-gutters': { backgroundColor: 'var(--ctp-mantle)', color: 'var(--ctp-overlay0)', border: 'none' },
   '.cm-activeLine': { backgroundColor: 'color-mix(in srgb, var(--ctp-surface0) 50%, transparent)' },
   '.cm-activeLineGutter': { backgroundColor: 'var(--ctp-surface0)', color: 'var(--ctp-lavender)' },

@@ -28,7 +28,11 @@ export function fuzzyMatch(query: string, path: string): { score: number; positi
 }
 
 /** The paths matching `query`, best first, at most `limit`. */
-export function fuzzyFilter(query: string, paths: readonly string[], limit = 50): { path: string; positions: number[] }[] {
+export function fuzzyFilter(
+  query: string,
+  paths: readonly string[],
+  limit = 50,
+): { path: string; positions: number[] }[] {
   const scored: { path: string; positions: number[]; score: number }[] = []
   for (const path of paths) {
     const match = fuzzyMatch(query, path)

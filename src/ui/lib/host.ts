@@ -11,16 +11,27 @@ export interface Host {
 }
 
 /** Starts (or joins) the repository worker; `failed` rejects if its script cannot load or run. */
-function startWorker(): { post: (message: ConnectMessage, transfer: Transferable[]) => void; failed: Promise<never> } {
+function startWorker(): {
+  post: (message: ConnectMessage, transfer: Transferable[]) => void
+  failed: Promise<never>
+} {
   let fail: (error: Error) => void = () => {}
-  const failed = new Promise<never>((_, reject) => { fail = reject })
+  const failed = new Promise<never>((_, reject) => {
+    fail = reject
+  })
   const onerror = () => fail(new Error('the storage worker could not load.'))
   if (typeof SharedWorker !== 'undefined') {
-    const worker = new SharedWorker(new URL('../../../workers/repo.worker.ts', import.meta.url), { type: 'module', name: 'weft-repo' })
+    const worker = new SharedWorker(new URL('../../../workers/repo.worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'weft-repo',
+    })
     worker.addEventListener('error', onerror)
     return { post: (m, t) => worker.port.postMessage(m, t), failed }
   }
-  const worker = new Worker(new URL('../../../workers/repo.worker.ts', import.meta.url), { type: 'module', name: 'weft-repo' })
+  const worker = new Worker(new URL('../../../workers/repo.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'weft-repo',
+  })
   worker.addEventListener('error', onerror)
   return { post: (m, t) => worker.postMessage(m, t), failed }
 }
@@ -36,7 +47,10 @@ export async function connectHost(): Promise<Host> {
   const service = Comlink.wrap<RepoService>(rpc.port1)
   let timer: ReturnType<typeof setTimeout> | undefined
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${STARTUP_TIMEOUT_MS / 1000} s`)), STARTUP_TIMEOUT_MS)
+    timer = setTimeout(
+      () => reject(new Error(`no answer within ${STARTUP_TIMEOUT_MS / 1000} s`)),
+      STARTUP_TIMEOUT_MS,
+    )
   })
   await Promise.race([service.ping(), timeout, worker.failed]).finally(() => clearTimeout(timer))
   return { service }

@@ -10,8 +10,13 @@ export function identity(): Identity {
   try {
     const saved = JSON.parse(localStorage.getItem(KEY) ?? 'null') as Identity | null
     if (saved?.name && saved.colour) return saved
-  } catch { /* a damaged entry is replaced below */ }
-  const fresh = { name: `Guest ${Math.floor(1000 + Math.random() * 9000)}`, colour: COLOURS[Math.floor(Math.random() * COLOURS.length)] }
+  } catch {
+    /* a damaged entry is replaced below */
+  }
+  const fresh = {
+    name: `Guest ${Math.floor(1000 + Math.random() * 9000)}`,
+    colour: COLOURS[Math.floor(Math.random() * COLOURS.length)],
+  }
   localStorage.setItem(KEY, JSON.stringify(fresh))
   return fresh
 }

@@ -29,11 +29,15 @@ export function realmFrame(): IsolatedRealm {
   frame.title = 'REPL realm (sandboxed)'
   frame.hidden = true
   frame.srcdoc = `<!doctype html><meta charset="utf-8"><title>Weft REPL realm</title><script>${inlineProgram()}</script>`
-  frame.addEventListener('load', () => {
-    const connect: RealmWorkerConnect = { type: 'weft-realm-connect', port: channel.port1 }
-    // An opaque origin matches no target origin but '*'; the frame is ours, just created.
-    frame.contentWindow?.postMessage(connect, '*', [channel.port1])
-  }, { once: true })
+  frame.addEventListener(
+    'load',
+    () => {
+      const connect: RealmWorkerConnect = { type: 'weft-realm-connect', port: channel.port1 }
+      // An opaque origin matches no target origin but '*'; the frame is ours, just created.
+      frame.contentWindow?.postMessage(connect, '*', [channel.port1])
+    },
+    { once: true },
+  )
   document.body.append(frame)
   return { port: channel.port2, end: () => frame.remove() }
 }
@@ -41,7 +45,9 @@ export function realmFrame(): IsolatedRealm {
 /** A dedicated worker started from a `data:` URL: its origin is opaque whoever starts it. */
 export function realmWorker(): IsolatedRealm {
   const channel = new MessageChannel()
-  const worker = new Worker(`data:text/javascript;charset=utf-8,${encodeURIComponent(program)}`, { name: 'weft-realm' })
+  const worker = new Worker(`data:text/javascript;charset=utf-8,${encodeURIComponent(program)}`, {
+    name: 'weft-realm',
+  })
   const connect: RealmWorkerConnect = { type: 'weft-realm-connect', port: channel.port1 }
   worker.postMessage(connect, [channel.port1])
   return { port: channel.port2, end: () => worker.terminate() }

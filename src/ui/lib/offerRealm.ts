@@ -17,19 +17,35 @@ export interface OfferedRealm {
  * of the repository: registers it in the repository worker, keeps it alive while this window
  * lives, and ends it on `stop`. `onRealm` hears the realm's id; `onLost` that the worker forgot it.
  */
-export function offerRealm(host: Host, repoId: string, offer: RealmOffer, onRealm: (realm: string) => void, onLost: (message: string) => void = () => {}): OfferedRealm {
+export function offerRealm(
+  host: Host,
+  repoId: string,
+  offer: RealmOffer,
+  onRealm: (realm: string) => void,
+  onLost: (message: string) => void = () => {},
+): OfferedRealm {
   const key = host.service.replStart(repoId, Comlink.transfer(offer, [offer.port]), Comlink.proxy(onRealm))
   let stopped = false
   let keepAlive: ReturnType<typeof setInterval> | undefined
-  void key.then((k) => {
-    if (!stopped) keepAlive = setInterval(() => void host.service.replKeepAlive(k).catch((e: Error) => onLost(e.message)), KEEP_ALIVE_MS)
-  }, () => {})
+  void key.then(
+    (k) => {
+      if (!stopped)
+        keepAlive = setInterval(
+          () => void host.service.replKeepAlive(k).catch((e: Error) => onLost(e.message)),
+          KEEP_ALIVE_MS,
+        )
+    },
+    () => {},
+  )
   return {
     started: key,
     async stop() {
       stopped = true
       clearInterval(keepAlive)
-      await key.then((k) => host.service.replStop(k), () => {})
+      await key.then(
+        (k) => host.service.replStop(k),
+        () => {},
+      )
     },
   }
 }

@@ -14,8 +14,15 @@ export interface RemoteCursor {
 export const setRemoteCursors = StateEffect.define<RemoteCursor[]>()
 
 class CaretWidget extends WidgetType {
-  constructor(readonly name: string, readonly colour: string) { super() }
-  eq(other: CaretWidget) { return other.name === this.name && other.colour === this.colour }
+  constructor(
+    readonly name: string,
+    readonly colour: string,
+  ) {
+    super()
+  }
+  eq(other: CaretWidget) {
+    return other.name === this.name && other.colour === this.colour
+  }
   toDOM() {
     const caret = document.createElement('span')
     caret.className = 'cm-remote-caret'
@@ -26,7 +33,9 @@ class CaretWidget extends WidgetType {
     caret.dataset.name = this.name
     return caret
   }
-  ignoreEvent() { return true }
+  ignoreEvent() {
+    return true
+  }
 }
 
 function decorate(cursors: RemoteCursor[], length: number): DecorationSet {
@@ -35,7 +44,9 @@ function decorate(cursors: RemoteCursor[], length: number): DecorationSet {
     const head = Math.min(c.head, length)
     const anchor = Math.min(c.anchor, length)
     if (anchor !== head) {
-      const mark = Decoration.mark({ attributes: { style: `background: color-mix(in srgb, ${c.colour} 25%, transparent)` } })
+      const mark = Decoration.mark({
+        attributes: { style: `background: color-mix(in srgb, ${c.colour} 25%, transparent)` },
+      })
       ranges.push(mark.range(Math.min(anchor, head), Math.max(anchor, head)))
     }
     ranges.push(Decoration.widget({ widget: new CaretWidget(c.name, c.colour), side: 1 }).range(head))
@@ -48,16 +59,31 @@ export const remoteCursors = [
   StateField.define<DecorationSet>({
     create: () => Decoration.none,
     update(set, tr) {
-      for (const effect of tr.effects) if (effect.is(setRemoteCursors)) return decorate(effect.value, tr.newDoc.length)
+      for (const effect of tr.effects)
+        if (effect.is(setRemoteCursors)) return decorate(effect.value, tr.newDoc.length)
       return set.map(tr.changes)
     },
     provide: (field) => EditorView.decorations.from(field),
   }),
   EditorView.baseTheme({
-    '.cm-remote-caret': { position: 'relative', borderLeft: '2px solid var(--cursor-colour)', marginLeft: '-1px', marginRight: '-1px' },
+    '.cm-remote-caret': {
+      position: 'relative',
+      borderLeft: '2px solid var(--cursor-colour)',
+      marginLeft: '-1px',
+      marginRight: '-1px',
+    },
     '.cm-remote-caret::after': {
-      content: 'attr(data-name)', position: 'absolute', top: '-1.3em', left: '-2px', fontSize: '11px', lineHeight: '1.2',
-      padding: '0 4px', borderRadius: '3px', background: 'var(--cursor-colour)', color: '#11111b', whiteSpace: 'nowrap',
+      content: 'attr(data-name)',
+      position: 'absolute',
+      top: '-1.3em',
+      left: '-2px',
+      fontSize: '11px',
+      lineHeight: '1.2',
+      padding: '0 4px',
+      borderRadius: '3px',
+      background: 'var(--cursor-colour)',
+      color: '#11111b',
+      whiteSpace: 'nowrap',
       pointerEvents: 'none',
     },
     // On the first line there is no room above: show the name below the caret.

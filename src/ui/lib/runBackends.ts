@@ -1,6 +1,7 @@
 import type { Backend } from '../../run/frames.ts'
 
-export type BackendState = { state: 'checking' } | { state: 'available' } | { state: 'unavailable'; reason: string }
+export type BackendState =
+  { state: 'checking' } | { state: 'available' } | { state: 'unavailable'; reason: string }
 
 export type BackendChoice = 'auto' | Backend
 
@@ -16,4 +17,8 @@ export function chooseBackend(choice: BackendChoice, states: Record<Backend, Bac
 }
 
 export const describeState = (state: BackendState): string =>
-  state.state === 'checking' ? 'checking…' : state.state === 'available' ? 'available' : `unavailable — ${state.reason}`
+  state.state === 'checking'
+    ? 'checking…'
+    : state.state === 'available'
+      ? 'available'
+      : `unavailable — ${state.reason}`

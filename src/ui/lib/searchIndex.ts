@@ -6,7 +6,11 @@ import type { Host } from './host.ts'
 /** How long typing pauses before the edited file is indexed again. */
 const EDIT_DEBOUNCE_MS = 300
 
-export type IndexProgress = { state: 'idle' } | { state: 'indexing'; read: number } | { state: 'ready'; files: number; rebuilt: string | null } | { state: 'failed'; reason: string }
+export type IndexProgress =
+  | { state: 'idle' }
+  | { state: 'indexing'; read: number }
+  | { state: 'ready'; files: number; rebuilt: string | null }
+  | { state: 'failed'; reason: string }
 
 /**
  * A repository's search index, in this window's index worker (SQLite in OPFS, built from the
@@ -25,7 +29,10 @@ export class SearchIndexClient {
   onProgress: (progress: IndexProgress) => void = () => {}
 
   constructor(host: Host, repo: string, branch: string) {
-    this.#worker = new Worker(new URL('../../../workers/index.worker.ts', import.meta.url), { type: 'module', name: 'weft-index' })
+    this.#worker = new Worker(new URL('../../../workers/index.worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'weft-index',
+    })
     this.#service = Comlink.wrap<IndexService>(this.#worker)
     this.#host = host
     this.#repo = repo
@@ -63,12 +70,18 @@ export class SearchIndexClient {
       const manifest = await this.#host.service.indexManifest(this.#repo, branch)
       let read = 0
       this.onProgress({ state: 'indexing', read })
-      await this.#service.sync(manifest, Comlink.proxy(async (paths: string[]) => {
-        const files = await this.#host.service.readFiles(this.#repo, branch, paths)
-        read += files.length
-        this.onProgress({ state: 'indexing', read })
-        return Comlink.transfer(files, files.map((f) => f.content.buffer as ArrayBuffer))
-      }))
+      await this.#service.sync(
+        manifest,
+        Comlink.proxy(async (paths: string[]) => {
+          const files = await this.#host.service.readFiles(this.#repo, branch, paths)
+          read += files.length
+          this.onProgress({ state: 'indexing', read })
+          return Comlink.transfer(
+            files,
+            files.map((f) => f.content.buffer as ArrayBuffer),
+          )
+        }),
+      )
       this.onProgress({ state: 'ready', files: manifest.length, rebuilt })
     } catch (error) {
       this.onProgress({ state: 'failed', reason: (error as Error).message })
@@ -78,10 +91,13 @@ export class SearchIndexClient {
   /** An open file changed in the editor: index its text once typing pauses. */
   edited(path: string, text: () => string): void {
     clearTimeout(this.#edits.get(path))
-    this.#edits.set(path, setTimeout(() => {
-      this.#edits.delete(path)
-      void this.#service.updateFile(path, text())
-    }, EDIT_DEBOUNCE_MS))
+    this.#edits.set(
+      path,
+      setTimeout(() => {
+        this.#edits.delete(path)
+        void this.#service.updateFile(path, text())
+      }, EDIT_DEBOUNCE_MS),
+    )
   }
 
   search(query: string, options?: SearchOptions): Promise<SearchHit[]> {

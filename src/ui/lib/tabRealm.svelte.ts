@@ -25,9 +25,15 @@ export class TabRealm {
     if (sessionStorage.getItem(this.#optInKey) === 'yes') void this.optIn()
   }
 
-  get #optInKey() { return `weft-repl-opt-in:${this.#repoId}` }
-  get #realmKey() { return `weft-repl-realm:${this.#repoId}` }
-  get #secretKey() { return `weft-repl-key:${this.#repoId}` }
+  get #optInKey() {
+    return `weft-repl-opt-in:${this.#repoId}`
+  }
+  get #realmKey() {
+    return `weft-repl-realm:${this.#repoId}`
+  }
+  get #secretKey() {
+    return `weft-repl-key:${this.#repoId}`
+  }
 
   get optedIn(): boolean {
     return this.#offered !== null
@@ -38,7 +44,9 @@ export class TabRealm {
     const kept = sessionStorage.getItem(this.#secretKey)
     try {
       if (kept) return parseRealmKey(kept)
-    } catch { /* damaged: replaced below */ }
+    } catch {
+      /* damaged: replaced below */
+    }
     const key = newRealmKey()
     sessionStorage.setItem(this.#secretKey, key)
     return key
@@ -49,11 +57,25 @@ export class TabRealm {
     sessionStorage.setItem(this.#optInKey, 'yes')
     const frame = realmFrame()
     this.#frame = frame
-    const offer = { kind: 'tab' as const, label: `Tab · ${document.title}`, port: frame.port, realm: sessionStorage.getItem(this.#realmKey) ?? undefined, key: this.#key() }
-    const offered = offerRealm(this.#host, this.#repoId, offer, (realm) => {
-      sessionStorage.setItem(this.#realmKey, realm)
-      this.realm = realm
-    }, (message) => { this.error = message })
+    const offer = {
+      kind: 'tab' as const,
+      label: `Tab · ${document.title}`,
+      port: frame.port,
+      realm: sessionStorage.getItem(this.#realmKey) ?? undefined,
+      key: this.#key(),
+    }
+    const offered = offerRealm(
+      this.#host,
+      this.#repoId,
+      offer,
+      (realm) => {
+        sessionStorage.setItem(this.#realmKey, realm)
+        this.realm = realm
+      },
+      (message) => {
+        this.error = message
+      },
+    )
     this.#offered = offered
     try {
       await offered.started
@@ -88,7 +110,9 @@ export class WorkerRealm {
   readonly #offered: OfferedRealm
 
   constructor(host: Host, repoId: string, label: string) {
-    this.#offered = offerRealm(host, repoId, { kind: 'worker', label, port: this.#worker.port }, (realm) => { this.realm = realm })
+    this.#offered = offerRealm(host, repoId, { kind: 'worker', label, port: this.#worker.port }, (realm) => {
+      this.realm = realm
+    })
     this.#offered.started.catch(() => this.#worker.end())
   }
 

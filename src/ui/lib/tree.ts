@@ -32,7 +32,14 @@ export function buildTree(entries: ListedEntry[]): TreeNode[] {
       continue
     }
     const parent = folder(ancestorsOf(entry.path).at(-1) ?? '')
-    parent.children.push({ path: entry.path, name: baseName(entry.path), kind: 'file', id: entry.id, binary: entry.binary, children: [] })
+    parent.children.push({
+      path: entry.path,
+      name: baseName(entry.path),
+      kind: 'file',
+      id: entry.id,
+      binary: entry.binary,
+      children: [],
+    })
   }
   const sort = (nodes: TreeNode[]) => {
     nodes.sort((a, b) => (a.kind === b.kind ? a.name.localeCompare(b.name) : a.kind === 'dir' ? -1 : 1))
@@ -43,11 +50,16 @@ export function buildTree(entries: ListedEntry[]): TreeNode[] {
 }
 
 /** The rows a person sees, in order, given which folders are expanded. */
-export function visibleRows(nodes: TreeNode[], expanded: Set<string>, depth = 1): { node: TreeNode; depth: number }[] {
+export function visibleRows(
+  nodes: TreeNode[],
+  expanded: Set<string>,
+  depth = 1,
+): { node: TreeNode; depth: number }[] {
   const rows: { node: TreeNode; depth: number }[] = []
   for (const node of nodes) {
     rows.push({ node, depth })
-    if (node.kind === 'dir' && expanded.has(node.path)) rows.push(...visibleRows(node.children, expanded, depth + 1))
+    if (node.kind === 'dir' && expanded.has(node.path))
+      rows.push(...visibleRows(node.children, expanded, depth + 1))
   }
   return rows
 }
