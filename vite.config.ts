@@ -1,7 +1,7 @@
 import { defineConfig } from 'vite'
 import { svelte } from '@sveltejs/vite-plugin-svelte'
 import { VitePWA } from 'vite-plugin-pwa'
-import { ISOLATION_HEADERS } from './src/isolation.ts'
+import { ISOLATION_HEADERS } from './relay/isolation.ts'
 import { pyodideAssets } from './build/pyodideAssets.ts'
 import { realmProgram } from './build/realmProgram.ts'
 

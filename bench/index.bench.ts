@@ -8,7 +8,7 @@
  */
 import { availableParallelism, loadavg } from 'node:os'
 import { parseArgs } from 'node:util'
-import { encodeText, sha256 } from '../src/repo/content.ts'
+import { encodeText, sha256 } from '../src/model/content.ts'
 import { SearchIndex, type IndexSource } from '../src/index/SearchIndex.ts'
 import { openMemoryDatabase } from '../src/index/sqlite.ts'
 import { nodeGrammars } from '../src/syntax/nodeGrammars.ts'

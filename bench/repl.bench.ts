@@ -29,7 +29,7 @@ import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs'
 import type { Page } from '@playwright/test'
 import { launchProfile } from './lib/chromium.ts'
 import { Profile } from '../src/cli/Profile.ts'
-import { RepoService } from '../src/repo/RepoService.ts'
+import { createRepoService } from '../src/services/RepoService.ts'
 import { Workspace } from '../src/repo/Workspace.ts'
 import { shutdownRepo } from '../src/repo/flush.ts'
 import { ReplSession } from '../src/repl/ReplSession.ts'
@@ -166,7 +166,7 @@ async function nodeRealm(scratch: string, out: RealmResults, cleanup: Cleanup): 
   const relays = new Relays(repo, storage)
   await relays.start([relay.url])
 
-  const service = new RepoService(repo, storage, relays)
+  const service = createRepoService(repo, storage, relays)
   const created = await service.createRepository('repl-bench')
   const info = await service.openRepository(created.id)
   const ws = await Workspace.open(repo, created.url)

@@ -2,11 +2,11 @@ import { fileURLToPath } from 'node:url'
 import { build, type Plugin, type Rollup } from 'vite'
 
 const VIRTUAL = 'virtual:weft-realm-program'
-const ENTRY = fileURLToPath(new URL('../src/repl/realmProgram.ts', import.meta.url))
+const ENTRY = fileURLToPath(new URL('../src/repl/browser/realmProgram.ts', import.meta.url))
 
 /**
  * `import program from 'virtual:weft-realm-program'`: the isolated realm's program
- * (`src/repl/realmProgram.ts`) bundled into one classic script, as a string. A sandboxed frame or
+ * (`src/repl/browser/realmProgram.ts`) bundled into one classic script, as a string. A sandboxed frame or
  * a `data:` worker has an opaque origin, so it cannot load the app's modules; it is handed this
  * text instead (in development too, where the app's own modules are not bundled).
  */

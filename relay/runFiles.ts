@@ -1,6 +1,6 @@
 import { mkdir, stat, writeFile } from 'node:fs/promises'
 import { dirname, resolve, sep } from 'node:path'
-import { pathProblem } from '../src/repo/paths.ts'
+import { pathProblem } from '../src/model/paths.ts'
 import type { RunFile } from '../src/run/Runner.ts'
 
 /** A run's files or folder cannot be laid out; the message names the path and why. */

@@ -9,8 +9,8 @@ import * as Comlink from 'comlink'
 import syncWasmUrl from '@journeyapps/wa-sqlite/dist/wa-sqlite.wasm?url'
 import asyncWasmUrl from '@journeyapps/wa-sqlite/dist/wa-sqlite-async.wasm?url'
 import { Grammars } from '../src/syntax/grammars.ts'
-import { browserLocator } from '../src/syntax/browserGrammars.ts'
-import { openBrowserDatabase } from '../src/index/browserSqlite.ts'
+import { browserLocator } from '../src/syntax/browser/browserGrammars.ts'
+import { openBrowserDatabase } from '../src/index/browser/browserSqlite.ts'
 import { IndexService } from '../src/index/IndexService.ts'
 
 let grammars: Promise<Grammars> | undefined

@@ -6,7 +6,7 @@
  */
 import * as Comlink from 'comlink'
 import { Grammars } from '../src/syntax/grammars.ts'
-import { browserLocator } from '../src/syntax/browserGrammars.ts'
+import { browserLocator } from '../src/syntax/browser/browserGrammars.ts'
 import { createMergeEngine } from '../src/merge/engine.ts'
 import { isMergeWorkerConnect, type MergeWorkerApi } from '../src/merge/workerApi.ts'
 

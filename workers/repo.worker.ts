@@ -10,8 +10,8 @@ import wasmUrl from '@automerge/automerge/automerge.wasm?url'
 import { IndexedDBStorageAdapter } from '@automerge/automerge-repo-storage-indexeddb'
 import { BroadcastChannelNetworkAdapter } from '@automerge/automerge-repo-network-broadcastchannel'
 import { Relays } from '../src/sync/Relays.ts'
-import { RepoService } from '../src/repo/RepoService.ts'
-import { isConnectMessage } from '../src/repo/protocol.ts'
+import { createRepoService } from '../src/services/RepoService.ts'
+import { isConnectMessage } from '../src/services/protocol.ts'
 
 /** Delay before a (re)connected relay is handed everything it may lack. */
 const CATCH_UP_DELAY_MS = 3_000
@@ -33,7 +33,7 @@ const ready = (async () => {
     clearTimeout(catchUp)
     catchUp = setTimeout(() => void service.loadEverything(), CATCH_UP_DELAY_MS)
   })
-  const service = new RepoService(repo, storage, relays)
+  const service = createRepoService(repo, storage, relays)
   // `Relays` decides what each relay receives (installed as the Repo's share rule). The relay that
   // served the app is the person's own by default: it receives the catalog and every repository.
   await relays.start([self.location.origin])

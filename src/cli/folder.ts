@@ -19,8 +19,8 @@ import {
   writeFileSync,
 } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { oversize, sha256 } from '../repo/content.ts'
-import { WeftError } from '../repo/errors.ts'
+import { oversize, sha256 } from '../model/content.ts'
+import { WeftError } from '../model/errors.ts'
 import {
   ancestorsOf,
   isWithin,
@@ -28,8 +28,8 @@ import {
   pathProblem,
   renamedMessage,
   type RenamedEntry,
-} from '../repo/paths.ts'
-import type { BranchId, Sha256 } from '../repo/types.ts'
+} from '../model/paths.ts'
+import type { BranchId, Sha256 } from '../model/types.ts'
 import type { VersionControl } from '../repo/VersionControl.ts'
 import type { Workspace } from '../repo/Workspace.ts'
 

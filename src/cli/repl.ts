@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import type { DocHandle } from '@automerge/automerge-repo'
-import { WeftError } from '../repo/errors.ts'
+import { WeftError } from '../model/errors.ts'
 import { appendedRequests, renderIndex, renderLog, type CodeBlock } from '../repl/markdown.ts'
 import { NodeWorkerExecutor } from '../repl/nodeExecutor.ts'
 import { RealmRuntime } from '../repl/RealmRuntime.ts'

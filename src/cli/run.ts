@@ -5,7 +5,7 @@ import type { ExitFrame, RunSpec } from '../run/frames.ts'
 import { LocalRunner, type RunSocket } from '../run/localRunner.ts'
 import type { Run } from '../run/Runner.ts'
 import { boundOutput, RunHistory, type RunRecord } from '../run/RunHistory.ts'
-import { WeftError } from '../repo/errors.ts'
+import { WeftError } from '../model/errors.ts'
 import { Profile } from './Profile.ts'
 import { commandArgs } from './args.ts'
 

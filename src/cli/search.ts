@@ -7,8 +7,8 @@
  */
 import { rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { sha256 } from '../repo/content.ts'
-import { WeftError } from '../repo/errors.ts'
+import { sha256 } from '../model/content.ts'
+import { WeftError } from '../model/errors.ts'
 import { SearchIndex, type IndexSource, type SearchHit, type SymbolHit } from '../index/SearchIndex.ts'
 import { openSnapshotDatabase, type SnapshotDatabase } from '../index/sqlite.ts'
 import { CHUNK_KINDS, SYMBOL_KINDS, type ChunkKind, type SymbolKind } from '../index/types.ts'

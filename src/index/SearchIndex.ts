@@ -2,7 +2,7 @@
  * The local code index of one branch state: files in, ranked chunks and symbols out. Pure
  * TypeScript over a `Database`, so the CLI and tests (Node) and the index worker share it.
  */
-import { encodeText, sha256 } from '../repo/content.ts'
+import { encodeText, sha256 } from '../model/content.ts'
 import type { Grammars } from '../syntax/grammars.ts'
 import type { Database, SqlValue } from './database.ts'
 import { extract } from './documents.ts'

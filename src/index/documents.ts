@@ -1,6 +1,6 @@
 /** What a file becomes in the index: picks the chunker by language and refuses what it cannot read. */
 import { grammarForPath, type Grammars } from '../syntax/grammars.ts'
-import { formatBytes } from '../repo/content.ts'
+import { formatBytes } from '../model/content.ts'
 import { chunkCode } from './chunker.ts'
 import { pdfPages } from './pdfText.ts'
 import { PROFILES } from './profiles.ts'

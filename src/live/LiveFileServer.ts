@@ -1,9 +1,9 @@
 import * as A from '@automerge/automerge/slim'
 import { encodeHeads, type AutomergeUrl, type DocHandle, type Repo } from '@automerge/automerge-repo/slim'
 import { ChangeSet } from '@codemirror/state'
-import type { LiveFileDoc } from '../repo/types.ts'
-import { WeftError } from '../repo/errors.ts'
-import { MAX_FILE_BYTES, formatBytes } from '../repo/content.ts'
+import type { LiveFileDoc } from '../model/types.ts'
+import { WeftError } from '../model/errors.ts'
+import { MAX_FILE_BYTES, formatBytes } from '../model/content.ts'
 import { CONTENT, patchesToChanges, spliceChanges } from './liveText.ts'
 import { CursorPresence, type PeerCursor } from './CursorPresence.ts'
 import {

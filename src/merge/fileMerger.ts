@@ -1,4 +1,4 @@
-import type { FileMerge, FileMerger } from '../repo/mergeTrees.ts'
+import type { FileMerge, FileMerger } from '../model/fileMerge.ts'
 import type { MergeInput, MergeResult } from './engine.ts'
 import { mergeLines } from './lineMerge.ts'
 

@@ -1,6 +1,6 @@
-import type { Repo } from '@automerge/automerge-repo/slim'
-import type { Workspace } from '../repo/Workspace.ts'
-import { WeftError } from '../repo/errors.ts'
+import type { DocHandle, Repo } from '@automerge/automerge-repo/slim'
+import type { RepositoryDoc } from '../model/types.ts'
+import { WeftError } from '../model/errors.ts'
 import { RealmRuntime } from './RealmRuntime.ts'
 import { newRealmKey, parseRealmKey, type RealmKey } from './realmKey.ts'
 import { ReplSession, type Request } from './ReplSession.ts'
@@ -24,6 +24,9 @@ export interface RealmOffer {
   key?: RealmKey
 }
 
+/** Opens a repository by its catalog id (the session document hangs off the repository document). */
+export type RepositoryOpener = (id: string) => Promise<{ handle: DocHandle<RepositoryDoc> }>
+
 /** A realm a window opted in: its runtime here, and when the window last said it is still there. */
 interface HostedRealm {
   runtime: RealmRuntime
@@ -42,17 +45,17 @@ const WINDOW_GONE_MS = 90_000
  */
 export class ReplHost {
   readonly #repo: Repo
-  readonly #workspace: (id: string) => Promise<Workspace>
+  readonly #repository: RepositoryOpener
   readonly #hosted = new Map<string, HostedRealm>()
   #next = 1
 
-  constructor(repo: Repo, workspace: (id: string) => Promise<Workspace>) {
+  constructor(repo: Repo, repository: RepositoryOpener) {
     this.#repo = repo
-    this.#workspace = workspace
+    this.#repository = repository
   }
 
   async #session(id: string): Promise<ReplSession> {
-    return ReplSession.ensure(this.#repo, (await this.#workspace(id)).handle)
+    return ReplSession.ensure(this.#repo, (await this.#repository(id)).handle)
   }
 
   /**

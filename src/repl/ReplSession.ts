@@ -1,7 +1,7 @@
 import type { AutomergeUrl, DocHandle, Repo } from '@automerge/automerge-repo/slim'
-import { WeftError } from '../repo/errors.ts'
-import { scalar } from '../repo/scalar.ts'
-import type { RepositoryDoc } from '../repo/types.ts'
+import { WeftError } from '../model/errors.ts'
+import { scalar } from '../model/scalar.ts'
+import type { RepositoryDoc } from '../model/types.ts'
 import { signJob, type RealmKey } from './realmKey.ts'
 import {
   LIMITS,

@@ -1,4 +1,4 @@
-import { WeftError } from '../repo/errors.ts'
+import { WeftError } from '../model/errors.ts'
 import type { ReplSession } from './ReplSession.ts'
 import type { EventView, JobView, RealmId, RealmView } from './types.ts'
 

@@ -1,4 +1,4 @@
-import { WeftError } from '../repo/errors.ts'
+import { WeftError } from '../model/errors.ts'
 import type { InstanceId, JobId, RealmId } from './types.ts'
 
 /**

@@ -1,4 +1,4 @@
-import type { Scalar } from '../repo/types.ts'
+import type { Scalar } from '../model/types.ts'
 
 /**
  * One REPL session document per repository (linked from `RepositoryDoc.repl`): a registry of realms

@@ -1,8 +1,8 @@
 import type { AutomergeUrl, DocHandle, Repo } from '@automerge/automerge-repo/slim'
-import type { BlobPackDoc, RepositoryDoc, Sha256 } from './types.ts'
-import { scalar } from './scalar.ts'
-import { sha256 } from './content.ts'
-import { WeftError } from './errors.ts'
+import type { BlobPackDoc, RepositoryDoc, Sha256 } from '../model/types.ts'
+import { scalar } from '../model/scalar.ts'
+import { sha256 } from '../model/content.ts'
+import { WeftError } from '../model/errors.ts'
 
 /**
  * Target size of one blob pack. Packs keep a 10,000-file repository to tens of documents

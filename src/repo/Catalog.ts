@@ -1,7 +1,7 @@
 import type { AutomergeUrl, DocHandle, Repo, StorageAdapterInterface } from '@automerge/automerge-repo/slim'
-import { WeftError } from './errors.ts'
-import { scalar } from './scalar.ts'
-import type { CatalogDoc, RepositorySummary } from './types.ts'
+import { WeftError } from '../model/errors.ts'
+import { scalar } from '../model/scalar.ts'
+import type { CatalogDoc, RepositorySummary } from '../model/types.ts'
 import { Workspace } from './Workspace.ts'
 
 /** Where a profile keeps the id of its catalog document, beside automerge-repo's own keys. */

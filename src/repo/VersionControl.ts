@@ -1,17 +1,17 @@
 import { recordBlobs } from './BlobStore.ts'
-import { scalar } from './scalar.ts'
-import { decodeText, encodeText } from './content.ts'
+import { scalar } from '../model/scalar.ts'
+import { decodeText, encodeText } from '../model/content.ts'
 import {
   mergeTrees,
-  type FileMerger,
   type MergedFile,
   type TreeConflict,
   type TreeMerge,
 } from './mergeTrees.ts'
 import { lineFileMerger as lineMerger } from '../merge/fileMerger.ts'
 import { hasConflictMarkers } from '../merge/conflictMarkers.ts'
-import { WeftError } from './errors.ts'
-import { checkTree, resolveCollisions } from './paths.ts'
+import { WeftError } from '../model/errors.ts'
+import type { FileMerger } from '../model/fileMerge.ts'
+import { checkTree, resolveCollisions } from '../model/paths.ts'
 import {
   aheadBehind,
   CHECKPOINT_INTERVAL,
@@ -24,7 +24,7 @@ import {
   type LogEntry,
   type Snapshot,
 } from './history.ts'
-import type { BranchId, Commit, CommitId, CommittedFile } from './types.ts'
+import type { BranchId, Commit, CommitId, CommittedFile } from '../model/types.ts'
 import type { Workspace } from './Workspace.ts'
 
 /** A snapshot's file as the repository stores it, in a commit or (with `type`) in a working tree. */

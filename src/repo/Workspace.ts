@@ -1,8 +1,8 @@
 import type { AutomergeUrl, DocHandle, Repo } from '@automerge/automerge-repo/slim'
 import { BlobStore, recordBlobs } from './BlobStore.ts'
-import { readScalar, scalar } from './scalar.ts'
-import { decodeText, encodeText, oversize, sha256 } from './content.ts'
-import { WeftError } from './errors.ts'
+import { readScalar, scalar } from '../model/scalar.ts'
+import { decodeText, encodeText, oversize, sha256 } from '../model/content.ts'
+import { WeftError } from '../model/errors.ts'
 import {
   ancestorsOf,
   checkPath,
@@ -14,7 +14,7 @@ import {
   resolveCollisions,
   resolveTree,
   type RenamedEntry,
-} from './paths.ts'
+} from '../model/paths.ts'
 import type {
   Branch,
   BranchId,
@@ -24,7 +24,7 @@ import type {
   LiveFileDoc,
   RepositoryDoc,
   TreeEntry,
-} from './types.ts'
+} from '../model/types.ts'
 
 const newId = () => crypto.randomUUID()
 

@@ -1,7 +1,7 @@
 import { unzipSync, zipSync, type Zippable } from 'fflate'
-import { oversize } from './content.ts'
-import { WeftError } from './errors.ts'
-import { checkTree, pathProblem } from './paths.ts'
+import { oversize } from '../model/content.ts'
+import { WeftError } from '../model/errors.ts'
+import { checkTree, pathProblem } from '../model/paths.ts'
 import type { ImportReport, IncomingFile } from './Workspace.ts'
 
 /**

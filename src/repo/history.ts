@@ -1,6 +1,6 @@
-import { quotePath, resolveTree } from './paths.ts'
-import { readScalar } from './scalar.ts'
-import type { Commit, CommitId, CommittedFile, RepositoryDoc, Sha256 } from './types.ts'
+import { quotePath, resolveTree } from '../model/paths.ts'
+import { readScalar } from '../model/scalar.ts'
+import type { Commit, CommitId, CommittedFile, RepositoryDoc, Sha256 } from '../model/types.ts'
 
 /** A commit's files: entry id → path and content hash. */
 export type Snapshot = Record<string, { path: string; blob: Sha256; size: number; binary: boolean }>

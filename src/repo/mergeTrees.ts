@@ -1,27 +1,7 @@
-import type { Sha256 } from './types.ts'
+import type { Sha256 } from '../model/types.ts'
 import type { Snapshot } from './history.ts'
-import { foldPath } from './paths.ts'
-
-/** Where a conflict sits in a file, as the syntax-aware merge names it (`class Cart › method total`). */
-export interface ConflictPlace {
-  kind: string
-  path: string
-}
-
-/** One file's three-way merge; `conflicts` lists the conflict regions in order, when known. */
-export interface FileMerge {
-  text: string
-  clean: boolean
-  conflicts?: ConflictPlace[]
-}
-
-/** Merges one file's three texts (the semantic engine, or the line merge). */
-export type FileMerger = (
-  base: string,
-  ours: string,
-  theirs: string,
-  path: string,
-) => FileMerge | Promise<FileMerge>
+import { foldPath } from '../model/paths.ts'
+import type { ConflictPlace, FileMerger } from '../model/fileMerge.ts'
 
 export type ConflictKind = 'content' | 'binary' | 'delete/modify' | 'rename/rename' | 'add/add'
 

@@ -1,6 +1,6 @@
 import type { AutomergeUrl, DocHandle, Repo } from '@automerge/automerge-repo/slim'
-import { scalar } from '../repo/scalar.ts'
-import type { RepositoryDoc, Scalar } from '../repo/types.ts'
+import { scalar } from '../model/scalar.ts'
+import type { RepositoryDoc, Scalar } from '../model/types.ts'
 import type { Backend, ExitFrame } from './frames.ts'
 
 /** A run as a repository keeps it: enough to show it again, to anyone, after it ended. */

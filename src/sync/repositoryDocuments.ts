@@ -1,5 +1,5 @@
 import { interpretAsDocumentId, isValidAutomergeUrl, type DocumentId } from '@automerge/automerge-repo/slim'
-import type { RepositoryDoc } from '../repo/types.ts'
+import type { RepositoryDoc } from '../model/types.ts'
 
 /**
  * The ids of the documents a repository document links to: its blob packs, live files, run

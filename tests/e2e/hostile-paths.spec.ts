@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test'
 import { Repo, type AutomergeUrl } from '@automerge/automerge-repo'
 import { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket'
-import type { RepositoryDoc } from '../../src/repo/types.ts'
+import type { RepositoryDoc } from '../../src/model/types.ts'
 import { parseRoute } from '../../src/sync/links.ts'
 import { createPath, createRepository, shareLinkOf, treeItem, visibleTree } from './fixtures.ts'
 

@@ -1,7 +1,7 @@
 import '@automerge/automerge-repo'
 import { describe, expect, it, vi } from 'vitest'
 import { Catalog } from '../../src/repo/Catalog.ts'
-import { RepoService } from '../../src/repo/RepoService.ts'
+import { createRepoService } from '../../src/services/RepoService.ts'
 import { diskRepo } from './helpers.ts'
 
 describe('Catalog', () => {
@@ -40,7 +40,7 @@ describe('Catalog', () => {
 describe('RepoService watchers', () => {
   it('a window callback that rejects is reported, not left as an unhandled rejection', async () => {
     const disk = diskRepo()
-    const service = new RepoService(disk.repo, disk.storage)
+    const service = createRepoService(disk.repo, disk.storage)
     const created = await service.createRepository('watched')
     const info = await service.openRepository(created.id)
     const seen: number[] = []

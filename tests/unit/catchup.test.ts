@@ -4,7 +4,7 @@ import { Repo, type AutomergeUrl, type DocumentId } from '@automerge/automerge-r
 import { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket'
 import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs'
 import { startRelay, type Relay } from '../../relay/server.ts'
-import { RepoService } from '../../src/repo/RepoService.ts'
+import { createRepoService } from '../../src/services/RepoService.ts'
 import { Workspace } from '../../src/repo/Workspace.ts'
 import { flushReady, shutdownRepo } from '../../src/repo/flush.ts'
 import { tempDir } from './helpers.ts'
@@ -31,7 +31,7 @@ it('after a restart, loadEverything hands a relay the documents it never receive
   const profile = tempDir()
   // Offline: a repository with files is created and stored locally only.
   const offline = new Repo({ storage: new NodeFSStorageAdapter(profile), network: [] })
-  const service = new RepoService(offline, new NodeFSStorageAdapter(profile))
+  const service = createRepoService(offline, new NodeFSStorageAdapter(profile))
   const created = await service.createRepository('offline-work')
   const ws = await Workspace.open(offline, created.url)
   await ws.importFiles(ws.branches()[0].id, [
@@ -48,7 +48,7 @@ it('after a restart, loadEverything hands a relay the documents it never receive
     network: [new WebSocketClientAdapter(`${r.url.replace('http', 'ws')}/sync`)],
   })
   cleanups.push(() => shutdownRepo(online))
-  const visited = await new RepoService(online, storage).loadEverything()
+  const visited = await createRepoService(online, storage).loadEverything()
   expect(visited).toBe(1) // the one blob pack
 
   // A stranger with only the link reads the file through the relay.

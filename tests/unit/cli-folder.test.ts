@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync
 import { join } from 'node:path'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { Profile } from '../../src/cli/Profile.ts'
-import { MAX_FILE_BYTES, sha256 } from '../../src/repo/content.ts'
+import { MAX_FILE_BYTES, sha256 } from '../../src/model/content.ts'
 import type { Workspace } from '../../src/repo/Workspace.ts'
 import { tempDir } from './helpers.ts'
 import { weft } from './cliHarness.ts'

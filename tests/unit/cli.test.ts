@@ -4,11 +4,11 @@ import { Repo } from '@automerge/automerge-repo'
 import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs'
 import { startRelay, type Relay } from '../../relay/server.ts'
 import { Profile } from '../../src/cli/Profile.ts'
-import { RepoService } from '../../src/repo/RepoService.ts'
+import { createRepoService, type RepoService } from '../../src/services/RepoService.ts'
 import { shutdownRepo } from '../../src/repo/flush.ts'
 import { Relays } from '../../src/sync/Relays.ts'
 import { shareLink } from '../../src/sync/links.ts'
-import type { RepositoryDoc } from '../../src/repo/types.ts'
+import type { RepositoryDoc } from '../../src/model/types.ts'
 import { tempDir } from './helpers.ts'
 import { weft } from './cliHarness.ts'
 
@@ -33,7 +33,7 @@ describe('weft CLI against a relay', () => {
     const repo = new Repo({ storage, network: [], sharePolicy: async () => true })
     const relays = new Relays(repo, storage)
     await relays.start([relay.url])
-    const service = new RepoService(repo, storage, relays)
+    const service = createRepoService(repo, storage, relays)
     const created = await service.createRepository('shared')
     const info = await service.openRepository(created.id)
     await service.importFiles(created.id, info.defaultBranch, [

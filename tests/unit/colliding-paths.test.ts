@@ -17,8 +17,8 @@ import { startRelay } from '../../relay/server.ts'
 import { Profile } from '../../src/cli/Profile.ts'
 import { shutdownRepo } from '../../src/repo/flush.ts'
 import { snapshotAt } from '../../src/repo/history.ts'
-import { RepoService } from '../../src/repo/RepoService.ts'
-import type { RepositoryDoc } from '../../src/repo/types.ts'
+import { createRepoService } from '../../src/services/RepoService.ts'
+import type { RepositoryDoc } from '../../src/model/types.ts'
 import { VersionControl } from '../../src/repo/VersionControl.ts'
 import { Workspace } from '../../src/repo/Workspace.ts'
 import { diskRepo, tempDir } from './helpers.ts'
@@ -245,7 +245,7 @@ describe('every reader sees the same view', () => {
 
   it('the explorer lists both with a notice naming the renamed one, zip export holds both, runs and the index get both', async () => {
     const disk = diskRepo()
-    const service = new RepoService(disk.repo, disk.storage)
+    const service = createRepoService(disk.repo, disk.storage)
     const created = await service.createRepository('app')
     const { defaultBranch: branch } = await service.openRepository(created.id)
     await service.importFiles(created.id, branch, [

@@ -2,7 +2,7 @@ import '@automerge/automerge-repo'
 import { describe, expect, it } from 'vitest'
 import { layoutGraph } from '../../src/ui/lib/commitGraph.ts'
 import { graphLog } from '../../src/repo/history.ts'
-import type { RepositoryDoc } from '../../src/repo/types.ts'
+import type { RepositoryDoc } from '../../src/model/types.ts'
 
 /** A commit table from `id: parents` lines, with times as given (older is smaller). */
 function commitsOf(spec: Record<string, [number, string[]]>): RepositoryDoc['commits'] {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { decodeText, sha256 } from '../../src/repo/content.ts'
+import { decodeText, sha256 } from '../../src/model/content.ts'
 
 describe('content', () => {
   it('hashes like sha256sum', async () => {

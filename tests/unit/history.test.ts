@@ -12,7 +12,7 @@ import {
 } from '../../src/repo/history.ts'
 import { VersionControl } from '../../src/repo/VersionControl.ts'
 import { Workspace } from '../../src/repo/Workspace.ts'
-import type { Commit, LiveFileDoc, RepositoryDoc } from '../../src/repo/types.ts'
+import type { Commit, LiveFileDoc, RepositoryDoc } from '../../src/model/types.ts'
 
 /** A commit graph from `child: [parents]`, times in insertion order. */
 function graph(edges: Record<string, string[]>): RepositoryDoc['commits'] {

@@ -18,8 +18,8 @@ import { shutdownRepo } from '../../src/repo/flush.ts'
 import { Profile } from '../../src/cli/Profile.ts'
 import { readZip, writeZip } from '../../src/repo/archive.ts'
 import { snapshotAt } from '../../src/repo/history.ts'
-import { RepoService } from '../../src/repo/RepoService.ts'
-import type { RepositoryDoc } from '../../src/repo/types.ts'
+import { createRepoService } from '../../src/services/RepoService.ts'
+import type { RepositoryDoc } from '../../src/model/types.ts'
 import { VersionControl } from '../../src/repo/VersionControl.ts'
 import { Workspace } from '../../src/repo/Workspace.ts'
 import { diskRepo, tempDir } from './helpers.ts'
@@ -322,7 +322,7 @@ describe('through a real relay: a second peer with only the link plants ../x', (
 /** A repository in memory, one file committed, as the app's worker holds it. */
 async function repository() {
   const disk = diskRepo()
-  const service = new RepoService(disk.repo, disk.storage)
+  const service = createRepoService(disk.repo, disk.storage)
   const created = await service.createRepository('victim')
   const info = await service.openRepository(created.id)
   await service.importFiles(created.id, info.defaultBranch, [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { sha256, encodeText } from '../../src/repo/content.ts'
+import { sha256, encodeText } from '../../src/model/content.ts'
 import { IndexService } from '../../src/index/IndexService.ts'
 import { SearchIndex, type IndexSource } from '../../src/index/SearchIndex.ts'
 import { SCHEMA_VERSION } from '../../src/index/schema.ts'

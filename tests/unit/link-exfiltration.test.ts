@@ -6,7 +6,7 @@ import { interpretAsDocumentId, Repo, type AutomergeUrl, type DocumentId } from 
 import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs'
 import { startRelay, type Relay } from '../../relay/server.ts'
 import { Profile } from '../../src/cli/Profile.ts'
-import { RepoService } from '../../src/repo/RepoService.ts'
+import { createRepoService } from '../../src/services/RepoService.ts'
 import { Workspace } from '../../src/repo/Workspace.ts'
 import { shutdownRepo } from '../../src/repo/flush.ts'
 import { Relays } from '../../src/sync/Relays.ts'
@@ -85,7 +85,7 @@ describe('a Share link through an attacker relay', () => {
     const repo = new Repo({ storage: attackerStorage, network: [] })
     const relays = new Relays(repo, attackerStorage)
     await relays.start([attacker.url])
-    const service = new RepoService(repo, attackerStorage, relays)
+    const service = createRepoService(repo, attackerStorage, relays)
     const created = await service.createRepository('bait')
     const info = await service.openRepository(created.id)
     await service.importFiles(created.id, info.defaultBranch, [

@@ -7,7 +7,7 @@ import { LiveFileServer } from '../../src/live/LiveFileServer.ts'
 import { TextClient, toText } from '../../src/live/TextClient.ts'
 import type { ChangesJSON, Heads, LiveMessage } from '../../src/live/protocol.ts'
 import { CONTENT, spliceChanges } from '../../src/live/liveText.ts'
-import type { LiveFileDoc } from '../../src/repo/types.ts'
+import type { LiveFileDoc } from '../../src/model/types.ts'
 import { random, randomChanges } from './randomEdits.ts'
 
 const me = { name: 'Ada', colour: '#f38ba8' }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import * as Comlink from 'comlink'
-import { RepoService } from '../../src/repo/RepoService.ts'
+import { createRepoService } from '../../src/services/RepoService.ts'
 import { Workspace } from '../../src/repo/Workspace.ts'
 import { VersionControl } from '../../src/repo/VersionControl.ts'
 import { engineFileMerger } from '../../src/merge/fileMerger.ts'
@@ -14,7 +14,7 @@ const text = (s: string) => new TextEncoder().encode(s)
 /** A service with one repository whose branches both add a function at the end of one file. */
 async function divergent() {
   const disk = diskRepo()
-  const service = new RepoService(disk.repo, disk.storage)
+  const service = createRepoService(disk.repo, disk.storage)
   const { id, url } = await service.createRepository('engine')
   const ws = await Workspace.open(disk.repo, url)
   const vc = new VersionControl(ws)

@@ -13,7 +13,7 @@ import {
   resolveTree,
   treeProblem,
   type PathEntry,
-} from '../../src/repo/paths.ts'
+} from '../../src/model/paths.ts'
 
 describe('pathProblem', () => {
   it.each(['a.ts', 'src/index.ts', 'a b/ü.md', '.gitignore', 'x/.y/z'])('accepts %s', (path) => {

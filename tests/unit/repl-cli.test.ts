@@ -7,7 +7,7 @@ import { Repo } from '@automerge/automerge-repo'
 import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs'
 import { startRelay, type Relay } from '../../relay/server.ts'
 import { replCommand } from '../../src/cli/repl.ts'
-import { RepoService } from '../../src/repo/RepoService.ts'
+import { createRepoService } from '../../src/services/RepoService.ts'
 import { Workspace } from '../../src/repo/Workspace.ts'
 import { shutdownRepo } from '../../src/repo/flush.ts'
 import type { Executor } from '../../src/repl/Executor.ts'
@@ -15,7 +15,7 @@ import { NodeWorkerExecutor } from '../../src/repl/nodeExecutor.ts'
 import { RealmRuntime } from '../../src/repl/RealmRuntime.ts'
 import { newRealmKey } from '../../src/repl/realmKey.ts'
 import { Profile } from '../../src/cli/Profile.ts'
-import { scalar } from '../../src/repo/scalar.ts'
+import { scalar } from '../../src/model/scalar.ts'
 import type { JobEntry } from '../../src/repl/types.ts'
 import { ReplSession } from '../../src/repl/ReplSession.ts'
 import { LIMITS } from '../../src/repl/types.ts'
@@ -65,7 +65,7 @@ describe('weft repl against a relay', () => {
       log: () => {},
     })
     app = await peer(relay.url)
-    const service = new RepoService(app.repo, app.storage, app.relays)
+    const service = createRepoService(app.repo, app.storage, app.relays)
     const created = await service.createRepository('shared')
     const info = await service.openRepository(created.id)
     const ws = await Workspace.open(app.repo, created.url)
@@ -314,7 +314,7 @@ describe('weft repl serve runs code only from holders of its key (an attacker wi
       log: () => {},
     })
     const app = await peer(relay.url)
-    const service = new RepoService(app.repo, app.storage, app.relays)
+    const service = createRepoService(app.repo, app.storage, app.relays)
     const created = await service.createRepository('victim')
     const info = await service.openRepository(created.id)
     await app.synced()

@@ -9,7 +9,7 @@ import { exposeExecutor, remoteExecutor } from '../../src/repl/remoteExecutor.ts
 import { RealmRuntime } from '../../src/repl/RealmRuntime.ts'
 import { newRealmKey } from '../../src/repl/realmKey.ts'
 import { ReplSession } from '../../src/repl/ReplSession.ts'
-import { scalar } from '../../src/repo/scalar.ts'
+import { scalar } from '../../src/model/scalar.ts'
 import { LIMITS, type JobEntry, type JobView } from '../../src/repl/types.ts'
 
 const cleanups: (() => Promise<unknown> | void)[] = []

@@ -1,6 +1,6 @@
 import { Worker as ThreadWorker } from 'node:worker_threads'
 import { describe, expect, it } from 'vitest'
-import { BrowserRunner } from '../../src/run/browserRunner.ts'
+import { BrowserRunner } from '../../src/run/browser/browserRunner.ts'
 import { planBrowserRun, UnsupportedCommand, words, type PlanInput } from '../../src/run/entry.ts'
 import type { RunFile } from '../../src/run/Runner.ts'
 import { formatArgs } from '../../src/run/inspect.ts'

@@ -2,9 +2,9 @@ import '@automerge/automerge-repo'
 import { describe, expect, it } from 'vitest'
 import { Repo } from '@automerge/automerge-repo'
 import { Workspace } from '../../src/repo/Workspace.ts'
-import { MAX_FILE_BYTES, sha256 } from '../../src/repo/content.ts'
+import { MAX_FILE_BYTES, sha256 } from '../../src/model/content.ts'
 import { PACK_TARGET_BYTES } from '../../src/repo/BlobStore.ts'
-import type { LiveFileDoc } from '../../src/repo/types.ts'
+import type { LiveFileDoc } from '../../src/model/types.ts'
 import { diskRepo } from './helpers.ts'
 
 const text = (s: string) => new TextEncoder().encode(s)

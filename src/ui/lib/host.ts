@@ -1,6 +1,6 @@
 import * as Comlink from 'comlink'
-import type { RepoService } from '../../repo/RepoService.ts'
-import type { ConnectMessage } from '../../repo/protocol.ts'
+import type { RepoService } from '../../services/RepoService.ts'
+import type { ConnectMessage } from '../../services/protocol.ts'
 
 /**
  * A window's line to the repository worker. The window holds no Automerge documents: everything,

@@ -1,5 +1,5 @@
 import program from 'virtual:weft-realm-program'
-import type { RealmWorkerConnect } from '../../repl/workerRealm.ts'
+import type { RealmWorkerConnect } from '../../repl/browser/workerRealm.ts'
 
 /**
  * Isolated places for REPL code to run in a tab. Both have an opaque origin, so realm code gets

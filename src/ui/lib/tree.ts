@@ -1,5 +1,5 @@
-import type { EntryId, ListedEntry } from '../../repo/types.ts'
-import { ancestorsOf, baseName } from '../../repo/paths.ts'
+import type { EntryId, ListedEntry } from '../../model/types.ts'
+import { ancestorsOf, baseName } from '../../model/paths.ts'
 
 /** A row of the file tree: folders first, then files, each level sorted by name. */
 export interface TreeNode {

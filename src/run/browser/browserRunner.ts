@@ -1,9 +1,9 @@
-import { planBrowserRun, type BrowserPlan } from './entry.ts'
-import { FrameLog } from './FrameLog.ts'
-import type { RunSpec } from './frames.ts'
-import type { Run, RunFile, Runner } from './Runner.ts'
-import { createStdinBuffer, STDIN_CAPACITY, StdinWriter } from './stdinChannel.ts'
-import type { FromRunWorker, ToRunWorker } from './workerProtocol.ts'
+import { planBrowserRun, type BrowserPlan } from '../entry.ts'
+import { FrameLog } from '../FrameLog.ts'
+import type { RunSpec } from '../frames.ts'
+import type { Run, RunFile, Runner } from '../Runner.ts'
+import { createStdinBuffer, STDIN_CAPACITY, StdinWriter } from '../stdinChannel.ts'
+import type { FromRunWorker, ToRunWorker } from '../workerProtocol.ts'
 
 export interface BrowserRunnerOptions {
   /** Makes the fresh worker for one run; the app's default is `workers/run.worker.ts`. */
@@ -60,7 +60,7 @@ export class BrowserRunner implements Runner {
     this.#createWorker =
       options.createWorker ??
       (() =>
-        new Worker(new URL('../../workers/run.worker.ts', import.meta.url), {
+        new Worker(new URL('../../../workers/run.worker.ts', import.meta.url), {
           type: 'module',
           name: 'weft-run',
         }))

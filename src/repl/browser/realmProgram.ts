@@ -5,8 +5,8 @@
  * storage, tokens or repository worker. It waits for the port its runtime drives, then runs code
  * sent there in its own global scope, reporting its console and uncaught errors.
  */
-import { captureConsole, captureGlobalErrors, scriptExecutor } from './Executor.ts'
-import { exposeExecutor } from './remoteExecutor.ts'
+import { captureConsole, captureGlobalErrors, scriptExecutor } from '../Executor.ts'
+import { exposeExecutor } from '../remoteExecutor.ts'
 import { isRealmWorkerConnect } from './workerRealm.ts'
 
 const scope = globalThis as unknown as Window & typeof globalThis

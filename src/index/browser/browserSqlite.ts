@@ -8,8 +8,8 @@ import SyncModuleFactory from '@journeyapps/wa-sqlite/dist/wa-sqlite.mjs'
 import AsyncModuleFactory from '@journeyapps/wa-sqlite/dist/wa-sqlite-async.mjs'
 import { OPFSCoopSyncVFS } from '@journeyapps/wa-sqlite/src/examples/OPFSCoopSyncVFS.js'
 import { IDBBatchAtomicVFS } from '@journeyapps/wa-sqlite/src/examples/IDBBatchAtomicVFS.js'
-import type { Database } from './database.ts'
-import { WaSqliteDatabase } from './waSqlite.ts'
+import type { Database } from '../database.ts'
+import { WaSqliteDatabase } from '../waSqlite.ts'
 
 /** Where the two builds' wasm files are served (Vite `?url` imports in the worker). */
 export interface WasmUrls {

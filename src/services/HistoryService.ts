@@ -1,0 +1,159 @@
+import * as Comlink from 'comlink'
+import { WeftError } from '../model/errors.ts'
+import type { FileMerger } from '../model/fileMerge.ts'
+import type { BranchId, CommitId } from '../model/types.ts'
+import { engineFileMerger } from '../merge/fileMerger.ts'
+import type { MergeWorkerApi } from '../merge/workerApi.ts'
+import { diffSnapshots, graphLog, snapshotAt, type FileChange, type LogEntry } from '../repo/history.ts'
+import type { MergeOutcome, MergeResolution } from '../repo/VersionControl.ts'
+import type { ProfileContext } from './ProfileContext.ts'
+
+export interface BranchSummary {
+  id: BranchId
+  name: string
+  head: CommitId | null
+  ahead: number
+  behind: number
+}
+
+/** A repository's version history: status, commits, branches, merges, reverts, diffs and the graph. */
+export class HistoryService {
+  readonly #profile: ProfileContext
+  readonly #mergeFile: FileMerger | undefined
+  /** Merges in progress, by request id, so a window can cancel one. */
+  readonly #merges = new Map<string, AbortController>()
+
+  /** `mergeFile` merges files when a caller brings no merge worker (Node gives the engine in-process). */
+  constructor(profile: ProfileContext, mergeFile?: FileMerger) {
+    this.#profile = profile
+    this.#mergeFile = mergeFile
+  }
+
+  async status(id: string, branch: BranchId): Promise<FileChange[]> {
+    return (await this.#profile.history(id)).status(branch)
+  }
+
+  async commit(id: string, branch: BranchId, message: string, author: string): Promise<CommitId> {
+    return this.#profile.saved(await (await this.#profile.history(id)).commit(branch, message, author))
+  }
+
+  /** Branches with how far each is ahead of and behind `relativeTo`. */
+  async branches(id: string, relativeTo: BranchId): Promise<BranchSummary[]> {
+    const vc = await this.#profile.history(id)
+    const ws = await this.#profile.workspace(id)
+    return ws
+      .branches()
+      .map((b) => ({ ...b, head: ws.handle.doc().branches[b.id].head, ...vc.aheadBehind(b.id, relativeTo) }))
+  }
+
+  /** A new branch starting at `from`'s head commit. */
+  async createBranch(id: string, name: string, from: BranchId): Promise<BranchId> {
+    const ws = await this.#profile.workspace(id)
+    return this.#profile.saved(
+      (await this.#profile.history(id)).createBranch(name, ws.handle.doc().branches[from]?.head ?? null),
+    )
+  }
+
+  /** A new branch starting at commit `at` (any commit, not only a branch head). */
+  async createBranchAt(id: string, name: string, at: CommitId): Promise<BranchId> {
+    const ws = await this.#profile.workspace(id)
+    if (!ws.handle.doc().commits[at])
+      throw new WeftError('not-found', `There is no commit ${at.slice(0, 8)}.`)
+    return this.#profile.saved((await this.#profile.history(id)).createBranch(name, at))
+  }
+
+  /** What a commit changed against its first parent (everything, for the first commit). */
+  async commitChanges(id: string, commit: CommitId): Promise<FileChange[]> {
+    const ws = await this.#profile.workspace(id)
+    const parent = ws.handle.doc().commits[commit]?.parents[0] ?? null
+    return (await this.#profile.history(id)).diffCommits(parent, commit)
+  }
+
+  async log(id: string, branch: BranchId, limit?: number): Promise<LogEntry[]> {
+    return (await this.#profile.history(id)).log(branch, limit)
+  }
+
+  /**
+   * Merges `source` into `target`; with `resolution`, answers the conflicts a first call returned.
+   * `engine` is a port to a merge worker (a window starts one: a shared worker cannot); without
+   * one, files are merged by this service's own merger. `request` names the merge for `cancelMerge`.
+   */
+  async merge(
+    id: string,
+    target: BranchId,
+    source: BranchId,
+    author: string,
+    options: { resolution?: MergeResolution; engine?: MessagePort; request?: string } = {},
+  ): Promise<MergeOutcome> {
+    const abort = new AbortController()
+    if (options.request) this.#merges.set(options.request, abort)
+    const engine = options.engine && Comlink.wrap<MergeWorkerApi>(options.engine)
+    try {
+      const mergeFile = engine
+        ? engineFileMerger((input) => engine.merge(input), { signal: abort.signal })
+        : this.#mergeFile
+      const vc = await this.#profile.history(id)
+      return this.#profile.saved(
+        await vc.merge(target, source, author, {
+          mergeFile,
+          resolution: options.resolution,
+          signal: abort.signal,
+        }),
+      )
+    } finally {
+      if (options.request) this.#merges.delete(options.request)
+      engine?.[Comlink.releaseProxy]()
+      options.engine?.close()
+    }
+  }
+
+  /** Stops a merge in progress; it writes nothing and rejects. */
+  async cancelMerge(request: string): Promise<void> {
+    this.#merges.get(request)?.abort(new WeftError('bad-input', 'The merge was cancelled.'))
+  }
+
+  async revert(id: string, branch: BranchId, commit: CommitId, author: string): Promise<MergeOutcome> {
+    return this.#profile.saved(await (await this.#profile.history(id)).revert(branch, commit, author))
+  }
+
+  async restoreFile(id: string, branch: BranchId, commit: CommitId, path: string): Promise<void> {
+    ;(await this.#profile.history(id)).restoreFile(branch, commit, path)
+    await this.#profile.saved(undefined)
+  }
+
+  async renameBranch(id: string, branch: BranchId, name: string): Promise<void> {
+    ;(await this.#profile.history(id)).renameBranch(branch, name)
+    await this.#profile.saved(undefined)
+  }
+
+  async deleteBranch(id: string, branch: BranchId): Promise<void> {
+    ;(await this.#profile.history(id)).deleteBranch(branch)
+    await this.#profile.saved(undefined)
+  }
+
+  /** Files changed from commit `from` to commit `to`, or to the branch's working files. */
+  async diff(id: string, from: CommitId | null, to: CommitId | { working: BranchId }): Promise<FileChange[]> {
+    const vc = await this.#profile.history(id)
+    if (typeof to === 'string' || to === null) return vc.diffCommits(from, to)
+    return diffSnapshots(
+      snapshotAt((await this.#profile.workspace(id)).handle.doc().commits, from),
+      await vc.working(to.working),
+    )
+  }
+
+  /**
+   * The commits of every branch (or of `only` one) as one graph, children before parents, with
+   * where each branch points.
+   */
+  async graph(
+    id: string,
+    only?: BranchId,
+    limit?: number,
+  ): Promise<{ entries: LogEntry[]; branches: { id: BranchId; name: string; head: CommitId | null }[] }> {
+    const ws = await this.#profile.workspace(id)
+    const doc = ws.handle.doc()
+    const branches = ws.branches().map((b) => ({ ...b, head: doc.branches[b.id].head }))
+    const heads = branches.filter((b) => !only || b.id === only).flatMap((b) => (b.head ? [b.head] : []))
+    return { entries: graphLog(doc.commits, heads, limit), branches }
+  }
+}
