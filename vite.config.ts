@@ -4,6 +4,9 @@ import { VitePWA } from 'vite-plugin-pwa'
 import { ISOLATION_HEADERS } from './relay/isolation.ts'
 import { pyodideAssets } from './build/pyodideAssets.ts'
 import { realmProgram } from './build/realmProgram.ts'
+import { entrySizeReport } from './build/entrySizes.ts'
+
+const entrySizes = entrySizeReport()
 
 export default defineConfig({
   resolve: {
@@ -20,6 +23,7 @@ export default defineConfig({
     svelte(),
     pyodideAssets(),
     realmProgram(),
+    entrySizes.window(),
     VitePWA({
       registerType: 'autoUpdate',
       injectRegister: null,
@@ -47,7 +51,7 @@ export default defineConfig({
       },
     }),
   ],
-  worker: { format: 'es' },
+  worker: { format: 'es', plugins: () => [entrySizes.worker()] },
   build: { target: 'es2022', chunkSizeWarningLimit: 2048 },
   server: { headers: ISOLATION_HEADERS },
   preview: { headers: ISOLATION_HEADERS },

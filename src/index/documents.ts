@@ -1,5 +1,6 @@
 /** What a file becomes in the index: picks the chunker by language and refuses what it cannot read. */
-import { grammarForPath, type Grammars } from '../syntax/grammars.ts'
+import type { Grammars } from '../syntax/grammars.ts'
+import { indexLanguageForPath, languageEntryForPath, type DefinitionGrammar } from '../syntax/languages.ts'
 import { formatBytes } from '../model/content.ts'
 import { chunkCode } from './chunker.ts'
 import { pdfPages } from './pdfText.ts'
@@ -12,16 +13,6 @@ export const MAX_INDEX_BYTES = 4 * 1024 * 1024
 /** Beyond these, source is generated or minified: it is windowed as text instead of parsed. */
 export const MAX_PARSE_CHARS = 1024 * 1024
 export const MAX_PARSE_LINE = 2_000
-
-const MARKDOWN = /\.(md|markdown|mdx)$/i
-const PDF = /\.pdf$/i
-
-/** The language a path is indexed as: a grammar id, or `markdown`, `pdf`, `text`. */
-export function languageForPath(path: string): string {
-  if (MARKDOWN.test(path)) return 'markdown'
-  if (PDF.test(path)) return 'pdf'
-  return grammarForPath(path) ?? 'text'
-}
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true })
 
@@ -44,7 +35,8 @@ export async function extract(
   content: Uint8Array | string,
   grammars: Grammars,
 ): Promise<Extracted> {
-  const language = languageForPath(path)
+  const language = indexLanguageForPath(path)
+  const entry = languageEntryForPath(path)
   const size = typeof content === 'string' ? content.length : content.byteLength
   if (size > MAX_INDEX_BYTES)
     return {
@@ -60,15 +52,19 @@ export async function extract(
     if ('reason' in decoded) return { status: 'skipped', language, reason: decoded.reason }
     text = decoded.text
   }
-  if (language === 'markdown') return { status: 'indexed', language, ...markdownChunks(text) }
-  if (language === 'html')
+  if (entry?.index === 'markdown') return { status: 'indexed', language, ...markdownChunks(text) }
+  if (entry?.index === 'html')
     return { status: 'indexed', language, chunks: textChunks(htmlText(text)), symbols: [] }
-  const grammar = grammarForPath(path)
-  const profile = grammar && PROFILES[grammar]
-  if (!grammar || !profile || !parseable(text))
+  if (entry?.index !== 'definitions' || !parseable(text))
     return { status: 'indexed', language, chunks: textChunks(text), symbols: [] }
+  // An entry read by its definitions has a DefinitionGrammar, by that type's definition.
+  const grammar = entry.grammar as DefinitionGrammar
   try {
-    return { status: 'indexed', language, ...chunkCode(text, await grammars.parser(grammar), profile) }
+    return {
+      status: 'indexed',
+      language,
+      ...chunkCode(text, await grammars.parser(grammar), PROFILES[grammar]),
+    }
   } catch {
     // A grammar that fails to load or parse must not lose the file: index it as text.
     return { status: 'indexed', language, chunks: textChunks(text), symbols: [] }

@@ -1,9 +1,10 @@
 /**
- * Which syntax nodes are definitions, per language: adding a language is adding a profile here.
+ * Which syntax nodes are definitions, per grammar the registry (syntax/languages.ts) marks as
+ * indexed by its definitions: such a grammar without a profile here fails to compile.
  * The chunker (chunker.ts) reads these and nothing else about a language.
  */
 import type { Node } from 'web-tree-sitter'
-import type { GrammarId } from '../syntax/grammars.ts'
+import type { DefinitionGrammar } from '../syntax/languages.ts'
 import type { SymbolKind } from './types.ts'
 
 export interface DefinitionRule {
@@ -131,7 +132,7 @@ const java: LanguageProfile = {
 }
 
 /** Grammars with definitions worth chunking by; others (JSON, CSS, YAML…) are chunked as text. */
-export const PROFILES: Partial<Record<GrammarId, LanguageProfile>> = {
+export const PROFILES: Record<DefinitionGrammar, LanguageProfile> = {
   typescript,
   tsx: typescript,
   javascript,

@@ -1,4 +1,5 @@
-import { grammarForPath, type GrammarId, type Grammars } from '../syntax/grammars.ts'
+import type { Grammars } from '../syntax/grammars.ts'
+import { LANGUAGES, structuredGrammarForPath, type StructuredGrammar } from '../syntax/languages.ts'
 import { duplicatesAddedName } from './addedNames.ts'
 import { linePieces } from './lineBased.ts'
 import { renderPieces, type MergeConflict } from './mergedText.ts'
@@ -97,7 +98,7 @@ export function createMergeEngine(grammars: Grammars): MergeEngine {
     const { base, left, right, path, budgetMs = DEFAULT_BUDGET_MS } = input
     const deadline = Date.now() + budgetMs
     const line = result(linePieces(base, left, right), 'line')
-    const grammar = grammarForPath(path)
+    const grammar = structuredGrammarForPath(path)
     const parser = grammar && grammars.loadedParser(grammar)
     if (
       !grammar ||
@@ -161,7 +162,7 @@ export function createMergeEngine(grammars: Grammars): MergeEngine {
   }
 
   const prepare = async (path: string): Promise<void> => {
-    const grammar = grammarForPath(path)
+    const grammar = structuredGrammarForPath(path)
     if (grammar) await grammars.parser(grammar)
   }
 
@@ -175,18 +176,11 @@ export function createMergeEngine(grammars: Grammars): MergeEngine {
   }
 }
 
-/** Every first-wave grammar, for preparing an engine up front. */
-export const STRUCTURED_GRAMMARS: readonly GrammarId[] = [
-  'typescript',
-  'tsx',
-  'javascript',
-  'json',
-  'python',
-  'go',
-  'rust',
-  'css',
-  'html',
-  'yaml',
-  'toml',
-  'java',
+/** Every grammar merged by its syntax tree, for preparing an engine up front. */
+export const STRUCTURED_GRAMMARS: readonly StructuredGrammar[] = [
+  ...new Set(
+    Object.values(LANGUAGES).flatMap((language) =>
+      language.merge === 'structured' ? [language.grammar] : [],
+    ),
+  ),
 ]

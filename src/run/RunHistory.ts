@@ -1,27 +1,11 @@
 import type { AutomergeUrl, DocHandle, Repo } from '@automerge/automerge-repo/slim'
 import { scalar } from '../model/scalar.ts'
 import type { RepositoryDoc, Scalar } from '../model/types.ts'
-import type { Backend, ExitFrame } from './frames.ts'
+import type { Backend } from './frames.ts'
+import { boundOutput, MAX_RUNS, type RunRecord } from './runRecord.ts'
 
-/** A run as a repository keeps it: enough to show it again, to anyone, after it ended. */
-export interface RunRecord {
-  id: string
-  command: string
-  backend: Backend
-  /** Who started it (a person's name, an agent's). */
-  by: string
-  started: number
-  /** Null while it runs (or if it never reported its end). */
-  exit: Pick<ExitFrame, 'code' | 'signal' | 'reason'> | null
-  durationMs: number | null
-  /** Output pieces in order (bounded: the latest are kept). */
-  output: { stream: 'stdout' | 'stderr'; data: string }[]
-  truncated: boolean
-}
-
-/** How much output a stored run keeps, and how many runs a repository keeps. */
-export const MAX_STORED_OUTPUT = 64 * 1024
-export const MAX_RUNS = 20
+// The record and its bounds live in runRecord.ts (the window reads them); this module keeps them in a document.
+export { boundOutput, MAX_RUNS, MAX_STORED_OUTPUT, recentCommands, type RunRecord } from './runRecord.ts'
 
 interface StoredRun {
   command: Scalar
@@ -38,25 +22,6 @@ export interface RunsDoc {
   weftRuns: 1
   runs: Record<string, StoredRun>
 }
-
-/** Keeps the last MAX_STORED_OUTPUT characters of output, dropping the oldest pieces first. */
-export function boundOutput(record: RunRecord): RunRecord {
-  let size = record.output.reduce((n, piece) => n + piece.data.length, 0)
-  if (size <= MAX_STORED_OUTPUT) return record
-  const output = [...record.output]
-  while (size > MAX_STORED_OUTPUT && output.length > 0) {
-    const over = size - MAX_STORED_OUTPUT
-    if (output[0].data.length <= over) size -= output.shift()!.data.length
-    else {
-      output[0] = { ...output[0], data: output[0].data.slice(over) }
-      size -= over
-    }
-  }
-  return { ...record, output, truncated: true }
-}
-
-/** Commands run before, most recent first, each once. */
-export const recentCommands = (runs: RunRecord[]): string[] => [...new Set(runs.map((r) => r.command))]
 
 /**
  * A repository's recent runs, in an Automerge document of their own linked from the repository

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module'
-import { Grammars, GRAMMAR_FILES, type GrammarLocator } from './grammars.ts'
+import { Grammars, type GrammarLocator } from './grammars.ts'
+import { GRAMMAR_FILES } from './languages.ts'
 
 const require = createRequire(import.meta.url)
 

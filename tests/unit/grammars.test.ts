@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { GRAMMAR_FILES, grammarForPath, type GrammarId } from '../../src/syntax/grammars.ts'
+import { GRAMMAR_FILES, grammarForPath, type GrammarId } from '../../src/syntax/languages.ts'
 import { nodeGrammars } from '../../src/syntax/nodeGrammars.ts'
 
 const SAMPLES: Record<GrammarId, [string, string]> = {

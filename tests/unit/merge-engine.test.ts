@@ -4,7 +4,7 @@ import { engineFileMerger } from '../../src/merge/fileMerger.ts'
 import { MARKERS } from '../../src/merge/markers.ts'
 import { loadMergeEngine } from '../../src/merge/nodeEngine.ts'
 import { nodeGrammars } from '../../src/syntax/nodeGrammars.ts'
-import type { GrammarId } from '../../src/syntax/grammars.ts'
+import type { GrammarId } from '../../src/syntax/languages.ts'
 import { profileFor } from '../../src/merge/profiles/languages.ts'
 import { flattenChains, parseTree, Parses, type Parsed, type SyntaxNode } from '../../src/merge/syntaxTree.ts'
 

@@ -1,4 +1,4 @@
-import type { GrammarId } from '../../syntax/grammars.ts'
+import type { StructuredGrammar } from '../../syntax/languages.ts'
 import type { LanguageProfile } from './profile.ts'
 
 const ecmascriptSignatures: Record<string, string[]> = {
@@ -65,30 +65,27 @@ const javaSignatures: Record<string, string[]> = {
   scoped_type_identifier: ['#text'],
 }
 
-const profiles: LanguageProfile[] = [
-  {
-    grammar: 'typescript',
+/** Every grammar the registry (syntax/languages.ts) merges structurally has its profile here. */
+const profiles: Record<StructuredGrammar, LanguageProfile> = {
+  typescript: {
     commutative: ecmascriptCommutative,
     signatures: ecmascriptSignatures,
     attachedToNext: ['decorator'],
     chains: ['union_type'],
   },
-  {
-    grammar: 'tsx',
+  tsx: {
     commutative: ecmascriptCommutative,
     signatures: ecmascriptSignatures,
     attachedToNext: ['decorator'],
     chains: ['union_type'],
   },
-  {
-    grammar: 'javascript',
+  javascript: {
     commutative: ecmascriptCommutative,
     signatures: ecmascriptSignatures,
     attachedToNext: ['decorator'],
   },
-  { grammar: 'json', commutative: ['object'], signatures: { pair: ['key'] } },
-  {
-    grammar: 'python',
+  json: { commutative: ['object'], signatures: { pair: ['key'] } },
+  python: {
     commutative: ['module', 'class_definition>block', 'dictionary', 'set', 'import_from_statement'],
     commutativeWhenKeyed: ['argument_list'],
     // A module's `__all__` lists the names it exports: a set.
@@ -104,8 +101,7 @@ const profiles: LanguageProfile[] = [
       pair: ['key'],
     },
   },
-  {
-    grammar: 'go',
+  go: {
     commutative: ['source_file', 'import_spec_list', 'field_declaration_list', 'interface_type'],
     commutativeWhenKeyed: ['literal_value'],
     signatures: {
@@ -118,8 +114,7 @@ const profiles: LanguageProfile[] = [
       method_elem: ['name'],
     },
   },
-  {
-    grammar: 'rust',
+  rust: {
     commutative: [
       'source_file',
       'declaration_list',
@@ -152,8 +147,7 @@ const profiles: LanguageProfile[] = [
       enum_variant: ['name'],
     },
   },
-  {
-    grammar: 'java',
+  java: {
     commutative: [
       'class_body',
       'interface_body',
@@ -169,19 +163,16 @@ const profiles: LanguageProfile[] = [
     separators: { type_list: ', ' },
     signatures: javaSignatures,
   },
-  {
-    grammar: 'css',
+  css: {
     commutative: ['stylesheet', 'block'],
     signatures: { rule_set: ['selectors'], declaration: ['#0'], import_statement: ['#text'] },
   },
-  { grammar: 'html', commutative: ['start_tag', 'self_closing_tag'], signatures: { attribute: ['#0'] } },
-  {
-    grammar: 'yaml',
+  html: { commutative: ['start_tag', 'self_closing_tag'], signatures: { attribute: ['#0'] } },
+  yaml: {
     commutative: ['block_mapping', 'flow_mapping'],
     signatures: { block_mapping_pair: ['key'], flow_pair: ['key'] },
   },
-  {
-    grammar: 'toml',
+  toml: {
     commutative: ['document', 'table', 'inline_table'],
     signatures: { pair: ['#0'], table: ['#0'] },
     // pyproject.toml's requirement and metadata lists are sets (PEP 518, 621, 735); a file is told
@@ -197,11 +188,9 @@ const profiles: LanguageProfile[] = [
       { kind: 'array', path: ['table dependency-groups', '*'] },
     ],
   },
-]
+}
 
-const BY_GRAMMAR = new Map(profiles.map((profile) => [profile.grammar, profile]))
-
-/** The profile of a grammar; every first-wave grammar has one. */
-export function profileFor(grammar: GrammarId): LanguageProfile {
-  return BY_GRAMMAR.get(grammar)!
+/** The profile of a grammar merged by its syntax tree. */
+export function profileFor(grammar: StructuredGrammar): LanguageProfile {
+  return profiles[grammar]
 }

@@ -1,11 +1,8 @@
-import type { GrammarId } from '../../syntax/grammars.ts'
-
 /**
  * What the merge needs to know about a language, declared rather than coded: which containers may
  * be reordered, and how to name the declarations inside them.
  */
 export interface LanguageProfile {
-  grammar: GrammarId
   /**
    * Containers whose elements (named children) are order-insensitive, so insertions on both sides
    * are both kept. `kind` or `parent>kind` to restrict a kind to one parent (Python class bodies).

@@ -15,7 +15,8 @@ import html from 'tree-sitter-html/tree-sitter-html.wasm?url'
 import yaml from '@tree-sitter-grammars/tree-sitter-yaml/tree-sitter-yaml.wasm?url'
 import toml from '@tree-sitter-grammars/tree-sitter-toml/tree-sitter-toml.wasm?url'
 import java from 'tree-sitter-java/tree-sitter-java.wasm?url'
-import type { GrammarId, GrammarLocator } from '../grammars.ts'
+import type { GrammarLocator } from '../grammars.ts'
+import type { GrammarId } from '../languages.ts'
 
 const URLS: Record<GrammarId, string> = {
   typescript,
