@@ -13,7 +13,7 @@ import { SearchIndex, type IndexSource, type SearchHit, type SymbolHit } from '.
 import { openSnapshotDatabase, type SnapshotDatabase } from '../index/sqlite.ts'
 import { CHUNK_KINDS, SYMBOL_KINDS, type ChunkKind, type SymbolKind } from '../index/types.ts'
 import { nodeGrammars } from '../syntax/nodeGrammars.ts'
-import type { Io } from './main.ts'
+import type { Io } from './io.ts'
 import { defaultHome, Profile } from './Profile.ts'
 import { commandArgs } from './args.ts'
 
