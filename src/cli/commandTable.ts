@@ -115,7 +115,7 @@ export const COMMANDS: readonly CommandEntry[] = [
     name: 'merge-file',
     help: { 'merge-file BASE LEFT RIGHT': 'syntax-aware three-way merge of one file to stdout' },
     load: async () => {
-      const { mergeFile } = await import('./mergeFile.ts')
+      const { mergeFile } = await import('./commands/mergeFile.ts')
       return (argv, io) => mergeFile(argv, io.out, io.err)
     },
   },
@@ -123,7 +123,7 @@ export const COMMANDS: readonly CommandEntry[] = [
     name: 'merge-driver',
     help: { 'merge-driver %O %A %B %P': 'git merge driver: merges into %A, %P picks the language' },
     load: async () => {
-      const { mergeDriver } = await import('./mergeFile.ts')
+      const { mergeDriver } = await import('./commands/mergeFile.ts')
       return (argv, io) => mergeDriver(argv, io.err)
     },
   },
@@ -134,21 +134,21 @@ export const COMMANDS: readonly CommandEntry[] = [
         "run CMD over the branch's files on a relay's local runner (weft run --help)",
     },
     load: async () => {
-      const { runCommand } = await import('./run.ts')
+      const { runCommand } = await import('./commands/run.ts')
       return (argv, io) => runCommand(argv, io)
     },
   },
   {
     name: 'search',
     help: { 'search QUERY [--symbols]': "ranked search of the branch's files (weft search --help)" },
-    load: async () => (await import('./search.ts')).search,
+    load: async () => (await import('./commands/search.ts')).search,
   },
   {
     name: 'repl',
     help: {
       'repl list|log|eval|append|serve|key': 'live REPL sessions into tabs and workers (weft repl --help)',
     },
-    load: async () => (await import('./repl.ts')).replCommand,
+    load: async () => (await import('./commands/repl.ts')).replCommand,
   },
 ]
 

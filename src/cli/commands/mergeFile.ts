@@ -1,8 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs'
-import type { MergeResult } from '../merge/engine.ts'
-import { loadMergeEngine } from '../merge/nodeEngine.ts'
-import { decodeText } from '../repo/content.ts'
-import { quotePath } from '../repo/paths.ts'
+import type { MergeResult } from '../../merge/engine.ts'
+import { loadMergeEngine } from '../../merge/nodeEngine.ts'
+import { decodeText } from '../../repo/content.ts'
+import { quotePath } from '../../repo/paths.ts'
 
 type Out = (text: string) => void
 type Err = (line: string) => void
