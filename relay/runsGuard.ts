@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http'
+import { sameSecret } from './sameSecret.ts'
 
 /**
  * The local runner's rules for who may talk to it, after Jupyter Server's and VS Code Server's
@@ -54,4 +55,33 @@ export function originProblem(request: IncomingMessage): string | null {
 /** The runner token of `Authorization: Bearer`, or null; a `?token=` in the URL is never read. */
 export function bearerToken(request: IncomingMessage): string | null {
   return /^Bearer ([^\s]+)$/.exec(request.headers.authorization ?? '')?.[1] ?? null
+}
+
+const isLoopback = (address: string | undefined) =>
+  address !== undefined && (address === '::1' || /^(::ffff:)?127\./.test(address))
+
+/**
+ * Why this request may not reach the runner (status and message), or null: Host, then Origin,
+ * then where it comes from, then (HTTP only) the runner token. One gate for every path.
+ */
+export function runsRefusal(
+  request: IncomingMessage,
+  settings: { token: string; allowedHosts?: readonly string[]; allowRemote?: boolean },
+  needsToken: boolean,
+): [number, string] | null {
+  const host = hostProblem(request, settings.allowedHosts ?? [])
+  if (host) return [403, host]
+  const origin = originProblem(request)
+  if (origin) return [403, origin]
+  if (!settings.allowRemote && !isLoopback(request.socket.remoteAddress))
+    return [
+      403,
+      'This relay runs commands for this machine only (start it with --runs-remote to allow others).',
+    ]
+  if (needsToken && !sameSecret(bearerToken(request), settings.token))
+    return [
+      401,
+      'Missing or wrong runner token (send it as Authorization: Bearer; it is not the sync token).',
+    ]
+  return null
 }

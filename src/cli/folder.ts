@@ -21,17 +21,11 @@ import {
 import { join, resolve } from 'node:path'
 import { oversize, sha256 } from '../model/content.ts'
 import { WeftError } from '../model/errors.ts'
-import {
-  ancestorsOf,
-  isWithin,
-  parentOf,
-  pathProblem,
-  renamedMessage,
-  type RenamedEntry,
-} from '../model/paths.ts'
+import { ancestorsOf, parentOf, pathProblem, renamedMessage, type RenamedEntry } from '../model/paths.ts'
 import type { BranchId, Sha256 } from '../model/types.ts'
 import type { VersionControl } from '../repo/VersionControl.ts'
 import type { Workspace } from '../repo/Workspace.ts'
+import { blockedIn, planFiles, planFolders, type BranchFile, type FileAction } from './folderPlan.ts'
 
 /** Folders never synced: Weft's own manifest, another VCS, and installed dependencies. */
 const IGNORED = new Set(['.weft', '.git', 'node_modules'])
@@ -316,8 +310,10 @@ function target(root: string, path: string): string {
 }
 
 /**
- * The three-way comparison of base (manifest), folder and branch, applied both ways. With `send`
- * false (checkout), the folder's own changes are only listed ("unsent") and the branch is not touched.
+ * Brings folder and branch together: gathers the three sides (base from the manifest, the branch,
+ * the folder), lets folderPlan.ts decide, and carries the plan out — the folder's changes to the
+ * branch first, then the branch's into the folder, then the new manifest. With `send` false
+ * (checkout), the folder's own changes are only listed ("unsent") and the branch is not touched.
  */
 async function reconcile(
   root: string,
@@ -339,131 +335,28 @@ async function reconcile(
     (ctx.warn ?? ((line: string) => process.stderr.write(`${line}\n`)))(renamedMessage(r))
   const folder = await scan(root)
   const base = new Map(Object.entries(manifest.files))
-  const theirs = new Map<string, { sha: Sha256; id: string }>()
+  const theirs = new Map<string, BranchFile>()
   for (const [id, file] of Object.entries(working)) {
     if (!ignoredPath(file.path)) theirs.set(file.path, { sha: file.blob, id })
     else if (!send)
       note('refused', file.path, 'lies in a .weft or node_modules folder, which checkouts leave out.')
   }
-  // A path at or under a refused one (a link replacing a folder, say) is left alone on both sides, so nothing is lost.
-  const refused = [...folder.refused.keys()]
-  const blocked = (path: string) => refused.some((r) => isWithin(path, r))
-  for (const [path, reason] of folder.refused) note('refused', path, reason)
+  const plan = planFiles(base, theirs, folder, send)
+  const blocked = blockedIn(folder)
+  const applying: Applying = { root, ws, branch, agreed: new Map(base), note }
 
-  const agreed = new Map(base)
-  const toImport: { path: string; bytes: Uint8Array }[] = []
-  const toRemove: string[] = []
-  const toWrite: string[] = []
-  const toDelete: string[] = []
-  for (const path of new Set([...base.keys(), ...folder.files.keys(), ...theirs.keys()])) {
-    if (blocked(path)) {
-      // As git: a branch file whose folder is a link here is not written ("beyond a symbolic link"), and said so.
-      const link = [...folder.links].find((l) => l !== path && isWithin(path, l))
-      if (link && theirs.has(path) && theirs.get(path)!.sha !== base.get(path))
-        note(
-          'refused',
-          path,
-          `is beyond a symbolic link ("${link}") in the folder, so the branch's file was not written.`,
-        )
-      continue
-    }
-    const was = base.get(path)
-    const mine = folder.files.get(path)?.sha
-    const other = theirs.get(path)?.sha
-    if (mine !== was && other !== was) {
-      if (mine !== other) note('conflict', path)
-      else if (mine === undefined) agreed.delete(path)
-      else agreed.set(path, mine)
-    } else if (mine !== was) {
-      if (!send) note('unsent', path)
-      else if (mine === undefined) toRemove.push(path)
-      else toImport.push({ path, bytes: folder.files.get(path)!.bytes })
-    } else if (other !== was) {
-      if (other === undefined) toDelete.push(path)
-      else toWrite.push(path)
-    }
-  }
-
-  // Folder → branch; removals first, so a file replaced by a folder of the same name can land.
-  for (const path of toRemove) {
-    ws.remove(branch, path)
-    agreed.delete(path)
-    note('deleted', path)
-  }
-  if (toImport.length > 0) {
-    const imported = await ws.importFiles(branch, toImport)
-    const refusedImports = new Map(imported.refused.map((r) => [r.path, r.reason]))
-    for (const file of toImport) {
-      const reason = refusedImports.get(file.path)
-      if (reason) note('refused', file.path, reason)
-      else {
-        note(base.has(file.path) ? 'modified' : 'added', file.path)
-        agreed.set(file.path, folder.files.get(file.path)!.sha)
-      }
-    }
-  }
+  await sendFiles(applying, plan, folder)
   let entries = ws.entries(branch).filter((e) => !ignoredPath(e.path))
-  const inside = (path: string) => entries.some((e) => e.path.startsWith(path + '/'))
-  const onBranch = (path: string) => entries.some((e) => e.path === path) || inside(path)
-  // Empty folders made here become folders on the branch; explicit ones deleted here go too,
-  // unless the branch put something in them meanwhile.
-  const madeHere = [...folder.empty]
-    .filter((p) => !blocked(p) && !onBranch(p) && !manifest.folders.includes(p))
-    .sort()
-  const goneHere = manifest.folders.filter(
-    (p) =>
-      !folder.dirs.has(p) &&
-      !blocked(p) &&
-      entries.some((e) => e.type === 'dir' && e.path === p) &&
-      !inside(p),
-  )
-  for (const path of madeHere) {
-    if (!send) {
-      note('unsent', `${path}/`)
-      continue
-    }
-    try {
-      ws.createFolder(branch, path)
-      note('added', `${path}/`)
-    } catch (error) {
-      note('refused', `${path}/`, (error as Error).message)
-    }
-  }
-  for (const path of goneHere) {
-    if (!send) {
-      note('unsent', `${path}/`)
-      continue
-    }
-    ws.remove(branch, path)
-    note('deleted', `${path}/`)
-  }
+  const { made, gone } = planFolders(manifest.folders, folder, entries, blocked)
+  sendFolders(applying, made, gone, send)
   entries = ws.entries(branch).filter((e) => !ignoredPath(e.path))
   const folders = new Set(entries.filter((e) => e.type === 'dir').map((e) => e.path))
-  const kept = (path: string) => folders.has(path) || onBranch(path)
+  const kept = (path: string) =>
+    folders.has(path) || entries.some((e) => e.path === path || e.path.startsWith(path + '/'))
 
-  // Branch → folder; deletions first, for the same reason.
-  for (const path of toDelete) {
-    try {
-      unlinkSync(target(root, path))
-      agreed.delete(path)
-      note('removed', path)
-      pruneEmpty(root, parentOf(path), kept)
-    } catch (error) {
-      note('refused', path, (error as Error).message)
-    }
-  }
-  for (const path of toWrite) {
-    try {
-      const bytes = await ws.readBytes(branch, theirs.get(path)!.id)
-      writeNoFollow(target(root, path), bytes)
-      agreed.set(path, await sha256(bytes))
-      note('updated', path)
-    } catch (error) {
-      note('refused', path, (error as Error).message)
-    }
-  }
+  await takeFiles(applying, plan, kept)
   for (const path of [...folders].sort()) {
-    if (goneHere.includes(path) || blocked(path)) continue
+    if (gone.includes(path) || blocked(path)) continue
     try {
       if (makeFolders(root, path)) note('updated', `${path}/`)
     } catch (error) {
@@ -481,11 +374,112 @@ async function reconcile(
     repo: ws.url,
     repoName: ws.name,
     branch,
-    files: Object.fromEntries([...agreed].sort()),
+    files: Object.fromEntries([...applying.agreed].sort()),
     folders: [...folders].sort(),
   })
   changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
   return { dir: root, repo: ws.url, branch, changes, renamed }
+}
+
+/** What carrying out a plan works on: the folder, the branch, the base being moved forward, the report. */
+interface Applying {
+  root: string
+  ws: Workspace
+  branch: BranchId
+  /** What folder and branch agree on, updated as each change lands: the next manifest's files. */
+  agreed: Map<string, Sha256>
+  note: (kind: FolderChangeKind, path: string, reason?: string) => void
+}
+
+/** Folder → branch, and what needs no move; removals first, so a file replaced by a folder of the same name can land. */
+async function sendFiles(
+  { ws, branch, agreed, note }: Applying,
+  plan: FileAction[],
+  folder: Scan,
+): Promise<void> {
+  for (const action of plan) {
+    if (action.kind === 'refuse') note('refused', action.path, action.reason)
+    else if (action.kind === 'conflict' || action.kind === 'unsent') note(action.kind, action.path)
+    else if (action.kind === 'agree') {
+      if (action.sha === undefined) agreed.delete(action.path)
+      else agreed.set(action.path, action.sha)
+    }
+  }
+  for (const action of plan) {
+    if (action.kind !== 'remove-from-branch') continue
+    ws.remove(branch, action.path)
+    agreed.delete(action.path)
+    note('deleted', action.path)
+  }
+  const toImport = plan.flatMap((a) => (a.kind === 'import-to-branch' ? [a] : []))
+  if (toImport.length === 0) return
+  const imported = await ws.importFiles(
+    branch,
+    toImport.map(({ path }) => ({ path, bytes: folder.files.get(path)!.bytes })),
+  )
+  const refusedImports = new Map(imported.refused.map((r) => [r.path, r.reason]))
+  for (const { path, added } of toImport) {
+    const reason = refusedImports.get(path)
+    if (reason) note('refused', path, reason)
+    else {
+      note(added ? 'added' : 'modified', path)
+      agreed.set(path, folder.files.get(path)!.sha)
+    }
+  }
+}
+
+/** Empty folders made here become folders on the branch; explicit ones deleted here go too (checkout: listed only). */
+function sendFolders({ ws, branch, note }: Applying, made: string[], gone: string[], send: boolean): void {
+  for (const path of made) {
+    if (!send) {
+      note('unsent', `${path}/`)
+      continue
+    }
+    try {
+      ws.createFolder(branch, path)
+      note('added', `${path}/`)
+    } catch (error) {
+      note('refused', `${path}/`, (error as Error).message)
+    }
+  }
+  for (const path of gone) {
+    if (!send) {
+      note('unsent', `${path}/`)
+      continue
+    }
+    ws.remove(branch, path)
+    note('deleted', `${path}/`)
+  }
+}
+
+/** Branch → folder; deletions first, for the same reason as in sendFiles. */
+async function takeFiles(
+  { root, ws, branch, agreed, note }: Applying,
+  plan: FileAction[],
+  kept: (folder: string) => boolean,
+): Promise<void> {
+  for (const action of plan) {
+    if (action.kind !== 'delete-from-folder') continue
+    try {
+      unlinkSync(target(root, action.path))
+      agreed.delete(action.path)
+      note('removed', action.path)
+      pruneEmpty(root, parentOf(action.path), kept)
+    } catch (error) {
+      note('refused', action.path, (error as Error).message)
+    }
+  }
+  for (const action of plan) {
+    if (action.kind !== 'write-to-folder') continue
+    try {
+      const bytes = await ws.readBytes(branch, action.id)
+      writeNoFollow(target(root, action.path), bytes)
+      agreed.set(action.path, await sha256(bytes))
+      note('updated', action.path)
+    } catch (error) {
+      note('refused', action.path, (error as Error).message)
+    }
+  }
 }
 
 /** Removes `folder` and its parents while they are empty and the branch does not have them. */

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { mergeDriver, mergeFile } from '../../src/cli/mergeFile.ts'
+import { mergeDriver, mergeFile } from '../../src/cli/commands/mergeFile.ts'
 import { tempDir } from './helpers.ts'
 
 function files(base: string, left: string, right: string, extension = ''): string[] {

@@ -5,7 +5,7 @@ import { PassThrough } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startRelay, type Relay } from '../../relay/server.ts'
 import { Profile } from '../../src/cli/Profile.ts'
-import { exitCodeOf, runCommand, type Terminal } from '../../src/cli/run.ts'
+import { exitCodeOf, runCommand, type Terminal } from '../../src/cli/commands/run.ts'
 import { tempDir } from './helpers.ts'
 
 const TOKEN = 'cli-runner-token-0123456789'

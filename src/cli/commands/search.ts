@@ -7,15 +7,15 @@
  */
 import { rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { sha256 } from '../model/content.ts'
-import { WeftError } from '../model/errors.ts'
-import { SearchIndex, type IndexSource, type SearchHit, type SymbolHit } from '../index/SearchIndex.ts'
-import { openSnapshotDatabase, type SnapshotDatabase } from '../index/sqlite.ts'
-import { CHUNK_KINDS, SYMBOL_KINDS, type ChunkKind, type SymbolKind } from '../index/types.ts'
-import { nodeGrammars } from '../syntax/nodeGrammars.ts'
-import type { Io } from './main.ts'
-import { defaultHome, Profile } from './Profile.ts'
-import { commandArgs } from './args.ts'
+import { sha256 } from '../../model/content.ts'
+import { WeftError } from '../../model/errors.ts'
+import { SearchIndex, type IndexSource, type SearchHit, type SymbolHit } from '../../index/SearchIndex.ts'
+import { openSnapshotDatabase, type SnapshotDatabase } from '../../index/sqlite.ts'
+import { CHUNK_KINDS, SYMBOL_KINDS, type ChunkKind, type SymbolKind } from '../../index/types.ts'
+import { nodeGrammars } from '../../syntax/nodeGrammars.ts'
+import type { Io } from '../io.ts'
+import { defaultHome, Profile } from '../Profile.ts'
+import { commandArgs } from '../args.ts'
 
 export const SEARCH_USAGE = `Usage: weft search QUERY [--symbols] [--substring] [--path GLOB] [--lang LANG]… [--kind KIND]… [--limit N] [--json]
                   [--repo NAME] [--branch NAME] [--relay URL] [--home DIR]

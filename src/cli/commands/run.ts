@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs'
 import { constants } from 'node:os'
 import WebSocket from 'ws'
-import type { ExitFrame, RunSpec } from '../run/frames.ts'
-import { LocalRunner, type RunSocket } from '../run/localRunner.ts'
-import type { Run } from '../run/Runner.ts'
-import { boundOutput, RunHistory, type RunRecord } from '../run/RunHistory.ts'
-import { WeftError } from '../model/errors.ts'
-import { Profile } from './Profile.ts'
-import { commandArgs } from './args.ts'
+import type { ExitFrame, RunSpec } from '../../run/frames.ts'
+import { LocalRunner, type RunSocket } from '../../run/localRunner.ts'
+import type { Run } from '../../run/Runner.ts'
+import { boundOutput, RunHistory, type RunRecord } from '../../run/RunHistory.ts'
+import { WeftError } from '../../model/errors.ts'
+import { Profile } from '../Profile.ts'
+import { commandArgs } from '../args.ts'
 
 /** Where a terminal's bytes go and come from; the process's own streams by default. */
 export interface Terminal {

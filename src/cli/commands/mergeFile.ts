@@ -1,8 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs'
-import type { MergeResult } from '../merge/engine.ts'
-import { loadMergeEngine } from '../merge/nodeEngine.ts'
-import { decodeText } from '../model/content.ts'
-import { quotePath } from '../model/paths.ts'
+import type { MergeResult } from '../../merge/engine.ts'
+import { loadMergeEngine } from '../../merge/nodeEngine.ts'
+import { decodeText } from '../../model/content.ts'
+import { quotePath } from '../../model/paths.ts'
 
 type Out = (text: string) => void
 type Err = (line: string) => void

@@ -1,0 +1,167 @@
+/**
+ * Every `weft` command: its name, its lines of help, and how to load it. A command's module (and
+ * what it pulls in: the merge engine, SQLite, tree-sitter, WebSockets) is imported only when that
+ * command runs.
+ */
+import type { Command } from './io.ts'
+
+export interface CommandEntry {
+  name: string
+  /** Synopsis → what it does, one pair per line of `weft help` (a command with actions has several). */
+  help: Record<string, string>
+  load: () => Promise<Command>
+}
+
+export const COMMANDS: readonly CommandEntry[] = [
+  {
+    name: 'clone',
+    help: {
+      'clone LINK [--add-relay]':
+        'add a shared repository (a Share link) to this profile; a link whose relay\nis not yet yours needs --add-relay, and that relay then receives only this\nrepository (it is not kept if the clone fails)',
+    },
+    load: async () => (await import('./commands/clone.ts')).clone,
+  },
+  {
+    name: 'relay',
+    help: {
+      'relay list': 'your relays and what each receives',
+      'relay add URL --own': 'your own relay: it receives your repository list and every repository',
+      'relay add URL --repo NAME': 'share one repository to a relay',
+      'relay remove URL [--repo NAME]': 'forget a relay (or stop sharing one repository to it)',
+      // Run by bin/weft.js, which sends `weft relay` without list|add|remove to relay/main.ts.
+      'relay [options]': 'run a relay (weft relay --help)',
+    },
+    load: async () => (await import('./commands/relay.ts')).relay,
+  },
+  {
+    name: 'repos',
+    help: { repos: 'list repositories' },
+    load: async () => (await import('./commands/repos.ts')).repos,
+  },
+  { name: 'ls', help: { ls: 'list files' }, load: async () => (await import('./commands/files.ts')).ls },
+  {
+    name: 'cat',
+    help: { 'cat PATH': 'print a file' },
+    load: async () => (await import('./commands/files.ts')).cat,
+  },
+  {
+    name: 'write',
+    help: { 'write PATH': 'write stdin to PATH' },
+    load: async () => (await import('./commands/files.ts')).write,
+  },
+  {
+    name: 'rm',
+    help: { 'rm PATH': 'delete a file' },
+    load: async () => (await import('./commands/files.ts')).rm,
+  },
+  {
+    name: 'mv',
+    help: { 'mv FROM TO': 'move a file' },
+    load: async () => (await import('./commands/files.ts')).mv,
+  },
+  {
+    name: 'status',
+    help: { status: 'changes since the last commit' },
+    load: async () => (await import('./commands/history.ts')).status,
+  },
+  {
+    name: 'commit',
+    help: { 'commit -m MESSAGE': 'record the changes' },
+    load: async () => (await import('./commands/history.ts')).commit,
+  },
+  {
+    name: 'log',
+    help: { log: 'history of the branch' },
+    load: async () => (await import('./commands/history.ts')).log,
+  },
+  {
+    name: 'diff',
+    help: { 'diff [FROM [TO]]': 'files changed between commits (default: head and working files)' },
+    load: async () => (await import('./commands/history.ts')).diff,
+  },
+  {
+    name: 'branch',
+    help: { 'branch [list|create NAME [--from COMMIT]|switch NAME|rename NAME NEW|delete NAME]': '' },
+    load: async () => (await import('./commands/branch.ts')).branch,
+  },
+  {
+    name: 'merge',
+    help: { 'merge BRANCH': 'merge BRANCH into the current branch (exit 1 on conflicts)' },
+    load: async () => (await import('./commands/merge.ts')).merge,
+  },
+  {
+    name: 'revert',
+    help: { 'revert COMMIT': 'undo a commit with a new commit (exit 1 on conflicts)' },
+    load: async () => (await import('./commands/merge.ts')).revert,
+  },
+  {
+    name: 'restore',
+    help: { 'restore PATH --from COMMIT': 'put a file back as it was in a commit' },
+    load: async () => (await import('./commands/history.ts')).restore,
+  },
+  {
+    name: 'checkout',
+    help: { 'checkout DIR': "write the branch's files into a folder (new, empty, or an earlier checkout)" },
+    load: async () => (await import('./commands/folder.ts')).checkout,
+  },
+  {
+    name: 'sync',
+    help: {
+      'sync DIR': "send a checkout's changes to its branch and bring the branch's in (exit 1 on conflicts)",
+    },
+    load: async () => (await import('./commands/folder.ts')).sync,
+  },
+  {
+    name: 'merge-file',
+    help: { 'merge-file BASE LEFT RIGHT': 'syntax-aware three-way merge of one file to stdout' },
+    load: async () => {
+      const { mergeFile } = await import('./commands/mergeFile.ts')
+      return (argv, io) => mergeFile(argv, io.out, io.err)
+    },
+  },
+  {
+    name: 'merge-driver',
+    help: { 'merge-driver %O %A %B %P': 'git merge driver: merges into %A, %P picks the language' },
+    load: async () => {
+      const { mergeDriver } = await import('./commands/mergeFile.ts')
+      return (argv, io) => mergeDriver(argv, io.err)
+    },
+  },
+  {
+    name: 'run',
+    help: {
+      'run [--relay URL] -- CMD':
+        "run CMD over the branch's files on a relay's local runner (weft run --help)",
+    },
+    load: async () => {
+      const { runCommand } = await import('./commands/run.ts')
+      return (argv, io) => runCommand(argv, io)
+    },
+  },
+  {
+    name: 'search',
+    help: { 'search QUERY [--symbols]': "ranked search of the branch's files (weft search --help)" },
+    load: async () => (await import('./commands/search.ts')).search,
+  },
+  {
+    name: 'repl',
+    help: {
+      'repl list|log|eval|append|serve|key': 'live REPL sessions into tabs and workers (weft repl --help)',
+    },
+    load: async () => (await import('./commands/repl.ts')).replCommand,
+  },
+]
+
+const INDENT = ' '.repeat(29)
+
+/** `weft help`: the table's lines, aligned, between what every command takes and the exit codes. */
+export const USAGE = [
+  'Usage: weft COMMAND [--repo NAME] [--branch NAME] [--json] [--relay URL] [--home DIR]',
+  ...COMMANDS.flatMap(({ help }) =>
+    Object.entries(help).map(([synopsis, summary]) =>
+      `  ${synopsis.length > 26 ? `${synopsis}  ` : synopsis.padEnd(27)}${summary.replaceAll('\n', `\n${INDENT}`)}`.trimEnd(),
+    ),
+  ),
+  '--relay URL syncs this one command through URL as your own relay (not remembered).',
+  'Exit codes: 0 ok, 1 merge conflicts, 2 usage or bad input.',
+].join('\n')
