@@ -1,4 +1,4 @@
-import { readToml, type TomlTable, type TomlValue } from './toml.ts'
+import { parse as readToml, TomlError, type TomlTable, type TomlValue } from 'smol-toml'
 
 /** A command the Run menu offers, with where it comes from. */
 export interface Suggestion {
@@ -229,7 +229,9 @@ function rootField(context: Context, field: string): unknown {
 // ---- Rust ----
 
 const table = (value: TomlValue | undefined): TomlTable | undefined =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) ? value : undefined
+  typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date)
+    ? value
+    : undefined
 const strings = (value: TomlValue | undefined): string[] =>
   Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []
 
@@ -237,7 +239,10 @@ function readManifest(text: string): TomlTable {
   try {
     return readToml(text)
   } catch (error) {
-    throw new Error(`not valid TOML (${(error as Error).message})`)
+    if (!(error instanceof TomlError)) throw error
+    // smol-toml's message carries a multi-line code frame; a problem is one line.
+    const reason = error.message.replace(/^Invalid TOML document: /, '').split('\n')[0]
+    throw new Error(`not valid TOML (line ${error.line}, column ${error.column}: ${reason})`)
   }
 }
 
