@@ -38,7 +38,7 @@ const LOCKFILES: [string, PackageManager][] = [
   ['bun.lock', 'bun'],
 ]
 /** Folders whose manifests are someone else's (installed or generated), not the project's. */
-const IGNORED = /(^|\/)(node_modules|target|vendor|\.venv|venv|dist|build|\.git)\//
+const THIRD_PARTY_FOLDERS = /(^|\/)(node_modules|target|vendor|\.venv|venv|dist|build|\.git)\//
 
 const baseName = (path: string) => path.slice(path.lastIndexOf('/') + 1)
 const folderOf = (path: string) => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '')
@@ -46,7 +46,7 @@ const join = (folder: string, name: string) => (folder ? `${folder}/${name}` : n
 
 /** True for the files whose text `suggestCommands` reads; the caller loads only these. */
 export function isManifest(path: string): boolean {
-  return MANIFESTS.has(baseName(path)) && !IGNORED.test(path)
+  return MANIFESTS.has(baseName(path)) && !THIRD_PARTY_FOLDERS.test(path)
 }
 
 /** Matches a workspace pattern (`packages/*`, `apps/**`, `tools/cli`) against a folder. */
