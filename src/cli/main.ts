@@ -83,7 +83,7 @@ async function cloneLink(profile: Profile, link: { url: AutomergeUrl; relay?: st
     return profile.catalog.add(link.url)
   if (!profile.relays.knows(link.relay) && !addRelay)
     throw new WeftError(
-      'bad-path',
+      'bad-input',
       `this link's relay ${relaySyncAddress(link.relay)} is not one of your relays; add --add-relay to add it (it will receive only this repository).`,
     )
   return profile.relays.shareFor(link.relay, link.url, async (url) => {
@@ -123,13 +123,13 @@ async function relayCommand(
   }
   if (!address)
     throw new WeftError(
-      'bad-path',
+      'bad-input',
       `Say which relay: weft relay ${action ?? 'list|add|remove'} URL; see \`weft help\`.`,
     )
   if (action === 'add') {
     if (!opts.own && !opts.repo)
       throw new WeftError(
-        'bad-path',
+        'bad-input',
         'Say what the relay receives: --own (your repository list and every repository) or --repo NAME (that repository only).',
       )
     const { url } = await profile.relays.add(
@@ -153,7 +153,7 @@ async function relayCommand(
     )
     return 0
   }
-  throw new WeftError('bad-path', `Unknown action "${action}"; weft relay list|add|remove.`)
+  throw new WeftError('bad-input', `Unknown action "${action}"; weft relay list|add|remove.`)
 }
 
 /** Runs one CLI command; returns the exit code. */
@@ -262,7 +262,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       return matches[0]
     }
     const need = (n: number) => {
-      if (args.length < n) throw new WeftError('bad-path', 'Missing argument; see `weft help`.')
+      if (args.length < n) throw new WeftError('bad-input', 'Missing argument; see `weft help`.')
     }
     switch (command) {
       case 'ls': {
@@ -355,7 +355,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
           need(3)
           vc.renameBranch(branchByName(name), next)
         } else if (action === 'delete') vc.deleteBranch(branchByName(name))
-        else throw new WeftError('bad-path', `Unknown action "${action}".`)
+        else throw new WeftError('bad-input', `Unknown action "${action}".`)
         return 0
       }
       case 'merge': {
@@ -386,7 +386,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       }
       case 'restore': {
         need(1)
-        if (!opts.from) throw new WeftError('bad-path', 'Say which commit with --from COMMIT.')
+        if (!opts.from) throw new WeftError('bad-input', 'Say which commit with --from COMMIT.')
         vc.restoreFile(branch, resolveCommit(opts.from), args[0])
         return 0
       }
