@@ -242,7 +242,9 @@ function readManifest(text: string): TomlTable {
     if (!(error instanceof TomlError)) throw error
     // smol-toml's message carries a multi-line code frame; a problem is one line.
     const reason = error.message.replace(/^Invalid TOML document: /, '').split('\n')[0]
-    throw new Error(`not valid TOML (line ${error.line}, column ${error.column}: ${reason})`)
+    throw new Error(`not valid TOML (line ${error.line}, column ${error.column}: ${reason})`, {
+      cause: error,
+    })
   }
 }
 
