@@ -172,6 +172,8 @@ return (await Promise.all([
 ])).join('\\n')
 })()`
 
+const singleQuoted = (text: string) => `'${text.replace(/\n/g, '\\n')}'`
+
 test('realm code runs isolated: no app storage, tokens, repository worker or page, and nothing without the key', async ({
   page,
   context,
@@ -241,8 +243,9 @@ test('realm code runs isolated: no app storage, tokens, repository worker or pag
     // With the key: the code runs, and finds nothing of the app's.
     const probed = await weft(home, ['repl', 'eval', '--realm', id, '--key-file', key, code])
     expect(probed.code, probed.err).toBe(0)
+    // The realm prints the string as Node does: single-quoted, line breaks escaped.
     expect(probed.out.trim(), kind).toBe(
-      JSON.stringify(
+      singleQuoted(
         kind === 'tab'
           ? [
               'localStorage: SecurityError',
