@@ -28,7 +28,7 @@ import type { Workspace } from '../repo/Workspace.ts'
 import { blockedIn, planFiles, planFolders, type BranchFile, type FileAction } from './folderPlan.ts'
 
 /** Folders never synced: Weft's own manifest, another VCS, and installed dependencies. */
-const IGNORED = new Set(['.weft', '.git', 'node_modules'])
+const UNSYNCED_FOLDERS = new Set(['.weft', '.git', 'node_modules'])
 const MANIFEST = join('.weft', 'checkout.json')
 
 interface Manifest {
@@ -84,7 +84,7 @@ const SYMBOLS: Record<FolderChangeKind, string> = {
 }
 
 /** In any spelling a case-insensitive or Windows file system gives the same folder (`.WEFT`, `.weft.`): a branch entry `.WEFT/checkout.json` must not overwrite the manifest on macOS. */
-const ignoredName = (name: string) => IGNORED.has(name.toLowerCase().replace(/[. ]+$/, ''))
+const ignoredName = (name: string) => UNSYNCED_FOLDERS.has(name.toLowerCase().replace(/[. ]+$/, ''))
 const ignoredPath = (path: string) => path.split('/').some(ignoredName)
 
 /** `weft checkout DIR`: writes the branch into a new (or empty) folder; an existing checkout of the same branch is brought up to date, its local edits kept. */

@@ -103,7 +103,7 @@ export async function withProfile(
   }
   const print: Print = (value, plain) => io.out((opts.json ? JSON.stringify(value, null, 2) : plain()) + '\n')
   const need = (n: number) => {
-    if (args.length < n) throw new WeftError('bad-path', 'Missing argument; see `weft help`.')
+    if (args.length < n) throw new WeftError('bad-input', 'Missing argument; see `weft help`.')
   }
   try {
     return await body({ command, profile, opts, args, io, print, need })

@@ -1,4 +1,5 @@
-import { describeError, inspect } from './inspect.ts'
+import { formatArgs } from '../model/inspect.ts'
+import { describeError, inspectResult, REPL_INSPECT } from './inspect.ts'
 import { LIMITS, type Outcome, type RealmEvent } from './types.ts'
 
 /**
@@ -20,9 +21,6 @@ export type Capture = (emit: (event: RealmEvent) => void) => () => void
 const CONSOLE_LEVELS = ['log', 'info', 'warn', 'error', 'debug'] as const
 type ConsoleLike = Record<(typeof CONSOLE_LEVELS)[number], (...args: unknown[]) => void>
 
-const formatArgs = (args: unknown[]) =>
-  args.map((a) => (typeof a === 'string' ? a : inspect(a, { maxChars: LIMITS.eventChars }).text)).join(' ')
-
 /** Reports calls to `console.log/info/warn/error/debug`; the original methods still run. */
 export const captureConsole =
   (target: ConsoleLike): Capture =>
@@ -30,7 +28,11 @@ export const captureConsole =
     const originals = CONSOLE_LEVELS.map((level) => [level, target[level]] as const)
     for (const [level, original] of originals) {
       target[level] = (...args: unknown[]) => {
-        emit({ kind: level, text: formatArgs(args), time: Date.now() })
+        emit({
+          kind: level,
+          text: formatArgs(args, { ...REPL_INSPECT, maxStringLength: LIMITS.eventChars }),
+          time: Date.now(),
+        })
         original.apply(target, args)
       }
     }
@@ -93,7 +95,7 @@ export function scriptExecutor(evaluate: (code: string) => unknown, captures: Ca
       try {
         let value = evaluateWithAwait(evaluate, code)
         if (isThenable(value)) value = await value
-        return { ok: true, ...inspect(value, { maxChars: LIMITS.resultChars }) }
+        return { ok: true, ...inspectResult(value, LIMITS.resultChars) }
       } catch (thrown) {
         return { ok: false, error: describeError(thrown) }
       }

@@ -21,8 +21,8 @@ import {
   type RealmView,
   type ReplSessionDoc,
 } from './types.ts'
+import { newId } from '../model/ids.ts'
 
-const newId = () => crypto.randomUUID()
 const LANGUAGE = /^[a-z][a-z0-9+#.-]{0,31}$/i
 
 /** What a requester sends to a realm. */

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads'
 import type { Executor } from './Executor.ts'
+import { REPL_INSPECT } from './inspect.ts'
 import { LIMITS, type Outcome, type RealmEvent } from './types.ts'
 
 /**
@@ -12,7 +13,7 @@ const PROGRAM = `
 const { parentPort } = require('node:worker_threads')
 const util = require('node:util')
 const vm = require('node:vm')
-const render = (v, max) => { const text = util.inspect(v, { depth: 4, maxArrayLength: 100, maxStringLength: max, breakLength: 100 }); return text.length > max ? text.slice(0, max) + '… (' + (text.length - max) + ' more characters)' : text }
+const render = (v, max) => { const text = util.inspect(v, { depth: ${REPL_INSPECT.depth}, maxArrayLength: ${REPL_INSPECT.maxItems}, maxStringLength: max, breakLength: ${REPL_INSPECT.breakLength} }); return text.length > max ? text.slice(0, max) + '… (' + (text.length - max) + ' more characters)' : text }
 const describe = (e) => e instanceof Error ? { name: e.name, message: e.message, ...(typeof e.stack === 'string' ? { stack: e.stack } : {}) } : { name: 'Thrown', message: render(e, ${LIMITS.eventChars}) }
 const event = (kind, d) => parentPort.postMessage({ type: 'event', event: { kind, text: d.name + ': ' + d.message, ...(d.stack ? { stack: d.stack } : {}), time: Date.now() } })
 for (const level of ['log', 'info', 'warn', 'error', 'debug'])

@@ -52,7 +52,7 @@ export class Catalog {
   async rename(id: string, name: string): Promise<void> {
     this.#summary(id)
     const trimmed = name.trim()
-    if (!trimmed) throw new WeftError('bad-path', 'A repository needs a name.')
+    if (!trimmed) throw new WeftError('bad-name', 'A repository needs a name.')
     this.handle.change((d) => {
       d.repositories[id].name = trimmed
     })

@@ -105,7 +105,7 @@ export class VersionControl {
 
   /** Records the branch's current files as a commit on top of its head. */
   async commit(branchId: BranchId, message: string, author: string): Promise<CommitId> {
-    if (!message.trim()) throw new WeftError('bad-path', 'A commit needs a message.')
+    if (!message.trim()) throw new WeftError('bad-input', 'A commit needs a message.')
     const head = this.#branch(branchId).head
     const snapshot = await this.working(branchId, true)
     if (head && diffSnapshots(this.#headSnapshot(branchId), snapshot).length === 0)
@@ -155,7 +155,7 @@ export class VersionControl {
   deleteBranch(branchId: BranchId): void {
     this.#branch(branchId)
     if (this.#ws.handle.doc().defaultBranch === branchId)
-      throw new WeftError('bad-path', 'The default branch cannot be deleted.')
+      throw new WeftError('not-allowed', 'The default branch cannot be deleted.')
     this.#ws.handle.change((d) => {
       delete d.branches[branchId]
     })
@@ -258,7 +258,7 @@ export class VersionControl {
     if (!reverted) throw new WeftError('not-found', `There is no commit ${commitId.slice(0, 8)}.`)
     if (reverted.parents.length > 1)
       throw new WeftError(
-        'bad-path',
+        'unsupported',
         'Reverting a merge commit is not supported yet; revert the commits it brought in.',
       )
     if ((await this.status(branchId)).length > 0)
@@ -386,7 +386,7 @@ export class VersionControl {
       trimmed.endsWith('/')
     )
       throw new WeftError(
-        'bad-path',
+        'bad-name',
         `"${name}" is not a branch name: use letters, digits, "-", "_", "." and "/".`,
       )
     const taken = Object.entries(this.#ws.handle.doc().branches).some(

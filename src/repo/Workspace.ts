@@ -25,8 +25,7 @@ import type {
   RepositoryDoc,
   TreeEntry,
 } from '../model/types.ts'
-
-const newId = () => crypto.randomUUID()
+import { newId } from '../model/ids.ts'
 
 /** A file handed to `importFiles`: its path relative to the import folder, and its bytes. */
 export interface IncomingFile {
@@ -108,7 +107,7 @@ export class Workspace {
 
   rename(name: string): void {
     const trimmed = name.trim()
-    if (!trimmed) throw new WeftError('bad-path', 'A repository needs a name.')
+    if (!trimmed) throw new WeftError('bad-name', 'A repository needs a name.')
     this.handle.change((d) => {
       d.name = trimmed
     })

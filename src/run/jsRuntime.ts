@@ -1,4 +1,4 @@
-import { formatArgs } from './inspect.ts'
+import { formatArgs } from '../model/inspect.ts'
 
 /** Where a program's output and end go. */
 export interface RuntimeIo {

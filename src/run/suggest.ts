@@ -1,4 +1,4 @@
-import { readToml, type TomlTable, type TomlValue } from './toml.ts'
+import { parse as readToml, TomlError, type TomlTable, type TomlValue } from 'smol-toml'
 
 /** A command the Run menu offers, with where it comes from. */
 export interface Suggestion {
@@ -38,7 +38,7 @@ const LOCKFILES: [string, PackageManager][] = [
   ['bun.lock', 'bun'],
 ]
 /** Folders whose manifests are someone else's (installed or generated), not the project's. */
-const IGNORED = /(^|\/)(node_modules|target|vendor|\.venv|venv|dist|build|\.git)\//
+const THIRD_PARTY_FOLDERS = /(^|\/)(node_modules|target|vendor|\.venv|venv|dist|build|\.git)\//
 
 const baseName = (path: string) => path.slice(path.lastIndexOf('/') + 1)
 const folderOf = (path: string) => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '')
@@ -46,7 +46,7 @@ const join = (folder: string, name: string) => (folder ? `${folder}/${name}` : n
 
 /** True for the files whose text `suggestCommands` reads; the caller loads only these. */
 export function isManifest(path: string): boolean {
-  return MANIFESTS.has(baseName(path)) && !IGNORED.test(path)
+  return MANIFESTS.has(baseName(path)) && !THIRD_PARTY_FOLDERS.test(path)
 }
 
 /** Matches a workspace pattern (`packages/*`, `apps/**`, `tools/cli`) against a folder. */
@@ -229,7 +229,9 @@ function rootField(context: Context, field: string): unknown {
 // ---- Rust ----
 
 const table = (value: TomlValue | undefined): TomlTable | undefined =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) ? value : undefined
+  typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date)
+    ? value
+    : undefined
 const strings = (value: TomlValue | undefined): string[] =>
   Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []
 
@@ -237,7 +239,12 @@ function readManifest(text: string): TomlTable {
   try {
     return readToml(text)
   } catch (error) {
-    throw new Error(`not valid TOML (${(error as Error).message})`)
+    if (!(error instanceof TomlError)) throw error
+    // smol-toml's message carries a multi-line code frame; a problem is one line.
+    const reason = error.message.replace(/^Invalid TOML document: /, '').split('\n')[0]
+    throw new Error(`not valid TOML (line ${error.line}, column ${error.column}: ${reason})`, {
+      cause: error,
+    })
   }
 }
 

@@ -85,7 +85,7 @@ test('the CLI evaluates code in a chosen tab and reads its console; a closed tab
     out: '1\n',
   })
   expect(await weft(home, inB('globalThis.count'))).toMatchObject({ code: 0, out: '1\n' })
-  expect(await weft(home, inA('typeof globalThis.count'))).toMatchObject({ code: 0, out: '"undefined"\n' })
+  expect(await weft(home, inA('typeof globalThis.count'))).toMatchObject({ code: 0, out: "'undefined'\n" })
   expect(
     await weft(home, ['repl', 'eval', '--realm', idB, '--key-file', keyA, 'globalThis.count']),
   ).toMatchObject({ code: 1, err: expect.stringContaining('not authorized') })
@@ -111,8 +111,8 @@ test('the CLI evaluates code in a chosen tab and reads its console; a closed tab
   const workerKey = await keyFileOf(page, workerId)
   expect(
     await weft(home, ['repl', 'eval', '--realm', workerPrefix, '--key-file', workerKey, 'typeof document']),
-  ).toMatchObject({ code: 0, out: '"undefined"\n' })
-  expect(await weft(home, inA('typeof document'))).toMatchObject({ code: 0, out: '"object"\n' })
+  ).toMatchObject({ code: 0, out: "'undefined'\n" })
+  expect(await weft(home, inA('typeof document'))).toMatchObject({ code: 0, out: "'object'\n" })
   await page.getByRole('button', { name: `Stop worker realm ${workerPrefix}` }).click()
   await expect
     .poll(async () => (await listRealms(home)).find((r) => r.id.startsWith(workerPrefix))?.status, {
@@ -171,6 +171,8 @@ return (await Promise.all([
   probe('origin', () => self.origin),
 ])).join('\\n')
 })()`
+
+const singleQuoted = (text: string) => `'${text.replace(/\n/g, '\\n')}'`
 
 test('realm code runs isolated: no app storage, tokens, repository worker or page, and nothing without the key', async ({
   page,
@@ -236,13 +238,14 @@ test('realm code runs isolated: no app storage, tokens, repository worker or pag
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(readFileSync(key, 'utf8'))
     expect(
       await weft(home, ['repl', 'eval', '--realm', id, '--key-file', key, 'typeof globalThis.ran']),
-    ).toMatchObject({ code: 0, out: '"undefined"\n' })
+    ).toMatchObject({ code: 0, out: "'undefined'\n" })
 
     // With the key: the code runs, and finds nothing of the app's.
     const probed = await weft(home, ['repl', 'eval', '--realm', id, '--key-file', key, code])
     expect(probed.code, probed.err).toBe(0)
+    // The realm prints the string as Node does: single-quoted, line breaks escaped.
     expect(probed.out.trim(), kind).toBe(
-      JSON.stringify(
+      singleQuoted(
         kind === 'tab'
           ? [
               'localStorage: SecurityError',

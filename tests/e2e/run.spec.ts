@@ -86,7 +86,7 @@ test('Run suggests npm test and runs it in the browser; Stop ends an endless loo
   ).toMatchObject({ code: 0, out: '2\n' })
   expect(
     await weft(home, ['repl', 'eval', '--realm', realm, '--key-file', keyFile, 'typeof document']),
-  ).toMatchObject({ code: 0, out: '"undefined"\n' })
+  ).toMatchObject({ code: 0, out: "'undefined'\n" })
   await dialog.getByRole('button', { name: 'Stop' }).click()
   await expect(realmHint).toBeHidden()
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { Repo } from '@automerge/automerge-repo'
 import { Workspace } from '../../src/repo/Workspace.ts'
 import { captureConsole, captureGlobalErrors, scriptExecutor } from '../../src/repl/Executor.ts'
-import { inspect } from '../../src/repl/inspect.ts'
+import { inspectResult } from '../../src/repl/inspect.ts'
 import {
   appendedRequests,
   fencedBlocks,
@@ -15,19 +15,21 @@ import { ReplSession } from '../../src/repl/ReplSession.ts'
 import type { RealmEvent } from '../../src/repl/types.ts'
 
 describe('inspect', () => {
-  it('renders plain data as JSON-compatible text', () => {
+  const inspect = (value: unknown, maxChars = 16_000) => inspectResult(value, maxChars)
+
+  it('renders plain data as Node does, with its JSON', () => {
     expect(inspect(2)).toEqual({ text: '2', json: '2' })
     expect(inspect({ a: [1, 'x', null], 'b-c': true })).toEqual({
-      text: '{ a: [1, "x", null], "b-c": true }',
-      json: '{ a: [1, "x", null], "b-c": true }',
+      text: "{ a: [ 1, 'x', null ], 'b-c': true }",
+      json: '{"a":[1,"x",null],"b-c":true}',
     })
   })
 
   it('renders cycles, functions, classes, DOM nodes and special objects as short text, without json', () => {
     const cyclic: Record<string, unknown> = { name: 'loop' }
     cyclic.self = cyclic
-    expect(inspect(cyclic)).toEqual({ text: '{ name: "loop", self: [Circular] }' })
-    expect(inspect(function named() {}).text).toBe('[Function named]')
+    expect(inspect(cyclic)).toEqual({ text: "<ref *1> { name: 'loop', self: [Circular *1] }" })
+    expect(inspect(function named() {}).text).toBe('[Function: named]')
     expect(inspect(class Widget {}).text).toBe('[class Widget]')
     const element = {
       nodeType: 1,
@@ -37,13 +39,13 @@ describe('inspect', () => {
       textContent: 'lots of text',
     }
     expect(inspect([element, { nodeType: 3, nodeName: '#text', textContent: 'hi' }]).text).toBe(
-      '[<div#app.main.wide>, #text "hi"]',
+      "[ <div#app.main.wide>, #text 'hi' ]",
     )
-    expect(inspect(new Map([['k', new Set([1])]])).text).toBe('Map(1) {"k" => Set(1) {1}}')
+    expect(inspect(new Map([['k', new Set([1])]])).text).toBe("Map(1) { 'k' => Set(1) { 1 } }")
     expect(inspect([undefined, 10n, Symbol('s'), new Date(0), /x/g, new Uint8Array([1, 2])]).text).toBe(
-      '[undefined, 10n, Symbol(s), 1970-01-01T00:00:00.000Z, /x/g, Uint8Array(2) [1, 2]]',
+      '[ undefined, 10n, Symbol(s), 1970-01-01T00:00:00.000Z, /x/g, Uint8Array(2) [ 1, 2 ] ]',
     )
-    expect(inspect(new TypeError('bad')).text).toBe('TypeError: bad')
+    expect(inspect(new TypeError('bad')).text).toMatch(/^TypeError: bad\n {4}at /)
   })
 
   it('survives throwing getters and hostile proxies, and bounds depth, items and size', () => {
@@ -66,9 +68,13 @@ describe('inspect', () => {
       },
     )
     expect(inspect(hostile).text).toMatch(/^\[Uninspectable: trap\]$|^{}$/)
-    expect(inspect({ a: { b: { c: { d: { e: 1 } } } } }).text).toBe('{ a: { b: { c: { d: [Object] } } } }')
-    expect(inspect(Array.from({ length: 150 }, (_, i) => i)).text).toMatch(/, 99, … 50 more\]$/)
-    const big = inspect('x'.repeat(50_000), { maxChars: 100 }).text
+    expect(inspect({ a: { b: { c: { d: { e: { f: 1 } } } } } }).text).toBe(
+      '{ a: { b: { c: { d: { e: [Object] } } } } }',
+    )
+    expect(inspect(Array.from({ length: 150 }, (_, i) => i)).text).toMatch(
+      /\n {2}99,\n {2}\.\.\. 50 more items\n\]$/,
+    )
+    const big = inspect('x'.repeat(50_000), 100).text
     expect(big.length).toBeLessThan(150)
     expect(big).toMatch(/… \(\d+ more characters\)$/)
   })
@@ -137,7 +143,7 @@ describe('script executor (page and worker wiring)', () => {
     expect(events.map((e) => `${e.kind} ${e.text}`)).toEqual([
       'uncaught ReferenceError: y is not defined',
       'unhandled-rejection Error: rejected',
-      'unhandled-rejection Thrown: "just a string"',
+      "unhandled-rejection Thrown: 'just a string'",
     ])
     expect(events[0].stack).toContain('y is not defined')
   })

@@ -100,8 +100,8 @@ describe('REPL session and realm runtime', () => {
     const ask = async (code: string) =>
       session.outcome(realm, (await session.request({ realm, code, requester: 'agent', key: KEY })).id)
     expect((await ask('Promise.resolve([1, {a: 2}])')).result).toEqual({
-      text: '[1, { a: 2 }]',
-      json: '[1, { a: 2 }]',
+      text: '[ 1, { a: 2 } ]',
+      json: '[1,{"a":2}]',
     })
     const failed = await ask('null.x')
     expect(failed).toMatchObject({
@@ -172,7 +172,7 @@ describe('REPL session and realm runtime', () => {
       requester: 'agent',
       key: KEY,
     })
-    expect((await session.outcome(runtime.realm, job.id)).result).toEqual({ text: '"Weft"', json: '"Weft"' })
+    expect((await session.outcome(runtime.realm, job.id)).result).toEqual({ text: "'Weft'", json: '"Weft"' })
     await expect
       .poll(() => session.log(runtime.realm).map((e) => (e.type === 'event' ? e.text : e.state)))
       .toEqual(['finished', 'in the tab'])

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { BrowserRunner } from '../../src/run/browser/browserRunner.ts'
 import { planBrowserRun, UnsupportedCommand, words, type PlanInput } from '../../src/run/entry.ts'
 import type { RunFile } from '../../src/run/Runner.ts'
-import { formatArgs } from '../../src/run/inspect.ts'
+import { formatArgs } from '../../src/model/inspect.ts'
 import { createStdinBuffer, StdinReader, StdinWriter } from '../../src/run/stdinChannel.ts'
 import { branchFolder, toFileTree } from '../../src/run/webcontainerRunner.ts'
 import { collect, runnerContract } from './runner-contract.ts'
@@ -315,14 +315,14 @@ describe('console formatting', () => {
       '{ nested: { deeper: { deepest: [Object] } } }',
     )
     expect(formatArgs([null, undefined, 10n, Symbol('s'), () => 1, class Shape {}])).toBe(
-      'null undefined 10n Symbol(s) [Function (anonymous)] [class: Shape]',
+      'null undefined 10n Symbol(s) [Function (anonymous)] [class Shape]',
     )
     expect(formatArgs([new Set(['a']), { 'needs-quotes': true }, []])).toBe(
       "Set(1) { 'a' } { 'needs-quotes': true } []",
     )
     const circular: Record<string, unknown> = { name: 'loop' }
     circular.self = circular
-    expect(formatArgs([circular])).toBe("{ name: 'loop', self: [Circular *1] }")
+    expect(formatArgs([circular])).toBe("<ref *1> { name: 'loop', self: [Circular *1] }")
     expect(formatArgs([new Error('bad')])).toMatch(/^Error: bad\n {4}at /)
     expect(formatArgs([Array.from({ length: 30 }, (_, i) => i)])).toBe(
       `[\n${Array.from({ length: 30 }, (_, i) => `  ${i}`).join(',\n')}\n]`,

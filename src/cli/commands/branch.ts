@@ -27,6 +27,6 @@ export const branch: Command = (argv, io) =>
       need(3)
       vc.renameBranch(branchByName(name), next)
     } else if (action === 'delete') vc.deleteBranch(branchByName(name))
-    else throw new WeftError('bad-path', `Unknown action "${action}".`)
+    else throw new WeftError('bad-input', `Unknown action "${action}".`)
     return 0
   })

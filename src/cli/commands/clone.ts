@@ -51,7 +51,7 @@ async function cloneLink(profile: Profile, link: ShareLink, addRelay: boolean) {
     return profile.catalog.add(link.url)
   if (!profile.relays.knows(link.relay) && !addRelay)
     throw new WeftError(
-      'bad-path',
+      'bad-input',
       `this link's relay ${relaySyncAddress(link.relay)} is not one of your relays; add --add-relay to add it (it will receive only this repository).`,
     )
   return profile.relays.shareFor(link.relay, link.url, async (url) => {

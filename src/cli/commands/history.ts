@@ -60,7 +60,7 @@ export const diff: Command = (argv, io) =>
 export const restore: Command = (argv, io) =>
   withRepository('restore', argv, io, {}, async ({ vc, branch, args, opts, need, resolveCommit }) => {
     need(1)
-    if (!opts.from) throw new WeftError('bad-path', 'Say which commit with --from COMMIT.')
+    if (!opts.from) throw new WeftError('bad-input', 'Say which commit with --from COMMIT.')
     vc.restoreFile(branch, resolveCommit(opts.from), args[0])
     return 0
   })

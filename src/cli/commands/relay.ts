@@ -40,13 +40,13 @@ export const relay: Command = (argv, io) =>
       }
       if (!address)
         throw new WeftError(
-          'bad-path',
+          'bad-input',
           `Say which relay: weft relay ${action ?? 'list|add|remove'} URL; see \`weft help\`.`,
         )
       if (action === 'add') {
         if (!opts.own && !opts.repo)
           throw new WeftError(
-            'bad-path',
+            'bad-input',
             'Say what the relay receives: --own (your repository list and every repository) or --repo NAME (that repository only).',
           )
         const { url } = await profile.relays.add(
@@ -70,6 +70,6 @@ export const relay: Command = (argv, io) =>
         )
         return 0
       }
-      throw new WeftError('bad-path', `Unknown action "${action}"; weft relay list|add|remove.`)
+      throw new WeftError('bad-input', `Unknown action "${action}"; weft relay list|add|remove.`)
     },
   )
