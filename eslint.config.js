@@ -8,7 +8,7 @@ import svelteConfig from './svelte.config.js'
 
 export default ts.config(
   {
-    ignores: ['dist/', 'data/', 'test-results/', 'playwright-report/', 'bench/out/', 'node_modules/'],
+    ignores: ['dist/', 'dist-node/', 'data/', 'test-results/', 'playwright-report/', 'bench/out/', 'node_modules/'],
   },
   js.configs.recommended,
   ...ts.configs.recommended,

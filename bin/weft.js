@@ -1,16 +1,20 @@
 #!/usr/bin/env node
-// The `weft` command: TypeScript sources run through tsx so Node 20 needs no build step.
-import { register } from 'tsx/esm/api'
+// The `weft` command: runs the Node build of the CLI and the relay (dist-node/, made by `npm run build`).
+import { existsSync } from 'node:fs'
 
-register()
+const built = new URL('../dist-node/', import.meta.url)
+if (!existsSync(built)) {
+  console.error('weft: not built yet; run `npm run build` in the Weft folder first.')
+  process.exit(2)
+}
 const [command, ...args] = process.argv.slice(2)
 // `weft relay list|add|remove` manage the profile's relays; any other `weft relay` runs one.
 if (command === 'relay' && !['list', 'add', 'remove'].includes(args[0])) {
-  const { main } = await import('../relay/main.ts')
+  const { main } = await import(new URL('relay/main.js', built).href)
   await main(args)
 } else {
   await import('@automerge/automerge-repo') // initialises Automerge's wasm for Node
-  const { run } = await import('../src/cli/main.ts')
+  const { run } = await import(new URL('src/cli/main.js', built).href)
   process.exitCode = await run(process.argv.slice(2), {
     out: (text) => process.stdout.write(text),
     err: (line) => console.error(line),

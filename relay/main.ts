@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util'
 import { fileURLToPath } from 'node:url'
-import { join } from 'node:path'
+import { join, sep } from 'node:path'
+import { packageRoot } from './packageRoot.ts'
 import { startRelay } from './server.ts'
 import { loadRunnerToken, RunnerTokenError } from './runnerToken.ts'
 
@@ -13,7 +14,7 @@ const usage = `Usage: weft relay [--host 127.0.0.1] [--port 8787] [--data ./data
 
 /** Runs the relay until SIGTERM or SIGINT, then flushes storage and exits. */
 export async function main(argv: string[]): Promise<void> {
-  const root = fileURLToPath(new URL('..', import.meta.url))
+  const root = packageRoot() + sep
   let values
   try {
     ;({ values } = parseArgs({

@@ -1,12 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
-import { relative } from 'node:path'
+import { join, relative } from 'node:path'
 import sirv from 'sirv'
 import { Repo } from '@automerge/automerge-repo'
 import { DurableFileStorage } from '../src/storage/DurableFileStorage.ts'
 import { CheckedChunks } from '../src/storage/CheckedChunks.ts'
 import { sendWhenSaved } from './durableReplies.ts'
+import { packageRoot } from './packageRoot.ts'
 import { ISOLATION_HEADERS } from './isolation.ts'
 import { adapterConnected, refuseFailingMessages, syncEndpoint } from './syncEndpoint.ts'
 import { shutdownRepo } from '../src/repo/flush.ts'
@@ -39,8 +40,7 @@ export interface Relay {
   close(): Promise<void>
 }
 
-const version = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
-  .version as string
+const version = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')).version as string
 
 /** Starts the relay: sync over WebSocket at /sync, the app as static files, and GET /health. */
 export async function startRelay(options: RelayOptions): Promise<Relay> {
