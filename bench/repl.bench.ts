@@ -258,7 +258,7 @@ async function tabRealm(
     await profile.close()
   })
   const { ws } = await profile.open(profile.pick())
-  let session: ReplSession | null = null
+  let session: ReplSession | null
   const deadline = Date.now() + 30_000
   while (!(session = await ReplSession.find(profile.repo, ws.handle))) {
     if (Date.now() > deadline) throw new Error("the requester never saw the tab's REPL session")

@@ -37,7 +37,7 @@ export function isGitFolderName(name: string): boolean {
 export function pathProblem(path: string): string | null {
   if (path.length === 0) return 'A name is required.'
   if (path.includes('\0')) return 'A name cannot contain the NUL character.'
-  if (/[\u0001-\u001f\u007f-\u009f]/.test(path)) return 'A name cannot contain control characters.'
+  if (/\p{Cc}/u.test(path)) return 'A name cannot contain control characters.'
   if (path.startsWith('/'))
     return `${quotePath(path)} starts with "/": paths are relative to the repository root.`
   if (path.includes('\\')) return `${quotePath(path)} contains "\\": use "/" to separate folders.`
@@ -55,7 +55,7 @@ export function pathProblem(path: string): string | null {
 }
 
 /** Characters that would hide or disguise a path in a message: controls, bidi overrides, invisible marks. */
-const UNSAFE_IN_MESSAGE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g
+const UNSAFE_IN_MESSAGE = /[\p{Cc}\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/gu
 
 /** A path (or id) quoted for a message: characters that hide or disguise text escaped as \u{…}, long ones shortened. */
 export function quotePath(path: string, max = 160): string {

@@ -175,6 +175,8 @@ export class JsRuntime {
   }
 
   #process(invocation: RuntimeInvocation) {
+    // The process object's getters and methods have their own `this`; they reach the runtime by name.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
     const runtime = this
     const stream = (type: 'stdout' | 'stderr') => ({
       write: (chunk: unknown) => {

@@ -128,7 +128,7 @@ function parseJson(text: string): Record<string, unknown> {
   try {
     value = JSON.parse(text)
   } catch (error) {
-    throw new Error(`not valid JSON (${(error as Error).message})`)
+    throw new Error(`not valid JSON (${(error as Error).message})`, { cause: error })
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     throw new Error('expected a JSON object')

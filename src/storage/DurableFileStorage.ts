@@ -169,7 +169,8 @@ function isValidKey(key: StorageKey): boolean {
         part.length > 0 &&
         part.length <= 255 &&
         !part.startsWith('.') &&
-        !/[/\\\x00-\x1f]/.test(part),
+        !/[/\\]/.test(part) &&
+        ![...part].some((c) => c.charCodeAt(0) < 0x20),
     )
   )
 }
