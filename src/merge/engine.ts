@@ -1,17 +1,17 @@
 import { grammarForPath, type GrammarId, type Grammars } from '../syntax/grammars.ts'
-import { duplicatesAddedName } from './addedNames.ts'
-import { linePieces } from './lineBased.ts'
-import { renderPieces, type MergeConflict } from './mergedText.ts'
-import { mergeParsed, MergeTimeout } from './parsedMerge.ts'
-import type { Piece } from './pieces.ts'
-import type { LanguageProfile } from './profiles/profile.ts'
+import { duplicatesAddedName } from './checks/addedNames.ts'
+import { reconcileRenames, type MergeWarning } from './checks/renames.ts'
+import { isSound } from './checks/soundness.ts'
+import { linePieces } from './line/linePieces.ts'
+import { renderPieces, type MergeConflict } from './line/mergedText.ts'
+import type { Piece } from './line/pieces.ts'
 import { profileFor } from './profiles/languages.ts'
-import { reconcileRenames, type MergeWarning } from './renames.ts'
-import { isSound } from './soundness.ts'
-import { Parses } from './syntaxTree.ts'
+import type { LanguageProfile } from './profiles/profile.ts'
+import { mergeParsed, MergeTimeout } from './structured/parsedMerge.ts'
+import { Parses } from './tree/syntaxTree.ts'
 
-export type { MergeConflict } from './mergedText.ts'
-export type { MergeWarning } from './renames.ts'
+export type { MergeConflict } from './line/mergedText.ts'
+export type { MergeWarning } from './checks/renames.ts'
 
 export interface MergeInput {
   base: string

@@ -1,4 +1,4 @@
-import type { LanguageProfile } from './profiles/profile.ts'
+import type { LanguageProfile } from '../profiles/profile.ts'
 import { signatureOf } from './signature.ts'
 import { textOf, type SyntaxNode } from './syntaxTree.ts'
 

@@ -2,12 +2,12 @@ import { pick } from './containerLayout.ts'
 import { lineIndent, reindent } from './indent.ts'
 import { followMovedEdits, madeAlready } from './movedLines.ts'
 import { followMovedNodes, type ConflictNodes, type MergeNodes } from './movedNodes.ts'
-import type { ConflictPiece, Piece } from './pieces.ts'
-import { isCommutative, isValueSet, type LanguageProfile } from './profiles/profile.ts'
+import type { ConflictPiece, Piece } from '../line/pieces.ts'
+import { isCommutative, isValueSet, type LanguageProfile } from '../profiles/profile.ts'
 import { mergeAsSet, type SetMergeContext } from './setMerge.ts'
-import { labelOf, signatureOf } from './signature.ts'
-import { textOf, type SyntaxNode, type SyntaxTree } from './syntaxTree.ts'
-import { matchOrdered, shapeOf, tokenCount } from './treeMatcher.ts'
+import { labelOf, signatureOf } from '../tree/signature.ts'
+import { textOf, type SyntaxNode, type SyntaxTree } from '../tree/syntaxTree.ts'
+import { matchOrdered, shapeOf, tokenCount } from '../tree/treeMatcher.ts'
 
 /** Thrown when the merge runs past its deadline; the caller falls back to the line merge. */
 export class MergeTimeout extends Error {}

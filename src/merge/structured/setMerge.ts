@@ -4,12 +4,12 @@
  * before right's, in the container's own layout.
  */
 import { defaultSeparator, pick, spacing, split, type Split } from './containerLayout.ts'
-import { linePieces } from './lineBased.ts'
-import type { Piece } from './pieces.ts'
-import type { LanguageProfile } from './profiles/profile.ts'
-import { signatureOf } from './signature.ts'
-import { textOf, type SyntaxNode } from './syntaxTree.ts'
-import { matchUnordered, shapeOf } from './treeMatcher.ts'
+import { linePieces } from '../line/linePieces.ts'
+import type { Piece } from '../line/pieces.ts'
+import type { LanguageProfile } from '../profiles/profile.ts'
+import { signatureOf } from '../tree/signature.ts'
+import { textOf, type SyntaxNode } from '../tree/syntaxTree.ts'
+import { matchUnordered, shapeOf } from '../tree/treeMatcher.ts'
 
 /** What the set merge needs from the tree merge around it. */
 export interface SetMergeContext {
