@@ -1,26 +1,32 @@
+import type { ConflictPiece, Piece } from '../line/pieces.ts'
+import { isCommutative, isValueSet, type LanguageProfile } from '../profiles/profile.ts'
+import { labelOf } from '../tree/signature.ts'
+import { textOf, type SyntaxNode, type SyntaxTree } from '../tree/syntaxTree.ts'
+import { matchOrdered, tokenCount } from '../tree/treeMatcher.ts'
+import {
+  allKeyed,
+  brackets,
+  differingChild,
+  emptyVersionOf,
+  gapBefore,
+  insertsNamed,
+  keptBaseChildren,
+  MIN_WRAPPED_TOKENS,
+  nestedCopies,
+  opaque,
+  spanText,
+  trailing,
+  unchangedStretch,
+  type Span,
+} from './children.ts'
 import { pick } from './containerLayout.ts'
 import { lineIndent, reindent } from './indent.ts'
 import { followMovedEdits, madeAlready } from './movedLines.ts'
-import { followMovedNodes, type ConflictNodes, type MergeNodes } from './movedNodes.ts'
-import type { ConflictPiece, Piece } from '../line/pieces.ts'
-import { isCommutative, isValueSet, type LanguageProfile } from '../profiles/profile.ts'
+import { followMovedNodes, type ConflictNodes } from './movedNodes.ts'
 import { mergeAsSet, type SetMergeContext } from './setMerge.ts'
-import { labelOf, signatureOf } from '../tree/signature.ts'
-import { textOf, type SyntaxNode, type SyntaxTree } from '../tree/syntaxTree.ts'
-import { matchOrdered, shapeOf, tokenCount } from '../tree/treeMatcher.ts'
 
 /** Thrown when the merge runs past its deadline; the caller falls back to the line merge. */
 export class MergeTimeout extends Error {}
-
-/** Text between the end of `prev` (or the start of `parent`) and the start of `node`. */
-const gapBefore = (parent: SyntaxNode, children: SyntaxNode[], i: number): string =>
-  parent.source.slice(i === 0 ? parent.start : children[i - 1].end, children[i].start)
-
-const spanText = (nodes: SyntaxNode[], parent: SyntaxNode, from: number, to: number): string =>
-  from >= to ? '' : parent.source.slice(gapStart(parent, nodes, from), nodes[to - 1].end)
-
-const gapStart = (parent: SyntaxNode, nodes: SyntaxNode[], i: number): number =>
-  i === 0 ? parent.start : nodes[i - 1].end
 
 /**
  * Structured three-way merge of three parsed versions (Mergiraf-style, simplified): nodes changed
@@ -35,67 +41,100 @@ export function mergeParsed(
   profile: LanguageProfile,
   deadline: number,
 ): Piece[] {
-  let pieces: Piece[] = []
-  const path: string[] = []
-  let steps = 0
-  /** The nodes behind conflicts, to look for where code went that one side moved. */
-  const nodesOf = new Map<ConflictPiece, ConflictNodes>()
+  return new TreeMerge(profile, deadline).mergeTrees(base, left, right)
+}
 
-  const emit = (text: string) => {
-    if (text !== '') pieces.push(text)
+/** A node's three versions whose children are merged in order, with where each base child went. */
+interface OrderedChildren {
+  base: SyntaxNode
+  left: SyntaxNode
+  right: SyntaxNode
+  baseToLeft: Int32Array
+  baseToRight: Int32Array
+}
+
+/**
+ * One structured merge under way: the pieces written so far, the labels of the declarations it
+ * is inside (conflicts carry them), and the nodes behind each conflict (to find where code went
+ * that one side moved). The set merge writes through it too.
+ */
+class TreeMerge implements SetMergeContext {
+  private pieces: Piece[] = []
+  readonly path: string[] = []
+  /** Nodes merged so far: the deadline is checked every 256. */
+  private steps = 0
+  private readonly conflictNodes = new Map<ConflictPiece, ConflictNodes>()
+
+  constructor(
+    readonly profile: LanguageProfile,
+    private readonly deadline: number,
+  ) {}
+
+  /** The whole file: the text around the roots, the roots, then edits that follow moved code. */
+  mergeTrees(base: SyntaxTree, left: SyntaxTree, right: SyntaxTree): Piece[] {
+    const sources = [base.source, left.source, right.source] as const
+    const roots = { base: base.root, left: left.root, right: right.root }
+    const [b, l, r] = [roots.base, roots.left, roots.right]
+    this.emit(pick(sources[0].slice(0, b.start), sources[1].slice(0, l.start), sources[2].slice(0, r.start)))
+    this.mergeNode(b, l, r, undefined)
+    this.emit(pick(sources[0].slice(b.end), sources[1].slice(l.end), sources[2].slice(r.end)))
+    followMovedNodes(this.pieces, this.conflictNodes, roots, this.profile, (mb, ml, mr) =>
+      this.mergeDetached(mb, ml, mr),
+    )
+    followMovedEdits(this.pieces, ...sources)
+    return this.pieces
   }
-  const conflict = (kind: string, b: string, l: string, r: string, nodes?: ConflictNodes) => {
+
+  emit(text: string): void {
+    if (text !== '') this.pieces.push(text)
+  }
+
+  push(pieces: Piece[]): void {
+    this.pieces.push(...pieces)
+  }
+
+  conflict(kind: string, base: string, left: string, right: string, nodes?: ConflictNodes): void {
     // One side already made the other's edit, where it moved or unwrapped that code: its version holds both.
-    if (madeAlready(b, l, r)) return emit(r)
-    if (madeAlready(b, r, l)) return emit(l)
-    const piece = { base: b, left: l, right: r, kind, path: [...path] }
-    if (nodes) nodesOf.set(piece, nodes)
-    pieces.push(piece)
-  }
-
-  const setContext: SetMergeContext = {
-    profile,
-    path,
-    emit,
-    conflict,
-    mergeNode,
-    push: (regions) => {
-      pieces.push(...regions)
-    },
+    if (madeAlready(base, left, right)) return this.emit(right)
+    if (madeAlready(base, right, left)) return this.emit(left)
+    const piece = { base, left, right, kind, path: [...this.path] }
+    if (nodes) this.conflictNodes.set(piece, nodes)
+    this.pieces.push(piece)
   }
 
   /** Three nodes merged on their own, away from the file's pieces: their text, or undefined on a conflict. */
-  const mergeDetached: MergeNodes = (b, l, r) => {
-    const outer = pieces
-    pieces = []
+  private mergeDetached(base: SyntaxNode, left: SyntaxNode, right: SyntaxNode): string | undefined {
+    const outer = this.pieces
+    this.pieces = []
     try {
-      mergeNode(b, l, r, undefined)
-      return pieces.every((piece) => typeof piece === 'string') ? pieces.join('') : undefined
+      this.mergeNode(base, left, right, undefined)
+      return this.pieces.every((piece) => typeof piece === 'string') ? this.pieces.join('') : undefined
     } finally {
-      pieces = outer
+      this.pieces = outer
     }
   }
 
-  function mergeNode(b: SyntaxNode, l: SyntaxNode, r: SyntaxNode, parentKind: string | undefined): void {
-    if ((++steps & 255) === 0 && Date.now() > deadline) throw new MergeTimeout()
-    const [tb, tl, tr] = [textOf(b), textOf(l), textOf(r)]
-    if (tl === tb) return emit(tr)
-    if (tr === tb || tl === tr) return emit(tl)
+  mergeNode(b: SyntaxNode, l: SyntaxNode, r: SyntaxNode, parentKind: string | undefined): void {
+    if ((++this.steps & 255) === 0 && Date.now() > this.deadline) throw new MergeTimeout()
+    const [baseText, leftText, rightText] = [textOf(b), textOf(l), textOf(r)]
+    if (leftText === baseText) return this.emit(rightText)
+    if (rightText === baseText || leftText === rightText) return this.emit(leftText)
+    const { profile, path } = this
     const valueSet = isValueSet(profile, b.kind, path)
     const label = labelOf(b, profile)
     if (label) path.push(label)
     try {
-      if (mergeWrapped(b, l, r)) {
+      if (this.mergeWrapped(b, l, r)) {
         // one side nested the node, unchanged, in new code; the other side's edit went into it
       } else if (b.kind !== l.kind || b.kind !== r.kind || [b, l, r].some(opaque)) {
-        conflict(b.kind, tb, tl, tr, { base: [b], left: [l], right: [r] })
+        this.conflict(b.kind, baseText, leftText, rightText, { base: [b], left: [l], right: [r] })
       } else if (
-        (valueSet || isCommutative(profile, b.kind, parentKind) || allKeyed(b, l, r)) &&
-        mergeAsSet(setContext, b, l, r, valueSet)
+        (valueSet || isCommutative(profile, b.kind, parentKind) || allKeyed(profile, b, l, r)) &&
+        mergeAsSet(this, b, l, r, valueSet)
       ) {
         // merged as a set
       } else {
-        mergeOrdered(b, l, r)
+        this.mergeOrdered(b, l, r)
       }
     } finally {
       if (label) path.pop()
@@ -107,7 +146,7 @@ export function mergeParsed(
    * `use` list); the other edited it: the wrapping side's version, with the edit where the node
    * went, reindented like it.
    */
-  function mergeWrapped(b: SyntaxNode, l: SyntaxNode, r: SyntaxNode): boolean {
+  private mergeWrapped(b: SyntaxNode, l: SyntaxNode, r: SyntaxNode): boolean {
     for (const [wrapper, editor] of [
       [l, r],
       [r, l],
@@ -116,246 +155,160 @@ export function mergeParsed(
       if (inner.length !== 1 || tokenCount(b) < MIN_WRAPPED_TOKENS || nestedCopies(editor, b).length > 0)
         continue
       const [at] = inner
-      emit(wrapper.source.slice(wrapper.start, at.start))
-      emit(reindent(textOf(editor), lineIndent(editor), lineIndent(at)))
-      emit(wrapper.source.slice(at.end, wrapper.end))
+      this.emit(wrapper.source.slice(wrapper.start, at.start))
+      this.emit(reindent(textOf(editor), lineIndent(editor), lineIndent(at)))
+      this.emit(wrapper.source.slice(at.end, wrapper.end))
       return true
     }
     return false
   }
 
   /**
-   * A leaf, or a node with text no child covers (TOML's string contents are no node): merged
-   * child by child, that text would be taken from one side as mere spacing.
+   * Merges children in order: the children matched on both sides anchor the merge and are merged
+   * recursively; each stretch between two anchors is taken from the side that changed it.
    */
-  const opaque = (node: SyntaxNode): boolean =>
-    node.children.length === 0 ||
-    node.children.some((_, i) => /\S/.test(gapBefore(node, node.children, i))) ||
-    /\S/.test(trailing(node))
-
-  /**
-   * A container that is order-insensitive when its elements are named, and they are, after
-   * unnamed ones all versions start with alike (`f(x, key=1)`: the positional `x` stays first).
-   */
-  const allKeyed = (...nodes: SyntaxNode[]) => {
-    if (!(profile.commutativeWhenKeyed ?? []).includes(nodes[0].kind)) return false
-    const heads = nodes.map((node) => {
-      const elements = node.children.filter((child) => child.named && child.kind !== 'comment')
-      const firstKeyed = elements.findIndex((child) => signatureOf(child, profile) !== undefined)
-      const head = firstKeyed < 0 ? elements : elements.slice(0, firstKeyed)
-      const tailKeyed = elements
-        .slice(head.length)
-        .every((child) => signatureOf(child, profile) !== undefined)
-      return tailKeyed ? head.map(shapeOf).join('\u0001') : undefined
-    })
-    return heads.every((head) => head !== undefined && head === heads[0])
-  }
-
-  /** Merges children in order: diff3 over the children, with matched children merged recursively. */
-  function mergeOrdered(b: SyntaxNode, l: SyntaxNode, r: SyntaxNode): void {
-    const [bc, lc, rc] = [b.children, l.children, r.children]
-    const toLeft = matchOrdered(bc, lc, profile)
-    const toRight = matchOrdered(bc, rc, profile)
+  private mergeOrdered(b: SyntaxNode, l: SyntaxNode, r: SyntaxNode): void {
+    const [baseChildren, leftChildren, rightChildren] = [b.children, l.children, r.children]
+    const baseToLeft = matchOrdered(baseChildren, leftChildren, this.profile)
+    const baseToRight = matchOrdered(baseChildren, rightChildren, this.profile)
     // Brackets one side took away or added change what the other side's new elements would be
     // part of (`import (a,\n b)` without its parentheses ends at the line break): a conflict.
     if (
-      (brackets(l) !== brackets(b) && insertsNamed(rc, toRight)) ||
-      (brackets(r) !== brackets(b) && insertsNamed(lc, toLeft))
+      (brackets(l) !== brackets(b) && insertsNamed(rightChildren, baseToRight)) ||
+      (brackets(r) !== brackets(b) && insertsNamed(leftChildren, baseToLeft))
     ) {
-      return conflict(b.kind, textOf(b), textOf(l), textOf(r), { base: [b], left: [l], right: [r] })
+      return this.conflict(b.kind, textOf(b), textOf(l), textOf(r), { base: [b], left: [l], right: [r] })
     }
-    let [bi, li, ri] = [0, 0, 0]
+    const versions: OrderedChildren = { base: b, left: l, right: r, baseToLeft, baseToRight }
+    let [baseFrom, leftFrom, rightFrom] = [0, 0, 0]
     // A first child merged away entirely (both sides dropped different modifiers) takes the
     // spacing after it along.
     let vanished = false
-    for (let anchor = 0; anchor <= bc.length; anchor++) {
-      if (anchor < bc.length && (toLeft[anchor] < 0 || toRight[anchor] < 0)) continue
-      const [lEnd, rEnd] = anchor < bc.length ? [toLeft[anchor], toRight[anchor]] : [lc.length, rc.length]
-      const mark = pieces.length
-      mergeChunk(b, l, r, [bi, anchor], [li, lEnd], [ri, rEnd], toLeft, toRight)
-      if (pieces.length > mark) vanished = false
-      if (anchor < bc.length) {
-        const gaps = [gapBefore(b, bc, anchor), gapBefore(l, lc, lEnd), gapBefore(r, rc, rEnd)] as const
-        const gap = pick(...gaps)
-        const last = pieces.length > mark ? pieces[pieces.length - 1] : undefined
-        if (
-          typeof last === 'object' &&
-          [last.base, last.left, last.right].includes('') &&
-          gaps.every((text) => /^[ \t]*$/.test(text))
-        ) {
-          // After a conflict where a version has nothing (a modifier only the sides added), each
-          // version keeps its own spacing: `void run()` must not become ` void run()`.
-          last.base += gaps[0]
-          last.left += gaps[1]
-          last.right += gaps[2]
-        } else if (!(vanished && /^\s*$/.test(gap))) emit(gap)
-        const before = pieces.length
-        mergeNode(bc[anchor], lc[lEnd], rc[rEnd], b.kind)
-        vanished = anchor === 0 && pieces.length === before && textOf(bc[anchor]) !== ''
+    for (let anchor = 0; anchor <= baseChildren.length; anchor++) {
+      const isEnd = anchor === baseChildren.length
+      if (!isEnd && (baseToLeft[anchor] < 0 || baseToRight[anchor] < 0)) continue
+      const [leftAt, rightAt] = isEnd
+        ? [leftChildren.length, rightChildren.length]
+        : [baseToLeft[anchor], baseToRight[anchor]]
+      const mark = this.pieces.length
+      this.mergeStretch(versions, [baseFrom, anchor], [leftFrom, leftAt], [rightFrom, rightAt])
+      if (this.pieces.length > mark) vanished = false
+      if (!isEnd) {
+        this.emitGapBefore(versions, [anchor, leftAt, rightAt], mark, vanished)
+        const before = this.pieces.length
+        this.mergeNode(baseChildren[anchor], leftChildren[leftAt], rightChildren[rightAt], b.kind)
+        vanished = anchor === 0 && this.pieces.length === before && textOf(baseChildren[anchor]) !== ''
       }
-      ;[bi, li, ri] = [anchor + 1, lEnd + 1, rEnd + 1]
+      ;[baseFrom, leftFrom, rightFrom] = [anchor + 1, leftAt + 1, rightAt + 1]
     }
-    emit(pick(trailing(b), trailing(l), trailing(r)))
+    this.emit(pick(trailing(b), trailing(l), trailing(r)))
+  }
+
+  /**
+   * The spacing before a child matched on both sides (`at`: its index in each version), after the
+   * stretch written since `mark`; left out after a first child that vanished.
+   */
+  private emitGapBefore(
+    { base, left, right }: OrderedChildren,
+    at: readonly [number, number, number],
+    mark: number,
+    afterVanished: boolean,
+  ): void {
+    const gaps = [gapBefore(base, at[0]), gapBefore(left, at[1]), gapBefore(right, at[2])] as const
+    const gap = pick(...gaps)
+    const last = this.pieces.length > mark ? this.pieces[this.pieces.length - 1] : undefined
+    if (
+      typeof last === 'object' &&
+      [last.base, last.left, last.right].includes('') &&
+      gaps.every((text) => /^[ \t]*$/.test(text))
+    ) {
+      // After a conflict where a version has nothing (a modifier only the sides added), each
+      // version keeps its own spacing: `void run()` must not become ` void run()`.
+      last.base += gaps[0]
+      last.left += gaps[1]
+      last.right += gaps[2]
+    } else if (!(afterVanished && /^\s*$/.test(gap))) this.emit(gap)
   }
 
   /** A stretch between two anchors: taken from the side that changed it, else a conflict. */
-  function mergeChunk(
-    b: SyntaxNode,
-    l: SyntaxNode,
-    r: SyntaxNode,
-    [bi, bEnd]: number[],
-    [li, lEnd]: number[],
-    [ri, rEnd]: number[],
-    toLeft: Int32Array,
-    toRight: Int32Array,
-  ): void {
-    const unchanged = (side: SyntaxNode, from: number, end: number, toSide: Int32Array) =>
-      end - from === bEnd - bi &&
-      Array.from({ length: bEnd - bi }, (_, k) => k).every(
-        (k) => toSide[bi + k] === from + k && textOf(side.children[from + k]) === textOf(b.children[bi + k]),
-      )
-    const [ls, rs] = [spanText(l.children, l, li, lEnd), spanText(r.children, r, ri, rEnd)]
-    if (unchanged(l, li, lEnd, toLeft)) return emit(rs)
-    if (unchanged(r, ri, rEnd, toRight) || ls === rs) return emit(ls)
-    const bs = spanText(b.children, b, bi, bEnd)
-    if (ls.trim() === rs.trim()) return emit(ls)
+  private mergeStretch(versions: OrderedChildren, baseSpan: Span, leftSpan: Span, rightSpan: Span): void {
+    const { base, left, right, baseToLeft, baseToRight } = versions
+    const [leftText, rightText] = [spanText(left, leftSpan), spanText(right, rightSpan)]
+    if (unchangedStretch(base, left, baseSpan, leftSpan, baseToLeft)) return this.emit(rightText)
+    if (unchangedStretch(base, right, baseSpan, rightSpan, baseToRight) || leftText === rightText)
+      return this.emit(leftText)
+    const baseText = spanText(base, baseSpan)
+    if (leftText.trim() === rightText.trim()) return this.emit(leftText)
     // Both sides only deleted, one of them everything the other did: its deletions hold both.
-    const [lKept, rKept] = [kept(b, l, bi, bEnd, li, lEnd, toLeft), kept(b, r, bi, bEnd, ri, rEnd, toRight)]
-    if (lKept && rKept && (lKept.length > 0 || rKept.length > 0)) {
-      if (lKept.every((k) => rKept.includes(k))) return emit(ls)
-      if (rKept.every((k) => lKept.includes(k))) return emit(rs)
+    const leftKept = keptBaseChildren(base, left, baseSpan, leftSpan, baseToLeft)
+    const rightKept = keptBaseChildren(base, right, baseSpan, rightSpan, baseToRight)
+    if (leftKept && rightKept && (leftKept.length > 0 || rightKept.length > 0)) {
+      if (leftKept.every((k) => rightKept.includes(k))) return this.emit(leftText)
+      if (rightKept.every((k) => leftKept.includes(k))) return this.emit(rightText)
     }
     // What the base had here both sides dropped: each side's one new node is an addition.
-    const droppedByBoth = Array.from({ length: bEnd - bi }, (_, k) => bi + k).every(
-      (k) => toLeft[k] < 0 && toRight[k] < 0,
+    const [baseFrom, baseTo] = baseSpan
+    const droppedByBoth = Array.from({ length: baseTo - baseFrom }, (_, k) => baseFrom + k).every(
+      (k) => baseToLeft[k] < 0 && baseToRight[k] < 0,
     )
-    if (droppedByBoth && lEnd - li === 1 && rEnd - ri === 1 && mergeAdded(b, l, li, r, ri)) return
-    conflict(b.kind, bs, ls, rs, {
-      base: b.children.slice(bi, bEnd),
-      left: l.children.slice(li, lEnd),
-      right: r.children.slice(ri, rEnd),
+    const addsOne = (span: Span) => span[1] - span[0] === 1
+    if (
+      droppedByBoth &&
+      addsOne(leftSpan) &&
+      addsOne(rightSpan) &&
+      this.mergeAdded(base, left.children[leftSpan[0]], right.children[rightSpan[0]], [
+        gapBefore(left, leftSpan[0]),
+        gapBefore(right, rightSpan[0]),
+      ])
+    )
+      return
+    this.conflict(base.kind, baseText, leftText, rightText, {
+      base: base.children.slice(...baseSpan),
+      left: left.children.slice(...leftSpan),
+      right: right.children.slice(...rightSpan),
     })
   }
 
   /**
-   * The base children of a stretch a side kept, when it only deleted some and changed nothing
-   * else there; undefined otherwise.
+   * One node of a kind both sides added at one place (after the same spacing, `gaps`), merged
+   * with nothing for a base: an order-insensitive container's elements as sets (`public` and
+   * `static` before a class that had no modifiers); else the one child they differ in, as a set
+   * when it is an order-insensitive container (`implements Foo` and `implements Bar`), otherwise
+   * as a conflict of that child alone (two `try:` blocks with different bodies and the same
+   * `finally:`). False, with nothing written, when none of these applies.
    */
-  function kept(
-    b: SyntaxNode,
-    side: SyntaxNode,
-    bi: number,
-    bEnd: number,
-    from: number,
-    end: number,
-    toSide: Int32Array,
-  ): number[] | undefined {
-    const indices: number[] = []
-    for (let k = bi; k < bEnd; k++) {
-      const at = toSide[k]
-      if (at < 0) continue
-      if (at < from || at >= end || textOf(side.children[at]) !== textOf(b.children[k])) return undefined
-      indices.push(k)
-    }
-    return indices.length === end - from ? indices : undefined
+  private mergeAdded(
+    parent: SyntaxNode,
+    left: SyntaxNode,
+    right: SyntaxNode,
+    [leftGap, rightGap]: readonly [string, string],
+  ): boolean {
+    if (left.kind !== right.kind || leftGap !== rightGap) return false
+    const mark = this.pieces.length
+    this.emit(leftGap)
+    const merged = isCommutative(this.profile, left.kind, parent.kind)
+      ? mergeAsSet(this, emptyVersionOf(left), left, right, false)
+      : this.mergeDifferingChild(left, right)
+    if (!merged) this.pieces.length = mark
+    return merged
   }
 
-  /**
-   * One node of a kind both sides added at one place, merged with nothing for a base: an
-   * order-insensitive container's elements as sets (`public` and `static` before a class that had
-   * no modifiers); else the one child they differ in, as a set when it is an order-insensitive
-   * container (`implements Foo` and `implements Bar`), otherwise as a conflict of that child alone
-   * (two `try:` blocks with different bodies and the same `finally:`).
-   */
-  function mergeAdded(b: SyntaxNode, l: SyntaxNode, li: number, r: SyntaxNode, ri: number): boolean {
-    const [ln, rn] = [l.children[li], r.children[ri]]
-    const gap = gapBefore(l, l.children, li)
-    if (ln.kind !== rn.kind || gap !== gapBefore(r, r.children, ri)) return false
-    const mark = pieces.length
-    emit(gap)
-    if (isCommutative(profile, ln.kind, b.kind)) {
-      if (mergeAsSet(setContext, { ...ln, end: ln.start, children: [] }, ln, rn, false)) return true
-    } else {
-      const inner = differingChild(ln, rn)
-      if (inner >= 0) {
-        const [lk, rk] = [ln.children[inner], rn.children[inner]]
-        const [before, after] = [ln.source.slice(ln.start, lk.start), ln.source.slice(lk.end, ln.end)]
-        const commutative = isCommutative(profile, lk.kind, ln.kind)
-        // A conflict of the child alone only on lines of its own: its base version, empty, must
-        // not keep a stray `;` from around it.
-        if (commutative || (/\n\s*$/.test(before) && /^[ \t]*\n/.test(after))) {
-          emit(before)
-          const merged = commutative
-            ? mergeAsSet(setContext, { ...lk, end: lk.start, children: [] }, lk, rk, false)
-            : (conflict(lk.kind, '', textOf(lk), textOf(rk)), true)
-          if (merged) {
-            emit(after)
-            return true
-          }
-        }
-      }
-    }
-    pieces.length = mark
-    return false
+  /** The one child two added nodes differ in, merged on its own (see {@link mergeAdded}). */
+  private mergeDifferingChild(left: SyntaxNode, right: SyntaxNode): boolean {
+    const inner = differingChild(left, right)
+    if (inner < 0) return false
+    const [leftChild, rightChild] = [left.children[inner], right.children[inner]]
+    const before = left.source.slice(left.start, leftChild.start)
+    const after = left.source.slice(leftChild.end, left.end)
+    const commutative = isCommutative(this.profile, leftChild.kind, left.kind)
+    // A conflict of the child alone only on lines of its own: its base version, empty, must
+    // not keep a stray `;` from around it.
+    if (!commutative && !(/\n\s*$/.test(before) && /^[ \t]*\n/.test(after))) return false
+    this.emit(before)
+    const merged = commutative
+      ? mergeAsSet(this, emptyVersionOf(leftChild), leftChild, rightChild, false)
+      : (this.conflict(leftChild.kind, '', textOf(leftChild), textOf(rightChild)), true)
+    if (merged) this.emit(after)
+    return merged
   }
-
-  /** The one child two nodes of a kind differ in, with the same kinds and text around it; else -1. */
-  function differingChild(ln: SyntaxNode, rn: SyntaxNode): number {
-    const [lc, rc] = [ln.children, rn.children]
-    if (lc.length !== rc.length || lc.some((child, i) => child.kind !== rc[i].kind)) return -1
-    const differing = lc.flatMap((child, i) => (textOf(child) === textOf(rc[i]) ? [] : [i]))
-    if (differing.length !== 1) return -1
-    const k = differing[0]
-    const around = (node: SyntaxNode) => [
-      node.source.slice(node.start, node.children[k].start),
-      node.source.slice(node.children[k].end, node.end),
-    ]
-    const [la, ra] = [around(ln), around(rn)]
-    return la[0] === ra[0] && la[1] === ra[1] ? k : -1
-  }
-
-  const trailing = (node: SyntaxNode) =>
-    node.children.length === 0 ? '' : node.source.slice(node.children[node.children.length - 1].end, node.end)
-
-  const [tb, tl, tr] = [base.source, left.source, right.source]
-  const [rb, rl, rr] = [base.root, left.root, right.root]
-  emit(pick(tb.slice(0, rb.start), tl.slice(0, rl.start), tr.slice(0, rr.start)))
-  mergeNode(rb, rl, rr, undefined)
-  emit(pick(tb.slice(rb.end), tl.slice(rl.end), tr.slice(rr.end)))
-  followMovedNodes(pieces, nodesOf, { base: rb, left: rl, right: rr }, profile, mergeDetached)
-  followMovedEdits(pieces, tb, tl, tr)
-  return pieces
-}
-
-const BRACKETS = new Set(['(', ')', '[', ']', '{', '}'])
-
-/** The brackets among a node's own tokens, in order. */
-const brackets = (node: SyntaxNode): string =>
-  node.children
-    .filter((child) => BRACKETS.has(child.kind))
-    .map((child) => child.kind)
-    .join('')
-
-/** Whether a side has named children that no base child was matched to: it inserted some. */
-function insertsNamed(children: SyntaxNode[], toSide: Int32Array): boolean {
-  const matched = new Set(toSide)
-  return children.some((child, i) => child.named && !matched.has(i))
-}
-
-/** Below this many tokens a node is too common to be recognised inside other code. */
-const MIN_WRAPPED_TOKENS = 5
-
-/** The proper descendants of `node` equal to `target` but for whitespace. */
-function nestedCopies(node: SyntaxNode, target: SyntaxNode): SyntaxNode[] {
-  const found: SyntaxNode[] = []
-  const length = target.end - target.start
-  const visit = (parent: SyntaxNode) => {
-    for (const child of parent.children) {
-      if (child.end - child.start < length / 2) continue // too short to hold it, even reindented less
-      if (child.kind === target.kind && shapeOf(child) === shapeOf(target)) found.push(child)
-      else visit(child)
-    }
-  }
-  visit(node)
-  return found
 }

@@ -58,7 +58,7 @@ export function mergeAsSet(
   r: SyntaxNode,
   valueSet: boolean,
 ): boolean {
-  const { profile, emit, conflict, mergeNode } = context
+  const { profile } = context
   const [bs, ls, rs] = [split(b, profile), split(l, profile), split(r, profile)]
   if (!bs || !ls || !rs) return false
   const toLeft = matchUnordered(bs.elements, ls.elements, profile, valueSet)
@@ -154,7 +154,7 @@ export function mergeAsSet(
         at: { [primary]: i, [secondary]: si },
         signature: mergedSignature(baseNode, l, r, profile),
         shared: true,
-        render: () => mergeNode(baseNode, l, r, b.kind),
+        render: () => context.mergeNode(baseNode, l, r, b.kind),
       }
       push(element)
       lastBase = element
@@ -163,7 +163,7 @@ export function mergeAsSet(
     }
     const twin = twinOf.get(i)
     if (twin === undefined) {
-      push({ ...own, signature, shared: false, render: () => emit(textOf(node)) })
+      push({ ...own, signature, shared: false, render: () => context.emit(textOf(node)) })
       return
     }
     const other = ss[twin]
@@ -174,7 +174,7 @@ export function mergeAsSet(
             at: { [primary]: i, [secondary]: twin },
             signature,
             shared: true,
-            render: () => emit(textOf(node)),
+            render: () => context.emit(textOf(node)),
           }
         : {
             ...own,
@@ -228,7 +228,7 @@ export function mergeAsSet(
       at: { [secondary]: j },
       signature: signatureOf(node, profile),
       shared: false,
-      render: () => emit(textOf(node)),
+      render: () => context.emit(textOf(node)),
     }
     // Left's insertions come first: the right's go after the left's at the same place, the
     // left's (when the right leads) straight after their anchor.
@@ -260,8 +260,9 @@ export function mergeAsSet(
   for (const element of result)
     if (element.signature) counts.set(element.signature, (counts.get(element.signature) ?? 0) + 1)
 
-  emit(pick(bs.prefix, ls.prefix, rs.prefix))
-  if (result.length === 0) emit([ls, rs, bs].find((split) => split.elements.length === 0)?.trailing ?? '')
+  context.emit(pick(bs.prefix, ls.prefix, rs.prefix))
+  if (result.length === 0)
+    context.emit([ls, rs, bs].find((split) => split.elements.length === 0)?.trailing ?? '')
   const separatorOf = (element: Element, k: number) => {
     if (k === 0) return element.index === 0 ? splits[element.side].leading : spacing(bs, ls, rs, 'leading')
     const prev = result[k - 1]
@@ -301,20 +302,20 @@ export function mergeAsSet(
       const [before, after] = first
         ? ['', separatorOf(result[1], 1)]
         : [separator.slice(punctuation.length), '']
-      if (first) emit(separator)
-      emit(punctuation)
+      if (first) context.emit(separator)
+      context.emit(punctuation)
       const wrap = (text: string) => (text === '' ? '' : before + text + after)
-      conflict(partial.kind, wrap(partial.base), wrap(partial.left), wrap(partial.right))
+      context.conflict(partial.kind, wrap(partial.base), wrap(partial.left), wrap(partial.right))
       written = first
       return
     }
-    emit(separator)
+    context.emit(separator)
     const duplicated = element.signature !== undefined && counts.get(element.signature)! > 1 && element.shared
     if (duplicated) renderDuplicate(context, element, bs, splits, toSide)
     else element.render!()
   })
-  if (result.length > 0) emit(spacing(bs, ls, rs, 'trailing') + spacing(bs, ls, rs, 'suffix'))
-  else emit(pick(bs.suffix, ls.suffix, rs.suffix))
+  if (result.length > 0) context.emit(spacing(bs, ls, rs, 'trailing') + spacing(bs, ls, rs, 'suffix'))
+  else context.emit(pick(bs.suffix, ls.suffix, rs.suffix))
   return true
 }
 
