@@ -72,16 +72,17 @@ class TreeMerge implements SetMergeContext {
 
   /** The whole file: the text around the roots, the roots, then edits that follow moved code. */
   mergeTrees(base: SyntaxTree, left: SyntaxTree, right: SyntaxTree): Piece[] {
-    const sources = [base.source, left.source, right.source] as const
-    const roots = { base: base.root, left: left.root, right: right.root }
-    const [b, l, r] = [roots.base, roots.left, roots.right]
-    this.emit(pick(sources[0].slice(0, b.start), sources[1].slice(0, l.start), sources[2].slice(0, r.start)))
-    this.mergeNode(b, l, r, undefined)
-    this.emit(pick(sources[0].slice(b.end), sources[1].slice(l.end), sources[2].slice(r.end)))
-    followMovedNodes(this.pieces, this.conflictNodes, roots, this.profile, (mb, ml, mr) =>
-      this.mergeDetached(mb, ml, mr),
+    const [b, l, r] = [base.root, left.root, right.root]
+    this.emit(
+      pick(base.source.slice(0, b.start), left.source.slice(0, l.start), right.source.slice(0, r.start)),
     )
-    followMovedEdits(this.pieces, ...sources)
+    this.mergeNode(b, l, r, undefined)
+    this.emit(pick(base.source.slice(b.end), left.source.slice(l.end), right.source.slice(r.end)))
+    const roots = { base: b, left: l, right: r }
+    followMovedNodes(this.pieces, this.conflictNodes, roots, this.profile, (...versions) =>
+      this.mergeDetached(...versions),
+    )
+    followMovedEdits(this.pieces, base.source, left.source, right.source)
     return this.pieces
   }
 
