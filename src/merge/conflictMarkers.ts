@@ -1,4 +1,4 @@
-import { MARKERS } from './markers.ts'
+import { MARKERS } from './line/markers.ts'
 
 /** One conflict region of a merged text, as offsets into it and the three versions it holds. */
 export interface ConflictRegion {

@@ -1,18 +1,18 @@
 import type { Grammars } from '../syntax/grammars.ts'
 import { LANGUAGES, structuredGrammarForPath, type StructuredGrammar } from '../syntax/languages.ts'
-import { duplicatesAddedName } from './addedNames.ts'
-import { linePieces } from './lineBased.ts'
-import { renderPieces, type MergeConflict } from './mergedText.ts'
-import { mergeParsed, MergeTimeout } from './parsedMerge.ts'
-import type { Piece } from './pieces.ts'
-import type { LanguageProfile } from './profiles/profile.ts'
+import { duplicatesAddedName } from './checks/addedNames.ts'
+import { reconcileRenames, type MergeWarning } from './checks/renames.ts'
+import { isSound } from './checks/soundness.ts'
+import { linePieces } from './line/linePieces.ts'
+import { renderPieces, type MergeConflict } from './line/mergedText.ts'
+import type { Piece } from './line/pieces.ts'
 import { profileFor } from './profiles/languages.ts'
-import { reconcileRenames, type MergeWarning } from './renames.ts'
-import { isSound } from './soundness.ts'
-import { Parses } from './syntaxTree.ts'
+import type { LanguageProfile } from './profiles/profile.ts'
+import { mergeParsed, MergeTimeout } from './structured/parsedMerge.ts'
+import { Parses } from './tree/syntaxTree.ts'
 
-export type { MergeConflict } from './mergedText.ts'
-export type { MergeWarning } from './renames.ts'
+export type { MergeConflict } from './line/mergedText.ts'
+export type { MergeWarning } from './checks/renames.ts'
 
 export interface MergeInput {
   base: string
@@ -71,101 +71,11 @@ const conflictMass = (merge: MergeResult): number =>
  * a grammar, files that do not parse, binary or huge input, and a spent time budget.
  */
 export function createMergeEngine(grammars: Grammars): MergeEngine {
-  const merge = (input: MergeInput): MergeResult => {
-    const { base, left, right } = input
-    if (left === right || right === base) return result([left], 'line')
-    if (left === base) return result([right], 'line')
-    const endings = [base, left, right].map((text) => text === '' || text.endsWith('\n'))
-    if (endings.every(Boolean)) return mergeTexts(input)
-    // A missing final newline would make the last line differ on its own and conflict with
-    // edits next to it: merge with newlines, then keep the side's choice about the last one.
-    const merged = mergeTexts({
-      ...input,
-      base: withNewline(base),
-      left: withNewline(left),
-      right: withNewline(right),
-    })
-    const [b, l, r] = endings
-    const ending = l === b ? r : l
-    const last = merged.conflicts[merged.conflicts.length - 1]
-    const conflictAtEnd = last !== undefined && last.resultRange.to === merged.text.length
-    return ending || conflictAtEnd || !merged.text.endsWith('\n')
-      ? merged
-      : { ...merged, text: merged.text.slice(0, -1) }
-  }
-
-  const mergeTexts = (input: MergeInput): MergeResult => {
-    const { base, left, right, path, budgetMs = DEFAULT_BUDGET_MS } = input
-    const deadline = Date.now() + budgetMs
-    const line = result(linePieces(base, left, right), 'line')
-    const grammar = structuredGrammarForPath(path)
-    const parser = grammar && grammars.loadedParser(grammar)
-    if (
-      !grammar ||
-      !parser ||
-      [base, left, right].some((text) => text.length > MAX_STRUCTURED_CHARS || text.includes('\0'))
-    ) {
-      return line.clean && duplicatesAddedName(base, left, right, line.text)
-        ? result([{ kind: 'line', path: [], base, left, right }], 'line')
-        : line
-    }
-    const profile = profileFor(grammar)
-    // The sides are parsed incrementally from the base, a merged text from the left.
-    const parses = new Parses(parser, profile.chains ?? [])
-    try {
-      return structuredMerge(input, line, parses, profile, deadline)
-    } finally {
-      parses.delete()
-    }
-  }
-
-  const structuredMerge = (
-    { base, left, right }: MergeInput,
-    line: MergeResult,
-    parses: Parses,
-    profile: LanguageProfile,
-    deadline: number,
-  ): MergeResult => {
-    const pb = parses.parse(base)
-    const [pl, pr] = pb ? [parses.parse(left, pb), parses.parse(right, pb)] : []
-    if (!pb || !pl || !pr) return { ...line, method: 'fallback' }
-    const [tb, tl, tr] = [pb.tree, pl.tree, pr.tree]
-
-    /** A clean merge is kept only if it parses as well as the sides and declares nothing twice. */
-    const accept = (merge: MergeResult): MergeResult | undefined => {
-      const merged = parses.parse(merge.text, pl)?.tree
-      if (!merged || !isSound(merged, tb, tl, tr, profile)) return undefined
-      const { text, warnings } = reconcileRenames(tb, tl, tr, merged)
-      return { ...merge, text, warnings }
-    }
-
-    if (line.clean) {
-      const accepted = accept(line)
-      if (accepted) return accepted
-    }
-    // From here a clean line merge is known to be broken: falling back to it means showing the
-    // whole disagreement as one conflict rather than returning a broken file as clean.
-    const fallback = (): MergeResult =>
-      line.clean
-        ? result([{ kind: tl.root.kind, path: [], base, left, right }], 'fallback')
-        : { ...line, method: 'fallback' }
-    if (tb.errors + tl.errors + tr.errors > 0) return fallback()
-    let structured: MergeResult
-    try {
-      structured = result(mergeParsed(tb, tl, tr, profile, deadline), 'structured')
-    } catch (error) {
-      if (error instanceof MergeTimeout) return fallback()
-      throw error
-    }
-    if (structured.clean) return accept(structured) ?? fallback()
-    return !line.clean && conflictMass(line) < conflictMass(structured) ? fallback() : structured
-  }
-
   const prepare = async (path: string): Promise<void> => {
     const grammar = structuredGrammarForPath(path)
     if (grammar) await grammars.parser(grammar)
   }
-
+  const merge = (input: MergeInput): MergeResult => mergeFile(input, grammars)
   return {
     prepare,
     merge,
@@ -174,6 +84,105 @@ export function createMergeEngine(grammars: Grammars): MergeEngine {
       return merge(input)
     },
   }
+}
+
+/** One file's merge, with the final newline each side chose. */
+function mergeFile(input: MergeInput, grammars: Grammars): MergeResult {
+  const { base, left, right } = input
+  if (left === right || right === base) return result([left], 'line')
+  if (left === base) return result([right], 'line')
+  const endings = [base, left, right].map((text) => text === '' || text.endsWith('\n'))
+  if (endings.every(Boolean)) return mergeTexts(input, grammars)
+  // A missing final newline would make the last line differ on its own and conflict with
+  // edits next to it: merge with newlines, then keep the side's choice about the last one.
+  const merged = mergeTexts(
+    {
+      ...input,
+      base: withNewline(base),
+      left: withNewline(left),
+      right: withNewline(right),
+    },
+    grammars,
+  )
+  const [b, l, r] = endings
+  const ending = l === b ? r : l
+  const last = merged.conflicts[merged.conflicts.length - 1]
+  const conflictAtEnd = last !== undefined && last.resultRange.to === merged.text.length
+  return ending || conflictAtEnd || !merged.text.endsWith('\n')
+    ? merged
+    : { ...merged, text: merged.text.slice(0, -1) }
+}
+
+/** Texts ending in newlines: the line merge, else the structured merge where a grammar is loaded. */
+function mergeTexts(input: MergeInput, grammars: Grammars): MergeResult {
+  const { base, left, right, path, budgetMs = DEFAULT_BUDGET_MS } = input
+  const deadline = Date.now() + budgetMs
+  const line = result(linePieces(base, left, right), 'line')
+  const grammar = structuredGrammarForPath(path)
+  const parser = grammar && grammars.loadedParser(grammar)
+  if (
+    !grammar ||
+    !parser ||
+    [base, left, right].some((text) => text.length > MAX_STRUCTURED_CHARS || text.includes('\0'))
+  ) {
+    return line.clean && duplicatesAddedName(base, left, right, line.text)
+      ? result([{ kind: 'line', path: [], base, left, right }], 'line')
+      : line
+  }
+  const profile = profileFor(grammar)
+  // The sides are parsed incrementally from the base, a merged text from the left.
+  const parses = new Parses(parser, profile.chains ?? [])
+  try {
+    return structuredMerge(input, line, parses, profile, deadline)
+  } finally {
+    parses.delete()
+  }
+}
+
+/**
+ * The structured merge, or the line merge (`fallback`) where a side does not parse, the budget is
+ * spent, a clean result is not sound, or the line merge leaves less in conflict.
+ */
+function structuredMerge(
+  { base, left, right }: MergeInput,
+  line: MergeResult,
+  parses: Parses,
+  profile: LanguageProfile,
+  deadline: number,
+): MergeResult {
+  const pb = parses.parse(base)
+  const [pl, pr] = pb ? [parses.parse(left, pb), parses.parse(right, pb)] : []
+  if (!pb || !pl || !pr) return { ...line, method: 'fallback' }
+  const [tb, tl, tr] = [pb.tree, pl.tree, pr.tree]
+
+  /** A clean merge is kept only if it parses as well as the sides and declares nothing twice. */
+  const accept = (merge: MergeResult): MergeResult | undefined => {
+    const merged = parses.parse(merge.text, pl)?.tree
+    if (!merged || !isSound(merged, tb, tl, tr, profile)) return undefined
+    const { text, warnings } = reconcileRenames(tb, tl, tr, merged)
+    return { ...merge, text, warnings }
+  }
+
+  if (line.clean) {
+    const accepted = accept(line)
+    if (accepted) return accepted
+  }
+  // From here a clean line merge is known to be broken: falling back to it means showing the
+  // whole disagreement as one conflict rather than returning a broken file as clean.
+  const fallback = (): MergeResult =>
+    line.clean
+      ? result([{ kind: tl.root.kind, path: [], base, left, right }], 'fallback')
+      : { ...line, method: 'fallback' }
+  if (tb.errors + tl.errors + tr.errors > 0) return fallback()
+  let structured: MergeResult
+  try {
+    structured = result(mergeParsed(tb, tl, tr, profile, deadline), 'structured')
+  } catch (error) {
+    if (error instanceof MergeTimeout) return fallback()
+    throw error
+  }
+  if (structured.clean) return accept(structured) ?? fallback()
+  return !line.clean && conflictMass(line) < conflictMass(structured) ? fallback() : structured
 }
 
 /** Every grammar merged by its syntax tree, for preparing an engine up front. */

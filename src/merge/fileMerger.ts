@@ -1,6 +1,6 @@
 import type { FileMerge, FileMerger } from '../model/fileMerge.ts'
 import type { MergeInput, MergeResult } from './engine.ts'
-import { mergeLines } from './lineMerge.ts'
+import { mergeLines } from './line/lineMerge.ts'
 
 /** The line merge as a per-file merger (conflict regions are not named). */
 export const lineFileMerger: FileMerger = (base, left, right) => {

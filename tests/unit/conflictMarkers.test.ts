@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { conflictRegions, hasConflictMarkers } from '../../src/merge/conflictMarkers.ts'
-import { mergeLines } from '../../src/merge/lineMerge.ts'
+import { mergeLines } from '../../src/merge/line/lineMerge.ts'
 
 describe('conflict markers', () => {
   it('finds each region with its three versions and exact offsets', () => {

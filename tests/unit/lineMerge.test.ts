@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { mergeLines } from '../../src/merge/lineMerge.ts'
+import { mergeLines } from '../../src/merge/line/lineMerge.ts'
 
 describe('mergeLines', () => {
   it('takes changes from both sides at different places', () => {

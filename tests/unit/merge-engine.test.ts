@@ -1,12 +1,18 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { STRUCTURED_GRAMMARS, type MergeEngine } from '../../src/merge/engine.ts'
 import { engineFileMerger } from '../../src/merge/fileMerger.ts'
-import { MARKERS } from '../../src/merge/markers.ts'
+import { MARKERS } from '../../src/merge/line/markers.ts'
 import { loadMergeEngine } from '../../src/merge/nodeEngine.ts'
 import { nodeGrammars } from '../../src/syntax/nodeGrammars.ts'
 import type { GrammarId } from '../../src/syntax/languages.ts'
 import { profileFor } from '../../src/merge/profiles/languages.ts'
-import { flattenChains, parseTree, Parses, type Parsed, type SyntaxNode } from '../../src/merge/syntaxTree.ts'
+import {
+  flattenChains,
+  parseTree,
+  Parses,
+  type Parsed,
+  type SyntaxNode,
+} from '../../src/merge/tree/syntaxTree.ts'
 
 let engine: MergeEngine
 

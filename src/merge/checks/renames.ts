@@ -1,4 +1,4 @@
-import { fieldOf, textOf, type SyntaxNode, type SyntaxTree } from './syntaxTree.ts'
+import { fieldOf, textOf, type SyntaxNode, type SyntaxTree } from '../tree/syntaxTree.ts'
 
 /** Something a textually clean merge may have broken: a use of a name one side renamed or deleted. */
 export interface MergeWarning {

@@ -1,4 +1,4 @@
-import type { SyntaxNode } from './syntaxTree.ts'
+import type { SyntaxNode } from '../tree/syntaxTree.ts'
 
 /** The indentation of the line a node starts on. */
 export function lineIndent(node: SyntaxNode): string {

@@ -3,8 +3,8 @@
  * code the other side moved elsewhere (into a new function, a new wrapper), or where one side
  * already made the other's change while moving it.
  */
-import { matchLines } from './diff3.ts'
-import type { Piece } from './pieces.ts'
+import { matchLines } from '../line/diff3.ts'
+import type { Piece } from '../line/pieces.ts'
 
 /**
  * Whether `side` already made every change `other` made to `base`: each stretch of lines `other`

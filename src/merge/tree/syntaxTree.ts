@@ -1,6 +1,6 @@
 import { Edit, type Language, type Parser, type Point, type Tree, type TreeCursor } from 'web-tree-sitter'
-import { matchLines } from './diff3.ts'
-import { lines } from './lineBased.ts'
+import { matchLines } from '../line/diff3.ts'
+import { lines } from '../line/linePieces.ts'
 
 /**
  * A parsed file as plain objects: the merge walks trees many times, and crossing into wasm for

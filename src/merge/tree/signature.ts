@@ -1,4 +1,4 @@
-import type { LanguageProfile } from './profiles/profile.ts'
+import type { LanguageProfile } from '../profiles/profile.ts'
 import { textOf, type SyntaxNode } from './syntaxTree.ts'
 
 const squash = (text: string): string => text.replace(/\s+/g, ' ').trim()

@@ -1,4 +1,4 @@
-import { linePieces } from './lineBased.ts'
+import { linePieces } from './linePieces.ts'
 import { renderPieces } from './mergedText.ts'
 
 export interface TextMergeResult {

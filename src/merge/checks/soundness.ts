@@ -1,6 +1,6 @@
-import { isCommutative, type LanguageProfile } from './profiles/profile.ts'
-import { signatureOf } from './signature.ts'
-import { textOf, type SyntaxNode, type SyntaxTree } from './syntaxTree.ts'
+import { isCommutative, type LanguageProfile } from '../profiles/profile.ts'
+import { signatureOf } from '../tree/signature.ts'
+import { textOf, type SyntaxNode, type SyntaxTree } from '../tree/syntaxTree.ts'
 
 /**
  * Declarations sharing a signature with an earlier sibling in an order-insensitive container

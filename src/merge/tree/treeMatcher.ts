@@ -1,4 +1,4 @@
-import type { LanguageProfile } from './profiles/profile.ts'
+import type { LanguageProfile } from '../profiles/profile.ts'
 import { signatureOf } from './signature.ts'
 import { textOf, type SyntaxNode } from './syntaxTree.ts'
 
@@ -201,7 +201,7 @@ function pairGap(
 /**
  * Matches the elements of an order-insensitive container: by signature wherever they are, then
  * by equal shape, then (unless the elements are plain values) leftover elements of the same kind
- * that are similar enough.
+ * that are similar enough, renamed, changed in their parameters, or anonymous and edited.
  */
 export function matchUnordered(
   base: SyntaxNode[],
@@ -209,118 +209,173 @@ export function matchUnordered(
   profile: LanguageProfile,
   values = false,
 ): Int32Array {
-  const match = new Int32Array(base.length).fill(-1)
-  const taken = new Uint8Array(side.length)
-  const sideSignatures = side.map((node) => signatureOf(node, profile))
-  const baseSignatures = base.map((node) => signatureOf(node, profile))
-  const claim = (b: number, accept: (s: number) => boolean) => {
-    for (let s = 0; s < side.length; s++) {
-      if (!taken[s] && accept(s)) {
-        match[b] = s
-        taken[s] = 1
-        return
-      }
+  const matching = new UnorderedMatching(base, side, profile)
+  matching.bySignature()
+  matching.byShape()
+  if (values) return matching.match
+  matching.bySimilarity()
+  matching.renamedDeclarations()
+  matching.changedParameters()
+  matching.anonymousInOrder()
+  return matching.match
+}
+
+/** Base elements matched to a side's so far, pass by pass; each side element goes to one base element. */
+class UnorderedMatching {
+  /** For each base element, the index of its side element, or -1. */
+  readonly match: Int32Array
+  private readonly taken: Uint8Array
+  private readonly sideSignatures: (string | undefined)[]
+  private readonly baseSignatures: (string | undefined)[]
+  /** An element named like a base element is that element's, not a rename of another one. */
+  private readonly baseNames: Set<string | undefined>
+
+  constructor(
+    private readonly base: SyntaxNode[],
+    private readonly side: SyntaxNode[],
+    profile: LanguageProfile,
+  ) {
+    this.match = new Int32Array(base.length).fill(-1)
+    this.taken = new Uint8Array(side.length)
+    this.sideSignatures = side.map((node) => signatureOf(node, profile))
+    this.baseSignatures = base.map((node) => signatureOf(node, profile))
+    this.baseNames = new Set(this.baseSignatures)
+  }
+
+  private pair(b: number, s: number): void {
+    this.match[b] = s
+    this.taken[s] = 1
+  }
+
+  /** Base element `b` paired with the first side element not taken yet that `accept`s. */
+  private claim(b: number, accept: (s: number) => boolean): void {
+    for (let s = 0; s < this.side.length; s++) {
+      if (!this.taken[s] && accept(s)) return this.pair(b, s)
     }
   }
-  base.forEach((_, b) => {
-    if (baseSignatures[b] !== undefined) claim(b, (s) => sideSignatures[s] === baseSignatures[b])
-  })
-  base.forEach((node, b) => {
-    if (match[b] < 0) claim(b, (s) => shapeOf(side[s]) === shapeOf(node))
-  })
-  if (values) return match
-  const baseNames = new Set(baseSignatures)
-  base.forEach((node, b) => {
-    if (match[b] >= 0) return
-    let best = -1
-    let bestScore = SIMILAR
-    side.forEach((candidate, s) => {
-      // An element named like another base element is that element's, not a rename of this one.
+
+  bySignature(): void {
+    this.base.forEach((_, b) => {
+      const signature = this.baseSignatures[b]
+      if (signature !== undefined) this.claim(b, (s) => this.sideSignatures[s] === signature)
+    })
+  }
+
+  byShape(): void {
+    this.base.forEach((node, b) => {
+      if (this.match[b] < 0) this.claim(b, (s) => shapeOf(this.side[s]) === shapeOf(node))
+    })
+  }
+
+  /** Each base element left, the most similar free side element of its kind, if similar enough. */
+  bySimilarity(): void {
+    this.base.forEach((node, b) => {
+      if (this.match[b] >= 0) return
+      let best = -1
+      let bestScore = SIMILAR
+      this.side.forEach((candidate, s) => {
+        const signature = this.sideSignatures[s]
+        if (
+          this.taken[s] ||
+          candidate.kind !== node.kind ||
+          (signature !== undefined && this.baseNames.has(signature))
+        )
+          return
+        const score = similarity(node, candidate)
+        if (score >= bestScore) {
+          best = s
+          bestScore = score
+        }
+      })
+      if (best >= 0) this.pair(b, best)
+    })
+  }
+
+  /**
+   * The one declaration of a kind that vanished and the one that appeared, alike but for the
+   * name: a rename (`fn test() {}` → `fn test2() {}`), too small for the similarity above.
+   */
+  renamedDeclarations(): void {
+    const { base, side, match, taken, baseSignatures, sideSignatures, baseNames } = this
+    const kinds = new Set(
+      base.filter((_, b) => match[b] < 0 && baseSignatures[b] !== undefined).map((node) => node.kind),
+    )
+    for (const kind of kinds) {
+      const gone = base.flatMap((node, b) =>
+        match[b] < 0 && node.kind === kind && baseSignatures[b] !== undefined ? [b] : [],
+      )
+      const came = side.flatMap((node, s) =>
+        !taken[s] &&
+        node.kind === kind &&
+        sideSignatures[s] !== undefined &&
+        !baseNames.has(sideSignatures[s])
+          ? [s]
+          : [],
+      )
+      if (gone.length !== 1 || came.length !== 1) continue
+      const [b, s] = [gone[0], came[0]]
+      const baseRest = tokensBesideSignature(base[b], baseSignatures[b]!)
+      const sideRest = tokensBesideSignature(side[s], sideSignatures[s]!)
+      if (baseRest.length >= 3 && baseRest.join(' ') === sideRest.join(' ')) this.pair(b, s)
+    }
+  }
+
+  /**
+   * A declaration whose parameters changed (`add(int a, int b)` → `add(int... b)`): the one
+   * element of a kind with that name on each side, when nothing else shares the name (overloads).
+   */
+  changedParameters(): void {
+    const { base, side, match, taken, baseSignatures, sideSignatures } = this
+    const [baseNamed, sideNamed] = [countNames(baseSignatures), countNames(sideSignatures)]
+    base.forEach((node, b) => {
+      const name = nameOf(baseSignatures[b])
       if (
-        taken[s] ||
-        candidate.kind !== node.kind ||
-        (sideSignatures[s] !== undefined && baseNames.has(sideSignatures[s]))
+        match[b] >= 0 ||
+        name === undefined ||
+        baseSignatures[b] === name ||
+        baseNamed.get(name) !== 1 ||
+        sideNamed.get(name) !== 1
       )
         return
-      const score = similarity(node, candidate)
-      if (score >= bestScore) {
-        best = s
-        bestScore = score
-      }
-    })
-    if (best >= 0) {
-      match[b] = best
-      taken[best] = 1
-    }
-  })
-  // The one declaration of a kind that vanished and the one that appeared, alike but for the
-  // name: a rename (`fn test() {}` → `fn test2() {}`), too small for the similarity above.
-  for (const kind of new Set(
-    base.filter((_, b) => match[b] < 0 && baseSignatures[b] !== undefined).map((node) => node.kind),
-  )) {
-    const gone = base.flatMap((node, b) =>
-      match[b] < 0 && node.kind === kind && baseSignatures[b] !== undefined ? [b] : [],
-    )
-    const came = side.flatMap((node, s) =>
-      !taken[s] && node.kind === kind && sideSignatures[s] !== undefined && !baseNames.has(sideSignatures[s])
-        ? [s]
-        : [],
-    )
-    if (gone.length !== 1 || came.length !== 1) continue
-    const [b, s] = [gone[0], came[0]]
-    const rest = (node: SyntaxNode, signature: string) =>
-      signature
-        .split(':')
-        .reduce((text, part) => text.replace(part, ''), textOf(node).replace(/\s+/g, ' '))
-        .match(/\w+|[^\s\w]/g) ?? []
-    const [rb, rs] = [rest(base[b], baseSignatures[b]!), rest(side[s], sideSignatures[s]!)]
-    if (rb.length >= 3 && rb.join(' ') === rs.join(' ')) {
-      match[b] = s
-      taken[s] = 1
-    }
-  }
-  // A declaration whose parameters changed (`add(int a, int b)` → `add(int... b)`): the one
-  // element of a kind with that name on each side, when nothing else shares the name (overloads).
-  const nameOf = (signature: string | undefined) => signature?.split(':')[0]
-  const tally = (signatures: (string | undefined)[]) => {
-    const counts = new Map<string | undefined, number>()
-    for (const signature of signatures)
-      counts.set(nameOf(signature), (counts.get(nameOf(signature)) ?? 0) + 1)
-    return counts
-  }
-  const [baseNamed, sideNamed] = [tally(baseSignatures), tally(sideSignatures)]
-  base.forEach((node, b) => {
-    const name = nameOf(baseSignatures[b])
-    if (
-      match[b] >= 0 ||
-      name === undefined ||
-      baseSignatures[b] === name ||
-      baseNamed.get(name) !== 1 ||
-      sideNamed.get(name) !== 1
-    )
-      return
-    const s = side.findIndex(
-      (candidate, s) => !taken[s] && candidate.kind === node.kind && nameOf(sideSignatures[s]) === name,
-    )
-    if (s >= 0) {
-      match[b] = s
-      taken[s] = 1
-    }
-  })
-  // As many anonymous elements of a kind left as came: edits, however large, paired in order.
-  // (Named ones with a new name are new elements: an import of another module is not an edit.)
-  for (const kind of new Set(base.filter((_, b) => match[b] < 0).map((node) => node.kind))) {
-    const gone = base.flatMap((node, b) =>
-      match[b] < 0 && node.kind === kind && baseSignatures[b] === undefined ? [b] : [],
-    )
-    const came = side.flatMap((node, s) =>
-      !taken[s] && node.kind === kind && sideSignatures[s] === undefined ? [s] : [],
-    )
-    if (gone.length !== came.length) continue
-    gone.forEach((b, k) => {
-      match[b] = came[k]
-      taken[came[k]] = 1
+      const s = side.findIndex(
+        (candidate, s) => !taken[s] && candidate.kind === node.kind && nameOf(sideSignatures[s]) === name,
+      )
+      if (s >= 0) this.pair(b, s)
     })
   }
-  return match
+
+  /**
+   * As many anonymous elements of a kind left as came: edits, however large, paired in order.
+   * (Named ones with a new name are new elements: an import of another module is not an edit.)
+   */
+  anonymousInOrder(): void {
+    const { base, side, match, taken, baseSignatures, sideSignatures } = this
+    for (const kind of new Set(base.filter((_, b) => match[b] < 0).map((node) => node.kind))) {
+      const gone = base.flatMap((node, b) =>
+        match[b] < 0 && node.kind === kind && baseSignatures[b] === undefined ? [b] : [],
+      )
+      const came = side.flatMap((node, s) =>
+        !taken[s] && node.kind === kind && sideSignatures[s] === undefined ? [s] : [],
+      )
+      if (gone.length !== came.length) continue
+      gone.forEach((b, k) => this.pair(b, came[k]))
+    }
+  }
+}
+
+/** A declaration's tokens with the parts of its signature taken out: what a rename leaves alone. */
+const tokensBesideSignature = (node: SyntaxNode, signature: string): string[] =>
+  signature
+    .split(':')
+    .reduce((text, part) => text.replace(part, ''), textOf(node).replace(/\s+/g, ' '))
+    .match(/\w+|[^\s\w]/g) ?? []
+
+/** The name in a signature: its part before the first `:`. */
+const nameOf = (signature: string | undefined) => signature?.split(':')[0]
+
+/** How many signatures carry each name. */
+function countNames(signatures: (string | undefined)[]): Map<string | undefined, number> {
+  const counts = new Map<string | undefined, number>()
+  for (const signature of signatures) counts.set(nameOf(signature), (counts.get(nameOf(signature)) ?? 0) + 1)
+  return counts
 }

@@ -3,8 +3,8 @@
  * separators and spacing between them, so a merged set of elements can be written back in the
  * container's own style.
  */
-import type { LanguageProfile } from './profiles/profile.ts'
-import type { SyntaxNode } from './syntaxTree.ts'
+import type { LanguageProfile } from '../profiles/profile.ts'
+import type { SyntaxNode } from '../tree/syntaxTree.ts'
 
 /** The version of a piece of text that changed (the left's when both did): for whitespace and delimiters. */
 export const pick = (base: string, left: string, right: string): string => (left === base ? right : left)

@@ -5,10 +5,10 @@
  * the merge first sees a deletion and an edit; this finds the node where it went.
  */
 import { lineIndent } from './indent.ts'
-import type { ConflictPiece, Piece } from './pieces.ts'
-import type { LanguageProfile } from './profiles/profile.ts'
-import { textOf, type SyntaxNode } from './syntaxTree.ts'
-import { matchOrdered, shapeOf, similarity, tokenCount } from './treeMatcher.ts'
+import type { ConflictPiece, Piece } from '../line/pieces.ts'
+import type { LanguageProfile } from '../profiles/profile.ts'
+import { textOf, type SyntaxNode } from '../tree/syntaxTree.ts'
+import { matchOrdered, shapeOf, similarity, tokenCount } from '../tree/treeMatcher.ts'
 
 /** The nodes a conflict covers in each version: children of one parent, in order. */
 export interface ConflictNodes {

@@ -1,0 +1,304 @@
+/**
+ * The order of a merged set: the primary side's elements in its order, the secondary side's
+ * additions after the element they follow there, left's insertions before right's at one place.
+ */
+import type { LanguageProfile } from '../profiles/profile.ts'
+import { signatureOf } from '../tree/signature.ts'
+import { textOf, type SyntaxNode } from '../tree/syntaxTree.ts'
+import { shapeOf } from '../tree/treeMatcher.ts'
+import type { MatchedSets, Side } from './setMatch.ts'
+
+/** One element of a merged order-insensitive container, with where its text comes from. */
+export interface Element {
+  side: Side
+  /** Index in its side's element list, to find the separator written before it there. */
+  index: number
+  /** Its index in each side that has it, to find the separators around it there. */
+  at: Partial<Record<Side, number>>
+  /** Its three versions, merged where it is written; absent when it is written as its side has it. */
+  versions?: { base: SyntaxNode; left: SyntaxNode; right: SyntaxNode }
+  /** A conflict where one version has no such element: rendered with its separator inside. */
+  partial?: { kind: string; base: string; left: string; right: string }
+  signature: string | undefined
+  /** Whether the other side also has it (matched through base or added identically). */
+  shared: boolean
+  /** For elements only the leading side has: the shared element they follow there (null at the start). */
+  anchor?: Element | null
+}
+
+/**
+ * The merged set's elements in order; undefined when the order of insertions at one place
+ * matters and cannot be told (the ordered merge then shows them as a conflict).
+ */
+export function orderSet(profile: LanguageProfile, sets: MatchedSets): Element[] | undefined {
+  return new SetOrder(profile, sets).order()
+}
+
+class SetOrder {
+  private readonly elements: Element[] = []
+  /** The secondary side's elements given a place so far, by their index on that side. */
+  private readonly secondaryPlaced = new Map<number, Element>()
+  /** The last element appended that both sides have. */
+  private lastShared: Element | null = null
+  /** The last element appended that both sides have from the base. */
+  private lastFromBase: Element | null = null
+  private readonly primaryElements: SyntaxNode[]
+  private readonly secondaryElements: SyntaxNode[]
+  private readonly baseToPrimary: Int32Array
+  private readonly baseToSecondary: Int32Array
+  private readonly primaryToBase: Int32Array
+  private readonly secondaryToBase: Int32Array
+  /** Whether the right leads: left's insertions then go before the right's at one place. */
+  private readonly rightLeads: boolean
+
+  constructor(
+    private readonly profile: LanguageProfile,
+    private readonly sets: MatchedSets,
+  ) {
+    const { sides, baseToSide, sideToBase, primary, secondary } = sets
+    this.primaryElements = sides[primary].elements
+    this.secondaryElements = sides[secondary].elements
+    this.baseToPrimary = baseToSide[primary]
+    this.baseToSecondary = baseToSide[secondary]
+    this.primaryToBase = sideToBase[primary]
+    this.secondaryToBase = sideToBase[secondary]
+    this.rightLeads = primary === 'right'
+  }
+
+  order(): Element[] | undefined {
+    const twins = this.addedTwins()
+    this.primaryElements.forEach((node, i) => {
+      if (this.primaryToBase[i] >= 0) this.placeFromBase(node, i)
+      else this.placeAddedByPrimary(node, i, twins.get(i))
+    })
+    this.placeChangedWherePrimaryDeleted()
+    if (!this.placeSecondaryAdditions()) return undefined
+    this.dropCopies()
+    return this.elements
+  }
+
+  /** Elements both sides added under the same signature or with the same text: primary index → secondary index. */
+  private addedTwins(): Map<number, number> {
+    const twins = new Map<number, number>()
+    const taken = new Set<number>()
+    this.primaryElements.forEach((node, i) => {
+      if (this.primaryToBase[i] >= 0) return
+      const signature = signatureOf(node, this.profile)
+      const twin = this.secondaryElements.findIndex(
+        (other, j) =>
+          this.secondaryToBase[j] < 0 &&
+          !taken.has(j) &&
+          (signature !== undefined
+            ? signatureOf(other, this.profile) === signature
+            : shapeOf(other) === shapeOf(node)),
+      )
+      if (twin >= 0) {
+        twins.set(i, twin)
+        taken.add(twin)
+      }
+    })
+    return twins
+  }
+
+  /** Texts of the two sides, given as primary and secondary, as left and right. */
+  private oriented(primary: string, secondary: string): { left: string; right: string } {
+    return this.rightLeads ? { left: secondary, right: primary } : { left: primary, right: secondary }
+  }
+
+  private append(element: Element): void {
+    if (element.shared) this.lastShared = element
+    else element.anchor = this.lastShared
+    this.elements.push(element)
+  }
+
+  /** A primary element that has a base element: merged with the secondary's, or gone where the secondary deleted it. */
+  private placeFromBase(node: SyntaxNode, i: number): void {
+    const { primary, secondary } = this.sets
+    const baseIndex = this.primaryToBase[i]
+    const secondaryIndex = this.baseToSecondary[baseIndex]
+    const baseNode = this.sets.base.elements[baseIndex]
+    if (secondaryIndex < 0) {
+      // Deleted on the other side: gone, unless this side changed it.
+      if (textOf(node) !== textOf(baseNode)) {
+        this.append({
+          side: primary,
+          index: i,
+          at: { [primary]: i },
+          signature: signatureOf(node, this.profile),
+          shared: false,
+          partial: { kind: node.kind, base: textOf(baseNode), ...this.oriented(textOf(node), '') },
+        })
+      }
+      return
+    }
+    const other = this.secondaryElements[secondaryIndex]
+    const [left, right] = this.rightLeads ? [other, node] : [node, other]
+    const element: Element = {
+      side: primary,
+      index: i,
+      at: { [primary]: i, [secondary]: secondaryIndex },
+      signature: mergedSignature(baseNode, left, right, this.profile),
+      shared: true,
+      versions: { base: baseNode, left, right },
+    }
+    this.append(element)
+    this.lastFromBase = element
+    this.secondaryPlaced.set(secondaryIndex, element)
+  }
+
+  /** A primary element new to the base: alone, or with the secondary's twin, at the earlier of their places. */
+  private placeAddedByPrimary(node: SyntaxNode, i: number, twin: number | undefined): void {
+    const { primary, secondary } = this.sets
+    const signature = signatureOf(node, this.profile)
+    if (twin === undefined) {
+      this.append({ side: primary, index: i, at: { [primary]: i }, signature, shared: false })
+      return
+    }
+    const other = this.secondaryElements[twin]
+    const element: Element = {
+      side: primary,
+      index: i,
+      at: { [primary]: i, [secondary]: twin },
+      signature,
+      shared: true,
+    }
+    if (textOf(other) !== textOf(node))
+      element.partial = { kind: node.kind, base: '', ...this.oriented(textOf(node), textOf(other)) }
+    // Added at different places on the two sides: it goes to the earlier one.
+    const at = this.earlierPlace(twin)
+    if (at === undefined) this.append(element)
+    else this.elements.splice(at, 0, element)
+    this.secondaryPlaced.set(twin, element)
+  }
+
+  /**
+   * Where the secondary side's element `j`, which the primary has too, goes when the secondary
+   * added it after an earlier base element than the primary did: after that element (and the
+   * primary's insertions there when the primary is the left). Undefined: the primary's place.
+   */
+  private earlierPlace(j: number): number | undefined {
+    let anchor: Element | null = null
+    for (let k = j - 1; k >= 0 && anchor === null; k--) {
+      const baseIndex = this.secondaryToBase[k]
+      if (baseIndex < 0 || this.baseToPrimary[baseIndex] < 0) continue // added here, or deleted by the primary
+      const placed = this.secondaryPlaced.get(k)
+      if (!placed) return undefined // the primary has it later
+      anchor = placed
+    }
+    if (anchor === this.lastFromBase) return undefined
+    const { elements } = this
+    let at = anchor ? elements.indexOf(anchor) + 1 : 0
+    while (!this.rightLeads && at < elements.length && !elements[at].shared && elements[at].anchor === anchor)
+      at++
+    return at
+  }
+
+  /** Elements the primary side deleted stay deleted unless the secondary side changed them. */
+  private placeChangedWherePrimaryDeleted(): void {
+    const { secondary } = this.sets
+    this.secondaryElements.forEach((node, j) => {
+      const baseIndex = this.secondaryToBase[j]
+      if (baseIndex < 0 || this.baseToPrimary[baseIndex] >= 0) return
+      const baseText = textOf(this.sets.base.elements[baseIndex])
+      if (textOf(node) === baseText) return
+      this.secondaryPlaced.set(j, {
+        side: secondary,
+        index: j,
+        at: { [secondary]: j },
+        signature: signatureOf(node, this.profile),
+        shared: false,
+        partial: { kind: node.kind, base: baseText, ...this.oriented('', textOf(node)) },
+      })
+    })
+  }
+
+  /**
+   * The secondary side's elements not placed yet, each after the element it follows there;
+   * false when insertions at one place on both sides would need an order nobody gave.
+   */
+  private placeSecondaryAdditions(): boolean {
+    const { primary, secondary } = this.sets
+    const { elements } = this
+    let last = -1
+    for (const [j, node] of this.secondaryElements.entries()) {
+      const placed = this.secondaryPlaced.get(j)
+      if (placed && placed.side === primary) {
+        last = Math.max(last, elements.indexOf(placed))
+        continue
+      }
+      if (!placed && this.secondaryToBase[j] >= 0) continue // deleted on the primary side, unchanged here
+      const element = placed ?? {
+        side: secondary,
+        index: j,
+        at: { [secondary]: j },
+        signature: signatureOf(node, this.profile),
+        shared: false,
+      }
+      // Left's insertions come first: the right's go after the left's at the same place, the
+      // left's (when the right leads) straight after their anchor.
+      const after = last < 0 ? null : elements[last].shared ? elements[last] : undefined
+      let end = last + 1
+      while (
+        after !== undefined &&
+        end < elements.length &&
+        !elements[end].shared &&
+        elements[end].anchor === after
+      )
+        end++
+      const rivals = elements.slice(last + 1, end)
+      if (rivals.length > 0 && this.orderUnknown([element, ...rivals])) return false
+      const at = this.rightLeads ? last + 1 : end
+      elements.splice(at, 0, element)
+      last = at
+    }
+    return true
+  }
+
+  /**
+   * Whether elements inserted at one place on both sides need an order nobody gave: unnamed
+   * statements may depend on theirs; comments alone say different things about one spot
+   * (comments that come with a declaration go with it).
+   */
+  private orderUnknown(inserted: Element[]): boolean {
+    return (
+      inserted.some((e) => this.orderMatters(e)) ||
+      inserted.every((e) => this.nodeOf(e).kind.endsWith('comment'))
+    )
+  }
+
+  private orderMatters(element: Element): boolean {
+    const node = this.nodeOf(element)
+    const docstring = node.children.length === 1 && node.children[0].kind === 'string'
+    return element.signature === undefined && node.kind.endsWith('statement') && !docstring
+  }
+
+  private nodeOf(element: Element): SyntaxNode {
+    return this.sets.sides[element.side].elements[element.index]
+  }
+
+  /**
+   * A set holds an element once: a side's new copy of one that is there already goes. (Texts
+   * are read only when a side added named elements: most merges add none.)
+   */
+  private dropCopies(): void {
+    const { elements } = this
+    const added = elements.filter((e) => !e.shared && !e.partial && e.signature !== undefined)
+    if (added.length === 0) return
+    const key = (e: Element) => `${e.signature}\0${textOf(this.nodeOf(e))}`
+    const present = new Set(
+      elements.filter((e) => e.shared && e.signature !== undefined && !e.partial).map(key),
+    )
+    for (const e of added) if (present.has(key(e))) elements.splice(elements.indexOf(e), 1)
+  }
+}
+
+/** The signature a merged element will carry: the side that renamed it wins. */
+function mergedSignature(
+  base: SyntaxNode,
+  left: SyntaxNode,
+  right: SyntaxNode,
+  profile: LanguageProfile,
+): string | undefined {
+  const [baseSignature, leftSignature] = [signatureOf(base, profile), signatureOf(left, profile)]
+  return leftSignature !== baseSignature ? leftSignature : signatureOf(right, profile)
+}
