@@ -41,6 +41,14 @@ module.exports = {
       `src/model|src/syntax|src/storage|${CAPABILITIES}`,
     ),
     {
+      name: 'merge-stages-are-internal',
+      severity: 'error',
+      comment:
+        "The merge engine's stages (line/, tree/, structured/, checks/) are its own; others use its entry points.",
+      from: { pathNot: '^src/merge/' },
+      to: { path: '^src/merge/(line|tree|structured|checks)/' },
+    },
+    {
       name: 'cores-stay-below-the-top',
       severity: 'error',
       comment: 'No core module imports the app, the CLI, the workers or the relay.',

@@ -4,9 +4,6 @@ import type { RepositoryDoc, Scalar } from '../model/types.ts'
 import type { Backend } from './frames.ts'
 import { boundOutput, MAX_RUNS, type RunRecord } from './runRecord.ts'
 
-// The record and its bounds live in runRecord.ts (the window reads them); this module keeps them in a document.
-export { boundOutput, MAX_RUNS, MAX_STORED_OUTPUT, recentCommands, type RunRecord } from './runRecord.ts'
-
 interface StoredRun {
   command: Scalar
   backend: Backend

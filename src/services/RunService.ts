@@ -1,4 +1,5 @@
-import { RunHistory, type RunRecord } from '../run/RunHistory.ts'
+import { RunHistory } from '../run/RunHistory.ts'
+import type { RunRecord } from '../run/runRecord.ts'
 import { fromWindow, type ProfileContext } from './ProfileContext.ts'
 
 /** A repository's shared run history: recording runs and streaming the recent ones. */

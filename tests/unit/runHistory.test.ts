@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { Repo } from '@automerge/automerge-repo'
+import { RunHistory } from '../../src/run/RunHistory.ts'
 import {
   boundOutput,
   MAX_RUNS,
   MAX_STORED_OUTPUT,
   recentCommands,
-  RunHistory,
   type RunRecord,
-} from '../../src/run/RunHistory.ts'
+} from '../../src/run/runRecord.ts'
 import { Workspace } from '../../src/repo/Workspace.ts'
 import { chooseBackend, type BackendState } from '../../src/ui/lib/runBackends.ts'
 
