@@ -8,7 +8,15 @@ import svelteConfig from './svelte.config.js'
 
 export default ts.config(
   {
-    ignores: ['dist/', 'dist-node/', 'data/', 'test-results/', 'playwright-report/', 'bench/out/', 'node_modules/'],
+    ignores: [
+      'dist/',
+      'dist-node/',
+      'data/',
+      'test-results/',
+      'playwright-report/',
+      'bench/out/',
+      'node_modules/',
+    ],
   },
   js.configs.recommended,
   ...ts.configs.recommended,
@@ -24,6 +32,13 @@ export default ts.config(
   },
   {
     files: ['**/*.svelte', '**/*.svelte.ts'],
-    languageOptions: { parserOptions: { projectService: true, extraFileExtensions: ['.svelte'], parser: ts.parser, svelteConfig } },
+    languageOptions: {
+      parserOptions: {
+        projectService: true,
+        extraFileExtensions: ['.svelte'],
+        parser: ts.parser,
+        svelteConfig,
+      },
+    },
   },
 )

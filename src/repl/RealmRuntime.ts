@@ -171,12 +171,10 @@ export class RealmRuntime {
       })
     this.#session.executing(instance, id)
     const outcome = executor.languages.includes(job.language)
-      ? await executor
-          .run(job.code, job.language)
-          .catch((error: unknown) => ({
-            ok: false as const,
-            error: { name: 'RealmError', message: `The realm could not run the job: ${String(error)}` },
-          }))
+      ? await executor.run(job.code, job.language).catch((error: unknown) => ({
+          ok: false as const,
+          error: { name: 'RealmError', message: `The realm could not run the job: ${String(error)}` },
+        }))
       : {
           ok: false as const,
           error: {

@@ -1,12 +1,7 @@
 import { recordBlobs } from './BlobStore.ts'
 import { scalar } from '../model/scalar.ts'
 import { decodeText, encodeText } from '../model/content.ts'
-import {
-  mergeTrees,
-  type MergedFile,
-  type TreeConflict,
-  type TreeMerge,
-} from './mergeTrees.ts'
+import { mergeTrees, type MergedFile, type TreeConflict, type TreeMerge } from './mergeTrees.ts'
 import { lineFileMerger as lineMerger } from '../merge/fileMerger.ts'
 import { hasConflictMarkers } from '../merge/conflictMarkers.ts'
 import { WeftError } from '../model/errors.ts'
