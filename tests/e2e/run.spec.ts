@@ -133,7 +133,7 @@ test('with the relay running commands: the runner token (never in a Share link o
     await expect(dialog.getByRole('list', { name: 'Backends' })).toContainText(
       'Local runner: unavailable — enter the runner token.',
     )
-    await expect(dialog.getByText(/finds it in the file the relay names when it starts/)).toBeVisible()
+    await expect(dialog.getByText(/finds it in the file the relay\s+names when it starts/)).toBeVisible()
     // The sync token is not the runner's.
     await dialog.getByLabel('Runner token').fill('sync-secret')
     await dialog.getByLabel('Command', { exact: true }).fill('sh hello.sh')
