@@ -20,6 +20,9 @@ const runDialog = (page: Page) => page.getByRole('dialog', { name: 'Run' })
 test('Run suggests npm test and runs it in the browser; Stop ends an endless loop at once; runs are kept; an offline WebContainer is reported unavailable', async ({
   page,
 }) => {
+  // Several browser runs (an esbuild-wasm bundle each), a reload that restarts the repository worker, and a
+  // WebContainer probe: 26–50 s on an idle machine, over the default 60 s on a loaded one (CI).
+  test.setTimeout(120_000)
   await createRepository(page, 'runs')
   await writeFile(page, 'package.json', '{"scripts": {"test": "node test.js"}}')
   await writeFile(
