@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest'
+import { keepsSharedLines } from '../../src/merge/checks/keptLines.ts'
 import { STRUCTURED_GRAMMARS, type MergeEngine } from '../../src/merge/engine.ts'
 import { loadMergeEngine } from '../../src/merge/nodeEngine.ts'
 import { nodeGrammars } from '../../src/syntax/nodeGrammars.ts'
@@ -123,5 +124,33 @@ describe('merge engine: repeated identical elements are never dropped', () => {
     const left = 'a: 1\n#\nb: 1\n#\nc: 3\nl: 4\n'
     const right = 'a: 1\n#\na: 1\n#\nc: 3\nr: 5\n'
     expectNoSilentLoss('x.yaml', base, left, right, 'a: 1\n#\na: 1\n#\nc: 3\nl: 4\nr: 5\n')
+  })
+})
+
+describe('keepsSharedLines: the check every clean merge passes', () => {
+  const base = '//\na\n//\nb\n//\nc\n'
+
+  it('accepts a merge that keeps what all three versions share', () => {
+    expect(keepsSharedLines(base, base + 'l\n', base + 'r\n', base + 'l\nr\n')).toBe(true)
+  })
+
+  it('rejects a merge that drops a repeated line all three versions keep', () => {
+    expect(keepsSharedLines(base, base + 'l\n', base + 'r\n', '//\na\nb\n//\nc\nl\nr\n')).toBe(false)
+  })
+
+  it('accepts occurrences one side deleted, and different ones each side deleted', () => {
+    const left = 'a\n//\nb\n//\nc\n'
+    const right = '//\na\nb\n//\nc\n'
+    expect(keepsSharedLines(base, left, base, left)).toBe(true)
+    expect(keepsSharedLines(base, left, right, 'a\nb\n//\nc\n')).toBe(true)
+    expect(keepsSharedLines(base, left, right, 'a\nb\nc\n')).toBe(false)
+  })
+
+  it('rejects a merge that drops a line both sides added', () => {
+    expect(keepsSharedLines('a\n', 'a\n///\n///\n', '///\n///\na\n', 'a\n///\n')).toBe(false)
+  })
+
+  it('ignores indentation and blank lines, and lines only one side has', () => {
+    expect(keepsSharedLines('x\n\n\ny\n', '  x\n\n\ny\nl\n', 'x\n\ny\n', 'x\ny\n')).toBe(true)
   })
 })
