@@ -78,9 +78,9 @@ class SetOrder {
   }
 
   /**
-   * Elements both sides added under the same signature, or unnamed ones with the same text after
-   * the same base element: primary index → secondary index. An unnamed element (a comment, a
-   * statement) is the same addition only where both sides put it; elsewhere it is two additions.
+   * Elements both sides added under the same signature or with the same text: primary index →
+   * secondary index. A comment or an unnamed statement is the same addition only where both
+   * sides put it (after the same base element); elsewhere it is two additions, both kept.
    */
   private addedTwins(): Map<number, number> {
     const twins = new Map<number, number>()
@@ -96,7 +96,8 @@ class SetOrder {
           !taken.has(j) &&
           (signature !== undefined
             ? signatureOf(other, this.profile) === signature
-            : secondaryAnchors[j] === primaryAnchors[i] && shapeOf(other) === shapeOf(node)),
+            : shapeOf(other) === shapeOf(node) &&
+              (!placeBound(node) || secondaryAnchors[j] === primaryAnchors[i])),
       )
       if (twin >= 0) {
         twins.set(i, twin)
@@ -329,6 +330,9 @@ class SetOrder {
     }
   }
 }
+
+/** Whether an unnamed element says something about where it sits: a comment, a statement. */
+const placeBound = (node: SyntaxNode): boolean => /(comment|statement)$/.test(node.kind)
 
 /** For each element of a side, the base index of the nearest base element before it (-1 at the start). */
 function anchors(sideToBase: Int32Array): Int32Array {
