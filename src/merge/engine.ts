@@ -1,6 +1,7 @@
 import type { Grammars } from '../syntax/grammars.ts'
 import { LANGUAGES, structuredGrammarForPath, type StructuredGrammar } from '../syntax/languages.ts'
 import { duplicatesAddedName } from './checks/addedNames.ts'
+import { keepsSharedLines } from './checks/keptLines.ts'
 import { reconcileRenames, type MergeWarning } from './checks/renames.ts'
 import { isSound } from './checks/soundness.ts'
 import { linePieces } from './line/linePieces.ts'
@@ -113,11 +114,30 @@ function mergeFile(input: MergeInput, grammars: Grammars): MergeResult {
     : { ...merged, text: merged.text.slice(0, -1) }
 }
 
-/** Texts ending in newlines: the line merge, else the structured merge where a grammar is loaded. */
+/**
+ * Texts ending in newlines: the line merge, else the structured merge where a grammar is loaded.
+ * Whichever merge is chosen, a clean result that lost a line all three versions share is not
+ * returned: the line merge's conflicts are, or the whole disagreement as one conflict.
+ */
 function mergeTexts(input: MergeInput, grammars: Grammars): MergeResult {
-  const { base, left, right, path, budgetMs = DEFAULT_BUDGET_MS } = input
+  const { base, left, right, budgetMs = DEFAULT_BUDGET_MS } = input
   const deadline = Date.now() + budgetMs
   const line = result(linePieces(base, left, right), 'line')
+  const merged = chooseMerge(input, line, grammars, deadline)
+  if (!merged.clean || keepsSharedLines(base, left, right, merged.text)) return merged
+  return line.clean
+    ? result([{ kind: 'line', path: [], base, left, right }], 'fallback')
+    : { ...line, method: 'fallback' }
+}
+
+/** The line merge, or the structured merge where a grammar is loaded and the line merge falls short. */
+function chooseMerge(
+  input: MergeInput,
+  line: MergeResult,
+  grammars: Grammars,
+  deadline: number,
+): MergeResult {
+  const { base, left, right, path } = input
   const grammar = structuredGrammarForPath(path)
   const parser = grammar && grammars.loadedParser(grammar)
   if (

@@ -77,10 +77,16 @@ class SetOrder {
     return this.elements
   }
 
-  /** Elements both sides added under the same signature or with the same text: primary index → secondary index. */
+  /**
+   * Elements both sides added under the same signature or with the same text: primary index →
+   * secondary index. A comment or an unnamed statement is the same addition only where both
+   * sides put it (after the same base element); elsewhere it is two additions, both kept.
+   */
   private addedTwins(): Map<number, number> {
     const twins = new Map<number, number>()
     const taken = new Set<number>()
+    const primaryAnchors = anchors(this.primaryToBase)
+    const secondaryAnchors = anchors(this.secondaryToBase)
     this.primaryElements.forEach((node, i) => {
       if (this.primaryToBase[i] >= 0) return
       const signature = signatureOf(node, this.profile)
@@ -90,7 +96,8 @@ class SetOrder {
           !taken.has(j) &&
           (signature !== undefined
             ? signatureOf(other, this.profile) === signature
-            : shapeOf(other) === shapeOf(node)),
+            : shapeOf(other) === shapeOf(node) &&
+              (!placeBound(node) || secondaryAnchors[j] === primaryAnchors[i])),
       )
       if (twin >= 0) {
         twins.set(i, twin)
@@ -277,19 +284,65 @@ class SetOrder {
   }
 
   /**
-   * A set holds an element once: a side's new copy of one that is there already goes. (Texts
-   * are read only when a side added named elements: most merges add none.)
+   * A named element a side added that is word for word one already there goes: a set holds an
+   * element once. Unless it is an edit: the side dropped a base element of that kind in exchange
+   * (edited it into a copy of another) and holds that many copies itself; those are content, not
+   * a duplicate. (Texts are read only when a side added named elements: most merges add none.)
    */
   private dropCopies(): void {
     const { elements } = this
     const added = elements.filter((e) => !e.shared && !e.partial && e.signature !== undefined)
     if (added.length === 0) return
-    const key = (e: Element) => `${e.signature}\0${textOf(this.nodeOf(e))}`
-    const present = new Set(
-      elements.filter((e) => e.shared && e.signature !== undefined && !e.partial).map(key),
-    )
-    for (const e of added) if (present.has(key(e))) elements.splice(elements.indexOf(e), 1)
+    const key = (node: SyntaxNode) => `${signatureOf(node, this.profile)}\0${textOf(node)}`
+    const ownCopies = new Map<string, number>()
+    const droppedKinds: Record<Side, Map<string, number>> = { left: new Map(), right: new Map() }
+    for (const side of ['left', 'right'] as const) {
+      const counts = new Map<string, number>()
+      for (const node of this.sets.sides[side].elements) {
+        if (signatureOf(node, this.profile) === undefined) continue
+        counts.set(key(node), (counts.get(key(node)) ?? 0) + 1)
+      }
+      for (const [k, count] of counts) ownCopies.set(k, Math.max(ownCopies.get(k) ?? 0, count))
+      this.sets.baseToSide[side].forEach((index, b) => {
+        const kind = this.sets.base.elements[b].kind
+        if (index < 0) droppedKinds[side].set(kind, (droppedKinds[side].get(kind) ?? 0) + 1)
+      })
+    }
+    const written = new Map<string, number>()
+    const shared = new Set<string>()
+    for (const e of elements) {
+      if (e.partial || e.signature === undefined) continue
+      const k = key(this.nodeOf(e))
+      written.set(k, (written.get(k) ?? 0) + 1)
+      if (e.shared) shared.add(k)
+    }
+    for (const e of added) {
+      const node = this.nodeOf(e)
+      const k = key(node)
+      const dropped = droppedKinds[e.side].get(node.kind) ?? 0
+      if (!shared.has(k)) continue
+      if (dropped > 0 && written.get(k)! <= (ownCopies.get(k) ?? 1)) {
+        droppedKinds[e.side].set(node.kind, dropped - 1)
+        continue
+      }
+      elements.splice(elements.indexOf(e), 1)
+      written.set(k, written.get(k)! - 1)
+    }
   }
+}
+
+/** Whether an unnamed element says something about where it sits: a comment, a statement. */
+const placeBound = (node: SyntaxNode): boolean => /(comment|statement)$/.test(node.kind)
+
+/** For each element of a side, the base index of the nearest base element before it (-1 at the start). */
+function anchors(sideToBase: Int32Array): Int32Array {
+  const result = new Int32Array(sideToBase.length)
+  let anchor = -1
+  sideToBase.forEach((baseIndex, i) => {
+    result[i] = anchor
+    if (baseIndex >= 0) anchor = baseIndex
+  })
+  return result
 }
 
 /** The signature a merged element will carry: the side that renamed it wins. */
