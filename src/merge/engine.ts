@@ -57,6 +57,13 @@ const result = (pieces: Piece[], method: MergeResult['method']): MergeResult => 
   return { text, clean: conflicts.length === 0, conflicts, method, warnings: [] }
 }
 
+/**
+ * The line merge as a fallback for a merge not to be trusted: its conflicts, or, when the line
+ * merge is clean (and so known to be wrong too), the whole disagreement as one conflict of `kind`.
+ */
+const lineFallback = ({ base, left, right }: MergeInput, line: MergeResult, kind: string): MergeResult =>
+  line.clean ? result([{ kind, path: [], base, left, right }], 'fallback') : { ...line, method: 'fallback' }
+
 const withNewline = (text: string): string => (text === '' || text.endsWith('\n') ? text : text + '\n')
 
 /**
@@ -125,9 +132,7 @@ function mergeTexts(input: MergeInput, grammars: Grammars): MergeResult {
   const line = result(linePieces(base, left, right), 'line')
   const merged = chooseMerge(input, line, grammars, deadline)
   if (!merged.clean || keepsSharedLines(base, left, right, merged.text)) return merged
-  return line.clean
-    ? result([{ kind: 'line', path: [], base, left, right }], 'fallback')
-    : { ...line, method: 'fallback' }
+  return lineFallback(input, line, 'line')
 }
 
 /** The line merge, or the structured merge where a grammar is loaded and the line merge falls short. */
@@ -164,12 +169,13 @@ function chooseMerge(
  * spent, a clean result is not sound, or the line merge leaves less in conflict.
  */
 function structuredMerge(
-  { base, left, right }: MergeInput,
+  input: MergeInput,
   line: MergeResult,
   parses: Parses,
   profile: LanguageProfile,
   deadline: number,
 ): MergeResult {
+  const { base, left, right } = input
   const pb = parses.parse(base)
   const [pl, pr] = pb ? [parses.parse(left, pb), parses.parse(right, pb)] : []
   if (!pb || !pl || !pr) return { ...line, method: 'fallback' }
@@ -189,10 +195,7 @@ function structuredMerge(
   }
   // From here a clean line merge is known to be broken: falling back to it means showing the
   // whole disagreement as one conflict rather than returning a broken file as clean.
-  const fallback = (): MergeResult =>
-    line.clean
-      ? result([{ kind: tl.root.kind, path: [], base, left, right }], 'fallback')
-      : { ...line, method: 'fallback' }
+  const fallback = (): MergeResult => lineFallback(input, line, tl.root.kind)
   if (tb.errors + tl.errors + tr.errors > 0) return fallback()
   let structured: MergeResult
   try {
