@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 // The `weft` command: runs the Node build of the CLI and the relay (dist-node/, made by `npm run build`).
+// It imports nothing a command does not need: each command's chunk loads what it uses (Automerge only
+// for the commands that open repositories), so `weft merge-file` stays fast as a git merge driver.
 import { existsSync } from 'node:fs'
 
 const built = new URL('../dist-node/', import.meta.url)
@@ -13,7 +15,6 @@ if (command === 'relay' && !['list', 'add', 'remove'].includes(args[0])) {
   const { main } = await import(new URL('relay/main.js', built).href)
   await main(args)
 } else {
-  await import('@automerge/automerge-repo') // initialises Automerge's wasm for Node
   const { run } = await import(new URL('src/cli/main.js', built).href)
   process.exitCode = await run(process.argv.slice(2), {
     out: (text) => process.stdout.write(text),

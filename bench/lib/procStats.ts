@@ -39,3 +39,10 @@ export class CpuMeter {
     return new Map(this.pids.map((pid) => [pid, (100 * (cpuMs(pid) - this.#start.get(pid)!)) / elapsed]))
   }
 }
+
+/** User plus system CPU time, in ms, of this process's children that have exited and been waited for (fields 16 and 17 of /proc/self/stat). */
+export function childrenCpuMs(): number {
+  const stat = readFileSync('/proc/self/stat', 'utf8')
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return ((Number(fields[13]) + Number(fields[14])) / TICKS) * 1000
+}

@@ -1,6 +1,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
+// The full entry: importing it initialises Automerge's wasm for Node. Every command that opens
+// repositories comes through here; the others (merge-file, merge-driver) never load Automerge.
 import { Repo } from '@automerge/automerge-repo'
 import { DurableFileStorage } from '../storage/DurableFileStorage.ts'
 import { CheckedChunks } from '../storage/CheckedChunks.ts'
