@@ -26,6 +26,7 @@ export const GRAMMAR_FILES = {
   elixir: 'tree-sitter-elixir/tree-sitter-elixir.wasm',
   haskell: 'tree-sitter-haskell/tree-sitter-haskell.wasm',
   ocaml: 'tree-sitter-ocaml/tree-sitter-ocaml.wasm',
+  ocaml_interface: 'tree-sitter-ocaml/tree-sitter-ocaml_interface.wasm',
   zig: '@tree-sitter-grammars/tree-sitter-zig/tree-sitter-zig.wasm',
   julia: 'tree-sitter-julia/tree-sitter-julia.wasm',
   hcl: '@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-hcl.wasm',
@@ -128,8 +129,15 @@ export const LANGUAGES = {
   pdf: { extensions: ['pdf'], grammar: null, editor: null, index: 'pdf', merge: 'lines' },
   elixir: { extensions: ['ex', 'exs'], grammar: 'elixir', editor: null, index: 'text', merge: 'structured' },
   haskell: { extensions: ['hs'], grammar: 'haskell', editor: null, index: 'text', merge: 'structured' },
-  // Interfaces (.mli) need the grammar's other wasm.
   ocaml: { extensions: ['ml'], grammar: 'ocaml', editor: null, index: 'text', merge: 'structured' },
+  // Interfaces have a grammar of their own in the same package.
+  ocaml_interface: {
+    extensions: ['mli'],
+    grammar: 'ocaml_interface',
+    editor: null,
+    index: 'text',
+    merge: 'structured',
+  },
   zig: { extensions: ['zig', 'zon'], grammar: 'zig', editor: null, index: 'text', merge: 'structured' },
   julia: { extensions: ['jl'], grammar: 'julia', editor: null, index: 'text', merge: 'structured' },
   // Terraform is HCL with a schema of its own.

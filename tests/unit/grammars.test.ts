@@ -18,6 +18,7 @@ const SAMPLES: Record<GrammarId, [string, string]> = {
   elixir: ['defmodule A do\n  def f(x), do: x\nend\n', 'do_block'],
   haskell: ['f :: Int -> Int\nf x = x\n', 'signature'],
   ocaml: ['let f x = x + 1\n', 'value_definition'],
+  ocaml_interface: ['val f : int -> int\n', 'value_specification'],
   zig: ['fn f() void {}\n', 'function_declaration'],
   julia: ['function f(x)\n    x\nend\n', 'function_definition'],
   hcl: ['resource "a" "b" {\n  k = 1\n}\n', 'block'],

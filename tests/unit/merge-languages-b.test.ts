@@ -142,6 +142,32 @@ const CASES: Record<string, Case[]> = {
       expected: 'let r = {\n  foo = 1;\n  bar = 2;\n  baz = 3;\n}\n',
     },
   ],
+  ocaml_interface: [
+    {
+      name: 'values both sides declare after the same one are both kept',
+      path: 'src/shop.mli',
+      base: 'type t\n\nval create : unit -> t\n',
+      left: 'type t\n\nval create : unit -> t\n\nval size : t -> int\n',
+      right: 'type t\n\nval create : unit -> t\n\nval clear : t -> unit\n',
+      expected: 'type t\n\nval create : unit -> t\n\nval size : t -> int\n\nval clear : t -> unit\n',
+    },
+    {
+      name: 'the same value typed two ways conflicts',
+      path: 'src/shop.mli',
+      base: 'val create : unit -> int\n',
+      left: 'val create : int -> int\n',
+      right: 'val create : string -> int\n',
+      expected: 'conflict',
+    },
+    {
+      name: 'values both sides declare in one module signature are both kept',
+      path: 'src/shop.mli',
+      base: 'module M : sig\n  val x : int\nend\n',
+      left: 'module M : sig\n  val x : int\n  val y : int\nend\n',
+      right: 'module M : sig\n  val x : int\n  val z : int\nend\n',
+      expected: 'module M : sig\n  val x : int\n  val y : int\n  val z : int\nend\n',
+    },
+  ],
   zig: [
     {
       name: 'functions both sides add after the same one are both kept',

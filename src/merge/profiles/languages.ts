@@ -79,6 +79,27 @@ const pythonSignatures: Record<string, string[]> = {
 /** The Bazel rule attributes that list labels or files: sets, wherever the rule sits. */
 const starlarkLabelLists = ['srcs', 'hdrs', 'deps', 'data', 'visibility', 'exports', 'tags', 'textual_hdrs']
 
+/** OCaml's definitions, in a file, a `struct` or a `sig`, and the fields of a record. */
+const ocamlCommutative = [
+  'compilation_unit',
+  'structure',
+  'signature',
+  'record_expression',
+  'record_declaration',
+]
+
+const ocamlSignatures: Record<string, string[]> = {
+  value_definition: ['let_binding.pattern'],
+  value_specification: ['value_name'],
+  external: ['value_name'],
+  type_definition: ['type_binding.name'],
+  module_definition: ['module_binding.module_name'],
+  module_type_definition: ['name'],
+  open_module: ['module'],
+  field_expression: ['field'],
+  field_declaration: ['field_name'],
+}
+
 /** Every grammar the registry (syntax/languages.ts) merges structurally has its profile here. */
 const profiles: Record<StructuredGrammar, LanguageProfile> = {
   typescript: {
@@ -219,18 +240,8 @@ const profiles: Record<StructuredGrammar, LanguageProfile> = {
       qualified: ['#text'],
     },
   },
-  ocaml: {
-    commutative: ['compilation_unit', 'record_expression', 'record_declaration'],
-    signatures: {
-      value_definition: ['let_binding.pattern'],
-      type_definition: ['type_binding.name'],
-      module_definition: ['module_binding.module_name'],
-      module_type_definition: ['name'],
-      open_module: ['module'],
-      field_expression: ['field'],
-      field_declaration: ['field_name'],
-    },
-  },
+  ocaml: { commutative: ocamlCommutative, signatures: ocamlSignatures },
+  ocaml_interface: { commutative: ocamlCommutative, signatures: ocamlSignatures },
   zig: {
     // Struct fields stay in order: extern and packed structs lay memory out by it.
     commutative: ['source_file'],

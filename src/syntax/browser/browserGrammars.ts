@@ -18,6 +18,7 @@ import java from 'tree-sitter-java/tree-sitter-java.wasm?url'
 import elixir from 'tree-sitter-elixir/tree-sitter-elixir.wasm?url'
 import haskell from 'tree-sitter-haskell/tree-sitter-haskell.wasm?url'
 import ocaml from 'tree-sitter-ocaml/tree-sitter-ocaml.wasm?url'
+import ocaml_interface from 'tree-sitter-ocaml/tree-sitter-ocaml_interface.wasm?url'
 import zig from '@tree-sitter-grammars/tree-sitter-zig/tree-sitter-zig.wasm?url'
 import julia from 'tree-sitter-julia/tree-sitter-julia.wasm?url'
 import hcl from '@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-hcl.wasm?url'
@@ -45,6 +46,7 @@ const URLS: Record<GrammarId, string> = {
   elixir,
   haskell,
   ocaml,
+  ocaml_interface,
   zig,
   julia,
   hcl,
