@@ -23,6 +23,21 @@ export const GRAMMAR_FILES = {
   yaml: '@tree-sitter-grammars/tree-sitter-yaml/tree-sitter-yaml.wasm',
   toml: '@tree-sitter-grammars/tree-sitter-toml/tree-sitter-toml.wasm',
   java: 'tree-sitter-java/tree-sitter-java.wasm',
+  elixir: 'tree-sitter-elixir/tree-sitter-elixir.wasm',
+  haskell: 'tree-sitter-haskell/tree-sitter-haskell.wasm',
+  ocaml: 'tree-sitter-ocaml/tree-sitter-ocaml.wasm',
+  ocaml_interface: 'tree-sitter-ocaml/tree-sitter-ocaml_interface.wasm',
+  zig: '@tree-sitter-grammars/tree-sitter-zig/tree-sitter-zig.wasm',
+  julia: 'tree-sitter-julia/tree-sitter-julia.wasm',
+  hcl: '@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-hcl.wasm',
+  make: 'tree-sitter-make/tree-sitter-make.wasm',
+  properties: 'tree-sitter-properties/tree-sitter-properties.wasm',
+  devicetree: 'tree-sitter-devicetree/tree-sitter-devicetree.wasm',
+  solidity: 'tree-sitter-solidity/tree-sitter-solidity.wasm',
+  // The INI grammar has no npm package of its own with a wasm; VS Code's prebuilt set has one.
+  ini: '@vscode/tree-sitter-wasm/wasm/tree-sitter-ini.wasm',
+  // Starlark is Python's syntax; an id of its own gives it its own merge profile.
+  starlark: 'tree-sitter-python/tree-sitter-python.wasm',
 } as const satisfies Record<string, string>
 
 export type GrammarId = keyof typeof GRAMMAR_FILES
@@ -41,6 +56,11 @@ export type IndexReading = 'definitions' | 'html' | 'markdown' | 'pdf' | 'text'
 export type Language = {
   /** Lower-case, without the dot; a file's last extension names its language. */
   extensions: readonly string[]
+  /**
+   * Whole file names, case-sensitive, for formats told by name rather than extension (`Makefile`,
+   * Bazel's `BUILD`); most languages have none.
+   */
+  fileNames?: readonly string[]
   /** The editor's syntax mode (a key of ui/lib/languages.ts), or null for plain text. */
   editor: string | null
 } & (
@@ -107,6 +127,66 @@ export const LANGUAGES = {
   // MDX's JSX is beyond the Markdown editor mode; its prose is indexed as Markdown.
   mdx: { extensions: ['mdx'], grammar: null, editor: null, index: 'markdown', merge: 'lines' },
   pdf: { extensions: ['pdf'], grammar: null, editor: null, index: 'pdf', merge: 'lines' },
+  elixir: { extensions: ['ex', 'exs'], grammar: 'elixir', editor: null, index: 'text', merge: 'structured' },
+  haskell: { extensions: ['hs'], grammar: 'haskell', editor: null, index: 'text', merge: 'structured' },
+  ocaml: { extensions: ['ml'], grammar: 'ocaml', editor: null, index: 'text', merge: 'structured' },
+  // Interfaces have a grammar of their own in the same package.
+  ocaml_interface: {
+    extensions: ['mli'],
+    grammar: 'ocaml_interface',
+    editor: null,
+    index: 'text',
+    merge: 'structured',
+  },
+  zig: { extensions: ['zig', 'zon'], grammar: 'zig', editor: null, index: 'text', merge: 'structured' },
+  julia: { extensions: ['jl'], grammar: 'julia', editor: null, index: 'text', merge: 'structured' },
+  // Terraform is HCL with a schema of its own.
+  hcl: {
+    extensions: ['hcl', 'tf', 'tfvars'],
+    grammar: 'hcl',
+    editor: null,
+    index: 'text',
+    merge: 'structured',
+  },
+  make: {
+    extensions: ['mk', 'mak'],
+    fileNames: ['Makefile', 'makefile', 'GNUmakefile'],
+    grammar: 'make',
+    editor: null,
+    index: 'text',
+    merge: 'structured',
+  },
+  properties: {
+    extensions: ['properties'],
+    grammar: 'properties',
+    editor: null,
+    index: 'text',
+    merge: 'structured',
+  },
+  devicetree: {
+    extensions: ['dts', 'dtsi', 'dtso'],
+    grammar: 'devicetree',
+    editor: null,
+    index: 'text',
+    merge: 'structured',
+  },
+  solidity: { extensions: ['sol'], grammar: 'solidity', editor: null, index: 'text', merge: 'structured' },
+  ini: {
+    extensions: ['ini', 'editorconfig'],
+    grammar: 'ini',
+    editor: null,
+    index: 'text',
+    merge: 'structured',
+  },
+  // Bazel's and Buck's build files.
+  starlark: {
+    extensions: ['bzl', 'star', 'bazel'],
+    fileNames: ['BUILD', 'WORKSPACE'],
+    grammar: 'starlark',
+    editor: null,
+    index: 'text',
+    merge: 'structured',
+  },
 } as const satisfies Record<string, Language>
 
 type Languages = typeof LANGUAGES
@@ -130,11 +210,22 @@ const BY_EXTENSION = new Map<string, LanguageId>(
   ),
 )
 
-/** The language of a file name by its last extension, case-insensitively; undefined when Weft has none. */
+const BY_FILE_NAME = new Map<string, LanguageId>(
+  (Object.keys(LANGUAGES) as LanguageId[]).flatMap((id) =>
+    ((LANGUAGES[id] as Language).fileNames ?? []).map((name) => [name, id] as const),
+  ),
+)
+
+/**
+ * The language of a file name: by the whole name for the formats named so (`Makefile`), else by
+ * its last extension, case-insensitively; undefined when Weft has none.
+ */
 export function languageOfPath(path: string): LanguageId | undefined {
-  const name = path.slice(path.lastIndexOf('/') + 1).toLowerCase()
+  const name = path.slice(path.lastIndexOf('/') + 1)
+  const byName = BY_FILE_NAME.get(name)
+  if (byName !== undefined) return byName
   const dot = name.lastIndexOf('.')
-  return dot < 0 ? undefined : BY_EXTENSION.get(name.slice(dot + 1))
+  return dot < 0 ? undefined : BY_EXTENSION.get(name.slice(dot + 1).toLowerCase())
 }
 
 /** The language's entry (widened, for callers that branch on its fields). */

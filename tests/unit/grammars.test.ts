@@ -15,6 +15,19 @@ const SAMPLES: Record<GrammarId, [string, string]> = {
   yaml: ['a: 1\nb: [2]\n', 'block_mapping'],
   toml: ['[table]\nkey = "v"\n', 'table'],
   java: ['class A { void f() {} }\n', 'class_declaration'],
+  elixir: ['defmodule A do\n  def f(x), do: x\nend\n', 'do_block'],
+  haskell: ['f :: Int -> Int\nf x = x\n', 'signature'],
+  ocaml: ['let f x = x + 1\n', 'value_definition'],
+  ocaml_interface: ['val f : int -> int\n', 'value_specification'],
+  zig: ['fn f() void {}\n', 'function_declaration'],
+  julia: ['function f(x)\n    x\nend\n', 'function_definition'],
+  hcl: ['resource "a" "b" {\n  k = 1\n}\n', 'block'],
+  make: ['all: app\n\tcc -o app main.c\n', 'rule'],
+  properties: ['a.b=1\n', 'property'],
+  devicetree: ['/ {\n\tmodel = "x";\n};\n', 'property'],
+  solidity: ['contract A { function f() public {} }\n', 'function_definition'],
+  ini: ['[core]\neditor = vim\n', 'setting'],
+  starlark: ['cc_library(name = "a", deps = [":b"])\n', 'keyword_argument'],
 }
 
 describe('grammars', () => {

@@ -7,6 +7,7 @@ import {
   indexLanguageForPath,
   languageOfPath,
   structuredGrammarForPath,
+  type Language,
   type LanguageId,
 } from '../../src/syntax/languages.ts'
 
@@ -64,7 +65,23 @@ describe('the language registry', () => {
     expect(languageOfPath('src/App.TSX')).toBe('tsx')
     expect(languageOfPath('notes.md.PDF')).toBe('pdf')
     expect(languageOfPath('src.ts/README')).toBeUndefined()
-    expect(indexLanguageForPath('Makefile')).toBe('text')
+    expect(indexLanguageForPath('LICENSE')).toBe('text')
+  })
+
+  it('knows the formats named by their whole file name, case-sensitively, before any extension', () => {
+    expect(languageOfPath('Makefile')).toBe('make')
+    expect(languageOfPath('src/GNUmakefile')).toBe('make')
+    expect(languageOfPath('pkg/BUILD')).toBe('starlark')
+    expect(languageOfPath('WORKSPACE')).toBe('starlark')
+    expect(languageOfPath('pkg/BUILD.bazel')).toBe('starlark')
+    // A script called `build` is no Bazel file.
+    expect(languageOfPath('scripts/build')).toBeUndefined()
+    expect(languageOfPath('MAKEFILE')).toBeUndefined()
+  })
+
+  it('names each file name in one language only', () => {
+    const all = Object.values(LANGUAGES).flatMap((entry: Language) => entry.fileNames ?? [])
+    expect(all.length).toBe(new Set(all).size)
   })
 
   it('names each extension in one language only', () => {

@@ -65,6 +65,41 @@ const javaSignatures: Record<string, string[]> = {
   scoped_type_identifier: ['#text'],
 }
 
+const pythonSignatures: Record<string, string[]> = {
+  function_definition: ['name'],
+  class_definition: ['name'],
+  decorated_definition: ['definition.name'],
+  import_statement: ['#text'],
+  import_from_statement: ['module_name'],
+  expression_statement: ['assignment.left'],
+  keyword_argument: ['name'],
+  pair: ['key'],
+}
+
+/** The Bazel rule attributes that list labels or files: sets, wherever the rule sits. */
+const starlarkLabelLists = ['srcs', 'hdrs', 'deps', 'data', 'visibility', 'exports', 'tags', 'textual_hdrs']
+
+/** OCaml's definitions, in a file, a `struct` or a `sig`, and the fields of a record. */
+const ocamlCommutative = [
+  'compilation_unit',
+  'structure',
+  'signature',
+  'record_expression',
+  'record_declaration',
+]
+
+const ocamlSignatures: Record<string, string[]> = {
+  value_definition: ['let_binding.pattern'],
+  value_specification: ['value_name'],
+  external: ['value_name'],
+  type_definition: ['type_binding.name'],
+  module_definition: ['module_binding.module_name'],
+  module_type_definition: ['name'],
+  open_module: ['module'],
+  field_expression: ['field'],
+  field_declaration: ['field_name'],
+}
+
 /** Every grammar the registry (syntax/languages.ts) merges structurally has its profile here. */
 const profiles: Record<StructuredGrammar, LanguageProfile> = {
   typescript: {
@@ -90,16 +125,7 @@ const profiles: Record<StructuredGrammar, LanguageProfile> = {
     commutativeWhenKeyed: ['argument_list'],
     // A module's `__all__` lists the names it exports: a set.
     valueSets: [{ kind: 'list', path: ['expression __all__'] }],
-    signatures: {
-      function_definition: ['name'],
-      class_definition: ['name'],
-      decorated_definition: ['definition.name'],
-      import_statement: ['#text'],
-      import_from_statement: ['module_name'],
-      expression_statement: ['assignment.left'],
-      keyword_argument: ['name'],
-      pair: ['key'],
-    },
+    signatures: pythonSignatures,
   },
   go: {
     commutative: ['source_file', 'import_spec_list', 'field_declaration_list', 'interface_type'],
@@ -186,6 +212,126 @@ const profiles: Record<StructuredGrammar, LanguageProfile> = {
       { kind: 'array', path: ['table project', 'pair optional-dependencies', '*'] },
       { kind: 'array', path: ['table project.optional-dependencies', '*'] },
       { kind: 'array', path: ['table dependency-groups', '*'] },
+    ],
+  },
+  // Module bodies and function bodies are both `do_block`s, and a function's clauses match in
+  // order: nothing in Elixir is merged as a set.
+  elixir: { commutative: [], signatures: {} },
+  haskell: {
+    // A function's equations and guards stay in order: equations of one name share a signature,
+    // which keeps the declarations from being merged as a set while they sit there.
+    commutative: ['imports', 'declarations', 'deriving>tuple'],
+    // Record construction and update (`Foo { a = 1 }`), by field name.
+    commutativeWhenKeyed: ['record'],
+    // A type signature goes with the equations after it.
+    attachedToNext: ['signature'],
+    signatures: {
+      field_update: ['field'],
+      import: ['module', 'alias'],
+      import_name: ['#text'],
+      function: ['name'],
+      bind: ['name'],
+      signature: ['=type', 'name'],
+      data_type: ['name'],
+      newtype: ['name'],
+      type_synomym: ['name'],
+      class: ['name'],
+      name: ['#text'],
+      qualified: ['#text'],
+    },
+  },
+  ocaml: { commutative: ocamlCommutative, signatures: ocamlSignatures },
+  ocaml_interface: { commutative: ocamlCommutative, signatures: ocamlSignatures },
+  zig: {
+    // Struct fields stay in order: extern and packed structs lay memory out by it.
+    commutative: ['source_file'],
+    signatures: {
+      variable_declaration: ['identifier'],
+      function_declaration: ['name'],
+      test_declaration: ['string', 'identifier'],
+    },
+  },
+  julia: {
+    commutative: ['source_file'],
+    signatures: {
+      function_definition: ['signature'],
+      macro_definition: ['signature'],
+      struct_definition: ['type_head'],
+      abstract_definition: ['type_head'],
+      module_definition: ['name'],
+      assignment: ['#0'],
+      const_statement: ['assignment.#0'],
+      import_statement: ['#text'],
+      using_statement: ['#text'],
+    },
+  },
+  hcl: {
+    // Attributes and blocks of a body, keys of an object; tuples stay lists.
+    commutative: ['body', 'object'],
+    signatures: { attribute: ['#0'], block: ['#0', 'string_lit'], object_elem: ['key'] },
+  },
+  make: {
+    // Variables keep their order (`+=`, `:=` read what came before); rules and their
+    // prerequisites do not depend on it.
+    commutative: ['makefile', 'prerequisites'],
+    signatures: {
+      rule: ['targets'],
+      variable_assignment: ['name'],
+      define_directive: ['name'],
+      word: ['#text'],
+    },
+  },
+  properties: { commutative: ['file'], signatures: { property: ['key'] } },
+  devicetree: {
+    commutative: ['document', 'node'],
+    signatures: {
+      node: ['name', 'address'],
+      property: ['name'],
+      preproc_include: ['path'],
+      file_version: ['#text'],
+    },
+  },
+  solidity: {
+    // Enum values and struct members keep their order: both number what they declare.
+    commutative: ['source_file', 'contract_body'],
+    signatures: {
+      import_directive: ['source'],
+      pragma_directive: ['#text'],
+      contract_declaration: ['name'],
+      interface_declaration: ['name'],
+      library_declaration: ['name'],
+      function_definition: ['name'],
+      constructor_definition: ['=constructor'],
+      modifier_definition: ['name'],
+      event_definition: ['name'],
+      error_declaration: ['name'],
+      state_variable_declaration: ['name'],
+      struct_declaration: ['name'],
+      enum_declaration: ['name'],
+      using_directive: ['#text'],
+    },
+  },
+  ini: {
+    commutative: ['document', 'section'],
+    signatures: { section: ['section_name'], setting: ['setting_name'] },
+  },
+  starlark: {
+    commutative: ['module', 'dictionary'],
+    commutativeWhenKeyed: ['argument_list'],
+    // A call's statement is named by its function, first keyword (a target's `name = ...`) and
+    // first string (the file a `load` reads).
+    signatures: {
+      ...pythonSignatures,
+      expression_statement: [
+        'assignment.left',
+        'call.function',
+        'call.arguments.keyword_argument',
+        'call.arguments.string',
+      ],
+    },
+    valueSets: [
+      ...starlarkLabelLists.map((key) => ({ kind: 'list', path: ['*', `keyword argument ${key}`] })),
+      { kind: 'list', path: ['expression exports_files'] },
     ],
   },
 }

@@ -140,7 +140,10 @@ class SetWriter {
       if (p !== undefined && p < sides[side].separators.length) return sides[side].separators[p]
     }
     const versions = [base, sides.left, sides.right]
-    const declared = this.context.profile.separators?.[this.containerKind]
+    const separators = this.context.profile.separators ?? {}
+    const declared = Object.hasOwn(separators, this.containerKind)
+      ? separators[this.containerKind]
+      : undefined
     if (declared !== undefined && versions.every((split) => split.separators.length === 0)) return declared
     return defaultSeparator(prevKind, this.nodeOf(element).kind, ...versions)
   }

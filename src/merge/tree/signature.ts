@@ -21,8 +21,9 @@ function follow(node: SyntaxNode, path: string[]): SyntaxNode[] {
 
 /** The parts naming a node as its profile declares them, or undefined for anonymous elements. */
 function nameParts(node: SyntaxNode, profile: LanguageProfile): string[] | undefined {
+  // Own keys only: grammars name node kinds `constructor` (Haskell), which objects inherit.
+  if (!Object.hasOwn(profile.signatures, node.kind)) return undefined
   const spec = profile.signatures[node.kind]
-  if (!spec) return undefined
   const parts = spec.map((path) =>
     path.startsWith('=')
       ? path.slice(1)

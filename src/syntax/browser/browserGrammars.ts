@@ -15,6 +15,18 @@ import html from 'tree-sitter-html/tree-sitter-html.wasm?url'
 import yaml from '@tree-sitter-grammars/tree-sitter-yaml/tree-sitter-yaml.wasm?url'
 import toml from '@tree-sitter-grammars/tree-sitter-toml/tree-sitter-toml.wasm?url'
 import java from 'tree-sitter-java/tree-sitter-java.wasm?url'
+import elixir from 'tree-sitter-elixir/tree-sitter-elixir.wasm?url'
+import haskell from 'tree-sitter-haskell/tree-sitter-haskell.wasm?url'
+import ocaml from 'tree-sitter-ocaml/tree-sitter-ocaml.wasm?url'
+import ocaml_interface from 'tree-sitter-ocaml/tree-sitter-ocaml_interface.wasm?url'
+import zig from '@tree-sitter-grammars/tree-sitter-zig/tree-sitter-zig.wasm?url'
+import julia from 'tree-sitter-julia/tree-sitter-julia.wasm?url'
+import hcl from '@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-hcl.wasm?url'
+import make from 'tree-sitter-make/tree-sitter-make.wasm?url'
+import properties from 'tree-sitter-properties/tree-sitter-properties.wasm?url'
+import devicetree from 'tree-sitter-devicetree/tree-sitter-devicetree.wasm?url'
+import solidity from 'tree-sitter-solidity/tree-sitter-solidity.wasm?url'
+import ini from '@vscode/tree-sitter-wasm/wasm/tree-sitter-ini.wasm?url'
 import type { GrammarLocator } from '../grammars.ts'
 import type { GrammarId } from '../languages.ts'
 
@@ -31,6 +43,19 @@ const URLS: Record<GrammarId, string> = {
   yaml,
   toml,
   java,
+  elixir,
+  haskell,
+  ocaml,
+  ocaml_interface,
+  zig,
+  julia,
+  hcl,
+  make,
+  properties,
+  devicetree,
+  solidity,
+  ini,
+  starlark: python,
 }
 
 export const browserLocator: GrammarLocator = { runtime, grammar: (id) => URLS[id] }
