@@ -84,7 +84,7 @@ const profiles: Record<StructuredGrammar, LanguageProfile> = {
     signatures: ecmascriptSignatures,
     attachedToNext: ['decorator'],
   },
-  json: { commutative: ['object'], signatures: { pair: ['key'] } },
+  json: { commutative: ['object'], signatures: { pair: ['key'] }, lenientTrailingCommas: true },
   python: {
     commutative: ['module', 'class_definition>block', 'dictionary', 'set', 'import_from_statement'],
     commutativeWhenKeyed: ['argument_list'],

@@ -36,6 +36,11 @@ export interface LanguageProfile {
    * show (`implements Foo` and `implements Bar` merged: `, `). Otherwise a space.
    */
   separators?: Record<string, string>
+  /**
+   * The grammar reads a trailing `,` before a closing bracket as an error though the files allow
+   * it (JSON's grammar; tsconfig.json and VS Code settings are JSONC): read it as a separator.
+   */
+  lenientTrailingCommas?: boolean
 }
 
 /** Whether a node (under a parent of `parentKind`) is an order-insensitive container. */
