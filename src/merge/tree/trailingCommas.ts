@@ -4,7 +4,16 @@
  * tsconfig.json and VS Code's settings (JSONC) allow both. Read as plain separators, they merge
  * like a trailing comma in JavaScript instead of sending the whole file to the line merge.
  */
-import type { SyntaxNode, SyntaxTree } from './syntaxTree.ts'
+
+/** What this reads of a syntax tree's nodes (syntaxTree.ts's `SyntaxNode`, which imports this module). */
+interface SyntaxNode {
+  kind: string
+  named: boolean
+  error: boolean
+  start: number
+  end: number
+  children: SyntaxNode[]
+}
 
 const CLOSING = new Set([']', '}'])
 
@@ -19,7 +28,7 @@ const isElement = (node: SyntaxNode | undefined): boolean =>
  * token (an ERROR holding only it goes, as does a missing value after it), and takes those
  * errors off the tree's count. Returns the tree.
  */
-export function readTrailingCommas(tree: SyntaxTree): SyntaxTree {
+export function readTrailingCommas<Tree extends { root: SyntaxNode; errors: number }>(tree: Tree): Tree {
   const visit = (node: SyntaxNode): void => {
     for (const child of node.children) visit(child)
     const { children } = node
