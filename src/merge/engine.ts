@@ -156,7 +156,7 @@ function chooseMerge(
   }
   const profile = profileFor(grammar)
   // The sides are parsed incrementally from the base, a merged text from the left.
-  const parses = new Parses(parser, profile.chains ?? [])
+  const parses = new Parses(parser, profile.chains ?? [], profile.lenientTrailingCommas)
   try {
     return structuredMerge(input, line, parses, profile, deadline)
   } finally {

@@ -44,6 +44,13 @@ const ecmascriptCommutative = [
   'union_type',
 ]
 
+/** Import lists and import statements, where people keep them sorted. */
+const ecmascriptSorted = [
+  'named_imports>import_specifier',
+  'export_clause>export_specifier',
+  'program>import_statement',
+]
+
 const javaSignatures: Record<string, string[]> = {
   class_declaration: ['name'],
   interface_declaration: ['name'],
@@ -107,29 +114,40 @@ const profiles: Record<StructuredGrammar, LanguageProfile> = {
     signatures: ecmascriptSignatures,
     attachedToNext: ['decorator'],
     chains: ['union_type'],
+    sorted: ecmascriptSorted,
   },
   tsx: {
     commutative: ecmascriptCommutative,
     signatures: ecmascriptSignatures,
     attachedToNext: ['decorator'],
     chains: ['union_type'],
+    sorted: ecmascriptSorted,
   },
   javascript: {
     commutative: ecmascriptCommutative,
     signatures: ecmascriptSignatures,
     attachedToNext: ['decorator'],
+    sorted: ecmascriptSorted,
   },
-  json: { commutative: ['object'], signatures: { pair: ['key'] } },
+  json: {
+    commutative: ['object'],
+    signatures: { pair: ['key'] },
+    lenientTrailingCommas: true,
+    // package.json's dependencies, translation files
+    sorted: ['object>pair'],
+  },
   python: {
     commutative: ['module', 'class_definition>block', 'dictionary', 'set', 'import_from_statement'],
     commutativeWhenKeyed: ['argument_list'],
     // A module's `__all__` lists the names it exports: a set.
     valueSets: [{ kind: 'list', path: ['expression __all__'] }],
+    sorted: ['import_from_statement>*', 'module>import_statement', 'module>import_from_statement'],
     signatures: pythonSignatures,
   },
   go: {
     commutative: ['source_file', 'import_spec_list', 'field_declaration_list', 'interface_type'],
     commutativeWhenKeyed: ['literal_value'],
+    sorted: ['import_spec_list>import_spec'],
     signatures: {
       keyed_element: ['#0'],
       function_declaration: ['name'],
@@ -153,6 +171,7 @@ const profiles: Record<StructuredGrammar, LanguageProfile> = {
     ],
     commutativeWhenKeyed: ['field_initializer_list'],
     attachedToNext: ['attribute_item'],
+    sorted: ['use_list>*', 'source_file>use_declaration', 'declaration_list>use_declaration'],
     signatures: {
       field_initializer: ['field'],
       shorthand_field_initializer: ['#text'],
@@ -187,6 +206,7 @@ const profiles: Record<StructuredGrammar, LanguageProfile> = {
     ],
     commutativeWhenKeyed: ['annotation_argument_list'],
     separators: { type_list: ', ' },
+    sorted: ['program>import_declaration'],
     signatures: javaSignatures,
   },
   css: {
@@ -201,6 +221,8 @@ const profiles: Record<StructuredGrammar, LanguageProfile> = {
   toml: {
     commutative: ['document', 'table', 'inline_table'],
     signatures: { pair: ['#0'], table: ['#0'] },
+    // Cargo.toml's dependencies
+    sorted: ['table>pair'],
     // pyproject.toml's requirement and metadata lists are sets (PEP 518, 621, 735); a file is told
     // by its tables, as merge tools often see it under a temporary name.
     valueSets: [

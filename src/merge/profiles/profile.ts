@@ -36,6 +36,17 @@ export interface LanguageProfile {
    * show (`implements Foo` and `implements Bar` merged: `, `). Otherwise a space.
    */
   separators?: Record<string, string>
+  /**
+   * The grammar reads a trailing `,` before a closing bracket as an error though the files allow
+   * it (JSON's grammar; tsconfig.json and VS Code settings are JSONC): read it as a separator.
+   */
+  lenientTrailingCommas?: boolean
+  /**
+   * Elements people keep sorted inside a container, as `container>element` (`*`: every element
+   * but comments): Go imports, package.json dependencies, a use list. Where base, left and right
+   * all keep them sorted, elements both sides added at one place are written in sorted order.
+   */
+  sorted?: string[]
 }
 
 /** Whether a node (under a parent of `parentKind`) is an order-insensitive container. */
@@ -74,3 +85,24 @@ export function isValueSet(profile: LanguageProfile, kind: string, path: readonl
       place.path.every((label, i) => label === '*' || label === path[i]),
   )
 }
+
+/** The element kinds a profile keeps sorted in a container (`*`: all), or undefined for none. */
+export function sortedElementKinds(
+  profile: LanguageProfile,
+  container: string,
+): ReadonlySet<string> | '*' | undefined {
+  let byContainer = sortedKinds.get(profile)
+  if (!byContainer) {
+    byContainer = new Map()
+    for (const entry of profile.sorted ?? []) {
+      const [parent, kind] = entry.split('>')
+      const kinds = byContainer.get(parent)
+      if (kind === '*' || kinds === '*') byContainer.set(parent, '*')
+      else byContainer.set(parent, new Set([...(kinds ?? []), kind]))
+    }
+    sortedKinds.set(profile, byContainer)
+  }
+  return byContainer.get(container)
+}
+
+const sortedKinds = new WeakMap<LanguageProfile, Map<string, ReadonlySet<string> | '*'>>()

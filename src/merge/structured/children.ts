@@ -66,6 +66,27 @@ export function insertsNamed(children: SyntaxNode[], baseToSide: Int32Array): bo
   return children.some((child, i) => child.named && !matched.has(i))
 }
 
+const CLOSING = new Set([')', ']', '}'])
+
+/**
+ * A stretch that ends a bracketed list, cut into the elements in it and the trailing separator
+ * after them (the text up to and with a final `,`; empty when there is none). Undefined when the
+ * stretch is not at the end of a list, or its last element is not one (a comment, an opening bracket).
+ */
+export function listEnd(
+  parent: SyntaxNode,
+  [from, to]: Span,
+): { elements: Span; separator: string } | undefined {
+  const { children } = parent
+  if (to !== children.length - 1 || !CLOSING.has(children[to].kind)) return undefined
+  const hasSeparator = to > from && children[to - 1].kind === ','
+  const end = hasSeparator ? to - 1 : to
+  const lastElement = children[end - 1]
+  if (!lastElement || !lastElement.named || lastElement.kind.endsWith('comment')) return undefined
+  const separator = hasSeparator ? parent.source.slice(lastElement.end, children[to - 1].end) : ''
+  return { elements: [from, end], separator }
+}
+
 /** Whether a side has the base's children of a stretch there, each matched in place and unchanged. */
 export function unchangedStretch(
   base: SyntaxNode,

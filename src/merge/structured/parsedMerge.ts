@@ -11,6 +11,7 @@ import {
   gapBefore,
   insertsNamed,
   keptBaseChildren,
+  listEnd,
   MIN_WRAPPED_TOKENS,
   nestedCopies,
   opaque,
@@ -247,6 +248,7 @@ class TreeMerge implements SetMergeContext {
       if (leftKept.every((k) => rightKept.includes(k))) return this.emit(leftText)
       if (rightKept.every((k) => leftKept.includes(k))) return this.emit(rightText)
     }
+    if (this.mergeTrailingSeparator(versions, baseSpan, leftSpan, rightSpan)) return
     // What the base had here both sides dropped: each side's one new node is an addition.
     const [baseFrom, baseTo] = baseSpan
     const droppedByBoth = Array.from({ length: baseTo - baseFrom }, (_, k) => baseFrom + k).every(
@@ -268,6 +270,29 @@ class TreeMerge implements SetMergeContext {
       left: left.children.slice(...leftSpan),
       right: right.children.slice(...rightSpan),
     })
+  }
+
+  /**
+   * The end of a list where one side only added or removed the trailing separator (`[a, b]` to
+   * `[a, b,]`) and the other changed the elements before it (`[a, b, c]`): the other side's
+   * elements, ending as the first side left the list. False, with nothing written, otherwise.
+   */
+  private mergeTrailingSeparator(
+    { base, left, right, baseToLeft, baseToRight }: OrderedChildren,
+    baseSpan: Span,
+    leftSpan: Span,
+    rightSpan: Span,
+  ): boolean {
+    const [b, l, r] = [listEnd(base, baseSpan), listEnd(left, leftSpan), listEnd(right, rightSpan)]
+    if (!b || !l || !r) return false
+    let elements: string
+    if (unchangedStretch(base, left, b.elements, l.elements, baseToLeft))
+      elements = spanText(right, r.elements)
+    else if (unchangedStretch(base, right, b.elements, r.elements, baseToRight))
+      elements = spanText(left, l.elements)
+    else return false
+    this.emit(elements + pick(b.separator, l.separator, r.separator))
+    return true
   }
 
   /**

@@ -40,7 +40,7 @@ export function mergeAsSet(
 ): boolean {
   const sets = matchSets(context.profile, base, left, right, valueSet)
   if (!sets) return false
-  const elements = orderSet(context.profile, sets)
+  const elements = orderSet(context.profile, sets, base.kind)
   if (!elements) return false
   new SetWriter(context, base.kind, sets, elements).write()
   return true

@@ -1,12 +1,14 @@
 /**
  * The order of a merged set: the primary side's elements in its order, the secondary side's
- * additions after the element they follow there, left's insertions before right's at one place.
+ * additions after the element they follow there, left's insertions before right's at one place
+ * (in sorted order where the container is kept sorted).
  */
 import type { LanguageProfile } from '../profiles/profile.ts'
 import { signatureOf } from '../tree/signature.ts'
 import { textOf, type SyntaxNode } from '../tree/syntaxTree.ts'
 import { shapeOf } from '../tree/treeMatcher.ts'
 import type { MatchedSets, Side } from './setMatch.ts'
+import { breaksGroup, sortedContainer, type SortedContainer } from './sortedOrder.ts'
 
 /** One element of a merged order-insensitive container, with where its text comes from. */
 export interface Element {
@@ -30,8 +32,12 @@ export interface Element {
  * The merged set's elements in order; undefined when the order of insertions at one place
  * matters and cannot be told (the ordered merge then shows them as a conflict).
  */
-export function orderSet(profile: LanguageProfile, sets: MatchedSets): Element[] | undefined {
-  return new SetOrder(profile, sets).order()
+export function orderSet(
+  profile: LanguageProfile,
+  sets: MatchedSets,
+  containerKind: string,
+): Element[] | undefined {
+  return new SetOrder(profile, sets, containerKind).order()
 }
 
 class SetOrder {
@@ -50,10 +56,13 @@ class SetOrder {
   private readonly secondaryToBase: Int32Array
   /** Whether the right leads: left's insertions then go before the right's at one place. */
   private readonly rightLeads: boolean
+  /** The order the container is kept in, once asked for (null: not yet). */
+  private sorting: SortedContainer | undefined | null = null
 
   constructor(
     private readonly profile: LanguageProfile,
     private readonly sets: MatchedSets,
+    private readonly containerKind: string,
   ) {
     const { sides, baseToSide, sideToBase, primary, secondary } = sets
     this.primaryElements = sides[primary].elements
@@ -254,11 +263,45 @@ class SetOrder {
         end++
       const rivals = elements.slice(last + 1, end)
       if (rivals.length > 0 && this.orderUnknown([element, ...rivals])) return false
-      const at = this.rightLeads ? last + 1 : end
+      const at = this.sortedPlace(element, last) ?? (this.rightLeads ? last + 1 : end)
       elements.splice(at, 0, element)
       last = at
     }
     return true
+  }
+
+  /**
+   * Where a secondary element goes after `last` in a container kept sorted: before the first of
+   * the primary's insertions there that sorts after it. Undefined (left's first) when the
+   * container is not sorted, or no insertion there is sorted with it in one group.
+   */
+  private sortedPlace(element: Element, last: number): number | undefined {
+    const { elements } = this
+    let at = last + 1
+    // Most additions have no rival at their place: nothing to sort.
+    if (at === elements.length || elements[at].shared || this.startsGroup(element)) return undefined
+    const sorting = this.sortedContainer()
+    if (!sorting) return undefined
+    const node = this.nodeOf(element)
+    for (; at < elements.length && !elements[at].shared; at++) {
+      const rival = this.nodeOf(elements[at])
+      if (!sorting.comparable(node, rival) || this.startsGroup(elements[at])) break
+      if (sorting.compare(node, rival) < 0) return at
+    }
+    return at > last + 1 ? at : undefined
+  }
+
+  /** Whether a blank line separates an element from the one before it on its side: it begins a group. */
+  private startsGroup(element: Element): boolean {
+    return element.index > 0 && breaksGroup(this.sets.sides[element.side].separators[element.index - 1])
+  }
+
+  private sortedContainer(): SortedContainer | undefined {
+    if (this.sorting === null) {
+      const { base, sides } = this.sets
+      this.sorting = sortedContainer(this.profile, this.containerKind, [base, sides.left, sides.right])
+    }
+    return this.sorting
   }
 
   /**

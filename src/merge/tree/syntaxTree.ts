@@ -1,6 +1,7 @@
 import { Edit, type Language, type Parser, type Point, type Tree, type TreeCursor } from 'web-tree-sitter'
 import { matchLines } from '../line/diff3.ts'
 import { lines } from '../line/linePieces.ts'
+import { readTrailingCommas } from './trailingCommas.ts'
 
 /**
  * A parsed file as plain objects: the merge walks trees many times, and crossing into wasm for
@@ -117,6 +118,8 @@ export class Parses {
   constructor(
     private readonly parser: Parser,
     private readonly chains: readonly string[] = [],
+    /** Trailing commas the grammar reads as errors are read as separators (JSONC). */
+    private readonly lenientTrailingCommas = false,
   ) {}
 
   /** Parses `source`, incrementally from `from` when given; undefined if tree-sitter gives up. */
@@ -144,8 +147,10 @@ export class Parses {
     } finally {
       cursor.delete()
     }
+    const plain = { source, root, errors: context.errors }
+    if (this.lenientTrailingCommas) readTrailingCommas(plain)
     return {
-      tree: flattenChains({ source, root, errors: context.errors }, this.chains),
+      tree: flattenChains(plain, this.chains),
       wasm: tree,
       byId: context.byId,
       from,
