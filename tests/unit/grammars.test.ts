@@ -15,6 +15,15 @@ const SAMPLES: Record<GrammarId, [string, string]> = {
   yaml: ['a: 1\nb: [2]\n', 'block_mapping'],
   toml: ['[table]\nkey = "v"\n', 'table'],
   java: ['class A { void f() {} }\n', 'class_declaration'],
+  c: ['int f(void) { return 1; }\n', 'function_definition'],
+  cpp: ['class A { public: int f() const; };\n', 'class_specifier'],
+  csharp: ['class A { void F() {} }\n', 'class_declaration'],
+  php: ['<?php\nfunction f() { return 1; }\n', 'function_definition'],
+  ruby: ['def f\n  1\nend\n', 'method'],
+  bash: ['f() { echo "$1"; }\n', 'function_definition'],
+  lua: ['local function f() return 1 end\n', 'function_declaration'],
+  kotlin: ['fun f(): Int = 1\n', 'function_declaration'],
+  scala: ['object A { def f: Int = 1 }\n', 'object_definition'],
 }
 
 describe('grammars', () => {

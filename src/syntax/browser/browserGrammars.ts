@@ -15,6 +15,15 @@ import html from 'tree-sitter-html/tree-sitter-html.wasm?url'
 import yaml from '@tree-sitter-grammars/tree-sitter-yaml/tree-sitter-yaml.wasm?url'
 import toml from '@tree-sitter-grammars/tree-sitter-toml/tree-sitter-toml.wasm?url'
 import java from 'tree-sitter-java/tree-sitter-java.wasm?url'
+import c from 'tree-sitter-c/tree-sitter-c.wasm?url'
+import cpp from 'tree-sitter-cpp/tree-sitter-cpp.wasm?url'
+import csharp from 'tree-sitter-c-sharp/tree-sitter-c_sharp.wasm?url'
+import php from 'tree-sitter-php/tree-sitter-php.wasm?url'
+import ruby from 'tree-sitter-ruby/tree-sitter-ruby.wasm?url'
+import bash from 'tree-sitter-bash/tree-sitter-bash.wasm?url'
+import lua from '@tree-sitter-grammars/tree-sitter-lua/tree-sitter-lua.wasm?url'
+import kotlin from '@tree-sitter-grammars/tree-sitter-kotlin/tree-sitter-kotlin.wasm?url'
+import scala from 'tree-sitter-scala/tree-sitter-scala.wasm?url'
 import type { GrammarLocator } from '../grammars.ts'
 import type { GrammarId } from '../languages.ts'
 
@@ -31,6 +40,15 @@ const URLS: Record<GrammarId, string> = {
   yaml,
   toml,
   java,
+  c,
+  cpp,
+  csharp,
+  php,
+  ruby,
+  bash,
+  lua,
+  kotlin,
+  scala,
 }
 
 export const browserLocator: GrammarLocator = { runtime, grammar: (id) => URLS[id] }
