@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
+import { createMergeEngine } from '../../src/merge/engine.ts'
+import { Grammars } from '../../src/syntax/grammars.ts'
 import { GRAMMAR_FILES, grammarForPath, type GrammarId } from '../../src/syntax/languages.ts'
-import { nodeGrammars } from '../../src/syntax/nodeGrammars.ts'
+import { nodeGrammars, nodeLocator } from '../../src/syntax/nodeGrammars.ts'
 
 const SAMPLES: Record<GrammarId, [string, string]> = {
   typescript: ['const a: number = 1\n', 'lexical_declaration'],
@@ -44,5 +46,27 @@ describe('grammars', () => {
       expect(tree.rootNode.descendantsOfType(kind).length, `${id} has a ${kind}`).toBeGreaterThan(0)
       tree.delete()
     }
+  })
+
+  it('merges by lines while a grammar cannot be fetched, and loads it once it can', async () => {
+    // Offline before a grammar's first use, its fetch fails; the next merge online tries again.
+    let online = false
+    const grammars = await Grammars.create({
+      runtime: nodeLocator.runtime,
+      grammar: (id) => (online ? nodeLocator.grammar(id) : '/nonexistent/tree-sitter-lua.wasm'),
+    })
+    const engine = createMergeEngine(grammars)
+    const input = {
+      path: 'config.lua',
+      base: 'return { name = "x" }\n',
+      left: 'return { name = "x", size = 3 }\n',
+      right: 'return { name = "x", debug = true }\n',
+    }
+    const offline = await engine.mergeAsync(input)
+    expect(offline).toMatchObject({ method: 'line', clean: false })
+    online = true
+    const merged = await engine.mergeAsync(input)
+    expect(merged).toMatchObject({ method: 'structured', clean: true })
+    expect(merged.text).toBe('return { name = "x", size = 3, debug = true }\n')
   })
 })
