@@ -32,6 +32,8 @@ export const GRAMMAR_FILES = {
   lua: '@tree-sitter-grammars/tree-sitter-lua/tree-sitter-lua.wasm',
   kotlin: '@tree-sitter-grammars/tree-sitter-kotlin/tree-sitter-kotlin.wasm',
   scala: 'tree-sitter-scala/tree-sitter-scala.wasm',
+  // Dart's own npm package ships a wasm too old for web-tree-sitter 0.27; this build loads.
+  dart: '@repomix/tree-sitter-wasms/out/tree-sitter-dart.wasm',
 } as const satisfies Record<string, string>
 
 export type GrammarId = keyof typeof GRAMMAR_FILES
@@ -138,6 +140,7 @@ export const LANGUAGES = {
   lua: { extensions: ['lua'], grammar: 'lua', editor: null, index: 'text', merge: 'structured' },
   kotlin: { extensions: ['kt', 'kts'], grammar: 'kotlin', editor: null, index: 'text', merge: 'structured' },
   scala: { extensions: ['scala', 'sc'], grammar: 'scala', editor: null, index: 'text', merge: 'structured' },
+  dart: { extensions: ['dart'], grammar: 'dart', editor: null, index: 'text', merge: 'structured' },
 } as const satisfies Record<string, Language>
 
 type Languages = typeof LANGUAGES

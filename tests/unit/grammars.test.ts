@@ -26,6 +26,7 @@ const SAMPLES: Record<GrammarId, [string, string]> = {
   lua: ['local function f() return 1 end\n', 'function_declaration'],
   kotlin: ['fun f(): Int = 1\n', 'function_declaration'],
   scala: ['object A { def f: Int = 1 }\n', 'object_definition'],
+  dart: ['int f() => 1;\n', 'function_signature'],
 }
 
 describe('grammars', () => {

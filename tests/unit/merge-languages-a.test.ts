@@ -416,6 +416,38 @@ const CASES: Case[] = [
       'object Cart',
     ),
   },
+  // Dart
+  {
+    name: 'Dart: methods added on both sides are both kept, each signature with its body',
+    path: 'lib/cart.dart',
+    base: lines('class Cart {', '  int count() => 0;', '}'),
+    left: lines('class Cart {', '  int count() => 0;', '  int total() {', '    return 1;', '  }', '}'),
+    right: lines('class Cart {', '  int count() => 0;', '  void clear() => items.clear();', '}'),
+    merged: lines(
+      'class Cart {',
+      '  int count() => 0;',
+      '  int total() {',
+      '    return 1;',
+      '  }',
+      '  void clear() => items.clear();',
+      '}',
+    ),
+  },
+  {
+    name: 'Dart: one method edited two ways conflicts',
+    path: 'lib/cart.dart',
+    base: lines('class Cart {', '  int count() => 0;', '}'),
+    left: lines('class Cart {', '  int count() => 1;', '}'),
+    right: lines('class Cart {', '  int count() => 2;', '}'),
+  },
+  {
+    name: 'Dart: a method moved on one side and edited on the other keeps its signature and body together',
+    path: 'lib/cart.dart',
+    base: lines('class Cart {', '  int a() => 1;', '  int b() => 2;', '}'),
+    left: lines('class Cart {', '  int b() => 2;', '  int a() => 1;', '}'),
+    right: lines('class Cart {', '  int a() => 1;', '  int b() => 20;', '}'),
+    merged: lines('class Cart {', '  int b() => 20;', '  int a() => 1;', '}'),
+  },
 ]
 
 let engine: MergeEngine
@@ -424,7 +456,7 @@ beforeAll(async () => {
   engine = await loadMergeEngine()
 })
 
-describe('merging C, C++, C#, PHP, Ruby, Bash, Lua, Kotlin and Scala', () => {
+describe('merging C, C++, C#, PHP, Ruby, Bash, Lua, Kotlin, Scala and Dart', () => {
   it.each(CASES)('$name', async ({ path, base, left, right, merged, byLines }) => {
     const result = await engine.mergeAsync({ path, base, left, right })
     if (merged === undefined) {

@@ -326,6 +326,34 @@ const profiles: Record<StructuredGrammar, LanguageProfile> = {
       type_definition: ['name'],
     },
   },
+  dart: {
+    // A method's signature and its body are siblings: glued, so they match and move as one.
+    // Enum values stay ordered: their index is their position.
+    commutative: ['program', 'class_body'],
+    attachedToNext: [
+      'method_signature',
+      'function_signature',
+      'annotation',
+      'comment',
+      'documentation_comment',
+    ],
+    signatures: {
+      import_or_export: ['#text'],
+      class_definition: ['name'],
+      enum_declaration: ['name'],
+      mixin_declaration: ['identifier'],
+      extension_declaration: ['name'],
+      type_alias: ['type_identifier'],
+      declaration: ['initialized_identifier_list.initialized_identifier.#0'],
+      function_body: [
+        'function_signature.name',
+        'method_signature.function_signature.name',
+        'method_signature.getter_signature.name',
+        'method_signature.setter_signature.name',
+        'method_signature.operator_signature',
+      ],
+    },
+  },
 }
 
 /** The profile of a grammar merged by its syntax tree. */

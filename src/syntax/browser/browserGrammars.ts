@@ -24,6 +24,7 @@ import bash from 'tree-sitter-bash/tree-sitter-bash.wasm?url'
 import lua from '@tree-sitter-grammars/tree-sitter-lua/tree-sitter-lua.wasm?url'
 import kotlin from '@tree-sitter-grammars/tree-sitter-kotlin/tree-sitter-kotlin.wasm?url'
 import scala from 'tree-sitter-scala/tree-sitter-scala.wasm?url'
+import dart from '@repomix/tree-sitter-wasms/out/tree-sitter-dart.wasm?url'
 import type { GrammarLocator } from '../grammars.ts'
 import type { GrammarId } from '../languages.ts'
 
@@ -49,6 +50,7 @@ const URLS: Record<GrammarId, string> = {
   lua,
   kotlin,
   scala,
+  dart,
 }
 
 export const browserLocator: GrammarLocator = { runtime, grammar: (id) => URLS[id] }
