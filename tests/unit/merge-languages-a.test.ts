@@ -448,6 +448,36 @@ const CASES: Case[] = [
     right: lines('class Cart {', '  int a() => 1;', '  int b() => 20;', '}'),
     merged: lines('class Cart {', '  int b() => 20;', '  int a() => 1;', '}'),
   },
+  {
+    name: 'Dart: methods with the same body edited apart, each keeps its own edit',
+    path: 'lib/cart.dart',
+    base: lines('class Cart {', '  int a() => 0;', '  int b() => 0;', '  int c() => 0;', '}'),
+    left: lines(
+      'class Cart {',
+      '  int a() => 1;',
+      '  int b() => 0;',
+      '  int c() => 0;',
+      '  int d() => 0;',
+      '}',
+    ),
+    right: lines(
+      'class Cart {',
+      '  int e() => 0;',
+      '  int a() => 0;',
+      '  int b() => 0;',
+      '  int c() => 3;',
+      '}',
+    ),
+    merged: lines(
+      'class Cart {',
+      '  int e() => 0;',
+      '  int a() => 1;',
+      '  int b() => 0;',
+      '  int c() => 3;',
+      '  int d() => 0;',
+      '}',
+    ),
+  },
 ]
 
 let engine: MergeEngine
