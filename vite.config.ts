@@ -5,6 +5,7 @@ import { ISOLATION_HEADERS } from './relay/isolation.ts'
 import { pyodideAssets } from './build/pyodideAssets.ts'
 import { realmProgram } from './build/realmProgram.ts'
 import { entrySizeReport } from './build/entrySizes.ts'
+import { dropOnDemandGrammars, grammarRuntimeCaching } from './build/grammarCaching.ts'
 
 const entrySizes = entrySizeReport()
 
@@ -48,6 +49,9 @@ export default defineConfig({
         maximumFileSizeToCacheInBytes: 16 * 1024 * 1024,
         navigateFallback: 'index.html',
         navigateFallbackDenylist: [/^\/(sync|health|runs)/],
+        // Grammars beyond those parsed on start are cached on first use, not on the first visit.
+        manifestTransforms: [dropOnDemandGrammars],
+        runtimeCaching: [grammarRuntimeCaching],
       },
     }),
   ],

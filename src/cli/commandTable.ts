@@ -128,6 +128,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     },
   },
   {
+    name: 'languages',
+    help: { 'languages [--json]': 'every language: its extensions, merged by syntax tree or by lines' },
+    load: async () => (await import('./commands/languages.ts')).languages,
+  },
+  {
     name: 'run',
     help: {
       'run [--relay URL] -- CMD':

@@ -81,7 +81,9 @@ const conflictMass = (merge: MergeResult): number =>
 export function createMergeEngine(grammars: Grammars): MergeEngine {
   const prepare = async (path: string): Promise<void> => {
     const grammar = structuredGrammarForPath(path)
-    if (grammar) await grammars.parser(grammar)
+    // A grammar that cannot be loaded (fetched offline before its first use) leaves the file to
+    // the line merge, as for a file without one.
+    if (grammar) await grammars.parser(grammar).catch(() => undefined)
   }
   const merge = (input: MergeInput): MergeResult => mergeFile(input, grammars)
   return {

@@ -28,7 +28,11 @@ export class Grammars {
   language(id: GrammarId): Promise<Language> {
     let language = this.#languages.get(id)
     if (!language) {
-      language = Language.load(this.#locator.grammar(id))
+      // A load that failed (a grammar fetched offline before its first use) is tried again next time.
+      language = Language.load(this.#locator.grammar(id)).catch((error: unknown) => {
+        this.#languages.delete(id)
+        throw error
+      })
       this.#languages.set(id, language)
     }
     return language

@@ -38,6 +38,17 @@ export const GRAMMAR_FILES = {
   ini: '@vscode/tree-sitter-wasm/wasm/tree-sitter-ini.wasm',
   // Starlark is Python's syntax; an id of its own gives it its own merge profile.
   starlark: 'tree-sitter-python/tree-sitter-python.wasm',
+  c: 'tree-sitter-c/tree-sitter-c.wasm',
+  cpp: 'tree-sitter-cpp/tree-sitter-cpp.wasm',
+  csharp: 'tree-sitter-c-sharp/tree-sitter-c_sharp.wasm',
+  php: 'tree-sitter-php/tree-sitter-php.wasm',
+  ruby: 'tree-sitter-ruby/tree-sitter-ruby.wasm',
+  bash: 'tree-sitter-bash/tree-sitter-bash.wasm',
+  lua: '@tree-sitter-grammars/tree-sitter-lua/tree-sitter-lua.wasm',
+  kotlin: '@tree-sitter-grammars/tree-sitter-kotlin/tree-sitter-kotlin.wasm',
+  scala: 'tree-sitter-scala/tree-sitter-scala.wasm',
+  // Dart's own npm package ships a wasm too old for web-tree-sitter 0.27; this build loads.
+  dart: '@repomix/tree-sitter-wasms/out/tree-sitter-dart.wasm',
 } as const satisfies Record<string, string>
 
 export type GrammarId = keyof typeof GRAMMAR_FILES
@@ -187,6 +198,29 @@ export const LANGUAGES = {
     index: 'text',
     merge: 'structured',
   },
+  // A `.h` header is read as C; a C++ header that only the C++ grammar parses falls back to lines.
+  c: { extensions: ['c', 'h'], grammar: 'c', editor: null, index: 'text', merge: 'structured' },
+  cpp: {
+    extensions: ['cpp', 'cc', 'cxx', 'c++', 'hpp', 'hh', 'hxx', 'h++', 'ipp', 'tpp'],
+    grammar: 'cpp',
+    editor: null,
+    index: 'text',
+    merge: 'structured',
+  },
+  csharp: { extensions: ['cs'], grammar: 'csharp', editor: null, index: 'text', merge: 'structured' },
+  php: { extensions: ['php', 'phtml'], grammar: 'php', editor: null, index: 'text', merge: 'structured' },
+  ruby: {
+    extensions: ['rb', 'rake', 'gemspec'],
+    grammar: 'ruby',
+    editor: null,
+    index: 'text',
+    merge: 'structured',
+  },
+  bash: { extensions: ['sh', 'bash'], grammar: 'bash', editor: null, index: 'text', merge: 'structured' },
+  lua: { extensions: ['lua'], grammar: 'lua', editor: null, index: 'text', merge: 'structured' },
+  kotlin: { extensions: ['kt', 'kts'], grammar: 'kotlin', editor: null, index: 'text', merge: 'structured' },
+  scala: { extensions: ['scala', 'sc'], grammar: 'scala', editor: null, index: 'text', merge: 'structured' },
+  dart: { extensions: ['dart'], grammar: 'dart', editor: null, index: 'text', merge: 'structured' },
 } as const satisfies Record<string, Language>
 
 type Languages = typeof LANGUAGES

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
+import { createMergeEngine } from '../../src/merge/engine.ts'
+import { Grammars } from '../../src/syntax/grammars.ts'
 import { GRAMMAR_FILES, grammarForPath, type GrammarId } from '../../src/syntax/languages.ts'
-import { nodeGrammars } from '../../src/syntax/nodeGrammars.ts'
+import { nodeGrammars, nodeLocator } from '../../src/syntax/nodeGrammars.ts'
 
 const SAMPLES: Record<GrammarId, [string, string]> = {
   typescript: ['const a: number = 1\n', 'lexical_declaration'],
@@ -28,6 +30,16 @@ const SAMPLES: Record<GrammarId, [string, string]> = {
   solidity: ['contract A { function f() public {} }\n', 'function_definition'],
   ini: ['[core]\neditor = vim\n', 'setting'],
   starlark: ['cc_library(name = "a", deps = [":b"])\n', 'keyword_argument'],
+  c: ['int f(void) { return 1; }\n', 'function_definition'],
+  cpp: ['class A { public: int f() const; };\n', 'class_specifier'],
+  csharp: ['class A { void F() {} }\n', 'class_declaration'],
+  php: ['<?php\nfunction f() { return 1; }\n', 'function_definition'],
+  ruby: ['def f\n  1\nend\n', 'method'],
+  bash: ['f() { echo "$1"; }\n', 'function_definition'],
+  lua: ['local function f() return 1 end\n', 'function_declaration'],
+  kotlin: ['fun f(): Int = 1\n', 'function_declaration'],
+  scala: ['object A { def f: Int = 1 }\n', 'object_definition'],
+  dart: ['int f() => 1;\n', 'function_signature'],
 }
 
 describe('grammars', () => {
@@ -48,5 +60,27 @@ describe('grammars', () => {
       expect(tree.rootNode.descendantsOfType(kind).length, `${id} has a ${kind}`).toBeGreaterThan(0)
       tree.delete()
     }
+  })
+
+  it('merges by lines while a grammar cannot be fetched, and loads it once it can', async () => {
+    // Offline before a grammar's first use, its fetch fails; the next merge online tries again.
+    let online = false
+    const grammars = await Grammars.create({
+      runtime: nodeLocator.runtime,
+      grammar: (id) => (online ? nodeLocator.grammar(id) : '/nonexistent/tree-sitter-lua.wasm'),
+    })
+    const engine = createMergeEngine(grammars)
+    const input = {
+      path: 'config.lua',
+      base: 'return { name = "x" }\n',
+      left: 'return { name = "x", size = 3 }\n',
+      right: 'return { name = "x", debug = true }\n',
+    }
+    const offline = await engine.mergeAsync(input)
+    expect(offline).toMatchObject({ method: 'line', clean: false })
+    online = true
+    const merged = await engine.mergeAsync(input)
+    expect(merged).toMatchObject({ method: 'structured', clean: true })
+    expect(merged.text).toBe('return { name = "x", size = 3, debug = true }\n')
   })
 })

@@ -107,6 +107,39 @@ const ocamlSignatures: Record<string, string[]> = {
   field_declaration: ['field_name'],
 }
 
+// C and C++: the file and struct/class member lists are sets; enumerators (their order numbers
+// them), initializer lists and arguments (positional) stay ordered.
+const cSignatures: Record<string, string[]> = {
+  function_definition: ['declarator.declarator'],
+  declaration: ['declarator.declarator'],
+  struct_specifier: ['name'],
+  union_specifier: ['name'],
+  enum_specifier: ['name'],
+  type_definition: ['declarator'],
+  field_declaration: ['declarator'],
+  preproc_include: ['path'],
+  preproc_def: ['name'],
+  preproc_function_def: ['name'],
+}
+
+const cppSignatures: Record<string, string[]> = {
+  ...cSignatures,
+  // Overloads differ by their parameters' types.
+  function_definition: ['declarator.declarator', 'declarator.parameters.*.type'],
+  declaration: ['declarator.declarator', 'declarator.parameters.*.type'],
+  field_declaration: ['declarator.declarator', 'declarator', 'declarator.parameters.*.type'],
+  class_specifier: ['name'],
+  namespace_definition: ['name'],
+  template_declaration: [
+    'class_specifier.name',
+    'struct_specifier.name',
+    'function_definition.declarator.declarator',
+    'declaration.declarator.declarator',
+  ],
+  alias_declaration: ['name'],
+  using_declaration: ['#text'],
+}
+
 /** Every grammar the registry (syntax/languages.ts) merges structurally has its profile here. */
 const profiles: Record<StructuredGrammar, LanguageProfile> = {
   typescript: {
@@ -355,6 +388,139 @@ const profiles: Record<StructuredGrammar, LanguageProfile> = {
       ...starlarkLabelLists.map((key) => ({ kind: 'list', path: ['*', `keyword argument ${key}`] })),
       { kind: 'list', path: ['expression exports_files'] },
     ],
+  },
+  c: {
+    commutative: ['translation_unit', 'field_declaration_list'],
+    attachedToNext: ['comment'],
+    signatures: cSignatures,
+  },
+  cpp: {
+    commutative: ['translation_unit', 'declaration_list'],
+    // A member's access is the last `public:`/`private:` before it: a class body is a set only
+    // while every member after the leading label is named, so no member changes sections.
+    commutativeWhenKeyed: ['field_declaration_list'],
+    attachedToNext: ['comment'],
+    signatures: cppSignatures,
+  },
+  csharp: {
+    // Enum members stay ordered: an implicit value is its position.
+    commutative: ['compilation_unit', 'declaration_list'],
+    attachedToNext: ['comment', 'attribute_list'],
+    signatures: {
+      using_directive: ['#text'],
+      namespace_declaration: ['name'],
+      class_declaration: ['name'],
+      struct_declaration: ['name'],
+      interface_declaration: ['name'],
+      enum_declaration: ['name'],
+      record_declaration: ['name'],
+      delegate_declaration: ['name'],
+      method_declaration: ['name', 'parameters.*.type'],
+      constructor_declaration: ['name', 'parameters.*.type'],
+      property_declaration: ['name'],
+      field_declaration: ['variable_declaration.variable_declarator.name'],
+      event_field_declaration: ['variable_declaration.variable_declarator.name'],
+    },
+  },
+  php: {
+    // A doc comment is a sibling of what it documents: glued to it, so the two never part.
+    commutative: ['program', 'declaration_list', 'enum_declaration_list'],
+    attachedToNext: ['comment', 'attribute_list'],
+    signatures: {
+      namespace_definition: ['name'],
+      namespace_use_declaration: ['#text'],
+      use_declaration: ['#text'],
+      function_definition: ['name'],
+      class_declaration: ['name'],
+      interface_declaration: ['name'],
+      trait_declaration: ['name'],
+      enum_declaration: ['name'],
+      method_declaration: ['name'],
+      property_declaration: ['property_element.name'],
+      const_declaration: ['const_element.#0'],
+      enum_case: ['name'],
+    },
+  },
+  ruby: {
+    // A script's statements run in order; only class and module bodies are sets.
+    commutative: ['class>body_statement', 'module>body_statement'],
+    attachedToNext: ['comment'],
+    signatures: {
+      method: ['name'],
+      singleton_method: ['object', 'name'],
+      class: ['name'],
+      module: ['name'],
+    },
+  },
+  // A shell script runs in order: no sets, merged node by node.
+  bash: {
+    commutative: [],
+    signatures: { function_definition: ['name'], variable_assignment: ['name'] },
+  },
+  lua: {
+    // A chunk runs in order; a table's named fields are a set.
+    commutative: [],
+    commutativeWhenKeyed: ['table_constructor'],
+    signatures: { function_declaration: ['name'], field: ['name'] },
+  },
+  kotlin: {
+    // Enum entries stay ordered: their ordinal is their position.
+    commutative: ['source_file', 'class_body'],
+    attachedToNext: ['line_comment', 'block_comment'],
+    signatures: {
+      package_header: ['=package'],
+      import: ['#text'],
+      class_declaration: ['name'],
+      object_declaration: ['name'],
+      companion_object: ['=companion'],
+      function_declaration: ['name', 'function_value_parameters.*.user_type'],
+      property_declaration: ['variable_declaration.#0'],
+      type_alias: ['type'],
+    },
+  },
+  scala: {
+    commutative: ['compilation_unit', 'template_body'],
+    attachedToNext: ['comment', 'block_comment'],
+    signatures: {
+      package_clause: ['=package'],
+      import_declaration: ['#text'],
+      class_definition: ['name'],
+      trait_definition: ['name'],
+      object_definition: ['name'],
+      function_definition: ['name', 'parameters.*.type'],
+      function_declaration: ['name', 'parameters.*.type'],
+      val_definition: ['pattern'],
+      var_definition: ['pattern'],
+      type_definition: ['name'],
+    },
+  },
+  dart: {
+    // A method's signature and its body are siblings: glued, so they match and move as one.
+    // Enum values stay ordered: their index is their position.
+    commutative: ['program', 'class_body'],
+    attachedToNext: [
+      'method_signature',
+      'function_signature',
+      'annotation',
+      'comment',
+      'documentation_comment',
+    ],
+    signatures: {
+      import_or_export: ['#text'],
+      class_definition: ['name'],
+      enum_declaration: ['name'],
+      mixin_declaration: ['identifier'],
+      extension_declaration: ['name'],
+      type_alias: ['type_identifier'],
+      declaration: ['initialized_identifier_list.initialized_identifier.#0'],
+      function_body: [
+        'function_signature.name',
+        'method_signature.function_signature.name',
+        'method_signature.getter_signature.name',
+        'method_signature.setter_signature.name',
+        'method_signature.operator_signature',
+      ],
+    },
   },
 }
 

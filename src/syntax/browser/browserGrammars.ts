@@ -27,6 +27,16 @@ import properties from 'tree-sitter-properties/tree-sitter-properties.wasm?url'
 import devicetree from 'tree-sitter-devicetree/tree-sitter-devicetree.wasm?url'
 import solidity from 'tree-sitter-solidity/tree-sitter-solidity.wasm?url'
 import ini from '@vscode/tree-sitter-wasm/wasm/tree-sitter-ini.wasm?url'
+import c from 'tree-sitter-c/tree-sitter-c.wasm?url'
+import cpp from 'tree-sitter-cpp/tree-sitter-cpp.wasm?url'
+import csharp from 'tree-sitter-c-sharp/tree-sitter-c_sharp.wasm?url'
+import php from 'tree-sitter-php/tree-sitter-php.wasm?url'
+import ruby from 'tree-sitter-ruby/tree-sitter-ruby.wasm?url'
+import bash from 'tree-sitter-bash/tree-sitter-bash.wasm?url'
+import lua from '@tree-sitter-grammars/tree-sitter-lua/tree-sitter-lua.wasm?url'
+import kotlin from '@tree-sitter-grammars/tree-sitter-kotlin/tree-sitter-kotlin.wasm?url'
+import scala from 'tree-sitter-scala/tree-sitter-scala.wasm?url'
+import dart from '@repomix/tree-sitter-wasms/out/tree-sitter-dart.wasm?url'
 import type { GrammarLocator } from '../grammars.ts'
 import type { GrammarId } from '../languages.ts'
 
@@ -56,6 +66,16 @@ const URLS: Record<GrammarId, string> = {
   solidity,
   ini,
   starlark: python,
+  c,
+  cpp,
+  csharp,
+  php,
+  ruby,
+  bash,
+  lua,
+  kotlin,
+  scala,
+  dart,
 }
 
 export const browserLocator: GrammarLocator = { runtime, grammar: (id) => URLS[id] }
