@@ -35,20 +35,29 @@ function newLines(lines: string[], rand: () => number, tag: string): string[] {
 }
 
 /** 1–3 line edits: delete a run, insert lines, copy a run elsewhere, or replace a line. */
-function editLines(text: string, rand: () => number, tag: string, shared: string[]): string {
-  const lines = text.split('\n')
+function editLines(lines: string[], rand: () => number, tag: string): string {
+  const edited = [...lines]
   const edits = 1 + Math.floor(rand() * 3)
   for (let e = 0; e < edits; e++) {
-    const at = Math.floor(rand() * lines.length)
-    const kind = Math.floor(rand() * 5)
-    if (kind === 0) lines.splice(at, 1 + Math.floor(rand() * 3))
-    else if (kind === 1) lines.splice(at, 0, ...newLines(lines, rand, `${tag}${e}`))
-    else if (kind === 2) lines.splice(at, 0, ...lines.slice(Math.floor(rand() * lines.length)).slice(0, 4))
-    else if (kind === 3) lines.splice(at, 1, `  // ${tag}${e} rewrote this line`)
-    // Both sides insert the same block, each at its own place near the other's.
-    else lines.splice(at, 0, ...shared)
+    const at = Math.floor(rand() * edited.length)
+    const kind = Math.floor(rand() * 4)
+    if (kind === 0) edited.splice(at, 1 + Math.floor(rand() * 3))
+    else if (kind === 1) edited.splice(at, 0, ...newLines(edited, rand, `${tag}${e}`))
+    else if (kind === 2) edited.splice(at, 0, ...edited.slice(Math.floor(rand() * edited.length)).slice(0, 4))
+    else edited.splice(at, 1, `  // ${tag}${e} rewrote this line`)
   }
-  return lines.join('\n')
+  return edited.join('\n')
+}
+
+/**
+ * The base with a block both sides insert: it ends with the two lines before it, so a diff may
+ * as well place it two lines up (the shape of a doc example added on both sides).
+ */
+function withSharedBlock(lines: string[], rand: () => number, tag: string): string[] {
+  let at = 2 + Math.floor(rand() * (lines.length - 2))
+  while (at < lines.length && (lines[at - 1].trim() === '' || lines[at - 2].trim() === '')) at++
+  const block = [`  // ${tag} added on both sides`, `  const ${tag} = 1`, lines[at - 2], lines[at - 1]]
+  return [...lines.slice(0, at), ...block, ...lines.slice(at)]
 }
 
 /** Whether the engine's clean result passes the line checks it was held to. */
@@ -69,9 +78,10 @@ describe('merge properties over the project’s own sources, edited at random on
     let [merges, clean] = [0, 0]
     for (const { path, text: base } of picked) {
       for (let variant = 0; variant < 3; variant++) {
-        const shared = newLines(base.split('\n'), rand, `both${variant}_`)
-        const left = editLines(base, rand, 'left', shared)
-        const right = editLines(base, rand, 'right', shared)
+        const lines = base.split('\n')
+        const shared = rand() < 0.5 ? withSharedBlock(lines, rand, `both${variant}`) : lines
+        const left = editLines(shared, rand, 'left')
+        const right = editLines(shared, rand, 'right')
         const results = [
           { base, left, right },
           { base, left: right, right: left },
@@ -96,7 +106,7 @@ describe('merge properties over the project’s own sources, edited at random on
   it('gives a side’s text when only that side changed, and either when both made the same change', () => {
     const rand = random(41)
     for (const { path, text: base } of picked.slice(0, 10)) {
-      const edited = editLines(base, rand, 'one', [])
+      const edited = editLines(base.split('\n'), rand, 'one')
       expect(engine.merge({ base, left: edited, right: base, path }).text).toBe(edited)
       expect(engine.merge({ base, left: base, right: edited, path }).text).toBe(edited)
       expect(engine.merge({ base, left: edited, right: edited, path })).toMatchObject({
