@@ -131,16 +131,18 @@ function mergeTexts(input: MergeInput, grammars: Grammars): MergeResult {
   const { base, left, right, budgetMs = DEFAULT_BUDGET_MS } = input
   const deadline = Date.now() + budgetMs
   const line = result(linePieces(base, left, right), 'line')
-  const { unrenamed, ...merged } = chooseMerge(input, line, grammars, deadline)
-  if (!merged.clean || failedLineCheck(input, unrenamed ?? merged.text) === undefined) return merged
+  const { unrenamed, linesChecked, ...merged } = chooseMerge(input, line, grammars, deadline)
+  if (!merged.clean || linesChecked || failedLineCheck(input, unrenamed ?? merged.text) === undefined)
+    return merged
   return lineFallback(input, line, 'line')
 }
 
 /**
  * A merge with, when renames were carried across, its text before: what the checks judge (a
- * rename carried to the other side's new lines changes lines no side wrote).
+ * rename carried to the other side's new lines changes lines no side wrote); `linesChecked` when
+ * the structured path already ran the line checks on it.
  */
-type Chosen = MergeResult & { unrenamed?: string }
+type Chosen = MergeResult & { unrenamed?: string; linesChecked?: boolean }
 
 /** The line merge, or the structured merge where a grammar is loaded and the line merge falls short. */
 function chooseMerge(input: MergeInput, line: MergeResult, grammars: Grammars, deadline: number): Chosen {
@@ -192,7 +194,7 @@ function structuredMerge(
     if (!merged || failedTreeCheck(merged, tb, tl, tr, profile) !== undefined) return undefined
     if (failedLineCheck(input, merge.text) !== undefined) return undefined
     const { text, warnings } = reconcileRenames(tb, tl, tr, merged)
-    return { ...merge, text, warnings, unrenamed: merge.text }
+    return { ...merge, text, warnings, unrenamed: merge.text, linesChecked: true }
   }
 
   if (line.clean) {

@@ -107,7 +107,7 @@ function occurrences(lines: string[], block: string[]): number {
 export function duplicatesNothing(
   accounts: LineAccounts,
   merged: Map<string, number>,
-  lines: { left: string[]; right: string[]; merged: string[] },
+  mergedLines: string[],
 ): boolean {
   const { counts } = accounts
   for (const [line, m] of merged) {
@@ -119,8 +119,9 @@ export function duplicatesNothing(
   )
   for (const hunk of accounts.hunks.right) {
     if (hunk.length < BLOCK_LINES || !leftHunks.has(hunk.join('\n'))) continue
-    const most = Math.max(occurrences(lines.left, hunk), occurrences(lines.right, hunk))
-    if (occurrences(lines.merged, hunk) > most) return false
+    const { left, right } = accounts.lines
+    if (occurrences(mergedLines, hunk) > Math.max(occurrences(left, hunk), occurrences(right, hunk)))
+      return false
   }
   return true
 }
@@ -133,8 +134,7 @@ export function failedLineCheck({ base, left, right }: Versions, merged: string)
   const mergedCounts = countLines(mergedLines)
   if (!keepsAddedLines(accounts, mergedCounts)) return 'keeps-added-lines'
   if (!bringsBackNoDeletedLine(accounts, mergedCounts)) return 'brings-back-no-deleted-line'
-  const lines = { left: contentLines(left), right: contentLines(right), merged: mergedLines }
-  if (!duplicatesNothing(accounts, mergedCounts, lines)) return 'duplicates-nothing'
+  if (!duplicatesNothing(accounts, mergedCounts, mergedLines)) return 'duplicates-nothing'
   return undefined
 }
 

@@ -14,8 +14,10 @@ export interface LineAccounts {
   addedUntouched: { left: Map<string, number>; right: Map<string, number> }
   /** Base lines each side deleted where the other side changed nothing. */
   deletedUntouched: { left: Map<string, number>; right: Map<string, number> }
-  /** Runs of consecutive lines each side inserted (as one hunk), joined by newlines. */
+  /** Runs of consecutive lines each side inserted (as one hunk). */
   hunks: { left: string[][]; right: string[][] }
+  /** Each side's content lines. */
+  lines: { left: string[]; right: string[] }
 }
 
 /**
@@ -92,5 +94,6 @@ export function lineAccounts(base: string, left: string, right: string): LineAcc
     addedUntouched: { left: fromLeft.addedUntouched, right: fromRight.addedUntouched },
     deletedUntouched: { left: fromLeft.deletedUntouched, right: fromRight.deletedUntouched },
     hunks: { left: fromLeft.hunks, right: fromRight.hunks },
+    lines: { left: l, right: r },
   }
 }
