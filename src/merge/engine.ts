@@ -1,9 +1,7 @@
 import type { Grammars } from '../syntax/grammars.ts'
 import { LANGUAGES, structuredGrammarForPath, type StructuredGrammar } from '../syntax/languages.ts'
-import { duplicatesAddedName } from './checks/addedNames.ts'
-import { keepsSharedLines } from './checks/keptLines.ts'
+import { failedLineCheck, failedTextCheck, failedTreeCheck } from './checks/cleanResult.ts'
 import { reconcileRenames, type MergeWarning } from './checks/renames.ts'
-import { isSound } from './checks/soundness.ts'
 import { linePieces } from './line/linePieces.ts'
 import { renderPieces, type MergeConflict } from './line/mergedText.ts'
 import type { Piece } from './line/pieces.ts'
@@ -125,25 +123,31 @@ function mergeFile(input: MergeInput, grammars: Grammars): MergeResult {
 
 /**
  * Texts ending in newlines: the line merge, else the structured merge where a grammar is loaded.
- * Whichever merge is chosen, a clean result that lost a line all three versions share is not
- * returned: the line merge's conflicts are, or the whole disagreement as one conflict.
+ * Whichever merge is chosen, a clean result is checked here, the one way out (fail closed): one
+ * that loses a side's line, brings back a deleted one or duplicates one (`failedLineCheck`; the
+ * syntax checks ran when the structured path accepted it, the name check for files without a
+ * grammar in `chooseMerge`) is not returned: the line merge's conflicts are, or the whole
+ * disagreement as one conflict.
  */
 function mergeTexts(input: MergeInput, grammars: Grammars): MergeResult {
   const { base, left, right, budgetMs = DEFAULT_BUDGET_MS } = input
   const deadline = Date.now() + budgetMs
   const line = result(linePieces(base, left, right), 'line')
-  const merged = chooseMerge(input, line, grammars, deadline)
-  if (!merged.clean || keepsSharedLines(base, left, right, merged.text)) return merged
+  const { unrenamed, linesChecked, ...merged } = chooseMerge(input, line, grammars, deadline)
+  if (!merged.clean || linesChecked || failedLineCheck(input, unrenamed ?? merged.text) === undefined)
+    return merged
   return lineFallback(input, line, 'line')
 }
 
+/**
+ * A merge with, when renames were carried across, its text before: what the checks judge (a
+ * rename carried to the other side's new lines changes lines no side wrote); `linesChecked` when
+ * the structured path already ran the line checks on it.
+ */
+type Chosen = MergeResult & { unrenamed?: string; linesChecked?: boolean }
+
 /** The line merge, or the structured merge where a grammar is loaded and the line merge falls short. */
-function chooseMerge(
-  input: MergeInput,
-  line: MergeResult,
-  grammars: Grammars,
-  deadline: number,
-): MergeResult {
+function chooseMerge(input: MergeInput, line: MergeResult, grammars: Grammars, deadline: number): Chosen {
   const { base, left, right, path } = input
   const grammar = structuredGrammarForPath(path)
   const parser = grammar && grammars.loadedParser(grammar)
@@ -152,7 +156,7 @@ function chooseMerge(
     !parser ||
     [base, left, right].some((text) => text.length > MAX_STRUCTURED_CHARS || text.includes('\0'))
   ) {
-    return line.clean && duplicatesAddedName(base, left, right, line.text)
+    return line.clean && failedTextCheck(input, line.text) !== undefined
       ? result([{ kind: 'line', path: [], base, left, right }], 'line')
       : line
   }
@@ -176,19 +180,23 @@ function structuredMerge(
   parses: Parses,
   profile: LanguageProfile,
   deadline: number,
-): MergeResult {
+): Chosen {
   const { base, left, right } = input
   const pb = parses.parse(base)
   const [pl, pr] = pb ? [parses.parse(left, pb), parses.parse(right, pb)] : []
   if (!pb || !pl || !pr) return { ...line, method: 'fallback' }
   const [tb, tl, tr] = [pb.tree, pl.tree, pr.tree]
 
-  /** A clean merge is kept only if it parses as well as the sides and declares nothing twice. */
-  const accept = (merge: MergeResult): MergeResult | undefined => {
+  /**
+   * A clean merge is kept only if it parses as well as the sides, declares nothing twice and
+   * passes the line checks (a clean line merge failing them may be bettered by the structured one).
+   */
+  const accept = (merge: MergeResult): Chosen | undefined => {
     const merged = parses.parse(merge.text, pl)?.tree
-    if (!merged || !isSound(merged, tb, tl, tr, profile)) return undefined
+    if (!merged || failedTreeCheck(merged, tb, tl, tr, profile) !== undefined) return undefined
+    if (failedLineCheck(input, merge.text) !== undefined) return undefined
     const { text, warnings } = reconcileRenames(tb, tl, tr, merged)
-    return { ...merge, text, warnings }
+    return { ...merge, text, warnings, unrenamed: merge.text, linesChecked: true }
   }
 
   if (line.clean) {

@@ -28,4 +28,20 @@ describe('mergeLines', () => {
     expect(mergeLines('a\r\nx\r\nb', 'A\r\nx\r\nb', 'a\r\nx\r\nB').text).toBe('A\r\nx\r\nB')
     expect(mergeLines('', 'only left', '').text).toBe('only left')
   })
+
+  it("takes once the same block both sides insert where each side's diff places it differently", () => {
+    // The block ends with the lines before it: it may sit before or after them. The right side
+    // also edits the first line, which makes its diff place the block two lines up.
+    const base = ['use std::io;', '/// ```', '/// let line = read();', '/// ```', 'fn read() {}', '']
+    const block = ['///', '/// In a loop:', '/// ```', '/// for line in lines() {}', '/// ```']
+    const withBlock = (lines: string[]) => [...lines.slice(0, 4), ...block, ...lines.slice(4)].join('\n')
+    const left = withBlock(base)
+    const right = withBlock(['use std::io::{self, Read};', ...base.slice(1)])
+    for (const [one, other] of [
+      [left, right],
+      [right, left],
+    ]) {
+      expect(mergeLines(base.join('\n'), one, other)).toEqual({ text: right, clean: true, conflicts: 0 })
+    }
+  })
 })

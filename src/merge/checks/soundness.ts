@@ -48,20 +48,23 @@ function countDuplicates(tree: SyntaxTree, profile: LanguageProfile): { named: n
   return duplicates
 }
 
+/** (5) The result parses with no more errors than the side that has most. */
+export const parsesAsWellAsTheSides = (merged: SyntaxTree, left: SyntaxTree, right: SyntaxTree): boolean =>
+  merged.errors <= Math.max(left.errors, right.errors)
+
 /**
- * Whether a merged tree is no worse than the versions it came from: no parse errors and no
- * duplicated declarations beyond what a side already had, nor word-for-word copies the base did
- * not have (a set holds an element once; the structured merge keeps one). A clean line merge can
- * fail this when both sides inserted the same key or a brace landed in the wrong place.
+ * (4) No declaration shares its signature with a sibling in an order-insensitive container
+ * beyond what a side already had, nor is a word-for-word copy the base did not have (a set
+ * holds an element once; the structured merge keeps one). A clean line merge can fail this when
+ * both sides inserted the same key or a brace landed in the wrong place.
  */
-export function isSound(
+export function declaresNoNameTwice(
   merged: SyntaxTree,
   base: SyntaxTree,
   left: SyntaxTree,
   right: SyntaxTree,
   profile: LanguageProfile,
 ): boolean {
-  if (merged.errors > Math.max(left.errors, right.errors)) return false
   const [m, l, r] = [merged, left, right].map((tree) => duplicateDeclarations(tree, profile))
   return m.named <= Math.max(l.named, r.named) && m.copies <= duplicateDeclarations(base, profile).copies
 }

@@ -106,6 +106,53 @@ function backtrack(
   }
 }
 
+/**
+ * Moves every pure insertion and pure deletion of a diff as far down as it can go among
+ * equivalent places (an inserted block ending with the lines that follow it could as well sit
+ * after them), the way git compacts its hunks. The diff of each side then puts the same edit at
+ * the same place, so the same block inserted by both sides is taken once, not twice. A change
+ * next to another change on the other text (a replacement) is left where it is. Linear.
+ */
+export function slideEdits(a: string[], b: string[], match: Int32Array): Int32Array {
+  const back = new Int32Array(b.length).fill(-1)
+  match.forEach((j, i) => {
+    if (j >= 0) back[j] = i
+  })
+  slideRuns(b, back, match)
+  slideRuns(a, match, back)
+  return match
+}
+
+/**
+ * Slides each run of unmatched lines of `lines` (`toOther[i] < 0`) down while its first line
+ * equals the matched line after it, the other text has nothing unmatched on either side of it,
+ * and keeps `fromOther` the inverse of `toOther`.
+ */
+function slideRuns(lines: string[], toOther: Int32Array, fromOther: Int32Array): void {
+  let start = 0
+  while (start < lines.length) {
+    if (toOther[start] >= 0) {
+      start++
+      continue
+    }
+    let end = start
+    while (end < lines.length && toOther[end] < 0) end++
+    // The run starts at the top or after a matched line: the other text's line matched before it.
+    let before = start === 0 ? -1 : toOther[start - 1]
+    // Pure: the line after the run is matched to the line right after `before` on the other text.
+    while (end < lines.length && toOther[end] === before + 1 && lines[start] === lines[end]) {
+      before = toOther[end]
+      toOther[start] = before
+      fromOther[before] = start
+      toOther[end] = -1
+      start++
+      end++
+      while (end < lines.length && toOther[end] < 0) end++
+    }
+    start = end
+  }
+}
+
 const same = (a: string[], b: string[]) => a.length === b.length && a.every((line, i) => line === b[i])
 
 /**
@@ -114,8 +161,8 @@ const same = (a: string[], b: string[]) => a.length === b.length && a.every((lin
  * different changes on both sides are a conflict.
  */
 export function diff3(left: string[], base: string[], right: string[]): Diff3Region[] {
-  const toLeft = matchLines(base, left)
-  const toRight = matchLines(base, right)
+  const toLeft = slideEdits(base, left, matchLines(base, left))
+  const toRight = slideEdits(base, right, matchLines(base, right))
   const regions: Diff3Region[] = []
   const ok = (lines: string[]) => {
     if (lines.length === 0) return

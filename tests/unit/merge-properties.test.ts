@@ -1,0 +1,118 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { failedLineCheck } from '../../src/merge/checks/cleanResult.ts'
+import { STRUCTURED_GRAMMARS, type MergeEngine, type MergeResult } from '../../src/merge/engine.ts'
+import { loadMergeEngine } from '../../src/merge/nodeEngine.ts'
+import { nodeGrammars } from '../../src/syntax/nodeGrammars.ts'
+import { random } from './randomEdits.ts'
+
+let engine: MergeEngine
+
+beforeAll(async () => {
+  engine = await loadMergeEngine()
+  const grammars = await nodeGrammars()
+  await Promise.all(STRUCTURED_GRAMMARS.map((id) => grammars.parser(id)))
+})
+
+/** Every TypeScript file of the project's own sources, in a fixed order. */
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .flatMap((entry) => {
+      const path = join(dir, entry.name)
+      if (entry.isDirectory()) return sourceFiles(path)
+      return entry.name.endsWith('.ts') ? [path] : []
+    })
+}
+
+/** Lines a side may write: new ones, and the file's own (which makes repeated lines). */
+function newLines(lines: string[], rand: () => number, tag: string): string[] {
+  const count = 1 + Math.floor(rand() * 3)
+  return Array.from({ length: count }, (_, i) =>
+    rand() < 0.5 ? lines[Math.floor(rand() * lines.length)] : `  const ${tag}${i} = ${i} // ${tag}`,
+  )
+}
+
+/** 1–3 line edits: delete a run, insert lines, copy a run elsewhere, or replace a line. */
+function editLines(lines: string[], rand: () => number, tag: string): string {
+  const edited = [...lines]
+  const edits = 1 + Math.floor(rand() * 3)
+  for (let e = 0; e < edits; e++) {
+    const at = Math.floor(rand() * edited.length)
+    const kind = Math.floor(rand() * 4)
+    if (kind === 0) edited.splice(at, 1 + Math.floor(rand() * 3))
+    else if (kind === 1) edited.splice(at, 0, ...newLines(edited, rand, `${tag}${e}`))
+    else if (kind === 2) edited.splice(at, 0, ...edited.slice(Math.floor(rand() * edited.length)).slice(0, 4))
+    else edited.splice(at, 1, `  // ${tag}${e} rewrote this line`)
+  }
+  return edited.join('\n')
+}
+
+/**
+ * The base with a block both sides insert: it ends with the two lines before it, so a diff may
+ * as well place it two lines up (the shape of a doc example added on both sides).
+ */
+function withSharedBlock(lines: string[], rand: () => number, tag: string): string[] {
+  let at = 2 + Math.floor(rand() * (lines.length - 2))
+  while (at < lines.length && (lines[at - 1].trim() === '' || lines[at - 2].trim() === '')) at++
+  const block = [`  // ${tag} added on both sides`, `  const ${tag} = 1`, lines[at - 2], lines[at - 1]]
+  return [...lines.slice(0, at), ...block, ...lines.slice(at)]
+}
+
+/** Whether the engine's clean result passes the line checks it was held to. */
+const checked = (versions: { base: string; left: string; right: string }, result: MergeResult) =>
+  result.warnings.some((warning) => warning.kind === 'rename-applied')
+    ? undefined
+    : failedLineCheck(versions, result.text)
+
+describe('merge properties over the project’s own sources, edited at random on each side', () => {
+  const files = sourceFiles('src')
+    .map((path) => ({ path, text: readFileSync(path, 'utf8') }))
+    .filter(({ text }) => text.length < 12_000)
+  // A spread of files, the same every run.
+  const picked = files.filter((_, i) => i % Math.max(1, Math.floor(files.length / 20)) === 0)
+
+  it('holds every clean result to the checks, and is clean with the sides swapped iff clean', () => {
+    const rand = random(14)
+    let [merges, clean] = [0, 0]
+    for (const { path, text: base } of picked) {
+      for (let variant = 0; variant < 3; variant++) {
+        const lines = base.split('\n')
+        const shared = rand() < 0.5 ? withSharedBlock(lines, rand, `both${variant}`) : lines
+        const left = editLines(shared, rand, 'left')
+        const right = editLines(shared, rand, 'right')
+        const results = [
+          { base, left, right },
+          { base, left: right, right: left },
+        ].map((versions) => {
+          const result = engine.merge({ ...versions, path })
+          merges++
+          if (result.clean) {
+            clean++
+            expect([path, variant, checked(versions, result)]).toEqual([path, variant, undefined])
+          }
+          return result
+        })
+        expect([path, variant, results[1].clean]).toEqual([path, variant, results[0].clean])
+      }
+    }
+    // The generator must exercise both outcomes, or the properties say little.
+    expect(merges).toBeGreaterThan(100)
+    expect(clean).toBeGreaterThan(merges / 4)
+    expect(clean).toBeLessThan(merges)
+  }, 300_000)
+
+  it('gives a side’s text when only that side changed, and either when both made the same change', () => {
+    const rand = random(41)
+    for (const { path, text: base } of picked.slice(0, 10)) {
+      const edited = editLines(base.split('\n'), rand, 'one')
+      expect(engine.merge({ base, left: edited, right: base, path }).text).toBe(edited)
+      expect(engine.merge({ base, left: base, right: edited, path }).text).toBe(edited)
+      expect(engine.merge({ base, left: edited, right: edited, path })).toMatchObject({
+        clean: true,
+        text: edited,
+      })
+    }
+  })
+})
