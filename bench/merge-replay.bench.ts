@@ -59,8 +59,10 @@ function findReplayCases(root: string): ReplayCase[] {
       }
       const named = (version: string) =>
         names.find((entry) => entry.name.startsWith(version + '.'))?.name ?? version
+      const relative = dir.slice(root.length).replace(/^\//, '')
       found.push({
-        id: dir.slice(root.length).replace(/^\//, ''),
+        // Named from its repository whether `root` holds repositories or one repository's cases.
+        id: relative.startsWith(meta.repository + '/') ? relative : `${meta.repository}/${relative}`,
         repository: meta.repository,
         file: meta.file,
         dir,
