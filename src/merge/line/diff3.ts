@@ -106,6 +106,62 @@ function backtrack(
   }
 }
 
+/**
+ * Moves each run of changed lines as git does: up while the line above equals the run's last
+ * line, then down while the line below equals its first, joining any run it reaches. Which of
+ * two equal lines (often blank) counts as kept is the diff's choice; git's keeps a side's change
+ * next to its other changes, so a deletion ending in a blank line does not reach into the
+ * other side's insertion after that blank line.
+ */
+function compact(lines: string[], changed: boolean[]): void {
+  const n = lines.length
+  let start = 0
+  while (start < n) {
+    if (!changed[start]) {
+      start++
+      continue
+    }
+    let end = start
+    while (end < n && changed[end]) end++
+    let length: number
+    do {
+      length = end - start
+      while (start > 0 && !changed[start - 1] && lines[start - 1] === lines[end - 1]) {
+        changed[--start] = true
+        changed[--end] = false
+        while (start > 0 && changed[start - 1]) start--
+      }
+      while (end < n && !changed[end] && lines[start] === lines[end]) {
+        changed[start++] = false
+        changed[end++] = true
+        while (end < n && changed[end]) end++
+      }
+    } while (end - start !== length)
+    start = end
+  }
+}
+
+/** `matchLines` with its runs of changed lines compacted on both sides, as git places them. */
+function compactedMatch(a: string[], b: string[]): Int32Array {
+  const match = matchLines(a, b)
+  const changedA = Array.from(match, (to) => to < 0)
+  const changedB = new Array<boolean>(b.length).fill(true)
+  for (const to of match) if (to >= 0) changedB[to] = false
+  compact(a, changedA)
+  compact(b, changedB)
+  // The kept lines of both sides are the same sequence before and after: pair them in order.
+  let j = 0
+  for (let i = 0; i < a.length; i++) {
+    if (changedA[i]) {
+      match[i] = -1
+      continue
+    }
+    while (changedB[j]) j++
+    match[i] = j++
+  }
+  return match
+}
+
 const same = (a: string[], b: string[]) => a.length === b.length && a.every((line, i) => line === b[i])
 
 /**
@@ -114,8 +170,8 @@ const same = (a: string[], b: string[]) => a.length === b.length && a.every((lin
  * different changes on both sides are a conflict.
  */
 export function diff3(left: string[], base: string[], right: string[]): Diff3Region[] {
-  const toLeft = matchLines(base, left)
-  const toRight = matchLines(base, right)
+  const toLeft = compactedMatch(base, left)
+  const toRight = compactedMatch(base, right)
   const regions: Diff3Region[] = []
   const ok = (lines: string[]) => {
     if (lines.length === 0) return
