@@ -24,6 +24,21 @@ describe('mergeLines', () => {
     })
   })
 
+  it('lets a deletion ending in a blank line keep the blank line the other side inserts after', () => {
+    // Left deletes the Y block and its trailing blank line; right inserts after that blank line.
+    // Which of two equal blank lines a side deleted is a choice of the diff: git slides the
+    // deletion up against the neighbouring change, so both sides keep the same blank line and
+    // the edits do not touch.
+    const base = 'a\nX1\nX2\n\nY1\nY2\n\nsend(\n  p,\n)\nz\n'
+    const left = 'a\nZ1\nZ2\n\nsend(\n  p,\n)\nz\nmore\n'
+    const right = 'a\nX1\nX2\n\nY1\nY2\n\nreq = p\n\nsend(\n  req,\n)\nz\n'
+    expect(mergeLines(base, left, right)).toEqual({
+      text: 'a\nZ1\nZ2\n\nreq = p\n\nsend(\n  req,\n)\nz\nmore\n',
+      clean: true,
+      conflicts: 0,
+    })
+  })
+
   it('keeps a missing final newline and CRLF line endings', () => {
     expect(mergeLines('a\r\nx\r\nb', 'A\r\nx\r\nb', 'a\r\nx\r\nB').text).toBe('A\r\nx\r\nB')
     expect(mergeLines('', 'only left', '').text).toBe('only left')

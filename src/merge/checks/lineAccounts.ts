@@ -1,4 +1,4 @@
-import { matchLines, slideEdits } from '../line/diff3.ts'
+import { compactedMatch } from '../line/diff3.ts'
 
 /**
  * What each side did to the base, line by line, for checking a merged result against it. Lines
@@ -51,8 +51,8 @@ function untouched(toOther: Int32Array, otherLength: number, from: number, to: n
 /** The accounts of a three-way merge's inputs, as the line diff of each side against the base sees them. */
 export function lineAccounts(base: string, left: string, right: string): LineAccounts {
   const [b, l, r] = [base, left, right].map(contentLines)
-  const toLeft = slideEdits(b, l, matchLines(b, l))
-  const toRight = slideEdits(b, r, matchLines(b, r))
+  const toLeft = compactedMatch(b, l)
+  const toRight = compactedMatch(b, r)
   const keptByBoth = new Map<string, number>()
   b.forEach((line, i) => {
     if (toLeft[i] >= 0 && toRight[i] >= 0) add(keptByBoth, line)

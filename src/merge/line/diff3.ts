@@ -107,50 +107,63 @@ function backtrack(
 }
 
 /**
- * Moves every pure insertion and pure deletion of a diff as far down as it can go among
- * equivalent places (an inserted block ending with the lines that follow it could as well sit
- * after them), the way git compacts its hunks. The diff of each side then puts the same edit at
- * the same place, so the same block inserted by both sides is taken once, not twice. A change
- * next to another change on the other text (a replacement) is left where it is. Linear.
+ * Moves each run of changed lines as git does: up while the line above equals the run's last
+ * line, then down while the line below equals its first, joining any run it reaches. Which of
+ * two equal lines (often blank) counts as kept is the diff's choice; git's keeps a side's change
+ * next to its other changes, so a deletion ending in a blank line does not reach into the
+ * other side's insertion after that blank line.
  */
-export function slideEdits(a: string[], b: string[], match: Int32Array): Int32Array {
-  const back = new Int32Array(b.length).fill(-1)
-  match.forEach((j, i) => {
-    if (j >= 0) back[j] = i
-  })
-  slideRuns(b, back, match)
-  slideRuns(a, match, back)
-  return match
-}
-
-/**
- * Slides each run of unmatched lines of `lines` (`toOther[i] < 0`) down while its first line
- * equals the matched line after it, the other text has nothing unmatched on either side of it,
- * and keeps `fromOther` the inverse of `toOther`.
- */
-function slideRuns(lines: string[], toOther: Int32Array, fromOther: Int32Array): void {
+function compact(lines: string[], changed: boolean[]): void {
+  const n = lines.length
   let start = 0
-  while (start < lines.length) {
-    if (toOther[start] >= 0) {
+  while (start < n) {
+    if (!changed[start]) {
       start++
       continue
     }
     let end = start
-    while (end < lines.length && toOther[end] < 0) end++
-    // The run starts at the top or after a matched line: the other text's line matched before it.
-    let before = start === 0 ? -1 : toOther[start - 1]
-    // Pure: the line after the run is matched to the line right after `before` on the other text.
-    while (end < lines.length && toOther[end] === before + 1 && lines[start] === lines[end]) {
-      before = toOther[end]
-      toOther[start] = before
-      fromOther[before] = start
-      toOther[end] = -1
-      start++
-      end++
-      while (end < lines.length && toOther[end] < 0) end++
-    }
+    while (end < n && changed[end]) end++
+    let length: number
+    do {
+      length = end - start
+      while (start > 0 && !changed[start - 1] && lines[start - 1] === lines[end - 1]) {
+        changed[--start] = true
+        changed[--end] = false
+        while (start > 0 && changed[start - 1]) start--
+      }
+      while (end < n && !changed[end] && lines[start] === lines[end]) {
+        changed[start++] = false
+        changed[end++] = true
+        while (end < n && changed[end]) end++
+      }
+    } while (end - start !== length)
     start = end
   }
+}
+
+/**
+ * `matchLines` with its runs of changed lines compacted on both sides, as git places them: the
+ * same block inserted by both sides then sits at the same place in each side's diff and is taken
+ * once, not twice.
+ */
+export function compactedMatch(a: string[], b: string[]): Int32Array {
+  const match = matchLines(a, b)
+  const changedA = Array.from(match, (to) => to < 0)
+  const changedB = new Array<boolean>(b.length).fill(true)
+  for (const to of match) if (to >= 0) changedB[to] = false
+  compact(a, changedA)
+  compact(b, changedB)
+  // The kept lines of both sides are the same sequence before and after: pair them in order.
+  let j = 0
+  for (let i = 0; i < a.length; i++) {
+    if (changedA[i]) {
+      match[i] = -1
+      continue
+    }
+    while (changedB[j]) j++
+    match[i] = j++
+  }
+  return match
 }
 
 const same = (a: string[], b: string[]) => a.length === b.length && a.every((line, i) => line === b[i])
@@ -161,8 +174,8 @@ const same = (a: string[], b: string[]) => a.length === b.length && a.every((lin
  * different changes on both sides are a conflict.
  */
 export function diff3(left: string[], base: string[], right: string[]): Diff3Region[] {
-  const toLeft = slideEdits(base, left, matchLines(base, left))
-  const toRight = slideEdits(base, right, matchLines(base, right))
+  const toLeft = compactedMatch(base, left)
+  const toRight = compactedMatch(base, right)
   const regions: Diff3Region[] = []
   const ok = (lines: string[]) => {
     if (lines.length === 0) return
