@@ -154,3 +154,19 @@ describe('keepsSharedLines: the check every clean merge passes', () => {
     expect(keepsSharedLines('x\n\n\ny\n', '  x\n\n\ny\nl\n', 'x\n\ny\n', 'x\ny\n')).toBe(true)
   })
 })
+
+describe('a copy one side makes on purpose', () => {
+  it('keeps an import one side adds at the top while the file imports it further down too', () => {
+    // Shaped like a real Python merge: the line merge is right, and must not be refused as a duplicate.
+    const body = (extra: string) =>
+      `"""Sessions."""\nimport os\n${extra}\n\ndef get(url):\n    return url\n\n\nimport warnings\n\n\ndef post(url, data):\n    warnings.warn("deprecated")\n    return url\n`
+    const base = body('')
+    const left = body('').replace('return url\n\n\nimport', 'return url.strip()\n\n\nimport')
+    const right = body('import warnings')
+    const result = merge('sessions.py', base, left, right)
+    expect(result.clean).toBe(true)
+    expect(result.text).toBe(
+      body('import warnings').replace('return url\n\n\nimport', 'return url.strip()\n\n\nimport'),
+    )
+  })
+})

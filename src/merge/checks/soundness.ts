@@ -54,9 +54,10 @@ export const parsesAsWellAsTheSides = (merged: SyntaxTree, left: SyntaxTree, rig
 
 /**
  * (4) No declaration shares its signature with a sibling in an order-insensitive container
- * beyond what a side already had, nor is a word-for-word copy the base did not have (a set
- * holds an element once; the structured merge keeps one). A clean line merge can fail this when
- * both sides inserted the same key or a brace landed in the wrong place.
+ * beyond what a side already had, nor is a word-for-word copy no version had (a set holds an
+ * element once; the structured merge keeps one; a copy one side made on purpose, such as a second
+ * `import warnings`, stays). A clean line merge can fail this when both sides inserted the same
+ * key or a brace landed in the wrong place.
  */
 export function declaresNoNameTwice(
   merged: SyntaxTree,
@@ -66,5 +67,6 @@ export function declaresNoNameTwice(
   profile: LanguageProfile,
 ): boolean {
   const [m, l, r] = [merged, left, right].map((tree) => duplicateDeclarations(tree, profile))
-  return m.named <= Math.max(l.named, r.named) && m.copies <= duplicateDeclarations(base, profile).copies
+  const b = duplicateDeclarations(base, profile)
+  return m.named <= Math.max(l.named, r.named) && m.copies <= Math.max(b.copies, l.copies, r.copies)
 }
