@@ -13,6 +13,7 @@ describe('weft languages', () => {
     const rows = JSON.parse(out) as {
       id: LanguageId
       extensions: string[]
+      fileNames: string[]
       merge: string
       grammar: string | null
     }[]
@@ -20,9 +21,11 @@ describe('weft languages', () => {
     expect(rows.find((row) => row.id === 'kotlin')).toEqual({
       id: 'kotlin',
       extensions: ['kt', 'kts'],
+      fileNames: [],
       merge: 'structured',
       grammar: 'kotlin',
     })
+    expect(rows.find((row) => row.id === 'make')?.fileNames).toContain('Makefile')
     expect(rows.find((row) => row.id === 'markdown')).toMatchObject({ merge: 'lines', grammar: null })
     // It reads the registry only: no profile is made.
     expect(existsSync(home)).toBe(false)
@@ -32,9 +35,10 @@ describe('weft languages', () => {
     const { code, out } = await weft(tempDir(), ['languages'])
     expect(code).toBe(0)
     const lines = out.trimEnd().split('\n')
-    expect(lines[0]).toMatch(/^LANGUAGE\s+MERGE\s+EXTENSIONS$/)
+    expect(lines[0]).toMatch(/^LANGUAGE\s+MERGE\s+FILES$/)
     expect(lines).toContainEqual(expect.stringMatching(/^cpp\s+structured\s+\.cpp \.cc \.cxx/))
     expect(lines).toContainEqual(expect.stringMatching(/^pdf\s+lines\s+\.pdf$/))
+    expect(lines).toContainEqual(expect.stringMatching(/^starlark\s+structured\s+.*\bBUILD\b/))
     const total = Object.keys(LANGUAGES).length
     const structured = Object.values(LANGUAGES).filter((entry) => entry.merge === 'structured').length
     expect(lines.length).toBe(total + 2)

@@ -1,6 +1,6 @@
 /**
  * `weft languages`: every language Weft knows, from the registry (syntax/languages.ts): its file
- * extensions, and whether a merge reads its syntax tree or only its lines. Loads no grammar.
+ * extensions and whole file names (`Makefile`), and whether a merge reads its syntax tree or only its lines. Loads no grammar.
  */
 import { LANGUAGES, language, type LanguageId } from '../../syntax/languages.ts'
 import { commandArgs } from '../args.ts'
@@ -11,6 +11,8 @@ const USAGE = 'Usage: weft languages [--json]'
 export interface LanguageRow {
   id: LanguageId
   extensions: readonly string[]
+  /** Whole file names that name it regardless of extension (`Makefile`, `BUILD`). */
+  fileNames: readonly string[]
   /** Merged by its syntax tree (`structured`) or by lines only. */
   merge: 'structured' | 'lines'
   /** The tree-sitter grammar it is parsed with, or null. */
@@ -20,8 +22,8 @@ export interface LanguageRow {
 /** The registry's languages in its order. */
 export const languageRows = (): LanguageRow[] =>
   (Object.keys(LANGUAGES) as LanguageId[]).map((id) => {
-    const { extensions, merge, grammar } = language(id)
-    return { id, extensions, merge, grammar }
+    const { extensions, fileNames = [], merge, grammar } = language(id)
+    return { id, extensions, fileNames, merge, grammar }
   })
 
 export const languages: Command = async (argv, io) => {
@@ -46,12 +48,12 @@ export const languages: Command = async (argv, io) => {
   const width = Math.max(...rows.map((row) => row.id.length)) + 2
   const lines = rows.map(
     (row) =>
-      `${row.id.padEnd(width)}${row.merge.padEnd(12)}${row.extensions.map((extension) => `.${extension}`).join(' ')}`,
+      `${row.id.padEnd(width)}${row.merge.padEnd(12)}${[...row.extensions.map((extension) => `.${extension}`), ...row.fileNames].join(' ')}`,
   )
   const structured = rows.filter((row) => row.merge === 'structured').length
   io.out(
     [
-      `${'LANGUAGE'.padEnd(width)}${'MERGE'.padEnd(12)}EXTENSIONS`,
+      `${'LANGUAGE'.padEnd(width)}${'MERGE'.padEnd(12)}FILES`,
       ...lines,
       `${rows.length} languages, ${structured} merged by their syntax tree.`,
     ].join('\n') + '\n',
