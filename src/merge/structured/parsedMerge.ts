@@ -20,6 +20,7 @@ import {
   type Span,
 } from './children.ts'
 import { pick } from './containerLayout.ts'
+import { distinctCases } from './distinctCases.ts'
 import { lineIndent, reindent } from './indent.ts'
 import { followMovedEdits, madeAlready } from './movedLines.ts'
 import { followMovedNodes, type ConflictNodes } from './movedNodes.ts'
@@ -263,6 +264,16 @@ class TreeMerge implements SetMergeContext {
       ])
     )
       return
+    // Both inserted cases at one place of a `match` or `switch`, each matching values of its own.
+    if (
+      baseFrom === baseTo &&
+      distinctCases(
+        base.children[baseFrom - 1],
+        left.children.slice(...leftSpan),
+        right.children.slice(...rightSpan),
+      )
+    )
+      return this.emit(leftText + rightText)
     this.conflict(base.kind, baseText, leftText, rightText, {
       base: base.children.slice(...baseSpan),
       left: left.children.slice(...leftSpan),
