@@ -12,15 +12,20 @@ import { opaque } from './children.ts'
 /** A node whose text is one token to the layout: no whitespace inside it may change. */
 const WHOLE = /string|template|comment|jsx_text|heredoc|char_literal|regex/
 
+/** How deep each token lies below the node whose tokens were read. */
+const depths = new WeakMap<SyntaxNode, number>()
+
 /** The leaves of a node in order: what stays when whitespace is set aside. */
 function tokensOf(node: SyntaxNode): SyntaxNode[] {
   const found: SyntaxNode[] = []
-  const visit = (at: SyntaxNode) => {
+  const visit = (at: SyntaxNode, depth: number) => {
     if (at.start === at.end) return // a MISSING or empty node writes nothing
-    if (at.children.length === 0 || WHOLE.test(at.kind) || opaque(at)) found.push(at)
-    else at.children.forEach(visit)
+    if (at.children.length === 0 || WHOLE.test(at.kind) || opaque(at)) {
+      found.push(at)
+      depths.set(at, depth)
+    } else at.children.forEach((child) => visit(child, depth + 1))
   }
-  visit(node)
+  visit(node, 0)
   return found
 }
 
@@ -32,13 +37,18 @@ function bracketed(node: SyntaxNode): boolean {
   return node.children.length >= 2 && (PAIRS[first.kind] ?? []).includes(last.kind)
 }
 
+const squashedLength = (node: SyntaxNode): number => textOf(node).replace(/\s+/g, '').length
+
 /**
  * Whether `side` is `base` with only its layout changed: the same tokens, or the same with one
  * `,` added before the closing bracket.
  */
-function onlyReformats(base: SyntaxNode, side: SyntaxNode, baseTokens: string[]): boolean {
+function onlyReformats(base: SyntaxNode, side: SyntaxNode, baseTokensOf: () => string[]): boolean {
   if (textOf(side) === textOf(base)) return false
-  const sideTokens = tokensOf(side).map(textOf)
+  // Most edits change what is there besides whitespace: told without reading tokens.
+  const extra = squashedLength(side) - squashedLength(base)
+  if (extra !== 0 && extra !== 1) return false
+  const [baseTokens, sideTokens] = [baseTokensOf(), tokensOf(side).map(textOf)]
   if (sideTokens.length === baseTokens.length) return sideTokens.every((token, i) => token === baseTokens[i])
   const n = baseTokens.length
   const same = (from: number, to: number, shift: number) =>
@@ -61,18 +71,23 @@ function onlyReformats(base: SyntaxNode, side: SyntaxNode, baseTokens: string[])
  */
 export function mergeReformatted(base: SyntaxNode, left: SyntaxNode, right: SyntaxNode): string | undefined {
   if (!bracketed(base) || !bracketed(left) || !bracketed(right)) return undefined
-  const baseTokens = tokensOf(base).map(textOf)
+  let baseTokens: string[] | undefined
+  const baseTokensOf = () => (baseTokens ??= tokensOf(base).map(textOf))
   const [leftOnly, rightOnly] = [
-    onlyReformats(base, left, baseTokens),
-    onlyReformats(base, right, baseTokens),
+    onlyReformats(base, left, baseTokensOf),
+    onlyReformats(base, right, baseTokensOf),
   ]
   if (leftOnly === rightOnly) return undefined
   const [reformatted, edited] = leftOnly ? [left, right] : [right, left]
   return relayout(base, reformatted, edited)
 }
 
-/** The class of a token for the gaps around it: punctuation by its text, other tokens by kind. */
-const classOf = (token: SyntaxNode): string => (token.named ? token.kind : textOf(token))
+/**
+ * The class of a token for the gaps around it: punctuation by its text, other tokens by kind,
+ * with its depth, so a list's layout is not copied into a call nested in a new element.
+ */
+const classOf = (token: SyntaxNode): string =>
+  `${token.named ? token.kind : textOf(token)}@${depths.get(token)}`
 
 /**
  * The edited side's tokens with the reformatting side's gaps: between two tokens the base had
