@@ -8,6 +8,7 @@
 import { matchLines } from '../line/diff3.ts'
 import { textOf, type SyntaxNode } from '../tree/syntaxTree.ts'
 import { opaque } from './children.ts'
+import { lineIndent, reindent } from './indent.ts'
 
 /** A node whose text is one token to the layout: no whitespace inside it may change. */
 const WHOLE = /string|template|comment|jsx_text|heredoc|char_literal|regex/
@@ -79,6 +80,10 @@ export function mergeReformatted(base: SyntaxNode, left: SyntaxNode, right: Synt
   ]
   if (leftOnly === rightOnly) return undefined
   const [reformatted, edited] = leftOnly ? [left, right] : [right, left]
+  // Only moved left or right as a whole (nested one level deeper): the edited side's text,
+  // reindented, keeps that side's own reflowing too; the callers do that.
+  if (textOf(reformatted) === reindent(textOf(base), lineIndent(base), lineIndent(reformatted)))
+    return undefined
   return relayout(base, reformatted, edited)
 }
 
