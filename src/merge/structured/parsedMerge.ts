@@ -21,9 +21,11 @@ import {
   type Span,
 } from './children.ts'
 import { pick } from './containerLayout.ts'
+import { distinctCases } from './distinctCases.ts'
 import { lineIndent, reindent } from './indent.ts'
 import { followMovedEdits, madeAlready } from './movedLines.ts'
 import { followMovedNodes, type ConflictNodes } from './movedNodes.ts'
+import { mergeReformatted } from './relayout.ts'
 import { mergeAsSet, type SetMergeContext } from './setMerge.ts'
 
 /** Thrown when the merge runs past its deadline; the caller falls back to the line merge. */
@@ -121,6 +123,9 @@ class TreeMerge implements SetMergeContext {
     const [baseText, leftText, rightText] = [textOf(b), textOf(l), textOf(r)]
     if (leftText === baseText) return this.emit(rightText)
     if (rightText === baseText || leftText === rightText) return this.emit(leftText)
+    // One side only reformatted a bracketed node: the other side's edit in that layout.
+    const relaid = mergeReformatted(b, l, r)
+    if (relaid !== undefined) return this.emit(relaid)
     const { profile, path } = this
     const valueSet = isValueSet(profile, b.kind, path)
     const label = labelOf(b, profile)
@@ -158,7 +163,10 @@ class TreeMerge implements SetMergeContext {
         continue
       const [at] = inner
       this.emit(wrapper.source.slice(wrapper.start, at.start))
-      this.emit(reindent(textOf(editor), lineIndent(editor), lineIndent(at)))
+      // A copy the wrapping side also reformatted (Prettier's `(` … `)` around a JSX tag it
+      // wrapped) takes the edit in its layout.
+      const relaid = wrapper === l ? mergeReformatted(b, at, editor) : mergeReformatted(b, editor, at)
+      this.emit(relaid ?? reindent(textOf(editor), lineIndent(editor), lineIndent(at)))
       this.emit(wrapper.source.slice(at.end, wrapper.end))
       return true
     }
@@ -265,6 +273,27 @@ class TreeMerge implements SetMergeContext {
       ])
     )
       return
+    // One node each, where one side wrapped the base's in new code (the ordered match pairs no
+    // nodes of different kinds).
+    if (addsOne(baseSpan) && addsOne(leftSpan) && addsOne(rightSpan)) {
+      const mark = this.pieces.length
+      this.emit(pick(gapBefore(base, baseFrom), gapBefore(left, leftSpan[0]), gapBefore(right, rightSpan[0])))
+      if (
+        this.mergeWrapped(base.children[baseFrom], left.children[leftSpan[0]], right.children[rightSpan[0]])
+      )
+        return
+      this.pieces.length = mark
+    }
+    // Both inserted cases at one place of a `match` or `switch`, each matching values of its own.
+    if (
+      baseFrom === baseTo &&
+      distinctCases(
+        base.children[baseFrom - 1],
+        left.children.slice(...leftSpan),
+        right.children.slice(...rightSpan),
+      )
+    )
+      return this.emit(leftText + rightText)
     this.conflict(base.kind, baseText, leftText, rightText, {
       base: base.children.slice(...baseSpan),
       left: left.children.slice(...leftSpan),

@@ -180,11 +180,50 @@ class SetOrder {
     }
     if (textOf(other) !== textOf(node))
       element.partial = { kind: node.kind, base: '', ...this.oriented(textOf(node), textOf(other)) }
-    // Added at different places on the two sides: it goes to the earlier one.
-    const at = this.earlierPlace(twin)
+    // Added at different places on the two sides: it goes where the side whose own changes use
+    // it put it (next to its callers); when both or neither use it, to the earlier place.
+    const user = this.userOf(node, i, twin)
+    if (user === secondary && this.secondaryPlaceIsLater(twin)) {
+      // Placed with the secondary side's additions, where that side put it.
+      this.secondaryPlaced.set(twin, { ...element, side: secondary, index: twin })
+      return
+    }
+    const at = user === primary ? undefined : this.earlierPlace(twin)
     if (at === undefined) this.append(element)
     else this.elements.splice(at, 0, element)
     this.secondaryPlaced.set(twin, element)
+  }
+
+  /**
+   * The side whose other changes use an element both sides added (primary index `i`, secondary
+   * `j`): elements it added or edited that name it more often than their base version did.
+   * Undefined when both sides or neither do, or the element declares no plain name.
+   */
+  private userOf(node: SyntaxNode, i: number, j: number): Side | undefined {
+    const name = declaredName(node)
+    if (name === undefined) return undefined
+    const word = new RegExp(`(?<![\\w$])${name.replace(/\$/g, '\\$')}(?![\\w$])`, 'g')
+    const uses = (text: string) => text.match(word)?.length ?? 0
+    const { base, primary, secondary } = this.sets
+    const usesIt = (elements: SyntaxNode[], toBase: Int32Array, own: number) =>
+      elements.some((element, k) => {
+        if (k === own) return false
+        const baseText = toBase[k] >= 0 ? textOf(base.elements[toBase[k]]) : ''
+        return uses(textOf(element)) > uses(baseText)
+      })
+    const primaryUses = usesIt(this.primaryElements, this.primaryToBase, i)
+    const secondaryUses = usesIt(this.secondaryElements, this.secondaryToBase, j)
+    return primaryUses === secondaryUses ? undefined : primaryUses ? primary : secondary
+  }
+
+  /** Whether the base element the secondary side's element `j` follows comes later on the primary side. */
+  private secondaryPlaceIsLater(j: number): boolean {
+    for (let k = j - 1; k >= 0; k--) {
+      const baseIndex = this.secondaryToBase[k]
+      if (baseIndex < 0 || this.baseToPrimary[baseIndex] < 0) continue
+      return !this.secondaryPlaced.has(k)
+    }
+    return false
   }
 
   /**
@@ -198,7 +237,8 @@ class SetOrder {
       const baseIndex = this.secondaryToBase[k]
       if (baseIndex < 0 || this.baseToPrimary[baseIndex] < 0) continue // added here, or deleted by the primary
       const placed = this.secondaryPlaced.get(k)
-      if (!placed) return undefined // the primary has it later
+      // The primary has it later, or it waits for its place among the secondary's additions.
+      if (!placed || !this.elements.includes(placed)) return undefined
       anchor = placed
     }
     if (anchor === this.lastFromBase) return undefined
@@ -372,6 +412,18 @@ class SetOrder {
       written.set(k, written.get(k)! - 1)
     }
   }
+}
+
+/**
+ * The plain name a declaration gives (`clamp` for a function, a `const`, an exported one or a
+ * decorated one), read from a `name` field at most two levels down; undefined otherwise.
+ */
+function declaredName(node: SyntaxNode): string | undefined {
+  const nameOf = (parent: SyntaxNode) => {
+    const name = parent.children.find((child) => child.field === 'name')
+    return name && /^[A-Za-z_$][\w$]*$/.test(textOf(name)) ? textOf(name) : undefined
+  }
+  return nameOf(node) ?? node.children.map(nameOf).find((name) => name !== undefined)
 }
 
 /** Whether an unnamed element says something about where it sits: a comment, a statement. */
