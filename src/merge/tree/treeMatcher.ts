@@ -36,12 +36,21 @@ export const tokenCount = (node: SyntaxNode): number => tokens(node).length
 /** Fewer words than this and two texts are too short to call similar: `"boat"` is not an edited `"parser"`. */
 const MIN_WORDS = 3
 
+const wordCounts = new WeakMap<SyntaxNode, number>()
+
+/** How many of a node's tokens are words, cached like the tokens. */
+function wordCount(node: SyntaxNode): number {
+  let count = wordCounts.get(node)
+  if (count === undefined)
+    wordCounts.set(node, (count = tokens(node).filter((token) => /\w/.test(token)).length))
+  return count
+}
+
 /** Dice coefficient of the two nodes' token multisets: 1 for the same tokens, 0 for none shared. */
 export function similarity(a: SyntaxNode, b: SyntaxNode): number {
   const ta = tokens(a)
   const tb = tokens(b)
-  const words = (list: string[]) => list.filter((token) => /\w/.test(token)).length
-  if (words(ta) < MIN_WORDS || words(tb) < MIN_WORDS) return 0
+  if (wordCount(a) < MIN_WORDS || wordCount(b) < MIN_WORDS) return 0
   const counts = new Map<string, number>()
   for (const token of ta) counts.set(token, (counts.get(token) ?? 0) + 1)
   let shared = 0
