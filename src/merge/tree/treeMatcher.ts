@@ -64,6 +64,15 @@ export function similarity(a: SyntaxNode, b: SyntaxNode): number {
   return (2 * shared) / (ta.length + tb.length)
 }
 
+/**
+ * The most {@link similarity} can be, were every token of the shorter list shared: computed the
+ * same way, so a bound below a threshold means the similarity is below it too.
+ */
+function similarityBound(a: SyntaxNode, b: SyntaxNode): number {
+  const [na, nb] = [tokens(a).length, tokens(b).length]
+  return (2 * Math.min(na, nb)) / (na + nb)
+}
+
 /** Above this, an edited node is taken for the same node rather than a replacement. */
 const SIMILAR = 0.5
 /** Beyond this many cells the quadratic LCS is skipped for a cheaper unique-shape matching. */
@@ -287,7 +296,8 @@ class UnorderedMatching {
         if (
           this.taken[s] ||
           candidate.kind !== node.kind ||
-          (signature !== undefined && this.baseNames.has(signature))
+          (signature !== undefined && this.baseNames.has(signature)) ||
+          similarityBound(node, candidate) < bestScore
         )
           return
         const score = similarity(node, candidate)
