@@ -3,7 +3,7 @@
  * the first merge of each case in the process (JIT still warming, as in a fresh merge-driver
  * call) and warm (best of the later runs).
  *
- *   node --import tsx bench/merge-replay.bench.ts [--cases ../shared/bench/merge/replay] [--runs 3]
+ *   node --import tsx bench/merge-cpu.bench.ts [--cases ../shared/bench/merge/replay] [--runs 3]
  */
 import { existsSync } from 'node:fs'
 import { cpuUsage } from 'node:process'
