@@ -70,17 +70,23 @@ const RENAMED = 0.8
 /** Names a side stopped using entirely: renamed (with the new name) or deleted. */
 function vanished(base: Symbols, side: Symbols): Map<string, string | undefined> {
   const result = new Map<string, string | undefined>()
-  const fresh = [...side.declared].filter(([name]) => !base.declared.has(name) && !base.uses.has(name))
+  const fresh = [...side.declared]
+    .filter(([name]) => !base.declared.has(name) && !base.uses.has(name))
+    .map(([name, text]) => ({ name, words: words(text) }))
   for (const [name, declaration] of base.declared) {
     if (side.uses.has(name)) continue
+    const before = words(declaration)
+    // At best every word of the shorter is shared: skip candidates that cannot reach RENAMED.
     const match = fresh.find(
-      ([to, text]) =>
+      (candidate) =>
+        (2 * Math.min(before.length, candidate.words.length)) / (before.length + candidate.words.length) >=
+          RENAMED &&
         overlap(
-          words(declaration).map((word) => (word === name ? to : word)),
-          words(text),
+          before.map((word) => (word === name ? candidate.name : word)),
+          candidate.words,
         ) >= RENAMED,
     )
-    result.set(name, match?.[0])
+    result.set(name, match?.name)
   }
   return result
 }

@@ -10,8 +10,26 @@ export type Diff3Region = { ok: string[] } | { conflict: { left: string[]; base:
 /** Edit distance beyond which a stretch is taken as replaced wholesale rather than diffed further. */
 const MAX_EDITS = 2_000
 
+/**
+ * The last few diffs: one merge diffs the same pairs of versions several times (the line merge,
+ * then the incremental parses of the sides and of the merged text), each time from fresh line
+ * arrays. Comparing lines is far cheaper than interning and diffing them again.
+ */
+const recentMatches: { a: string[]; b: string[]; match: Int32Array }[] = []
+const RECENT_MATCHES = 6
+
 /** For each line of `a`, the index of the line of `b` it is kept as, or -1 (a longest common subsequence). */
 export function matchLines(a: string[], b: string[]): Int32Array {
+  const recent = recentMatches.find((entry) => same(entry.a, a) && same(entry.b, b))
+  // A copy: callers may adjust their match.
+  if (recent) return recent.match.slice()
+  const match = diffLines(a, b)
+  recentMatches.unshift({ a: a.slice(), b: b.slice(), match: match.slice() })
+  recentMatches.length = Math.min(recentMatches.length, RECENT_MATCHES)
+  return match
+}
+
+function diffLines(a: string[], b: string[]): Int32Array {
   const ids = new Map<string, number>()
   const intern = (lines: string[]) =>
     Int32Array.from(lines, (line) => {

@@ -36,12 +36,21 @@ export const tokenCount = (node: SyntaxNode): number => tokens(node).length
 /** Fewer words than this and two texts are too short to call similar: `"boat"` is not an edited `"parser"`. */
 const MIN_WORDS = 3
 
+const wordCounts = new WeakMap<SyntaxNode, number>()
+
+/** How many of a node's tokens are words, cached like the tokens. */
+function wordCount(node: SyntaxNode): number {
+  let count = wordCounts.get(node)
+  if (count === undefined)
+    wordCounts.set(node, (count = tokens(node).filter((token) => /\w/.test(token)).length))
+  return count
+}
+
 /** Dice coefficient of the two nodes' token multisets: 1 for the same tokens, 0 for none shared. */
 export function similarity(a: SyntaxNode, b: SyntaxNode): number {
   const ta = tokens(a)
   const tb = tokens(b)
-  const words = (list: string[]) => list.filter((token) => /\w/.test(token)).length
-  if (words(ta) < MIN_WORDS || words(tb) < MIN_WORDS) return 0
+  if (wordCount(a) < MIN_WORDS || wordCount(b) < MIN_WORDS) return 0
   const counts = new Map<string, number>()
   for (const token of ta) counts.set(token, (counts.get(token) ?? 0) + 1)
   let shared = 0
@@ -53,6 +62,15 @@ export function similarity(a: SyntaxNode, b: SyntaxNode): number {
     }
   }
   return (2 * shared) / (ta.length + tb.length)
+}
+
+/**
+ * The most {@link similarity} can be, were every token of the shorter list shared: computed the
+ * same way, so a bound below a threshold means the similarity is below it too.
+ */
+function similarityBound(a: SyntaxNode, b: SyntaxNode): number {
+  const [na, nb] = [tokens(a).length, tokens(b).length]
+  return (2 * Math.min(na, nb)) / (na + nb)
 }
 
 /** Above this, an edited node is taken for the same node rather than a replacement. */
@@ -278,7 +296,8 @@ class UnorderedMatching {
         if (
           this.taken[s] ||
           candidate.kind !== node.kind ||
-          (signature !== undefined && this.baseNames.has(signature))
+          (signature !== undefined && this.baseNames.has(signature)) ||
+          similarityBound(node, candidate) < bestScore
         )
           return
         const score = similarity(node, candidate)
