@@ -48,7 +48,8 @@ function collect(
 ): Span[] {
   const spans: Span[] = []
   for (const node of parent.namedChildren) {
-    const rule = profile.definitions[node.type]
+    // Own keys only: a grammar may name a node kind `constructor`, which objects inherit.
+    const rule = Object.hasOwn(profile.definitions, node.type) ? profile.definitions[node.type] : undefined
     if (rule) {
       const name = nameOf(rule, node)
       if (!name) continue

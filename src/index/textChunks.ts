@@ -147,7 +147,9 @@ export function htmlText(html: string): string {
           name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10)
         return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole
       }
-      return ENTITIES[name.toLowerCase()] ?? whole
+      // Own keys only: `&constructor;` must not name what every object inherits.
+      const entity = name.toLowerCase()
+      return Object.hasOwn(ENTITIES, entity) ? ENTITIES[entity] : whole
     })
     .replace(/[ \t]{2,}/g, ' ')
 }

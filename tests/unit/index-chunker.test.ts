@@ -257,6 +257,10 @@ describe('text chunking', () => {
     expect(text).toContain('Fish & chips é')
     expect(text).not.toMatch(/secret|color|hidden|<p>/)
   })
+
+  it('leaves an entity named like an inherited property of objects as it was written', () => {
+    expect(htmlText('<p>&constructor; &toString; &amp;</p>')).toBe(' &constructor; &toString; & ')
+  })
 })
 
 describe('query and helpers', () => {

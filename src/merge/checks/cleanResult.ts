@@ -51,9 +51,15 @@ const most = (accounts: LineAccounts, line: string): number =>
 /**
  * (1) Every line both sides kept is there, and every line one side added where the other side
  * changed nothing and deleted no occurrence of it (never more than the sides hold, `counted`); so is
- * every line the three versions share (`keepsSharedLines`).
+ * every line the three versions share (`keepsSharedLines`). A block both sides inserted word for
+ * word, at different places, is one addition when the result holds it whole (the same helper
+ * added twice is kept once).
  */
-export function keepsAddedLines(accounts: LineAccounts, merged: Map<string, number>): boolean {
+export function keepsAddedLines(
+  accounts: LineAccounts,
+  merged: Map<string, number>,
+  mergedLines: string[],
+): boolean {
   const { counts, keptByBoth, addedUntouched } = accounts
   const required = new Map(keptByBoth)
   for (const [side, other] of [
@@ -62,6 +68,10 @@ export function keepsAddedLines(accounts: LineAccounts, merged: Map<string, numb
   ] as const) {
     for (const [line, n] of addedUntouched[side])
       if (get(counts[other], line) >= get(counts.base, line)) required.set(line, get(required, line) + n)
+  }
+  for (const block of blocksBothInserted(accounts)) {
+    if (occurrences(mergedLines, block) === 0) continue
+    for (const line of block) required.set(line, get(required, line) - 1)
   }
   for (const [line, n] of required) {
     const floor = isNamedLine(line) ? Math.min(n, 1) : Math.min(n, counted(accounts, line))
@@ -86,6 +96,13 @@ export function bringsBackNoDeletedLine(accounts: LineAccounts, merged: Map<stri
 
 /** Hunks shorter than this, in non-blank lines, may well be inserted by both sides at two places. */
 const BLOCK_LINES = 3
+
+/** The hunks of at least `BLOCK_LINES` lines both sides inserted word for word (right's copies). */
+function blocksBothInserted({ hunks }: LineAccounts): string[][] {
+  const long = (hunk: string[]) => hunk.length >= BLOCK_LINES
+  const leftHunks = new Set(hunks.left.filter(long).map((hunk) => hunk.join('\n')))
+  return hunks.right.filter((hunk) => long(hunk) && leftHunks.has(hunk.join('\n')))
+}
 
 /** How many times `block` occurs in `lines` as consecutive lines. */
 function occurrences(lines: string[], block: string[]): number {
@@ -114,11 +131,7 @@ export function duplicatesNothing(
     const inSomeVersion = counts.base.has(line) || counts.left.has(line) || counts.right.has(line)
     if (inSomeVersion && m > most(accounts, line)) return false
   }
-  const leftHunks = new Set(
-    accounts.hunks.left.filter((hunk) => hunk.length >= BLOCK_LINES).map((hunk) => hunk.join('\n')),
-  )
-  for (const hunk of accounts.hunks.right) {
-    if (hunk.length < BLOCK_LINES || !leftHunks.has(hunk.join('\n'))) continue
+  for (const hunk of blocksBothInserted(accounts)) {
     const { left, right } = accounts.lines
     if (occurrences(mergedLines, hunk) > Math.max(occurrences(left, hunk), occurrences(right, hunk)))
       return false
@@ -132,7 +145,7 @@ export function failedLineCheck({ base, left, right }: Versions, merged: string)
   const accounts = lineAccounts(base, left, right)
   const mergedLines = contentLines(merged)
   const mergedCounts = countLines(mergedLines)
-  if (!keepsAddedLines(accounts, mergedCounts)) return 'keeps-added-lines'
+  if (!keepsAddedLines(accounts, mergedCounts, mergedLines)) return 'keeps-added-lines'
   if (!bringsBackNoDeletedLine(accounts, mergedCounts)) return 'brings-back-no-deleted-line'
   if (!duplicatesNothing(accounts, mergedCounts, mergedLines)) return 'duplicates-nothing'
   return undefined

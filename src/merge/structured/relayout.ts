@@ -30,12 +30,18 @@ function tokensOf(node: SyntaxNode): SyntaxNode[] {
   return found
 }
 
-const PAIRS: Record<string, string[]> = { '(': [')'], '[': [']'], '{': ['}'], '<': ['>', '/>'] }
+// A Map: node kinds are grammar-defined strings (Haskell has `constructor`, which objects inherit).
+const PAIRS = new Map([
+  ['(', [')']],
+  ['[', [']']],
+  ['{', ['}']],
+  ['<', ['>', '/>']],
+])
 
 /** Whether a node is a bracketed list (`(…)`, `[…]`, `{…}`, a JSX tag): inside it, line breaks mean nothing. */
 function bracketed(node: SyntaxNode): boolean {
   const [first, last] = [node.children[0], node.children[node.children.length - 1]]
-  return node.children.length >= 2 && (PAIRS[first.kind] ?? []).includes(last.kind)
+  return node.children.length >= 2 && (PAIRS.get(first.kind) ?? []).includes(last.kind)
 }
 
 const squashedLength = (node: SyntaxNode): number => textOf(node).replace(/\s+/g, '').length
