@@ -147,8 +147,9 @@ function relayout(base: SyntaxNode, reformatted: SyntaxNode, edited: SyntaxNode)
     const j = toBase[k]
     // Between tokens the base had side by side: the gap whichever side changed, the reformatting side's if both did.
     const kept = j > 0 && toBase[k - 1] === j - 1
-    text +=
-      (kept ? (newGap(j) === baseGap(j) ? gap : newGap(j)) : analogous(before, after, gap)) + textOf(after)
+    const between = kept ? (newGap(j) === baseGap(j) ? gap : newGap(j)) : analogous(before, after, gap)
+    // The gap before the closing bracket carries the formatter's trailing `,`: once is enough.
+    text += (textOf(before) === ',' ? between.replace(/^\s*,/, '') : between) + textOf(after)
   }
   return text
 }
