@@ -1,9 +1,8 @@
-import { beforeAll, describe, expect, it } from 'vitest'
-import { STRUCTURED_GRAMMARS, type MergeEngine } from '../../src/merge/engine.ts'
+import { describe, expect, it } from 'vitest'
+import { engine, useMergeEngine } from './mergeHarness.ts'
+import { nodeGrammars } from '../../src/syntax/nodeGrammars.ts'
 import { engineFileMerger } from '../../src/merge/fileMerger.ts'
 import { MARKERS } from '../../src/merge/line/markers.ts'
-import { loadMergeEngine } from '../../src/merge/nodeEngine.ts'
-import { nodeGrammars } from '../../src/syntax/nodeGrammars.ts'
 import type { GrammarId } from '../../src/syntax/languages.ts'
 import { profileFor } from '../../src/merge/profiles/languages.ts'
 import {
@@ -14,13 +13,7 @@ import {
   type SyntaxNode,
 } from '../../src/merge/tree/syntaxTree.ts'
 
-let engine: MergeEngine
-
-beforeAll(async () => {
-  engine = await loadMergeEngine()
-  const grammars = await nodeGrammars()
-  await Promise.all(STRUCTURED_GRAMMARS.map((id) => grammars.parser(id)))
-})
+useMergeEngine()
 
 const merge = (path: string, base: string, left: string, right: string, budgetMs?: number) =>
   engine.merge({ base, left, right, path, budgetMs })

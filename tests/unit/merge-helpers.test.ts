@@ -1,15 +1,7 @@
-import { beforeAll, describe, expect, it } from 'vitest'
-import { STRUCTURED_GRAMMARS, type MergeEngine } from '../../src/merge/engine.ts'
-import { loadMergeEngine } from '../../src/merge/nodeEngine.ts'
-import { nodeGrammars } from '../../src/syntax/nodeGrammars.ts'
+import { describe, expect, it } from 'vitest'
+import { engine, useMergeEngine } from './mergeHarness.ts'
 
-let engine: MergeEngine
-
-beforeAll(async () => {
-  engine = await loadMergeEngine()
-  const grammars = await nodeGrammars()
-  await Promise.all(STRUCTURED_GRAMMARS.map((id) => grammars.parser(id)))
-})
+useMergeEngine()
 
 /** Merged both ways round: the place a helper goes must not depend on which side is the left. */
 const mergeBothWays = (path: string, base: string, one: string, other: string): string[] =>

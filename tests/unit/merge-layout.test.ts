@@ -1,15 +1,7 @@
-import { beforeAll, describe, expect, it } from 'vitest'
-import { STRUCTURED_GRAMMARS, type MergeEngine } from '../../src/merge/engine.ts'
-import { loadMergeEngine } from '../../src/merge/nodeEngine.ts'
-import { nodeGrammars } from '../../src/syntax/nodeGrammars.ts'
+import { describe, expect, it } from 'vitest'
+import { engine, useMergeEngine } from './mergeHarness.ts'
 
-let engine: MergeEngine
-
-beforeAll(async () => {
-  engine = await loadMergeEngine()
-  const grammars = await nodeGrammars()
-  await Promise.all(STRUCTURED_GRAMMARS.map((id) => grammars.parser(id)))
-})
+useMergeEngine()
 
 /**
  * One side only reformats, the other edits inside: merged both ways round, the result is

@@ -1,19 +1,8 @@
-import { beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { merge, useMergeEngine } from './mergeHarness.ts'
 import { keepsSharedLines } from '../../src/merge/checks/keptLines.ts'
-import { STRUCTURED_GRAMMARS, type MergeEngine } from '../../src/merge/engine.ts'
-import { loadMergeEngine } from '../../src/merge/nodeEngine.ts'
-import { nodeGrammars } from '../../src/syntax/nodeGrammars.ts'
 
-let engine: MergeEngine
-
-beforeAll(async () => {
-  engine = await loadMergeEngine()
-  const grammars = await nodeGrammars()
-  await Promise.all(STRUCTURED_GRAMMARS.map((id) => grammars.parser(id)))
-})
-
-const merge = (path: string, base: string, left: string, right: string) =>
-  engine.merge({ base, left, right, path })
+useMergeEngine()
 
 /** How many times each non-blank line (trimmed) occurs in a text. */
 const lineCounts = (text: string): Map<string, number> => {

@@ -1,19 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { engine, useMergeEngine } from './mergeHarness.ts'
 import { failedLineCheck } from '../../src/merge/checks/cleanResult.ts'
-import { STRUCTURED_GRAMMARS, type MergeEngine, type MergeResult } from '../../src/merge/engine.ts'
-import { loadMergeEngine } from '../../src/merge/nodeEngine.ts'
-import { nodeGrammars } from '../../src/syntax/nodeGrammars.ts'
+import { type MergeResult } from '../../src/merge/engine.ts'
 import { random } from './randomEdits.ts'
 
-let engine: MergeEngine
-
-beforeAll(async () => {
-  engine = await loadMergeEngine()
-  const grammars = await nodeGrammars()
-  await Promise.all(STRUCTURED_GRAMMARS.map((id) => grammars.parser(id)))
-})
+useMergeEngine()
 
 /** Every TypeScript file of the project's own sources, in a fixed order. */
 function sourceFiles(dir: string): string[] {

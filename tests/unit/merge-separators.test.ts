@@ -1,18 +1,7 @@
-import { beforeAll, describe, expect, it } from 'vitest'
-import { STRUCTURED_GRAMMARS, type MergeEngine } from '../../src/merge/engine.ts'
-import { loadMergeEngine } from '../../src/merge/nodeEngine.ts'
-import { nodeGrammars } from '../../src/syntax/nodeGrammars.ts'
+import { describe, expect, it } from 'vitest'
+import { merge, useMergeEngine } from './mergeHarness.ts'
 
-let engine: MergeEngine
-
-beforeAll(async () => {
-  engine = await loadMergeEngine()
-  const grammars = await nodeGrammars()
-  await Promise.all(STRUCTURED_GRAMMARS.map((id) => grammars.parser(id)))
-})
-
-const merge = (path: string, base: string, left: string, right: string) =>
-  engine.merge({ base, left, right, path })
+useMergeEngine()
 
 /** A multi-line list of `items` inside `open` and `close`, each item on its own line, `comma` after the last. */
 const list = (open: string, close: string, indent: string, items: string[], comma: boolean) =>
