@@ -163,6 +163,12 @@ test('compare any two commits, restore a file from a commit, revert a commit', a
   await page.getByRole('tab', { name: 'History' }).click()
   const history = page.getByRole('list', { name: 'History' })
   await expect(history.getByRole('listitem')).toHaveCount(3)
+  // Each row shows its message in the sidebar, not only author, date and hash.
+  for (const n of [1, 2, 3]) {
+    const message = history.getByText(`Version ${n}`, { exact: true })
+    await expect(message).toBeVisible()
+    expect((await message.boundingBox())!.width).toBeGreaterThan(40)
+  }
   const idOf = async (message: string) =>
     (await history
       .getByRole('button', { name: new RegExp(`: ${message}$`) })
