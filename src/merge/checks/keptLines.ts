@@ -1,17 +1,13 @@
 /**
- * The last check of every clean merge: it must not lose a line the versions agree on. Lines are
- * compared trimmed (a merge may reindent) and blank lines are left out (layout, not content).
+ * Part of the first check every clean merge passes (cleanResult.ts): it must not lose a line the
+ * versions agree on. Lines are compared trimmed (a merge may reindent) and blank lines are left
+ * out (layout, not content); a trailing comma, unlike in the line accounts, counts.
  */
+import { countLines } from './lineAccounts.ts'
 
 /** How many times each non-blank line occurs in `text`, trimmed. */
-function lineCounts(text: string): Map<string, number> {
-  const counts = new Map<string, number>()
-  for (const line of text.split('\n')) {
-    const key = line.trim()
-    if (key !== '') counts.set(key, (counts.get(key) ?? 0) + 1)
-  }
-  return counts
-}
+const lineCounts = (text: string): Map<string, number> =>
+  countLines(text.split('\n').flatMap((line) => (line.trim() === '' ? [] : [line.trim()])))
 
 /**
  * Whether `merged` keeps every line base, left and right share: a line they hold `b`, `l` and `r`

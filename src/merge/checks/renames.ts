@@ -1,3 +1,4 @@
+import { dice, diceBound } from '../tree/treeMatcher.ts'
 import { fieldOf, textOf, type SyntaxNode, type SyntaxTree } from '../tree/syntaxTree.ts'
 
 /** Something a textually clean merge may have broken: a use of a name one side renamed or deleted. */
@@ -49,21 +50,6 @@ function symbolsOf(tree: SyntaxTree): Symbols {
 
 const words = (text: string) => text.match(/\w+/g) ?? []
 
-/** Share of words two declarations have in common (Dice). */
-function overlap(wa: string[], wb: string[]): number {
-  const counts = new Map<string, number>()
-  for (const word of wa) counts.set(word, (counts.get(word) ?? 0) + 1)
-  let shared = 0
-  for (const word of wb) {
-    const count = counts.get(word)
-    if (count) {
-      shared++
-      counts.set(word, count - 1)
-    }
-  }
-  return wa.length + wb.length === 0 ? 0 : (2 * shared) / (wa.length + wb.length)
-}
-
 /** A renamed declaration keeps nearly all of its words once the name is swapped back. */
 const RENAMED = 0.8
 
@@ -79,9 +65,8 @@ function vanished(base: Symbols, side: Symbols): Map<string, string | undefined>
     // At best every word of the shorter is shared: skip candidates that cannot reach RENAMED.
     const match = fresh.find(
       (candidate) =>
-        (2 * Math.min(before.length, candidate.words.length)) / (before.length + candidate.words.length) >=
-          RENAMED &&
-        overlap(
+        diceBound(before.length, candidate.words.length) >= RENAMED &&
+        dice(
           before.map((word) => (word === name ? candidate.name : word)),
           candidate.words,
         ) >= RENAMED,

@@ -383,7 +383,8 @@ class SetOrder {
       const counts = new Map<string, number>()
       for (const node of this.sets.sides[side].elements) {
         if (signatureOf(node, this.profile) === undefined) continue
-        counts.set(key(node), (counts.get(key(node)) ?? 0) + 1)
+        const k = key(node)
+        counts.set(k, (counts.get(k) ?? 0) + 1)
       }
       for (const [k, count] of counts) ownCopies.set(k, Math.max(ownCopies.get(k) ?? 0, count))
       this.sets.baseToSide[side].forEach((index, b) => {

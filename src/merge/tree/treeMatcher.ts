@@ -46,31 +46,33 @@ function wordCount(node: SyntaxNode): number {
   return count
 }
 
-/** Dice coefficient of the two nodes' token multisets: 1 for the same tokens, 0 for none shared. */
-export function similarity(a: SyntaxNode, b: SyntaxNode): number {
-  const ta = tokens(a)
-  const tb = tokens(b)
-  if (wordCount(a) < MIN_WORDS || wordCount(b) < MIN_WORDS) return 0
+/** The Dice coefficient of two multisets (tokens, words), 2·shared / (|a| + |b|): 1 for the same multiset, 0 for none shared (and for two empty ones). */
+export function dice(a: readonly string[], b: readonly string[]): number {
+  if (a.length + b.length === 0) return 0
   const counts = new Map<string, number>()
-  for (const token of ta) counts.set(token, (counts.get(token) ?? 0) + 1)
+  for (const item of a) counts.set(item, (counts.get(item) ?? 0) + 1)
   let shared = 0
-  for (const token of tb) {
-    const count = counts.get(token)
+  for (const item of b) {
+    const count = counts.get(item)
     if (count) {
       shared++
-      counts.set(token, count - 1)
+      counts.set(item, count - 1)
     }
   }
-  return (2 * shared) / (ta.length + tb.length)
+  return (2 * shared) / (a.length + b.length)
 }
 
 /**
- * The most {@link similarity} can be, were every token of the shorter list shared: computed the
- * same way, so a bound below a threshold means the similarity is below it too.
+ * The most {@link dice} can be for multisets of these sizes (every item of the smaller shared),
+ * computed the same way, so a bound below a threshold means the coefficient is below it too.
  */
-function similarityBound(a: SyntaxNode, b: SyntaxNode): number {
-  const [na, nb] = [tokens(a).length, tokens(b).length]
-  return (2 * Math.min(na, nb)) / (na + nb)
+export const diceBound = (sizeA: number, sizeB: number): number =>
+  (2 * Math.min(sizeA, sizeB)) / (sizeA + sizeB)
+
+/** Dice coefficient of the two nodes' token multisets: 1 for the same tokens, 0 for none shared. */
+export function similarity(a: SyntaxNode, b: SyntaxNode): number {
+  if (wordCount(a) < MIN_WORDS || wordCount(b) < MIN_WORDS) return 0
+  return dice(tokens(a), tokens(b))
 }
 
 /** Above this, an edited node is taken for the same node rather than a replacement. */
@@ -297,7 +299,7 @@ class UnorderedMatching {
           this.taken[s] ||
           candidate.kind !== node.kind ||
           (signature !== undefined && this.baseNames.has(signature)) ||
-          similarityBound(node, candidate) < bestScore
+          diceBound(tokens(node).length, tokens(candidate).length) < bestScore
         )
           return
         const score = similarity(node, candidate)
