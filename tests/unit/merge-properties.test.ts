@@ -110,3 +110,31 @@ describe('merge properties over the project’s own sources, edited at random on
     }
   })
 })
+
+describe('insertions both sides made at one place', () => {
+  it('are clean or conflict the same whichever side leads', () => {
+    // Found by the property above: the left's run mixes declarations and comments, the right's
+    // is comments only; each side's whole run must decide, not its first element.
+    const base = ['/// <reference types="svelte" />', '/// <reference types="vite/client" />', '']
+    const left = [
+      base[0],
+      '',
+      base[1],
+      '  const both = 1',
+      base[0],
+      base[1],
+      '  const onLeft = 0 // left',
+      '',
+    ]
+    const right = [...base.slice(0, 2), base[0], '  // the right rewrote this line']
+    const versions = { base: base.join('\n'), left: left.join('\n'), right: right.join('\n') }
+    const forward = engine.merge({ ...versions, path: 'env.d.ts' })
+    const swapped = engine.merge({
+      ...versions,
+      left: versions.right,
+      right: versions.left,
+      path: 'env.d.ts',
+    })
+    expect(swapped.clean).toBe(forward.clean)
+  })
+})

@@ -302,12 +302,33 @@ class SetOrder {
       )
         end++
       const rivals = elements.slice(last + 1, end)
-      if (rivals.length > 0 && this.orderUnknown([element, ...rivals])) return false
+      // Both sides' whole runs of insertions at this place, so the answer is the same whichever leads.
+      if (rivals.length > 0 && this.orderUnknown([...this.secondaryRun(j, element), ...rivals])) return false
       const at = this.sortedPlace(element, last) ?? (this.rightLeads ? last + 1 : end)
       elements.splice(at, 0, element)
       last = at
     }
     return true
+  }
+
+  /** The secondary side's insertions from `j` (given as `first`) up to the next element placed with the primary's. */
+  private secondaryRun(j: number, first: Element): Element[] {
+    const { primary, secondary } = this.sets
+    const run = [first]
+    for (let k = j + 1; k < this.secondaryElements.length; k++) {
+      const placed = this.secondaryPlaced.get(k)
+      if (placed?.side === primary || (!placed && this.secondaryToBase[k] >= 0)) break
+      run.push(
+        placed ?? {
+          side: secondary,
+          index: k,
+          at: { [secondary]: k },
+          signature: signatureOf(this.secondaryElements[k], this.profile),
+          shared: false,
+        },
+      )
+    }
+    return run
   }
 
   /**
