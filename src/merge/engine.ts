@@ -192,7 +192,10 @@ function structuredMerge(
    * passes the line checks (a clean line merge failing them may be bettered by the structured one).
    */
   const accept = (merge: MergeResult): Chosen | undefined => {
-    const merged = parses.parse(merge.text, pl)?.tree
+    let merged = parses.parse(merge.text, pl)?.tree
+    // Error recovery can differ with the tree reused: a text with errors is judged by a fresh
+    // parse, so the verdict does not depend on which side is the left.
+    if (merged && merged.errors > 0) merged = parses.parse(merge.text)?.tree
     if (!merged || failedTreeCheck(merged, tb, tl, tr, profile) !== undefined) return undefined
     if (failedLineCheck(input, merge.text) !== undefined) return undefined
     const { text, warnings } = reconcileRenames(tb, tl, tr, merged)

@@ -137,4 +137,75 @@ describe('insertions both sides made at one place', () => {
     })
     expect(swapped.clean).toBe(forward.clean)
   })
+
+  it('judge a result that parses with errors the same whichever side leads', () => {
+    // Reduced from the property above: tree-sitter recovers from these errors differently when it
+    // reuses the left's tree, so the result's error count depended on which side was the left.
+    const base = [
+      ' * token (an ERROR holding only it goes, as does a missing value after it), and takes those',
+      ' */',
+      '    for (const child of node.children) visit(child)',
+      '    const { children } = node',
+      '    const closing = children.length - 1',
+      '    if (closing < 2 || !CLOSING.has(children[closing].kind)) return',
+      '    while (last > 0 && isComment(children[last])) last--',
+      '    const candidate = children[last]',
+      '    const [comma] = candidate.children',
+      '    if (',
+      "      candidate.kind === 'ERROR' &&",
+    ].join('\n')
+    const left = [
+      ' * token (an ERROR holding only it goes, as does a missing value after it), and takes those',
+      ' */',
+      '    for (const child of node.children) visit(child)',
+      '    const { children } = node',
+      '    const closing = children.length - 1',
+      '    if (closing < 2 || !CLOSING.has(children[closing].kind)) return',
+      '    while (last > 0 && isComment(children[last])) last--',
+      "      candidate.kind === 'ERROR' &&",
+    ].join('\n')
+    const right = [
+      ' * token (an ERROR holding only it goes, as does a missing value after it), and takes those',
+      '    while (last > 0 && isComment(children[last])) last--',
+      '    const candidate = children[last]',
+      '    const [comma] = candidate.children',
+      '    if (',
+      "      candidate.kind === 'ERROR' &&",
+      '      isElement(children[last - 1])',
+      '    ) {',
+      '    } else if (',
+      '    } else if (',
+      '      isElement(children[last - 2])',
+      '    ) {',
+      '}',
+    ].join('\n')
+    const forward = engine.merge({ base, left, right, path: 'commas.ts' })
+    const swapped = engine.merge({ base, left: right, right: left, path: 'commas.ts' })
+    expect(swapped.clean).toBe(forward.clean)
+  })
+
+  it('keep the order both sides gave to the same additions, whichever side leads', () => {
+    const base = "import { a } from './a'\nimport { b } from './b'\n"
+    const [x, y] = ["import { x } from './x'\n", "import { y } from './y'\n"]
+    const left = "import { a } from './a'\n" + x + y + "import { b } from './b'\n"
+    const right = base + x + y
+    for (const [l, r] of [
+      [left, right],
+      [right, left],
+    ]) {
+      const merged = engine.merge({ base, left: l, right: r, path: 'order.ts' })
+      expect(merged.text).toContain(x + y)
+    }
+  })
+
+  it('weigh the insertions around an element one side deleted the same whichever side leads', () => {
+    // Reduced from the property above: the right's run of insertions around the import the left
+    // deleted counted as one run when the right led and as two when the left did.
+    const base = "import './app.css'\n"
+    const left = '  // the left rewrote this line\n'
+    const right = "  // the right rewrote this line\nimport './app.css'\nimport './app.css'\n"
+    const forward = engine.merge({ base, left, right, path: 'main.ts' })
+    const swapped = engine.merge({ base, left: right, right: left, path: 'main.ts' })
+    expect(swapped.clean).toBe(forward.clean)
+  })
 })

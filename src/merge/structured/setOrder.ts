@@ -233,6 +233,7 @@ class SetOrder {
    */
   private earlierPlace(j: number): number | undefined {
     let anchor: Element | null = null
+    let anchorIndex = -1
     for (let k = j - 1; k >= 0 && anchor === null; k--) {
       const baseIndex = this.secondaryToBase[k]
       if (baseIndex < 0 || this.baseToPrimary[baseIndex] < 0) continue // added here, or deleted by the primary
@@ -240,12 +241,20 @@ class SetOrder {
       // The primary has it later, or it waits for its place among the secondary's additions.
       if (!placed || !this.elements.includes(placed)) return undefined
       anchor = placed
+      anchorIndex = k
     }
     if (anchor === this.lastFromBase) return undefined
     const { elements } = this
+    const { secondary } = this.sets
+    // After the primary's insertions there when the left leads, and after the twins placed there
+    // before this one, which the secondary has before it.
+    const goesAfter = (element: Element) => {
+      const k = element.at[secondary]
+      if (k !== undefined && k > anchorIndex && k < j) return true
+      return !this.rightLeads && !element.shared && element.anchor === anchor
+    }
     let at = anchor ? elements.indexOf(anchor) + 1 : 0
-    while (!this.rightLeads && at < elements.length && !elements[at].shared && elements[at].anchor === anchor)
-      at++
+    while (at < elements.length && goesAfter(elements[at])) at++
     return at
   }
 
@@ -311,13 +320,17 @@ class SetOrder {
     return true
   }
 
-  /** The secondary side's insertions from `j` (given as `first`) up to the next element placed with the primary's. */
+  /**
+   * The secondary side's insertions from `j` (given as `first`) up to the next element placed
+   * with the primary's: the elements the primary's run at that place competes with.
+   */
   private secondaryRun(j: number, first: Element): Element[] {
     const { primary, secondary } = this.sets
     const run = [first]
     for (let k = j + 1; k < this.secondaryElements.length; k++) {
       const placed = this.secondaryPlaced.get(k)
-      if (placed?.side === primary || (!placed && this.secondaryToBase[k] >= 0)) break
+      if (placed?.side === primary) break
+      if (!placed && this.secondaryToBase[k] >= 0) continue // deleted on the primary side: not written
       run.push(
         placed ?? {
           side: secondary,
