@@ -1,0 +1,59 @@
+import { expect, test, type Page } from '@playwright/test'
+import { createPath, createRepository } from './fixtures.ts'
+
+/** Creates branch `name` from the current one (the app switches to it). */
+async function newBranch(page: Page, name: string) {
+  await page.getByRole('button', { name: 'New branch' }).click()
+  await page.getByRole('dialog', { name: 'New branch' }).getByLabel('Name').fill(name)
+  await page.getByRole('dialog', { name: 'New branch' }).getByRole('button', { name: 'Create' }).click()
+  await expect(page.getByLabel('Branch', { exact: true }).locator('option:checked')).toHaveText(name)
+}
+
+test('the current branch name is readable in the sidebar at its default width', async ({ page }) => {
+  await createRepository(page, 'picker')
+  await newBranch(page, 'feature/login-form')
+  const picker = page.getByLabel('Branch', { exact: true })
+  await expect(picker).toBeVisible()
+  // The picker's text box (its width less padding and the drop-down arrow) holds the whole name.
+  const room = await picker.evaluate((select: HTMLSelectElement) => {
+    const style = getComputedStyle(select)
+    const context = document.createElement('canvas').getContext('2d')!
+    context.font = style.font
+    const text = context.measureText(select.selectedOptions[0].text).width
+    const inner = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 20
+    return { text, inner }
+  })
+  expect(room.text).toBeGreaterThan(50)
+  expect(room.inner).toBeGreaterThanOrEqual(room.text)
+})
+
+test('icons are drawn as SVG, never emoji or text glyphs, and icon buttons have names', async ({ page }) => {
+  await createRepository(page, 'icons')
+  await createPath(page, 'New folder', 'docs')
+  await createPath(page, 'New file', 'docs/a.txt')
+  await expect(page.getByRole('tab', { name: 'a.txt' })).toBeVisible()
+
+  // Emoji and the arrows, dingbats and symbols used as icons (←, ⎇, ✎, ▸, ×, 🗑) render as empty boxes without the right font.
+  const glyphs = await page
+    .locator('button, a, [role="tab"], [role="treeitem"], footer')
+    .evaluateAll((nodes) =>
+      nodes
+        .map((n) => n.textContent ?? '')
+        .filter((text) => /[\p{Extended_Pictographic}\u00d7\u2190-\u2bff]/u.test(text)),
+    )
+  expect(glyphs).toEqual([])
+
+  for (const control of [
+    page.getByRole('link', { name: 'All repositories' }),
+    page.getByRole('button', { name: 'New branch' }),
+    page.getByRole('button', { name: 'Rename branch' }),
+    page.getByRole('button', { name: 'Delete branch' }),
+    page.getByRole('button', { name: 'Merge…' }),
+    page.getByRole('button', { name: 'Close docs/a.txt' }),
+  ]) {
+    await expect(control).toBeVisible()
+    const icon = control.locator('svg')
+    await expect(icon).toHaveCount(1)
+    await expect(icon).toHaveAttribute('aria-hidden', 'true')
+  }
+})
