@@ -9,6 +9,9 @@ async function newBranch(page: Page, name: string) {
   await expect(page.getByLabel('Branch', { exact: true }).locator('option:checked')).toHaveText(name)
 }
 
+const sidebarWidth = async (page: Page) =>
+  (await page.getByRole('region', { name: 'Explorer' }).boundingBox())!.width
+
 test('the current branch name is readable in the sidebar at its default width', async ({ page }) => {
   await createRepository(page, 'picker')
   await newBranch(page, 'feature/login-form')
@@ -25,6 +28,50 @@ test('the current branch name is readable in the sidebar at its default width', 
   })
   expect(room.text).toBeGreaterThan(50)
   expect(room.inner).toBeGreaterThanOrEqual(room.text)
+})
+
+test('the sidebar is resized by keyboard and by dragging its splitter, and keeps its width across reloads', async ({
+  page,
+}) => {
+  await createRepository(page, 'resize')
+  const splitter = page.getByRole('separator', { name: 'Resize sidebar' })
+  await expect(splitter).toHaveAttribute('aria-orientation', 'vertical')
+  const start = Number(await splitter.getAttribute('aria-valuenow'))
+  expect(Math.round(await sidebarWidth(page))).toBe(start)
+
+  await splitter.focus()
+  await page.keyboard.press('ArrowRight')
+  await page.keyboard.press('ArrowRight')
+  await expect(splitter).toHaveAttribute('aria-valuenow', String(start + 20))
+  expect(Math.round(await sidebarWidth(page))).toBe(start + 20)
+  await page.keyboard.press('ArrowLeft')
+  await expect(splitter).toHaveAttribute('aria-valuenow', String(start + 10))
+
+  // Home and End go to the bounds, which keep the sidebar usable and leave the editor room.
+  await page.keyboard.press('Home')
+  const min = Number(await splitter.getAttribute('aria-valuemin'))
+  await expect(splitter).toHaveAttribute('aria-valuenow', String(min))
+  expect(min).toBeGreaterThanOrEqual(180)
+  await page.keyboard.press('End')
+  const max = Number(await splitter.getAttribute('aria-valuemax'))
+  await expect(splitter).toHaveAttribute('aria-valuenow', String(max))
+  expect(max).toBeLessThanOrEqual(page.viewportSize()!.width - 300)
+  await page.keyboard.press('Home')
+
+  // A drag moves the edge with the pointer.
+  const box = (await splitter.boundingBox())!
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2)
+  await page.mouse.down()
+  await page.mouse.move(box.x + box.width / 2 + 60, box.y + 200, { steps: 4 })
+  await page.mouse.move(box.x + box.width / 2 + 150, box.y + 220, { steps: 4 })
+  await page.mouse.up()
+  await expect(splitter).toHaveAttribute('aria-valuenow', String(min + 150))
+  expect(Math.round(await sidebarWidth(page))).toBe(min + 150)
+
+  await page.reload()
+  await expect(page.getByRole('heading', { name: 'resize' })).toBeVisible()
+  await expect(splitter).toHaveAttribute('aria-valuenow', String(min + 150))
+  expect(Math.round(await sidebarWidth(page))).toBe(min + 150)
 })
 
 test('icons are drawn as SVG, never emoji or text glyphs, and icon buttons have names', async ({ page }) => {
