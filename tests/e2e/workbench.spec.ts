@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test'
-import { createPath, createRepository } from './fixtures.ts'
+import { createPath, createRepository, editor, treeItem } from './fixtures.ts'
 
 /** Creates branch `name` from the current one (the app switches to it). */
 async function newBranch(page: Page, name: string) {
@@ -103,4 +103,63 @@ test('icons are drawn as SVG, never emoji or text glyphs, and icon buttons have 
     await expect(icon).toHaveCount(1)
     await expect(icon).toHaveAttribute('aria-hidden', 'true')
   }
+})
+
+test('Ctrl+Shift+P opens a command palette over the workspace actions; Enter runs one, Escape returns focus', async ({
+  page,
+}) => {
+  await createRepository(page, 'palette')
+  await createPath(page, 'New file', 'a.txt')
+  const palette = page.getByRole('dialog', { name: 'Command palette' })
+  const input = palette.getByRole('combobox')
+
+  // Opening a file from the tree puts the cursor in its editor.
+  await treeItem(page, 'a.txt').click()
+  await expect(editor(page, 'a.txt')).toBeFocused()
+  await page.keyboard.press('Control+Shift+P')
+  await expect(input).toBeFocused()
+  // Every action is listed, with its shortcut where it has one.
+  for (const name of [
+    'New file…',
+    'Rename…',
+    'Delete…',
+    'Import .zip…',
+    'Share…',
+    'Run…',
+    'New branch…',
+    'Commit…',
+  ])
+    await expect(palette.getByRole('option', { name: new RegExp(name.replace('.', '\\.')) })).toHaveCount(1)
+  await expect(palette.getByRole('option', { name: /Go to file/ })).toContainText('Ctrl+P')
+  await page.keyboard.press('Escape')
+  await expect(palette).toBeHidden()
+  await expect(editor(page, 'a.txt')).toBeFocused()
+
+  // Fuzzy matching, then Enter runs the action.
+  await page.keyboard.press('Control+Shift+P')
+  await input.fill('newfol')
+  await expect(palette.getByRole('option').first()).toContainText('New folder…')
+  await page.keyboard.press('Enter')
+  await expect(palette).toBeHidden()
+  const dialog = page.getByRole('dialog', { name: 'New folder' })
+  await dialog.getByLabel('Path').fill('src')
+  await dialog.getByRole('button', { name: 'Create' }).click()
+  await expect(treeItem(page, 'src')).toBeVisible()
+
+  await page.keyboard.press('Control+Shift+P')
+  await input.fill('show history')
+  await page.keyboard.press('Enter')
+  await expect(page.getByRole('tab', { name: 'History' })).toHaveAttribute('aria-selected', 'true')
+
+  await page.keyboard.press('Control+Shift+P')
+  await input.fill('new branch')
+  await page.keyboard.press('ArrowDown')
+  await page.keyboard.press('ArrowUp')
+  await page.keyboard.press('Enter')
+  await expect(page.getByRole('dialog', { name: 'New branch' })).toBeVisible()
+  await page.keyboard.press('Escape')
+
+  // Quick open keeps its own shortcut.
+  await page.keyboard.press('Control+p')
+  await expect(page.getByRole('dialog', { name: 'Go to file or symbol' })).toBeVisible()
 })
