@@ -1,0 +1,165 @@
+import { expect, test, type Page } from '@playwright/test'
+import { createPath, createRepository, editor, treeItem } from './fixtures.ts'
+
+/** Creates branch `name` from the current one (the app switches to it). */
+async function newBranch(page: Page, name: string) {
+  await page.getByRole('button', { name: 'New branch' }).click()
+  await page.getByRole('dialog', { name: 'New branch' }).getByLabel('Name').fill(name)
+  await page.getByRole('dialog', { name: 'New branch' }).getByRole('button', { name: 'Create' }).click()
+  await expect(page.getByLabel('Branch', { exact: true }).locator('option:checked')).toHaveText(name)
+}
+
+const sidebarWidth = async (page: Page) =>
+  (await page.getByRole('region', { name: 'Explorer' }).boundingBox())!.width
+
+test('the current branch name is readable in the sidebar at its default width', async ({ page }) => {
+  await createRepository(page, 'picker')
+  await newBranch(page, 'feature/login-form')
+  const picker = page.getByLabel('Branch', { exact: true })
+  await expect(picker).toBeVisible()
+  // The picker's text box (its width less padding and the drop-down arrow) holds the whole name.
+  const room = await picker.evaluate((select: HTMLSelectElement) => {
+    const style = getComputedStyle(select)
+    const context = document.createElement('canvas').getContext('2d')!
+    context.font = style.font
+    const text = context.measureText(select.selectedOptions[0].text).width
+    const inner = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 20
+    return { text, inner }
+  })
+  expect(room.text).toBeGreaterThan(50)
+  expect(room.inner).toBeGreaterThanOrEqual(room.text)
+})
+
+test('the sidebar is resized by keyboard and by dragging its splitter, and keeps its width across reloads', async ({
+  page,
+}) => {
+  await createRepository(page, 'resize')
+  const splitter = page.getByRole('separator', { name: 'Resize sidebar' })
+  await expect(splitter).toHaveAttribute('aria-orientation', 'vertical')
+  const start = Number(await splitter.getAttribute('aria-valuenow'))
+  expect(Math.round(await sidebarWidth(page))).toBe(start)
+
+  await splitter.focus()
+  await page.keyboard.press('ArrowRight')
+  await page.keyboard.press('ArrowRight')
+  await expect(splitter).toHaveAttribute('aria-valuenow', String(start + 20))
+  expect(Math.round(await sidebarWidth(page))).toBe(start + 20)
+  await page.keyboard.press('ArrowLeft')
+  await expect(splitter).toHaveAttribute('aria-valuenow', String(start + 10))
+
+  // Home and End go to the bounds, which keep the sidebar usable and leave the editor room.
+  await page.keyboard.press('Home')
+  const min = Number(await splitter.getAttribute('aria-valuemin'))
+  await expect(splitter).toHaveAttribute('aria-valuenow', String(min))
+  expect(min).toBeGreaterThanOrEqual(180)
+  await page.keyboard.press('End')
+  const max = Number(await splitter.getAttribute('aria-valuemax'))
+  await expect(splitter).toHaveAttribute('aria-valuenow', String(max))
+  expect(max).toBeLessThanOrEqual(page.viewportSize()!.width - 300)
+  await page.keyboard.press('Home')
+
+  // A drag moves the edge with the pointer.
+  const box = (await splitter.boundingBox())!
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2)
+  await page.mouse.down()
+  await page.mouse.move(box.x + box.width / 2 + 60, box.y + 200, { steps: 4 })
+  await page.mouse.move(box.x + box.width / 2 + 150, box.y + 220, { steps: 4 })
+  await page.mouse.up()
+  await expect(splitter).toHaveAttribute('aria-valuenow', String(min + 150))
+  expect(Math.round(await sidebarWidth(page))).toBe(min + 150)
+
+  await page.reload()
+  await expect(page.getByRole('heading', { name: 'resize' })).toBeVisible()
+  await expect(splitter).toHaveAttribute('aria-valuenow', String(min + 150))
+  expect(Math.round(await sidebarWidth(page))).toBe(min + 150)
+})
+
+test('icons are drawn as SVG, never emoji or text glyphs, and icon buttons have names', async ({ page }) => {
+  await createRepository(page, 'icons')
+  await createPath(page, 'New folder', 'docs')
+  await createPath(page, 'New file', 'docs/a.txt')
+  await expect(page.getByRole('tab', { name: 'a.txt' })).toBeVisible()
+
+  // Emoji and the arrows, dingbats and symbols used as icons (←, ⎇, ✎, ▸, ×, 🗑) render as empty boxes without the right font.
+  const glyphs = await page
+    .locator('button, a, [role="tab"], [role="treeitem"], footer')
+    .evaluateAll((nodes) =>
+      nodes
+        .map((n) => n.textContent ?? '')
+        .filter((text) => /[\p{Extended_Pictographic}\u00d7\u2190-\u2bff]/u.test(text)),
+    )
+  expect(glyphs).toEqual([])
+
+  for (const control of [
+    page.getByRole('link', { name: 'All repositories' }),
+    page.getByRole('button', { name: 'New branch' }),
+    page.getByRole('button', { name: 'Rename branch' }),
+    page.getByRole('button', { name: 'Delete branch' }),
+    page.getByRole('button', { name: 'Merge…' }),
+    page.getByRole('button', { name: 'Close docs/a.txt' }),
+  ]) {
+    await expect(control).toBeVisible()
+    const icon = control.locator('svg')
+    await expect(icon).toHaveCount(1)
+    await expect(icon).toHaveAttribute('aria-hidden', 'true')
+  }
+})
+
+test('Ctrl+Shift+P opens a command palette over the workspace actions; Enter runs one, Escape returns focus', async ({
+  page,
+}) => {
+  await createRepository(page, 'palette')
+  await createPath(page, 'New file', 'a.txt')
+  const palette = page.getByRole('dialog', { name: 'Command palette' })
+  const input = palette.getByRole('combobox')
+
+  // Opening a file from the tree puts the cursor in its editor.
+  await treeItem(page, 'a.txt').click()
+  await expect(editor(page, 'a.txt')).toBeFocused()
+  await page.keyboard.press('Control+Shift+P')
+  await expect(input).toBeFocused()
+  // Every action is listed, with its shortcut where it has one.
+  for (const name of [
+    'New file…',
+    'Rename…',
+    'Delete…',
+    'Import .zip…',
+    'Share…',
+    'Run…',
+    'New branch…',
+    'Commit…',
+  ])
+    await expect(palette.getByRole('option', { name: new RegExp(name.replace('.', '\\.')) })).toHaveCount(1)
+  await expect(palette.getByRole('option', { name: /Go to file/ })).toContainText('Ctrl+P')
+  await page.keyboard.press('Escape')
+  await expect(palette).toBeHidden()
+  await expect(editor(page, 'a.txt')).toBeFocused()
+
+  // Fuzzy matching, then Enter runs the action.
+  await page.keyboard.press('Control+Shift+P')
+  await input.fill('newfol')
+  await expect(palette.getByRole('option').first()).toContainText('New folder…')
+  await page.keyboard.press('Enter')
+  await expect(palette).toBeHidden()
+  const dialog = page.getByRole('dialog', { name: 'New folder' })
+  await dialog.getByLabel('Path').fill('src')
+  await dialog.getByRole('button', { name: 'Create' }).click()
+  await expect(treeItem(page, 'src')).toBeVisible()
+
+  await page.keyboard.press('Control+Shift+P')
+  await input.fill('show history')
+  await page.keyboard.press('Enter')
+  await expect(page.getByRole('tab', { name: 'History' })).toHaveAttribute('aria-selected', 'true')
+
+  await page.keyboard.press('Control+Shift+P')
+  await input.fill('new branch')
+  await page.keyboard.press('ArrowDown')
+  await page.keyboard.press('ArrowUp')
+  await page.keyboard.press('Enter')
+  await expect(page.getByRole('dialog', { name: 'New branch' })).toBeVisible()
+  await page.keyboard.press('Escape')
+
+  // Quick open keeps its own shortcut.
+  await page.keyboard.press('Control+p')
+  await expect(page.getByRole('dialog', { name: 'Go to file or symbol' })).toBeVisible()
+})
