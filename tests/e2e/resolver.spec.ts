@@ -125,3 +125,42 @@ test('a merge refused for uncommitted changes says what to do, with no button th
   await expect(merge.getByRole('alert')).toContainText('Changes')
   await expect(merge.getByRole('button', { name: 'Resolve conflicts…' })).toHaveCount(0)
 })
+
+test('a diff opens at the first change, folds unchanged lines, and moves between changes with F7', async ({
+  page,
+}) => {
+  await createRepository(page, 'far-diff')
+  await createPath(page, 'New file', 'long.txt')
+  await pasteText(page, 'long.txt', longText())
+  await commit(page, 'Base')
+  await pasteText(page, 'long.txt', longText({ 300: 'CHANGED 300', 550: 'CHANGED 550' }))
+  await page.getByRole('tab', { name: 'Changes' }).click()
+  await page.getByRole('button', { name: 'Show changes in long.txt' }).click()
+  const diff = page.getByRole('dialog', { name: 'Changes in long.txt' })
+  const after = diff.getByRole('textbox').nth(1)
+  await expect(after.getByText('CHANGED 300', { exact: true })).toBeInViewport()
+  // Long unchanged stretches are folded, and can be unfolded.
+  await expect(diff.getByText(/^\d+ unchanged lines$/).first()).toBeVisible()
+  await expect(after.getByText('line 100', { exact: true })).toHaveCount(0)
+  const fold = diff.getByRole('checkbox', { name: 'Fold unchanged lines' })
+  await expect(fold).toBeChecked()
+  await fold.uncheck()
+  await expect(diff.getByText(/^\d+ unchanged lines$/)).toHaveCount(0)
+  await expect(after.getByText('CHANGED 300', { exact: true })).toBeInViewport()
+
+  await page.keyboard.press('F7')
+  await expect(after.getByText('CHANGED 550', { exact: true })).toBeInViewport()
+  await expect(after.getByText('CHANGED 300', { exact: true })).not.toBeInViewport()
+  await page.keyboard.press('Shift+F7')
+  await expect(after.getByText('CHANGED 300', { exact: true })).toBeInViewport()
+  await diff.getByRole('button', { name: 'Next change' }).click()
+  await expect(after.getByText('CHANGED 550', { exact: true })).toBeInViewport()
+  await diff.getByRole('button', { name: 'Previous change' }).click()
+  await expect(after.getByText('CHANGED 300', { exact: true })).toBeInViewport()
+
+  // The unified layout opens at the first change too.
+  await diff.getByLabel('Unified').check()
+  await expect(diff.getByRole('textbox').getByText('CHANGED 300', { exact: true })).toBeInViewport()
+  await diff.getByRole('button', { name: 'Next change' }).click()
+  await expect(diff.getByRole('textbox').getByText('CHANGED 550', { exact: true })).toBeInViewport()
+})
