@@ -10,6 +10,8 @@ export interface ConflictRegion {
   /** Null when the region was written without a base section. */
   base: string | null
   theirs: string
+  /** Offset where each section's text starts (just past its marker line). */
+  at: { ours: number; base: number | null; theirs: number }
 }
 
 const starts = (line: string, marker: string) =>
@@ -30,21 +32,35 @@ export function conflictRegions(text: string): ConflictRegion[] {
     ours: string
     base: string | null
     theirs: string
+    at: ConflictRegion['at']
   } | null = null
   for (const raw of lines) {
     const line = raw.replace(/\r?\n$/, '')
-    if (starts(line, MARKERS.left)) open = { from: offset, part: 'ours', ours: '', base: null, theirs: '' }
+    const next = offset + raw.length
+    if (starts(line, MARKERS.left))
+      open = {
+        from: offset,
+        part: 'ours',
+        ours: '',
+        base: null,
+        theirs: '',
+        at: { ours: next, base: null, theirs: next },
+      }
     else if (open && starts(line, MARKERS.base) && open.part === 'ours') {
       open.part = 'base'
       open.base = ''
-    } else if (open && line === MARKERS.separator && open.part !== 'theirs') open.part = 'theirs'
-    else if (open && starts(line, MARKERS.right) && open.part === 'theirs') {
+      open.at.base = next
+    } else if (open && line === MARKERS.separator && open.part !== 'theirs') {
+      open.part = 'theirs'
+      open.at.theirs = next
+    } else if (open && starts(line, MARKERS.right) && open.part === 'theirs') {
       regions.push({
         from: open.from,
         to: offset + raw.length,
         ours: open.ours,
         base: open.base,
         theirs: open.theirs,
+        at: open.at,
       })
       open = null
     } else if (open) open[open.part] = (open[open.part] ?? '') + raw

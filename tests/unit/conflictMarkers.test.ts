@@ -15,6 +15,12 @@ describe('conflict markers', () => {
     for (const r of [...regions].reverse())
       resolved = resolved.slice(0, r.from) + r.ours + resolved.slice(r.to)
     expect(resolved).toBe('a\nB1\nc\nd\nE1\n')
+    // Each section starts where its text is.
+    for (const r of regions) {
+      expect(text.slice(r.at.ours, r.at.ours + r.ours.length)).toBe(r.ours)
+      expect(text.slice(r.at.base!, r.at.base! + r.base!.length)).toBe(r.base)
+      expect(text.slice(r.at.theirs, r.at.theirs + r.theirs.length)).toBe(r.theirs)
+    }
     expect(hasConflictMarkers(text)).toBe(true)
     expect(hasConflictMarkers(resolved)).toBe(false)
   })
@@ -22,7 +28,14 @@ describe('conflict markers', () => {
   it('reads regions without a base section, and leaves incomplete ones as unresolved text', () => {
     const twoWay = 'x\n<<<<<<< LEFT\nl\n=======\nr\n>>>>>>> RIGHT\n'
     expect(conflictRegions(twoWay)).toEqual([
-      { from: 2, to: twoWay.length, ours: 'l\n', base: null, theirs: 'r\n' },
+      {
+        from: 2,
+        to: twoWay.length,
+        ours: 'l\n',
+        base: null,
+        theirs: 'r\n',
+        at: { ours: 15, base: null, theirs: 25 },
+      },
     ])
     const broken = 'x\n<<<<<<< LEFT\nl\n=======\nr\n'
     expect(conflictRegions(broken)).toEqual([])
