@@ -5,6 +5,7 @@ import type { Repo } from '@automerge/automerge-repo'
 import { sameSecret } from './sameSecret.ts'
 import { guardSocket } from './guard.ts'
 import { PeerSockets } from './peerSockets.ts'
+import { TOKEN_REQUIRED, TOKEN_REQUIRED_REASON } from '../src/sync/closeCodes.ts'
 
 export interface SyncEndpointOptions {
   /** Largest sync message accepted; a larger one closes that socket only. */
@@ -38,6 +39,8 @@ export function syncEndpoint(
 ): { adapter: WebSocketServerAdapter; sockets: WebSocketServer; peers: PeerSockets } {
   const sockets = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes })
   const peers = new PeerSockets()
+  // Sockets refused for their token: upgraded only to be closed with a code the app recognises.
+  const refusals = new WebSocketServer({ noServer: true, maxPayload: 1024 })
   // Registered before the sync adapter's own listener, so every socket is guarded from its first frame.
   sockets.on('connection', (socket, request) =>
     guardSocket(socket, request, {
@@ -62,7 +65,11 @@ export function syncEndpoint(
     }
     if (options.token && !sameSecret(presentedToken(request), options.token)) {
       options.log(`refused sync connection from ${request.socket.remoteAddress}: missing or wrong token`)
-      socket.end('HTTP/1.1 401 Unauthorized\r\n\r\n')
+      // Never handed to the guard or the sync adapter: nothing it sends is read.
+      refusals.handleUpgrade(request, socket, head, (ws) => {
+        ws.on('error', () => ws.terminate())
+        ws.close(TOKEN_REQUIRED, TOKEN_REQUIRED_REASON)
+      })
       return
     }
     sockets.handleUpgrade(request, socket, head, (ws) => sockets.emit('connection', ws, request))

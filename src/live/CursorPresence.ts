@@ -50,7 +50,7 @@ export class CursorPresence {
   readonly #handle: DocHandle<unknown>
   readonly #send: (message: CursorMessage) => void
   readonly #onPeers: (peers: PeerCursor[]) => void
-  readonly #user: Identity
+  #user: Identity
   #selection: CursorSelection | null = null
   readonly #timer: ReturnType<typeof setInterval>
 
@@ -73,6 +73,12 @@ export class CursorPresence {
 
   update(selection: CursorSelection | null): void {
     this.#selection = selection
+    this.#announce()
+  }
+
+  /** The person renamed themselves: peers see the new name at once, in editors already open. */
+  rename(user: Identity): void {
+    this.#user = user
     this.#announce()
   }
 

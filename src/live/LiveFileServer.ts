@@ -101,6 +101,10 @@ class LiveSession {
     this.#presence.update({ anchor: at(selection.anchor), head: at(selection.head) })
   }
 
+  rename(identity: Identity): void {
+    this.#presence.rename(identity)
+  }
+
   close(): void {
     this.#handle.off('change', this.#push)
     this.#presence.stop()
@@ -175,6 +179,14 @@ export class LiveFileServer {
     const id = this.#next++
     this.#sessions.set(id, { session: new LiveSession(handle, identity, send), seen: Date.now() })
     return id
+  }
+
+  /**
+   * The person renamed themselves. One server serves one browser profile, whose windows share one
+   * identity: every open session takes the new name.
+   */
+  rename(identity: Identity): void {
+    for (const { session } of this.#sessions.values()) session.rename(identity)
   }
 
   edit(id: number, seq: number, base: Heads, changes: ChangesJSON): void {

@@ -27,6 +27,11 @@ export class LiveService {
     return this.#live.open(url, identity, fromWindow(onMessage))
   }
 
+  /** The person renamed themselves: cursors in editors already open show the new name. */
+  async liveRename(identity: Identity): Promise<void> {
+    this.#live.rename(identity)
+  }
+
   async liveEdit(session: number, seq: number, base: Heads, changes: ChangesJSON): Promise<void> {
     this.#live.edit(session, seq, base, changes)
   }

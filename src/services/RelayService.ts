@@ -1,6 +1,6 @@
 import { isValidAutomergeUrl, type AutomergeUrl } from '@automerge/automerge-repo/slim'
 import type { RepositorySummary } from '../model/types.ts'
-import { relaySyncAddress, type RelayStatus } from '../sync/Relays.ts'
+import { relaySyncAddress, type RelayStatus, type TokenOutcome } from '../sync/Relays.ts'
 import { fromWindow, type ProfileContext } from './ProfileContext.ts'
 
 /** Which relays the profile talks to, and what each receives; opening shared links. */
@@ -60,6 +60,24 @@ export class RelayService {
   /** Shares one repository to a relay (added if new) because the person chose to; returns the relay's address. */
   async shareToRelay(address: string, repository: AutomergeUrl): Promise<string> {
     return (await this.#profile.network().add(address, { repository })).url
+  }
+
+  /**
+   * Saves the token the person gave for a relay (in this profile's storage, never in a document) and
+   * connects with it; resolves with what the relay said.
+   */
+  async setRelayToken(url: string, token: string): Promise<TokenOutcome> {
+    return this.#profile.network().setToken(url, token)
+  }
+
+  /** Lets Share links through this relay carry its token, or not. */
+  async shareRelayToken(url: string, share: boolean): Promise<void> {
+    await this.#profile.network().shareToken(url, share)
+  }
+
+  /** The relay's address as a Share link names it (with its token only where the person lets links carry it). */
+  async relayLinkAddress(url: string): Promise<string> {
+    return this.#profile.network().linkAddress(url)
   }
 
   /** Disconnects from a relay and forgets it; it receives nothing more from this profile. */

@@ -1,8 +1,15 @@
 import { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket'
+import { TOKEN_REQUIRED } from './closeCodes.ts'
 
-/** Where a relay connection stands, as the status bar shows it. */
+/**
+ * Where a relay connection stands, as the status bar shows it. `refused`: the relay wants a token
+ * (`tokenSent` false) or refused the one given (true); no retry until a token is given.
+ */
 export type LinkState =
-  { kind: 'connecting' } | { kind: 'connected' } | { kind: 'reconnecting'; retryAt: number; attempt: number }
+  | { kind: 'connecting' }
+  | { kind: 'connected' }
+  | { kind: 'reconnecting'; retryAt: number; attempt: number }
+  | { kind: 'refused'; tokenSent: boolean }
 
 /** The adapter's own retry never fires in practice: this class schedules reconnections itself. */
 const NEVER_MS = 2 ** 31 - 1
@@ -25,8 +32,15 @@ export class ReconnectingWebSocketAdapter extends WebSocketClientAdapter {
     this.#onState = onState
     // Replaces the adapter's own close handler: besides reporting the peer gone, it set a timer of
     // `retryInterval` (here "never", 24 days) that nothing clears and that keeps a Node process alive.
-    this.onClose = () => {
+    this.onClose = (event?: { code?: number }) => {
       if (this.remotePeerId) this.emit('peer-disconnected', { peerId: this.remotePeerId })
+      // Waiting would not make a token right: stop until the person gives one (a new link).
+      if (event?.code === TOKEN_REQUIRED) {
+        clearTimeout(this.#timer)
+        this.#timer = undefined
+        this.#setState({ kind: 'refused', tokenSent: new URL(url).searchParams.has('token') })
+        return
+      }
       this.#scheduleReconnect()
     }
     // Node reports a refused connection as an error event, then closes; the close schedules the retry.
@@ -49,10 +63,15 @@ export class ReconnectingWebSocketAdapter extends WebSocketClientAdapter {
     super.peerCandidate(...args)
   }
 
+  override connect(...args: Parameters<WebSocketClientAdapter['connect']>): void {
+    if (!this.#stopped) super.connect(...args)
+  }
+
   override disconnect(): void {
     this.#stopped = true
     clearTimeout(this.#timer)
-    super.disconnect()
+    // Removed before the Repo connected it: there is no socket to close.
+    if (this.socket) super.disconnect()
   }
 
   #scheduleReconnect(): void {

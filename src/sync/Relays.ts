@@ -11,6 +11,9 @@ import {
 import { ReconnectingWebSocketAdapter, type LinkState } from './ReconnectingWebSocketAdapter.ts'
 import { repositoryDocumentIds } from './repositoryDocuments.ts'
 import { storageHolds } from './storageHolds.ts'
+import { addressWithToken, relaySyncAddress, relayToken } from './relayAddress.ts'
+
+export { addressWithToken, relaySyncAddress, relayToken }
 
 /** One relay as the status bar and the relay list show it. */
 export interface RelayStatus {
@@ -22,7 +25,12 @@ export interface RelayStatus {
   own: boolean
   /** The repositories (URLs) this relay receives when it is not an own relay. */
   repositories: AutomergeUrl[]
+  /** Whether a token for this relay is saved, and whether Share links may carry it. */
+  token: { saved: boolean; shared: boolean }
 }
+
+/** What became of a token given for a relay. */
+export type TokenOutcome = 'connected' | 'refused' | 'unreachable'
 
 /** What a relay may receive: everything (an own relay), or the repositories it was opened from or shared to. */
 export type RelayGrant = { own: true } | { repository: AutomergeUrl }
@@ -34,11 +42,19 @@ interface RelayEntry {
   repositories: DocumentId[]
 }
 
+/** A relay's sync token as this profile keeps it; `share`: Share links through this relay carry it. */
+interface SavedToken {
+  token: string
+  share: boolean
+}
+
 interface SavedRelays {
   version: 2
   relays: RelayEntry[]
   /** Default relays (the app's own) the user removed. */
   removed: string[]
+  /** Tokens by relay address (device storage only: a relay's address never carries its token). */
+  tokens?: Record<string, SavedToken>
 }
 
 /** automerge-repo 2.5 does not export the type of `Repo.shareConfig`: announce a document to a peer, and answer a peer about one. */
@@ -48,21 +64,10 @@ const RELAYS_KEY = ['weft', 'relays']
 /** Repository changes are batched before the share decisions are taken again. */
 const RESHARE_DELAY_MS = 100
 
-/** Checks and normalises a relay address; accepts http(s) or ws(s) origins, with or without /sync. */
-export function relaySyncAddress(input: string): string {
-  let url: URL
-  try {
-    url = new URL(String(input).trim())
-  } catch {
-    throw new Error(`"${input}" is not a relay address; expected something like ws://127.0.0.1:8787.`)
-  }
-  const protocol = { 'http:': 'ws:', 'https:': 'wss:', 'ws:': 'ws:', 'wss:': 'wss:' }[url.protocol]
-  if (!protocol || !url.host)
-    throw new Error(
-      `A relay address starts with ws://, wss://, http:// or https:// and names a host, not "${input}".`,
-    )
-  return `${protocol}//${url.host}/sync${url.search}`
-}
+/** Share links default to carrying the relay's sync token: the relay's --token is for everyone with a link. */
+const SHARE_TOKEN_BY_DEFAULT = true
+/** How long a token given for a relay is waited on before the relay counts as unreachable. */
+const TOKEN_ANSWER_MS = 10_000
 
 /**
  * The relays a profile syncs through, and what each may receive. An own relay (the one that served
@@ -81,6 +86,7 @@ export class Relays {
   /** Relays given at start (the app's own); remembered only when the user removes one. */
   readonly #defaults = new Set<string>()
   #removedDefaults = new Set<string>()
+  readonly #tokens = new Map<string, SavedToken>()
   /** Every peer id a relay link has announced, with the links that announced it (a relay may lie). */
   readonly #relayPeers = new Map<PeerId, Set<string>>()
   /** Documents that never go to a relay that is not the user's own: the catalog. */
@@ -125,6 +131,7 @@ export class Relays {
   async load(defaults: string[]): Promise<void> {
     const saved = await this.#load()
     this.#removedDefaults = new Set(saved.removed)
+    for (const [url, token] of Object.entries(saved.tokens ?? {})) this.#tokens.set(url, token)
     for (const url of defaults.map(relaySyncAddress)) {
       this.#defaults.add(url)
       if (!this.#removedDefaults.has(url)) this.#entries.set(url, { url, own: false, repositories: [] })
@@ -142,6 +149,8 @@ export class Relays {
   /** Connects for this process only, as an own relay (a relay named on the command line), without remembering it. */
   connectOwnForNow(address: string): string {
     const url = relaySyncAddress(address)
+    const token = relayToken(address)
+    if (token) this.#tokens.set(url, { token, share: this.#tokens.get(url)?.share ?? SHARE_TOKEN_BY_DEFAULT })
     if (!this.#entries.has(url)) this.#entries.set(url, { url, own: false, repositories: [] })
     this.#defaults.add(url)
     this.#online = true
@@ -176,6 +185,7 @@ export class Relays {
       entry = { url, own: false, repositories: [] }
       this.#entries.set(url, entry)
     }
+    this.#adoptToken(url, relayToken(address))
     if ('own' in grant) entry.own = true
     else {
       const id = interpretAsDocumentId(grant.repository)
@@ -210,6 +220,77 @@ export class Relays {
     }
   }
 
+  /**
+   * Takes a token that came with an address (typed, or in a Share link) unless this relay already
+   * has one it accepts: a link must not replace a working token with another.
+   */
+  #adoptToken(url: string, token: string | undefined): void {
+    if (!token || this.#tokens.get(url)?.token === token) return
+    const link = this.#links.get(url)
+    if (this.#tokens.has(url) && link?.state.kind !== 'refused') return
+    this.#tokens.set(url, { token, share: this.#tokens.get(url)?.share ?? SHARE_TOKEN_BY_DEFAULT })
+    if (link) this.#reconnect(url)
+  }
+
+  /**
+   * Saves the token the person gave for a relay and connects with it; resolves with what the relay
+   * said: `connected`, `refused` (a wrong token), or `unreachable` (no answer in 10 s).
+   */
+  async setToken(address: string, token: string): Promise<TokenOutcome> {
+    const url = relaySyncAddress(address)
+    if (!this.#entries.has(url)) throw new Error(`${url} is not one of your relays.`)
+    const trimmed = token.trim()
+    if (!trimmed) throw new Error('A token is required.')
+    this.#tokens.set(url, { token: trimmed, share: this.#tokens.get(url)?.share ?? SHARE_TOKEN_BY_DEFAULT })
+    await this.#save()
+    const link = this.#reconnect(url)
+    this.#notify()
+    if (!link) return 'unreachable'
+    return new Promise((resolve) => {
+      let finished = false
+      const done = (outcome: TokenOutcome) => {
+        if (finished) return
+        finished = true
+        clearTimeout(timer)
+        this.#listeners.delete(check)
+        resolve(outcome)
+      }
+      const timer = setTimeout(() => done('unreachable'), TOKEN_ANSWER_MS)
+      const check = () => {
+        if (this.#links.get(url) !== link) done('unreachable')
+        else if (link.state.kind === 'connected') done('connected')
+        else if (link.state.kind === 'refused') {
+          // A refused token is not kept: it is not this relay's sync token (it may be another secret).
+          if (this.#tokens.get(url)?.token === trimmed) this.#tokens.delete(url)
+          done('refused')
+          void this.#save()
+        }
+      }
+      this.#listeners.add(check)
+    })
+  }
+
+  /** Whether Share links through this relay carry its token (the person chooses in the Share dialog). */
+  async shareToken(address: string, share: boolean): Promise<void> {
+    const url = relaySyncAddress(address)
+    const saved = this.#tokens.get(url)
+    if (!saved || saved.share === share) return
+    saved.share = share
+    await this.#save()
+    this.#notify()
+  }
+
+  /**
+   * The relay's address as a Share link names it: with its token when the person lets links carry
+   * it and the relay accepted it (so it is the sync token the relay checks, never another secret).
+   */
+  linkAddress(address: string): string {
+    const url = relaySyncAddress(address)
+    const saved = this.#tokens.get(url)
+    const accepted = this.#links.get(url)?.state.kind === 'connected'
+    return saved?.share && accepted ? addressWithToken(url, saved.token) : url
+  }
+
   /** True when the relay at `url` is connected now. */
   isConnected(url: string): boolean {
     return this.#links.get(relaySyncAddress(url))?.state.kind === 'connected'
@@ -231,6 +312,7 @@ export class Relays {
     const url = relaySyncAddress(address)
     const link = this.#links.get(url)
     this.#entries.delete(url)
+    this.#tokens.delete(url)
     if (this.#defaults.has(url)) this.#removedDefaults.add(url)
     if (link) {
       this.#links.delete(url)
@@ -305,6 +387,7 @@ export class Relays {
         pending: link ? this.#pending(entry, link) : 0,
         own: this.#isOwn(entry),
         repositories: entry.repositories.map((id) => `automerge:${id}` as AutomergeUrl),
+        token: { saved: this.#tokens.has(entry.url), shared: this.#tokens.get(entry.url)?.share ?? false },
       }
     })
   }
@@ -396,19 +479,35 @@ export class Relays {
     this.#reshareTimer = setTimeout(() => this.#repo.shareConfigChanged(), RESHARE_DELAY_MS)
   }
 
+  /** Connects anew to `url` (with its token as it is now); returns the new link, if online. */
+  #reconnect(url: string): ReconnectingWebSocketAdapter | undefined {
+    const old = this.#links.get(url)
+    if (old) {
+      this.#links.delete(url)
+      this.#repo.networkSubsystem.removeNetworkAdapter(old)
+    }
+    this.#connect(url)
+    return this.#links.get(url)
+  }
+
   #connect(url: string): void {
     if (!this.#online || this.#links.has(url)) return
-    const link = new ReconnectingWebSocketAdapter(url, (state) => {
-      // The peer id is recorded before the Repo hears of the peer, so no document is offered unchecked.
-      if (state.kind === 'connected' && link.remotePeerId) {
-        const peer = link.remotePeerId as PeerId
-        const urls = this.#relayPeers.get(peer) ?? new Set<string>()
-        urls.add(url)
-        this.#relayPeers.set(peer, urls)
-      }
-      this.#notify()
-      if (state.kind === 'connected') this.#onConnected()
-    })
+    const link = new ReconnectingWebSocketAdapter(
+      addressWithToken(url, this.#tokens.get(url)?.token),
+      (state) => {
+        // The peer id is recorded before the Repo hears of the peer, so no document is offered unchecked.
+        if (state.kind === 'connected' && link.remotePeerId) {
+          const peer = link.remotePeerId as PeerId
+          const urls = this.#relayPeers.get(peer) ?? new Set<string>()
+          urls.add(url)
+          this.#relayPeers.set(peer, urls)
+        }
+        // A link replaced by a newer one (a new token) reports nothing more.
+        if (this.#links.get(url) !== link) return
+        this.#notify()
+        if (state.kind === 'connected') this.#onConnected()
+      },
+    )
     this.#links.set(url, link)
     this.#repo.networkSubsystem.addNetworkAdapter(link)
   }
@@ -438,9 +537,9 @@ export class Relays {
     }
     // Before sharing by capability the list held bare addresses: see #grantLegacy.
     if (Array.isArray(saved)) {
-      const relays = saved.flatMap((url) => this.#entryFrom({ url }))
+      const relays = saved.flatMap((url) => this.#entryFrom(url))
       for (const entry of relays) this.#legacy.add(entry.url)
-      return { ...empty, relays }
+      return { ...empty, relays, tokens: this.#tokensInAddresses(saved) }
     }
     const record = saved as Partial<SavedRelays>
     return {
@@ -449,14 +548,46 @@ export class Relays {
       removed: Array.isArray(record.removed)
         ? record.removed.filter((u): u is string => typeof u === 'string')
         : [],
+      tokens: { ...this.#tokensInAddresses(record.relays), ...this.#savedTokens(record.tokens) },
     }
+  }
+
+  /** Saved tokens, checked: a damaged one is dropped. */
+  #savedTokens(raw: unknown): Record<string, SavedToken> {
+    const tokens: Record<string, SavedToken> = {}
+    if (typeof raw !== 'object' || raw === null) return tokens
+    for (const [address, value] of Object.entries(raw as Record<string, unknown>)) {
+      const t = value as Partial<SavedToken> | null
+      try {
+        if (typeof t?.token === 'string' && t.token)
+          tokens[relaySyncAddress(address)] = { token: t.token, share: t.share !== false }
+      } catch {
+        /* not a relay address */
+      }
+    }
+    return tokens
+  }
+
+  /** Tokens of relays saved before tokens were kept apart, when an address could end in `?token=`. */
+  #tokensInAddresses(list: unknown): Record<string, SavedToken> {
+    const tokens: Record<string, SavedToken> = {}
+    for (const r of Array.isArray(list) ? list : []) {
+      try {
+        const address = typeof r === 'string' ? r : String((r as Partial<RelayEntry>)?.url)
+        const token = relayToken(address)
+        if (token) tokens[relaySyncAddress(address)] = { token, share: SHARE_TOKEN_BY_DEFAULT }
+      } catch {
+        /* skipped by #entryFrom as well */
+      }
+    }
+    return tokens
   }
 
   /** A stored relay, checked: storage is written by us, but a damaged entry must not stop start-up. */
   #entryFrom(raw: unknown): RelayEntry[] {
     const r = (raw ?? {}) as Partial<RelayEntry>
     try {
-      const url = relaySyncAddress(String(r.url))
+      const url = relaySyncAddress(String(typeof raw === 'string' ? raw : r.url))
       const repositories = Array.isArray(r.repositories)
         ? r.repositories.filter((id) => isValidAutomergeUrl(`automerge:${id}`))
         : []
@@ -471,7 +602,12 @@ export class Relays {
     const relays = [...this.#entries.values()].filter(
       (entry) => !this.#defaults.has(entry.url) || entry.own || entry.repositories.length > 0,
     )
-    const saved: SavedRelays = { version: 2, relays, removed: [...this.#removedDefaults] }
+    const saved: SavedRelays = {
+      version: 2,
+      relays,
+      removed: [...this.#removedDefaults],
+      tokens: Object.fromEntries(this.#tokens),
+    }
     await this.#storage.save(RELAYS_KEY, new TextEncoder().encode(JSON.stringify(saved)))
   }
 

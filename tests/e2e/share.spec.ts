@@ -95,3 +95,57 @@ test("peers see each other's cursors with names, gone when the peer leaves", asy
   await expect(adaCursor).toHaveCount(0)
   await other.close()
 })
+
+/** The box of a cursor's name label (drawn by CSS after the caret) and of the line above the caret's. */
+function labelAndLineAbove(cursor: import('@playwright/test').Locator) {
+  return cursor.evaluate((el) => {
+    const caret = el.getBoundingClientRect()
+    const label = getComputedStyle(el, '::after')
+    // An absolutely placed label sits `top` from its caret; an inline one is inside the caret's box.
+    const top = label.position === 'absolute' ? caret.top + parseFloat(label.top) : caret.top
+    const above = el.closest('.cm-line')!.previousElementSibling!.getBoundingClientRect()
+    return { labelTop: top, lineAboveBottom: above.bottom }
+  })
+}
+
+test('renaming yourself renames your cursor in editors already open; the name does not cover the line above', async ({
+  page,
+  browser,
+}) => {
+  test.setTimeout(120_000) // two browsers through the relay, on a busy machine
+  await createRepository(page, 'renaming')
+  await createPath(page, 'New file', 'notes.txt')
+  await editor(page, 'notes.txt').click()
+  await page.keyboard.type('line one\nline two')
+  await waitSaved(page)
+  const link = await shareLinkOf(page)
+
+  const other = await browser.newContext()
+  const peer = await other.newPage()
+  await peer.goto(link)
+  await treeItem(peer, 'notes.txt').click()
+  await expect(editor(peer, 'notes.txt')).toHaveText('line oneline two')
+
+  await page.getByRole('button', { name: /^Your name:/ }).click()
+  const naming = page.getByRole('dialog', { name: 'Your name' })
+  await naming.getByLabel('Shown to peers at your cursor').fill('Grace')
+  await naming.getByRole('button', { name: 'Save' }).click()
+  await editor(page, 'notes.txt').click()
+  await page.keyboard.press('Control+End')
+  const grace = peer.getByRole('img', { name: "Grace's cursor" })
+  await expect(grace).toBeVisible()
+
+  // Renamed while the file is open on both sides: the peer sees the new name without reopening.
+  await page.getByRole('button', { name: 'Your name: Grace' }).click()
+  await naming.getByLabel('Shown to peers at your cursor').fill('Grace Hopper')
+  await naming.getByRole('button', { name: 'Save' }).click()
+  await expect(peer.getByRole('img', { name: "Grace Hopper's cursor" })).toBeVisible()
+  await expect(grace).toHaveCount(0)
+
+  // The caret is on the second line; its name leaves the first line readable.
+  const { labelTop, lineAboveBottom } = await labelAndLineAbove(
+    peer.getByRole('img', { name: "Grace Hopper's cursor" }),
+  )
+  expect(labelTop).toBeGreaterThanOrEqual(lineAboveBottom - 0.5)
+  await other.close()
+})

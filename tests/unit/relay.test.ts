@@ -46,6 +46,17 @@ function connect(url: string): Promise<WebSocket> {
   })
 }
 
+/** How a socket that the relay closes at once ends: its close code and reason, and any message it got first. */
+function refusal(url: string): Promise<{ code: number; reason: string; messages: number }> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url)
+    let messages = 0
+    socket.on('message', () => messages++)
+    socket.once('close', (code, reason) => resolve({ code, reason: reason.toString(), messages }))
+    socket.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)))
+  })
+}
+
 describe('relay', () => {
   it('serves the app with isolation headers and reports health', async () => {
     const r = await relay()
@@ -58,11 +69,14 @@ describe('relay', () => {
     expect(health).toMatchObject({ ok: true, peers: 0, documents: 0, version: expect.any(String) })
   })
 
-  it('refuses a sync socket without the token at upgrade, and accepts one with it', async () => {
+  it('closes a sync socket without the right token with "token required" (what a browser can read), and accepts one with it', async () => {
     const r = await relay({ token: 's3cret' })
     const ws = r.url.replace('http', 'ws')
-    await expect(connect(`${ws}/sync`)).rejects.toThrow('HTTP 401')
-    await expect(connect(`${ws}/sync?token=nope`)).rejects.toThrow('HTTP 401')
+    const refused = { code: 4401, reason: 'token required', messages: 0 }
+    expect(await refusal(`${ws}/sync`)).toEqual(refused)
+    expect(await refusal(`${ws}/sync?token=nope`)).toEqual(refused)
+    expect((await fetch(`${r.url}/health`)).status).toBe(200)
+    expect((await (await fetch(`${r.url}/health`)).json()).peers).toBe(0)
     const socket = await connect(`${ws}/sync?token=s3cret`)
     socket.close()
   })

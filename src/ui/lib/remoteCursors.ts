@@ -67,26 +67,26 @@ export const remoteCursors = [
   }),
   EditorView.baseTheme({
     '.cm-remote-caret': {
-      position: 'relative',
       borderLeft: '2px solid var(--cursor-colour)',
       marginLeft: '-1px',
       marginRight: '-1px',
     },
+    // The name sits in the caret's own line, taking its own room: drawn above the caret it covered
+    // the line above, which is often the very text being discussed.
     '.cm-remote-caret::after': {
       content: 'attr(data-name)',
-      position: 'absolute',
-      top: '-1.3em',
-      left: '-2px',
-      fontSize: '11px',
-      lineHeight: '1.2',
-      padding: '0 4px',
+      display: 'inline-block',
+      marginLeft: '2px',
+      fontSize: '10px',
+      lineHeight: '1.25',
+      padding: '0 3px',
       borderRadius: '3px',
+      verticalAlign: 'text-top',
       background: 'var(--cursor-colour)',
       color: '#11111b',
       whiteSpace: 'nowrap',
       pointerEvents: 'none',
+      userSelect: 'none',
     },
-    // On the first line there is no room above: show the name below the caret.
-    '.cm-line:first-child .cm-remote-caret::after': { top: '1.25em' },
   }),
 ]
