@@ -7,7 +7,7 @@
  *
  * Not part of `npm test`: it checks nothing, it only shows.
  */
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, rmSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { chromium, expect as baseExpect, type Page } from '@playwright/test'
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../bench/lib/chromium.ts'
@@ -171,6 +171,7 @@ async function main(): Promise<void> {
   } finally {
     await browser.close()
     await relay.stop()
+    rmSync(relay.dataDir, { recursive: true, force: true })
   }
 }
 
