@@ -100,12 +100,28 @@ interface TraceEvent {
   args?: { name?: string }
 }
 
+interface PageFrames {
+  frames?: { parent?: string; processId?: number }[]
+  processId?: number
+  parent?: string
+}
+
 /** The renderer main thread's top-level tasks, in wall and thread time (ms), longest in thread time first. */
 function mainThreadTasks(trace: { traceEvents: TraceEvent[] }) {
   const events = trace.traceEvents
+  // The page's renderer only: Playwright's own blank page and other renderers have main threads too.
+  const pagePids = new Set(
+    events.flatMap((e) => {
+      const data = (e.args as { data?: PageFrames } | undefined)?.data
+      if (e.name === 'TracingStartedInBrowser')
+        return (data?.frames ?? []).filter((f) => !f.parent && f.processId).map((f) => f.processId!)
+      if (e.name === 'FrameCommittedInBrowser' && data?.processId && !data.parent) return [data.processId]
+      return []
+    }),
+  )
   const main = new Set(
     events
-      .filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
+      .filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain' && pagePids.has(e.pid))
       .map((e) => `${e.pid}:${e.tid}`),
   )
   const onMain = events.filter((e) => e.ph === 'X' && main.has(`${e.pid}:${e.tid}`))
@@ -154,7 +170,9 @@ async function visit(
   try {
     await context.addInitScript(initScript([]))
     const page = await context.newPage()
-    await browser.startTracing(page, { categories: ['toplevel', 'devtools.timeline', 'v8', 'blink'] })
+    await browser.startTracing(page, {
+      categories: ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'blink'],
+    })
     await page.goto('/')
     await page.getByLabel('Repository name').waitFor()
     await page.evaluate(async () => {
