@@ -2,10 +2,11 @@ import { defineConfig } from 'vite'
 import { svelte } from '@sveltejs/vite-plugin-svelte'
 import { VitePWA } from 'vite-plugin-pwa'
 import { ISOLATION_HEADERS } from './relay/isolation.ts'
-import { pyodideAssets } from './build/pyodideAssets.ts'
+import { pyodideAssets, pyodideLocation } from './build/pyodideAssets.ts'
 import { realmProgram } from './build/realmProgram.ts'
 import { entrySizeReport } from './build/entrySizes.ts'
 import { dropOnDemandGrammars, grammarRuntimeCaching } from './build/grammarCaching.ts'
+import { dropOnDemandRuntimes, onDemandRuntimeCaching } from './build/runtimeCaching.ts'
 
 const entrySizes = entrySizeReport()
 
@@ -18,7 +19,7 @@ export default defineConfig({
       { find: /^@automerge\/automerge-repo$/, replacement: '@automerge/automerge-repo/slim' },
     ],
   },
-  // Pyodide loads its own files at run time from `pyodide/` (see build/pyodideAssets.ts).
+  // Pyodide loads its own files at run time from `assets/pyodide-<version>/` (see build/pyodideAssets.ts).
   optimizeDeps: { exclude: ['pyodide'] },
   plugins: [
     svelte(),
@@ -45,17 +46,18 @@ export default defineConfig({
         ],
       },
       workbox: {
-        globPatterns: ['**/*.{js,css,html,wasm,svg,png,webmanifest}', 'pyodide/*'],
+        globPatterns: ['**/*.{js,css,html,wasm,svg,png,webmanifest}'],
         maximumFileSizeToCacheInBytes: 16 * 1024 * 1024,
         navigateFallback: 'index.html',
         navigateFallbackDenylist: [/^\/(sync|health|runs)/],
-        // Grammars beyond those parsed on start are cached on first use, not on the first visit.
-        manifestTransforms: [dropOnDemandGrammars],
-        runtimeCaching: [grammarRuntimeCaching],
+        // The shell alone: grammars beyond those parsed on start, esbuild-wasm and Pyodide are
+        // downloaded on first use and kept in caches of their own, which updates leave alone.
+        manifestTransforms: [dropOnDemandGrammars, dropOnDemandRuntimes],
+        runtimeCaching: [grammarRuntimeCaching, onDemandRuntimeCaching],
       },
     }),
   ],
-  worker: { format: 'es', plugins: () => [entrySizes.worker()] },
+  worker: { format: 'es', plugins: () => [pyodideLocation(), entrySizes.worker()] },
   build: { target: 'es2022', chunkSizeWarningLimit: 2048 },
   server: { headers: ISOLATION_HEADERS },
   preview: { headers: ISOLATION_HEADERS },
