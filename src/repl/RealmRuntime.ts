@@ -68,6 +68,8 @@ export class RealmRuntime {
   #realm: RealmId
   readonly #started = new Set<JobId>()
   #queue: Promise<void> = Promise.resolve()
+  /** The job running now (jobs run one at a time): what the realm prints meanwhile is that job's output. */
+  #current: JobId | null = null
   #buffer: RealmEvent[] = []
   #dropped = 0
   #flushTimer: ReturnType<typeof setTimeout> | null = null
@@ -170,6 +172,7 @@ export class RealmRuntime {
         error: { name: 'NotAuthorized', message: refused },
       })
     this.#session.executing(instance, id)
+    this.#current = id
     const outcome = executor.languages.includes(job.language)
       ? await executor.run(job.code, job.language).catch((error: unknown) => ({
           ok: false as const,
@@ -182,13 +185,23 @@ export class RealmRuntime {
             message: `Realm ${realm} runs ${executor.languages[0]}, not ${job.language}.`,
           },
         }
+    this.#current = null
+    // Its output is written before its end, so whoever sees the end has the output too.
     this.#flush()
     this.#session.finish(instance, id, outcome)
   }
 
   #capture(event: RealmEvent): void {
     if (this.#buffer.length >= LIMITS.bufferedEvents) this.#dropped++
-    else this.#buffer.push(event)
+    // Built afresh: which job an event belongs to is this runtime's to say, never the executor's.
+    else
+      this.#buffer.push({
+        kind: event.kind,
+        text: event.text,
+        time: event.time,
+        ...(event.stack === undefined ? {} : { stack: event.stack }),
+        ...(this.#current === null ? {} : { job: this.#current }),
+      })
     this.#flushTimer ??= setTimeout(() => this.#flush(), FLUSH_MS)
   }
 

@@ -7,6 +7,7 @@ import {
   LIMITS,
   TERMINAL_STATES,
   type EventEntry,
+  type EventView,
   type InstanceId,
   type JobEntry,
   type JobId,
@@ -136,6 +137,11 @@ export class ReplSession {
       if (entry) return jobView(realm, entry)
     }
     return undefined
+  }
+
+  /** What the realm printed (console, uncaught errors) while the job ran, in order. */
+  printedBy(realm: RealmId, id: JobId): EventView[] {
+    return this.log(realm).filter((e): e is EventView => e.type === 'event' && e.job === id)
   }
 
   /**
@@ -350,6 +356,7 @@ export class ReplSession {
         instance: scalar(instance),
       }
       if (e.stack !== undefined) entry.stack = scalar(bounded(e.stack, LIMITS.eventChars))
+      if (e.job !== undefined) entry.job = scalar(e.job)
       return entry
     })
     if (dropped)
@@ -420,5 +427,6 @@ function eventView(e: EventEntry): LogView {
     time: e.time,
     instance: String(e.instance),
     ...(e.stack === undefined ? {} : { stack: String(e.stack) }),
+    ...(e.job === undefined ? {} : { job: String(e.job) }),
   }
 }
