@@ -33,7 +33,8 @@ test('the CLI evaluates code in a chosen tab and reads its console; a closed tab
   page,
   context,
 }) => {
-  test.setTimeout(120_000)
+  // About twenty `weft` processes, each a few seconds on a loaded machine.
+  test.setTimeout(180_000)
   await createRepository(page, 'repl')
   const link = await shareLinkOf(page)
   const other = await context.newPage()
