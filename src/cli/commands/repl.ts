@@ -143,12 +143,23 @@ export async function replCommand(argv: string[], io: ReplIo): Promise<number> {
     return 2
   }
 
-  const profile = await Profile.open(home, opts.relay)
+  // The relays connect while the repository and its session load from disk: each command is a
+  // process of its own, so this waiting is paid every time (measured by bench/repl.bench.ts).
+  const profile = await Profile.open(home, opts.relay, { wait: false })
   try {
-    const { ws } = await profile.open(profile.pick(opts.repo))
-    if (command === 'serve')
+    const summary = profile.pick(opts.repo)
+    const [{ ws }] = await Promise.all([profile.open(summary, { settle: false }), profile.waitForRelays()])
+    if (command === 'serve') {
+      await profile.settle()
       return await serve(profile, await ReplSession.ensure(profile.repo, ws.handle), key!, opts.label, io)
-    const session = await ReplSession.find(profile.repo, ws.handle)
+    }
+    // Only the session is read: the rest of the repository need not be brought up to date, unless
+    // this disk has not heard of the session yet.
+    let session = await ReplSession.find(profile.repo, ws.handle)
+    if (!session) {
+      await profile.settle()
+      session = await ReplSession.find(profile.repo, ws.handle)
+    }
     if (!session)
       throw new WeftError(
         'not-found',
