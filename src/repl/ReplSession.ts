@@ -298,13 +298,23 @@ export class ReplSession {
     )
   }
 
-  /** Moves a job addressed to `instance` from requested to dispatched; true if this call did it. */
-  claim(instance: InstanceId, id: JobId, now = Date.now()): boolean {
+  /** True while a job waits for `instance` to take it (read only; `claim` or `finish` write it taken). */
+  claimable(instance: InstanceId, id: JobId): boolean {
+    const job = findJob(this.handle.doc(), instance, id)
+    return job?.state === 'requested' && String(job.to) === instance
+  }
+
+  /**
+   * Moves a job addressed to `instance` from requested to dispatched (to executing too, when given
+   * the time it `started`); true if this call did it.
+   */
+  claim(instance: InstanceId, id: JobId, now = Date.now(), started?: number): boolean {
     let claimed = false
     this.handle.change((d) => {
       const job = findJob(d, instance, id)
       if (!job || job.state !== 'requested' || String(job.to) !== instance) return
       Object.assign(job, { state: 'dispatched', claim: scalar(instance), dispatched: now })
+      if (started !== undefined) Object.assign(job, { state: 'executing', started })
       claimed = true
     })
     return claimed
@@ -318,11 +328,20 @@ export class ReplSession {
     })
   }
 
-  /** Records a job's outcome, unless it already ended (timed out meanwhile). */
-  finish(instance: InstanceId, id: JobId, outcome: Outcome, now = Date.now()): void {
+  /**
+   * Records a job's outcome, unless it already ended (timed out meanwhile). A job `instance` took
+   * without writing a claim (one that ended quickly) is recorded as claimed too, and as started
+   * at `started` if it ran.
+   */
+  finish(instance: InstanceId, id: JobId, outcome: Outcome, now = Date.now(), started?: number): void {
     this.handle.change((d) => {
       const job = findJob(d, instance, id)
       if (!job || isTerminal(job.state)) return
+      if (job.state === 'requested') {
+        if (String(job.to) !== instance) return
+        Object.assign(job, { claim: scalar(instance), dispatched: started ?? now })
+        if (started !== undefined) job.started = started
+      }
       job.ended = now
       // Bounded here too: an executor across a port is not trusted to have bounded its output.
       if (outcome.ok) {
