@@ -46,12 +46,13 @@ export class Profile {
   /**
    * Opens the profile and connects to its relays. `ownRelays` (named on the command line) are used
    * for this command as the person's own, without being remembered. With `connect: false` no relay
-   * is contacted (for managing the relay list itself).
+   * is contacted (for managing the relay list itself); with `wait: false` it returns while the
+   * relays are still connecting, for a command that loads from disk meanwhile (then `waitForRelays`).
    */
   static async open(
     home = defaultHome(),
     ownRelays: string[] = [],
-    { connect = true } = {},
+    { connect = true, wait = true } = {},
   ): Promise<Profile> {
     // Checked before anything is opened, so a bad address is one clear line and nothing is touched.
     for (const relay of ownRelays) relaySyncAddress(relay)
@@ -67,7 +68,7 @@ export class Profile {
       for (const relay of ownRelays) relays.connectOwnForNow(relay)
     } else await relays.load([])
     const profile = new Profile(home, repo, relays, catalog)
-    if (connect) await profile.waitForRelays()
+    if (connect && wait) await profile.waitForRelays()
     return profile
   }
 
@@ -93,9 +94,16 @@ export class Profile {
     )
   }
 
-  async open(summary: RepositorySummary): Promise<{ ws: Workspace; vc: VersionControl }> {
+  /**
+   * Loads a repository, by default once a connected relay has brought what is loaded up to date;
+   * with `settle: false` at once, as this disk holds it (the command then settles what it reads).
+   */
+  async open(
+    summary: RepositorySummary,
+    { settle = true } = {},
+  ): Promise<{ ws: Workspace; vc: VersionControl }> {
     const ws = await this.catalog.workspace(summary.id)
-    await this.#settle()
+    if (settle) await this.settle()
     for (const handle of Object.values(this.repo.handles))
       if (handle.isReady()) this.#headsAtStart.set(handle.documentId, handle.heads().join())
     return { ws, vc: new VersionControl(ws) }
@@ -151,7 +159,7 @@ export class Profile {
   }
 
   /** Gives a connected relay a moment to bring the loaded documents up to date before we read them. */
-  async #settle(): Promise<void> {
+  async settle(): Promise<void> {
     if (!this.#connected()) return
     const deadline = Date.now() + CONNECT_MS
     const loaded = () => Object.values(this.repo.handles).filter((h) => h.isReady())

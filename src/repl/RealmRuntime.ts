@@ -38,6 +38,12 @@ export interface RealmOptions {
 
 /** How long captured events wait, so a burst of console output becomes one change. */
 const FLUSH_MS = 20
+/**
+ * A job still running after this long is written claimed and executing; one that ends sooner is
+ * written once, claimed and finished together. automerge-repo sends a document's changes at most
+ * every 100 ms, so a claim written first held every result back by that much (bench/repl.bench.ts).
+ */
+const QUIET_CLAIM_MS = 50
 
 /**
  * A realm's runtime: registers the realm, heartbeats, and runs the jobs addressed to it, one at a
@@ -46,9 +52,9 @@ const FLUSH_MS = 20
  * Exactly once: a job names the instance that must run it (`to`: the holder of the realm id when
  * the job was written; the job is appended to that instance's own log list), and instance ids are
  * random per registration, so no other runtime anywhere can run it, whatever Automerge merges
- * later. Within this runtime the claim (requested → dispatched) is one change that re-checks the
- * state, and started jobs are remembered, so a job seen again (every change re-reads the list) is
- * not run again. If two instances take one realm id concurrently (two replicas restoring one tab),
+ * later. Within this runtime a job is taken only while it is still requested, and started jobs
+ * are remembered, so a job seen again (every change re-reads the list) is not run again; the claim
+ * is written (a change that re-checks the state) with the outcome, or as soon as the job is slow. If two instances take one realm id concurrently (two replicas restoring one tab),
  * Automerge keeps one holder on every peer; the other runtime re-registers under a fresh realm id
  * (and instance), and `ReplSession.expire` times out its old instance's unclaimed jobs with that
  * reason.
@@ -68,6 +74,8 @@ export class RealmRuntime {
   #realm: RealmId
   readonly #started = new Set<JobId>()
   #queue: Promise<void> = Promise.resolve()
+  /** The job running now (jobs run one at a time): what the realm prints meanwhile is that job's output. */
+  #current: JobId | null = null
   #buffer: RealmEvent[] = []
   #dropped = 0
   #flushTimer: ReturnType<typeof setTimeout> | null = null
@@ -155,7 +163,9 @@ export class RealmRuntime {
   }
 
   async #run(realm: RealmId, instance: InstanceId, id: JobId): Promise<void> {
-    if (!this.#session.claim(instance, id)) return
+    // Taken by reading, not by a write: only this runtime runs jobs addressed to its instance, and
+    // `#started` keeps each to once; the claim is written with the outcome, or once the job is slow.
+    if (!this.#session.claimable(instance, id)) return
     // One snapshot: what is verified is what runs, whatever a peer writes into the entry meanwhile.
     const job = this.#session.job(realm, id)!
     const { executor, key } = this.#options
@@ -169,7 +179,9 @@ export class RealmRuntime {
         ok: false,
         error: { name: 'NotAuthorized', message: refused },
       })
-    this.#session.executing(instance, id)
+    const started = Date.now()
+    const slow = setTimeout(() => this.#session.claim(instance, id, Date.now(), started), QUIET_CLAIM_MS)
+    this.#current = id
     const outcome = executor.languages.includes(job.language)
       ? await executor.run(job.code, job.language).catch((error: unknown) => ({
           ok: false as const,
@@ -182,13 +194,24 @@ export class RealmRuntime {
             message: `Realm ${realm} runs ${executor.languages[0]}, not ${job.language}.`,
           },
         }
+    clearTimeout(slow)
+    this.#current = null
+    // Its output is written before its end, so whoever sees the end has the output too.
     this.#flush()
-    this.#session.finish(instance, id, outcome)
+    this.#session.finish(instance, id, outcome, Date.now(), started)
   }
 
   #capture(event: RealmEvent): void {
     if (this.#buffer.length >= LIMITS.bufferedEvents) this.#dropped++
-    else this.#buffer.push(event)
+    // Built afresh: which job an event belongs to is this runtime's to say, never the executor's.
+    else
+      this.#buffer.push({
+        kind: event.kind,
+        text: event.text,
+        time: event.time,
+        ...(event.stack === undefined ? {} : { stack: event.stack }),
+        ...(this.#current === null ? {} : { job: this.#current }),
+      })
     this.#flushTimer ??= setTimeout(() => this.#flush(), FLUSH_MS)
   }
 

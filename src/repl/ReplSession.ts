@@ -7,6 +7,7 @@ import {
   LIMITS,
   TERMINAL_STATES,
   type EventEntry,
+  type EventView,
   type InstanceId,
   type JobEntry,
   type JobId,
@@ -136,6 +137,11 @@ export class ReplSession {
       if (entry) return jobView(realm, entry)
     }
     return undefined
+  }
+
+  /** What the realm printed (console, uncaught errors) while the job ran, in order. */
+  printedBy(realm: RealmId, id: JobId): EventView[] {
+    return this.log(realm).filter((e): e is EventView => e.type === 'event' && e.job === id)
   }
 
   /**
@@ -292,13 +298,23 @@ export class ReplSession {
     )
   }
 
-  /** Moves a job addressed to `instance` from requested to dispatched; true if this call did it. */
-  claim(instance: InstanceId, id: JobId, now = Date.now()): boolean {
+  /** True while a job waits for `instance` to take it (read only; `claim` or `finish` write it taken). */
+  claimable(instance: InstanceId, id: JobId): boolean {
+    const job = findJob(this.handle.doc(), instance, id)
+    return job?.state === 'requested' && String(job.to) === instance
+  }
+
+  /**
+   * Moves a job addressed to `instance` from requested to dispatched (to executing too, when given
+   * the time it `started`); true if this call did it.
+   */
+  claim(instance: InstanceId, id: JobId, now = Date.now(), started?: number): boolean {
     let claimed = false
     this.handle.change((d) => {
       const job = findJob(d, instance, id)
       if (!job || job.state !== 'requested' || String(job.to) !== instance) return
       Object.assign(job, { state: 'dispatched', claim: scalar(instance), dispatched: now })
+      if (started !== undefined) Object.assign(job, { state: 'executing', started })
       claimed = true
     })
     return claimed
@@ -312,11 +328,20 @@ export class ReplSession {
     })
   }
 
-  /** Records a job's outcome, unless it already ended (timed out meanwhile). */
-  finish(instance: InstanceId, id: JobId, outcome: Outcome, now = Date.now()): void {
+  /**
+   * Records a job's outcome, unless it already ended (timed out meanwhile). A job `instance` took
+   * without writing a claim (one that ended quickly) is recorded as claimed too, and as started
+   * at `started` if it ran.
+   */
+  finish(instance: InstanceId, id: JobId, outcome: Outcome, now = Date.now(), started?: number): void {
     this.handle.change((d) => {
       const job = findJob(d, instance, id)
       if (!job || isTerminal(job.state)) return
+      if (job.state === 'requested') {
+        if (String(job.to) !== instance) return
+        Object.assign(job, { claim: scalar(instance), dispatched: started ?? now })
+        if (started !== undefined) job.started = started
+      }
       job.ended = now
       // Bounded here too: an executor across a port is not trusted to have bounded its output.
       if (outcome.ok) {
@@ -350,6 +375,7 @@ export class ReplSession {
         instance: scalar(instance),
       }
       if (e.stack !== undefined) entry.stack = scalar(bounded(e.stack, LIMITS.eventChars))
+      if (e.job !== undefined) entry.job = scalar(e.job)
       return entry
     })
     if (dropped)
@@ -420,5 +446,6 @@ function eventView(e: EventEntry): LogView {
     time: e.time,
     instance: String(e.instance),
     ...(e.stack === undefined ? {} : { stack: String(e.stack) }),
+    ...(e.job === undefined ? {} : { job: String(e.job) }),
   }
 }

@@ -5,7 +5,8 @@ import { LIMITS, type Outcome, type RealmEvent } from './types.ts'
 
 /**
  * The worker's program (CommonJS, evaluated as a string so it needs no build step). Code runs in
- * the worker's global scope, like `(0, eval)` in a page; console output, uncaught exceptions and
+ * the worker's global scope, like `(0, eval)` in a page; console output (console.log returning
+ * undefined, as Node's does: `postMessage` returns true), uncaught exceptions and
  * unhandled rejections are posted to the parent instead of reaching the host process. Values are
  * rendered with Node's own `util.inspect`; `json` only when JSON round-trips the value exactly.
  */
@@ -17,7 +18,7 @@ const render = (v, max) => { const text = util.inspect(v, { depth: ${REPL_INSPEC
 const describe = (e) => e instanceof Error ? { name: e.name, message: e.message, ...(typeof e.stack === 'string' ? { stack: e.stack } : {}) } : { name: 'Thrown', message: render(e, ${LIMITS.eventChars}) }
 const event = (kind, d) => parentPort.postMessage({ type: 'event', event: { kind, text: d.name + ': ' + d.message, ...(d.stack ? { stack: d.stack } : {}), time: Date.now() } })
 for (const level of ['log', 'info', 'warn', 'error', 'debug'])
-  console[level] = (...args) => parentPort.postMessage({ type: 'event', event: { kind: level, text: util.format(...args), time: Date.now() } })
+  console[level] = (...args) => { parentPort.postMessage({ type: 'event', event: { kind: level, text: util.format(...args), time: Date.now() } }) }
 process.on('unhandledRejection', (reason) => event('unhandled-rejection', describe(reason)))
 process.on('uncaughtException', (error) => event('uncaught', describe(error)))
 // As evaluateWithAwait in Executor.ts: top-level await reruns the code inside an async function.

@@ -83,6 +83,8 @@ export interface EventEntry {
   stack?: Scalar
   time: number
   instance: Scalar
+  /** The job that was running when the realm reported it (its console output, as the job's own). */
+  job?: Scalar
 }
 
 export type LogEntry = JobEntry | EventEntry
@@ -128,6 +130,7 @@ export interface EventView {
   stack?: string
   time: number
   instance: InstanceId
+  job?: JobId
 }
 
 export type LogView = JobView | EventView
@@ -143,6 +146,8 @@ export interface RealmEvent {
   text: string
   stack?: string
   time: number
+  /** Set by the realm's runtime (never taken from the realm's side): the job running when it came. */
+  job?: JobId
 }
 
 /** Bounds that keep one job or one noisy realm from bloating the session document. */

@@ -6,6 +6,7 @@ import { boundOutput, MAX_RUNS, type RunRecord } from './runRecord.ts'
 
 interface StoredRun {
   command: Scalar
+  cwd?: Scalar
   backend: Backend
   by: Scalar
   started: number
@@ -48,6 +49,7 @@ export class RunHistory {
       .map(([id, r]) => ({
         id,
         command: String(r.command),
+        ...(r.cwd === undefined ? {} : { cwd: String(r.cwd) }),
         backend: r.backend,
         by: String(r.by),
         started: r.started,
@@ -62,8 +64,10 @@ export class RunHistory {
   /** Adds or replaces a run (its output bounded), keeping the newest MAX_RUNS. */
   record(run: RunRecord): void {
     const { id, output, ...rest } = boundOutput(run)
+    const { cwd, ...fields } = rest
     const stored: StoredRun = {
-      ...rest,
+      ...fields,
+      ...(cwd ? { cwd: scalar(cwd) } : {}),
       command: scalar(rest.command),
       by: scalar(rest.by),
       output: output.map((p) => ({ stream: p.stream, data: scalar(p.data) })),

@@ -4,6 +4,8 @@
  * may send `stdin` and `kill`. Validation here is the one place a malformed frame is named.
  */
 
+import { pathProblem } from '../model/paths.ts'
+
 export const BACKENDS = ['webcontainer', 'browser', 'local'] as const
 export type Backend = (typeof BACKENDS)[number]
 
@@ -100,6 +102,23 @@ export function clientFrameProblem(value: unknown): string | null {
   return `unknown client frame type ${describe(value.type)} (expected stdin or kill)`
 }
 
+/**
+ * Why `cwd` cannot be a run's folder, or null: it comes from a document (a suggestion, a recent
+ * run) or a request, so it must name a folder inside the run's files by the repository path rule
+ * (`tools/fmt`; a trailing `/`; `.` or '' for the root), never `..`, an absolute path or a NUL.
+ */
+export function runFolderProblem(cwd: string): string | null {
+  const folder = runFolderOf(cwd)
+  const problem = folder === '' ? null : pathProblem(folder)
+  return problem && `the working folder is refused: ${problem}`
+}
+
+/** A run's folder from the branch root, '' for the root: `tools/fmt/` → `tools/fmt`, `.` → ''. Check it with `runFolderProblem`. */
+export const runFolderOf = (cwd: string | undefined): string => {
+  const folder = (cwd ?? '').replace(/\/+$/, '')
+  return folder === '.' ? '' : folder
+}
+
 /** Why `value` is not a run spec, or null when it is one. */
 export function runSpecProblem(value: unknown): string | null {
   if (!isObject(value)) return 'a run spec must be a JSON object'
@@ -109,7 +128,11 @@ export function runSpecProblem(value: unknown): string | null {
   if (command.includes('\0')) return 'the command contains a NUL character'
   if (typeof repo !== 'string' || typeof branch !== 'string')
     return 'the run spec needs the repo and branch its files come from'
-  if (cwd !== undefined && typeof cwd !== 'string') return 'cwd must be a string'
+  if (cwd !== undefined) {
+    if (typeof cwd !== 'string') return 'cwd must be a string'
+    const problem = runFolderProblem(cwd)
+    if (problem) return problem
+  }
   if (env !== undefined) {
     if (!isObject(env)) return 'env must be an object of strings'
     for (const [name, val] of Object.entries(env)) {

@@ -8,6 +8,8 @@ import type { Backend, ExitFrame } from './frames.ts'
 export interface RunRecord {
   id: string
   command: string
+  /** Folder it ran in, from the branch root (absent or '' for the root). */
+  cwd?: string
   backend: Backend
   /** Who started it (a person's name, an agent's). */
   by: string
@@ -40,5 +42,20 @@ export function boundOutput(record: RunRecord): RunRecord {
   return { ...record, output, truncated: true }
 }
 
-/** Commands run before, most recent first, each once. */
-export const recentCommands = (runs: RunRecord[]): string[] => [...new Set(runs.map((r) => r.command))]
+/** A command and the folder it runs in, as the Run dialog offers it. */
+export interface CommandIn {
+  command: string
+  /** From the branch root; '' for the root. */
+  cwd: string
+}
+
+/** Commands run before, with their folders, most recent first, each once. */
+export function recentCommands(runs: RunRecord[]): CommandIn[] {
+  const seen = new Map<string, CommandIn>()
+  for (const r of runs) {
+    const entry = { command: r.command, cwd: r.cwd ?? '' }
+    const key = JSON.stringify(entry)
+    if (!seen.has(key)) seen.set(key, entry)
+  }
+  return [...seen.values()]
+}

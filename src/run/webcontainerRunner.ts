@@ -1,6 +1,6 @@
 import type { FileSystemTree, WebContainer } from '@webcontainer/api'
 import { FrameLog } from './FrameLog.ts'
-import type { RunSpec } from './frames.ts'
+import { parseRunSpec, runFolderOf, type RunSpec } from './frames.ts'
 import { RunnerUnavailable, type Run, type RunFile, type Runner } from './Runner.ts'
 
 /** `boot()` loads a hosted runtime; offline it never settles, so it gets this long. */
@@ -70,12 +70,14 @@ export function bootWebContainer(): Promise<WebContainer> {
 export class WebContainerRunner implements Runner {
   readonly backend = 'webcontainer' as const
 
-  async start(spec: RunSpec, files: readonly RunFile[]): Promise<Run> {
+  async start(given: RunSpec, files: readonly RunFile[]): Promise<Run> {
+    // The spec (its folder above all) may come from a document: checked as the relay checks it.
+    const spec = parseRunSpec(given)
     const container = await bootWebContainer()
     const folder = branchFolder(spec.repo, spec.branch)
     await container.fs.mkdir(folder, { recursive: true })
     await container.mount(toFileTree(files), { mountPoint: folder })
-    const cwd = spec.cwd ? `${folder}/${spec.cwd}` : folder
+    const cwd = runFolderOf(spec.cwd) ? `${folder}/${runFolderOf(spec.cwd)}` : folder
     const process = await container.spawn('jsh', ['-c', spec.command], { cwd, env: spec.env })
     const log = new FrameLog(crypto.randomUUID(), 'webcontainer')
     let reason: 'exited' | 'killed' | 'timeout' = 'exited'

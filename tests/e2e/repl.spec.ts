@@ -33,7 +33,8 @@ test('the CLI evaluates code in a chosen tab and reads its console; a closed tab
   page,
   context,
 }) => {
-  test.setTimeout(120_000)
+  // About twenty `weft` processes, each a few seconds on a loaded machine.
+  test.setTimeout(180_000)
   await createRepository(page, 'repl')
   const link = await shareLinkOf(page)
   const other = await context.newPage()
@@ -65,6 +66,28 @@ test('the CLI evaluates code in a chosen tab and reads its console; a closed tab
 
   // 1 + 1 in tab B, and what B logs and fails to catch lands in B's log.
   expect(await weft(home, inB('1 + 1'))).toMatchObject({ code: 0, out: '2\n' })
+  // What the code prints comes back first, each line marked as console output, then the result;
+  // log/info/debug on stdout and warn/error on stderr, as Node prints them.
+  expect(await weft(home, inB("console.log('only-log')"))).toMatchObject({
+    code: 0,
+    out: '[console.log] only-log\nundefined\n',
+  })
+  expect(await weft(home, inB("console.log('one'); console.error('two'); console.info('three'); 3"))).toEqual(
+    {
+      code: 0,
+      out: '[console.log] one\n[console.info] three\n3\n',
+      err: '[console.error] two\n',
+    },
+  )
+  const printed = await weft(home, [...inB("console.log('one'); console.warn('two'); 3"), '--json'])
+  expect(JSON.parse(printed.out)).toMatchObject({
+    state: 'finished',
+    result: { text: '3' },
+    console: [
+      { kind: 'log', text: 'one' },
+      { kind: 'warn', text: 'two' },
+    ],
+  })
   expect(
     (
       await weft(

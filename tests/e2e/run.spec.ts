@@ -9,7 +9,8 @@ import { RelayProcess } from './relayProcess.ts'
 /** Creates a file with `text` (inserted at once, as a paste is) and waits until it is saved. */
 async function writeFile(page: Page, path: string, text: string) {
   await createPath(page, 'New file', path)
-  await treeItem(page, path).click()
+  // The tree names a file by its own name, under its folder's.
+  await treeItem(page, path.slice(path.lastIndexOf('/') + 1)).click()
   await editor(page, path).click()
   await page.keyboard.insertText(text)
   await waitSaved(page)
@@ -42,14 +43,14 @@ test('Run suggests npm test and runs it in the browser; Stop ends an endless loo
 
   await page.getByRole('button', { name: 'Run', exact: true }).click()
   const dialog = runDialog(page)
+  // Auto picks the browser while no WebContainer is up and the relay runs nothing.
+  await expect(dialog.getByLabel('Backend', { exact: true })).toContainText('Auto (Browser)')
+  // A suggestion runs in one click, and stays in the field to edit and run again.
   await dialog
     .getByRole('group', { name: 'Suggested commands' })
     .getByRole('button', { name: 'npm test' })
     .click()
   await expect(dialog.getByLabel('Command', { exact: true })).toHaveValue('npm test')
-  // Auto picks the browser while no WebContainer is up and the relay runs nothing.
-  await expect(dialog.getByLabel('Backend', { exact: true })).toContainText('Auto (Browser)')
-  await dialog.getByRole('button', { name: 'Run', exact: true }).click()
   const output = dialog.getByRole('log', { name: 'Run output' })
   // The first browser run downloads esbuild-wasm (14 MB), no longer part of the first visit.
   await expect(output).toContainText('total is 6', { timeout: 60_000 })
@@ -211,6 +212,52 @@ test('with the relay running commands: the runner token (never in a Share link o
     expect(alive(pid)).toBe(true)
     await page.close()
     await expect.poll(() => alive(pid), { timeout: 10_000 }).toBe(false)
+  } finally {
+    await context.close()
+    await relay.stop()
+  }
+})
+
+test('a suggestion from a nested package.json shows its folder and runs there in one click; Escape in the run output closes the dialog and gives focus back', async ({
+  browser,
+}) => {
+  const relay = new RelayProcess()
+  await relay.start(0, ['--runs'])
+  const runnerToken = readFileSync(join(relay.dataDir, 'runs-token'), 'utf8').trim()
+  const context = await browser.newContext({ baseURL: relay.url })
+  const page = await context.newPage()
+  try {
+    await createRepository(page, 'nested-runs')
+    await writeFile(
+      page,
+      'tools/fmt/package.json',
+      '{"name": "fmt", "scripts": {"fmt_test": "node check.js"}}',
+    )
+    await writeFile(
+      page,
+      'tools/fmt/check.js',
+      "console.log('checked in ' + process.cwd().split('/').slice(-2).join('/'))\n",
+    )
+    const runButton = page.getByRole('button', { name: 'Run', exact: true })
+    await runButton.click()
+    const dialog = runDialog(page)
+    await dialog.getByLabel('Runner token').fill(runnerToken)
+    await expect(dialog.getByLabel('Backend', { exact: true })).toContainText('Auto (Local runner)')
+    // The chip says where it runs, and one click runs it there (npm at the root fails: no package.json).
+    const chip = dialog
+      .getByRole('group', { name: 'Suggested commands' })
+      .getByRole('button', { name: 'npm run fmt_test' })
+    await expect(chip).toContainText('tools/fmt')
+    await chip.click()
+    const output = dialog.getByRole('log', { name: 'Run output' })
+    await expect(output).toContainText('checked in tools/fmt')
+    await expect(dialog.getByRole('status', { name: 'Run status' })).toHaveText(/^Exited with code 0 in/)
+
+    // Escape with the focus in the run's output (where typed input goes) closes the dialog.
+    await output.click()
+    await page.keyboard.press('Escape')
+    await expect(dialog).toBeHidden()
+    await expect(runButton).toBeFocused()
   } finally {
     await context.close()
     await relay.stop()

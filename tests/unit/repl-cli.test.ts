@@ -122,9 +122,10 @@ describe('weft repl against a relay', () => {
   it('shows console output and an unhandled rejection in the realm log; a thrown error exits 1', async () => {
     const code =
       'console.log("from the cli"); setTimeout(() => Promise.reject(new Error("late failure"))); "done"'
+    // What the job printed comes first, marked; the rejection comes after it ended, so only the log has it.
     expect(await weft(home, signed(['repl', 'eval', '--realm', realm.realm, code]))).toMatchObject({
       code: 0,
-      out: "'done'\n",
+      out: "[console.log] from the cli\n'done'\n",
     })
     await vi.waitFor(
       () => expect(session.log(realm.realm).filter((e) => e.type === 'event')).toHaveLength(2),
@@ -234,6 +235,22 @@ describe('weft repl against a relay', () => {
         'globalThis.count = 41; count + 1',
       ]),
     ).toMatchObject({ code: 0, out: '42\n' })
+    // The Node realm's console output comes back with the job, marked, before the result.
+    expect(
+      await weft(home, [
+        'repl',
+        'eval',
+        '--realm',
+        served,
+        '--key-file',
+        serverKey,
+        "console.log('only-log'); console.error('oops\\nsecond line')",
+      ]),
+    ).toMatchObject({
+      code: 0,
+      out: '[console.log] only-log\nundefined\n',
+      errors: '[console.error] oops\n[console.error] second line',
+    })
     interrupt()
     expect(await serving).toBe(0)
     await vi.waitFor(() => expect(session.realm(served)?.status).toBe('closed'), { timeout: 10_000 })

@@ -88,7 +88,11 @@ describe('REPL session and realm runtime', () => {
       claim: runtime.instance,
       to: runtime.instance,
     })
-    expect(states).toEqual(['requested', 'dispatched', 'executing', 'finished'])
+    // A quick job is claimed and finished in one change (a claim written first held the result
+    // back by automerge-repo's 100 ms between sends); the record still says who ran it and when.
+    expect(states).toEqual(['requested', 'finished'])
+    expect(done.started).toBeLessThanOrEqual(done.ended!)
+    expect(done.dispatched).toBe(done.started)
     expect(session.realms()).toEqual([
       expect.objectContaining({ id: runtime.realm, kind: 'worker', status: 'alive', owner: 'peer-test' }),
     ])
@@ -286,7 +290,9 @@ describe('exactly once', () => {
   it('runs a job once although every change re-scans the log while it runs', async () => {
     const { session } = await newSession()
     const { executor, ran, release } = recorder()
-    const runtime = start(session, executor, { heartbeatMs: 5 })
+    // Heartbeats often enough to change the document while the job runs, not so often that a busy
+    // machine misses three of them before the request (5 ms made the realm look gone under load).
+    const runtime = start(session, executor, { heartbeatMs: 50 })
     const job = await session.request({ realm: runtime.realm, code: 'wait', requester: 'agent', key: KEY })
     await expect.poll(() => session.job(runtime.realm, job.id)?.state).toBe('executing')
     // Many changes (heartbeats, other jobs' entries) arrive while it runs.

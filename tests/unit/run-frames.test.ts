@@ -63,6 +63,11 @@ describe('run frames', () => {
     expect(() => parseRunSpec({ ...spec, env: { A: 1 } })).toThrow('env A must be a string without NUL')
     expect(() => parseRunSpec({ ...spec, timeoutMs: 0 })).toThrow(/timeoutMs must be a whole number/)
     expect(() => parseRunSpec({ ...spec, command: 'a\0b' })).toThrow('NUL')
+    // A run's folder comes from documents (suggestions, recent runs): it stays inside the run's files.
+    for (const cwd of ['', '.', 'tools/fmt', 'tools/fmt/'])
+      expect(parseRunSpec({ ...spec, cwd })).toMatchObject({ cwd })
+    for (const cwd of ['..', 'tools/../..', '/etc', 'a\0b', 'a\\..\\b'])
+      expect(() => parseRunSpec({ ...spec, cwd })).toThrow(/the working folder is refused/)
   })
 })
 

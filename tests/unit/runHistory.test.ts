@@ -43,7 +43,18 @@ describe('run history', () => {
   })
 
   it('lists recent commands once each, most recent first', () => {
-    expect(recentCommands([record([], 'b'), record([], 'a'), record([], 'b')])).toEqual(['b', 'a'])
+    expect(
+      recentCommands([
+        record([], 'b'),
+        record([], 'a'),
+        record([], 'b'),
+        { ...record([], 'b'), cwd: 'tools' },
+      ]),
+    ).toEqual([
+      { command: 'b', cwd: '' },
+      { command: 'a', cwd: '' },
+      { command: 'b', cwd: 'tools' },
+    ])
   })
 })
 
@@ -56,6 +67,7 @@ describe("a repository's shared run history", () => {
       history.record(record([{ stream: 'stdout', data: `run ${i}\n` }], `cmd ${i}`, `id-${i}`, i))
     history.record({
       ...record([{ stream: 'stderr', data: 'x'.repeat(MAX_STORED_OUTPUT + 10) }], 'big', 'id-big', 1_000),
+      cwd: 'tools/fmt',
       exit: { code: 3, signal: null, reason: 'exited' },
       durationMs: 12,
     })
@@ -65,6 +77,7 @@ describe("a repository's shared run history", () => {
     expect(runs).toHaveLength(MAX_RUNS)
     expect(runs[0]).toMatchObject({
       id: 'id-big',
+      cwd: 'tools/fmt',
       exit: { code: 3, reason: 'exited' },
       durationMs: 12,
       truncated: true,

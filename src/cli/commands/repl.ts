@@ -7,7 +7,7 @@ import { NodeWorkerExecutor } from '../../repl/nodeExecutor.ts'
 import { RealmRuntime } from '../../repl/RealmRuntime.ts'
 import { newRealmKey, parseRealmKey, type RealmKey } from '../../repl/realmKey.ts'
 import { ReplSession } from '../../repl/ReplSession.ts'
-import type { JobView, RealmId } from '../../repl/types.ts'
+import type { EventKind, EventView, JobView, RealmId } from '../../repl/types.ts'
 import { defaultHome, Profile } from '../Profile.ts'
 import { commandArgs } from '../args.ts'
 
@@ -143,12 +143,23 @@ export async function replCommand(argv: string[], io: ReplIo): Promise<number> {
     return 2
   }
 
-  const profile = await Profile.open(home, opts.relay)
+  // The relays connect while the repository and its session load from disk: each command is a
+  // process of its own, so this waiting is paid every time (measured by bench/repl.bench.ts).
+  const profile = await Profile.open(home, opts.relay, { wait: false })
   try {
-    const { ws } = await profile.open(profile.pick(opts.repo))
-    if (command === 'serve')
+    const summary = profile.pick(opts.repo)
+    const [{ ws }] = await Promise.all([profile.open(summary, { settle: false }), profile.waitForRelays()])
+    if (command === 'serve') {
+      await profile.settle()
       return await serve(profile, await ReplSession.ensure(profile.repo, ws.handle), key!, opts.label, io)
-    const session = await ReplSession.find(profile.repo, ws.handle)
+    }
+    // Only the session is read: the rest of the repository need not be brought up to date, unless
+    // this disk has not heard of the session yet.
+    let session = await ReplSession.find(profile.repo, ws.handle)
+    if (!session) {
+      await profile.settle()
+      session = await ReplSession.find(profile.repo, ws.handle)
+    }
     if (!session)
       throw new WeftError(
         'not-found',
@@ -200,7 +211,7 @@ async function send(
   requester: string,
   key: RealmKey | undefined,
   timeoutSeconds?: number,
-): Promise<JobView> {
+): Promise<Printed> {
   const job = await session.request({
     realm,
     code: block.code,
@@ -209,13 +220,42 @@ async function send(
     ...(key === undefined ? {} : { key }),
     ...(timeoutSeconds ? { timeoutMs: Math.round(timeoutSeconds * 1000) } : {}),
   })
-  return session.outcome(realm, job.id)
+  const done = await session.outcome(realm, job.id)
+  return {
+    ...done,
+    console: session.printedBy(realm, job.id).map(({ kind, text, stack, time }) => ({
+      kind,
+      text,
+      ...(stack === undefined ? {} : { stack }),
+      time,
+    })),
+  }
 }
 
-/** Prints a job's outcome; returns its exit code. */
-function report(job: JobView, json: boolean, io: ReplIo): number {
+/** A job's outcome with what the realm printed while it ran. */
+type Printed = JobView & { console: Pick<EventView, 'kind' | 'text' | 'stack' | 'time'>[] }
+
+/** Where Node prints each kind: log, info and debug on stdout; warnings and errors on stderr. */
+const ON_STDOUT: readonly EventKind[] = ['log', 'info', 'debug']
+const CONSOLE: readonly EventKind[] = [...ON_STDOUT, 'warn', 'error']
+
+/**
+ * Prints a job's console output, in order, each line marked (`[console.log] …`; an error nobody
+ * caught as `[uncaught] …`) so it never passes for the result, then its outcome; returns its exit code.
+ */
+function report(job: Printed, json: boolean, io: ReplIo): number {
   if (json) io.out(`${JSON.stringify(job, null, 2)}\n`)
-  else if (job.state === 'finished') io.out(`${job.result?.text ?? ''}\n`)
+  else
+    for (const { kind, text } of job.console) {
+      const mark = CONSOLE.includes(kind) ? `[console.${kind}]` : `[${kind}]`
+      const lines = text
+        .split('\n')
+        .map((line) => `${mark} ${line}`)
+        .join('\n')
+      if (ON_STDOUT.includes(kind)) io.out(`${lines}\n`)
+      else io.err(lines)
+    }
+  if (!json && job.state === 'finished') io.out(`${job.result?.text ?? ''}\n`)
   if (job.state === 'failed') io.err(job.error?.stack ?? `${job.error?.name}: ${job.error?.message}`)
   if (job.state === 'timed-out') io.err(`weft repl: timed out: ${job.reason}`)
   return job.state === 'finished' ? 0 : 1

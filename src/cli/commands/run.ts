@@ -133,6 +133,7 @@ export async function runCommand(
   const record: RunRecord = {
     id: run.id,
     command: spec.command,
+    ...(spec.cwd ? { cwd: spec.cwd } : {}),
     backend: 'local',
     by: process.env.WEFT_AUTHOR ?? process.env.USER ?? 'agent',
     started: Date.now(),

@@ -1,6 +1,6 @@
 import { planBrowserRun, type BrowserPlan } from '../entry.ts'
 import { FrameLog } from '../FrameLog.ts'
-import type { RunSpec } from '../frames.ts'
+import { parseRunSpec, type RunSpec } from '../frames.ts'
 import type { Run, RunFile, Runner } from '../Runner.ts'
 import { createStdinBuffer, STDIN_CAPACITY, StdinWriter } from '../stdinChannel.ts'
 import type { FromRunWorker, ToRunWorker } from '../workerProtocol.ts'
@@ -78,7 +78,8 @@ export class BrowserRunner implements Runner {
     }
     const timeout = spec.timeoutMs ? setTimeout(() => end(null, 'timeout'), spec.timeoutMs) : undefined
     try {
-      const plan = planFor(spec, files)
+      // The spec (its folder above all) may come from a document: checked as the relay checks it.
+      const plan = planFor(parseRunSpec(spec), files)
       worker = this.#createWorker()
       worker.onmessage = (event: MessageEvent<FromRunWorker>) => {
         const message = event.data
