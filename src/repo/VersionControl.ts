@@ -95,7 +95,8 @@ export class VersionControl {
       const { id } = entry
       snapshot[id] = { path: entry.path, blob: entry.blob, size: entry.size, binary: entry.binary }
       if (!entry.live) continue
-      if (store && (!storing || storing.has(id))) live.push({ id, bytes: await this.#ws.readBytes(branchId, id) })
+      if (store && (!storing || storing.has(id)))
+        live.push({ id, bytes: await this.#ws.readBytes(branchId, id) })
       else {
         const { hash, size } = await this.#ws.contentHash(branchId, id)
         Object.assign(snapshot[id], { blob: hash, size })
@@ -394,7 +395,12 @@ export class VersionControl {
    * path, and its text merged three-way with `mergeFile`: conflict markers stay in the working file,
    * still uncommitted, for its author to settle). Binary files keep the working version.
    */
-  async #moveBranch(branchId: BranchId, snapshot: Snapshot, head: CommitId, mergeFile: FileMerger): Promise<void> {
+  async #moveBranch(
+    branchId: BranchId,
+    snapshot: Snapshot,
+    head: CommitId,
+    mergeFile: FileMerger,
+  ): Promise<void> {
     const old = this.#headSnapshot(branchId)
     const working = await this.working(branchId)
     const same = (a?: Snapshot[string], b?: Snapshot[string]) =>
@@ -428,7 +434,8 @@ export class VersionControl {
     const tree = this.#branch(branchId).tree
     for (const c of carried) {
       const entry = tree[c.id]
-      const text = c.text ?? (c.blob && entry?.type === 'file' && entry.live ? await readText(c.blob.blob) : null)
+      const text =
+        c.text ?? (c.blob && entry?.type === 'file' && entry.live ? await readText(c.blob.blob) : null)
       if (text === null || text === undefined) continue
       if (entry?.type === 'file' && entry.live) {
         const live = await this.#ws.repo.find<LiveFileDoc>(String(entry.live) as AutomergeUrl)

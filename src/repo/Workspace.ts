@@ -89,6 +89,7 @@ export class Workspace {
   readonly author: Author | null
   readonly ledger: WorkingLedger | null
   #headCache: { head: CommitId | null; snapshot: Snapshot } | null = null
+  #noting: Promise<void> = Promise.resolve()
 
   constructor(
     repo: Repo,
@@ -404,10 +405,15 @@ export class Workspace {
     const current = this.#file(branchId, id)
     if (current.live) return String(current.live) as AutomergeUrl
     const live = this.repo.create<LiveFileDoc>({ content: text })
+    const stateBefore = this.ledger?.get(branchId, id) && (await this.entryState(branchId, id))
     this.handle.change((d) => {
       const target = d.branches[branchId].tree[id]
       if (target?.type === 'file') target.live = scalar(live.url)
     })
+    // Moving the text into a live document changes no content: a change of ours stays ours.
+    const record = this.ledger?.get(branchId, id)
+    if (record && record.after === stateBefore)
+      this.ledger!.set(branchId, id, { ...record, after: await this.entryState(branchId, id) })
     return live.url
   }
 
@@ -447,7 +453,12 @@ export class Workspace {
     if (!entry) return 'gone'
     if (entry.type === 'dir') return `dir\0${String(entry.path)}`
     const heads = entry.live ? A.getHeads((await this.#live(entry)).doc()).join(',') : ''
-    return this.#state({ path: String(entry.path), blob: String(entry.blob), live: String(entry.live ?? ''), heads })
+    return this.#state({
+      path: String(entry.path),
+      blob: String(entry.blob),
+      live: String(entry.live ?? ''),
+      heads,
+    })
   }
 
   /** The entries as they are now, before a change of ours to them (`noteOwnChanges` then records it). */
@@ -485,7 +496,10 @@ export class Workspace {
       const entry = tree[id]
       // Folders are not committed; only files count.
       if (entry?.type === 'dir') continue
-      before.set(id, entry ? { path: String(entry.path), blob: String(entry.blob), live: String(entry.live ?? '') } : null)
+      before.set(
+        id,
+        entry ? { path: String(entry.path), blob: String(entry.blob), live: String(entry.live ?? '') } : null,
+      )
     }
     return before
   }
@@ -495,29 +509,49 @@ export class Workspace {
    * peers see whose it is. A tree change leaves live documents alone, so their heads then are their
    * heads before; a live edit gives its own heads (`after`).
    */
-  async #noteOwn(branchId: BranchId, before: Map<EntryId, Before | null>, after?: string[]): Promise<void> {
-    const { author, ledger } = this
-    if (!author || !ledger || before.size === 0) return
+  #noteOwn(branchId: BranchId, before: Map<EntryId, Before | null>, after?: string[]): Promise<void> {
+    if (!this.author || !this.ledger || before.size === 0) return Promise.resolve()
     // Read at once, before anything else can run: what our change left, not what a peer wrote since.
     const left = this.#capture(branchId, [...before.keys()])
+    // One at a time: each record builds on the one before (keystrokes arrive faster than hashing).
     const head = this.headSnapshot(branchId)
+    const noted = this.#noting.then(() => this.#record(branchId, head, before, left, after))
+    this.#noting = noted.catch(() => undefined)
+    return noted
+  }
+
+  async #record(
+    branchId: BranchId,
+    head: Snapshot,
+    before: Map<EntryId, Before | null>,
+    left: Map<EntryId, Before | null>,
+    after: string[] | undefined,
+  ): Promise<void> {
+    const author = this.author!
+    const ledger = this.ledger!
+    const headsOf = async (url: string) =>
+      url ? A.getHeads((await this.repo.find<LiveFileDoc>(url as AutomergeUrl)).doc()) : []
     for (const [id, was] of before) {
       const prev = ledger.get(branchId, id)
       const headVersion = version(head[id])
-      const liveUrl = was?.live || left.get(id)?.live
-      const live = liveUrl ? await this.repo.find<LiveFileDoc>(liveUrl as AutomergeUrl) : null
-      // A tree change leaves the live text alone: one reading of its heads serves before and after.
-      const heads = was?.heads ?? (live ? A.getHeads(live.doc()) : [])
       const now = left.get(id)
-      const stateAfter = now ? this.#state({ ...now, heads: (after ?? heads).join(',') }) : 'gone'
+      const live = was?.live ? await this.repo.find<LiveFileDoc>(was.live as AutomergeUrl) : null
+      // A tree change leaves live text alone: one reading of a document's heads serves before and after.
+      const heads = was?.heads ?? (live ? A.getHeads(live.doc()) : [])
+      const headsAfter = after ?? (now?.live === was?.live ? heads : await headsOf(now?.live ?? ''))
+      const stateAfter = now ? this.#state({ ...now, heads: headsAfter.join(',') }) : 'gone'
       const stateBefore = was ? this.#state({ ...was, heads: heads.join(',') }) : 'gone'
       let content = ''
       // What the entry held before, as a version: needed only when a new stretch of work begins.
       if (was && (!prev || prev.base !== headVersion)) {
-        const text = live && was.live ? A.view(live.doc(), heads).content : null
+        const text = live ? A.view(live.doc(), heads).content : null
         content = version({ path: was.path, blob: text === null ? was.blob : await sha256(encodeText(text)) })
       }
-      ledger.set(branchId, id, noteChange(prev, headVersion, { state: stateBefore, version: content }, stateAfter))
+      ledger.set(
+        branchId,
+        id,
+        noteChange(prev, headVersion, { state: stateBefore, version: content }, stateAfter),
+      )
     }
     const unnamed = [...before.keys()].filter(
       (id) => this.handle.doc().branches[branchId]?.changedBy?.[id]?.[author.id] !== author.name,

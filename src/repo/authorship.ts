@@ -49,7 +49,8 @@ export function noteChange(
   after: string,
 ): LedgerRecord {
   // Still the same stretch of work since the head: it stays clean only if nobody wrote in between.
-  if (prev && prev.base === head) return { base: head, after, mixed: prev.mixed || before.state !== prev.after }
+  if (prev && prev.base === head)
+    return { base: head, after, mixed: prev.mixed || before.state !== prev.after }
   // A new stretch: clean only if the entry was as the head has it.
   return { base: head, after, mixed: before.version !== head }
 }
@@ -68,14 +69,19 @@ const ledgerKey = (repository: string, authorKey: string) => ['weft', 'working',
  */
 export class WorkingLedger {
   readonly #storage: StorageAdapterInterface | null
-  readonly #key: string[]
+  readonly #key: Promise<string[]>
   #records = new Map<string, LedgerRecord>()
   #saving: Promise<void> = Promise.resolve()
   #dirty = false
 
-  private constructor(storage: StorageAdapterInterface | null, key: string[]) {
+  private constructor(storage: StorageAdapterInterface | null, repository: string, author: Author) {
     this.#storage = storage
-    this.#key = key
+    this.#key = storageKey(author.id).then((key) => ledgerKey(repository, key))
+  }
+
+  /** An empty ledger, for a repository just created. */
+  static fresh(storage: StorageAdapterInterface | null, repository: string, author: Author): WorkingLedger {
+    return new WorkingLedger(storage, repository, author)
   }
 
   /** The ledger of `author` on `repository` (a document id), loaded from `storage`. */
@@ -84,8 +90,8 @@ export class WorkingLedger {
     repository: string,
     author: Author,
   ): Promise<WorkingLedger> {
-    const ledger = new WorkingLedger(storage, ledgerKey(repository, await storageKey(author.id)))
-    const saved = await storage?.load(ledger.#key)
+    const ledger = new WorkingLedger(storage, repository, author)
+    const saved = await storage?.load(await ledger.#key)
     if (saved) {
       try {
         const parsed = JSON.parse(new TextDecoder().decode(saved)) as Record<string, LedgerRecord>
@@ -125,7 +131,7 @@ export class WorkingLedger {
     this.#saving = this.#saving.then(async () => {
       this.#dirty = false
       const bytes = new TextEncoder().encode(JSON.stringify(Object.fromEntries(this.#records)))
-      await this.#storage!.save(this.#key, bytes)
+      await this.#storage!.save(await this.#key, bytes)
     })
   }
 }

@@ -12,7 +12,20 @@ export class LiveService {
 
   constructor(profile: ProfileContext) {
     this.#profile = profile
-    this.#live = new LiveFileServer(profile.repo)
+    this.#live = new LiveFileServer(profile.repo, {
+      // Every edit a window makes is this profile's person's: recorded as theirs (see repo/authorship.ts).
+      onEdit: (url, before, after) => void this.#noteEdit(url, before, after),
+    })
+  }
+
+  async #noteEdit(url: string, before: Heads, after: Heads): Promise<void> {
+    const repository = this.#profile.liveRepositories.get(url)
+    if (!repository) return
+    try {
+      await (await this.#profile.workspace(repository)).noteLiveEdit(url, before, after)
+    } catch (error) {
+      console.warn('An edit could not be recorded as yours:', error)
+    }
   }
 
   /**

@@ -42,6 +42,13 @@ async function twoPeople(files: Record<string, string> = { 'README.md': 'hello\n
 }
 
 /** Types into a live file as the live-file server does for a window: one change, then the edit noted. */
+/** The live document of a file (it must have one). */
+const liveOf = (ws: Workspace, branch: string, id: string) => {
+  const entry = ws.handle.doc().branches[branch].tree[id]
+  if (entry.type !== 'file' || !entry.live) throw new Error('no live document')
+  return ws.repo.find<LiveFileDoc>(String(entry.live) as AutomergeUrl)
+}
+
 async function typeInto(ws: Workspace, branch: string, id: string, insert: string) {
   const url = await ws.openLive(branch, id)
   const live = await ws.repo.find<LiveFileDoc>(url as AutomergeUrl)
@@ -90,7 +97,7 @@ describe('whose an uncommitted change is', () => {
     expect(await bea.vc.status(main)).toEqual([])
   })
 
-  it("live edits: typed by one person is theirs; co-edited is shared and needs a pick", async () => {
+  it('live edits: typed by one person is theirs; co-edited is shared and needs a pick', async () => {
     const { main, ada, bea, idOf, committed } = await twoPeople({ 'a.txt': 'a\n', 'b.txt': 'b\n' })
     await typeInto(ada.ws, main, idOf('a.txt'), 'ada\n')
     await typeInto(bea.ws, main, idOf('b.txt'), 'bea\n')
@@ -125,8 +132,7 @@ describe('whose an uncommitted change is', () => {
 
     // Ada edits a.txt; Bea then rewrites it behind the live editor, naming nobody.
     await typeInto(ada.ws, main, idOf('a.txt'), 'ada\n')
-    const url = doc.doc().branches[main].tree[idOf('a.txt')]
-    const live = await ada.ws.repo.find<LiveFileDoc>(String((url as { live: string }).live) as AutomergeUrl)
+    const live = await liveOf(ada.ws, main, idOf('a.txt'))
     live.change((d) => A.splice(d, ['content'], 0, 0, 'sneaky\n'))
     expect((await ada.vc.status(main)).map((c) => [c.path, c.owner])).toEqual([
       ['a.txt', 'shared'],
@@ -137,7 +143,10 @@ describe('whose an uncommitted change is', () => {
   })
 
   it("a merge is not blocked by another's unfinished work, keeps it uncommitted, and carries it onto the merged files", async () => {
-    const { main, ada, bea, idOf } = await twoPeople({ 'shared.txt': 'one\ntwo\nthree\n', 'other.txt': 'x\n' })
+    const { main, ada, bea, idOf } = await twoPeople({
+      'shared.txt': 'one\ntwo\nthree\n',
+      'other.txt': 'x\n',
+    })
     const base = ada.ws.handle.doc().branches[main].head
     const feature = ada.vc.createBranch('feature', base)
     await ada.ws.importFiles(feature, [
@@ -148,9 +157,7 @@ describe('whose an uncommitted change is', () => {
     // On main, Bea has unfinished work: a new file and an edit of a file the merge changes too.
     await bea.ws.createFile(main, 'wip.txt', text('wip'))
     await typeInto(bea.ws, main, idOf('shared.txt'), '')
-    const live = await bea.ws.repo.find<LiveFileDoc>(
-      String((bea.ws.handle.doc().branches[main].tree[idOf('shared.txt')] as { live: string }).live) as AutomergeUrl,
-    )
+    const live = await liveOf(bea.ws, main, idOf('shared.txt'))
     const before = A.getHeads(live.doc())
     live.change((d) => A.splice(d, ['content'], 0, 0, 'zero by Bea\n'))
     await bea.ws.noteLiveEdit(live.url, before, A.getHeads(live.doc()))
@@ -165,7 +172,9 @@ describe('whose an uncommitted change is', () => {
     expect(outcome.kind).toBe('merged')
 
     const read = async (path: string) =>
-      new TextDecoder().decode(await ada.ws.readBytes(main, ada.ws.entries(main).find((e) => e.path === path)!.id))
+      new TextDecoder().decode(
+        await ada.ws.readBytes(main, ada.ws.entries(main).find((e) => e.path === path)!.id),
+      )
     expect(await read('shared.txt')).toBe('zero by Bea\none\ntwo\nthree\nfour from feature\n')
     expect(await read('wip.txt')).toBe('wip')
     expect(await read('new.txt')).toBe('from feature\n')
