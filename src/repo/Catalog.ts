@@ -43,10 +43,15 @@ export class Catalog {
     return new Catalog(repo, handle, authoring)
   }
 
+  /** The workspaces opened so far (those that opened). */
+  async opened(): Promise<Workspace[]> {
+    const open = await Promise.allSettled(this.#open.values())
+    return open.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []))
+  }
+
   /** Resolves once every open workspace's record of the author's changes is in storage. */
   async flushLedgers(): Promise<void> {
-    const open = await Promise.allSettled(this.#open.values())
-    await Promise.all(open.map((o) => (o.status === 'fulfilled' ? o.value.ledger?.flush() : undefined)))
+    await Promise.all((await this.opened()).map((ws) => ws.ledger?.flush()))
   }
 
   list(): RepositorySummary[] {

@@ -368,6 +368,7 @@ export class VersionControl {
       const tree = d.branches[branchId].tree
       for (const otherId of replaced) delete tree[otherId]
       tree[id] = treeFile(file)
+      this.#ws.sign(d, branchId, [...before.keys()])
     })
     return this.#ws.noteOwnChanges(branchId, before)
   }

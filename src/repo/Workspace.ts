@@ -205,6 +205,7 @@ export class Workspace {
         size: bytes.length,
         binary: decodeText(bytes) === null,
       }
+      this.sign(d, branchId, [id])
     })
     await this.#noteOwn(branchId, before)
     return id
@@ -244,6 +245,7 @@ export class Workspace {
     this.handle.change((d) => {
       const tree = d.branches[branchId].tree
       for (const [id, shown] of moving) tree[id].path = scalar(to + shown.slice(from.length))
+      this.sign(d, branchId, [...before.keys()])
     })
     return this.#noteOwn(branchId, before)
   }
@@ -261,6 +263,7 @@ export class Workspace {
     )
     this.handle.change((d) => {
       for (const [id] of doomed) delete d.branches[branchId].tree[id]
+      this.sign(d, branchId, [...before.keys()])
     })
     return this.#noteOwn(branchId, before)
   }
@@ -348,6 +351,7 @@ export class Workspace {
         else report.added++
         tree[ids[i]] = entry
       })
+      this.sign(d, branchId, ids)
     })
     await this.#noteOwn(branchId, before)
     return report
@@ -553,19 +557,23 @@ export class Workspace {
         noteChange(prev, headVersion, { state: stateBefore, version: content }, stateAfter),
       )
     }
+    // Tree changes name their author in the same change; a live edit names them once per entry.
     const unnamed = [...before.keys()].filter(
       (id) => this.handle.doc().branches[branchId]?.changedBy?.[id]?.[author.id] !== author.name,
     )
-    if (unnamed.length > 0)
-      this.handle.change((d) => {
-        const branch = d.branches[branchId]
-        if (!branch) return
-        branch.changedBy ??= {}
-        for (const id of unnamed) {
-          branch.changedBy[id] ??= {}
-          branch.changedBy[id][author.id] = author.name
-        }
-      })
+    if (unnamed.length > 0) this.handle.change((d) => this.sign(d, branchId, unnamed))
+  }
+
+  /** Names this workspace's author beside changed entries, inside a change to the document. */
+  sign(d: RepositoryDoc, branchId: BranchId, ids: EntryId[]): void {
+    const branch = d.branches[branchId]
+    if (!this.author || !branch) return
+    branch.changedBy ??= {}
+    for (const id of ids) {
+      branch.changedBy[id] ??= {}
+      if (branch.changedBy[id][this.author.id] !== this.author.name)
+        branch.changedBy[id][this.author.id] = this.author.name
+    }
   }
 
   #branch(branchId: BranchId): Branch {

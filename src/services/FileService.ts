@@ -126,15 +126,11 @@ export class FileService {
   }
 
   async read(id: string, branch: BranchId, entry: EntryId): Promise<FileContent> {
-    const content = await (await this.#profile.workspace(id)).read(branch, entry)
-    if (content.kind === 'text' && content.live) this.#profile.liveRepositories.set(content.live, id)
-    return content
+    return (await this.#profile.workspace(id)).read(branch, entry)
   }
 
   async openLive(id: string, branch: BranchId, entry: EntryId): Promise<AutomergeUrl> {
-    const url = await (await this.#profile.workspace(id)).openLive(branch, entry)
-    this.#profile.liveRepositories.set(url, id)
-    return this.#profile.saved(url)
+    return this.#profile.saved(await (await this.#profile.workspace(id)).openLive(branch, entry))
   }
 
   /** The branch's files as they are now (live edits included), for a run; the bytes are transferred. */

@@ -33,8 +33,6 @@ export class ProfileContext {
    * the name the windows last gave. Their working changes are recorded under this id.
    */
   readonly author: Author = { id: '', name: 'someone' }
-  /** Which repository holds each live document a window opened, for recording its edits. */
-  readonly liveRepositories = new Map<string, string>()
   readonly #watches = new Map<number, Unwatch>()
   #nextWatch = 1
 
