@@ -67,8 +67,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'commit',
     help: {
-      'commit -m MESSAGE [--include PATH]':
-        "record your changes (an agent's are those made under its --author name);\n--include adds someone else's change to the commit",
+      'commit -m MESSAGE':
+        "record your changes (an agent's: those made under its --author name);\n--include PATH adds someone else's change to the commit",
     },
     load: async () => (await import('./commands/history.ts')).commit,
   },
