@@ -7,6 +7,7 @@ import { Repo } from '@automerge/automerge-repo'
 import { DurableFileStorage } from '../storage/DurableFileStorage.ts'
 import { CheckedChunks } from '../storage/CheckedChunks.ts'
 import { Catalog } from '../repo/Catalog.ts'
+import { profileAuthorId } from '../repo/authorship.ts'
 import { WeftError } from '../model/errors.ts'
 import { shutdownRepo } from '../repo/flush.ts'
 import type { RepositorySummary } from '../model/types.ts'
@@ -48,11 +49,17 @@ export class Profile {
    * for this command as the person's own, without being remembered. With `connect: false` no relay
    * is contacted (for managing the relay list itself); with `wait: false` it returns while the
    * relays are still connecting, for a command that loads from disk meanwhile (then `waitForRelays`).
+   * `author` is who the command's changes are recorded as (an agent's name): `weft commit` takes
+   * that author's changes only.
    */
   static async open(
     home = defaultHome(),
     ownRelays: string[] = [],
-    { connect = true, wait = true } = {},
+    {
+      connect = true,
+      wait = true,
+      author = 'agent',
+    }: { connect?: boolean; wait?: boolean; author?: string } = {},
   ): Promise<Profile> {
     // Checked before anything is opened, so a bad address is one clear line and nothing is touched.
     for (const relay of ownRelays) relaySyncAddress(relay)
@@ -61,7 +68,9 @@ export class Profile {
     const repo = new Repo({ storage, network: [], sharePolicy: async () => true })
     // `Relays` replaces that share policy with its own rule: what goes to which relay is decided there.
     const relays = new Relays(repo, storage)
-    const catalog = await Catalog.load(repo, storage)
+    // An agent is known by its name within this profile: its changes are recorded under both.
+    const profileId = await profileAuthorId(storage)
+    const catalog = await Catalog.load(repo, storage, { id: `${profileId}/${author}`, name: author })
     relays.protectCatalog(catalog.handle)
     if (connect) {
       await relays.start([])
@@ -123,6 +132,7 @@ export class Profile {
 
   /** Waits (bounded) until a relay holds everything this command wrote, then closes. Returns how many documents it does not hold yet. */
   async close(): Promise<number> {
+    await this.catalog.flushLedgers()
     const deadline = Date.now() + UPLOAD_MS
     let pending = this.#unconfirmedWrites()
     while (this.#connected() && pending > 0 && Date.now() < deadline) {

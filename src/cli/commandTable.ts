@@ -61,12 +61,15 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: 'status',
-    help: { status: 'changes since the last commit' },
+    help: { status: 'changes since the last commit, each with whose it is (working files are shared)' },
     load: async () => (await import('./commands/history.ts')).status,
   },
   {
     name: 'commit',
-    help: { 'commit -m MESSAGE': 'record the changes' },
+    help: {
+      'commit -m MESSAGE':
+        "record your changes (an agent's: those made under its --author name);\n--include PATH adds someone else's change to the commit",
+    },
     load: async () => (await import('./commands/history.ts')).commit,
   },
   {

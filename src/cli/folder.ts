@@ -348,7 +348,7 @@ async function reconcile(
   await sendFiles(applying, plan, folder)
   let entries = ws.entries(branch).filter((e) => !ignoredPath(e.path))
   const { made, gone } = planFolders(manifest.folders, folder, entries, blocked)
-  sendFolders(applying, made, gone, send)
+  await sendFolders(applying, made, gone, send)
   entries = ws.entries(branch).filter((e) => !ignoredPath(e.path))
   const folders = new Set(entries.filter((e) => e.type === 'dir').map((e) => e.path))
   const kept = (path: string) =>
@@ -407,7 +407,7 @@ async function sendFiles(
   }
   for (const action of plan) {
     if (action.kind !== 'remove-from-branch') continue
-    ws.remove(branch, action.path)
+    await ws.remove(branch, action.path)
     agreed.delete(action.path)
     note('deleted', action.path)
   }
@@ -429,7 +429,12 @@ async function sendFiles(
 }
 
 /** Empty folders made here become folders on the branch; explicit ones deleted here go too (checkout: listed only). */
-function sendFolders({ ws, branch, note }: Applying, made: string[], gone: string[], send: boolean): void {
+async function sendFolders(
+  { ws, branch, note }: Applying,
+  made: string[],
+  gone: string[],
+  send: boolean,
+): Promise<void> {
   for (const path of made) {
     if (!send) {
       note('unsent', `${path}/`)
@@ -447,7 +452,7 @@ function sendFolders({ ws, branch, note }: Applying, made: string[], gone: strin
       note('unsent', `${path}/`)
       continue
     }
-    ws.remove(branch, path)
+    await ws.remove(branch, path)
     note('deleted', `${path}/`)
   }
 }

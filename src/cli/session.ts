@@ -27,12 +27,17 @@ const parseFlags = (command: string, argv: string[], err: (line: string) => void
       from: { type: 'string' },
       author: { type: 'string' },
       'add-relay': { type: 'boolean', default: false },
+      include: { type: 'string', multiple: true },
       own: { type: 'boolean', default: false },
     },
     err,
   )
 
 export type ProfileFlags = NonNullable<ReturnType<typeof parseFlags>>['values']
+
+/** Who the command acts as: `--author`, `$WEFT_AUTHOR`, the user, or "agent" (at most 40 characters). */
+const authorOf = (opts: ProfileFlags): string =>
+  (opts.author ?? process.env.WEFT_AUTHOR ?? process.env.USER ?? 'agent').trim().slice(0, 40) || 'agent'
 
 /** Prints `value` as JSON with `--json`, else the text `plain` makes. */
 export type Print = (value: unknown, plain: () => string) => void
@@ -96,7 +101,10 @@ export async function withProfile(
   }
   let profile: Profile
   try {
-    profile = await Profile.open(opts.home, opts.relay, { connect: options.connect ?? true })
+    profile = await Profile.open(opts.home, opts.relay, {
+      connect: options.connect ?? true,
+      author: authorOf(opts),
+    })
   } catch (error) {
     io.err(`weft ${command}: ${(error as Error).message}`)
     return 2
@@ -137,7 +145,7 @@ export function withRepository(
       return found.id
     }
     const branch = opts.branch ? branchByName(opts.branch) : profile.currentBranch(ws, summary.id)
-    const author = opts.author ?? process.env.WEFT_AUTHOR ?? process.env.USER ?? 'agent'
+    const author = authorOf(opts)
     const entry = (path: string) => {
       const found = ws.entries(branch).find((e) => e.path === path)
       if (!found || found.type !== 'file')

@@ -15,6 +15,9 @@ import {
   type Selection,
 } from './protocol.ts'
 
+/** Told of each edit this server applies for a window: the document, and its heads before and after. */
+export type EditListener = (url: AutomergeUrl, before: Heads, after: Heads) => void
+
 /** One window's view of one live file: what it was last told, so every update follows on from it. */
 class LiveSession {
   readonly #handle: DocHandle<LiveFileDoc>
@@ -26,10 +29,17 @@ class LiveSession {
   #editing = false
   /** The number of the window's last edit applied. */
   #applied = 0
+  readonly #onEdit: EditListener | undefined
 
-  constructor(handle: DocHandle<LiveFileDoc>, identity: Identity, send: (message: LiveMessage) => void) {
+  constructor(
+    handle: DocHandle<LiveFileDoc>,
+    identity: Identity,
+    send: (message: LiveMessage) => void,
+    onEdit?: EditListener,
+  ) {
     this.#handle = handle
     this.#send = send
+    this.#onEdit = onEdit
     this.resync()
     handle.on('change', this.#push)
     // Broadcast from here: this process is the peer the relay knows (see CursorPresence).
@@ -83,11 +93,13 @@ class LiveSession {
         `The file would be over the ${formatBytes(MAX_FILE_BYTES)} file size limit.`,
       )
     this.#editing = true
+    const before = A.getHeads(this.#handle.doc())
     try {
       this.#handle.changeAt(encodeHeads(base), (d) => spliceChanges(d, CONTENT, changes))
     } finally {
       this.#editing = false
     }
+    this.#onEdit?.(this.#handle.url, before, A.getHeads(this.#handle.doc()))
     this.#applied = seq
     this.#update()
   }
@@ -157,6 +169,7 @@ export class LiveFileServer {
   readonly #repo: Repo
   readonly #sessions = new Map<number, { session: LiveSession; seen: number }>()
   readonly #idleMs: number
+  readonly #onEdit: EditListener | undefined
   readonly #sweep: ReturnType<typeof setInterval>
   #next = 1
 
@@ -165,9 +178,10 @@ export class LiveFileServer {
    * from for `idleMs` are closed, so their cursors leave peers' editors. Windows call `select` as a
    * keep-alive (hidden tabs' timers may run only once a minute, hence two minutes).
    */
-  constructor(repo: Repo, { idleMs = 120_000 } = {}) {
+  constructor(repo: Repo, { idleMs = 120_000, onEdit }: { idleMs?: number; onEdit?: EditListener } = {}) {
     this.#repo = repo
     this.#idleMs = idleMs
+    this.#onEdit = onEdit
     this.#sweep = setInterval(() => this.#closeIdle(), Math.max(10, idleMs / 4))
     // In Node, an idle server must not keep the process alive.
     ;(this.#sweep as { unref?: () => void }).unref?.()
@@ -177,7 +191,10 @@ export class LiveFileServer {
   async open(url: AutomergeUrl, identity: Identity, send: (message: LiveMessage) => void): Promise<number> {
     const handle = await this.#repo.find<LiveFileDoc>(url)
     const id = this.#next++
-    this.#sessions.set(id, { session: new LiveSession(handle, identity, send), seen: Date.now() })
+    this.#sessions.set(id, {
+      session: new LiveSession(handle, identity, send, this.#onEdit),
+      seen: Date.now(),
+    })
     return id
   }
 

@@ -38,6 +38,11 @@ export interface Branch {
   head: CommitId | null
   /** Keyed by entry id, never by path: Automerge map keys with `/` break text paths. */
   tree: Record<EntryId, TreeEntry>
+  /**
+   * Who changed each entry since it was last committed: author id → the name they go by. Shown
+   * beside uncommitted changes; any peer can write it, so it names, it never decides whose a change is.
+   */
+  changedBy?: Record<EntryId, Record<string, string>>
 }
 
 /** A file as a commit records it. */

@@ -3,6 +3,7 @@ import { WeftError } from '../model/errors.ts'
 import { scalar } from '../model/scalar.ts'
 import type { CatalogDoc, RepositorySummary } from '../model/types.ts'
 import { Workspace } from './Workspace.ts'
+import { WorkingLedger, type Author } from './authorship.ts'
 
 /** Where a profile keeps the id of its catalog document, beside automerge-repo's own keys. */
 const CATALOG_KEY = ['weft', 'catalog-url']
@@ -12,22 +13,45 @@ export class Catalog {
   readonly #repo: Repo
   readonly handle: DocHandle<CatalogDoc>
   readonly #open = new Map<string, Promise<Workspace>>()
+  /** Whose changes this profile's workspaces write, recorded in the profile's storage. */
+  readonly #authoring: { author: Author; storage: StorageAdapterInterface } | null
 
-  private constructor(repo: Repo, handle: DocHandle<CatalogDoc>) {
+  private constructor(
+    repo: Repo,
+    handle: DocHandle<CatalogDoc>,
+    authoring: { author: Author; storage: StorageAdapterInterface } | null,
+  ) {
     this.#repo = repo
     this.handle = handle
+    this.#authoring = authoring
   }
 
-  /** Opens the profile's catalog, creating it on first use. */
-  static async load(repo: Repo, storage: StorageAdapterInterface): Promise<Catalog> {
+  /** Opens the profile's catalog, creating it on first use; its workspaces record `author`'s changes. */
+  static async load(
+    repo: Repo,
+    storage: StorageAdapterInterface,
+    author: Author | null = null,
+  ): Promise<Catalog> {
+    const authoring = author && { author, storage }
     const saved = await storage.load(CATALOG_KEY)
     if (saved) {
       const url = new TextDecoder().decode(saved) as AutomergeUrl
-      return new Catalog(repo, await repo.find<CatalogDoc>(url))
+      return new Catalog(repo, await repo.find<CatalogDoc>(url), authoring)
     }
     const handle = repo.create<CatalogDoc>({ repositories: {} })
     await storage.save(CATALOG_KEY, new TextEncoder().encode(handle.url))
-    return new Catalog(repo, handle)
+    return new Catalog(repo, handle, authoring)
+  }
+
+  /** The workspaces opened so far (those that opened). */
+  async opened(): Promise<Workspace[]> {
+    const open = await Promise.allSettled(this.#open.values())
+    return open.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []))
+  }
+
+  /** Resolves once every open workspace's record of the author's changes is in storage. */
+  async flushLedgers(): Promise<void> {
+    await Promise.all((await this.opened()).map((ws) => ws.ledger?.flush()))
   }
 
   list(): RepositorySummary[] {
@@ -37,15 +61,19 @@ export class Catalog {
   }
 
   create(name: string): RepositorySummary {
-    const workspace = Workspace.create(this.#repo, name)
-    return this.#add(workspace)
+    const created = Workspace.create(this.#repo, name)
+    const authoring = this.#authoring && {
+      author: this.#authoring.author,
+      ledger: WorkingLedger.fresh(this.#authoring.storage, created.handle.documentId, this.#authoring.author),
+    }
+    return this.#add(new Workspace(this.#repo, created.handle, authoring))
   }
 
   /** Adds a repository someone shared (by URL) to this profile. */
   async add(url: AutomergeUrl): Promise<RepositorySummary> {
     const known = this.list().find((r) => r.url === url)
     if (known) return known
-    return this.#add(await Workspace.open(this.#repo, url))
+    return this.#add(await Workspace.open(this.#repo, url, this.#authoring))
   }
 
   /** Renames the repository in this list and in the repository itself, so peers see the new name. */
@@ -75,7 +103,7 @@ export class Catalog {
   workspace(id: string): Promise<Workspace> {
     let open = this.#open.get(id)
     if (!open) {
-      open = Workspace.open(this.#repo, this.#summary(id).url)
+      open = Workspace.open(this.#repo, this.#summary(id).url, this.#authoring)
       this.#open.set(id, open)
       open.catch(() => this.#open.delete(id))
     }

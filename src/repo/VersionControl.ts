@@ -19,8 +19,11 @@ import {
   type LogEntry,
   type Snapshot,
 } from './history.ts'
-import type { BranchId, Commit, CommitId, CommittedFile } from '../model/types.ts'
+import type { BranchId, Commit, CommitId, CommittedFile, EntryId, LiveFileDoc } from '../model/types.ts'
 import type { Workspace } from './Workspace.ts'
+import { ownership, version, type Ownership } from './authorship.ts'
+import * as A from '@automerge/automerge/slim'
+import type { AutomergeUrl } from '@automerge/automerge-repo/slim'
 
 /** A snapshot's file as the repository stores it, in a commit or (with `type`) in a working tree. */
 const committed = (file: Snapshot[string]): CommittedFile => ({
@@ -30,6 +33,16 @@ const committed = (file: Snapshot[string]): CommittedFile => ({
   binary: file.binary,
 })
 const treeFile = (file: Snapshot[string]) => ({ type: 'file' as const, ...committed(file) })
+
+/** An uncommitted change, with whose it is to the person asking and who else says they changed it. */
+export interface WorkingChange extends FileChange {
+  owner: Ownership
+  /** The names others gave when they changed it (written by peers: shown, never trusted). */
+  others: string[]
+}
+
+/** Longest author name shown: names come from peers. */
+const NAME_LIMIT = 40
 
 export type MergeOutcome =
   | { kind: 'up-to-date' }
@@ -69,8 +82,11 @@ export class VersionControl {
     this.#ws = workspace
   }
 
-  /** The branch's files as they are now, live edits included; `store` also writes their blobs. */
-  async working(branchId: BranchId, store = false): Promise<Snapshot> {
+  /**
+   * The branch's files as they are now, live edits included; `store` also writes the blobs of live
+   * files (of those in `storing`, when given).
+   */
+  async working(branchId: BranchId, store = false, storing?: ReadonlySet<EntryId>): Promise<Snapshot> {
     const snapshot: Snapshot = {}
     const live: { id: string; bytes: Uint8Array }[] = []
     // Through the workspace's checked reader: a peer's bad path stops here, before anything is hashed or written.
@@ -79,7 +95,8 @@ export class VersionControl {
       const { id } = entry
       snapshot[id] = { path: entry.path, blob: entry.blob, size: entry.size, binary: entry.binary }
       if (!entry.live) continue
-      if (store) live.push({ id, bytes: await this.#ws.readBytes(branchId, id) })
+      if (store && (!storing || storing.has(id)))
+        live.push({ id, bytes: await this.#ws.readBytes(branchId, id) })
       else {
         const { hash, size } = await this.#ws.contentHash(branchId, id)
         Object.assign(snapshot[id], { blob: hash, size })
@@ -93,32 +110,89 @@ export class VersionControl {
     return snapshot
   }
 
-  /** What changed on the branch since its head commit. */
-  async status(branchId: BranchId): Promise<FileChange[]> {
-    return diffSnapshots(this.#headSnapshot(branchId), await this.working(branchId))
+  /**
+   * What changed on the branch since its head commit, each change with whose it is (see
+   * authorship.ts): yours, others', or shared. Without an author, every change is yours.
+   */
+  async status(branchId: BranchId): Promise<WorkingChange[]> {
+    const head = this.#headSnapshot(branchId)
+    const changes = diffSnapshots(head, await this.working(branchId))
+    const { author, ledger } = this.#ws
+    const changedBy = this.#branch(branchId).changedBy ?? {}
+    const owned = async (id: EntryId): Promise<Ownership> =>
+      author && ledger
+        ? ownership(ledger.get(branchId, id), version(head[id]), await this.#ws.entryState(branchId, id))
+        : 'yours'
+    const result: WorkingChange[] = []
+    for (const change of changes) {
+      const ids = change.oldId ? [change.id, change.oldId] : [change.id]
+      const owners = await Promise.all(ids.map(owned))
+      const owner = owners.every((o) => o === owners[0]) ? owners[0] : 'shared'
+      const names = new Set<string>()
+      for (const id of ids)
+        for (const [who, name] of Object.entries(changedBy[id] ?? {}))
+          if (who !== author?.id && typeof name === 'string' && name.trim())
+            names.add(name.trim().slice(0, NAME_LIMIT))
+      result.push({ ...change, owner, others: [...names].sort() })
+    }
+    return result
   }
 
-  /** Records the branch's current files as a commit on top of its head. */
-  async commit(branchId: BranchId, message: string, author: string): Promise<CommitId> {
+  /**
+   * Records changes on the branch as a commit on top of its head: yours (see `status`), or exactly
+   * the changes `include` names (by entry id) — the only way others' changes enter a commit.
+   */
+  async commit(
+    branchId: BranchId,
+    message: string,
+    author: string,
+    { include }: { include?: EntryId[] } = {},
+  ): Promise<CommitId> {
     if (!message.trim()) throw new WeftError('bad-input', 'A commit needs a message.')
     const head = this.#branch(branchId).head
-    const snapshot = await this.working(branchId, true)
-    if (head && diffSnapshots(this.#headSnapshot(branchId), snapshot).length === 0)
+    const changes = await this.status(branchId)
+    if (head && changes.length === 0)
       throw new WeftError('exists', 'Nothing to commit: the files are as in the last commit.')
+    let chosen = changes.filter((c) => c.owner === 'yours')
+    if (include) {
+      const picked = new Set(include)
+      chosen = changes.filter((c) => picked.has(c.id))
+      const unknown = include.filter((id) => !chosen.some((c) => c.id === id))
+      if (unknown.length > 0)
+        throw new WeftError('exists', 'A change you picked is no longer uncommitted; look again and commit.')
+    }
+    if (chosen.length === 0 && (head || changes.length > 0))
+      throw new WeftError(
+        'exists',
+        include
+          ? 'Nothing to commit: no change was picked.'
+          : `Nothing of yours to commit: ${changes.length} uncommitted change${changes.length === 1 ? ' is' : 's are'} someone else's; pick them to commit them.`,
+      )
+    const ids = new Set(chosen.flatMap((c) => (c.oldId ? [c.id, c.oldId] : [c.id])))
+    const working = await this.working(branchId, true, ids)
+    // The head's files with the chosen changes applied: anything else stays uncommitted.
+    const snapshot: Snapshot = { ...this.#headSnapshot(branchId) }
+    for (const id of ids) {
+      if (working[id]) snapshot[id] = working[id]
+      else delete snapshot[id]
+    }
     const id = crypto.randomUUID()
     this.#ws.handle.change((d) => {
       d.commits[id] = this.#record(head ? [head] : [], message.trim(), author, snapshot)
       const branch = d.branches[branchId]
       branch.head = id
       // The committed content is the new base of each file; live documents stay the working copy.
-      for (const [entryId, file] of Object.entries(snapshot)) {
+      for (const entryId of ids) {
+        const file = snapshot[entryId]
         const entry = branch.tree[entryId]
-        if (entry?.type === 'file' && String(entry.blob) !== file.blob) {
+        if (file && entry?.type === 'file' && String(entry.blob) !== file.blob) {
           entry.blob = scalar(file.blob)
           entry.size = file.size
         }
+        if (branch.changedBy?.[entryId]) delete branch.changedBy[entryId]
       }
     })
+    this.#ws.ledger?.delete(branchId, ids)
     return id
   }
 
@@ -191,11 +265,7 @@ export class VersionControl {
     author: string,
     { mergeFile = lineMerger, resolution, signal }: MergeOptions = {},
   ): Promise<MergeOutcome> {
-    if ((await this.status(targetId)).length > 0)
-      throw new WeftError(
-        'exists',
-        `"${this.#branch(targetId).name}" has uncommitted changes; commit them before merging into it.`,
-      )
+    await this.#refuseOwnChanges(targetId, 'merging into it')
     const target = this.#branch(targetId)
     const source = this.#branch(sourceId)
     if (!source.head) return { kind: 'up-to-date' }
@@ -204,7 +274,7 @@ export class VersionControl {
     const commits = this.#ws.handle.doc().commits
     const theirs = snapshotAt(commits, source.head)
     if (!target.head || base === target.head) {
-      this.#setTree(targetId, theirs, source.head)
+      await this.#moveBranch(targetId, theirs, source.head, mergeFile)
       return { kind: 'fast-forward', commit: source.head }
     }
     const result = await mergeTrees({
@@ -234,7 +304,7 @@ export class VersionControl {
     this.#ws.handle.change((d) => {
       d.commits[id] = this.#record(parents, `Merge ${source.name} into ${target.name}`, author, merged)
     })
-    this.#setTree(targetId, merged, id)
+    await this.#moveBranch(targetId, merged, id, mergeFile)
     return { kind: 'merged', commit: id }
   }
 
@@ -256,11 +326,7 @@ export class VersionControl {
         'unsupported',
         'Reverting a merge commit is not supported yet; revert the commits it brought in.',
       )
-    if ((await this.status(branchId)).length > 0)
-      throw new WeftError(
-        'exists',
-        `"${this.#branch(branchId).name}" has uncommitted changes; commit them before reverting.`,
-      )
+    await this.#refuseOwnChanges(branchId, 'reverting')
     const head = this.#branch(branchId).head
     const result = await mergeTrees({
       base: snapshotAt(commits, commitId),
@@ -277,12 +343,12 @@ export class VersionControl {
     this.#ws.handle.change((d) => {
       d.commits[id] = this.#record(head ? [head] : [], `Revert "${reverted.message}"`, author, snapshot)
     })
-    this.#setTree(branchId, snapshot, id)
+    await this.#moveBranch(branchId, snapshot, id, mergeFile)
     return { kind: 'merged', commit: id }
   }
 
   /** Puts the file at `path` back as it was in commit `commitId` (an uncommitted change on the branch). */
-  restoreFile(branchId: BranchId, commitId: CommitId, path: string): void {
+  restoreFile(branchId: BranchId, commitId: CommitId, path: string): Promise<void> {
     const snapshot = snapshotAt(this.#ws.handle.doc().commits, commitId)
     const found = Object.entries(snapshot).find(([, file]) => file.path === path)
     if (!found) throw new WeftError('not-found', `"${path}" is not in commit ${commitId.slice(0, 8)}.`)
@@ -297,10 +363,118 @@ export class VersionControl {
       [...shown.filter((e) => e.id !== id && !replaced.has(e.id)), { id, type: 'file' as const, path }],
       'Restoring it',
     )
+    const before = this.#ws.captureBefore(branchId, [id, ...replaced])
     this.#ws.handle.change((d) => {
       const tree = d.branches[branchId].tree
       for (const otherId of replaced) delete tree[otherId]
       tree[id] = treeFile(file)
+      this.#ws.sign(d, branchId, [...before.keys()])
+    })
+    return this.#ws.noteOwnChanges(branchId, before)
+  }
+
+  /**
+   * Refuses while the person has uncommitted changes of their own on the branch (or shares one with
+   * someone): they commit first, as in git. Others' unfinished work never blocks; `#moveBranch`
+   * carries it over.
+   */
+  async #refuseOwnChanges(branchId: BranchId, doing: string): Promise<void> {
+    const own = (await this.status(branchId)).filter((c) => c.owner !== 'others')
+    if (own.length === 0) return
+    const listed = own.slice(0, 3).map((c) => c.path)
+    const more = own.length > 3 ? ` and ${own.length - 3} more` : ''
+    throw new WeftError(
+      'exists',
+      `"${this.#branch(branchId).name}" has uncommitted changes of yours (${listed.join(', ')}${more}); commit them before ${doing}.`,
+    )
+  }
+
+  /**
+   * Points a branch at `head` with `snapshot` as its files, keeping every uncommitted change (others':
+   * a merge or revert never drops or takes them). A change to a file the new head leaves as it was
+   * stays as it is; where both changed one file, the change is carried onto the new version (its
+   * path, and its text merged three-way with `mergeFile`: conflict markers stay in the working file,
+   * still uncommitted, for its author to settle). Binary files keep the working version.
+   */
+  async #moveBranch(
+    branchId: BranchId,
+    snapshot: Snapshot,
+    head: CommitId,
+    mergeFile: FileMerger,
+  ): Promise<void> {
+    const old = this.#headSnapshot(branchId)
+    const working = await this.working(branchId)
+    const same = (a?: Snapshot[string], b?: Snapshot[string]) =>
+      a === b || (!!a && !!b && a.path === b.path && a.blob === b.blob)
+    const keep = new Set<EntryId>()
+    const carried: { id: EntryId; path: string; text?: string; blob?: Snapshot[string] }[] = []
+    const readText = async (blob: string) => decodeText(await this.#ws.blobs.read(blob))
+    for (const id of new Set([...Object.keys(old), ...Object.keys(working)])) {
+      const [was, now, next] = [old[id], working[id], snapshot[id]]
+      if (same(was, now)) continue
+      if (same(was, next) || !was || !now || !next || now.binary || next.binary) {
+        keep.add(id)
+        continue
+      }
+      const path = now.path !== was.path ? now.path : next.path
+      if (now.blob === was.blob) carried.push({ id, path, blob: next })
+      else if (next.blob === was.blob) carried.push({ id, path })
+      else {
+        // The working text is read from the file itself: a live file's content hash names no stored blob.
+        const [base, ours, theirs] = await Promise.all([
+          readText(was.blob),
+          this.#ws.readBytes(branchId, id).then(decodeText),
+          readText(next.blob),
+        ])
+        if (base === null || ours === null || theirs === null) keep.add(id)
+        else carried.push({ id, path, text: (await mergeFile(base, ours, theirs, path)).text })
+      }
+    }
+    // A carried text goes into the live document (so co-editors keep typing into it) or a new blob.
+    const texts = new Map<EntryId, string>()
+    const tree = this.#branch(branchId).tree
+    for (const c of carried) {
+      const entry = tree[c.id]
+      const text =
+        c.text ?? (c.blob && entry?.type === 'file' && entry.live ? await readText(c.blob.blob) : null)
+      if (text === null || text === undefined) continue
+      if (entry?.type === 'file' && entry.live) {
+        const live = await this.#ws.repo.find<LiveFileDoc>(String(entry.live) as AutomergeUrl)
+        live.change((d) => A.updateText(d, ['content'], text))
+      } else texts.set(c.id, text)
+    }
+    const stored = await this.#store(
+      Object.fromEntries(
+        [...texts].map(([id, text]) => [id, { path: snapshot[id].path, text, binary: false }]),
+      ),
+    )
+    const carriedIds = new Set(carried.map((c) => c.id))
+    this.#ws.handle.change((d) => {
+      const branch = d.branches[branchId]
+      branch.head = head
+      for (const [id, entry] of Object.entries(branch.tree))
+        if (entry.type === 'file' && !snapshot[id] && !keep.has(id)) delete branch.tree[id]
+      for (const [id, file] of Object.entries(snapshot)) {
+        if (keep.has(id) || carriedIds.has(id)) continue
+        const entry = branch.tree[id]
+        if (entry?.type === 'file' && String(entry.blob) === file.blob) {
+          if (String(entry.path) !== file.path) entry.path = scalar(file.path)
+          continue
+        }
+        branch.tree[id] = treeFile(file)
+      }
+      for (const c of carried) {
+        const entry = branch.tree[c.id]
+        if (entry?.type !== 'file') continue
+        entry.path = scalar(c.path)
+        // A live file's blob is its base: the new head's version. Otherwise the blob is the content.
+        const content = entry.live ? snapshot[c.id] : (stored[c.id] ?? c.blob ?? working[c.id])
+        entry.blob = scalar(content.blob)
+        entry.size = content.size
+      }
+      // Names stay only beside changes still uncommitted.
+      for (const id of Object.keys(branch.changedBy ?? {}))
+        if (!keep.has(id) && !carriedIds.has(id)) delete branch.changedBy![id]
     })
   }
 

@@ -1,5 +1,8 @@
-import type { AutomergeUrl, DocHandle, Repo } from '@automerge/automerge-repo/slim'
+import * as A from '@automerge/automerge/slim'
+import type { AutomergeUrl, DocHandle, Repo, StorageAdapterInterface } from '@automerge/automerge-repo/slim'
 import { BlobStore, recordBlobs } from './BlobStore.ts'
+import { noteChange, version, WorkingLedger, type Author } from './authorship.ts'
+import { snapshotAt, type Snapshot } from './history.ts'
 import { readScalar, scalar } from '../model/scalar.ts'
 import { decodeText, encodeText, oversize, sha256 } from '../model/content.ts'
 import { WeftError } from '../model/errors.ts'
@@ -18,6 +21,7 @@ import {
 import type {
   Branch,
   BranchId,
+  CommitId,
   EntryId,
   FileEntry,
   ListedEntry,
@@ -37,6 +41,15 @@ export interface ImportReport {
   added: number
   replaced: number
   refused: { path: string; reason: string }[]
+}
+
+/** An entry as it was just before a change of ours: enough to tell later whether it was as the head had it. */
+interface Before {
+  path: string
+  blob: string
+  live: string
+  /** The live document's heads before the change, when the change was to its text. */
+  heads?: string[]
 }
 
 /** What a file holds, as the editor needs it. */
@@ -69,11 +82,25 @@ export class Workspace {
   readonly blobs: BlobStore
   /** Per live document, the hash of its text at the heads it was last hashed at. */
   readonly #liveHashes = new Map<string, { heads: string; content: { hash: string; size: number } }>()
+  /**
+   * Who makes the changes this workspace writes, and their own record of them (see authorship.ts).
+   * Without an author (a single-author tool or test), every working change counts as yours.
+   */
+  readonly author: Author | null
+  readonly ledger: WorkingLedger | null
+  #headCache: { head: CommitId | null; snapshot: Snapshot } | null = null
+  #noting: Promise<void> = Promise.resolve()
 
-  constructor(repo: Repo, handle: DocHandle<RepositoryDoc>) {
+  constructor(
+    repo: Repo,
+    handle: DocHandle<RepositoryDoc>,
+    authoring: { author: Author; ledger: WorkingLedger } | null = null,
+  ) {
     this.repo = repo
     this.handle = handle
     this.blobs = new BlobStore(repo, handle)
+    this.author = authoring?.author ?? null
+    this.ledger = authoring?.ledger ?? null
   }
 
   /** Creates an empty repository with one branch, `main`. */
@@ -91,10 +118,25 @@ export class Workspace {
     return new Workspace(repo, handle)
   }
 
-  static async open(repo: Repo, url: AutomergeUrl): Promise<Workspace> {
+  /** Opens a repository; with `authoring`, changes are recorded as that author's in their profile's storage. */
+  static async open(
+    repo: Repo,
+    url: AutomergeUrl,
+    authoring: { author: Author; storage: StorageAdapterInterface | null } | null = null,
+  ): Promise<Workspace> {
     const handle = await repo.find<RepositoryDoc>(url)
     if (handle.doc()?.weft !== 1) throw new WeftError('not-found', `${url} is not a Weft repository.`)
-    return new Workspace(repo, handle)
+    return new Workspace(repo, handle, await Workspace.authoring(handle, authoring))
+  }
+
+  /** The author and their ledger of this repository, loaded from their storage. */
+  static async authoring(
+    handle: DocHandle<RepositoryDoc>,
+    authoring: { author: Author; storage: StorageAdapterInterface | null } | null,
+  ): Promise<{ author: Author; ledger: WorkingLedger } | null> {
+    if (!authoring) return null
+    const ledger = await WorkingLedger.load(authoring.storage, handle.documentId, authoring.author)
+    return { author: authoring.author, ledger }
   }
 
   get url(): AutomergeUrl {
@@ -153,6 +195,7 @@ export class Workspace {
     this.#checkSize(path, bytes)
     const { hashes, located } = await this.blobs.write([bytes])
     const id = newId()
+    const before = this.#capture(branchId, [id])
     this.handle.change((d) => {
       recordBlobs(d, located)
       d.branches[branchId].tree[id] = {
@@ -162,7 +205,9 @@ export class Workspace {
         size: bytes.length,
         binary: decodeText(bytes) === null,
       }
+      this.sign(d, branchId, [id])
     })
+    await this.#noteOwn(branchId, before)
     return id
   }
 
@@ -176,10 +221,13 @@ export class Workspace {
     return id
   }
 
-  /** Renames or moves a file or a folder (with everything inside it). */
-  move(branchId: BranchId, from: string, to: string): void {
+  /**
+   * Renames or moves a file or a folder (with everything inside it). The document changes before
+   * this returns; the promise settles once the change is recorded as the author's.
+   */
+  move(branchId: BranchId, from: string, to: string): Promise<void> {
     checkPath(to)
-    if (from === to) return
+    if (from === to) return Promise.resolve()
     const branch = this.#branch(branchId)
     const moving = this.#within(branch, from)
     if (moving.length === 0) throw new WeftError('not-found', `"${from}" does not exist.`)
@@ -189,20 +237,35 @@ export class Workspace {
       const problem = pathProblem(to + shown.slice(from.length))
       if (problem) throw new WeftError('bad-path', problem)
     }
+    const before = this.#capture(
+      branchId,
+      moving.map(([id]) => id),
+    )
     // Each entry lands at its shown path, moved: a disambiguated name becomes its own, resolving the collision for everyone.
     this.handle.change((d) => {
       const tree = d.branches[branchId].tree
       for (const [id, shown] of moving) tree[id].path = scalar(to + shown.slice(from.length))
+      this.sign(d, branchId, [...before.keys()])
     })
+    return this.#noteOwn(branchId, before)
   }
 
-  /** Deletes a file, or a folder and everything inside it. */
-  remove(branchId: BranchId, path: string): void {
+  /**
+   * Deletes a file, or a folder and everything inside it. The document changes before this returns;
+   * the promise settles once the change is recorded as the author's.
+   */
+  remove(branchId: BranchId, path: string): Promise<void> {
     const doomed = this.#within(this.#branch(branchId), path)
     if (doomed.length === 0) throw new WeftError('not-found', `"${path}" does not exist.`)
+    const before = this.#capture(
+      branchId,
+      doomed.map(([id]) => id),
+    )
     this.handle.change((d) => {
       for (const [id] of doomed) delete d.branches[branchId].tree[id]
+      this.sign(d, branchId, [...before.keys()])
     })
+    return this.#noteOwn(branchId, before)
   }
 
   /**
@@ -271,6 +334,8 @@ export class Workspace {
       accepted.push({ path, bytes: file.bytes, replaces })
     }
     const { hashes, located } = await this.blobs.write(accepted.map((f) => f.bytes))
+    const ids = accepted.map((file) => file.replaces ?? newId())
+    const before = this.#capture(branchId, ids)
     this.handle.change((d) => {
       recordBlobs(d, located)
       const tree = d.branches[branchId].tree
@@ -284,9 +349,11 @@ export class Workspace {
         }
         if (file.replaces) report.replaced++
         else report.added++
-        tree[file.replaces ?? newId()] = entry
+        tree[ids[i]] = entry
       })
+      this.sign(d, branchId, ids)
     })
+    await this.#noteOwn(branchId, before)
     return report
   }
 
@@ -342,10 +409,15 @@ export class Workspace {
     const current = this.#file(branchId, id)
     if (current.live) return String(current.live) as AutomergeUrl
     const live = this.repo.create<LiveFileDoc>({ content: text })
+    const stateBefore = this.ledger?.get(branchId, id) && (await this.entryState(branchId, id))
     this.handle.change((d) => {
       const target = d.branches[branchId].tree[id]
       if (target?.type === 'file') target.live = scalar(live.url)
     })
+    // Moving the text into a live document changes no content: a change of ours stays ours.
+    const record = this.ledger?.get(branchId, id)
+    if (record && record.after === stateBefore)
+      this.ledger!.set(branchId, id, { ...record, after: await this.entryState(branchId, id) })
     return live.url
   }
 
@@ -365,6 +437,143 @@ export class Workspace {
     return Promise.all(
       files.map(async (f) => ({ path: f.path, bytes: await this.readBytes(branchId, f.id) })),
     )
+  }
+
+  /** The files of the branch's head commit (cached per head: every recorded keystroke asks). */
+  headSnapshot(branchId: BranchId): Snapshot {
+    const head = this.#branch(branchId).head
+    if (this.#headCache?.head !== head)
+      this.#headCache = { head, snapshot: snapshotAt(this.handle.doc().commits, head) }
+    return this.#headCache.snapshot
+  }
+
+  /**
+   * An entry's exact state, for telling whether anyone wrote it since: its tree fields and, for an
+   * edited file, its live document's heads (change hashes, which no peer can reproduce without
+   * making the very same changes).
+   */
+  async entryState(branchId: BranchId, id: EntryId): Promise<string> {
+    const entry = this.handle.doc().branches[branchId]?.tree[id]
+    if (!entry) return 'gone'
+    if (entry.type === 'dir') return `dir\0${String(entry.path)}`
+    const heads = entry.live ? A.getHeads((await this.#live(entry)).doc()).join(',') : ''
+    return this.#state({
+      path: String(entry.path),
+      blob: String(entry.blob),
+      live: String(entry.live ?? ''),
+      heads,
+    })
+  }
+
+  /** The entries as they are now, before a change of ours to them (`noteOwnChanges` then records it). */
+  captureBefore(branchId: BranchId, ids: EntryId[]): Map<EntryId, Before | null> {
+    return this.#capture(branchId, ids)
+  }
+
+  noteOwnChanges(branchId: BranchId, before: Map<EntryId, Before | null>): Promise<void> {
+    return this.#noteOwn(branchId, before)
+  }
+
+  /**
+   * Records an edit of ours to the live document `url` (made in this process, from `before` heads
+   * to `after`) as a change of the entry holding it. A document no entry holds is ignored.
+   */
+  async noteLiveEdit(url: string, before: string[], after: string[]): Promise<void> {
+    if (!this.ledger) return
+    for (const [branchId, branch] of Object.entries(this.handle.doc().branches))
+      for (const [id, entry] of Object.entries(branch.tree)) {
+        if (entry.type !== 'file' || String(entry.live ?? '') !== url) continue
+        const fields = { path: String(entry.path), blob: String(entry.blob), live: url }
+        await this.#noteOwn(branchId, new Map([[id, { ...fields, heads: before }]]), after)
+        return
+      }
+  }
+
+  #state(fields: { path: string; blob: string; live: string; heads: string }): string {
+    return `file\0${fields.path}\0${fields.blob}\0${fields.live}\0${fields.heads}`
+  }
+
+  #capture(branchId: BranchId, ids: EntryId[]): Map<EntryId, Before | null> {
+    const tree = this.#branch(branchId).tree
+    const before = new Map<EntryId, Before | null>()
+    for (const id of ids) {
+      const entry = tree[id]
+      // Folders are not committed; only files count.
+      if (entry?.type === 'dir') continue
+      before.set(
+        id,
+        entry ? { path: String(entry.path), blob: String(entry.blob), live: String(entry.live ?? '') } : null,
+      )
+    }
+    return before
+  }
+
+  /**
+   * Records changes of ours in the author's ledger, and names the author on each changed entry so
+   * peers see whose it is. A tree change leaves live documents alone, so their heads then are their
+   * heads before; a live edit gives its own heads (`after`).
+   */
+  #noteOwn(branchId: BranchId, before: Map<EntryId, Before | null>, after?: string[]): Promise<void> {
+    if (!this.author || !this.ledger || before.size === 0) return Promise.resolve()
+    // Read at once, before anything else can run: what our change left, not what a peer wrote since.
+    const left = this.#capture(branchId, [...before.keys()])
+    // One at a time: each record builds on the one before (keystrokes arrive faster than hashing).
+    const head = this.headSnapshot(branchId)
+    const noted = this.#noting.then(() => this.#record(branchId, head, before, left, after))
+    this.#noting = noted.catch(() => undefined)
+    return noted
+  }
+
+  async #record(
+    branchId: BranchId,
+    head: Snapshot,
+    before: Map<EntryId, Before | null>,
+    left: Map<EntryId, Before | null>,
+    after: string[] | undefined,
+  ): Promise<void> {
+    const author = this.author!
+    const ledger = this.ledger!
+    const headsOf = async (url: string) =>
+      url ? A.getHeads((await this.repo.find<LiveFileDoc>(url as AutomergeUrl)).doc()) : []
+    for (const [id, was] of before) {
+      const prev = ledger.get(branchId, id)
+      const headVersion = version(head[id])
+      const now = left.get(id)
+      const live = was?.live ? await this.repo.find<LiveFileDoc>(was.live as AutomergeUrl) : null
+      // A tree change leaves live text alone: one reading of a document's heads serves before and after.
+      const heads = was?.heads ?? (live ? A.getHeads(live.doc()) : [])
+      const headsAfter = after ?? (now?.live === was?.live ? heads : await headsOf(now?.live ?? ''))
+      const stateAfter = now ? this.#state({ ...now, heads: headsAfter.join(',') }) : 'gone'
+      const stateBefore = was ? this.#state({ ...was, heads: heads.join(',') }) : 'gone'
+      let content = ''
+      // What the entry held before, as a version: needed only when a new stretch of work begins.
+      if (was && (!prev || prev.base !== headVersion)) {
+        const text = live ? A.view(live.doc(), heads).content : null
+        content = version({ path: was.path, blob: text === null ? was.blob : await sha256(encodeText(text)) })
+      }
+      ledger.set(
+        branchId,
+        id,
+        noteChange(prev, headVersion, { state: stateBefore, version: content }, stateAfter),
+      )
+    }
+    // Tree changes name their author in the same change; a live edit names them once per entry.
+    const unnamed = [...before.keys()].filter(
+      (id) => this.handle.doc().branches[branchId]?.changedBy?.[id]?.[author.id] !== author.name,
+    )
+    if (unnamed.length > 0) this.handle.change((d) => this.sign(d, branchId, unnamed))
+  }
+
+  /** Names this workspace's author beside changed entries, inside a change to the document. */
+  sign(d: RepositoryDoc, branchId: BranchId, ids: EntryId[]): void {
+    const branch = d.branches[branchId]
+    if (!this.author || !branch) return
+    branch.changedBy ??= {}
+    for (const id of ids) {
+      branch.changedBy[id] ??= {}
+      if (branch.changedBy[id][this.author.id] !== this.author.name)
+        branch.changedBy[id][this.author.id] = this.author.name
+    }
   }
 
   #branch(branchId: BranchId): Branch {

@@ -16,6 +16,8 @@ export interface FileChange {
   oldPath?: string
   blob?: Sha256
   oldBlob?: Sha256
+  /** For a deletion and an addition paired up as a rename: the deleted entry's id. */
+  oldId?: string
 }
 
 export interface LogEntry {
@@ -137,6 +139,7 @@ export function diffSnapshots(before: Snapshot, after: Snapshot): FileChange[] {
         oldPath: match.path,
         blob: a.blob,
         oldBlob: match.oldBlob,
+        oldId: match.id,
       })
     else changes.push(a)
   }

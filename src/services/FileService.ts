@@ -57,11 +57,19 @@ export class FileService {
   }
 
   async move(id: string, branch: BranchId, from: string, to: string): Promise<void> {
-    return this.#profile.saved((await this.#profile.workspace(id)).move(branch, from, to))
+    await (await this.#profile.workspace(id)).move(branch, from, to)
+    return this.#profile.saved(undefined)
   }
 
   async remove(id: string, branch: BranchId, path: string): Promise<void> {
-    return this.#profile.saved((await this.#profile.workspace(id)).remove(branch, path))
+    await (await this.#profile.workspace(id)).remove(branch, path)
+    return this.#profile.saved(undefined)
+  }
+
+  /** The name this profile's person goes by: shown to peers beside the changes they make. */
+  async setAuthorName(name: string): Promise<void> {
+    const trimmed = String(name).trim().slice(0, 40)
+    if (trimmed) this.#profile.author.name = trimmed
   }
 
   async importFiles(id: string, branch: BranchId, files: IncomingFile[], folder = ''): Promise<ImportReport> {

@@ -1,11 +1,11 @@
 import * as Comlink from 'comlink'
 import { WeftError } from '../model/errors.ts'
 import type { FileMerger } from '../model/fileMerge.ts'
-import type { BranchId, CommitId } from '../model/types.ts'
+import type { BranchId, CommitId, EntryId } from '../model/types.ts'
 import { engineFileMerger } from '../merge/fileMerger.ts'
 import type { MergeWorkerApi } from '../merge/workerApi.ts'
 import { diffSnapshots, graphLog, snapshotAt, type FileChange, type LogEntry } from '../repo/history.ts'
-import type { MergeOutcome, MergeResolution } from '../repo/VersionControl.ts'
+import type { MergeOutcome, MergeResolution, WorkingChange } from '../repo/VersionControl.ts'
 import type { ProfileContext } from './ProfileContext.ts'
 
 export interface BranchSummary {
@@ -29,12 +29,24 @@ export class HistoryService {
     this.#mergeFile = mergeFile
   }
 
-  async status(id: string, branch: BranchId): Promise<FileChange[]> {
+  /** The branch's uncommitted changes, each with whose it is. */
+  async status(id: string, branch: BranchId): Promise<WorkingChange[]> {
     return (await this.#profile.history(id)).status(branch)
   }
 
-  async commit(id: string, branch: BranchId, message: string, author: string): Promise<CommitId> {
-    return this.#profile.saved(await (await this.#profile.history(id)).commit(branch, message, author))
+  /**
+   * Commits the person's own changes, or exactly the changes `include` names (entry ids): the only
+   * way someone else's change enters their commit.
+   */
+  async commit(
+    id: string,
+    branch: BranchId,
+    message: string,
+    author: string,
+    include?: EntryId[],
+  ): Promise<CommitId> {
+    const vc = await this.#profile.history(id)
+    return this.#profile.saved(await vc.commit(branch, message, author, include ? { include } : {}))
   }
 
   /** Branches with how far each is ahead of and behind `relativeTo`. */
@@ -117,7 +129,7 @@ export class HistoryService {
   }
 
   async restoreFile(id: string, branch: BranchId, commit: CommitId, path: string): Promise<void> {
-    ;(await this.#profile.history(id)).restoreFile(branch, commit, path)
+    await (await this.#profile.history(id)).restoreFile(branch, commit, path)
     await this.#profile.saved(undefined)
   }
 

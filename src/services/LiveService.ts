@@ -12,7 +12,24 @@ export class LiveService {
 
   constructor(profile: ProfileContext) {
     this.#profile = profile
-    this.#live = new LiveFileServer(profile.repo)
+    this.#live = new LiveFileServer(profile.repo, {
+      // Every edit a window makes is this profile's person's: recorded as theirs (see repo/authorship.ts).
+      // In order: each record builds on the previous edit's.
+      onEdit: (url, before, after) => {
+        this.#noting = this.#noting.then(() => this.#noteEdit(url, before, after))
+      },
+    })
+  }
+
+  #noting: Promise<void> = Promise.resolve()
+
+  async #noteEdit(url: string, before: Heads, after: Heads): Promise<void> {
+    try {
+      // A window edits only files of repositories it opened: the one holding `url` is among those.
+      for (const ws of await (await this.#profile.catalog).opened()) await ws.noteLiveEdit(url, before, after)
+    } catch (error) {
+      console.warn('An edit could not be recorded as yours:', error)
+    }
   }
 
   /**

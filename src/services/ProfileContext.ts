@@ -1,4 +1,5 @@
 import type { Repo, StorageAdapterInterface } from '@automerge/automerge-repo/slim'
+import { profileAuthorId, type Author } from '../repo/authorship.ts'
 import { Catalog } from '../repo/Catalog.ts'
 import { flushReady } from '../repo/flush.ts'
 import { VersionControl } from '../repo/VersionControl.ts'
@@ -27,12 +28,20 @@ export class ProfileContext {
   readonly repo: Repo
   readonly catalog: Promise<Catalog>
   readonly relays: Relays | null
+  /**
+   * The person behind this profile: one id for every window (kept in the profile's storage), and
+   * the name the windows last gave. Their working changes are recorded under this id.
+   */
+  readonly author: Author = { id: '', name: 'someone' }
   readonly #watches = new Map<number, Unwatch>()
   #nextWatch = 1
 
   constructor(repo: Repo, storage: StorageAdapterInterface, relays: Relays | null) {
     this.repo = repo
-    this.catalog = Catalog.load(repo, storage)
+    this.catalog = profileAuthorId(storage).then((id) => {
+      this.author.id = id
+      return Catalog.load(repo, storage, this.author)
+    })
     this.relays = relays
     // The catalog lists every repository's URL: it goes to no relay but the person's own.
     void this.catalog.then(
@@ -58,6 +67,7 @@ export class ProfileContext {
   /** Returns `result` once every changed document is on disk: what a window was told is done survives a reload. */
   async saved<T>(result: T): Promise<T> {
     await flushReady(this.repo)
+    await (await this.catalog).flushLedgers()
     return result
   }
 

@@ -104,7 +104,10 @@ test('an agent commits on a branch through the CLI; the person sees it live and 
       ])
     ).code,
   ).toBe(0)
-  expect((await weft(home, ['write', 'agent.txt'], 'written by an agent\n')).code).toBe(0)
+  // The agent writes and commits under one name: a commit takes only its author's changes.
+  expect(
+    (await weft(home, ['write', 'agent.txt', '--author', 'agent-1'], 'written by an agent\n')).code,
+  ).toBe(0)
   const committed = await weft(home, ['commit', '-m', 'Agent work', '--author', 'agent-1'])
   expect(committed).toMatchObject({ code: 0, err: '' })
 

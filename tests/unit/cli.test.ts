@@ -65,17 +65,22 @@ describe('weft CLI against a relay', () => {
   })
 
   it('writes, commits, and the app sees the commit through the relay', async () => {
-    expect(await weft(home, ['write', 'src/agent.ts'], 'export const fromAgent = true\n')).toMatchObject({
-      code: 0,
-      errors: [],
-    })
-    // Nothing was committed yet in this repository: both files are new.
+    const asAgent = ['--author', 'agent-7']
     expect(
-      JSON.parse((await weft(home, ['status', '--json'])).out).map(
-        (c: { kind: string; path: string }) => `${c.kind} ${c.path}`,
+      await weft(home, ['write', 'src/agent.ts', ...asAgent], 'export const fromAgent = true\n'),
+    ).toMatchObject({ code: 0, errors: [] })
+    // Nothing was committed yet in this repository: both files are new, and README.md is the app's person's.
+    expect(
+      JSON.parse((await weft(home, ['status', '--json', ...asAgent])).out).map(
+        (c: { kind: string; path: string; owner: string }) => `${c.kind} ${c.path} ${c.owner}`,
       ),
-    ).toEqual(['added README.md', 'added src/agent.ts'])
-    const committed = await weft(home, ['commit', '-m', 'agent work', '--author', 'agent-7'])
+    ).toEqual(['added README.md others', 'added src/agent.ts yours'])
+    // Another agent on the same profile commits nothing of agent-7's by accident.
+    expect(await weft(home, ['commit', '-m', 'not mine', '--author', 'agent-8'])).toMatchObject({
+      code: 2,
+      errors: [expect.stringContaining('Nothing of yours to commit')],
+    })
+    const committed = await weft(home, ['commit', '-m', 'agent work', ...asAgent, '--include', 'README.md'])
     expect(committed).toMatchObject({ code: 0, errors: [] })
     await expect
       .poll(() => Object.values(app.doc().commits).map((c) => `${c.author}: ${c.message}`))

@@ -74,7 +74,16 @@ describe('diffSnapshots', () => {
         { kind: 'deleted', id: '5', path: 'e.ts', oldPath: 'e.ts', oldBlob: 'h5' },
         { kind: 'added', id: '7', path: 'f.ts', blob: 'h7' },
         { kind: 'modified', id: '2', path: 'b.ts', blob: 'h2x', oldBlob: 'h2' },
-        { kind: 'renamed', id: '6', path: 'new/d.ts', oldPath: 'old/d.ts', blob: 'h4', oldBlob: 'h4' },
+        // The deleted entry's id goes with it: a commit of the move takes both.
+        {
+          kind: 'renamed',
+          id: '6',
+          path: 'new/d.ts',
+          oldPath: 'old/d.ts',
+          blob: 'h4',
+          oldBlob: 'h4',
+          oldId: '4',
+        },
         { kind: 'renamed', id: '3', path: 'src/c.ts', oldPath: 'c.ts', blob: 'h3x', oldBlob: 'h3' },
       ].sort((x, y) => (x.path < y.path ? -1 : 1)),
     )

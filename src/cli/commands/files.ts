@@ -37,13 +37,13 @@ export const write: Command = (argv, io) =>
 export const rm: Command = (argv, io) =>
   withRepository('rm', argv, io, {}, async ({ ws, branch, args, need }) => {
     need(1)
-    ws.remove(branch, args[0])
+    await ws.remove(branch, args[0])
     return 0
   })
 
 export const mv: Command = (argv, io) =>
   withRepository('mv', argv, io, {}, async ({ ws, branch, args, need }) => {
     need(2)
-    ws.move(branch, args[0], args[1])
+    await ws.move(branch, args[0], args[1])
     return 0
   })

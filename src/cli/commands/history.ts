@@ -1,7 +1,14 @@
 /** The branch's history: `weft status`, `commit`, `log`, `diff`, `restore`. */
 import { WeftError } from '../../model/errors.ts'
+import type { WorkingChange } from '../../repo/VersionControl.ts'
 import type { Command } from '../io.ts'
 import { withRepository } from '../session.ts'
+
+/** Whose a change is, as `weft status` says it (others' names are what they gave: shown, not trusted). */
+const whose = (c: WorkingChange) =>
+  c.owner === 'yours'
+    ? 'yours'
+    : `${c.owner === 'shared' ? 'yours and ' : ''}${c.others.length ? c.others.join(', ') : 'someone else'}`
 
 export const status: Command = (argv, io) =>
   withRepository('status', argv, io, { readsOnly: true }, async ({ vc, branch, print }) => {
@@ -9,19 +16,32 @@ export const status: Command = (argv, io) =>
     print(
       changes,
       () =>
-        changes
+        (changes
           .map(
             (c) =>
-              `${c.kind.padEnd(8)} ${c.oldPath && c.kind === 'renamed' ? `${c.oldPath} → ` : ''}${c.path}`,
+              `${c.kind.padEnd(8)} ${c.oldPath && c.kind === 'renamed' ? `${c.oldPath} → ` : ''}${c.path}  (${whose(c)})`,
           )
-          .join('\n') || 'nothing to commit',
+          .join('\n') || 'nothing to commit') +
+        "\nWorking files are shared live on this branch; `weft commit` takes yours (--include PATH for others').",
     )
     return 0
   })
 
 export const commit: Command = (argv, io) =>
   withRepository('commit', argv, io, {}, async ({ vc, branch, opts, author, print }) => {
-    const id = await vc.commit(branch, opts.message ?? '', author)
+    let include: string[] | undefined
+    if (opts.include?.length) {
+      // Picking others' changes by path: the commit then holds exactly yours and these.
+      const changes = await vc.status(branch)
+      const picked = opts.include.map((path) => {
+        const change = changes.find((c) => c.path === path || c.oldPath === path)
+        if (!change)
+          throw new WeftError('not-found', `"${path}" has no uncommitted change; see \`weft status\`.`)
+        return change.id
+      })
+      include = [...new Set([...changes.filter((c) => c.owner === 'yours').map((c) => c.id), ...picked])]
+    }
+    const id = await vc.commit(branch, opts.message ?? '', author, include ? { include } : {})
     print({ commit: id }, () => `Committed ${id.slice(0, 8)}`)
     return 0
   })
@@ -61,6 +81,6 @@ export const restore: Command = (argv, io) =>
   withRepository('restore', argv, io, {}, async ({ vc, branch, args, opts, need, resolveCommit }) => {
     need(1)
     if (!opts.from) throw new WeftError('bad-input', 'Say which commit with --from COMMIT.')
-    vc.restoreFile(branch, resolveCommit(opts.from), args[0])
+    await vc.restoreFile(branch, resolveCommit(opts.from), args[0])
     return 0
   })
