@@ -56,7 +56,10 @@ export interface SearchHit {
   endLine: number
   /** The line that best shows the match (the chunk's first line when only its name matched). */
   line: number
-  /** That line, cut to at most 160 characters around the match, and the [start, end) ranges to highlight in it. */
+  /**
+   * That line, cut to 160 characters centred on the first match (more when the match is longer, so
+   * it is never cut), and the [start, end) ranges to highlight in it.
+   */
   snippet: string
   highlights: [number, number][]
   /** Lower is better (bm25); 0 for substring hits, which come in path order. */
@@ -467,10 +470,19 @@ function lineHit(row: HitRow, needles: string[]): Omit<SearchHit, 'score'> {
   })
   const line = lines[best]
   const lower = line.toLowerCase()
-  const first = Math.min(...targets.map((t) => lower.indexOf(t)).filter((i) => i >= 0), line.length)
-  const from =
-    first === line.length ? 0 : Math.max(0, Math.min(first - SNIPPET_CHARS / 2, line.length - SNIPPET_CHARS))
-  const snippet = line.slice(from, from + SNIPPET_CHARS)
+  // The first occurrence, centred in the snippet with the whole of it inside (a long match starts it).
+  let first = line.length
+  let firstLength = 0
+  for (const target of targets) {
+    const at = lower.indexOf(target)
+    if (at >= 0 && (at < first || (at === first && target.length > firstLength))) {
+      first = at
+      firstLength = target.length
+    }
+  }
+  const centred = first - Math.floor(Math.max(0, SNIPPET_CHARS - firstLength) / 2)
+  const from = first === line.length ? 0 : Math.max(0, Math.min(centred, line.length - SNIPPET_CHARS, first))
+  const snippet = line.slice(from, from + Math.max(SNIPPET_CHARS, firstLength))
   const haystack = snippet.toLowerCase()
   const marks: [number, number][] = []
   for (const target of targets)

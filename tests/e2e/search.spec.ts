@@ -95,3 +95,22 @@ test('quick open: Ctrl+P finds a file by fuzzy name, and # finds a symbol', asyn
   await page.keyboard.press('Enter')
   await expect(page.locator('.cm-activeLine')).toHaveText('export function seasonalDiscount() {')
 })
+
+test('a result shows its match whole and in view, in a long line and near its end', async ({ page }) => {
+  await createRepository(page, 'snippets')
+  const filler = (word: string) => Array.from({ length: 14 }, (_, i) => `${word}${i}`).join(' ')
+  await writeFile(page, 'middle.ts', `const text = "${filler('lorem')} targetWord ${filler('dolor')}"\n`)
+  await writeFile(page, 'end.ts', `const text = "${filler('ipsum')} ${filler('amet')} targetWord"\n`)
+
+  await page.getByRole('tab', { name: 'Search' }).click()
+  await expect(page.getByRole('status', { name: 'Index status' })).toHaveText(/^Index ready: 2 files/)
+  await page.getByLabel('Exact substring').check()
+  await page.getByLabel('Search files').fill('targetWord')
+  await expect(results(page).getByRole('button')).toHaveCount(2)
+  for (const path of ['middle.ts', 'end.ts']) {
+    const hit = results(page).getByRole('button', { name: new RegExp(`^${path.replace('.', '\\.')}:1`) })
+    const match = hit.locator('mark')
+    await expect(match).toHaveText('targetWord')
+    await expect(match, `${path}'s match is wholly in view`).toBeInViewport({ ratio: 1 })
+  }
+})

@@ -41,6 +41,10 @@ export interface OpenFileOptions {
   onDocChanged?: () => void
 }
 
+/** The document position at the top of the view's visible area. */
+const topOf = (view: EditorView) =>
+  view.lineBlockAtHeight(view.scrollDOM.getBoundingClientRect().top - view.documentTop).from
+
 const remote = [Transaction.remote.of(true), Transaction.addToHistory.of(false)]
 /** How often an open file tells the worker it is still here (and re-sends its caret). */
 const KEEP_ALIVE_MS = 5_000
@@ -55,6 +59,8 @@ export class OpenFile {
   readonly path: string
   state: EditorState
   #view: EditorView | null = null
+  /** Position of the first visible line while detached, scrolled back to when shown again. */
+  #top = 0
   readonly #client: TextClient
   #url: string | undefined
   #connection: Promise<LiveConnection> | null = null
@@ -75,6 +81,12 @@ export class OpenFile {
         EditorState.lineSeparator.of('\n'),
         remoteCursors,
         EditorView.updateListener.of((update) => this.#onUpdate(update)),
+        // Kept as it scrolls: when the view is taken away (a branch switch) it can no longer be measured.
+        EditorView.domEventObservers({
+          scroll: (_event, view) => {
+            if (view === this.#view) this.#top = topOf(view)
+          },
+        }),
       ],
     })
     this.#client = new TextClient(options.text, {
@@ -87,10 +99,27 @@ export class OpenFile {
     if (options.live) this.follow(options.live)
   }
 
-  /** Shows this file in `view` (or detaches it with null), keeping undo history. */
+  /** Shows this file in `view` (or detaches it with null), keeping undo history and scroll position. */
   attach(view: EditorView | null): void {
+    if (!view && this.#view?.dom.isConnected) this.#top = topOf(this.#view)
     this.#view = view
-    if (view) view.setState(this.state)
+    if (!view) return
+    view.setState(this.state)
+    const top = Math.min(this.#top, this.state.doc.length)
+    if (top > 0) view.dispatch({ effects: EditorView.scrollIntoView(top, { y: 'start', yMargin: 0 }) })
+  }
+
+  /** The selection and the first visible line's position, to show the file as it was after a reload. */
+  get viewState(): { anchor: number; head: number; top: number } {
+    const { anchor, head } = this.state.selection.main
+    return { anchor, head, top: this.#view?.dom.isConnected ? topOf(this.#view) : this.#top }
+  }
+
+  /** Puts back a selection and scroll position from `viewState` (clamped: the file may have changed since). */
+  restoreViewState({ anchor, head, top }: { anchor: number; head: number; top: number }): void {
+    const length = this.state.doc.length
+    this.#dispatch({ selection: { anchor: Math.min(anchor, length), head: Math.min(head, length) } })
+    this.#top = Math.min(top, length)
   }
 
   get hasLive(): boolean {

@@ -3,6 +3,8 @@ import { HighlightStyle, syntaxHighlighting } from '@codemirror/language'
 import { EditorView } from '@codemirror/view'
 import type { Extension } from '@codemirror/state'
 import { tags as t } from '@lezer/highlight'
+import { languageEntryForPath } from '../../syntax/languages.ts'
+import { searchMatchCount } from './searchCount.ts'
 
 /** Editor chrome from the Catppuccin CSS variables, so it follows the theme switch live. */
 const chrome = EditorView.theme({
@@ -23,6 +25,7 @@ const chrome = EditorView.theme({
   '.cm-panels': { backgroundColor: 'var(--ctp-mantle)', color: 'var(--ctp-text)' },
   '.cm-tooltip': { backgroundColor: 'var(--ctp-mantle)', border: '1px solid var(--ctp-surface1)' },
   '.cm-panel input, .cm-panel button': { color: 'var(--ctp-text)' },
+  '.cm-search-count': { margin: '0 6px', fontSize: '12px', color: 'var(--ctp-subtext0)' },
 })
 
 const highlighting = HighlightStyle.define([
@@ -42,6 +45,15 @@ const highlighting = HighlightStyle.define([
   { tag: t.invalid, color: 'var(--ctp-red)' },
 ])
 
+/**
+ * Line wrapping for prose: Markdown and plain text (no language of ours) read as paragraphs, so
+ * their long lines wrap in the editor; code keeps one line per line.
+ */
+export function proseWrapping(path: string): Extension {
+  const language = languageEntryForPath(path)
+  return language === undefined || language.index === 'markdown' ? EditorView.lineWrapping : []
+}
+
 /** Everything an open file's editor state carries besides its language and live binding. */
 export function editorExtensions(path: string, language: Extension | null): Extension[] {
   return [
@@ -50,5 +62,6 @@ export function editorExtensions(path: string, language: Extension | null): Exte
     syntaxHighlighting(highlighting),
     EditorView.contentAttributes.of({ 'aria-label': `Editor: ${path}` }),
     language ?? [],
+    searchMatchCount,
   ]
 }
