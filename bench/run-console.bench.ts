@@ -47,8 +47,6 @@ import {
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 // The same flags as workspace.bench.ts: no network chatter competing with the measured work.
-/** The sync token (the page sends none: its sync sockets are refused, as counted below). */
-const TOKEN = 'bench-console-token'
 /** The runner's own token, read from the relay's data folder once it started. */
 let runnerToken = ''
 const ROWS = '[role=log][aria-label="Run output"] .xterm-rows > div'
@@ -118,8 +116,6 @@ interface Results {
   latency: LatencySeries[]
   throughput: Throughput[]
   notMeasured: string[]
-  /** Sync sockets the relay refused for want of the token (the page retries them). */
-  refusedSyncSockets: number
   runMs?: number
   error?: string
 }
@@ -367,13 +363,12 @@ async function run(
 ): Promise<void> {
   log('building the app')
   buildApp(ROOT, join(work, 'app'))
-  // With --token the relay also refuses the page's sync socket (it sends no token): expected here, so only counted.
+  // The local runner has its own token, so the relay needs no sync token here.
   const onLine = (line: string) => {
-    if (line.includes('missing or wrong token')) results.refusedSyncSockets++
-    else if (!/^run \S+ (started|ended)/.test(line)) process.stderr.write(`  relay: ${line}\n`)
+    if (!/^run \S+ (started|ended)/.test(line)) process.stderr.write(`  relay: ${line}\n`)
   }
   const relay = await startRelay(ROOT, join(work, 'app'), join(work, 'relay-data'), {
-    args: ['--runs', '--token', TOKEN],
+    args: ['--runs'],
     onLine,
   })
   cleanup.push(() => relay.stop())
@@ -489,10 +484,6 @@ function table(r: Results, why: Record<string, Cause[]>): string {
       )
     }
   }
-  lines.push(
-    '',
-    `The relay refused ${r.refusedSyncSockets} sync sockets (no token; the page retries): background work during the runs.`,
-  )
   lines.push('', 'Not measured:', ...r.notMeasured.map((n) => `  - ${n}`))
   if (r.runMs) lines.push('', `Run time ${formatMs(r.runMs)}`)
   if (r.error) lines.push('', `FAILED: ${r.error}`)
@@ -513,7 +504,6 @@ async function main(): Promise<void> {
     environment: { chromium: 'unknown', cpus: cpus().length, loadAverage: { start: load(), end: [] } },
     latency: [],
     throughput: [],
-    refusedSyncSockets: 0,
     notMeasured: [
       'WebContainer backend: its runtime cannot boot offline here.',
       'Relay CPU and RSS per idle and busy run: bench/run.bench.ts measures them (Node client, no browser).',
