@@ -72,6 +72,15 @@ test('the sidebar is resized by keyboard and by dragging its splitter, and keeps
   await expect(page.getByRole('heading', { name: 'resize' })).toBeVisible()
   await expect(splitter).toHaveAttribute('aria-valuenow', String(min + 150))
   expect(Math.round(await sidebarWidth(page))).toBe(min + 150)
+
+  // The splitter sits between the sidebar and the editor, which takes the rest of the window.
+  const [bar, editorArea] = [
+    (await splitter.boundingBox())!,
+    (await page.getByRole('region', { name: 'Editor' }).boundingBox())!,
+  ]
+  expect(Math.round(bar.x)).toBe(min + 150)
+  expect(Math.round(editorArea.x)).toBe(Math.round(bar.x + bar.width))
+  expect(Math.round(editorArea.x + editorArea.width)).toBe(page.viewportSize()!.width)
 })
 
 test('icons are drawn as SVG, never emoji or text glyphs, and icon buttons have names', async ({ page }) => {
