@@ -282,23 +282,17 @@ class SetOrder {
    * false when insertions at one place on both sides would need an order nobody gave.
    */
   private placeSecondaryAdditions(): boolean {
-    const { primary, secondary } = this.sets
+    const { primary } = this.sets
     const { elements } = this
     let last = -1
-    for (const [j, node] of this.secondaryElements.entries()) {
+    for (let j = 0; j < this.secondaryElements.length; j++) {
       const placed = this.secondaryPlaced.get(j)
       if (placed && placed.side === primary) {
         last = Math.max(last, elements.indexOf(placed))
         continue
       }
       if (!placed && this.secondaryToBase[j] >= 0) continue // deleted on the primary side, unchanged here
-      const element = placed ?? {
-        side: secondary,
-        index: j,
-        at: { [secondary]: j },
-        signature: signatureOf(node, this.profile),
-        shared: false,
-      }
+      const element = placed ?? this.addedBySecondary(j)
       // Left's insertions come first: the right's go after the left's at the same place, the
       // left's (when the right leads) straight after their anchor.
       const after = last < 0 ? null : elements[last].shared ? elements[last] : undefined
@@ -325,23 +319,27 @@ class SetOrder {
    * with the primary's: the elements the primary's run at that place competes with.
    */
   private secondaryRun(j: number, first: Element): Element[] {
-    const { primary, secondary } = this.sets
+    const { primary } = this.sets
     const run = [first]
     for (let k = j + 1; k < this.secondaryElements.length; k++) {
       const placed = this.secondaryPlaced.get(k)
       if (placed?.side === primary) break
       if (!placed && this.secondaryToBase[k] >= 0) continue // deleted on the primary side: not written
-      run.push(
-        placed ?? {
-          side: secondary,
-          index: k,
-          at: { [secondary]: k },
-          signature: signatureOf(this.secondaryElements[k], this.profile),
-          shared: false,
-        },
-      )
+      run.push(placed ?? this.addedBySecondary(k))
     }
     return run
+  }
+
+  /** The secondary side's element `j` as an addition of that side alone. */
+  private addedBySecondary(j: number): Element {
+    const { secondary } = this.sets
+    return {
+      side: secondary,
+      index: j,
+      at: { [secondary]: j },
+      signature: signatureOf(this.secondaryElements[j], this.profile),
+      shared: false,
+    }
   }
 
   /**
