@@ -153,6 +153,9 @@ test('Ctrl+Shift+P opens a command palette over the workspace actions; Enter run
   const dialog = page.getByRole('dialog', { name: 'New folder' })
   await dialog.getByLabel('Path').fill('src')
   await dialog.getByRole('button', { name: 'Create' }).click()
+  // The folder can be listed before the write is acknowledged and the dialog closes; while a
+  // dialog is open it has the keyboard, so the next shortcut waits for it to go.
+  await expect(dialog).toBeHidden()
   await expect(treeItem(page, 'src')).toBeVisible()
 
   await page.keyboard.press('Control+Shift+P')
