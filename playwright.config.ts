@@ -7,7 +7,8 @@ export default defineConfig({
   testDir: 'tests/e2e',
   timeout: 60_000,
   expect: { timeout: 10_000 },
-  fullyParallel: false,
+  // Tests, not files, are dealt to the workers, so one long file does not finish alone at the end.
+  fullyParallel: true,
   workers: 2,
   reporter: process.env.CI ? [['list']] : [['list']],
   use: {

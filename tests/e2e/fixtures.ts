@@ -46,6 +46,20 @@ export async function waitSaved(page: Page): Promise<void> {
   await expect(page.getByRole('status', { name: 'Save state' })).toHaveText('All changes saved')
 }
 
+/**
+ * Pastes `text` into the focused editor, as the clipboard does: one change. (Playwright's
+ * `insertText` enters each line break as a separate paragraph command, about 5 ms a line.)
+ */
+export async function paste(page: Page, text: string): Promise<void> {
+  await page.evaluate((text) => {
+    const target = document.activeElement
+    if (!target?.closest('.cm-content')) throw new Error('paste: no editor has the focus')
+    const clipboardData = new DataTransfer()
+    clipboardData.setData('text/plain', text)
+    target.dispatchEvent(new ClipboardEvent('paste', { clipboardData, bubbles: true, cancelable: true }))
+  }, text)
+}
+
 /** The repository's share link, read from the Share dialog once it names a relay. */
 export async function shareLinkOf(page: Page): Promise<string> {
   await page.getByRole('button', { name: 'Share' }).click()

@@ -2,7 +2,15 @@ import { readdirSync } from 'node:fs'
 import { expect, test, type Page } from '@playwright/test'
 import { STARTUP_GRAMMARS } from '../../build/grammarCaching.ts'
 import { GRAMMAR_FILES } from '../../src/syntax/languages.ts'
-import { createPath, createRepository, editor, reloadOffline, treeItem, waitSaved } from './fixtures.ts'
+import {
+  createPath,
+  createRepository,
+  editor,
+  reloadOffline,
+  treeItem,
+  waitSaved,
+  paste,
+} from './fixtures.ts'
 
 test('with the network cut, a reload still opens the app and the repositories', async ({ page, context }) => {
   await createRepository(page, 'offline-notes')
@@ -75,7 +83,7 @@ async function writeFile(page: Page, path: string, text: string) {
   await createPath(page, 'New file', path)
   await treeItem(page, path).click()
   await editor(page, path).click()
-  await page.keyboard.insertText(text)
+  await paste(page, text)
   await waitSaved(page)
 }
 

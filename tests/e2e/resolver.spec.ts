@@ -4,6 +4,7 @@ import {
   createPath,
   createRepository,
   editor,
+  paste,
   switchBranch,
   treeItem,
   waitSaved,
@@ -14,7 +15,7 @@ async function pasteText(page: Page, path: string, text: string) {
   await treeItem(page, path).click()
   await editor(page, path).click()
   await page.keyboard.press('Control+a')
-  await page.keyboard.insertText(text)
+  await paste(page, text)
   await waitSaved(page)
 }
 

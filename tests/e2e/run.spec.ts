@@ -3,7 +3,16 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
 import { spawnSync } from 'node:child_process'
-import { createPath, createRepository, editor, shareLinkOf, treeItem, waitSaved, weft } from './fixtures.ts'
+import {
+  createPath,
+  createRepository,
+  editor,
+  shareLinkOf,
+  treeItem,
+  waitSaved,
+  weft,
+  paste,
+} from './fixtures.ts'
 import { RelayProcess } from './relayProcess.ts'
 
 /** Creates a file with `text` (inserted at once, as a paste is) and waits until it is saved. */
@@ -12,7 +21,7 @@ async function writeFile(page: Page, path: string, text: string) {
   // The tree names a file by its own name, under its folder's.
   await treeItem(page, path.slice(path.lastIndexOf('/') + 1)).click()
   await editor(page, path).click()
-  await page.keyboard.insertText(text)
+  await paste(page, text)
   await waitSaved(page)
 }
 

@@ -1,11 +1,19 @@
 import { expect, test, type Page } from '@playwright/test'
-import { createPath, createRepository, editor, reloadOffline, treeItem, waitSaved } from './fixtures.ts'
+import {
+  createPath,
+  createRepository,
+  editor,
+  reloadOffline,
+  treeItem,
+  waitSaved,
+  paste,
+} from './fixtures.ts'
 
 async function writeFile(page: Page, path: string, text: string) {
   await createPath(page, 'New file', path)
   await treeItem(page, path.slice(path.lastIndexOf('/') + 1)).click()
   await editor(page, path).click()
-  await page.keyboard.insertText(text)
+  await paste(page, text)
   await waitSaved(page)
 }
 

@@ -8,6 +8,7 @@ import {
   createPath,
   createRepository,
   editor,
+  paste,
   shareLinkOf,
   switchBranch,
   treeItem,
@@ -20,7 +21,7 @@ async function replaceText(page: Page, path: string, text: string, how: 'type' |
   await editor(page, path).click()
   await page.keyboard.press('Control+a')
   if (how === 'type') await page.keyboard.type(text)
-  else await page.keyboard.insertText(text)
+  else await paste(page, text)
   await waitSaved(page)
 }
 

@@ -1,5 +1,14 @@
 import { expect, test, type Page } from '@playwright/test'
-import { commit, createPath, createRepository, editor, treeItem, visibleTree, waitSaved } from './fixtures.ts'
+import {
+  commit,
+  createPath,
+  createRepository,
+  editor,
+  treeItem,
+  visibleTree,
+  waitSaved,
+  paste,
+} from './fixtures.ts'
 
 /** A marker's description: any of them. */
 const MARKED = /Added|Modified|Renamed|uncommitted/
@@ -29,7 +38,7 @@ test('open tabs, the active one, its cursor and scroll, and the open folders out
   await createPath(page, 'New file', 'src/app.ts')
   await createPath(page, 'New file', 'docs/long.md')
   await editor(page, 'docs/long.md').click()
-  await page.keyboard.insertText(Array.from({ length: 200 }, (_, i) => `line ${i + 1}`).join('\n'))
+  await paste(page, Array.from({ length: 200 }, (_, i) => `line ${i + 1}`).join('\n'))
   await createPath(page, 'New file', 'notes.txt')
   await waitSaved(page)
   // The long file is active, its cursor at the end (and so scrolled there); "src" is collapsed.
