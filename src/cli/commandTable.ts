@@ -176,6 +176,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     help: { link: "print the repository's Share link (on the current or --branch branch)" },
     load: async () => (await import('./commands/init.ts')).link,
   },
+  {
+    name: 'mcp',
+    help: { mcp: 'serve these commands as MCP tools to a coding agent over stdio (weft mcp --help)' },
+    load: async () => (await import('./commands/mcp.ts')).mcp,
+  },
 ]
 
 const INDENT = ' '.repeat(29)

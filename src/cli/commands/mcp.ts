@@ -1,0 +1,52 @@
+/** `weft mcp`: serves the Model Context Protocol over stdio for coding agents (src/mcp/). */
+import { serveMcp } from '../../mcp/server.ts'
+import { commandArgs } from '../args.ts'
+import type { Command } from '../io.ts'
+import { defaultHome } from '../Profile.ts'
+import { relayProblem } from '../relayAddress.ts'
+import { authorOf } from '../session.ts'
+
+export const MCP_HELP = `Usage: weft mcp [--home DIR] [--relay URL]… [--author NAME]
+Serves Weft's tools (repositories, files, status, diff, commit, log, branches, merge, search) to a coding
+agent over the Model Context Protocol on stdin/stdout, until stdin closes. Changes are recorded as --author
+(else $WEFT_AUTHOR, else the user). Configure your agent to start it, e.g. \`claude mcp add weft -- weft mcp\`.`
+
+export const mcp: Command = async (argv, io) => {
+  const parsed = commandArgs(
+    'mcp',
+    argv,
+    {
+      home: { type: 'string' },
+      relay: { type: 'string', multiple: true, default: [] },
+      author: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    io.err,
+    MCP_HELP,
+  )
+  if (!parsed) return 2
+  const { values: opts } = parsed
+  if (opts.help) {
+    io.out(MCP_HELP + '\n')
+    return 0
+  }
+  const bad = opts.relay.find((address) => relayProblem(address) !== '')
+  if (bad !== undefined) {
+    io.err(`weft mcp: ${relayProblem(bad)}`)
+    return 2
+  }
+  // stdout carries only protocol messages: anything a library logs goes to stderr instead.
+  for (const method of ['log', 'info', 'debug'] as const) console[method] = console.error
+  try {
+    await serveMcp({
+      home: opts.home ?? defaultHome(),
+      relays: opts.relay,
+      author: authorOf(opts),
+      log: io.err,
+    })
+  } catch (error) {
+    io.err(`weft mcp: ${(error as Error).message}`)
+    return 2
+  }
+  return 0
+}
