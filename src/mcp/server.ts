@@ -21,6 +21,8 @@ export interface McpOptions {
   /** Relays used as the person's own for this session (as `--relay` for any command). */
   relays: string[]
   author: string
+  /** The local runner the `run` tool uses; without it there is no `run` tool. */
+  runner?: { relay: string; token: string }
   /** Where a note about an unexpected failure goes (never stdout: that carries only the protocol). */
   log: (line: string) => void
 }
@@ -58,7 +60,7 @@ export function createServer(
 ): McpServer {
   const server = new McpServer({ name: 'weft', version: '0.1.0' }, { instructions: INSTRUCTIONS })
   let queue: Promise<unknown> = Promise.resolve()
-  for (const tool of tools)
+  for (const tool of tools.filter((t) => t.available?.(context) ?? true))
     server.registerTool(
       tool.name,
       {
@@ -83,6 +85,7 @@ export async function serveMcp(options: McpOptions): Promise<void> {
     home: options.home,
     author: options.author,
     repository: (target) => openRepository(profile, { ...target, author: options.author }),
+    ...(options.runner ? { runner: options.runner } : {}),
   }
   const server = createServer(context, options.log)
   const closed = new Promise<void>((resolve) => {

@@ -1,6 +1,10 @@
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startRelay, type Relay } from '../../relay/server.ts'
+import { weft } from './cliHarness.ts'
 import { tempDir } from './helpers.ts'
 
 interface ToolAnswer {
@@ -8,49 +12,53 @@ interface ToolAnswer {
   content: { type: string; text: string }[]
 }
 
-/** `weft mcp` as a coding agent runs it: a child process, spoken to with the SDK's own client. */
+/** `weft mcp ARGS` as a coding agent runs it: a child process, spoken to with the SDK's own client. */
+function mcpSession(args: string[]) {
+  const session = {
+    client: new Client({ name: 'weft-test', version: '1.0.0' }),
+    stderr: '',
+    /** A stray line on stdout reaches the client as a message it cannot parse. */
+    protocolErrors: [] as Error[],
+    transport: null as StdioClientTransport | null,
+    async start() {
+      const transport = new StdioClientTransport({
+        command: process.execPath,
+        args: ['bin/weft.js', 'mcp', ...args],
+        env: { ...(process.env as Record<string, string>), WEFT_AUTHOR: '', WEFT_RUNS_TOKEN: '' },
+        stderr: 'pipe',
+      })
+      transport.stderr?.on('data', (chunk: Buffer) => {
+        session.stderr += chunk.toString()
+      })
+      session.client.onerror = (error) => session.protocolErrors.push(error)
+      session.transport = transport
+      await session.client.connect(transport)
+    },
+    call: async (name: string, args: Record<string, unknown> = {}) =>
+      (await session.client.callTool({ name, arguments: args })) as ToolAnswer,
+    /** A call that must succeed; its data. */
+    async data<T = unknown>(name: string, args: Record<string, unknown> = {}): Promise<T> {
+      const answer = await session.call(name, args)
+      expect(answer.isError, `${name}: ${answer.content[0]?.text}\n${session.stderr}`).toBeFalsy()
+      return JSON.parse(answer.content[0].text) as T
+    },
+    /** A call that must fail as a tool error; its message. */
+    async refusal(name: string, args: Record<string, unknown>): Promise<string> {
+      const answer = await session.call(name, args)
+      expect(answer.isError, `${name} should have failed`).toBe(true)
+      return answer.content[0].text
+    },
+  }
+  return session
+}
+
 describe('weft mcp', () => {
   const home = tempDir('weft-mcp-')
-  let client: Client
-  let stderr = ''
-  const protocolErrors: Error[] = []
+  const session = mcpSession(['--home', home, '--author', 'agent-mcp'])
+  const { client, data, refusal, protocolErrors } = session
 
-  beforeAll(async () => {
-    const transport = new StdioClientTransport({
-      command: process.execPath,
-      args: ['bin/weft.js', 'mcp', '--home', home, '--author', 'agent-mcp'],
-      env: { ...(process.env as Record<string, string>), WEFT_AUTHOR: '' },
-      stderr: 'pipe',
-    })
-    transport.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString()
-    })
-    client = new Client({ name: 'weft-test', version: '1.0.0' })
-    // A stray line on stdout reaches the client as a message it cannot parse.
-    client.onerror = (error) => protocolErrors.push(error)
-    await client.connect(transport)
-  })
-
-  afterAll(async () => {
-    await client.close()
-  })
-
-  const call = async (name: string, args: Record<string, unknown> = {}) =>
-    (await client.callTool({ name, arguments: args })) as ToolAnswer
-
-  /** A call that must succeed; its data. */
-  const data = async <T = unknown>(name: string, args: Record<string, unknown> = {}): Promise<T> => {
-    const answer = await call(name, args)
-    expect(answer.isError, `${name}: ${answer.content[0]?.text}\n${stderr}`).toBeFalsy()
-    return JSON.parse(answer.content[0].text) as T
-  }
-
-  /** A call that must fail as a tool error; its message. */
-  const refusal = async (name: string, args: Record<string, unknown>): Promise<string> => {
-    const answer = await call(name, args)
-    expect(answer.isError, `${name} should have failed`).toBe(true)
-    return answer.content[0].text
-  }
+  beforeAll(() => session.start())
+  afterAll(() => client.close())
 
   it('lists its tools, each with a description and a JSON schema', async () => {
     const { tools } = await client.listTools()
@@ -176,5 +184,61 @@ describe('weft mcp', () => {
     // Still serving, and nothing but protocol messages came on stdout.
     expect(await data('files_list')).toEqual(expect.arrayContaining([{ path: 'src/a.ts', type: 'file' }]))
     expect(protocolErrors).toEqual([])
+  })
+})
+
+describe('weft mcp with the local runner', () => {
+  const TOKEN = 'mcp-runner-token-0123456789'
+  const home = tempDir('weft-mcp-run-')
+  const tokenFile = join(tempDir(), 'runs-token')
+  let relay: Relay
+  let session: ReturnType<typeof mcpSession>
+
+  beforeAll(async () => {
+    relay = await startRelay({
+      host: '127.0.0.1',
+      port: 0,
+      dataDir: tempDir(),
+      maxMessageBytes: 1 << 20,
+      messagesPerSecond: 500,
+      log: () => {},
+      runs: { token: TOKEN, killGraceMs: 300 },
+    })
+    writeFileSync(tokenFile, `${TOKEN}\n`)
+    session = mcpSession(['--home', home, '--runs-token-file', tokenFile, '--runs-relay', relay.url])
+    await session.start()
+  })
+
+  afterAll(async () => {
+    await session.client.close()
+    await relay.close()
+  })
+
+  it("offers run only with the runner's token, and runs over the branch's files", async () => {
+    expect((await session.client.listTools()).tools.map((t) => t.name)).toContain('run')
+    await session.data('repository_init', { name: 'scripts' })
+    await session.data('file_write', {
+      path: 'greet.sh',
+      text: 'echo "hello $WHO"\necho "from stderr" >&2\nexit 7\n',
+    })
+    expect(await session.data('run', { command: 'sh greet.sh', env: { WHO: 'agent' } })).toMatchObject({
+      exitCode: 7,
+      reason: 'exited',
+      stdout: 'hello agent\n',
+      stderr: 'from stderr\n',
+    })
+    expect(await session.refusal('run', { command: '' })).toMatch(/Input validation error/)
+  })
+
+  it('has what it answered as done in storage: a killed server loses none of it', async () => {
+    await session.data('repository_init', { name: 'kept' })
+    await session.data('file_write', { repo: 'kept', path: 'kept.txt', text: 'written before the kill\n' })
+    const exited = new Promise((resolve) => (session.transport!.onclose = () => resolve(undefined)))
+    process.kill(session.transport!.pid!, 'SIGKILL')
+    await exited
+    expect(await weft(home, ['cat', 'kept.txt', '--repo', 'kept'])).toMatchObject({
+      code: 0,
+      out: 'written before the kill\n',
+    })
   })
 })

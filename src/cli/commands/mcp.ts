@@ -1,4 +1,5 @@
 /** `weft mcp`: serves the Model Context Protocol over stdio for coding agents (src/mcp/). */
+import { readFileSync } from 'node:fs'
 import { serveMcp } from '../../mcp/server.ts'
 import { commandArgs } from '../args.ts'
 import type { Command } from '../io.ts'
@@ -7,9 +8,13 @@ import { relayProblem } from '../relayAddress.ts'
 import { authorOf } from '../session.ts'
 
 export const MCP_HELP = `Usage: weft mcp [--home DIR] [--relay URL]… [--author NAME]
+                [--runs-token T | --runs-token-file F] [--runs-relay URL]
 Serves Weft's tools (repositories, files, status, diff, commit, log, branches, merge, search) to a coding
 agent over the Model Context Protocol on stdin/stdout, until stdin closes. Changes are recorded as --author
-(else $WEFT_AUTHOR, else the user). Configure your agent to start it, e.g. \`claude mcp add weft -- weft mcp\`.`
+(else $WEFT_AUTHOR, else the user). Configure your agent to start it, e.g. \`claude mcp add weft -- weft mcp\`.
+The run tool is offered only with the local runner's token (--runs-token, --runs-token-file: the relay's
+DATA/runs-token, or $WEFT_RUNS_TOKEN), as for weft run; its relay is --runs-relay, $WEFT_RELAY or
+http://127.0.0.1:8787.`
 
 export const mcp: Command = async (argv, io) => {
   const parsed = commandArgs(
@@ -19,6 +24,9 @@ export const mcp: Command = async (argv, io) => {
       home: { type: 'string' },
       relay: { type: 'string', multiple: true, default: [] },
       author: { type: 'string' },
+      'runs-token': { type: 'string' },
+      'runs-token-file': { type: 'string' },
+      'runs-relay': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     io.err,
@@ -35,6 +43,15 @@ export const mcp: Command = async (argv, io) => {
     io.err(`weft mcp: ${relayProblem(bad)}`)
     return 2
   }
+  let token = opts['runs-token'] ?? process.env.WEFT_RUNS_TOKEN
+  if (!token && opts['runs-token-file']) {
+    try {
+      token = readFileSync(opts['runs-token-file'], 'utf8').trim()
+    } catch (error) {
+      io.err(`weft mcp: cannot read the runner token file: ${(error as Error).message}`)
+      return 2
+    }
+  }
   // stdout carries only protocol messages: anything a library logs goes to stderr instead.
   for (const method of ['log', 'info', 'debug'] as const) console[method] = console.error
   try {
@@ -43,6 +60,11 @@ export const mcp: Command = async (argv, io) => {
       relays: opts.relay,
       author: authorOf(opts),
       log: io.err,
+      ...(token
+        ? {
+            runner: { relay: opts['runs-relay'] ?? process.env.WEFT_RELAY ?? 'http://127.0.0.1:8787', token },
+          }
+        : {}),
     })
   } catch (error) {
     io.err(`weft mcp: ${(error as Error).message}`)

@@ -7,6 +7,7 @@ import { fileTools } from './files.ts'
 import { historyTools } from './history.ts'
 import { mergeTools } from './merge.ts'
 import { repositoryTools } from './repositories.ts'
+import { runTools } from './run.ts'
 import { searchTools } from './search.ts'
 import type { Tool } from './tool.ts'
 
@@ -17,4 +18,5 @@ export const TOOLS: readonly Tool[] = [
   ...branchTools,
   ...mergeTools,
   ...searchTools,
+  ...runTools,
 ]

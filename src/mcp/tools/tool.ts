@@ -16,6 +16,8 @@ export interface ToolContext {
   author: string
   /** The repository and branch a call names (`repo`, `branch`), else the only repository and its current branch. */
   repository(target: Target): Promise<RepositoryContext>
+  /** The local runner the `run` tool may use: only when the server was given its token. */
+  runner?: { relay: string; token: string }
 }
 
 /** Which repository and branch a call acts on; both optional, as `--repo` and `--branch` are. */
@@ -44,6 +46,8 @@ export interface Tool<Shape extends z.ZodRawShape = z.ZodRawShape> {
   input: Shape
   /** True for a tool that changes nothing (the client may run it without asking). */
   readOnly?: boolean
+  /** False for a tool the server does not offer in this session (`run` without a runner token); offered by default. */
+  available?: (context: ToolContext) => boolean
   /** Plain data, sent to the client as JSON text. Throw (a WeftError, ideally) for bad input: the client gets a tool error. */
   run(args: z.infer<z.ZodObject<Shape>>, context: ToolContext): Promise<unknown>
 }
