@@ -10,6 +10,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js'
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js'
 import { WeftError } from '../model/errors.ts'
+import type { RealmKey } from '../repl/realmKey.ts'
 import { flushReady } from '../repo/flush.ts'
 import { Profile } from '../cli/Profile.ts'
 import { openRepository } from '../cli/session.ts'
@@ -23,6 +24,8 @@ export interface McpOptions {
   author: string
   /** The local runner the `run` tool uses; without it there is no `run` tool. */
   runner?: { relay: string; token: string }
+  /** The key REPL jobs are signed with (else the profile's). */
+  replKey?: RealmKey
   /** Where a note about an unexpected failure goes (never stdout: that carries only the protocol). */
   log: (line: string) => void
 }
@@ -86,6 +89,7 @@ export async function serveMcp(options: McpOptions): Promise<void> {
     author: options.author,
     repository: (target) => openRepository(profile, { ...target, author: options.author }),
     ...(options.runner ? { runner: options.runner } : {}),
+    ...(options.replKey ? { replKey: options.replKey } : {}),
   }
   const server = createServer(context, options.log)
   const closed = new Promise<void>((resolve) => {

@@ -2,8 +2,19 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { Repo } from '@automerge/automerge-repo'
+import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs'
 import { startRelay, type Relay } from '../../relay/server.ts'
+import { shutdownRepo } from '../../src/repo/flush.ts'
+import { Workspace } from '../../src/repo/Workspace.ts'
+import { NodeWorkerExecutor } from '../../src/repl/nodeExecutor.ts'
+import { RealmRuntime } from '../../src/repl/RealmRuntime.ts'
+import { newRealmKey } from '../../src/repl/realmKey.ts'
+import { ReplSession } from '../../src/repl/ReplSession.ts'
+import { createRepoService } from '../../src/services/RepoService.ts'
+import { Relays } from '../../src/sync/Relays.ts'
+import { shareLink } from '../../src/sync/links.ts'
 import { weft } from './cliHarness.ts'
 import { tempDir } from './helpers.ts'
 
@@ -76,7 +87,10 @@ describe('weft mcp', () => {
         'files_list',
         'log',
         'merge',
+        'repl_eval',
+        'repl_realms',
         'repositories_list',
+        'repository_clone',
         'repository_import',
         'repository_init',
         'repository_link',
@@ -187,12 +201,17 @@ describe('weft mcp', () => {
   })
 })
 
-describe('weft mcp with the local runner', () => {
+/** With a relay: the local runner, a repository shared by the app whose tab runs a REPL realm. */
+describe('weft mcp with a relay', () => {
   const TOKEN = 'mcp-runner-token-0123456789'
   const home = tempDir('weft-mcp-run-')
   const tokenFile = join(tempDir(), 'runs-token')
+  /** The app realm's key, as its owner handed it to the agent. */
+  const key = newRealmKey()
+  const keyFile = join(tempDir(), 'realm-key')
   let relay: Relay
   let session: ReturnType<typeof mcpSession>
+  let app: { repo: Repo; realm: RealmRuntime; executor: NodeWorkerExecutor; link: string }
 
   beforeAll(async () => {
     relay = await startRelay({
@@ -205,23 +224,81 @@ describe('weft mcp with the local runner', () => {
       runs: { token: TOKEN, killGraceMs: 300 },
     })
     writeFileSync(tokenFile, `${TOKEN}\n`)
-    session = mcpSession(['--home', home, '--runs-token-file', tokenFile, '--runs-relay', relay.url])
+    writeFileSync(keyFile, `${key}\n`)
+    // The app's side: a repository whose tab runs a realm, shared through the relay.
+    const storage = new NodeFSStorageAdapter(tempDir())
+    const repo = new Repo({ storage, network: [], sharePolicy: async () => true })
+    const relays = new Relays(repo, storage)
+    await relays.start([relay.url])
+    const service = createRepoService(repo, storage, relays)
+    const created = await service.createRepository('live')
+    const info = await service.openRepository(created.id)
+    const ws = await Workspace.open(repo, created.url)
+    const executor = new NodeWorkerExecutor()
+    const realm = RealmRuntime.start({
+      session: await ReplSession.ensure(repo, ws.handle),
+      executor,
+      key,
+      kind: 'worker',
+      label: 'tab realm',
+      owner: repo.peerId,
+      heartbeatMs: 1_000,
+    })
+    await vi.waitFor(() => expect(relays.statuses()[0]?.pending).toBe(0), { timeout: 10_000 })
+    const link = shareLink(`${relay.url}/`, created.url, info.defaultBranch, relays.statuses()[0].url)
+    app = { repo, realm, executor, link }
+    session = mcpSession([
+      '--home',
+      home,
+      '--runs-token-file',
+      tokenFile,
+      '--runs-relay',
+      relay.url,
+      '--repl-key-file',
+      keyFile,
+    ])
     await session.start()
   })
 
   afterAll(async () => {
     await session.client.close()
+    app.realm.stop()
+    await app.executor.terminate()
+    await shutdownRepo(app.repo)
     await relay.close()
+  })
+
+  it("clones the app's repository and evaluates code in its tab's realm", async () => {
+    expect(await session.data('repository_clone', { link: app.link, addRelay: true })).toMatchObject({
+      name: 'live',
+    })
+    expect(await session.data('repl_realms', { repo: 'live' })).toEqual([
+      expect.objectContaining({ id: app.realm.realm, status: 'alive' }),
+    ])
+    expect(
+      await session.data('repl_eval', {
+        repo: 'live',
+        realm: app.realm.realm.slice(0, 8),
+        code: 'console.log("from the realm"); 6 * 7',
+      }),
+    ).toEqual({ state: 'finished', result: '42', console: [{ kind: 'log', text: 'from the realm' }] })
+    expect(await session.refusal('repl_eval', { repo: 'live', realm: 'zzz', code: '1' })).toMatch(
+      /No realm "zzz"/,
+    )
+    expect(await session.refusal('repository_clone', { link: 'not a link' })).toMatch(/expected a Share link/)
   })
 
   it("offers run only with the runner's token, and runs over the branch's files", async () => {
     expect((await session.client.listTools()).tools.map((t) => t.name)).toContain('run')
     await session.data('repository_init', { name: 'scripts' })
     await session.data('file_write', {
+      repo: 'scripts',
       path: 'greet.sh',
       text: 'echo "hello $WHO"\necho "from stderr" >&2\nexit 7\n',
     })
-    expect(await session.data('run', { command: 'sh greet.sh', env: { WHO: 'agent' } })).toMatchObject({
+    expect(
+      await session.data('run', { repo: 'scripts', command: 'sh greet.sh', env: { WHO: 'agent' } }),
+    ).toMatchObject({
       exitCode: 7,
       reason: 'exited',
       stdout: 'hello agent\n',

@@ -7,6 +7,7 @@ import { fileTools } from './files.ts'
 import { historyTools } from './history.ts'
 import { mergeTools } from './merge.ts'
 import { repositoryTools } from './repositories.ts'
+import { replTools } from './repl.ts'
 import { runTools } from './run.ts'
 import { searchTools } from './search.ts'
 import type { Tool } from './tool.ts'
@@ -19,4 +20,5 @@ export const TOOLS: readonly Tool[] = [
   ...mergeTools,
   ...searchTools,
   ...runTools,
+  ...replTools,
 ]

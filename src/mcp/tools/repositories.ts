@@ -1,6 +1,8 @@
 /** Repositories: list them, create one, import a folder as one, and the Share link that hands one on. */
 import { z } from 'zod'
+import { cloneLink, readShareLink } from '../../cli/commands/clone.ts'
 import { createRepository, importFolder, repositoryLink } from '../../cli/repositories.ts'
+import { WeftError } from '../../model/errors.ts'
 import { TARGET, tool } from './tool.ts'
 
 export const repositoryTools = [
@@ -31,6 +33,23 @@ export const repositoryTools = [
     },
     run: async ({ dir, name }, { profile, author }) =>
       importFolder(profile, dir, { ...(name !== undefined ? { name } : {}), author }),
+  }),
+  tool({
+    name: 'repository_clone',
+    description:
+      'Add a shared repository (a Share link someone gave you) to this profile, as `weft clone LINK`. A link through a relay that is not yet yours needs addRelay: that relay then receives only this repository.',
+    input: {
+      link: z.string().min(1).describe('The Share link: …#/open/automerge:…?branch=…&relay=…'),
+      addRelay: z
+        .boolean()
+        .optional()
+        .describe("Add the link's relay (for this repository only) if it is not yours yet."),
+    },
+    run: async ({ link, addRelay }, { profile }) => {
+      const read = readShareLink(link)
+      if ('problem' in read) throw new WeftError('bad-input', read.problem.replace(/^weft clone: /, ''))
+      return cloneLink(profile, read, addRelay ?? false)
+    },
   }),
   tool({
     name: 'repository_link',

@@ -6,6 +6,7 @@
 import { z } from 'zod'
 import type { Profile } from '../../cli/Profile.ts'
 import type { RepositoryContext } from '../../cli/session.ts'
+import type { RealmKey } from '../../repl/realmKey.ts'
 
 /** What every tool's body gets: the server's open profile, and the repository a call names. */
 export interface ToolContext {
@@ -18,6 +19,8 @@ export interface ToolContext {
   repository(target: Target): Promise<RepositoryContext>
   /** The local runner the `run` tool may use: only when the server was given its token. */
   runner?: { relay: string; token: string }
+  /** The key REPL jobs are signed with, when the server was given one (else the profile's). */
+  replKey?: RealmKey
 }
 
 /** Which repository and branch a call acts on; both optional, as `--repo` and `--branch` are. */
