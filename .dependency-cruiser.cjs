@@ -2,7 +2,7 @@
 // Bottom to top: model → syntax, storage → capabilities → services → ui, cli, workers, relay, bin.
 const CAPABILITIES = 'src/(repo|merge|index|run|repl|live|sync)'
 const CORE = `^(src/(model|syntax|storage|services)|${CAPABILITIES})/`
-const TOP = '^(src/ui|src/cli|src/main\\.ts|workers|relay|bin)'
+const TOP = '^(src/ui|src/cli|src/mcp|src/main\\.ts|workers|relay|bin)'
 
 /** `name` may import nothing of ours outside itself and `allowed` (regex alternatives). */
 const onlyBelow = (name, from, allowed) => ({

@@ -158,6 +158,29 @@ export const COMMANDS: readonly CommandEntry[] = [
     },
     load: async () => (await import('./commands/repl.ts')).replCommand,
   },
+  {
+    name: 'init',
+    help: { 'init NAME': 'create an empty repository here; prints its Share link' },
+    load: async () => (await import('./commands/init.ts')).init,
+  },
+  {
+    name: 'import',
+    help: {
+      'import DIR [--name NAME]':
+        "create a repository holding DIR's files (the app's import rules; refused\nentries named) and commit them; prints its Share link",
+    },
+    load: async () => (await import('./commands/import.ts')).importCommand,
+  },
+  {
+    name: 'link',
+    help: { link: "print the repository's Share link (on the current or --branch branch)" },
+    load: async () => (await import('./commands/init.ts')).link,
+  },
+  {
+    name: 'mcp',
+    help: { mcp: 'serve these commands as MCP tools to a coding agent over stdio (weft mcp --help)' },
+    load: async () => (await import('./commands/mcp.ts')).mcp,
+  },
 ]
 
 const INDENT = ' '.repeat(29)

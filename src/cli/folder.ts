@@ -195,7 +195,7 @@ function checkSameBranch(dir: string, manifest: Manifest, ctx: FolderContext, st
     )
 }
 
-interface Scan {
+export interface Scan {
   files: Map<string, { sha: Sha256; bytes: Uint8Array }>
   /** Every folder in DIR, and those with nothing in them. */
   dirs: Set<string>
@@ -204,19 +204,26 @@ interface Scan {
   refused: Map<string, string>
   /** The symbolic links among them: nothing is written beyond one. */
   links: Set<string>
+  /** What was left out unread: Weft's manifest, another VCS's folder, installed dependencies. */
+  ignored: Set<string>
 }
 
 /** Reads DIR without following links; skips the ignored folders. */
-async function scan(root: string): Promise<Scan> {
+export async function scan(root: string): Promise<Scan> {
   const found: Scan = {
     files: new Map(),
     dirs: new Set(),
     empty: new Set(),
     refused: new Map(),
     links: new Set(),
+    ignored: new Set(),
   }
   const walk = async (rel: string) => {
-    const entries = readdirSync(join(root, rel), { withFileTypes: true }).filter((e) => !ignoredName(e.name))
+    const entries = readdirSync(join(root, rel), { withFileTypes: true }).filter((e) => {
+      if (!ignoredName(e.name)) return true
+      found.ignored.add(rel ? `${rel}/${e.name}` : e.name)
+      return false
+    })
     if (rel && entries.length === 0) found.empty.add(rel)
     for (const entry of entries) {
       const path = rel ? `${rel}/${entry.name}` : entry.name

@@ -29,6 +29,7 @@ const parseFlags = (command: string, argv: string[], err: (line: string) => void
       'add-relay': { type: 'boolean', default: false },
       include: { type: 'string', multiple: true },
       own: { type: 'boolean', default: false },
+      name: { type: 'string' },
     },
     err,
   )
@@ -36,7 +37,7 @@ const parseFlags = (command: string, argv: string[], err: (line: string) => void
 export type ProfileFlags = NonNullable<ReturnType<typeof parseFlags>>['values']
 
 /** Who the command acts as: `--author`, `$WEFT_AUTHOR`, the user, or "agent" (at most 40 characters). */
-const authorOf = (opts: ProfileFlags): string =>
+export const authorOf = (opts: { author?: string }): string =>
   (opts.author ?? process.env.WEFT_AUTHOR ?? process.env.USER ?? 'agent').trim().slice(0, 40) || 'agent'
 
 /** Prints `value` as JSON with `--json`, else the text `plain` makes. */
@@ -54,19 +55,7 @@ export interface ProfileSession {
   need(n: number): void
 }
 
-export interface RepositorySession extends ProfileSession {
-  summary: RepositorySummary
-  ws: Workspace
-  vc: VersionControl
-  /** `--branch`, else the profile's current branch of the repository. */
-  branch: BranchId
-  author: string
-  branchByName(name: string): BranchId
-  /** The file at `path` on the branch; throws when there is none. */
-  entry(path: string): Extract<ListedEntry, { type: 'file' }>
-  /** A commit by full id or unique prefix (as `weft log` prints them). */
-  resolveCommit(prefix: string): string
-}
+export interface RepositorySession extends ProfileSession, RepositoryContext {}
 
 export interface SessionOptions {
   /** Commands that only read: no warning about documents not yet on the relay. */
@@ -127,6 +116,53 @@ export async function withProfile(
   }
 }
 
+/** What a command needs to act on one repository and branch (the CLI's and the MCP server's tools alike). */
+export interface RepositoryContext {
+  summary: RepositorySummary
+  ws: Workspace
+  vc: VersionControl
+  /** The branch named, else the profile's current branch of the repository. */
+  branch: BranchId
+  author: string
+  branchByName(name: string): BranchId
+  /** The file at `path` on the branch; throws when there is none. */
+  entry(path: string): Extract<ListedEntry, { type: 'file' }>
+  /** A commit by full id or unique prefix (as `weft log` prints them). */
+  resolveCommit(prefix: string): string
+}
+
+/** Opens repository `repo` (name or id; the only one when not given) of an open profile, on `branch` or its current branch. */
+export async function openRepository(
+  profile: Profile,
+  { repo, branch: branchName, author }: { repo?: string; branch?: string; author: string },
+): Promise<RepositoryContext> {
+  const summary = profile.pick(repo)
+  const { ws, vc } = await profile.open(summary)
+  const branchByName = (name: string) => {
+    const found = ws.branches().find((b) => b.name === name || b.id === name)
+    if (!found) throw new WeftError('not-found', `No branch "${name}"; see \`weft branch\`.`)
+    return found.id
+  }
+  const branch = branchName ? branchByName(branchName) : profile.currentBranch(ws, summary.id)
+  const entry = (path: string) => {
+    const found = ws.entries(branch).find((e) => e.path === path)
+    if (!found || found.type !== 'file') throw new WeftError('not-found', `No file "${path}" on this branch.`)
+    return found
+  }
+  const resolveCommit = (prefix: string) => {
+    const matches = Object.keys(ws.handle.doc().commits).filter((id) => id.startsWith(prefix))
+    if (matches.length !== 1)
+      throw new WeftError(
+        'not-found',
+        matches.length
+          ? `"${prefix}" matches several commits; give more of its id.`
+          : `No commit "${prefix}".`,
+      )
+    return matches[0]
+  }
+  return { summary, ws, vc, branch, author, branchByName, entry, resolveCommit }
+}
+
 /** Runs `body` on one repository (`--repo`) and branch (`--branch`) of the profile. */
 export function withRepository(
   command: string,
@@ -137,32 +173,11 @@ export function withRepository(
 ): Promise<number> {
   return withProfile(command, argv, io, options, async (session) => {
     const { profile, opts } = session
-    const summary = profile.pick(opts.repo)
-    const { ws, vc } = await profile.open(summary)
-    const branchByName = (name: string) => {
-      const found = ws.branches().find((b) => b.name === name || b.id === name)
-      if (!found) throw new WeftError('not-found', `No branch "${name}"; see \`weft branch\`.`)
-      return found.id
-    }
-    const branch = opts.branch ? branchByName(opts.branch) : profile.currentBranch(ws, summary.id)
-    const author = authorOf(opts)
-    const entry = (path: string) => {
-      const found = ws.entries(branch).find((e) => e.path === path)
-      if (!found || found.type !== 'file')
-        throw new WeftError('not-found', `No file "${path}" on this branch.`)
-      return found
-    }
-    const resolveCommit = (prefix: string) => {
-      const matches = Object.keys(ws.handle.doc().commits).filter((id) => id.startsWith(prefix))
-      if (matches.length !== 1)
-        throw new WeftError(
-          'not-found',
-          matches.length
-            ? `"${prefix}" matches several commits; give more of its id.`
-            : `No commit "${prefix}".`,
-        )
-      return matches[0]
-    }
-    return body({ ...session, summary, ws, vc, branch, author, branchByName, entry, resolveCommit })
+    const context = await openRepository(profile, {
+      repo: opts.repo,
+      branch: opts.branch,
+      author: authorOf(opts),
+    })
+    return body({ ...session, ...context })
   })
 }

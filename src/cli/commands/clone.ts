@@ -7,13 +7,13 @@ import type { Profile } from '../Profile.ts'
 import { relayProblem, validRelay } from '../relayAddress.ts'
 import { withProfile } from '../session.ts'
 
-interface ShareLink {
+export interface ShareLink {
   url: AutomergeUrl
   relay?: string
 }
 
 /** The repository and relay a Share link names, or why it names none usable. */
-function readShareLink(arg: string | undefined): ShareLink | { problem: string } {
+export function readShareLink(arg: string | undefined): ShareLink | { problem: string } {
   const route = arg ? parseRoute(new URL(arg, 'http://x').hash) : null
   if (route?.page !== 'open' || !isValidAutomergeUrl(route.url))
     return { problem: 'weft clone: expected a Share link (…#/open/automerge:…?branch=…&relay=…)' }
@@ -45,7 +45,7 @@ export const clone: Command = (argv, io) =>
  * Clones a Share link. Its relay, when it is not one of ours yet, is added only with `--add-relay`
  * (a link is a stranger's word), receives only this repository, and is removed again if the clone fails.
  */
-async function cloneLink(profile: Profile, link: ShareLink, addRelay: boolean) {
+export async function cloneLink(profile: Profile, link: ShareLink, addRelay: boolean) {
   // A link never changes where a repository this profile already has goes.
   if (!link.relay || profile.catalog.list().some((r) => r.url === link.url))
     return profile.catalog.add(link.url)

@@ -2,7 +2,7 @@
 import { WeftError } from '../../model/errors.ts'
 import type { WorkingChange } from '../../repo/VersionControl.ts'
 import type { Command } from '../io.ts'
-import { withRepository } from '../session.ts'
+import { withRepository, type RepositoryContext } from '../session.ts'
 
 /** Whose a change is, as `weft status` says it (others' names are what they gave: shown, not trusted). */
 const whose = (c: WorkingChange) =>
@@ -27,22 +27,31 @@ export const status: Command = (argv, io) =>
     return 0
   })
 
+/** Commits the author's changes, and with `include` the changes at those paths whoever made them. */
+export async function commitChanges(
+  { vc, branch, author }: Pick<RepositoryContext, 'vc' | 'branch' | 'author'>,
+  message: string,
+  includePaths?: string[],
+): Promise<string> {
+  let include: string[] | undefined
+  if (includePaths?.length) {
+    // Picking others' changes by path: the commit then holds exactly yours and these.
+    const changes = await vc.status(branch)
+    const picked = includePaths.map((path) => {
+      const change = changes.find((c) => c.path === path || c.oldPath === path)
+      if (!change)
+        throw new WeftError('not-found', `"${path}" has no uncommitted change; see \`weft status\`.`)
+      return change.id
+    })
+    include = [...new Set([...changes.filter((c) => c.owner === 'yours').map((c) => c.id), ...picked])]
+  }
+  return vc.commit(branch, message, author, include ? { include } : {})
+}
+
 export const commit: Command = (argv, io) =>
-  withRepository('commit', argv, io, {}, async ({ vc, branch, opts, author, print }) => {
-    let include: string[] | undefined
-    if (opts.include?.length) {
-      // Picking others' changes by path: the commit then holds exactly yours and these.
-      const changes = await vc.status(branch)
-      const picked = opts.include.map((path) => {
-        const change = changes.find((c) => c.path === path || c.oldPath === path)
-        if (!change)
-          throw new WeftError('not-found', `"${path}" has no uncommitted change; see \`weft status\`.`)
-        return change.id
-      })
-      include = [...new Set([...changes.filter((c) => c.owner === 'yours').map((c) => c.id), ...picked])]
-    }
-    const id = await vc.commit(branch, opts.message ?? '', author, include ? { include } : {})
-    print({ commit: id }, () => `Committed ${id.slice(0, 8)}`)
+  withRepository('commit', argv, io, {}, async (session) => {
+    const id = await commitChanges(session, session.opts.message ?? '', session.opts.include)
+    session.print({ commit: id }, () => `Committed ${id.slice(0, 8)}`)
     return 0
   })
 

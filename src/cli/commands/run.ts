@@ -180,7 +180,8 @@ async function branchFiles(
   }
 }
 
-async function stream(run: Run, terminal: Terminal, record: RunRecord): Promise<number> {
+/** Streams a run to `terminal` and into `record` (bounded) until it ends; returns its exit code. */
+export async function stream(run: Run, terminal: Terminal, record: RunRecord): Promise<number> {
   const forward = (chunk: Buffer | string) => run.stdin(String(chunk))
   terminal.stdin?.on('data', forward)
   const unsubscribe = terminal.onInterrupt(() => run.kill())

@@ -13,6 +13,8 @@ import { SearchIndex, type IndexSource, type SearchHit, type SymbolHit } from '.
 import { openSnapshotDatabase, type SnapshotDatabase } from '../../index/sqlite.ts'
 import { CHUNK_KINDS, SYMBOL_KINDS, type ChunkKind, type SymbolKind } from '../../index/types.ts'
 import { nodeGrammars } from '../../syntax/nodeGrammars.ts'
+import type { BranchId } from '../../model/types.ts'
+import type { Workspace } from '../../repo/Workspace.ts'
 import type { Io } from '../io.ts'
 import { defaultHome, Profile } from '../Profile.ts'
 import { commandArgs } from '../args.ts'
@@ -80,36 +82,21 @@ export async function search(argv: string[], io: Io): Promise<number> {
       if (!found) throw new WeftError('not-found', `No branch "${opts.branch}"; see \`weft branch\`.`)
       branch = found.id
     }
-    const { db, index } = await openCache(join(opts.home ?? defaultHome(), 'index', `${summary.id}.db`))
-    try {
-      const sources: IndexSource[] = await Promise.all(
-        ws
-          .entries(branch)
-          .flatMap((e) => (e.type === 'file' ? [e] : []))
-          .map(async (e) => {
-            if (!e.live) return { path: e.path, hash: e.blob, load: () => ws.readBytes(branch, e.id) }
-            // An edited file's text is in its live document; its blob is still the committed one.
-            const bytes = await ws.readBytes(branch, e.id)
-            return { path: e.path, hash: await sha256(bytes), load: async () => bytes }
-          }),
-      )
-      const report = await index.sync(sources)
-      if (index.rebuilt || report.indexed.length || report.removed.length || report.skipped.length) db.save()
-      if (opts.symbols) {
-        const found = await index.symbols(query, { kinds: opts.kind as SymbolKind[], limit })
-        io.out(opts.json ? JSON.stringify(found, null, 2) + '\n' : found.map(symbolLine).join(''))
-      } else {
-        const hits = await index.search(query, {
-          substring: opts.substring,
-          path: opts.path,
-          languages: opts.lang,
-          kinds: opts.kind as ChunkKind[],
-          limit,
-        })
-        io.out(opts.json ? JSON.stringify(hits, null, 2) + '\n' : hits.map(hitLine).join(''))
-      }
-    } finally {
-      await index.close()
+    const request = {
+      query,
+      substring: opts.substring,
+      path: opts.path,
+      languages: opts.lang,
+      kinds: opts.kind,
+      limit,
+    }
+    const cache = join(opts.home ?? defaultHome(), 'index', `${summary.id}.db`)
+    if (opts.symbols) {
+      const found = await searchSymbols(ws, branch, cache, request)
+      io.out(opts.json ? JSON.stringify(found, null, 2) + '\n' : found.map(symbolLine).join(''))
+    } else {
+      const hits = await searchBranch(ws, branch, cache, request)
+      io.out(opts.json ? JSON.stringify(hits, null, 2) + '\n' : hits.map(hitLine).join(''))
     }
     return 0
   } catch (error) {
@@ -119,6 +106,62 @@ export async function search(argv: string[], io: Io): Promise<number> {
     await profile.close()
   }
 }
+
+/** What to search for, as `weft search`'s flags say it (`kinds` checked against CHUNK_KINDS or SYMBOL_KINDS by the caller). */
+export interface SearchRequest {
+  query: string
+  substring?: boolean
+  path?: string
+  languages?: string[]
+  kinds?: string[]
+  limit: number
+}
+
+/** Runs `use` on the branch's index, cached at `cache` and brought up to date with the branch's files first. */
+async function withIndex<T>(
+  ws: Workspace,
+  branch: BranchId,
+  cache: string,
+  use: (index: SearchIndex) => Promise<T>,
+): Promise<T> {
+  const { db, index } = await openCache(cache)
+  try {
+    const sources: IndexSource[] = await Promise.all(
+      ws
+        .entries(branch)
+        .flatMap((e) => (e.type === 'file' ? [e] : []))
+        .map(async (e) => {
+          if (!e.live) return { path: e.path, hash: e.blob, load: () => ws.readBytes(branch, e.id) }
+          // An edited file's text is in its live document; its blob is still the committed one.
+          const bytes = await ws.readBytes(branch, e.id)
+          return { path: e.path, hash: await sha256(bytes), load: async () => bytes }
+        }),
+    )
+    const report = await index.sync(sources)
+    if (index.rebuilt || report.indexed.length || report.removed.length || report.skipped.length) db.save()
+    return await use(index)
+  } finally {
+    await index.close()
+  }
+}
+
+/** Ranked search of the branch's files (`weft search QUERY`). */
+export const searchBranch = (ws: Workspace, branch: BranchId, cache: string, request: SearchRequest) =>
+  withIndex(ws, branch, cache, (index) =>
+    index.search(request.query, {
+      substring: request.substring ?? false,
+      path: request.path,
+      languages: request.languages ?? [],
+      kinds: (request.kinds ?? []) as ChunkKind[],
+      limit: request.limit,
+    }),
+  )
+
+/** Definitions whose name contains the query (`weft search --symbols`). */
+export const searchSymbols = (ws: Workspace, branch: BranchId, cache: string, request: SearchRequest) =>
+  withIndex(ws, branch, cache, (index) =>
+    index.symbols(request.query, { kinds: (request.kinds ?? []) as SymbolKind[], limit: request.limit }),
+  )
 
 /** The cached index at `path`; a cache SQLite cannot read is deleted and started afresh. */
 async function openCache(path: string): Promise<{ db: SnapshotDatabase; index: SearchIndex }> {
