@@ -5,6 +5,7 @@
 import { branchTools } from './branches.ts'
 import { fileTools } from './files.ts'
 import { historyTools } from './history.ts'
+import { landingTools } from './landing.ts'
 import { mergeTools } from './merge.ts'
 import { repositoryTools } from './repositories.ts'
 import { replTools } from './repl.ts'
@@ -18,6 +19,7 @@ export const TOOLS: readonly Tool[] = [
   ...historyTools,
   ...branchTools,
   ...mergeTools,
+  ...landingTools,
   ...searchTools,
   ...runTools,
   ...replTools,
