@@ -68,6 +68,7 @@ export function plainEntry(id: EntryId, entry: TreeEntry): ListedEntry {
     size: entry.size,
     binary: entry.binary,
   }
+  if (entry.mode === 'executable' || entry.mode === 'symlink') listed.mode = entry.mode
   if (entry.live) listed.live = String(entry.live) as AutomergeUrl
   return listed
 }
