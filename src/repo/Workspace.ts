@@ -348,6 +348,9 @@ export class Workspace {
           size: file.bytes.length,
           binary: decodeText(file.bytes) === null,
         }
+        // A replaced file keeps how git checks it out (executable, symlink).
+        const replaced = tree[ids[i]]
+        if (replaced?.type === 'file' && replaced.mode) entry.mode = replaced.mode
         if (file.replaces) report.replaced++
         else report.added++
         tree[ids[i]] = entry

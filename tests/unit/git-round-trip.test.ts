@@ -130,6 +130,15 @@ describe('weft import-git and export-git', () => {
     expect((await weft(home, ['export-git', out, '--repo', 'modes'])).code).toBe(0)
     expect(gitIn(out, 'ls-tree', '-r', 'HEAD')).toBe(gitIn(work, 'ls-tree', '-r', 'HEAD'))
     expect(gitIn(out, 'rev-parse', 'HEAD')).toBe(gitIn(work, 'rev-parse', 'HEAD'))
+
+    // Edited in Weft, the script stays executable.
+    const repo = ['--repo', 'modes']
+    expect(await weft(home, ['write', 'run.sh', ...repo], '#!/bin/sh\necho bye\n')).toMatchObject({ code: 0 })
+    expect(await weft(home, ['commit', '-m', 'Say bye', ...repo])).toMatchObject({ code: 0 })
+    expect((await weft(home, ['export-git', out, ...repo])).code).toBe(0)
+    gitIn(out, 'fsck', '--strict')
+    expect(gitIn(out, 'ls-tree', 'master', 'run.sh')).toMatch(/^100755 blob /)
+    expect(gitIn(out, 'show', 'master:run.sh')).toBe('#!/bin/sh\necho bye\n')
   })
 
   describe('refuses a bad repository by name, leaving nothing behind', () => {
