@@ -17,6 +17,7 @@ import { newId } from '../model/ids.ts'
 import { quotePath } from '../model/paths.ts'
 import { scalar } from '../model/scalar.ts'
 import type { CommitId, GitTag } from '../model/types.ts'
+import { GitExporter } from './exportGit.ts'
 import type { GitRepository } from './gitRepository.ts'
 import { GitHistoryReader, type GitCommitRecord } from './readGitHistory.ts'
 
@@ -67,11 +68,19 @@ function pathId(path: string): string {
   return `git-${hex(h1)}${hex(h2)}`
 }
 
-/** Git ids of the commits this repository already holds, to their Weft ids. */
-export function importedCommits(ws: Workspace): Map<string, CommitId> {
+/**
+ * Git ids of the commits this repository already holds, to their Weft ids: an imported commit's
+ * own, and the id an export gives each commit made in Weft (computed, nothing written), so a commit
+ * that went out to git and comes back is recognised rather than imported twice.
+ */
+export async function knownCommits(ws: Workspace, repo: GitRepository): Promise<Map<string, CommitId>> {
   const known = new Map<string, CommitId>()
-  for (const [id, commit] of Object.entries(ws.handle.doc().commits))
-    if (commit.git) known.set(String(commit.git.id), id)
+  const commits = Object.entries(ws.handle.doc().commits)
+  for (const [id, commit] of commits) if (commit.git) known.set(String(commit.git.id), id)
+  if (commits.some(([, commit]) => !commit.git)) {
+    const { ids } = await new GitExporter(ws, repo).export({ dryRun: true })
+    for (const [id, oid] of ids) if (!known.has(oid)) known.set(oid, id)
+  }
   return known
 }
 
@@ -82,7 +91,7 @@ export async function importGit(
 ): Promise<GitImportReport> {
   const { onProgress, batch = 500 } = options
   const vc = new VersionControl(ws)
-  const known = importedCommits(ws)
+  const known = await knownCommits(ws, repo)
   const history = await new GitHistoryReader(repo).read({
     branches: options.branches,
     known: (oid) => known.has(oid),

@@ -96,6 +96,16 @@ describe('weft import-git and export-git', () => {
     expect(gitIn(out, 'show', 'master:NOTES.md')).toBe('from Weft\n')
     expect(gitIn(out, 'rev-parse', 'master~1')).toBe(gitIn(work, 'rev-parse', 'HEAD'))
 
+    // A git commit on top of Weft's comes back in; Weft's own commit is recognised, not doubled.
+    writeFileSync(join(out, 'NOTES.md'), 'from git\n')
+    gitIn(out, 'commit', '--quiet', '-am', 'Notes from git')
+    const back = await weft(home, ['import-git', out, '--repo', 'bm', '--branches', 'master'])
+    expect(back).toMatchObject({ code: 0, out: expect.stringContaining('Imported 1 new commit(s)') })
+    expect(back.out).toContain('(moved)')
+    expect((await weft(home, ['cat', 'NOTES.md', '--repo', 'bm', '--branch', 'master'])).out).toBe(
+      'from git\n',
+    )
+
     // git moves on by itself: Weft does not overwrite it (non-fast-forward), and says so.
     gitIn(out, 'commit', '--quiet', '--allow-empty', '-m', 'made in git')
     await weft(home, ['write', 'NOTES.md', '--repo', 'bm', '--branch', 'master'], 'more\n')
