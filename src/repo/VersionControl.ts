@@ -605,6 +605,7 @@ export class VersionControl {
     written.forEach(([id, file], i) => {
       snapshot[id] = { path: file.path, blob: hashes[i], size: bytes[i].length, binary: false }
     })
+    for (const [id, file] of Object.entries(files)) if (file.mode) snapshot[id].mode = file.mode
     return snapshot
   }
 
@@ -700,7 +701,14 @@ function settle(
       continue
     }
     const file = sides[answer.take][id]
-    if (file) result.files[id] = { path: file.path, blob: file.blob, size: file.size, binary: file.binary }
+    if (file)
+      result.files[id] = {
+        path: file.path,
+        blob: file.blob,
+        size: file.size,
+        binary: file.binary,
+        ...(file.mode ? { mode: file.mode } : {}),
+      }
     else delete result.files[id]
   }
   result.conflicts = result.conflicts.filter((c) => !(c.id in answers))

@@ -149,6 +149,23 @@ describe('weft import-git and export-git', () => {
     gitIn(out, 'fsck', '--strict')
     expect(gitIn(out, 'ls-tree', 'master', 'run.sh')).toMatch(/^100755 blob /)
     expect(gitIn(out, 'show', 'master:run.sh')).toBe('#!/bin/sh\necho bye\n')
+
+    // Merged in Weft (a real merge: both sides changed something), it stays executable too.
+    expect(await weft(home, ['branch', 'create', 'side', ...repo])).toMatchObject({ code: 0 })
+    const side = [...repo, '--branch', 'side']
+    expect(await weft(home, ['write', 'run.sh', ...side], '#!/bin/sh\necho side\n')).toMatchObject({
+      code: 0,
+    })
+    expect(await weft(home, ['commit', '-m', 'Side', ...side])).toMatchObject({ code: 0 })
+    const main = [...repo, '--branch', 'master']
+    expect(await weft(home, ['write', 'crlf.txt', ...main], 'three\r\n')).toMatchObject({ code: 0 })
+    expect(await weft(home, ['commit', '-m', 'Main', ...main])).toMatchObject({ code: 0 })
+    expect(await weft(home, ['merge', 'side', ...main])).toMatchObject({ code: 0 })
+    expect((await weft(home, ['export-git', out, ...repo])).code).toBe(0)
+    expect(gitIn(out, 'rev-list', '--parents', '-1', 'master').trim().split(' ')).toHaveLength(3)
+    expect(gitIn(out, 'ls-tree', 'master', 'run.sh', 'link')).toMatch(
+      /^120000 blob .*\tlink\n100755 blob .*\trun\.sh\n$/,
+    )
   })
 
   describe('refuses a bad repository by name, leaving nothing behind', () => {
