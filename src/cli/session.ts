@@ -35,6 +35,8 @@ const parseFlags = (command: string, argv: string[], err: (line: string) => void
       check: { type: 'string' },
       partial: { type: 'boolean', default: false },
       dir: { type: 'string' },
+      branches: { type: 'string', multiple: true },
+      force: { type: 'boolean', default: false },
     },
     err,
   )
