@@ -24,7 +24,7 @@ import {
   type LandingVerdict,
 } from '../repo/landings.ts'
 import type { TreeConflict } from '../repo/mergeTrees.ts'
-import { conflictFiles } from './agents.ts'
+import { conflictFiles } from '../repo/agents.ts'
 import type { VersionControl } from '../repo/VersionControl.ts'
 import type { Workspace } from '../repo/Workspace.ts'
 

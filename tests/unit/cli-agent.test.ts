@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import type { AgentReport } from '../../src/cli/agents.ts'
+import type { AgentReport } from '../../src/repo/agents.ts'
 import { parseLanding, readLandings } from '../../src/repo/landings.ts'
 import type { RepositoryDoc } from '../../src/model/types.ts'
 import { scalar } from '../../src/model/scalar.ts'

@@ -1,6 +1,6 @@
 /** `weft agent start NAME [--from TARGET] [--dir DIR]` and `weft agent status [--into TARGET]` (see ../agents.ts). */
 import { WeftError } from '../../model/errors.ts'
-import { AGENT_PREFIX, agentStatus, describeFiles } from '../agents.ts'
+import { AGENT_PREFIX, agentStatus, describeFiles } from '../../repo/agents.ts'
 import { checkout } from '../folder.ts'
 import type { Command } from '../io.ts'
 import { withRepository } from '../session.ts'

@@ -3,7 +3,7 @@
  * start|status`: the same core functions (cli/landing.ts, cli/agents.ts), their results as data.
  */
 import { z } from 'zod'
-import { AGENT_PREFIX, agentStatus } from '../../cli/agents.ts'
+import { AGENT_PREFIX, agentStatus } from '../../repo/agents.ts'
 import { createBranch } from '../../cli/commands/branch.ts'
 import { syntaxAwareMerger } from '../../cli/commands/land.ts'
 import { land } from '../../cli/landing.ts'
