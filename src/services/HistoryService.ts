@@ -162,9 +162,14 @@ export class HistoryService {
           ...request,
           mergeFile,
           runCheck: async (files, command, onOutput) => {
-            const result = await runCheck(files, command)
-            onOutput(String(result.output).slice(-OUTPUT_TAIL))
-            return typeof result.exitCode === 'number' ? result.exitCode : null
+            // The window's answer crossed a message port: only a whole exit code counts as one.
+            const answer: unknown = await runCheck(files, command)
+            const { exitCode, output } = (typeof answer === 'object' && answer !== null ? answer : {}) as {
+              exitCode?: unknown
+              output?: unknown
+            }
+            onOutput(typeof output === 'string' ? output.slice(-OUTPUT_TAIL) : '')
+            return typeof exitCode === 'number' && Number.isInteger(exitCode) ? exitCode : null
           },
         }),
       )
