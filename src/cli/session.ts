@@ -30,6 +30,13 @@ const parseFlags = (command: string, argv: string[], err: (line: string) => void
       include: { type: 'string', multiple: true },
       own: { type: 'boolean', default: false },
       name: { type: 'string' },
+      'keep-conflicts': { type: 'boolean', default: false },
+      ours: { type: 'boolean', default: false },
+      theirs: { type: 'boolean', default: false },
+      base: { type: 'boolean', default: false },
+      both: { type: 'boolean', default: false },
+      file: { type: 'string' },
+      region: { type: 'string' },
     },
     err,
   )
