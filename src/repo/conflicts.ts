@@ -142,12 +142,22 @@ const inPlace = (lines: readonly string[], region: RecordedRegion): boolean =>
  * (a region someone already edited by hand is theirs: left as it is).
  */
 export function withMarkers(text: string, regions: readonly RecordedRegion[]): string {
+  return markRegions(text, regions).text
+}
+
+/** `withMarkers`, with the regions that got markers, in order (the resolver names them). */
+export function markRegions(
+  text: string,
+  regions: readonly RecordedRegion[],
+): { text: string; marked: RecordedRegion[] } {
   const lines = linesOf(text)
   const out: string[] = []
+  const marked: RecordedRegion[] = []
   let next = 0
   for (const region of [...regions].sort((a, b) => a.line - b.line)) {
     const start = region.line - 1
     if (region.settled || start < next || !inPlace(lines, region)) continue
+    marked.push(region)
     out.push(...lines.slice(next, start))
     out.push(
       `${MARKER_LINES.ours}\n`,
@@ -160,7 +170,7 @@ export function withMarkers(text: string, regions: readonly RecordedRegion[]): s
     )
     next = start + region.lines
   }
-  return out.join('') + lines.slice(next).join('')
+  return { text: out.join('') + lines.slice(next).join(''), marked }
 }
 
 /** The text a settlement puts in place of a region. */
