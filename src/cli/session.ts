@@ -37,6 +37,8 @@ const parseFlags = (command: string, argv: string[], err: (line: string) => void
       both: { type: 'boolean', default: false },
       file: { type: 'string' },
       region: { type: 'string' },
+      branches: { type: 'string', multiple: true },
+      force: { type: 'boolean', default: false },
     },
     err,
   )
