@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
 import { Repo, type AutomergeUrl } from '@automerge/automerge-repo'
 import { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket'
@@ -12,6 +15,7 @@ import {
   switchBranch,
   treeItem,
   waitSaved,
+  weft,
 } from './fixtures.ts'
 
 /** Replaces the whole text of a file in the editor, and waits until it is saved. */
@@ -30,15 +34,9 @@ async function newBranch(page: Page, name: string) {
   await expect(page.getByLabel('Branch', { exact: true }).locator('option:checked')).toHaveText(name)
 }
 
-const notice = (page: Page) => page.getByRole('status', { name: 'Merge conflicts to resolve' })
-
-test('a merge kept with its conflicts: another peer sees the file conflicted, resolves it and commits, and the first sees the merge completed', async ({
-  page,
-  browser,
-}) => {
-  // Three commits on two branches in one browser and a second browser before the test proper.
-  test.setTimeout(120_000)
-  await createRepository(page, 'kept-conflicts')
+/** A repository where main and feature both changed the first and last lines of notes.txt. */
+async function conflictingBranches(page: Page, name: string) {
+  await createRepository(page, name)
   await createPath(page, 'New file', 'notes.txt')
   await replaceText(page, 'notes.txt', 'one\nkeep 1\nkeep 2\nkeep 3\nfive')
   await commit(page, 'Base')
@@ -48,6 +46,17 @@ test('a merge kept with its conflicts: another peer sees the file conflicted, re
   await switchBranch(page, 'main')
   await replaceText(page, 'notes.txt', 'ONE from main\nkeep 1\nkeep 2\nkeep 3\nFIVE from main')
   await commit(page, 'Main edits')
+}
+
+const notice = (page: Page) => page.getByRole('status', { name: 'Merge conflicts to resolve' })
+
+test('a merge kept with its conflicts: another peer sees the file conflicted, resolves it and commits, and the first sees the merge completed', async ({
+  page,
+  browser,
+}) => {
+  // Three commits on two branches in one browser and a second browser before the test proper.
+  test.setTimeout(120_000)
+  await conflictingBranches(page, 'kept-conflicts')
 
   // A merges and keeps the conflicts instead of resolving them now.
   await page.getByRole('button', { name: 'Merge…' }).click()
@@ -107,6 +116,38 @@ test('a merge kept with its conflicts: another peer sees the file conflicted, re
     }),
   ).toBeVisible()
   await other.close()
+})
+
+test('an agent records a conflicted merge with the CLI (exit 1 from its own process); the person resolves it in the app and the agent sees the merge completed', async ({
+  page,
+}) => {
+  // Several CLI processes, each starting tsx and Automerge (0.5–2 s, more on a loaded machine).
+  test.setTimeout(120_000)
+  await conflictingBranches(page, 'agent-conflicts')
+  const link = await shareLinkOf(page)
+  const home = mkdtempSync(join(tmpdir(), 'weft-agent-'))
+  expect((await weft(home, ['clone', link, '--add-relay'])).code).toBe(0)
+  const merged = await weft(home, ['merge', 'feature', '--keep-conflicts', '--author', 'agent-1'])
+  expect(merged.code).toBe(1)
+  expect(merged.out).toMatch(/^Merged as \w{8} with 1 conflicted file\(s\) recorded \(notes\.txt\)/)
+
+  // The person sees it without a reload, and settles it.
+  await expect(treeItem(page, 'notes.txt (conflicted)')).toBeVisible()
+  await notice(page).getByRole('button', { name: 'Resolve conflicts…' }).click()
+  const resolver = page.getByRole('dialog', { name: 'Resolve recorded conflicts' })
+  await resolver.getByRole('button', { name: 'Conflict 1: use ours' }).click()
+  await resolver.getByRole('button', { name: 'Conflict 1: use theirs' }).click()
+  await resolver.getByRole('button', { name: 'Commit merge' }).click()
+  await expect(resolver).toBeHidden()
+  await expect(treeItem(page, 'notes.txt')).toBeVisible()
+
+  await expect
+    .poll(async () => (await weft(home, ['conflicts'])).out, { timeout: 30_000 })
+    .toBe('No conflicts recorded on this branch.\n')
+  // The resolver's sections end in a line break, so the last line (which had none) gains one.
+  expect((await weft(home, ['cat', 'notes.txt'])).out).toBe(
+    'ONE from main\nkeep 1\nkeep 2\nkeep 3\nFIVE from feature\n',
+  )
 })
 
 test("a peer's malformed conflict record is named in an alert; nothing is marked and the files stay usable", async ({
