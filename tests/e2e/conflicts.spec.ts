@@ -20,7 +20,7 @@ import {
 
 /** Replaces the whole text of a file in the editor, and waits until it is saved. */
 async function replaceText(page: Page, path: string, text: string) {
-  await treeItem(page, path).click()
+  await treeItem(page, path.slice(path.lastIndexOf('/') + 1)).click()
   await editor(page, path).click()
   await page.keyboard.press('Control+a')
   await page.keyboard.type(text)
@@ -34,17 +34,17 @@ async function newBranch(page: Page, name: string) {
   await expect(page.getByLabel('Branch', { exact: true }).locator('option:checked')).toHaveText(name)
 }
 
-/** A repository where main and feature both changed the first and last lines of notes.txt. */
-async function conflictingBranches(page: Page, name: string) {
+/** A repository where main and feature both changed the first and last lines of `path`. */
+async function conflictingBranches(page: Page, name: string, path = 'notes.txt') {
   await createRepository(page, name)
-  await createPath(page, 'New file', 'notes.txt')
-  await replaceText(page, 'notes.txt', 'one\nkeep 1\nkeep 2\nkeep 3\nfive')
+  await createPath(page, 'New file', path)
+  await replaceText(page, path, 'one\nkeep 1\nkeep 2\nkeep 3\nfive')
   await commit(page, 'Base')
   await newBranch(page, 'feature')
-  await replaceText(page, 'notes.txt', 'ONE from feature\nkeep 1\nkeep 2\nkeep 3\nFIVE from feature')
+  await replaceText(page, path, 'ONE from feature\nkeep 1\nkeep 2\nkeep 3\nFIVE from feature')
   await commit(page, 'Feature edits')
   await switchBranch(page, 'main')
-  await replaceText(page, 'notes.txt', 'ONE from main\nkeep 1\nkeep 2\nkeep 3\nFIVE from main')
+  await replaceText(page, path, 'ONE from main\nkeep 1\nkeep 2\nkeep 3\nFIVE from main')
   await commit(page, 'Main edits')
 }
 
@@ -123,15 +123,16 @@ test('an agent records a conflicted merge with the CLI (exit 1 from its own proc
 }) => {
   // Several CLI processes, each starting tsx and Automerge (0.5–2 s, more on a loaded machine).
   test.setTimeout(120_000)
-  await conflictingBranches(page, 'agent-conflicts')
+  await conflictingBranches(page, 'agent-conflicts', 'docs/notes.txt')
   const link = await shareLinkOf(page)
   const home = mkdtempSync(join(tmpdir(), 'weft-agent-'))
   expect((await weft(home, ['clone', link, '--add-relay'])).code).toBe(0)
   const merged = await weft(home, ['merge', 'feature', '--keep-conflicts', '--author', 'agent-1'])
   expect(merged.code).toBe(1)
-  expect(merged.out).toMatch(/^Merged as \w{8} with 1 conflicted file\(s\) recorded \(notes\.txt\)/)
+  expect(merged.out).toMatch(/^Merged as \w{8} with 1 conflicted file\(s\) recorded \(docs\/notes\.txt\)/)
 
-  // The person sees it without a reload, and settles it.
+  // The person sees it without a reload (its folder too), and settles it.
+  await expect(treeItem(page, 'docs (contains conflicts)')).toBeVisible()
   await expect(treeItem(page, 'notes.txt (conflicted)')).toBeVisible()
   await notice(page).getByRole('button', { name: 'Resolve conflicts…' }).click()
   const resolver = page.getByRole('dialog', { name: 'Resolve recorded conflicts' })
@@ -140,12 +141,13 @@ test('an agent records a conflicted merge with the CLI (exit 1 from its own proc
   await resolver.getByRole('button', { name: 'Commit merge' }).click()
   await expect(resolver).toBeHidden()
   await expect(treeItem(page, 'notes.txt')).toBeVisible()
+  await expect(treeItem(page, 'docs')).toBeVisible()
 
   await expect
     .poll(async () => (await weft(home, ['conflicts'])).out, { timeout: 30_000 })
     .toBe('No conflicts recorded on this branch.\n')
   // The resolver's sections end in a line break, so the last line (which had none) gains one.
-  expect((await weft(home, ['cat', 'notes.txt'])).out).toBe(
+  expect((await weft(home, ['cat', 'docs/notes.txt'])).out).toBe(
     'ONE from main\nkeep 1\nkeep 2\nkeep 3\nFIVE from feature\n',
   )
 })
