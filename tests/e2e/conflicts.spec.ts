@@ -146,7 +146,7 @@ test('an agent records a conflicted merge with the CLI (exit 1 from its own proc
   await expect
     .poll(async () => (await weft(home, ['conflicts'])).out, { timeout: 30_000 })
     .toBe('No conflicts recorded on this branch.\n')
-  // The resolver's sections end in a line break, so the last line (which had none) gains one.
+  // The merge engine writes a conflict's sides as whole lines, so the last line (which had none) gains one.
   expect((await weft(home, ['cat', 'docs/notes.txt'])).out).toBe(
     'ONE from main\nkeep 1\nkeep 2\nkeep 3\nFIVE from feature\n',
   )
