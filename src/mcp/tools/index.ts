@@ -3,6 +3,7 @@
  * agent status) is a module exporting its `tool(...)` list, added here; nothing else changes.
  */
 import { branchTools } from './branches.ts'
+import { conflictTools } from './conflicts.ts'
 import { fileTools } from './files.ts'
 import { historyTools } from './history.ts'
 import { landingTools } from './landing.ts'
@@ -20,6 +21,7 @@ export const TOOLS: readonly Tool[] = [
   ...branchTools,
   ...mergeTools,
   ...landingTools,
+  ...conflictTools,
   ...searchTools,
   ...runTools,
   ...replTools,
