@@ -36,7 +36,7 @@ export const agent: Command = (argv, io) =>
       const result = { branch: name, id: branch, created: !existing, dir: opts.dir ?? null }
       print(result, () =>
         [
-          `${existing ? 'Continuing on' : 'Started'} ${name}${opts.dir ? `, checked out in ${opts.dir}` : ''}.`,
+          `${existing ? 'Continuing on' : 'Started'} ${name}${opts.dir ? ` (checked out in ${opts.dir})` : ''}.`,
           opts.dir
             ? `Send your work with: weft sync ${opts.dir} && weft commit -m MESSAGE --branch ${name}`
             : `Commit your work with: weft commit -m MESSAGE --branch ${name}`,

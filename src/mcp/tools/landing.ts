@@ -1,6 +1,6 @@
 /**
  * Verified landing and agents that see each other, as `weft land`, `weft landings` and `weft agent
- * start|status`: the same core functions (cli/landing.ts, cli/agents.ts), their results as data.
+ * start|status`: the same core functions (cli/landing.ts, repo/agents.ts), their results as data.
  */
 import { z } from 'zod'
 import { AGENT_PREFIX, agentStatus } from '../../repo/agents.ts'
