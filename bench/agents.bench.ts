@@ -153,7 +153,7 @@ try {
   console.error(`agents done in ${seconds(worked)}`)
 
   // The lead sees every agent branch through the relay, then asks what would conflict.
-  let status: AgentReport = { target: 'main', agents: [] }
+  let status: AgentReport = { target: 'main', targetHead: null, agents: [] }
   let statusMs = 0
   for (let tries = 0; tries < 50; tries++) {
     const asked = performance.now()

@@ -23,6 +23,8 @@ export interface AgentStatus {
   head: string | null
   ahead: number
   behind: number
+  /** Changes in its working files not yet committed (live: they count as the agent writes). */
+  uncommitted: number
   /** Conflicts with the target itself (landing it alone would conflict). */
   target: LandingConflictReport['files']
   /** Other agent branches it would conflict with if both landed now, and where. */
@@ -31,6 +33,8 @@ export interface AgentStatus {
 
 export interface AgentReport {
   target: string
+  /** The target's head the predictions were made against. */
+  targetHead: string | null
   agents: AgentStatus[]
 }
 
@@ -41,12 +45,17 @@ export const conflictFiles = (conflicts: TreeConflict[]): LandingConflictReport[
     places: [...new Set((c.places ?? []).map((p) => p.path).filter(Boolean))],
   }))
 
-/** The status of every agent branch against `targetId` (every pair merged onto the target). */
+/**
+ * The status of every agent branch against `targetId` (every pair merged onto the target). With
+ * `previous`, a report made when the target and every agent had the heads they have now, the
+ * predictions are taken from it and only the counts are new (a refresh as agents write is cheap).
+ */
 export async function agentStatus(
   ws: Workspace,
   vc: VersionControl,
   targetId: BranchId,
   mergeFile: FileMerger,
+  previous?: AgentReport,
 ): Promise<AgentReport> {
   const doc = ws.handle.doc()
   const target = doc.branches[targetId]
@@ -56,6 +65,21 @@ export async function agentStatus(
     .filter((b) => b.name.startsWith(AGENT_PREFIX) && b.id !== targetId)
     .map((b) => ({ branch: b.id, name: b.name, head: doc.branches[b.id].head }))
     .sort((a, b) => (a.name < b.name ? -1 : 1))
+  const counts = async (agent: LandingCandidate) => ({
+    ...vc.aheadBehind(agent.branch, targetId),
+    uncommitted: (await vc.status(agent.branch)).length,
+  })
+  const before = new Map((previous?.agents ?? []).map((a) => [a.branch, a]))
+  const unchanged =
+    previous !== undefined &&
+    previous.targetHead === target.head &&
+    before.size === agents.length &&
+    agents.every((a) => before.get(a.name)?.head === a.head)
+  if (unchanged) {
+    const agentsNow: AgentStatus[] = []
+    for (const agent of agents) agentsNow.push({ ...before.get(agent.name)!, ...(await counts(agent)) })
+    return { target: target.name, targetHead: target.head, agents: agentsNow }
+  }
   const readText = async (blob: string) => decodeText(await ws.blobs.read(blob))
   const plan = (candidates: LandingCandidate[]) =>
     planLanding({ commits: ws.handle.doc().commits, target: target.head, candidates, readText, mergeFile })
@@ -66,7 +90,7 @@ export async function agentStatus(
       name: agent.name.slice(AGENT_PREFIX.length),
       branch: agent.name,
       head: agent.head,
-      ...vc.aheadBehind(agent.branch, targetId),
+      ...(await counts(agent)),
       target: conflictFiles(alone.conflicts.flatMap((c) => c.conflicts)),
       conflicts: [],
     })
@@ -81,7 +105,7 @@ export async function agentStatus(
       report.get(a.name)!.conflicts.push({ branch: b.name, files })
       report.get(b.name)!.conflicts.push({ branch: a.name, files })
     }
-  return { target: target.name, agents: [...report.values()] }
+  return { target: target.name, targetHead: target.head, agents: [...report.values()] }
 }
 
 /** `file › place` for each place (or the file alone), as the status prints conflicts. */

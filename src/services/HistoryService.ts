@@ -25,6 +25,8 @@ export class HistoryService {
   readonly #mergeFile: FileMerger | undefined
   /** Merges in progress, by request id, so a window can cancel one. */
   readonly #merges = new Map<string, AbortController>()
+  /** The last agent report per repository and target, so a refresh predicts again only when a head moved. */
+  readonly #agentReports = new Map<string, AgentReport>()
 
   /** `mergeFile` merges files when a caller brings no merge worker (Node gives the engine in-process). */
   constructor(profile: ProfileContext, mergeFile?: FileMerger) {
@@ -131,8 +133,9 @@ export class HistoryService {
 
   /**
    * Every agent branch (`agent/NAME`) against `target`: ahead/behind and the conflicts it would
-   * have with the target or another agent if landed now (merged in memory, nothing written).
-   * `engine` is a port to a merge worker, as for `merge`.
+   * have with the target or another agent if landed now (merged in memory, nothing written), and
+   * its uncommitted changes. Predictions are made again only when a head moved since the last
+   * call. `engine` is a port to a merge worker, as for `merge`.
    */
   async agents(id: string, target: BranchId, options: { engine?: MessagePort } = {}): Promise<AgentReport> {
     const engine = options.engine && Comlink.wrap<MergeWorkerApi>(options.engine)
@@ -140,7 +143,16 @@ export class HistoryService {
       const mergeFile = engine ? engineFileMerger((input) => engine.merge(input)) : this.#mergeFile
       if (!mergeFile) throw new WeftError('bad-input', 'Predicting conflicts needs a merge engine.')
       const ws = await this.#profile.workspace(id)
-      return await agentStatus(ws, await this.#profile.history(id), target, mergeFile)
+      const key = `${id} ${target}`
+      const report = await agentStatus(
+        ws,
+        await this.#profile.history(id),
+        target,
+        mergeFile,
+        this.#agentReports.get(key),
+      )
+      this.#agentReports.set(key, report)
+      return report
     } finally {
       engine?.[Comlink.releaseProxy]()
       options.engine?.close()

@@ -65,8 +65,11 @@ test('agents started through the CLI show live in the Agents panel, with their p
     ['write', 'cart.js', '--branch', 'agent/ada', '--author', 'ada'],
     CART.replace('sum + item, 0', 'sum + item * 2, 0'),
   )
+  // Written, not yet committed: the panel counts it as the agent writes.
+  await expect(agent('ada')).toContainText('1 uncommitted change')
   await run(['commit', '-m', 'Double', '--branch', 'agent/ada', '--author', 'ada'])
   await expect(agent('ada').getByLabel('1 ahead, 0 behind main')).toBeVisible()
+  await expect(agent('ada')).not.toContainText('uncommitted')
   await expect(agent('ada')).toContainText('No predicted conflicts')
 
   // Bob edits the same function: both agents show the conflict they would have, and where.

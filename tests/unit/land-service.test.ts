@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { lineFileMerger } from '../../src/merge/fileMerger.ts'
+import type { FileMerger } from '../../src/model/fileMerge.ts'
 import type { CheckFile } from '../../src/repo/landBranches.ts'
 import { createRepoService } from '../../src/services/RepoService.ts'
 import { diskRepo } from './helpers.ts'
@@ -10,7 +11,12 @@ const dec = (bytes: Uint8Array) => new TextDecoder().decode(bytes)
 /** A repository through the app's services (as the repository worker runs them), with three agent branches. */
 async function repository() {
   const disk = diskRepo()
-  const service = createRepoService(disk.repo, disk.storage, null, lineFileMerger)
+  const merges = { count: 0 }
+  const mergeFile: FileMerger = (...args) => {
+    merges.count++
+    return lineFileMerger(...args)
+  }
+  const service = createRepoService(disk.repo, disk.storage, null, mergeFile)
   const { id } = await service.createRepository('shop')
   const { defaultBranch: main } = await service.openRepository(id)
   const commitAll = async (branch: string, message: string) => {
@@ -35,17 +41,29 @@ async function repository() {
     await service.importFiles(id, branch, [{ path: edit.path, bytes: enc(edit.text) }])
     await commitAll(branch, name)
   }
-  return { service, id, main }
+  return { service, id, main, merges }
 }
 
 describe("the app's landing services (HistoryService.agents, land, landings)", () => {
   it('predicts which agents would conflict, and lands with a check the window runs', async () => {
-    const { service, id, main } = await repository()
+    const { service, id, main, merges } = await repository()
     const report = await service.agents(id, main)
     const by = Object.fromEntries(report.agents.map((a) => [a.branch, a]))
-    expect(by['agent/a']).toMatchObject({ ahead: 1, behind: 0, target: [] })
+    expect(by['agent/a']).toMatchObject({ ahead: 1, behind: 0, uncommitted: 0, target: [] })
     expect(by['agent/a'].conflicts.map((c) => c.branch)).toEqual(['agent/b'])
     expect(by['agent/c'].conflicts).toEqual([])
+
+    // An agent writing without committing: counted at once, nothing merged again (no head moved).
+    const predicted = merges.count
+    expect(predicted).toBeGreaterThan(0)
+    const branchA = (await service.branches(id, main)).find((b) => b.name === 'agent/a')!.id
+    await service.importFiles(id, branchA, [{ path: 'draft.txt', bytes: enc('draft\n') }])
+    const writing = await service.agents(id, main)
+    expect(writing.agents.find((a) => a.branch === 'agent/a')).toMatchObject({
+      uncommitted: 1,
+      conflicts: [{ branch: 'agent/b' }],
+    })
+    expect(merges.count).toBe(predicted)
 
     const seen: string[][] = []
     const attempt = await service.land(

@@ -51,7 +51,7 @@ export const agent: Command = (argv, io) =>
           ? report.agents
               .map((a) =>
                 [
-                  `${a.branch}  +${a.ahead} −${a.behind} against ${report.target}`,
+                  `${a.branch}  +${a.ahead} −${a.behind} against ${report.target}${a.uncommitted ? `, ${a.uncommitted} uncommitted` : ''}`,
                   ...(a.target.length
                     ? [`  conflicts with ${report.target}: ${describeFiles(a.target)}`]
                     : []),
