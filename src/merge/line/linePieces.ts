@@ -1,6 +1,6 @@
 import { diff3 } from './diff3.ts'
 import type { Piece } from './pieces.ts'
-import { raisedVersion } from './raisedVersion.ts'
+import { decidedConflict } from './decidedConflict.ts'
 
 /** The lines of `text`, each with its newline (a split on a lookbehind is several times slower). */
 export function lines(text: string): string[] {
@@ -27,6 +27,6 @@ export function linePieces(
     const [b, l, r] = [region.conflict.base, region.conflict.left, region.conflict.right].map((side) =>
       side.join(''),
     )
-    return raisedVersion(b, l, r) ?? { kind, path, base: b, left: l, right: r }
+    return decidedConflict(b, l, r) ?? { kind, path, base: b, left: l, right: r }
   })
 }
