@@ -14,7 +14,12 @@ const [command, ...args] = process.argv.slice(2)
 // One file per process as git's merge driver: V8's optimising tier for the grammars' wasm would
 // compile in the background, and the process would wait for it at exit (about 50 ms of a 150 ms
 // merge) for code it never runs. The baseline compiler alone is faster end to end.
-if (command === 'merge-file' || command === 'merge-driver') setFlagsFromString('--liftoff-only')
+// The same holds for a one-shot `weft repl` command and Automerge's wasm: the optimising tier's
+// background compiles doubled its CPU time and, on a busy machine, its wall time.
+// A long-lived `weft repl serve` keeps the optimising tier for its many jobs.
+const oneShotRepl = command === 'repl' && !args.includes('serve')
+if (command === 'merge-file' || command === 'merge-driver' || oneShotRepl)
+  setFlagsFromString('--liftoff-only')
 // `weft relay list|add|remove` manage the profile's relays; any other `weft relay` runs one.
 if (command === 'relay' && !['list', 'add', 'remove'].includes(args[0])) {
   const { main } = await import(new URL('relay/main.js', built).href)
