@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The `weft` command: runs the Node build of the CLI and the relay (dist-node/, made by `npm run build`).
 // It imports nothing a command does not need: each command's chunk loads what it uses (Automerge only
-// for the commands that open repositories), so `weft merge-file` stays fast as a git merge driver.
+// for the commands that open repositories), so `weft merge-file` stays fast as a git merge driver;
+// the merge commands run from one script compiled with V8's code cache (bin/mergeCommand.js).
 import { existsSync } from 'node:fs'
 import { setFlagsFromString } from 'node:v8'
 
@@ -21,7 +22,10 @@ const oneShotRepl = command === 'repl' && !args.includes('serve')
 if (command === 'merge-file' || command === 'merge-driver' || oneShotRepl)
   setFlagsFromString('--liftoff-only')
 // `weft relay list|add|remove` manage the profile's relays; any other `weft relay` runs one.
-if (command === 'relay' && !['list', 'add', 'remove'].includes(args[0])) {
+if (command === 'merge-file' || command === 'merge-driver') {
+  const { runMergeCommand } = await import('./mergeCommand.js')
+  process.exitCode = await runMergeCommand(new URL('merge/mergeFile.cjs', built), command, args)
+} else if (command === 'relay' && !['list', 'add', 'remove'].includes(args[0])) {
   const { main } = await import(new URL('relay/main.js', built).href)
   await main(args)
 } else {
