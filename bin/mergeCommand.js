@@ -35,7 +35,14 @@ function inputBytes(paths) {
 /** Runs `weft merge-file|merge-driver ARGS` from the merge script at `scriptUrl`; returns the exit code. */
 export async function runMergeCommand(scriptUrl, command, args) {
   const path = fileURLToPath(scriptUrl)
-  const source = readFileSync(path, 'utf8')
+  let source
+  try {
+    source = readFileSync(path, 'utf8')
+  } catch {
+    // A build from before the merge script existed: exit 2, as git takes any error of a driver.
+    console.error(`weft ${command}: ${path} is missing; run \`npm run build\` in the Weft folder.`)
+    return 2
+  }
   const { size, mtimeMs } = statSync(path)
   // V8 rejects a cache made under other flags: each tier has its own.
   const tier = inputBytes(args.slice(0, 3)) <= UNOPTIMISED_UP_TO_BYTES ? 'unoptimised' : 'optimised'
