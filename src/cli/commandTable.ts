@@ -212,6 +212,29 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/init.ts')).link,
   },
   {
+    name: 'land',
+    help: {
+      'land BRANCH... --check CMD':
+        'merge the branches onto --into TARGET (default: the default branch) in one\norder, run CMD over the merged files, advance the target only if it exits 0;\nnames the branches that break it; --partial lands the largest passing set',
+    },
+    load: async () => (await import('./commands/land.ts')).land,
+  },
+  {
+    name: 'landings',
+    help: { landings: 'every landing attempt: who, which branches, the verdict, the check output' },
+    load: async () => (await import('./commands/land.ts')).landings,
+  },
+  {
+    name: 'agent',
+    help: {
+      'agent start NAME [--dir DIR]':
+        'branch agent/NAME from --from TARGET (default: the default branch), checked\nout in DIR when given',
+      'agent status':
+        'every agent branch: ahead/behind --into TARGET and which others it would\nconflict with if landed now, and where',
+    },
+    load: async () => (await import('./commands/agent.ts')).agent,
+  },
+  {
     name: 'mcp',
     help: { mcp: 'serve these commands as MCP tools to a coding agent over stdio (weft mcp --help)' },
     load: async () => (await import('./commands/mcp.ts')).mcp,

@@ -30,6 +30,11 @@ const parseFlags = (command: string, argv: string[], err: (line: string) => void
       include: { type: 'string', multiple: true },
       own: { type: 'boolean', default: false },
       name: { type: 'string' },
+      // weft land and weft agent
+      into: { type: 'string' },
+      check: { type: 'string' },
+      partial: { type: 'boolean', default: false },
+      dir: { type: 'string' },
       'keep-conflicts': { type: 'boolean', default: false },
       ours: { type: 'boolean', default: false },
       theirs: { type: 'boolean', default: false },

@@ -159,6 +159,8 @@ export interface RepositoryDoc {
   repl?: Scalar
   /** URL of the repository's run history (`src/run/RunHistory.ts`), set by the first run. */
   runs?: Scalar
+  /** Landing attempts by id, each one JSON text (`src/repo/landings.ts` reads them, checked). */
+  landings?: Record<string, Scalar>
   /** Tags of an imported git repository (`weft import-git`), by name. */
   gitTags?: GitTag[]
 }

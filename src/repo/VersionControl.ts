@@ -30,6 +30,7 @@ import type {
   LiveFileDoc,
 } from '../model/types.ts'
 import type { Workspace } from './Workspace.ts'
+import type { LandingPlan } from './landing.ts'
 import { ownership, version, type Ownership } from './authorship.ts'
 import {
   branchConflicts,
@@ -501,6 +502,47 @@ export class VersionControl {
     return { kind: 'merged', commit: id }
   }
 
+  /**
+   * Records a landing planned by `planLanding` (landing.ts) on `targetId`: its merge commits ("Land
+   * NAME into TARGET", in the plan's order), then the target moved to the result, uncommitted work
+   * carried over as in a merge. Compare-and-set: only while the target is still at the plan's base,
+   * so a target that moved during the check is never overwritten. Returns the new head, or null when
+   * the plan changes nothing.
+   */
+  async recordLanding(
+    targetId: BranchId,
+    plan: LandingPlan,
+    author: string,
+    mergeFile: FileMerger = lineMerger,
+  ): Promise<CommitId | null> {
+    const target = this.#branch(targetId)
+    const moved = () =>
+      new WeftError('exists', `"${target.name}" moved while the landing was checked; land again.`)
+    if (target.head !== plan.base) throw moved()
+    await this.#refuseOwnChanges(targetId, 'landing on it')
+    const texts = [...plan.texts.values()].map(encodeText)
+    if (texts.length > 0) {
+      const { located } = await this.#ws.blobs.write(texts)
+      if (Object.keys(located).length) this.#ws.handle.change((d) => recordBlobs(d, located))
+    }
+    if (this.#branch(targetId).head !== plan.base) throw moved()
+    let head = plan.base
+    for (const step of plan.steps) {
+      if (step.kind === 'fast-forward') head = step.candidate.head
+      if (step.kind !== 'merge') continue
+      const id = crypto.randomUUID()
+      const parents = [head!, step.candidate.head!]
+      const message = `Land ${step.candidate.name} into ${target.name}`
+      this.#ws.handle.change((d) => {
+        d.commits[id] = this.#record(parents, message, author, step.snapshot)
+      })
+      head = id
+    }
+    if (head === plan.base || head === null) return null
+    await this.#moveBranch(targetId, plan.snapshot, head, mergeFile, plan.base)
+    return head
+  }
+
   /** Puts the file at `path` back as it was in commit `commitId` (an uncommitted change on the branch). */
   restoreFile(branchId: BranchId, commitId: CommitId, path: string): Promise<void> {
     const snapshot = snapshotAt(this.#ws.handle.doc().commits, commitId)
@@ -555,6 +597,7 @@ export class VersionControl {
     snapshot: Snapshot,
     head: CommitId,
     mergeFile: FileMerger,
+    expectedHead?: CommitId | null,
   ): Promise<void> {
     const old = this.#headSnapshot(branchId)
     const working = await this.working(branchId)
@@ -603,6 +646,9 @@ export class VersionControl {
       ),
     )
     const carriedIds = new Set(carried.map((c) => c.id))
+    // After the last await: a landing's compare-and-set holds up to the write itself.
+    if (expectedHead !== undefined && this.#branch(branchId).head !== expectedHead)
+      throw new WeftError('exists', `"${this.#branch(branchId).name}" moved meanwhile; nothing was changed.`)
     this.#ws.handle.change((d) => {
       const branch = d.branches[branchId]
       branch.head = head

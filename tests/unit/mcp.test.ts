@@ -75,6 +75,8 @@ describe('weft mcp', () => {
     const { tools } = await client.listTools()
     expect(tools.map((t) => t.name).sort()).toEqual(
       [
+        'agent_start',
+        'agent_status',
         'branch_create',
         'branch_switch',
         'branches_list',
@@ -86,6 +88,8 @@ describe('weft mcp', () => {
         'file_read',
         'file_write',
         'files_list',
+        'land',
+        'landings_list',
         'log',
         'merge',
         'repl_eval',
@@ -174,6 +178,41 @@ describe('weft mcp', () => {
     expect(await data('file_read', { path: 'src/a.ts' })).toMatchObject({ text: 'export const a = 23\n' })
     const [head] = await data<{ id: string; parents: string[] }[]>('log', { limit: 1 })
     expect(head).toMatchObject({ id: merged.commit, parents: [expect.any(String), expect.any(String)] })
+  })
+
+  it('starts agents, shows what they would conflict on, and lands them verified', async () => {
+    await data('branch_switch', { name: 'main' })
+    for (const [name, file] of [
+      ['ada', 'src/ada.ts'],
+      ['bo', 'src/bo.ts'],
+    ]) {
+      expect(await data('agent_start', { name })).toMatchObject({ branch: `agent/${name}`, created: true })
+      await data('file_write', { path: file, text: `export const ${name} = 1\n` })
+      await data('file_write', { path: 'src/a.ts', text: `export const a = '${name}'\n` })
+      await data('commit', { message: name })
+    }
+    const status = await data<{ agents: { name: string; conflicts: { branch: string }[] }[] }>('agent_status')
+    expect(status.agents.map((a) => [a.name, a.conflicts.map((c) => c.branch)])).toEqual([
+      ['ada', ['agent/bo']],
+      ['bo', ['agent/ada']],
+    ])
+    const refused = await data<{ verdict: string; conflicts: { branch: string }[] }>('land', {
+      branches: ['agent/bo', 'agent/ada'],
+      check: 'test -f src/a.ts',
+    })
+    expect(refused).toMatchObject({ verdict: 'conflicts', conflicts: [{ branch: 'agent/bo' }] })
+    const landed = await data<{ verdict: string; landed: string[] }>('land', {
+      branches: ['agent/bo', 'agent/ada'],
+      check: 'test -f src/ada.ts',
+      partial: true,
+    })
+    expect(landed).toMatchObject({ verdict: 'partial', landed: ['agent/ada'] })
+    expect((await data<{ verdict: string }[]>('landings_list')).map((a) => a.verdict)).toEqual([
+      'partial',
+      'conflicts',
+    ])
+    expect(await refusal('land', { branches: ['nowhere'], check: 'true' })).toMatch(/No branch "nowhere"/)
+    await data('branch_switch', { name: 'main' })
   })
 
   it('keeps a conflicting merge, lists its conflicts, settles them and commits, all through tools', async () => {

@@ -6,6 +6,7 @@ import { branchTools } from './branches.ts'
 import { conflictTools } from './conflicts.ts'
 import { fileTools } from './files.ts'
 import { historyTools } from './history.ts'
+import { landingTools } from './landing.ts'
 import { mergeTools } from './merge.ts'
 import { repositoryTools } from './repositories.ts'
 import { replTools } from './repl.ts'
@@ -19,6 +20,7 @@ export const TOOLS: readonly Tool[] = [
   ...historyTools,
   ...branchTools,
   ...mergeTools,
+  ...landingTools,
   ...conflictTools,
   ...searchTools,
   ...runTools,
