@@ -190,6 +190,16 @@ test('the run output is resized by keyboard and by dragging its splitter, and ke
   const output = () => dialog.getByRole('log', { name: 'Run output' })
   const splitter = () => dialog.getByRole('separator', { name: 'Resize run output' })
   const height = async () => Math.round((await output().boundingBox())!.height)
+  // The checkbox sits beside its words (it was stretched across half the dialog).
+  const realms = dialog.getByRole('checkbox', { name: /REPL realms/ })
+  const { width, gap } = await realms.evaluate((input) => {
+    const words = document.createRange()
+    words.selectNode(input.nextSibling!)
+    const box = input.getBoundingClientRect()
+    return { width: box.width, gap: words.getBoundingClientRect().left - box.right }
+  })
+  expect(width).toBeLessThan(30)
+  expect(gap).toBeLessThan(20)
   await expect(splitter()).toHaveAttribute('aria-orientation', 'horizontal')
   const start = Number(await splitter().getAttribute('aria-valuenow'))
   expect(await height()).toBe(start)
@@ -259,4 +269,29 @@ test("the command palette also runs the header's actions (your name, the theme, 
   await expect(page.getByRole('tab', { name: 'a.txt' })).toBeVisible()
   await run('close editor', /Close editor/)
   await expect(page.getByRole('tab', { name: 'a.txt' })).toBeHidden()
+})
+
+test('on the start page, the command palette starts a repository, opens one, and reaches the header', async ({
+  page,
+}) => {
+  await createRepository(page, 'alpha')
+  await page.getByRole('link', { name: 'All repositories' }).click()
+  await expect(page.getByRole('heading', { name: 'Repositories' })).toBeVisible()
+  const palette = page.getByRole('dialog', { name: 'Command palette' })
+  const input = palette.getByRole('combobox')
+
+  await page.keyboard.press('Control+Shift+P')
+  await expect(input).toBeFocused()
+  for (const title of ['Repository: New repository…', 'Repository: Open alpha', 'Preferences: Your name…'])
+    await expect(palette.getByRole('option', { name: title, exact: true })).toHaveCount(1)
+  await input.fill('new repo')
+  await page.keyboard.press('Enter')
+  await expect(palette).toBeHidden()
+  await expect(page.getByLabel('Repository name')).toBeFocused()
+
+  await page.getByRole('button', { name: 'Command palette' }).click()
+  await input.fill('open alpha')
+  await expect(palette.getByRole('option').first()).toHaveText('Repository: Open alpha')
+  await page.keyboard.press('Enter')
+  await expect(page.getByRole('heading', { name: 'alpha' })).toBeVisible()
 })
