@@ -68,7 +68,7 @@ export const COMMANDS: readonly CommandEntry[] = [
     name: 'commit',
     help: {
       'commit -m MESSAGE':
-        "record your changes (an agent's: those made under its --author name);\n--include PATH adds someone else's change to the commit",
+        "record your changes (an agent's: those made under its --author name);\n--include PATH adds someone else's change to the commit; after a merge\nwith conflicts, refused until all are settled (-m optional then)",
     },
     load: async () => (await import('./commands/history.ts')).commit,
   },
@@ -89,8 +89,27 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: 'merge',
-    help: { 'merge BRANCH': 'merge BRANCH into the current branch (exit 1 on conflicts)' },
+    help: {
+      'merge BRANCH [--keep-conflicts]':
+        'merge BRANCH into the current branch (exit 1 on conflicts); --keep-conflicts\nrecords the merge with its conflicts, for `weft resolve` and `weft commit`',
+    },
     load: async () => (await import('./commands/merge.ts')).merge,
+  },
+  {
+    name: 'conflicts',
+    help: {
+      'conflicts [--json]':
+        "the branch's recorded conflicts: file, region, declaration (exit 1 if any is unsettled)",
+    },
+    load: async () => (await import('./commands/conflicts.ts')).conflicts,
+  },
+  {
+    name: 'resolve',
+    help: {
+      'resolve PATH --ours|--theirs|--base|--both|--file F [--region N]':
+        'settle a recorded conflict (one region with --region; F - reads stdin);\n`weft commit` completes the merge once all are settled',
+    },
+    load: async () => (await import('./commands/conflicts.ts')).resolve,
   },
   {
     name: 'revert',

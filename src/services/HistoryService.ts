@@ -95,7 +95,13 @@ export class HistoryService {
     target: BranchId,
     source: BranchId,
     author: string,
-    options: { resolution?: MergeResolution; engine?: MessagePort; request?: string } = {},
+    options: {
+      resolution?: MergeResolution
+      engine?: MessagePort
+      request?: string
+      /** Record the merge with its conflicts rather than stop (see src/repo/conflicts.ts). */
+      keepConflicts?: boolean
+    } = {},
   ): Promise<MergeOutcome> {
     const abort = new AbortController()
     if (options.request) this.#merges.set(options.request, abort)
@@ -110,6 +116,7 @@ export class HistoryService {
           mergeFile,
           resolution: options.resolution,
           signal: abort.signal,
+          keepConflicts: options.keepConflicts ?? false,
         }),
       )
     } finally {

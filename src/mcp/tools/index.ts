@@ -3,6 +3,7 @@
  * agent status) is a module exporting its `tool(...)` list, added here; nothing else changes.
  */
 import { branchTools } from './branches.ts'
+import { conflictTools } from './conflicts.ts'
 import { fileTools } from './files.ts'
 import { historyTools } from './history.ts'
 import { mergeTools } from './merge.ts'
@@ -18,6 +19,7 @@ export const TOOLS: readonly Tool[] = [
   ...historyTools,
   ...branchTools,
   ...mergeTools,
+  ...conflictTools,
   ...searchTools,
   ...runTools,
   ...replTools,
