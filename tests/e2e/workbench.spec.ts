@@ -30,6 +30,31 @@ test('the current branch name is readable in the sidebar at its default width', 
   expect(room.inner).toBeGreaterThanOrEqual(room.text)
 })
 
+test('every sidebar tab lies inside the sidebar and opens its view, at the default and the narrowest width', async ({
+  page,
+}) => {
+  await createRepository(page, 'tabs-fit')
+  const explorer = page.getByRole('region', { name: 'Explorer' })
+  const tabs = page.getByRole('tablist', { name: 'Sidebar' }).getByRole('tab')
+  await expect(tabs).toHaveCount(6)
+  const checkTabs = async () => {
+    const sidebar = (await explorer.boundingBox())!
+    for (const tab of await tabs.all()) {
+      const box = (await tab.boundingBox())!
+      expect(box.x + box.width, `${await tab.textContent()} ends inside the sidebar`).toBeLessThanOrEqual(
+        sidebar.x + sidebar.width,
+      )
+      // A click that lands on the editor instead fails here (the tab strip used to run under it).
+      await tab.click()
+      await expect(tab).toHaveAttribute('aria-selected', 'true')
+    }
+  }
+  await checkTabs()
+  await page.getByRole('separator', { name: 'Resize sidebar' }).focus()
+  await page.keyboard.press('Home')
+  await checkTabs()
+})
+
 test('the sidebar is resized by keyboard and by dragging its splitter, and keeps its width across reloads', async ({
   page,
 }) => {
