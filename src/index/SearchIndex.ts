@@ -134,6 +134,8 @@ const MAX_LIMIT = 1_000
 const SNIPPET_CHARS = 160
 /** How deep each list fused by a semantic search goes. */
 const FUSION_DEPTH = 100
+/** How much a path's similarity to the query adds to a chunk's (semantic search). */
+const PATH_WEIGHT = Number(globalThis.process?.env.WEFT_PATH_WEIGHT ?? 0.5)
 /** How many chunks one embedding transaction writes. */
 const EMBED_BATCH = 500
 
@@ -169,6 +171,8 @@ export class SearchIndex {
   #files: { branch: string; path: string; blob: number }[] | null = null
   /** The model and the chunk vectors, once semantic search has been asked for. */
   #semantic: Promise<{ model: WordModel; store: VectorStore }> | null = null
+  /** Embeddings of paths (null: no known word), for the path bonus of vector search. */
+  readonly #pathVectors = new Map<string, Float32Array | null>()
   /** Set inside the write queue once the vectors are loaded: new chunks are embedded as stored. */
   #embedding: { model: WordModel; store: VectorStore } | null = null
 
@@ -510,6 +514,7 @@ export class SearchIndex {
         vector,
         FUSION_DEPTH * (options.kinds?.length ? 4 : 1),
         allowed && new Set(allowed),
+        await this.#pathBonus(model, vector, scope),
       )
       let ids = near.map((n) => n.id)
       if (options.kinds?.length) ids = await this.#ofKinds(ids, options.kinds)
@@ -617,6 +622,31 @@ export class SearchIndex {
       stored && new Uint8Array(stored.buffer, stored.byteOffset, stored.byteLength),
     ])
     if (stored) semantic.store.add(chunk.id, chunk.blob_id, stored)
+  }
+
+  /**
+   * How well each blob's path says what the query asks (`rules/no-unused-vars.js` for "unused
+   * variables"): PATH_WEIGHT × the best cosine of the query with the words of a path holding it.
+   * A path names what a whole file is about, which no single chunk of it may say.
+   */
+  async #pathBonus(model: WordModel, query: Float32Array, scope: Scope): Promise<Map<number, number>> {
+    const files = await this.#allFiles()
+    const bonus = new Map<number, number>()
+    for (const f of files) {
+      if (scope.branches && !scope.branches.has(f.branch)) continue
+      if (scope.path && !scope.path.test(f.path)) continue
+      let vector = this.#pathVectors.get(f.path)
+      if (vector === undefined) {
+        vector = embed(model, f.path.replace(/\.[^./]*$/, ''))
+        this.#pathVectors.set(f.path, vector)
+      }
+      if (!vector) continue
+      let dot = 0
+      for (let d = 0; d < vector.length; d++) dot += vector[d] * query[d]
+      const score = PATH_WEIGHT * Math.max(0, dot)
+      if (score > (bonus.get(f.blob) ?? 0)) bonus.set(f.blob, score)
+    }
+    return bonus
   }
 
   /** The ids among `ids` whose chunk is of one of `kinds`, in order. */
@@ -822,6 +852,14 @@ export class SearchIndex {
     return blob
   }
 
+  /** Every indexed file's branch, path and blob (cached until the next write). */
+  async #allFiles(): Promise<{ branch: string; path: string; blob: number }[]> {
+    this.#files ??= await this.#db.rows<{ branch: string; path: string; blob: number }>(
+      'SELECT f.branch, f.path, f.blob_id AS blob FROM files f JOIN blobs b ON b.id = f.blob_id WHERE b.skipped IS NULL',
+    )
+    return this.#files
+  }
+
   /**
    * What a search may return: the blobs on the asked branches whose path matches the glob (null
    * when that is every blob, so the ranking needs no join).
@@ -831,13 +869,11 @@ export class SearchIndex {
     const path = glob ? globToRegExp(glob) : null
     const asked = options.branches?.length ? new Set(options.branches) : null
     if (!path && !asked) return { blobs: null, branches: null, path: null }
-    this.#files ??= await this.#db.rows<{ branch: string; path: string; blob: number }>(
-      'SELECT f.branch, f.path, f.blob_id AS blob FROM files f JOIN blobs b ON b.id = f.blob_id WHERE b.skipped IS NULL',
-    )
-    const branches = asked && this.#files.some((f) => !asked.has(f.branch)) ? asked : null
+    const files = await this.#allFiles()
+    const branches = asked && files.some((f) => !asked.has(f.branch)) ? asked : null
     if (!path && !branches) return { blobs: null, branches: null, path: null }
     const blobs = new Set<number>()
-    for (const f of this.#files)
+    for (const f of files)
       if ((!branches || branches.has(f.branch)) && (!path || path.test(f.path))) blobs.add(f.blob)
     return { blobs: [...blobs], branches, path }
   }

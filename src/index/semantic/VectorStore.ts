@@ -47,12 +47,14 @@ export class VectorStore {
 
   /**
    * The `limit` chunks most similar to `query` (a unit vector), best first, among rows whose blob
-   * `allowed` accepts (all when null). Scores are cosine similarities (rows are unit vectors ×127).
+   * `allowed` accepts (all when null). Scores are cosine similarities (rows are unit vectors ×127)
+   * plus the row's blob's `bonus`, if any.
    */
   nearest(
     query: Float32Array,
     limit: number,
     allowed: Set<number> | null = null,
+    bonus: Map<number, number> | null = null,
   ): { id: number; score: number }[] {
     const dims = this.dims
     // A bounded min-heap would save little over a sort of the few kept: keep a sorted top list.
@@ -64,6 +66,7 @@ export class VectorStore {
       let dot = 0
       const base = row * dims
       for (let d = 0; d < dims; d++) dot += this.#data[base + d] * query[d]
+      if (bonus) dot += 127 * (bonus.get(this.#blobs[row]) ?? 0)
       if (top.length === limit && dot <= floor) continue
       let at = top.length
       while (at > 0 && top[at - 1].score < dot) at--
