@@ -1,6 +1,6 @@
 // The folder layers of docs/ARCHITECTURE.md ("Layers"), checked by `npm run check`.
 // Bottom to top: model → syntax, storage → capabilities → services → ui, cli, workers, relay, bin.
-const CAPABILITIES = 'src/(repo|merge|index|run|repl|live|sync)'
+const CAPABILITIES = 'src/(repo|git|merge|index|run|repl|live|sync)'
 const CORE = `^(src/(model|syntax|storage|services)|${CAPABILITIES})/`
 const TOP = '^(src/ui|src/cli|src/mcp|src/main\\.ts|workers|relay|bin)'
 
@@ -29,6 +29,8 @@ module.exports = {
     // Capabilities stand side by side; the only sibling edge is the version history merging files
     // through the merge engine's entry points (fileMerger.ts, conflictMarkers.ts).
     onlyBelow('repo-uses-merge-entries', 'src/repo', 'src/model|src/syntax|src/merge'),
+    // The git round trip reads and writes repositories through the version history's operations.
+    onlyBelow('git-uses-repo', 'src/git', 'src/model|src/repo'),
     onlyBelow('merge-uses-syntax', 'src/merge', 'src/model|src/syntax'),
     onlyBelow('index-uses-syntax', 'src/index', 'src/model|src/syntax'),
     onlyBelow('run-stands-alone', 'src/run', 'src/model'),

@@ -9,7 +9,7 @@ import { CheckedChunks } from '../src/storage/CheckedChunks.ts'
 import { sendWhenSaved } from './durableReplies.ts'
 import { packageRoot } from './packageRoot.ts'
 import { ISOLATION_HEADERS } from './isolation.ts'
-import { adapterConnected, refuseFailingMessages, syncEndpoint } from './syncEndpoint.ts'
+import { refuseFailingMessages, syncEndpoint } from './syncEndpoint.ts'
 import { shutdownRepo } from '../src/repo/flush.ts'
 import { runsEndpoint, type RunsSettings } from './runs.ts'
 
@@ -54,7 +54,11 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     )
   const server = createServer((request, response) => handle(request, response))
   const runs = options.runs ? runsEndpoint(server, { ...options.runs, log }) : null
-  const { adapter, sockets, peers } = syncEndpoint(server, { ...options, log, otherUpgrades: runs?.owns })
+  const { adapter, sockets, peers, connected } = syncEndpoint(server, {
+    ...options,
+    log,
+    otherUpgrades: runs?.owns,
+  })
   // Saves resolve only once fsynced; damaged chunks are skipped, logged by file and shown in /health.
   const storage = new CheckedChunks(new DurableFileStorage(options.dataDir), ({ file, reason }) =>
     log(`damaged storage chunk skipped: ${file} (${reason}); the document loads from its other chunks`),
@@ -125,7 +129,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   }
 
   await repo.storageId()
-  await adapterConnected(adapter)
+  await connected
   // Check every stored chunk once at start, so damage is reported before a peer asks for it.
   const checked = storage.checkAll().then(
     (damaged) => {

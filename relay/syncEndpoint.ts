@@ -36,7 +36,13 @@ export function presentedToken(request: IncomingMessage): string | null {
 export function syncEndpoint(
   server: Server,
   options: SyncEndpointOptions,
-): { adapter: WebSocketServerAdapter; sockets: WebSocketServer; peers: PeerSockets } {
+): {
+  adapter: WebSocketServerAdapter
+  sockets: WebSocketServer
+  peers: PeerSockets
+  /** Resolves once a Repo has connected the adapter; listen only after it (see `connectedPromise`). */
+  connected: Promise<void>
+} {
   const sockets = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes })
   const peers = new PeerSockets()
   // Sockets refused for their token: upgraded only to be closed with a code the app recognises.
@@ -74,7 +80,7 @@ export function syncEndpoint(
     }
     sockets.handleUpgrade(request, socket, head, (ws) => sockets.emit('connection', ws, request))
   })
-  return { adapter, sockets, peers }
+  return { adapter, sockets, peers, connected: connectedPromise(adapter) }
 }
 
 /**
@@ -102,12 +108,17 @@ export function refuseFailingMessages(repo: Repo, peers: PeerSockets, log: (line
 }
 
 /**
- * Resolves once a Repo has connected `adapter`. The Repo does so only after loading its storage id;
- * a socket accepted before then is never heard (its join is dropped), so listen only after this.
+ * Resolves once a Repo has connected `adapter`. The Repo does so only after loading its storage id
+ * (disk reads that may take seconds on a busy machine); a socket accepted before then is never heard
+ * (its join is dropped), so listen only after this. Told by the adapter's own `connect`, not polled:
+ * counting event-loop turns gave up after a few hundred milliseconds of pending disk I/O.
  */
-export async function adapterConnected(adapter: WebSocketServerAdapter): Promise<void> {
-  for (let waited = 0; adapter.peerId === undefined; waited++) {
-    if (waited > 10_000) throw new Error('the sync adapter did not start')
-    await new Promise((resolve) => setImmediate(resolve))
-  }
+function connectedPromise(adapter: WebSocketServerAdapter): Promise<void> {
+  return new Promise((resolve) => {
+    const connect = adapter.connect.bind(adapter)
+    adapter.connect = (...args: Parameters<typeof connect>) => {
+      connect(...args)
+      resolve()
+    }
+  })
 }

@@ -172,6 +172,22 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/import.ts')).importCommand,
   },
   {
+    name: 'import-git',
+    help: {
+      'import-git DIR [--branches all|NAME,…] [--name NAME | --repo NAME]':
+        "a git repository's history as a new repository (every commit, merge, branch\nand tag); with --repo, bring only the new commits into an imported one",
+    },
+    load: async () => (await import('./commands/git.ts')).importGitCommand,
+  },
+  {
+    name: 'export-git',
+    help: {
+      'export-git DIR [--force]':
+        "write the repository's history to the git repository DIR (made when new);\nimported commits keep their git ids, only new commits are written",
+    },
+    load: async () => (await import('./commands/git.ts')).exportGitCommand,
+  },
+  {
     name: 'link',
     help: { link: "print the repository's Share link (on the current or --branch branch)" },
     load: async () => (await import('./commands/init.ts')).link,

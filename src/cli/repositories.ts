@@ -73,6 +73,24 @@ function checkNewName(profile: Profile, name: string): string {
   return trimmed
 }
 
+/**
+ * Makes a new repository with `fill`, or none: when `fill` throws, the repository and its documents
+ * are removed, so a failed import leaves nothing half-written behind.
+ */
+export async function createFilled<T>(
+  profile: Profile,
+  name: string,
+  fill: (created: CreatedRepository) => Promise<T>,
+): Promise<T> {
+  const summary = profile.catalog.create(checkNewName(profile, name))
+  try {
+    return await fill(await describe(profile, summary))
+  } catch (error) {
+    await profile.catalog.remove(summary.id)
+    throw error
+  }
+}
+
 /** `weft init NAME`: an empty repository with a main branch, added to this profile. */
 export async function createRepository(profile: Profile, name: string): Promise<CreatedRepository> {
   const summary = profile.catalog.create(checkNewName(profile, name))

@@ -30,6 +30,8 @@ const parseFlags = (command: string, argv: string[], err: (line: string) => void
       include: { type: 'string', multiple: true },
       own: { type: 'boolean', default: false },
       name: { type: 'string' },
+      branches: { type: 'string', multiple: true },
+      force: { type: 'boolean', default: false },
     },
     err,
   )

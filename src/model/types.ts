@@ -14,6 +14,12 @@ export type EntryId = string
 export type BranchId = string
 export type CommitId = string
 
+/**
+ * How git would check a file out, when not as a plain file: an executable, or a symbolic link whose
+ * content is the link's target. Kept so that a git history comes back out unchanged.
+ */
+export type FileMode = 'executable' | 'symlink'
+
 /** A file in a branch's working tree. Content is the blob, or the live document once edited. */
 export interface FileEntry {
   type: 'file'
@@ -21,6 +27,7 @@ export interface FileEntry {
   blob: Scalar
   size: number
   binary: boolean
+  mode?: FileMode
   /** Set on first edit: the hot, collaboratively edited copy of the content. */
   live?: Scalar
 }
@@ -51,6 +58,28 @@ export interface CommittedFile {
   blob: Scalar
   size: number
   binary: boolean
+  mode?: FileMode
+}
+
+/**
+ * Where an imported commit came from: its git id, and what of the git commit object Weft does not
+ * model (the author and committer lines with their time zones, signatures, the exact message), so
+ * that exporting the untouched commit writes the very same object and so the same id.
+ */
+export interface GitOrigin {
+  id: Scalar
+  /** The object's header lines other than `tree` and `parent`, as git wrote them. */
+  headers: string
+  /** The message as git stored it, when it differs from the commit's message. */
+  message?: string
+}
+
+/** A git tag brought in by an import: a read-only name for a commit. */
+export interface GitTag {
+  name: string
+  commit: CommitId
+  /** An annotated tag's object as git stored it, so an export writes the same tag. */
+  object?: string
 }
 
 /**
@@ -67,6 +96,8 @@ export interface Commit {
   changes?: Record<EntryId, CommittedFile | null>
   /** Commits since the last full tree along first parents (0 for a commit with a tree). */
   depth: number
+  /** Set on commits imported from git (`src/git/`). */
+  git?: GitOrigin
 }
 
 /** One Automerge document per repository: the small, hot-ish metadata. */
@@ -83,6 +114,8 @@ export interface RepositoryDoc {
   repl?: Scalar
   /** URL of the repository's run history (`src/run/RunHistory.ts`), set by the first run. */
   runs?: Scalar
+  /** Tags of an imported git repository (`weft import-git`), by name. */
+  gitTags?: GitTag[]
 }
 
 /** Immutable file contents, many to one document, written once. */
@@ -109,6 +142,7 @@ export type ListedEntry =
       blob: Sha256
       size: number
       binary: boolean
+      mode?: FileMode
       live?: AutomergeUrl
     }
   | { id: EntryId; type: 'dir'; path: string }

@@ -6,11 +6,12 @@ import { lineFileMerger as lineMerger } from '../merge/fileMerger.ts'
 import { hasConflictMarkers } from '../merge/conflictMarkers.ts'
 import { WeftError } from '../model/errors.ts'
 import type { FileMerger } from '../model/fileMerge.ts'
-import { checkTree, resolveCollisions } from '../model/paths.ts'
+import { checkTree, pathProblem, resolveCollisions } from '../model/paths.ts'
 import {
   aheadBehind,
   CHECKPOINT_INTERVAL,
   diffSnapshots,
+  isAncestor,
   log,
   lowestCommonAncestors,
   snapshotAt,
@@ -19,7 +20,15 @@ import {
   type LogEntry,
   type Snapshot,
 } from './history.ts'
-import type { BranchId, Commit, CommitId, CommittedFile, EntryId, LiveFileDoc } from '../model/types.ts'
+import type {
+  BranchId,
+  Commit,
+  CommitId,
+  CommittedFile,
+  EntryId,
+  GitOrigin,
+  LiveFileDoc,
+} from '../model/types.ts'
 import type { Workspace } from './Workspace.ts'
 import { ownership, version, type Ownership } from './authorship.ts'
 import * as A from '@automerge/automerge/slim'
@@ -31,6 +40,7 @@ const committed = (file: Snapshot[string]): CommittedFile => ({
   blob: scalar(file.blob),
   size: file.size,
   binary: file.binary,
+  ...(file.mode ? { mode: file.mode } : {}),
 })
 const treeFile = (file: Snapshot[string]) => ({ type: 'file' as const, ...committed(file) })
 
@@ -39,6 +49,32 @@ export interface WorkingChange extends FileChange {
   owner: Ownership
   /** The names others gave when they changed it (written by peers: shown, never trusted). */
   others: string[]
+}
+
+/** Why `name` cannot name a branch, or null when it can. */
+export function branchNameProblem(name: string): string | null {
+  const trimmed = name.trim()
+  const bad =
+    !/^[\w./-]{1,100}$/.test(trimmed) ||
+    trimmed.includes('..') ||
+    trimmed.startsWith('/') ||
+    trimmed.endsWith('/')
+  return bad ? `"${name}" is not a branch name: use letters, digits, "-", "_", "." and "/".` : null
+}
+
+/**
+ * A commit made elsewhere (a git import) as `recordCommits` takes it: its own id, parents, author,
+ * time and files. `base` is its first parent's files, when the caller has them at hand.
+ */
+export interface RecordedCommit {
+  id: CommitId
+  parents: CommitId[]
+  message: string
+  author: string
+  time: number
+  snapshot: Snapshot
+  base?: Snapshot
+  git?: GitOrigin
 }
 
 /** Longest author name shown: names come from peers. */
@@ -94,6 +130,7 @@ export class VersionControl {
       if (entry.type !== 'file') continue
       const { id } = entry
       snapshot[id] = { path: entry.path, blob: entry.blob, size: entry.size, binary: entry.binary }
+      if (entry.mode) snapshot[id].mode = entry.mode
       if (!entry.live) continue
       if (store && (!storing || storing.has(id)))
         live.push({ id, bytes: await this.#ws.readBytes(branchId, id) })
@@ -210,6 +247,83 @@ export class VersionControl {
     })
     this.#setTree(id, snapshot, from)
     return id
+  }
+
+  /**
+   * Records commits made elsewhere (a git import), parents before children, in one change: an import
+   * of thousands of commits is a few document changes, not thousands. Each commit's files are checked
+   * against the path rule and its parents must be known, or nothing is written. Blobs are written
+   * (and recorded) by the caller first.
+   */
+  recordCommits(commits: RecordedCommit[]): void {
+    const existing = this.#ws.handle.doc().commits
+    const depths = new Map<CommitId, number>()
+    const records: [CommitId, Commit][] = []
+    for (const c of commits) {
+      if (existing[c.id] || depths.has(c.id))
+        throw new WeftError('exists', `Commit ${c.id.slice(0, 12)} is already in this repository.`)
+      const parentDepth = (id: CommitId) => depths.get(id) ?? existing[id]?.depth
+      const missing = c.parents.find((p) => parentDepth(p) === undefined)
+      if (missing)
+        throw new WeftError(
+          'not-found',
+          `Commit ${c.id.slice(0, 12)} names parent ${missing.slice(0, 12)}, which is not recorded.`,
+        )
+      const depth = c.parents.length ? (parentDepth(c.parents[0])! + 1) % CHECKPOINT_INTERVAL : 0
+      const commit: Commit = {
+        parents: c.parents,
+        message: c.message,
+        author: c.author.trim() || 'anonymous',
+        time: c.time,
+        depth,
+      }
+      if (c.git) commit.git = { ...c.git }
+      if (depth === 0) {
+        checkTree(
+          Object.entries(c.snapshot).map(([id, f]) => ({ id, type: 'file' as const, path: f.path })),
+          `Commit ${c.id.slice(0, 12)}`,
+        )
+        commit.tree = Object.fromEntries(
+          Object.entries(c.snapshot).map(([id, file]) => [id, committed(file)]),
+        )
+      } else {
+        const base = c.base ?? snapshotAt(existing, c.parents[0])
+        const delta = snapshotDelta(base, c.snapshot)
+        for (const [id, file] of Object.entries(delta))
+          if (file && file.path !== base[id]?.path) {
+            const problem = pathProblem(file.path)
+            if (problem) throw new WeftError('bad-path', `Commit ${c.id.slice(0, 12)}: ${problem}`)
+          }
+        commit.changes = Object.fromEntries(
+          Object.entries(delta).map(([id, file]) => [id, file && committed(file)]),
+        )
+      }
+      depths.set(c.id, depth)
+      records.push([c.id, commit])
+    }
+    this.#ws.handle.change((d) => {
+      for (const [id, commit] of records) d.commits[id] = commit
+    })
+  }
+
+  /**
+   * Moves a branch forward to `head`, a descendant of its head, its files becoming head's. Refused
+   * when the branch has uncommitted changes, or when `head` does not descend from its head (that
+   * would drop commits, as git refuses a non-fast-forward).
+   */
+  async fastForward(branchId: BranchId, head: CommitId): Promise<void> {
+    const branch = this.#branch(branchId)
+    const commits = this.#ws.handle.doc().commits
+    if (!commits[head]) throw new WeftError('not-found', `There is no commit ${head.slice(0, 8)}.`)
+    if (branch.head === head) return
+    if (branch.head && !isAncestor(commits, branch.head, head))
+      throw new WeftError(
+        'not-allowed',
+        `Branch "${branch.name}" has commits that ${head.slice(0, 8)} does not contain; it was not moved (not a fast-forward).`,
+      )
+    if ((await this.status(branchId)).length > 0)
+      throw new WeftError('not-allowed', `Branch "${branch.name}" has uncommitted changes; it was not moved.`)
+    this.#setTree(branchId, snapshotAt(commits, head), head)
   }
 
   renameBranch(branchId: BranchId, name: string): void {
@@ -491,6 +605,7 @@ export class VersionControl {
     written.forEach(([id, file], i) => {
       snapshot[id] = { path: file.path, blob: hashes[i], size: bytes[i].length, binary: false }
     })
+    for (const [id, file] of Object.entries(files)) if (file.mode) snapshot[id].mode = file.mode
     return snapshot
   }
 
@@ -503,7 +618,7 @@ export class VersionControl {
         if (entry.type === 'file' && !snapshot[id]) delete branch.tree[id]
       for (const [id, file] of Object.entries(snapshot)) {
         const entry = branch.tree[id]
-        if (entry?.type === 'file' && String(entry.blob) === file.blob) {
+        if (entry?.type === 'file' && String(entry.blob) === file.blob && entry.mode === file.mode) {
           if (String(entry.path) !== file.path) entry.path = scalar(file.path)
           continue
         }
@@ -548,16 +663,8 @@ export class VersionControl {
 
   #checkName(name: string, except?: BranchId): string {
     const trimmed = name.trim()
-    if (
-      !/^[\w./-]{1,100}$/.test(trimmed) ||
-      trimmed.includes('..') ||
-      trimmed.startsWith('/') ||
-      trimmed.endsWith('/')
-    )
-      throw new WeftError(
-        'bad-name',
-        `"${name}" is not a branch name: use letters, digits, "-", "_", "." and "/".`,
-      )
+    const problem = branchNameProblem(name)
+    if (problem) throw new WeftError('bad-name', problem)
     const taken = Object.entries(this.#ws.handle.doc().branches).some(
       ([id, b]) => id !== except && b.name === trimmed,
     )
@@ -594,7 +701,14 @@ function settle(
       continue
     }
     const file = sides[answer.take][id]
-    if (file) result.files[id] = { path: file.path, blob: file.blob, size: file.size, binary: file.binary }
+    if (file)
+      result.files[id] = {
+        path: file.path,
+        blob: file.blob,
+        size: file.size,
+        binary: file.binary,
+        ...(file.mode ? { mode: file.mode } : {}),
+      }
     else delete result.files[id]
   }
   result.conflicts = result.conflicts.filter((c) => !(c.id in answers))

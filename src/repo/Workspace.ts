@@ -68,6 +68,7 @@ export function plainEntry(id: EntryId, entry: TreeEntry): ListedEntry {
     size: entry.size,
     binary: entry.binary,
   }
+  if (entry.mode === 'executable' || entry.mode === 'symlink') listed.mode = entry.mode
   if (entry.live) listed.live = String(entry.live) as AutomergeUrl
   return listed
 }
@@ -347,6 +348,9 @@ export class Workspace {
           size: file.bytes.length,
           binary: decodeText(file.bytes) === null,
         }
+        // A replaced file keeps how git checks it out (executable, symlink).
+        const replaced = tree[ids[i]]
+        if (replaced?.type === 'file' && replaced.mode) entry.mode = replaced.mode
         if (file.replaces) report.replaced++
         else report.added++
         tree[ids[i]] = entry

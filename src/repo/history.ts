@@ -1,9 +1,12 @@
 import { quotePath, resolveTree } from '../model/paths.ts'
 import { readScalar } from '../model/scalar.ts'
-import type { Commit, CommitId, CommittedFile, RepositoryDoc, Sha256 } from '../model/types.ts'
+import type { Commit, CommitId, CommittedFile, FileMode, RepositoryDoc, Sha256 } from '../model/types.ts'
 
-/** A commit's files: entry id → path and content hash. */
-export type Snapshot = Record<string, { path: string; blob: Sha256; size: number; binary: boolean }>
+/** A commit's files: entry id → path and content hash (and mode, when not a plain file). */
+export type Snapshot = Record<
+  string,
+  { path: string; blob: Sha256; size: number; binary: boolean; mode?: FileMode }
+>
 
 export type ChangeKind = 'added' | 'modified' | 'deleted' | 'renamed'
 
@@ -32,12 +35,16 @@ export interface LogEntry {
 export const CHECKPOINT_INTERVAL = 64
 
 /** A committed file as read from the document: a path that is not text reads as '' (and the path rule refuses it). */
-const plainFile = (file: CommittedFile) => ({
-  path: readScalar(file.path) ?? '',
-  blob: String(file.blob),
-  size: file.size,
-  binary: file.binary,
-})
+const plainFile = (file: CommittedFile): Snapshot[string] => {
+  const plain: Snapshot[string] = {
+    path: readScalar(file.path) ?? '',
+    blob: String(file.blob),
+    size: file.size,
+    binary: file.binary,
+  }
+  if (file.mode === 'executable' || file.mode === 'symlink') plain.mode = file.mode
+  return plain
+}
 
 /**
  * The files of commit `id` (null: the empty tree), rebuilt from its nearest full tree and the deltas
@@ -89,7 +96,8 @@ export function snapshotDelta(from: Snapshot, to: Snapshot): Record<string, Snap
       was.path !== file.path ||
       was.blob !== file.blob ||
       was.size !== file.size ||
-      was.binary !== file.binary
+      was.binary !== file.binary ||
+      was.mode !== file.mode
     )
       delta[id] = file
   }
@@ -184,6 +192,24 @@ export function lowestCommonAncestors(
 }
 
 /** Commits reachable from `head`, newest first (by time, then id), each once. */
+/** Whether `ancestor` is `descendant` or one of its ancestors. */
+export function isAncestor(
+  commits: RepositoryDoc['commits'],
+  ancestor: CommitId,
+  descendant: CommitId,
+): boolean {
+  const seen = new Set<CommitId>()
+  const stack = [descendant]
+  while (stack.length) {
+    const id = stack.pop()!
+    if (id === ancestor) return true
+    if (seen.has(id)) continue
+    seen.add(id)
+    for (const parent of commits[id]?.parents ?? []) stack.push(parent)
+  }
+  return false
+}
+
 export function log(commits: RepositoryDoc['commits'], head: CommitId | null, limit = Infinity): LogEntry[] {
   if (!head) return []
   return [...ancestors(commits, head).keys()]

@@ -1,4 +1,4 @@
-import type { Sha256 } from '../model/types.ts'
+import type { FileMode, Sha256 } from '../model/types.ts'
 import type { Snapshot } from './history.ts'
 import { foldPath } from '../model/paths.ts'
 import type { ConflictPlace, FileMerger } from '../model/fileMerge.ts'
@@ -24,8 +24,8 @@ export interface TreeConflict {
 
 /** A merged file: unchanged content by hash, or new content (merged text, possibly with markers). */
 export type MergedFile =
-  | { path: string; blob: Sha256; size: number; binary: boolean; text?: undefined }
-  | { path: string; text: string; binary: false; blob?: undefined }
+  | { path: string; blob: Sha256; size: number; binary: boolean; mode?: FileMode; text?: undefined }
+  | { path: string; text: string; binary: false; mode?: FileMode; blob?: undefined }
 
 export interface TreeMerge {
   files: Record<string, MergedFile>
@@ -112,10 +112,13 @@ export async function mergeTrees({
         message: `"${b.path}" was renamed to "${o.path}" on one side and "${t.path}" on the other; "${o.path}" is kept.`,
         sides,
       })
+    // The mode (executable, symlink) one side changed is kept, as the path is.
+    const mode = pick(b.mode, o.mode, t.mode).value
+    const withMode = <F extends MergedFile>(file: F): F => (mode ? { ...file, mode } : file)
     const blob = pick(b.blob, o.blob, t.blob)
     if (!blob.conflict) {
       const side = blob.value === o.blob ? o : t
-      files[id] = { path: path.value, blob: side.blob, size: side.size, binary: side.binary }
+      files[id] = withMode({ path: path.value, blob: side.blob, size: side.size, binary: side.binary })
       continue
     }
     const [bt, ot, tt] = await Promise.all([readText(b.blob), readText(o.blob), readText(t.blob)])
@@ -127,7 +130,7 @@ export async function mergeTrees({
         message: `"${path.value}" is binary and changed on both sides; ours is kept.`,
         sides,
       })
-      files[id] = { path: path.value, blob: o.blob, size: o.size, binary: o.binary }
+      files[id] = withMode({ path: path.value, blob: o.blob, size: o.size, binary: o.binary })
       continue
     }
     signal?.throwIfAborted()
@@ -142,7 +145,7 @@ export async function mergeTrees({
         merged: merged.text,
         places: merged.conflicts,
       })
-    files[id] = { path: path.value, text: merged.text, binary: false }
+    files[id] = withMode({ path: path.value, text: merged.text, binary: false })
   }
 
   // Different files that ended at one path (added on both sides, or moved onto each other), in any

@@ -159,3 +159,27 @@ describe('a copy one side makes on purpose', () => {
     )
   })
 })
+
+describe('a side that edits a declaration and keeps a verbatim copy of its base version', () => {
+  // The edited one pairs with the base, the verbatim copy is the side's addition. The copy was
+  // compared with the leading side's version of the shared one instead of the text written (the
+  // edit), so it was dropped as a duplicate only when the other side led, and the line check
+  // then failed that merge: clean one way, a conflict the other (found by merge-properties).
+  const load = (body: string) => `export function load(): number {\n${body}  return a\n}\n`
+  const file = (imports: string, functions: string) =>
+    `import { a } from './a.ts'\n${imports}\n/** Loads. */\n${functions}`
+  const base = file('', load(''))
+  const left = file(`import { b } from './b.ts'\n`, load('  a ??= 1\n') + load(''))
+  const right = file(`import { c } from './c.ts'\n`, load(''))
+
+  it('keeps the copy, and merges clean, whichever side leads', () => {
+    for (const [first, second] of [
+      [left, right],
+      [right, left],
+    ]) {
+      const result = merge('load.ts', base, first, second)
+      expect(result.clean).toBe(true)
+      expect(result.text.endsWith(load('  a ??= 1\n') + load(''))).toBe(true)
+    }
+  })
+})

@@ -428,7 +428,10 @@ class SetOrder {
     const shared = new Set<string>()
     for (const e of elements) {
       if (e.partial || e.signature === undefined) continue
-      const k = key(this.nodeOf(e))
+      // A shared element is compared by the text it is written as, whichever side leads.
+      const text = writtenText(e, this.nodeOf(e))
+      if (text === undefined) continue
+      const k = `${signatureOf(this.nodeOf(e), this.profile)}\0${text}`
       written.set(k, (written.get(k) ?? 0) + 1)
       if (e.shared) shared.add(k)
     }
@@ -445,6 +448,19 @@ class SetOrder {
       written.set(k, written.get(k)! - 1)
     }
   }
+}
+
+/**
+ * The text an element is written as: its side's, or for one merged from three versions, the side
+ * that changed it (undefined when both did: the merged text is not known yet).
+ */
+function writtenText(element: Element, node: SyntaxNode): string | undefined {
+  if (!element.versions) return textOf(node)
+  const [base, left, right] = [element.versions.base, element.versions.left, element.versions.right].map(
+    textOf,
+  )
+  if (left === base || left === right) return right
+  return right === base ? left : undefined
 }
 
 /**

@@ -1,0 +1,260 @@
+/**
+ * `weft export-git`: a Weft repository's history written as git objects and refs. Each commit becomes
+ * a git commit with the same files, author, time, message and parents; an imported commit is written
+ * exactly as git had it (`Commit.git`), so an untouched history comes back with the same ids.
+ * Commits the target repository already holds are not written again, and a branch that moved there
+ * on its own is not overwritten (as git refuses a non-fast-forward push).
+ */
+import git from 'isomorphic-git'
+import { graphLog, snapshotAt, type Snapshot } from '../repo/history.ts'
+import type { Workspace } from '../repo/Workspace.ts'
+import { WeftError } from '../model/errors.ts'
+import type { Commit, CommitId, RepositoryDoc } from '../model/types.ts'
+import { commitContent, gitObjectId, identityHeaders, treeContent, type TreeItem } from './gitObjects.ts'
+import type { GitRepository } from './gitRepository.ts'
+
+export interface GitExportProgress {
+  done: number
+  total: number
+}
+
+export interface GitExportOptions {
+  /** Computes the ids only: nothing is written to the git repository. */
+  dryRun?: boolean
+  /** Moves branches even when that drops commits the git repository has (git push --force). */
+  force?: boolean
+  onProgress?: (progress: GitExportProgress) => void
+}
+
+export interface GitExportReport {
+  /** Weft commit id → git commit id, for every commit exported. */
+  ids: Map<CommitId, string>
+  /** Commits written (those the git repository lacked). */
+  written: number
+  /** Imported commits whose git id could not be kept (their git form differs from what Weft holds). */
+  changedIds: CommitId[]
+  branches: {
+    name: string
+    oid: string
+    outcome: 'created' | 'updated' | 'up-to-date' | 'refused'
+    reason?: string
+  }[]
+  tags: number
+}
+
+const encoder = new TextEncoder()
+
+/** Every commit reachable from the branches and tags, parents before children. */
+function commitsInOrder(doc: RepositoryDoc): CommitId[] {
+  const heads = [
+    ...Object.values(doc.branches).map((b) => b.head),
+    ...(doc.gitTags ?? []).map((t) => t.commit),
+  ].filter((h): h is CommitId => !!h && !!doc.commits[h])
+  return graphLog(doc.commits, heads)
+    .map((c) => c.id)
+    .reverse()
+}
+
+export class GitExporter {
+  readonly #ws: Workspace
+  readonly #repo: GitRepository
+  readonly #blobIds = new Map<string, string>()
+  readonly #trees = new Map<string, string>()
+  readonly #written = new Set<string>()
+  #dryRun = false
+
+  constructor(ws: Workspace, repo: GitRepository) {
+    this.#ws = ws
+    this.#repo = repo
+  }
+
+  async export({
+    dryRun = false,
+    force = false,
+    onProgress,
+  }: GitExportOptions = {}): Promise<GitExportReport> {
+    this.#dryRun = dryRun
+    const doc = this.#ws.handle.doc()
+    const order = commitsInOrder(doc)
+    const ids = new Map<CommitId, string>()
+    const changedIds: CommitId[] = []
+    let written = 0
+    for (const id of order) {
+      const commit = doc.commits[id]
+      const known = commit.git ? String(commit.git.id) : null
+      // An imported commit whose parents kept their ids, already in the target: nothing to write.
+      if (
+        known &&
+        !dryRun &&
+        commit.parents.every((p) => ids.get(p) === String(doc.commits[p]?.git?.id ?? '')) &&
+        (await this.#has(known))
+      ) {
+        ids.set(id, known)
+        onProgress?.({ done: ids.size, total: order.length })
+        continue
+      }
+      const tree = await this.#tree(snapshotAt(doc.commits, id))
+      const content = this.#commitContent(
+        commit,
+        tree,
+        commit.parents.map((p) => ids.get(p)!),
+      )
+      const oid = await this.#write('commit', content)
+      if (known && oid !== known) changedIds.push(id)
+      ids.set(id, oid)
+      written++
+      onProgress?.({ done: ids.size, total: order.length })
+    }
+    if (dryRun) return { ids, written, changedIds, branches: [], tags: 0 }
+    const branches = await this.#branches(doc, ids, force)
+    const tags = await this.#tags(doc, ids)
+    return { ids, written, changedIds, branches, tags }
+  }
+
+  #commitContent(commit: Commit, tree: string, parents: string[]): Uint8Array {
+    if (commit.git) {
+      const message = commit.git.message ?? `${commit.message}\n`
+      return commitContent(tree, parents, commit.git.headers, message)
+    }
+    return commitContent(
+      tree,
+      parents,
+      identityHeaders(commit.author, commit.time),
+      `${commit.message.replace(/\n+$/, '')}\n`,
+    )
+  }
+
+  async #has(oid: string): Promise<boolean> {
+    if (this.#written.has(oid)) return true
+    const { fs, gitdir, cache } = this.#repo
+    try {
+      await git.readObject({ fs, gitdir, cache, oid, format: 'deflated' })
+      return true
+    } catch {
+      return false
+    }
+  }
+
+  async #write(type: 'blob' | 'tree' | 'commit' | 'tag', content: Uint8Array): Promise<string> {
+    const oid = await gitObjectId(type, content)
+    if (this.#dryRun || this.#written.has(oid)) return oid
+    const { fs, gitdir } = this.#repo
+    const stored = await git.writeObject({ fs, gitdir, type, object: content, format: 'content' })
+    if (stored !== oid) throw new Error(`git stored ${type} ${oid} as ${stored}`)
+    this.#written.add(oid)
+    return oid
+  }
+
+  async #blob(hash: string): Promise<string> {
+    let oid = this.#blobIds.get(hash)
+    if (!oid) {
+      oid = await this.#write('blob', await this.#ws.blobs.read(hash))
+      this.#blobIds.set(hash, oid)
+    }
+    return oid
+  }
+
+  /** The tree of a commit's files; a folder met before with the same entries is not written again. */
+  async #tree(snapshot: Snapshot): Promise<string> {
+    type Folder = { files: TreeItem[]; folders: Map<string, Folder> }
+    const root: Folder = { files: [], folders: new Map() }
+    for (const file of Object.values(snapshot)) {
+      const names = file.path.split('/')
+      let folder = root
+      for (const name of names.slice(0, -1)) {
+        let next = folder.folders.get(name)
+        if (!next) folder.folders.set(name, (next = { files: [], folders: new Map() }))
+        folder = next
+      }
+      const item: TreeItem = { name: names[names.length - 1], oid: await this.#blob(file.blob), kind: 'file' }
+      if (file.mode) item.mode = file.mode
+      folder.files.push(item)
+    }
+    const write = async (folder: Folder): Promise<string> => {
+      const items: TreeItem[] = [...folder.files]
+      for (const [name, sub] of folder.folders) items.push({ name, oid: await write(sub), kind: 'tree' })
+      const content = treeContent(items)
+      const key = new TextDecoder('latin1').decode(content)
+      let oid = this.#trees.get(key)
+      if (!oid) {
+        oid = await this.#write('tree', content)
+        this.#trees.set(key, oid)
+      }
+      return oid
+    }
+    return write(root)
+  }
+
+  async #branches(
+    doc: RepositoryDoc,
+    ids: Map<CommitId, string>,
+    force: boolean,
+  ): Promise<GitExportReport['branches']> {
+    const { fs, gitdir, cache } = this.#repo
+    const report: GitExportReport['branches'] = []
+    for (const branch of Object.values(doc.branches).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      if (!branch.head) continue
+      const oid = ids.get(branch.head)!
+      const ref = `refs/heads/${branch.name}`
+      const current = await git.resolveRef({ fs, gitdir, ref }).catch(() => null)
+      if (current === oid) {
+        report.push({ name: branch.name, oid, outcome: 'up-to-date' })
+        continue
+      }
+      if (current && !force) {
+        const ahead = await git
+          .isDescendent({ fs, gitdir, cache, oid, ancestor: current, depth: -1 })
+          .catch(() => false)
+        if (!ahead) {
+          report.push({
+            name: branch.name,
+            oid,
+            outcome: 'refused',
+            reason: `the git repository's ${branch.name} (${current.slice(0, 12)}) has commits Weft's does not (non-fast-forward)`,
+          })
+          continue
+        }
+      }
+      await git.writeRef({ fs, gitdir, ref, value: oid, force: true })
+      report.push({ name: branch.name, oid, outcome: current ? 'updated' : 'created' })
+    }
+    const defaultName = doc.branches[doc.defaultBranch]?.name
+    const head = await git.resolveRef({ fs, gitdir, ref: 'HEAD' }).catch(() => null)
+    if (!head && defaultName && report.some((b) => b.name === defaultName && b.outcome !== 'refused'))
+      await git.writeRef({
+        fs,
+        gitdir,
+        ref: 'HEAD',
+        value: `refs/heads/${defaultName}`,
+        symbolic: true,
+        force: true,
+      })
+    return report
+  }
+
+  async #tags(doc: RepositoryDoc, ids: Map<CommitId, string>): Promise<number> {
+    const { fs, gitdir } = this.#repo
+    let count = 0
+    for (const tag of doc.gitTags ?? []) {
+      const commit = ids.get(tag.commit)
+      if (!commit) continue
+      let value = commit
+      if (tag.object) {
+        const object = tag.object.replace(/^object [0-9a-f]{40}$/m, `object ${commit}`)
+        if (!/^object [0-9a-f]{40}$/m.test(tag.object) || !/^type commit$/m.test(tag.object))
+          throw new WeftError('bad-input', `Tag "${tag.name}" holds no commit.`)
+        value = await this.#write('tag', encoder.encode(object))
+      }
+      await git.writeRef({ fs, gitdir, ref: `refs/tags/${tag.name}`, value, force: true })
+      count++
+    }
+    return count
+  }
+}
+
+/** Writes `ws`'s history into the git repository `repo` (see GitExporter). */
+export const exportGit = (
+  ws: Workspace,
+  repo: GitRepository,
+  options?: GitExportOptions,
+): Promise<GitExportReport> => new GitExporter(ws, repo).export(options)

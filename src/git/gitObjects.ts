@@ -1,0 +1,87 @@
+/**
+ * Git's object ids and the two object forms Weft writes itself: trees (from a commit's files) and
+ * commits (from a Weft commit, or exactly as git had it for an imported one). Reading is left to
+ * isomorphic-git; writing goes through its `writeObject`, and these only say what to write.
+ */
+import type { FileMode } from '../model/types.ts'
+
+const encoder = new TextEncoder()
+
+/** A git object id: SHA-1 of the object's type, length and content. */
+export async function gitObjectId(
+  type: 'blob' | 'tree' | 'commit' | 'tag',
+  content: Uint8Array,
+): Promise<string> {
+  const header = encoder.encode(`${type} ${content.length}\0`)
+  const whole = new Uint8Array(header.length + content.length)
+  whole.set(header)
+  whole.set(content, header.length)
+  const digest = await crypto.subtle.digest('SHA-1', whole)
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('')
+}
+
+/** A tree's entry: a file (with Weft's mode) or a subtree. */
+export type TreeItem = { name: string; oid: string } & ({ kind: 'file'; mode?: FileMode } | { kind: 'tree' })
+
+const modeOf = (item: TreeItem): string =>
+  item.kind === 'tree'
+    ? '40000'
+    : item.mode === 'executable'
+      ? '100755'
+      : item.mode === 'symlink'
+        ? '120000'
+        : '100644'
+
+/** Git orders a tree's entries by name, a subtree's name compared as if it ended in "/". */
+const sortKey = (item: TreeItem) => (item.kind === 'tree' ? `${item.name}/` : item.name)
+
+/** A tree object's content. */
+export function treeContent(items: TreeItem[]): Uint8Array {
+  const sorted = items
+    .map((item) => ({ item, key: encoder.encode(sortKey(item)) }))
+    .sort((a, b) => compareBytes(a.key, b.key))
+  const parts: Uint8Array[] = []
+  for (const { item } of sorted) {
+    parts.push(encoder.encode(`${modeOf(item)} ${item.name}\0`))
+    parts.push(hexBytes(item.oid))
+  }
+  return concat(parts)
+}
+
+/** A commit object's content: tree, parents, the remaining header lines, a blank line, the message. */
+export function commitContent(tree: string, parents: string[], headers: string, message: string): Uint8Array {
+  const lines = [`tree ${tree}`, ...parents.map((p) => `parent ${p}`), headers]
+  return encoder.encode(`${lines.join('\n')}\n\n${message}`)
+}
+
+/** `author` and `committer` lines for a commit Weft made: `Name <email>` (or a bare name), at `time` in UTC. */
+export function identityHeaders(author: string, time: number): string {
+  const match = /^(.*?)\s*<([^<>\n]*)>\s*$/.exec(author)
+  const clean = (s: string) => s.replace(/[<>\n]/g, '').trim()
+  const name = clean(match ? match[1] : author) || 'anonymous'
+  const email = match ? clean(match[2]) : ''
+  const ident = `${name} <${email}> ${Math.floor(time / 1000)} +0000`
+  return `author ${ident}\ncommitter ${ident}`
+}
+
+function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length)
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i]
+  return a.length - b.length
+}
+
+function hexBytes(hex: string): Uint8Array {
+  const out = new Uint8Array(hex.length / 2)
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16)
+  return out
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
+  let at = 0
+  for (const part of parts) {
+    out.set(part, at)
+    at += part.length
+  }
+  return out
+}
