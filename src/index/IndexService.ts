@@ -149,6 +149,11 @@ export class IndexService {
     return (await this.#index()).outline(path, branch)
   }
 
+  /** The branches in the index, with how many files each holds. */
+  async branches(): Promise<{ branch: string; files: number }[]> {
+    return (await this.#index()).branches()
+  }
+
   async skipped(): Promise<{ path: string; reason: string }[]> {
     return (await this.#index()).skipped()
   }
