@@ -16,6 +16,7 @@ export class VectorStore {
   readonly #rowOf = new Map<number, number>()
 
   constructor(dims: number, capacity = 1024) {
+    if (dims % 4) throw new Error(`vectors of ${dims} dimensions: a multiple of 4 is expected`)
     this.dims = dims
     this.#data = new Int8Array(capacity * dims)
     this.#chunks = new Int32Array(capacity)
@@ -57,16 +58,31 @@ export class VectorStore {
     bonus: Map<number, number> | null = null,
   ): { id: number; score: number }[] {
     const dims = this.dims
+    // Locals, not fields, in the hot loop: V8 does not hoist private field loads out of it.
+    const data = this.#data
+    const chunks = this.#chunks
+    const blobs = this.#blobs
+    const rows = this.#rows
     // A bounded min-heap would save little over a sort of the few kept: keep a sorted top list.
     const top: { id: number; score: number }[] = []
     let floor = -Infinity
-    for (let row = 0; row < this.#rows; row++) {
-      const id = this.#chunks[row]
-      if (id < 0 || (allowed && !allowed.has(this.#blobs[row]))) continue
-      let dot = 0
+    for (let row = 0; row < rows; row++) {
+      const id = chunks[row]
+      if (id < 0 || (allowed && !allowed.has(blobs[row]))) continue
+      // Four running sums: independent adds the CPU can overlap (dims is a multiple of 4).
+      let d0 = 0
+      let d1 = 0
+      let d2 = 0
+      let d3 = 0
       const base = row * dims
-      for (let d = 0; d < dims; d++) dot += this.#data[base + d] * query[d]
-      if (bonus) dot += 127 * (bonus.get(this.#blobs[row]) ?? 0)
+      for (let d = 0; d < dims; d += 4) {
+        d0 += data[base + d] * query[d]
+        d1 += data[base + d + 1] * query[d + 1]
+        d2 += data[base + d + 2] * query[d + 2]
+        d3 += data[base + d + 3] * query[d + 3]
+      }
+      let dot = d0 + d1 + d2 + d3
+      if (bonus) dot += 127 * (bonus.get(blobs[row]) ?? 0)
       if (top.length === limit && dot <= floor) continue
       let at = top.length
       while (at > 0 && top[at - 1].score < dot) at--
