@@ -105,13 +105,15 @@ export class SearchIndexClient {
     try {
       await this.#opened
       const current = this.#branch
-      const all = await this.#host.service.branches(this.#repo, current)
-      this.#names = new Map(all.map((b) => [b.id as string, b.name]))
-      // Deleted branches (and what only they held) leave the index.
-      await this.#service.retainBranches(all.map((b) => b.id))
-      const branches = this.#everyBranch
-        ? [current, ...all.map((b) => b.id).filter((b) => b !== current)]
-        : [current]
+      let branches = [current]
+      // The branch list (and its ahead/behind counts) is asked for only when searching every branch.
+      if (this.#everyBranch) {
+        const all = await this.#host.service.branches(this.#repo, current)
+        this.#names = new Map(all.map((b) => [b.id as string, b.name]))
+        // Deleted branches (and what only they held) leave the index.
+        await this.#service.retainBranches(all.map((b) => b.id))
+        branches = [current, ...all.map((b) => b.id).filter((b) => b !== current)]
+      }
       let read = 0
       this.onProgress({ state: 'indexing', read })
       for (const branch of branches) {
