@@ -155,5 +155,9 @@ describe('documents in search by meaning, through the index worker’s service',
     expect(await first('money spent and earned')).toBe('docs/budget.pdf')
     expect(await service.search('storm clouds')).toEqual([])
     expect(await service.stats()).toMatchObject({ files: 3, skipped: 2 })
+    // Kept current: a file indexed after the model loaded is embedded as it is stored.
+    await service.indexFile('docs/travel.md', '# Trains\n\nThe railway timetable lists each departure.\n')
+    expect(await first('train schedule')).toBe('docs/travel.md')
+    expect(await service.stats()).toMatchObject({ files: 4, vectors: 4 })
   })
 })
