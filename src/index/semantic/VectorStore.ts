@@ -63,6 +63,15 @@ export class VectorStore {
     const chunks = this.#chunks
     const blobs = this.#blobs
     const rows = this.#rows
+    // Bonus by blob id in an array: a Map lookup per row cost a fifth of the scan.
+    let byBlob: Float32Array | null = null
+    if (bonus?.size) {
+      let maxBlob = 0
+      for (const blob of bonus.keys()) if (blob > maxBlob) maxBlob = blob
+      byBlob = new Float32Array(maxBlob + 1)
+      for (const [blob, value] of bonus) byBlob[blob] = 127 * value
+    }
+    const bonusBlobs = byBlob?.length ?? 0
     // A bounded min-heap would save little over a sort of the few kept: keep a sorted top list.
     const top: { id: number; score: number }[] = []
     let floor = -Infinity
@@ -82,7 +91,8 @@ export class VectorStore {
         d3 += data[base + d + 3] * query[d + 3]
       }
       let dot = d0 + d1 + d2 + d3
-      if (bonus) dot += 127 * (bonus.get(blobs[row]) ?? 0)
+      const blob = blobs[row]
+      if (blob < bonusBlobs) dot += byBlob![blob]
       if (top.length === limit && dot <= floor) continue
       let at = top.length
       while (at > 0 && top[at - 1].score < dot) at--
