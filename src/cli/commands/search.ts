@@ -191,7 +191,7 @@ function branchSources(ws: Workspace, branch: BranchId): Promise<IndexSource[]> 
 
 /**
  * Ranked search of the files of `branches` (`weft search QUERY`); each hit names the branches
- * holding it (by name).
+ * holding it, by name in alphabetical order (ids are random, so their order would be too).
  */
 export const searchBranches = (
   ws: Workspace,
@@ -210,7 +210,7 @@ export const searchBranches = (
       kinds: (request.kinds ?? []) as ChunkKind[],
       limit: request.limit,
     })
-    return hits.map((hit) => ({ ...hit, branches: hit.branches.map((b) => names.get(b) ?? b) }))
+    return hits.map((hit) => ({ ...hit, branches: hit.branches.map((b) => names.get(b) ?? b).sort() }))
   })
 
 /** Definitions whose name contains the query, on any of `branches` (`weft search --symbols`). */

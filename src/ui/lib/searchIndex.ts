@@ -160,14 +160,14 @@ export class SearchIndexClient {
 
   /**
    * Ranked search of the current branch, or of every branch with `everyBranch` on; each hit names
-   * the branches holding it.
+   * the branches holding it (by name, in alphabetical order).
    */
   async search(query: string, options: Omit<SearchOptions, 'branches'> = {}): Promise<SearchHit[]> {
     const hits = await this.#service.search(query, {
       ...options,
       branches: this.#everyBranch ? undefined : [this.#branch],
     })
-    return hits.map((hit) => ({ ...hit, branches: hit.branches.map((b) => this.#names.get(b) ?? b) }))
+    return hits.map((hit) => ({ ...hit, branches: hit.branches.map((b) => this.#names.get(b) ?? b).sort() }))
   }
 
   symbols(query: string, limit = 50): Promise<SymbolHit[]> {
