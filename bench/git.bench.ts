@@ -7,11 +7,12 @@
  *   npm run bench:git -- --git DIR [--ref main] [--commits N]
  */
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { run } from '../src/cli/main.ts'
+import { folderBytes } from './lib/folderBytes.ts'
 
 const { values } = parseArgs({
   options: { git: { type: 'string' }, ref: { type: 'string', default: 'HEAD' }, commits: { type: 'string' } },
@@ -23,14 +24,6 @@ if (!values.git) {
 const git = (dir: string, ...args: string[]) =>
   execFileSync('git', ['-C', dir, ...args], { encoding: 'utf8', maxBuffer: 1 << 30 }).trim()
 
-function folderBytes(dir: string): number {
-  let total = 0
-  for (const name of readdirSync(dir, { recursive: true }) as string[]) {
-    const stat = statSync(join(dir, name))
-    if (stat.isFile()) total += stat.size
-  }
-  return total
-}
 const mib = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MiB`
 
 async function weft(home: string, args: string[]): Promise<{ code: number; out: string; errors: string[] }> {

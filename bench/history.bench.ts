@@ -6,7 +6,7 @@
  *   node --import tsx bench/history.bench.ts [--files 5000]
  */
 import '@automerge/automerge-repo'
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -15,6 +15,7 @@ import { NodeFSStorageAdapter } from '@automerge/automerge-repo-storage-nodefs'
 import { flushReady, shutdownRepo } from '../src/repo/flush.ts'
 import { VersionControl } from '../src/repo/VersionControl.ts'
 import { Workspace } from '../src/repo/Workspace.ts'
+import { folderBytes } from './lib/folderBytes.ts'
 
 const { values } = parseArgs({ options: { files: { type: 'string', default: '5000' } } })
 const FILES = Number(values.files)
@@ -26,15 +27,6 @@ const content = (i: number, version = 0) =>
     { length: 40 },
     (_, line) => `export const value_${i}_${line} = ${(i * 31 + line * 7 + version) % 1000} // file ${i}\n`,
   ).join('')
-
-function folderBytes(dir: string): number {
-  let total = 0
-  for (const name of readdirSync(dir, { recursive: true }) as string[]) {
-    const stat = statSync(join(dir, name))
-    if (stat.isFile()) total += stat.size
-  }
-  return total
-}
 
 async function timed<T>(work: () => Promise<T> | T): Promise<{ ms: number; value: T }> {
   const start = performance.now()

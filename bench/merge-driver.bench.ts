@@ -11,9 +11,12 @@
  *
  *   node --import tsx bench/merge-driver.bench.ts [--cases ../shared/bench/merge/cases]
  *     [--replay ../shared/bench/merge/replay] [--files N] [--merges N] [--git DIR [--repository NAME]]
- *     [--weft OTHER/bin/weft.js]
+ *     [--weft OTHER/bin/weft.js] [--baseline OTHER/bin/weft.js]
  *   --files and --merges take that many, spread over the set (default 0: all); --weft times
- *   another build (say a checkout of an earlier commit) instead of building and timing this one.
+ *   another build (say a checkout of an earlier commit) instead of building and timing this one;
+ *   --baseline times another build's merge-file too, file by file alternating with this one's, so
+ *   a before/after comparison on a shared machine meets the same load (compare CPU times first).
+ *   CPU time is the whole process's user + system time, every thread (bench/lib/reportCpu.mjs).
  */
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -22,7 +25,6 @@ import { basename, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { buildNode } from '../build/nodeBuild.ts'
-import { childrenCpuMs } from './lib/procStats.ts'
 
 const { values } = parseArgs({
   options: {
@@ -33,10 +35,12 @@ const { values } = parseArgs({
     git: { type: 'string' },
     repository: { type: 'string' },
     weft: { type: 'string' },
+    baseline: { type: 'string' },
   },
 })
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const WEFT = values.weft ?? join(ROOT, 'bin/weft.js')
+const BASELINE = values.baseline
 const DRIVER = `${process.execPath} ${WEFT} merge-driver %O %A %B %P`
 
 const percentile = (sorted: number[], p: number) =>
@@ -82,37 +86,68 @@ function spread<T>(items: T[], limit: number): T[] {
   return Array.from({ length: limit }, (_, i) => items[Math.floor((i * items.length) / limit)])
 }
 
-/** Times `weft merge-file` on each case, one process at a time; prints the distribution. */
-function timeMergeFile(label: string, cases: Versions[]): void {
-  const times: number[] = []
-  const outcomes = { clean: 0, conflicts: 0, failed: 0 }
-  const cpuBefore = childrenCpuMs()
-  for (const { base, left, right } of cases) {
-    let status: number | null = null
-    times.push(
-      timed(() => {
-        status = spawnSync(process.execPath, [WEFT, 'merge-file', base, left, right], {
-          stdio: 'ignore',
-        }).status
-      }),
-    )
-    if (status === 0) outcomes.clean++
-    else if (status === 1) outcomes.conflicts++
-    else outcomes.failed++
-  }
-  const cpu = (childrenCpuMs() - cpuBefore) / cases.length
-  times.sort((a, b) => a - b)
-  console.log(
-    `  ${label}: ${cases.length} files, median ${ms(percentile(times, 0.5))}, p95 ${ms(percentile(times, 0.95))}, max ${ms(times.at(-1)!)}; CPU ${ms(cpu)} per file; ${outcomes.clean} clean, ${outcomes.conflicts} with conflicts${outcomes.failed ? `, ${outcomes.failed} FAILED` : ''}`,
-  )
+const CPU_REPORT = fileURLToPath(new URL('lib/reportCpu.mjs', import.meta.url))
+
+/** One `weft merge-file` process: exit status, wall time and CPU time (user + system, every thread), in ms. */
+function mergeFileOnce(weft: string, { base, left, right }: Versions) {
+  const start = performance.now()
+  const child = spawnSync(process.execPath, ['--import', CPU_REPORT, weft, 'merge-file', base, left, right], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    encoding: 'utf8',
+  })
+  const wall = performance.now() - start
+  const cpu = /weft-bench-cpu-us (\d+)\n?$/.exec(child.stderr)
+  return { status: child.status, wall, cpu: cpu ? Number(cpu[1]) / 1000 : NaN }
 }
 
-/** Plain Node's start and exit, the floor under any per-file process. */
-function nodeFloor(): number {
-  const times = Array.from({ length: 9 }, () =>
-    timed(() => spawnSync(process.execPath, ['-e', '0'], { stdio: 'ignore' })),
-  ).sort((a, b) => a - b)
-  return percentile(times, 0.5)
+/**
+ * Times `weft merge-file` on each case, one process at a time; prints the distribution. With
+ * `--baseline`, that build merges each file right after this one, so both meet the same load.
+ */
+function timeMergeFile(label: string, cases: Versions[]): void {
+  const builds = [WEFT, ...(BASELINE ? [BASELINE] : [])]
+  const runs = builds.map(() => ({
+    wall: [] as number[],
+    cpu: [] as number[],
+    clean: 0,
+    conflicts: 0,
+    failed: 0,
+  }))
+  for (const versions of cases)
+    builds.forEach((weft, i) => {
+      const { status, wall, cpu } = mergeFileOnce(weft, versions)
+      runs[i].wall.push(wall)
+      runs[i].cpu.push(cpu)
+      if (status === 0) runs[i].clean++
+      else if (status === 1) runs[i].conflicts++
+      else runs[i].failed++
+    })
+  builds.forEach((weft, i) => {
+    const { wall, cpu, clean, conflicts, failed } = runs[i]
+    const [times, cpus] = [wall, cpu].map((values) => [...values].sort((a, b) => a - b))
+    const name = builds.length > 1 ? `${label} (${i === 0 ? 'this build' : `baseline ${weft}`})` : label
+    console.log(
+      `  ${name}: ${cases.length} files, median ${ms(percentile(times, 0.5))}, p95 ${ms(percentile(times, 0.95))}, max ${ms(times.at(-1)!)}; CPU per file median ${ms(percentile(cpus, 0.5))}, p95 ${ms(percentile(cpus, 0.95))}; ${clean} clean, ${conflicts} with conflicts${failed ? `, ${failed} FAILED` : ''}`,
+    )
+  })
+}
+
+/** Plain Node's start and exit, the floor under any per-file process: median wall and CPU time. */
+function nodeFloor(): string {
+  const runs = Array.from({ length: 9 }, () => {
+    const start = performance.now()
+    const child = spawnSync(process.execPath, ['--import', CPU_REPORT, '-e', '0'], { encoding: 'utf8' })
+    return {
+      wall: performance.now() - start,
+      cpu: Number(/weft-bench-cpu-us (\d+)/.exec(child.stderr)?.[1]) / 1000,
+    }
+  })
+  const median = (values: number[]) =>
+    percentile(
+      [...values].sort((a, b) => a - b),
+      0.5,
+    )
+  return `${ms(median(runs.map((run) => run.wall)))}, CPU ${ms(median(runs.map((run) => run.cpu)))}`
 }
 
 // --- git merges -------------------------------------------------------------------------------
@@ -278,7 +313,7 @@ function originalMerges(gitDir: string, cases: ReplayCase[]): void {
 // Today's sources, unless --weft names another build's bin/weft.js (an earlier commit's, to compare).
 if (!values.weft) await buildNode()
 const limit = Number(values.files)
-console.log(`weft merge-file, one process per file (plain node start: ${ms(nodeFloor())})`)
+console.log(`weft merge-file, one process per file (plain node start: ${nodeFloor()})`)
 if (existsSync(values.cases)) timeMergeFile('shared cases', spread(versionFolders(values.cases), limit))
 else console.log(`  shared cases: ${values.cases} not found, skipped`)
 const replay = replayCases(values.replay)

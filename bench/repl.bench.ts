@@ -8,9 +8,17 @@
  *       both: one after the other, each with its own relay;
  *   - "steady": a long-lived requester (this process, one automerge-repo connected to the relay, as
  *     an agent library or the app would be) sends `1+1` and waits for the result, sequentially;
- *   - "cli": the whole `weft repl eval --realm ID 1+1` command, process start to exit.
+ *   - "cli": the whole `weft repl list --json` and `weft repl eval --realm ID 1+1` commands, process
+ *     start to exit: wall time and the CPU time of the whole process (user + system, every thread),
+ *     read by a preload (bench/lib/reportCpu.mjs);
+ *   - with `--baseline DIR` (an earlier checkout with its `dist-node` built), that checkout's commands
+ *     too, alternating with this one's command by command so both meet the same machine load.
  *
- *   node --import tsx bench/repl.bench.ts [--realm node|tab|both] [--rounds 100] [--cli-rounds 10]
+ *   node --import tsx bench/repl.bench.ts [--realm node|tab|both] [--rounds 100] [--cli-rounds 10] [--baseline DIR]
+ *
+ * A baseline of the commit before a change, for example:
+ *   mkdir /tmp/base && git archive COMMIT | tar -x -C /tmp/base && ln -s "$PWD/node_modules" /tmp/base/ \
+ *     && (cd /tmp/base && npx tsx build/nodeBuild.ts)
  *
  * Prints a table, then one JSON line. automerge-repo syncs a document at most once per 100 ms per
  * hop (its DocSynchronizer throttle), so about 200 ms per round trip is the floor on this path.
@@ -19,9 +27,9 @@
  */
 import '@automerge/automerge-repo'
 import { spawn, spawnSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { Repo } from '@automerge/automerge-repo'
@@ -46,8 +54,13 @@ const { values: opts } = parseArgs({
     realm: { type: 'string', default: 'node' },
     rounds: { type: 'string', default: '100' },
     'cli-rounds': { type: 'string', default: '10' },
+    baseline: { type: 'string' },
   },
 })
+const BASELINE = opts.baseline === undefined ? undefined : resolve(opts.baseline)
+if (BASELINE && !existsSync(join(BASELINE, 'dist-node')))
+  throw new Error(`--baseline ${BASELINE}: no dist-node there; build it (npx tsx build/nodeBuild.ts) first.`)
+const CPU_REPORT = fileURLToPath(new URL('lib/reportCpu.mjs', import.meta.url))
 const ROUNDS = Number(opts.rounds)
 const CLI_ROUNDS = Number(opts['cli-rounds'])
 if (!Number.isInteger(ROUNDS) || ROUNDS < 1 || !Number.isInteger(CLI_ROUNDS) || CLI_ROUNDS < 0)
@@ -66,7 +79,9 @@ interface Summary {
 interface RealmResults {
   realm: string
   steady?: Summary
-  cli?: Summary
+  /** Whole one-shot commands by "[baseline ]list|eval wall|CPU": CPU is user + system time of the
+   * whole process, every thread; "baseline" is the `--baseline` checkout's. */
+  cli: Record<string, Summary>
   setupMs?: number
 }
 
@@ -111,9 +126,10 @@ async function steadyRounds(
 
 /** `weft ARGS` without blocking this process: spawnSync would stall the connected requester for the
  * whole command, long enough (10 × 1.5 s) for the relay's keep-alive to drop its socket. */
-const weftAsync = (home: string, args: string[]) =>
+const weftAsync = (home: string, args: string[], checkout = ROOT) =>
   new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/weft.js', ...args, '--home', home], {
+    const bin = join(checkout, 'bin', 'weft.js')
+    const child = spawn(process.execPath, ['--import', CPU_REPORT, bin, ...args, '--home', home], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     })
@@ -129,7 +145,29 @@ const weftAsync = (home: string, args: string[]) =>
     child.once('close', (status) => resolve({ status, stdout, stderr }))
   })
 
-/** The whole `weft repl eval` command, process start to exit, from a profile of its own. */
+/** The one-shot REPL commands timed whole, process start to exit. */
+const CLI_COMMANDS = {
+  list: {
+    args: () => ['repl', 'list', '--json'],
+    ok: (stdout: string, realm: string) => stdout.includes(realm),
+  },
+  eval: {
+    args: (realm: string, keyFile: string) => [
+      'repl',
+      'eval',
+      '--realm',
+      realm,
+      '--key-file',
+      keyFile,
+      '1+1',
+    ],
+    ok: (stdout: string) => stdout === '2\n',
+  },
+} as const
+type CliCommand = keyof typeof CLI_COMMANDS
+
+/** Whole `weft repl list` and `weft repl eval` commands, process start to exit, from a profile of
+ * their own: wall and CPU time of each, and of the baseline checkout's alternating with them. */
 async function cliRounds(
   cliHome: string,
   link: string,
@@ -138,19 +176,39 @@ async function cliRounds(
   out: RealmResults,
 ): Promise<void> {
   if (CLI_ROUNDS === 0) return
-  log('timing whole `weft repl eval` commands')
+  log('timing whole `weft repl list` and `weft repl eval` commands')
   if (weft(cliHome, ['clone', link, '--add-relay']).status !== 0)
     throw new Error('the CLI profile could not clone the repository')
-  const cli: number[] = []
-  for (let i = 0; i < CLI_ROUNDS; i++) {
+  const once = async (command: CliCommand, checkout: string) => {
     const started = performance.now()
-    const result = await weftAsync(cliHome, ['repl', 'eval', '--realm', realm, '--key-file', keyFile, '1+1'])
-    if (result.status !== 0 || result.stdout !== '2\n')
-      throw new Error(`weft repl eval failed (${result.status}): ${result.stderr}`)
-    cli.push(performance.now() - started)
-    log(`  weft repl eval ${i + 1}: ${formatMs(cli.at(-1)!)}`)
-    out.cli = summary(cli)
+    const result = await weftAsync(cliHome, CLI_COMMANDS[command].args(realm, keyFile), checkout)
+    const wall = performance.now() - started
+    const cpu = /weft-bench-cpu-us (\d+)\n?$/.exec(result.stderr)
+    if (result.status !== 0 || !CLI_COMMANDS[command].ok(result.stdout, realm) || !cpu)
+      throw new Error(`weft repl ${command} (${checkout}) failed (${result.status}): ${result.stderr}`)
+    return { wall, cpu: Number(cpu[1]) / 1000 }
   }
+  const runs = new Map<string, number[]>()
+  const record = (key: string, value: number) => {
+    const values = runs.get(key) ?? []
+    values.push(value)
+    runs.set(key, values)
+    out.cli[key] = summary(values)
+  }
+  for (let i = 0; i < CLI_ROUNDS; i++)
+    for (const command of Object.keys(CLI_COMMANDS) as CliCommand[]) {
+      const now = await once(command, ROOT)
+      record(`${command} wall`, now.wall)
+      record(`${command} CPU`, now.cpu)
+      let line = `  weft repl ${command} ${i + 1}: ${formatMs(now.wall)} (CPU ${formatMs(now.cpu)})`
+      if (BASELINE) {
+        const before = await once(command, BASELINE)
+        record(`baseline ${command} wall`, before.wall)
+        record(`baseline ${command} CPU`, before.cpu)
+        line += `; baseline ${formatMs(before.wall)} (CPU ${formatMs(before.cpu)})`
+      }
+      log(line)
+    }
 }
 
 /** The realm is `weft repl serve`; the requester created the repository in-process. */
@@ -310,6 +368,7 @@ async function main(): Promise<void> {
         choice === 'node'
           ? 'node worker thread (weft repl serve)'
           : 'Chromium tab (sandboxed frame, "Run REPL code in this tab")',
+      cli: {},
     }
     results[choice] = out
     try {
@@ -333,10 +392,15 @@ async function main(): Promise<void> {
   )
   console.log('| realm | path | n | p50 | p95 | max |\n|---|---|---|---|---|---|')
   for (const [choice, r] of Object.entries(results)) {
-    for (const [name, s] of [
+    const rows: [string, Summary | undefined][] = [
       ['requester → relay → realm → requester (connected)', r.steady],
-      ['`weft repl eval` command, start to exit', r.cli],
-    ] as const)
+      ...Object.entries(r.cli).map(([key, s]): [string, Summary] => {
+        const [, baseline, command, measure] = /^(baseline )?(\w+) (wall|CPU)$/.exec(key)!
+        const what = measure === 'wall' ? 'start to exit' : 'CPU time (user + system)'
+        return [`${baseline ? 'baseline ' : ''}\`weft repl ${command}\` command, ${what}`, s]
+      }),
+    ]
+    for (const [name, s] of rows)
       if (s)
         console.log(
           `| ${choice} | ${name} | ${s.n} | ${formatMs(s.p50Ms)} | ${formatMs(s.p95Ms)} | ${formatMs(s.maxMs)} |`,
@@ -347,6 +411,7 @@ async function main(): Promise<void> {
     JSON.stringify({
       bench: 'repl',
       ...environment,
+      ...(BASELINE ? { baseline: BASELINE } : {}),
       realms: results,
       runMs: round(performance.now() - started),
       ...(error ? { error } : {}),

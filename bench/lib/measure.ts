@@ -1,5 +1,3 @@
-import { existsSync, readdirSync, statSync } from 'node:fs'
-import { join } from 'node:path'
 import type { BrowserContext, Page } from '@playwright/test'
 import {
   between,
@@ -18,6 +16,7 @@ import {
   type KeystrokeSummary,
   type LongTaskSummary,
 } from './stats.ts'
+import { folderBytes } from './folderBytes.ts'
 
 /** The 5,000-line file typed into; imported as the folder `typing` holding `long.ts`. */
 export const LONG_FILE = { folder: 'typing', name: 'long.ts', lines: 5000 }
@@ -157,13 +156,6 @@ export async function settledStorage(
     relayCaughtUp: caughtUp(last),
     settleMs: round(changed - started),
   }
-}
-
-function folderBytes(dir: string): number {
-  if (!existsSync(dir)) return 0
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .reduce((sum, entry) => sum + statSync(join(entry.parentPath, entry.name)).size, 0)
 }
 
 /** `usageDetails` is Chromium's per-store breakdown; IndexedDB is what the repository costs. */

@@ -68,7 +68,7 @@ export const COMMANDS: readonly CommandEntry[] = [
     name: 'commit',
     help: {
       'commit -m MESSAGE':
-        "record your changes (an agent's: those made under its --author name);\n--include PATH adds someone else's change to the commit",
+        "record your changes (an agent's: those made under its --author name);\n--include PATH adds someone else's change to the commit; after a merge\nwith conflicts, refused until all are settled (-m optional then)",
     },
     load: async () => (await import('./commands/history.ts')).commit,
   },
@@ -89,8 +89,27 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: 'merge',
-    help: { 'merge BRANCH': 'merge BRANCH into the current branch (exit 1 on conflicts)' },
+    help: {
+      'merge BRANCH [--keep-conflicts]':
+        'merge BRANCH into the current branch (exit 1 on conflicts); --keep-conflicts\nrecords the merge with its conflicts, for `weft resolve` and `weft commit`',
+    },
     load: async () => (await import('./commands/merge.ts')).merge,
+  },
+  {
+    name: 'conflicts',
+    help: {
+      'conflicts [--json]':
+        "the branch's recorded conflicts: file, region, declaration (exit 1 if any is unsettled)",
+    },
+    load: async () => (await import('./commands/conflicts.ts')).conflicts,
+  },
+  {
+    name: 'resolve',
+    help: {
+      'resolve PATH --ours|--theirs|--base|--both|--file F [--region N]':
+        'settle a recorded conflict (one region with --region; F - reads stdin);\n`weft commit` completes the merge once all are settled',
+    },
+    load: async () => (await import('./commands/conflicts.ts')).resolve,
   },
   {
     name: 'revert',
@@ -194,6 +213,29 @@ export const COMMANDS: readonly CommandEntry[] = [
     name: 'link',
     help: { link: "print the repository's Share link (on the current or --branch branch)" },
     load: async () => (await import('./commands/init.ts')).link,
+  },
+  {
+    name: 'land',
+    help: {
+      'land BRANCH... --check CMD':
+        'merge the branches onto --into TARGET (default: the default branch) in one\norder, run CMD over the merged files, advance the target only if it exits 0;\nnames the branches that break it; --partial lands the largest passing set',
+    },
+    load: async () => (await import('./commands/land.ts')).land,
+  },
+  {
+    name: 'landings',
+    help: { landings: 'every landing attempt: who, which branches, the verdict, the check output' },
+    load: async () => (await import('./commands/land.ts')).landings,
+  },
+  {
+    name: 'agent',
+    help: {
+      'agent start NAME [--dir DIR]':
+        'branch agent/NAME from --from TARGET (default: the default branch), checked\nout in DIR when given',
+      'agent status':
+        'every agent branch: ahead/behind --into TARGET and which others it would\nconflict with if landed now, and where',
+    },
+    load: async () => (await import('./commands/agent.ts')).agent,
   },
   {
     name: 'mcp',

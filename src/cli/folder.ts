@@ -19,10 +19,13 @@ import {
   writeFileSync,
 } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { oversize, sha256 } from '../model/content.ts'
+import { decodeText, encodeText, oversize, sha256 } from '../model/content.ts'
+import { hasConflictMarkers } from '../merge/conflictMarkers.ts'
+import { branchConflicts } from '../repo/conflicts.ts'
+import { markedFiles, markSettled } from '../repo/resolveConflicts.ts'
 import { WeftError } from '../model/errors.ts'
 import { ancestorsOf, parentOf, pathProblem, renamedMessage, type RenamedEntry } from '../model/paths.ts'
-import type { BranchId, Sha256 } from '../model/types.ts'
+import type { BranchId, EntryId, Sha256 } from '../model/types.ts'
 import type { VersionControl } from '../repo/VersionControl.ts'
 import type { Workspace } from '../repo/Workspace.ts'
 import { blockedIn, planFiles, planFolders, type BranchFile, type FileAction } from './folderPlan.ts'
@@ -342,15 +345,19 @@ async function reconcile(
     (ctx.warn ?? ((line: string) => process.stderr.write(`${line}\n`)))(renamedMessage(r))
   const folder = await scan(root)
   const base = new Map(Object.entries(manifest.files))
+  // Files with unsettled conflicts are written with markers, so they read as such and a settled one is told apart.
+  const marked = new Map<EntryId, Uint8Array>()
+  for (const [id, text] of await markedFiles(ws, branch)) marked.set(id, encodeText(text))
   const theirs = new Map<string, BranchFile>()
   for (const [id, file] of Object.entries(working)) {
-    if (!ignoredPath(file.path)) theirs.set(file.path, { sha: file.blob, id })
+    const bytes = marked.get(id)
+    if (!ignoredPath(file.path)) theirs.set(file.path, { sha: bytes ? await sha256(bytes) : file.blob, id })
     else if (!send)
       note('refused', file.path, 'lies in a .weft or node_modules folder, which checkouts leave out.')
   }
   const plan = planFiles(base, theirs, folder, send)
   const blocked = blockedIn(folder)
-  const applying: Applying = { root, ws, branch, agreed: new Map(base), note }
+  const applying: Applying = { root, ws, branch, agreed: new Map(base), note, marked }
 
   await sendFiles(applying, plan, folder)
   let entries = ws.entries(branch).filter((e) => !ignoredPath(e.path))
@@ -396,6 +403,8 @@ interface Applying {
   /** What folder and branch agree on, updated as each change lands: the next manifest's files. */
   agreed: Map<string, Sha256>
   note: (kind: FolderChangeKind, path: string, reason?: string) => void
+  /** Files with unsettled conflicts as written to the folder (with markers), by entry id. */
+  marked: ReadonlyMap<EntryId, Uint8Array>
 }
 
 /** Folder → branch, and what needs no move; removals first, so a file replaced by a folder of the same name can land. */
@@ -418,7 +427,17 @@ async function sendFiles(
     agreed.delete(action.path)
     note('deleted', action.path)
   }
-  const toImport = plan.flatMap((a) => (a.kind === 'import-to-branch' ? [a] : []))
+  // A conflicted file comes back settled by the folder's text, or is refused while it keeps markers.
+  const conflicted = new Map(
+    branchConflicts(ws.handle.doc(), branch).flatMap((c) => (c.settled ? [] : [[c.path, c.id] as const])),
+  )
+  const toImport = plan.flatMap((a) => {
+    if (a.kind !== 'import-to-branch') return []
+    const text = conflicted.has(a.path) ? decodeText(folder.files.get(a.path)!.bytes) : null
+    if (text === null || !hasConflictMarkers(text)) return [a]
+    note('refused', a.path, 'still has conflict markers; settle them here and sync, or use `weft resolve`.')
+    return []
+  })
   if (toImport.length === 0) return
   const imported = await ws.importFiles(
     branch,
@@ -431,6 +450,8 @@ async function sendFiles(
     else {
       note(added ? 'added' : 'modified', path)
       agreed.set(path, folder.files.get(path)!.sha)
+      const id = conflicted.get(path)
+      if (id) markSettled(ws, branch, id)
     }
   }
 }
@@ -466,7 +487,7 @@ async function sendFolders(
 
 /** Branch → folder; deletions first, for the same reason as in sendFiles. */
 async function takeFiles(
-  { root, ws, branch, agreed, note }: Applying,
+  { root, ws, branch, agreed, note, marked }: Applying,
   plan: FileAction[],
   kept: (folder: string) => boolean,
 ): Promise<void> {
@@ -484,7 +505,7 @@ async function takeFiles(
   for (const action of plan) {
     if (action.kind !== 'write-to-folder') continue
     try {
-      const bytes = await ws.readBytes(branch, action.id)
+      const bytes = marked.get(action.id) ?? (await ws.readBytes(branch, action.id))
       writeNoFollow(target(root, action.path), bytes)
       agreed.set(action.path, await sha256(bytes))
       note('updated', action.path)

@@ -50,6 +50,49 @@ export interface Branch {
    * beside uncommitted changes; any peer can write it, so it names, it never decides whose a change is.
    */
   changedBy?: Record<EntryId, Record<string, string>>
+  /**
+   * Conflicts of a merge recorded with them (see src/repo/conflicts.ts), by entry id, until the commit
+   * that settles them. Written by any peer: read only through `readConflicts`.
+   */
+  conflicts?: Record<EntryId, ConflictRecord>
+}
+
+/** One conflicted region of a file, as data: its three versions and where ours sits in the stored file. */
+export interface ConflictRegionRecord {
+  /** First line (1-based) of ours in the stored file, and how many lines ours has there. */
+  line: number
+  lines: number
+  base: Scalar | null
+  ours: Scalar
+  theirs: Scalar
+  /** The enclosing declaration, when the merge engine named it (`class Cart › method total`). */
+  place?: Scalar
+  /** How the region was settled; absent while unsettled. */
+  settled?: Scalar
+}
+
+/** One conflicted file of a merge recorded with its conflicts; the stored file holds ours in each region. */
+export interface ConflictRecord {
+  path: Scalar
+  kind: Scalar
+  message: Scalar
+  /** The merge commit that recorded the conflict. */
+  commit: Scalar
+  /** Each side's version of the file (null where that side has none). */
+  sides: {
+    base: ConflictSideRecord | null
+    ours: ConflictSideRecord | null
+    theirs: ConflictSideRecord | null
+  }
+  /** Content conflicts: the regions, in file order (empty for whole-file conflicts). */
+  regions: ConflictRegionRecord[]
+  /** How the file was settled; absent while unsettled. */
+  settled?: Scalar
+}
+
+export interface ConflictSideRecord {
+  path: Scalar
+  blob: Scalar
 }
 
 /** A file as a commit records it. */
@@ -96,6 +139,8 @@ export interface Commit {
   changes?: Record<EntryId, CommittedFile | null>
   /** Commits since the last full tree along first parents (0 for a commit with a tree). */
   depth: number
+  /** A merge recorded with conflicts: what was left unsettled in it (its files hold ours there). */
+  conflicts?: Record<EntryId, ConflictRecord>
   /** Set on commits imported from git (`src/git/`). */
   git?: GitOrigin
 }
@@ -114,6 +159,8 @@ export interface RepositoryDoc {
   repl?: Scalar
   /** URL of the repository's run history (`src/run/RunHistory.ts`), set by the first run. */
   runs?: Scalar
+  /** Landing attempts by id, each one JSON text (`src/repo/landings.ts` reads them, checked). */
+  landings?: Record<string, Scalar>
   /** Tags of an imported git repository (`weft import-git`), by name. */
   gitTags?: GitTag[]
 }

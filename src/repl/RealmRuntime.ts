@@ -1,14 +1,31 @@
+import {
+  outcomeAnnouncement,
+  readJobAnnouncement,
+  type JobAnnouncement,
+  type PrintedLine,
+} from './announcements.ts'
 import type { Executor } from './Executor.ts'
 import { refusal, type RealmKey } from './realmKey.ts'
-import type { ReplSession } from './ReplSession.ts'
+import { bounded, type ReplSession } from './ReplSession.ts'
 import {
   LIMITS,
   type InstanceId,
   type JobId,
+  type Outcome,
   type RealmEvent,
   type RealmId,
   type RealmKind,
 } from './types.ts'
+
+/** What runs: the fields a job's MAC covers, from the document or from an announcement. */
+type Runnable = Pick<JobAnnouncement, 'id' | 'language' | 'code' | 'timeoutMs'> & { mac?: string }
+
+/** An outcome not written yet because the job's entry has not reached this replica (it came announced). */
+interface Unrecorded {
+  outcome: Outcome
+  started: number
+  ended: number
+}
 
 /** What a realm runtime needs: where it registers, what runs the code, and how it is shown. */
 export interface RealmOptions {
@@ -76,9 +93,15 @@ export class RealmRuntime {
   #queue: Promise<void> = Promise.resolve()
   /** The job running now (jobs run one at a time): what the realm prints meanwhile is that job's output. */
   #current: JobId | null = null
+  /** When the running job started, once it has run long enough for its claim to be written. */
+  #slowSince: number | null = null
   #buffer: RealmEvent[] = []
   #dropped = 0
   #flushTimer: ReturnType<typeof setTimeout> | null = null
+  /** What the running job printed, for its outcome announcement (bounded as the log is). */
+  #printed: PrintedLine[] = []
+  /** Announced jobs that ended before their entry arrived: written when it does. */
+  readonly #unrecorded = new Map<JobId, Unrecorded>()
   #heartbeat: ReturnType<typeof setInterval>
   #unlisten: () => void
   #stopped = false
@@ -99,6 +122,7 @@ export class RealmRuntime {
       this.#heartbeatMs,
     )
     this.#session.handle.on('change', this.#scan)
+    this.#session.handle.on('ephemeral-message', this.#hear)
     this.#scan()
   }
 
@@ -127,6 +151,7 @@ export class RealmRuntime {
     this.#stopped = true
     clearInterval(this.#heartbeat)
     this.#session.handle.off('change', this.#scan)
+    this.#session.handle.off('ephemeral-message', this.#hear)
     this.#unlisten()
     this.#flush()
     this.#session.close(this.#realm, this.instance)
@@ -156,10 +181,49 @@ export class RealmRuntime {
     const realm = this.#realm
     const instance = this.#instance
     for (const id of this.#session.requestedFor(instance)) {
+      const unrecorded = this.#unrecorded.get(id)
+      if (unrecorded) {
+        this.#unrecorded.delete(id)
+        this.#session.finish(instance, id, unrecorded.outcome, unrecorded.ended, unrecorded.started)
+      }
+      if (id === this.#current && this.#slowSince !== null)
+        this.#session.claim(instance, id, Date.now(), this.#slowSince)
       if (this.#started.has(id)) continue
       this.#started.add(id)
       this.#queue = this.#queue.then(() => this.#run(realm, instance, id))
     }
+  }
+
+  /**
+   * A job announced ahead of its entry: run at once if it is addressed to this instance, its MAC
+   * verifies and it was not run yet. Anything else is ignored here (a refusal is written when the
+   * entry arrives, as for any job), so a hostile announcement changes nothing.
+   */
+  readonly #hear = ({ message }: { message: unknown }): void => {
+    const job = readJobAnnouncement(message)
+    if (!job || this.#stopped || job.realm !== this.#realm || job.to !== this.#instance) return
+    if (this.#started.has(job.id)) return
+    const { realm, to: instance } = job
+    this.#queue = this.#queue.then(async () => {
+      if ((await this.#refusal(realm, instance, job)) !== null) return
+      // Checked again after the await: the entry may have arrived (and been taken) meanwhile; one
+      // that is no longer requested (timed out by an observer) is not run late.
+      if (this.#stopped || this.#started.has(job.id) || !this.#stillRequested(realm, instance, job.id)) return
+      this.#started.add(job.id)
+      await this.#execute(realm, instance, job)
+    })
+  }
+
+  /** True unless the job's entry is here and no longer waiting for this instance. */
+  #stillRequested(realm: RealmId, instance: InstanceId, id: JobId): boolean {
+    return this.#session.job(realm, id) === undefined || this.#session.claimable(instance, id)
+  }
+
+  #refusal(realm: RealmId, instance: InstanceId, job: Runnable): Promise<string | null> {
+    const { id, language, code, timeoutMs, mac } = job
+    return refusal(this.#options.key, { realm, instance, id, language, code, timeoutMs }, mac).catch(
+      (error: unknown) => `not authorized: the key proof could not be checked (${String(error)})`,
+    )
   }
 
   async #run(realm: RealmId, instance: InstanceId, id: JobId): Promise<void> {
@@ -168,21 +232,28 @@ export class RealmRuntime {
     if (!this.#session.claimable(instance, id)) return
     // One snapshot: what is verified is what runs, whatever a peer writes into the entry meanwhile.
     const job = this.#session.job(realm, id)!
-    const { executor, key } = this.#options
-    const refused = await refusal(
-      key,
-      { realm, instance, id, language: job.language, code: job.code, timeoutMs: job.timeoutMs },
-      job.mac,
-    ).catch((error: unknown) => `not authorized: the key proof could not be checked (${String(error)})`)
+    const refused = await this.#refusal(realm, instance, job)
     if (refused)
       return this.#session.finish(instance, id, {
         ok: false,
         error: { name: 'NotAuthorized', message: refused },
       })
+    await this.#execute(realm, instance, job)
+  }
+
+  /** Runs a verified job, records its outcome (now, or when its entry arrives) and announces it. */
+  async #execute(realm: RealmId, instance: InstanceId, job: Runnable): Promise<void> {
+    const { id } = job
+    const { executor, key } = this.#options
     const started = Date.now()
-    const slow = setTimeout(() => this.#session.claim(instance, id, Date.now(), started), QUIET_CLAIM_MS)
+    const slow = setTimeout(() => {
+      // An announced job's entry may not be here yet: then `#scan` writes the claim when it comes.
+      this.#slowSince = started
+      this.#session.claim(instance, id, Date.now(), started)
+    }, QUIET_CLAIM_MS)
     this.#current = id
-    const outcome = executor.languages.includes(job.language)
+    this.#printed = []
+    const outcome: Outcome = executor.languages.includes(job.language)
       ? await executor.run(job.code, job.language).catch((error: unknown) => ({
           ok: false as const,
           error: { name: 'RealmError', message: `The realm could not run the job: ${String(error)}` },
@@ -196,12 +267,25 @@ export class RealmRuntime {
         }
     clearTimeout(slow)
     this.#current = null
+    this.#slowSince = null
+    const ended = Date.now()
     // Its output is written before its end, so whoever sees the end has the output too.
     this.#flush()
-    this.#session.finish(instance, id, outcome, Date.now(), started)
+    if (this.#session.job(realm, id)) this.#session.finish(instance, id, outcome, ended, started)
+    else this.#unrecorded.set(id, { outcome, started, ended })
+    const report = { realm, instance, id, outcome: boundedOutcome(outcome), console: this.#printed }
+    this.#printed = []
+    this.#session.handle.broadcast(await outcomeAnnouncement(key, { ...report, started, ended }))
   }
 
   #capture(event: RealmEvent): void {
+    if (this.#current !== null && this.#printed.length < LIMITS.bufferedEvents)
+      this.#printed.push({
+        kind: event.kind,
+        text: bounded(event.text, LIMITS.eventChars),
+        time: event.time,
+        ...(event.stack === undefined ? {} : { stack: bounded(event.stack, LIMITS.eventChars) }),
+      })
     if (this.#buffer.length >= LIMITS.bufferedEvents) this.#dropped++
     // Built afresh: which job an event belongs to is this runtime's to say, never the executor's.
     else
@@ -222,5 +306,23 @@ export class RealmRuntime {
     this.#session.appendEvents(this.#instance, this.#buffer, this.#dropped)
     this.#buffer = []
     this.#dropped = 0
+  }
+}
+
+/** An outcome cut to the bounds the session document keeps (an executor is not trusted to have). */
+function boundedOutcome(outcome: Outcome): Outcome {
+  if (outcome.ok)
+    return {
+      ok: true,
+      text: bounded(outcome.text, LIMITS.resultChars),
+      ...(outcome.json === undefined || outcome.json.length > LIMITS.resultChars
+        ? {}
+        : { json: outcome.json }),
+    }
+  const { name, message, stack } = outcome.error
+  const error = { name: bounded(name, 200), message: bounded(message, LIMITS.eventChars) }
+  return {
+    ok: false,
+    error: stack === undefined ? error : { ...error, stack: bounded(stack, LIMITS.eventChars) },
   }
 }

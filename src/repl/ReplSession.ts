@@ -2,6 +2,7 @@ import type { AutomergeUrl, DocHandle, Repo } from '@automerge/automerge-repo/sl
 import { WeftError } from '../model/errors.ts'
 import { scalar } from '../model/scalar.ts'
 import type { RepositoryDoc } from '../model/types.ts'
+import { jobAnnouncement, readOutcomeAnnouncement, type OutcomeReport } from './announcements.ts'
 import { signJob, type RealmKey } from './realmKey.ts'
 import {
   LIMITS,
@@ -49,7 +50,7 @@ export interface Registration {
 const isTerminal = (state: JobState) => TERMINAL_STATES.includes(state)
 
 /** Cuts text to `max` characters, saying how much was left out. */
-const bounded = (text: string, max: number) =>
+export const bounded = (text: string, max: number) =>
   text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters)`
 
 /**
@@ -189,7 +190,47 @@ export class ReplSession {
       if (!log) throw new WeftError('unavailable', `Realm "${realm}" is registering; try again.`)
       log.push(entry)
     })
+    // Written first, then announced: the realm may run it at once (see announcements.ts).
+    if (entry.mac !== undefined)
+      this.handle.broadcast(
+        jobAnnouncement({
+          realm,
+          to: target.instance,
+          id,
+          language,
+          code,
+          timeoutMs,
+          mac: String(entry.mac),
+        }),
+      )
     return this.job(realm, entry.id)!
+  }
+
+  /**
+   * A job's outcome and what it printed: from the realm's outcome announcement if one comes that
+   * `key` confirms, else from the session document (`outcome`, `printedBy`), whichever is first.
+   */
+  async reply(realm: RealmId, job: JobView, key?: RealmKey): Promise<{ job: JobView; console: EventView[] }> {
+    let stopListening = () => {}
+    const announced = new Promise<OutcomeReport>((resolve) => {
+      if (key === undefined) return
+      const expected = { realm, instance: job.to, id: job.id }
+      const hear = ({ message }: { message: unknown }) =>
+        void readOutcomeAnnouncement(key, message, expected).then((report) => report && resolve(report))
+      this.handle.on('ephemeral-message', hear)
+      stopListening = () => this.handle.off('ephemeral-message', hear)
+    })
+    const given = new AbortController()
+    const recorded = this.outcome(realm, job.id, undefined, given.signal).then((done) => ({
+      job: done,
+      console: this.printedBy(realm, job.id),
+    }))
+    try {
+      return await Promise.race([recorded, announced.then((report) => reportedReply(job, report))])
+    } finally {
+      stopListening()
+      given.abort()
+    }
   }
 
   /**
@@ -231,8 +272,10 @@ export class ReplSession {
   }
 
   /** Resolves once the job has finished, failed or timed out, expiring it when it can no longer finish. */
-  outcome(realm: RealmId, id: JobId, checkEveryMs = 250): Promise<JobView> {
+  outcome(realm: RealmId, id: JobId, checkEveryMs = 250, signal?: AbortSignal): Promise<JobView> {
     return new Promise((resolve, reject) => {
+      // Given up on (the answer came another way): stop watching; the promise never settles.
+      signal?.addEventListener('abort', () => done(() => {}), { once: true })
       const check = () => {
         this.expire()
         const job = this.job(realm, id)
@@ -391,6 +434,22 @@ export class ReplSession {
         d.logs[instance]?.push(...entries)
       })
   }
+}
+
+/** The job as its outcome announcement says it ended, and what it printed. */
+function reportedReply(job: JobView, report: OutcomeReport): { job: JobView; console: EventView[] } {
+  const { outcome, started, ended, instance } = report
+  const base = { ...job, claim: instance, dispatched: started, started, ended }
+  const ended_: JobView = outcome.ok
+    ? {
+        ...base,
+        state: 'finished',
+        result:
+          outcome.json === undefined ? { text: outcome.text } : { text: outcome.text, json: outcome.json },
+      }
+    : { ...base, state: 'failed', error: outcome.error }
+  const console = report.console.map((line): EventView => ({ type: 'event', ...line, instance, job: job.id }))
+  return { job: ended_, console }
 }
 
 function findJob(d: ReplSessionDoc, instance: InstanceId, id: JobId): JobEntry | undefined {

@@ -87,3 +87,29 @@ export async function refusal(
     ? null
     : `not authorized: the request's key proof does not match realm ${job.realm}'s key (a wrong key, or code, realm, id or timeout changed after signing)`
 }
+
+/** What `macOf` signs: the purpose names what the text is, so a MAC made for one use never passes for another. */
+const purposeMessage = (purpose: string, text: string) =>
+  new TextEncoder().encode(JSON.stringify([`${purpose}-v1`, text]))
+
+/** A MAC under `key` over `text` for `purpose` (other than jobs, which `signJob` covers), as hex. */
+export async function macOf(key: RealmKey, purpose: string, text: string): Promise<string> {
+  const signed = await crypto.subtle.sign('HMAC', await hmacKey(key, 'sign'), purposeMessage(purpose, text))
+  return toHex(new Uint8Array(signed))
+}
+
+/** True if `mac` is `macOf(key, purpose, text)` (WebCrypto's constant-time comparison). */
+export async function verifiesUnder(
+  key: RealmKey,
+  purpose: string,
+  text: string,
+  mac: string,
+): Promise<boolean> {
+  if (!HEX_32.test(mac)) return false
+  return crypto.subtle.verify(
+    'HMAC',
+    await hmacKey(key, 'verify'),
+    fromHex(mac),
+    purposeMessage(purpose, text),
+  )
+}

@@ -30,7 +30,17 @@ import type {
   LiveFileDoc,
 } from '../model/types.ts'
 import type { Workspace } from './Workspace.ts'
+import type { LandingPlan } from './landing.ts'
 import { ownership, version, type Ownership } from './authorship.ts'
+import {
+  branchConflicts,
+  commitConflicts,
+  listPaths,
+  recordConflicts,
+  refuseWhileConflicted,
+  toRecords,
+  type RecordedConflict,
+} from './conflicts.ts'
 import * as A from '@automerge/automerge/slim'
 import type { AutomergeUrl } from '@automerge/automerge-repo/slim'
 
@@ -90,6 +100,8 @@ export type MergeOutcome =
       conflicts: TreeConflict[]
       heads: { ours: CommitId | null; theirs: CommitId | null }
     }
+  /** Recorded with its conflicts (`keepConflicts`): the branch carries them until a commit settles them. */
+  | { kind: 'conflicted'; commit: CommitId; conflicts: RecordedConflict[] }
 
 /** How one conflicted file is settled: its resolved text, or one side's version (absent = deleted). */
 export type FileResolution = { text: string } | { take: 'ours' | 'theirs' }
@@ -101,6 +113,8 @@ export interface MergeOptions {
   resolution?: MergeResolution
   /** Cancels the merge; nothing is written. */
   signal?: AbortSignal
+  /** Records a conflicted merge as data instead of stopping (see conflicts.ts). */
+  keepConflicts?: boolean
 }
 
 /** A person's answers to a merge's conflicts, for the heads they were shown. */
@@ -185,12 +199,23 @@ export class VersionControl {
     author: string,
     { include }: { include?: EntryId[] } = {},
   ): Promise<CommitId> {
+    // A merge recorded with conflicts is completed by this commit, once every conflict is settled.
+    const settling = branchConflicts(this.#ws.handle.doc(), branchId)
+    const open = settling.filter((c) => !c.settled)
+    if (open.length > 0)
+      throw new WeftError(
+        'exists',
+        `Conflicts are not settled in ${listPaths(open)}; settle each (weft resolve PATH --ours|--theirs|--base|--both|--file F) before committing.`,
+      )
+    const settled = new Set(settling.map((c) => c.id))
+    if (settling.length > 0 && !message.trim()) message = this.#settlingMessage(settling)
     if (!message.trim()) throw new WeftError('bad-input', 'A commit needs a message.')
     const head = this.#branch(branchId).head
     const changes = await this.status(branchId)
-    if (head && changes.length === 0)
+    if (head && changes.length === 0 && settling.length === 0)
       throw new WeftError('exists', 'Nothing to commit: the files are as in the last commit.')
-    let chosen = changes.filter((c) => c.owner === 'yours')
+    // The settled files go in whoever settled them: completing the merge takes its resolution.
+    let chosen = changes.filter((c) => c.owner === 'yours' || settled.has(c.id))
     if (include) {
       const picked = new Set(include)
       chosen = changes.filter((c) => picked.has(c.id))
@@ -198,7 +223,7 @@ export class VersionControl {
       if (unknown.length > 0)
         throw new WeftError('exists', 'A change you picked is no longer uncommitted; look again and commit.')
     }
-    if (chosen.length === 0 && (head || changes.length > 0))
+    if (chosen.length === 0 && (head || changes.length > 0) && settling.length === 0)
       throw new WeftError(
         'exists',
         include
@@ -228,6 +253,7 @@ export class VersionControl {
         }
         if (branch.changedBy?.[entryId]) delete branch.changedBy[entryId]
       }
+      if (settling.length > 0) delete branch.conflicts
     })
     this.#ws.ledger?.delete(branchId, ids)
     return id
@@ -241,9 +267,12 @@ export class VersionControl {
       throw new WeftError('not-found', `There is no commit ${from.slice(0, 8)}.`)
     // Read (and path-checked) before anything is written: a commit with a bad path makes no branch.
     const snapshot = snapshotAt(doc.commits, from)
+    // A branch made at a merge recorded with conflicts carries them, unsettled: its files hold ours there.
+    const inherited = from ? commitConflicts(doc, from).map(({ settled: _, ...c }) => c) : []
     const id = crypto.randomUUID()
     this.#ws.handle.change((d) => {
       d.branches[id] = { name: trimmed, head: from, tree: {} }
+      if (inherited.length > 0) d.branches[id].conflicts = toRecords(inherited)
     })
     this.#setTree(id, snapshot, from)
     return id
@@ -377,8 +406,11 @@ export class VersionControl {
     targetId: BranchId,
     sourceId: BranchId,
     author: string,
-    { mergeFile = lineMerger, resolution, signal }: MergeOptions = {},
+    { mergeFile = lineMerger, resolution, signal, keepConflicts = false }: MergeOptions = {},
   ): Promise<MergeOutcome> {
+    const doc = this.#ws.handle.doc()
+    refuseWhileConflicted(doc, targetId, 'merging into it')
+    refuseWhileConflicted(doc, sourceId, 'merging it')
     await this.#refuseOwnChanges(targetId, 'merging into it')
     const target = this.#branch(targetId)
     const source = this.#branch(sourceId)
@@ -409,17 +441,25 @@ export class VersionControl {
         )
       settle(result, resolution.files, { ours: snapshotAt(commits, target.head), theirs })
     }
-    if (result.conflicts.length > 0) return { kind: 'conflicts', conflicts: result.conflicts, heads }
+    if (result.conflicts.length > 0 && !keepConflicts)
+      return { kind: 'conflicts', conflicts: result.conflicts, heads }
+    const id = crypto.randomUUID()
+    // Kept conflicts become records, and their files ours in each region (never marker text).
+    const kept = recordConflicts(result, id)
     checkMergedPaths(result)
 
     const merged = await this.#store(result.files)
-    const id = crypto.randomUUID()
     const parents = [target.head, source.head]
     this.#ws.handle.change((d) => {
       d.commits[id] = this.#record(parents, `Merge ${source.name} into ${target.name}`, author, merged)
+      if (kept.length > 0) d.commits[id].conflicts = toRecords(kept)
     })
     await this.#moveBranch(targetId, merged, id, mergeFile)
-    return { kind: 'merged', commit: id }
+    if (kept.length === 0) return { kind: 'merged', commit: id }
+    this.#ws.handle.change((d) => {
+      d.branches[targetId].conflicts = toRecords(kept)
+    })
+    return { kind: 'conflicted', commit: id, conflicts: kept }
   }
 
   /**
@@ -440,6 +480,7 @@ export class VersionControl {
         'unsupported',
         'Reverting a merge commit is not supported yet; revert the commits it brought in.',
       )
+    refuseWhileConflicted(this.#ws.handle.doc(), branchId, 'reverting')
     await this.#refuseOwnChanges(branchId, 'reverting')
     const head = this.#branch(branchId).head
     const result = await mergeTrees({
@@ -459,6 +500,47 @@ export class VersionControl {
     })
     await this.#moveBranch(branchId, snapshot, id, mergeFile)
     return { kind: 'merged', commit: id }
+  }
+
+  /**
+   * Records a landing planned by `planLanding` (landing.ts) on `targetId`: its merge commits ("Land
+   * NAME into TARGET", in the plan's order), then the target moved to the result, uncommitted work
+   * carried over as in a merge. Compare-and-set: only while the target is still at the plan's base,
+   * so a target that moved during the check is never overwritten. Returns the new head, or null when
+   * the plan changes nothing.
+   */
+  async recordLanding(
+    targetId: BranchId,
+    plan: LandingPlan,
+    author: string,
+    mergeFile: FileMerger = lineMerger,
+  ): Promise<CommitId | null> {
+    const target = this.#branch(targetId)
+    const moved = () =>
+      new WeftError('exists', `"${target.name}" moved while the landing was checked; land again.`)
+    if (target.head !== plan.base) throw moved()
+    await this.#refuseOwnChanges(targetId, 'landing on it')
+    const texts = [...plan.texts.values()].map(encodeText)
+    if (texts.length > 0) {
+      const { located } = await this.#ws.blobs.write(texts)
+      if (Object.keys(located).length) this.#ws.handle.change((d) => recordBlobs(d, located))
+    }
+    if (this.#branch(targetId).head !== plan.base) throw moved()
+    let head = plan.base
+    for (const step of plan.steps) {
+      if (step.kind === 'fast-forward') head = step.candidate.head
+      if (step.kind !== 'merge') continue
+      const id = crypto.randomUUID()
+      const parents = [head!, step.candidate.head!]
+      const message = `Land ${step.candidate.name} into ${target.name}`
+      this.#ws.handle.change((d) => {
+        d.commits[id] = this.#record(parents, message, author, step.snapshot)
+      })
+      head = id
+    }
+    if (head === plan.base || head === null) return null
+    await this.#moveBranch(targetId, plan.snapshot, head, mergeFile, plan.base)
+    return head
   }
 
   /** Puts the file at `path` back as it was in commit `commitId` (an uncommitted change on the branch). */
@@ -515,6 +597,7 @@ export class VersionControl {
     snapshot: Snapshot,
     head: CommitId,
     mergeFile: FileMerger,
+    expectedHead?: CommitId | null,
   ): Promise<void> {
     const old = this.#headSnapshot(branchId)
     const working = await this.working(branchId)
@@ -563,6 +646,9 @@ export class VersionControl {
       ),
     )
     const carriedIds = new Set(carried.map((c) => c.id))
+    // After the last await: a landing's compare-and-set holds up to the write itself.
+    if (expectedHead !== undefined && this.#branch(branchId).head !== expectedHead)
+      throw new WeftError('exists', `"${this.#branch(branchId).name}" moved meanwhile; nothing was changed.`)
     this.#ws.handle.change((d) => {
       const branch = d.branches[branchId]
       branch.head = head
@@ -648,6 +734,12 @@ export class VersionControl {
       )
     }
     return commit
+  }
+
+  /** The message of the commit that completes a merge recorded with conflicts. */
+  #settlingMessage(settling: RecordedConflict[]): string {
+    const merge = this.#ws.handle.doc().commits[settling[0].commit]
+    return merge ? `Settle the conflicts of "${merge.message}"` : 'Settle merge conflicts'
   }
 
   #headSnapshot(branchId: BranchId): Snapshot {

@@ -1,10 +1,11 @@
 import type { AutomergeUrl } from '@automerge/automerge-repo/slim'
 import * as Comlink from 'comlink'
-import { decodeText, oversize } from '../model/content.ts'
+import { decodeText, encodeText, oversize } from '../model/content.ts'
 import { WeftError } from '../model/errors.ts'
 import { joinPath, type RenamedEntry } from '../model/paths.ts'
 import type { BranchId, EntryId, ListedEntry } from '../model/types.ts'
 import { readZip, writeZip } from '../repo/archive.ts'
+import { markedFiles } from '../repo/resolveConflicts.ts'
 import type { FileContent, ImportReport, IncomingFile } from '../repo/Workspace.ts'
 import { fromWindow, type ProfileContext } from './ProfileContext.ts'
 
@@ -121,8 +122,16 @@ export class FileService {
     return { ...report, refused: [...refused, ...report.refused] }
   }
 
+  /** The branch's files as a .zip; files with unsettled conflicts carry markers, so they read as conflicted. */
   async exportZip(id: string, branch: BranchId): Promise<Uint8Array> {
-    return writeZip(await (await this.#profile.workspace(id)).snapshotFiles(branch))
+    const ws = await this.#profile.workspace(id)
+    const marked = await markedFiles(ws, branch)
+    const byPath = new Map(ws.entries(branch).map((e) => [e.path, e.id]))
+    const files = (await ws.snapshotFiles(branch)).map((file) => {
+      const text = marked.get(byPath.get(file.path) ?? '')
+      return text === undefined ? file : { path: file.path, bytes: encodeText(text) }
+    })
+    return writeZip(files)
   }
 
   async read(id: string, branch: BranchId, entry: EntryId): Promise<FileContent> {

@@ -4,6 +4,9 @@ import type { FileMerger } from '../model/fileMerge.ts'
 import type { BranchId, CommitId, EntryId } from '../model/types.ts'
 import { engineFileMerger } from '../merge/fileMerger.ts'
 import type { MergeWorkerApi } from '../merge/workerApi.ts'
+import { agentStatus, type AgentReport } from '../repo/agents.ts'
+import { landBranches, type CheckFile } from '../repo/landBranches.ts'
+import { OUTPUT_TAIL, readLandings, type LandingAttempt } from '../repo/landings.ts'
 import { diffSnapshots, graphLog, snapshotAt, type FileChange, type LogEntry } from '../repo/history.ts'
 import type { MergeOutcome, MergeResolution, WorkingChange } from '../repo/VersionControl.ts'
 import type { ProfileContext } from './ProfileContext.ts'
@@ -22,6 +25,8 @@ export class HistoryService {
   readonly #mergeFile: FileMerger | undefined
   /** Merges in progress, by request id, so a window can cancel one. */
   readonly #merges = new Map<string, AbortController>()
+  /** The last agent report per repository and target, so a refresh predicts again only when a head moved. */
+  readonly #agentReports = new Map<string, AgentReport>()
 
   /** `mergeFile` merges files when a caller brings no merge worker (Node gives the engine in-process). */
   constructor(profile: ProfileContext, mergeFile?: FileMerger) {
@@ -95,7 +100,13 @@ export class HistoryService {
     target: BranchId,
     source: BranchId,
     author: string,
-    options: { resolution?: MergeResolution; engine?: MessagePort; request?: string } = {},
+    options: {
+      resolution?: MergeResolution
+      engine?: MessagePort
+      request?: string
+      /** Record the merge with its conflicts rather than stop (see src/repo/conflicts.ts). */
+      keepConflicts?: boolean
+    } = {},
   ): Promise<MergeOutcome> {
     const abort = new AbortController()
     if (options.request) this.#merges.set(options.request, abort)
@@ -110,6 +121,7 @@ export class HistoryService {
           mergeFile,
           resolution: options.resolution,
           signal: abort.signal,
+          keepConflicts: options.keepConflicts ?? false,
         }),
       )
     } finally {
@@ -117,6 +129,78 @@ export class HistoryService {
       engine?.[Comlink.releaseProxy]()
       options.engine?.close()
     }
+  }
+
+  /**
+   * Every agent branch (`agent/NAME`) against `target`: ahead/behind and the conflicts it would
+   * have with the target or another agent if landed now (merged in memory, nothing written), and
+   * its uncommitted changes. Predictions are made again only when a head moved since the last
+   * call. `engine` is a port to a merge worker, as for `merge`.
+   */
+  async agents(id: string, target: BranchId, options: { engine?: MessagePort } = {}): Promise<AgentReport> {
+    const engine = options.engine && Comlink.wrap<MergeWorkerApi>(options.engine)
+    try {
+      const mergeFile = engine ? engineFileMerger((input) => engine.merge(input)) : this.#mergeFile
+      if (!mergeFile) throw new WeftError('bad-input', 'Predicting conflicts needs a merge engine.')
+      const ws = await this.#profile.workspace(id)
+      const key = `${id} ${target}`
+      const report = await agentStatus(
+        ws,
+        await this.#profile.history(id),
+        target,
+        mergeFile,
+        this.#agentReports.get(key),
+      )
+      this.#agentReports.set(key, report)
+      return report
+    } finally {
+      engine?.[Comlink.releaseProxy]()
+      options.engine?.close()
+    }
+  }
+
+  /**
+   * Lands `branches` on `target` as `weft land` does (repo/landBranches.ts), the check run by the
+   * caller's `runCheck` (a window runs it in its browser runner and shows its output as it comes;
+   * what it answers is checked) and files merged through `engine`, a port to a merge worker.
+   */
+  async land(
+    id: string,
+    request: { target: BranchId; branches: string[]; check: string; partial?: boolean; author: string },
+    runCheck: (files: CheckFile[], command: string) => Promise<{ exitCode: number | null; output: string }>,
+    options: { engine?: MessagePort } = {},
+  ): Promise<LandingAttempt> {
+    const engine = options.engine && Comlink.wrap<MergeWorkerApi>(options.engine)
+    try {
+      const mergeFile = engine ? engineFileMerger((input) => engine.merge(input)) : this.#mergeFile
+      if (!mergeFile) throw new WeftError('bad-input', 'Landing needs a merge engine.')
+      const ws = await this.#profile.workspace(id)
+      const vc = await this.#profile.history(id)
+      return this.#profile.saved(
+        await landBranches(ws, vc, {
+          ...request,
+          mergeFile,
+          runCheck: async (files, command, onOutput) => {
+            // The window's answer crossed a message port: only a whole exit code counts as one.
+            const answer: unknown = await runCheck(files, command)
+            const { exitCode, output } = (typeof answer === 'object' && answer !== null ? answer : {}) as {
+              exitCode?: unknown
+              output?: unknown
+            }
+            onOutput(typeof output === 'string' ? output.slice(-OUTPUT_TAIL) : '')
+            return typeof exitCode === 'number' && Number.isInteger(exitCode) ? exitCode : null
+          },
+        }),
+      )
+    } finally {
+      engine?.[Comlink.releaseProxy]()
+      options.engine?.close()
+    }
+  }
+
+  /** The repository's landing attempts (`weft land`), newest first, each checked as it is read. */
+  async landings(id: string): Promise<LandingAttempt[]> {
+    return readLandings((await this.#profile.workspace(id)).handle.doc())
   }
 
   /** Stops a merge in progress; it writes nothing and rejects. */

@@ -1,6 +1,7 @@
 import type { Repo, StorageAdapterInterface } from '@automerge/automerge-repo/slim'
 import type { FileMerger } from '../model/fileMerge.ts'
 import type { Relays } from '../sync/Relays.ts'
+import { ConflictService } from './ConflictService.ts'
 import { FileService } from './FileService.ts'
 import { HistoryService } from './HistoryService.ts'
 import { LiveService } from './LiveService.ts'
@@ -25,6 +26,7 @@ export type RepoService = RepositoryService &
   FileService &
   LiveService &
   HistoryService &
+  ConflictService &
   ReplService &
   RunService &
   Watches
@@ -48,6 +50,7 @@ export function createRepoService(
       new FileService(profile),
       new LiveService(profile),
       new HistoryService(profile, mergeFile),
+      new ConflictService(profile),
       new ReplService(profile),
       new RunService(profile),
     ],

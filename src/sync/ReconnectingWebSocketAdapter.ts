@@ -64,7 +64,21 @@ export class ReconnectingWebSocketAdapter extends WebSocketClientAdapter {
   }
 
   override connect(...args: Parameters<WebSocketClientAdapter['connect']>): void {
-    if (!this.#stopped) super.connect(...args)
+    if (this.#stopped) return
+    // The adapter arms a 1 s timer that marks it ready should the relay never answer. Nothing
+    // clears it, so in Node it held every finished command's process open until it fired (about
+    // 600 ms of a 1.2 s `weft repl eval`). Unreferenced, it still fires while the process works.
+    const arm = globalThis.setTimeout
+    globalThis.setTimeout = ((...timer: Parameters<typeof setTimeout>) => {
+      const id = arm(...timer)
+      ;(id as { unref?: () => void }).unref?.()
+      return id
+    }) as typeof setTimeout
+    try {
+      super.connect(...args)
+    } finally {
+      globalThis.setTimeout = arm
+    }
   }
 
   override disconnect(): void {

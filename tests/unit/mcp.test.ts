@@ -75,16 +75,21 @@ describe('weft mcp', () => {
     const { tools } = await client.listTools()
     expect(tools.map((t) => t.name).sort()).toEqual(
       [
+        'agent_start',
+        'agent_status',
         'branch_create',
         'branch_switch',
         'branches_list',
         'commit',
+        'conflicts',
         'diff',
         'file_delete',
         'file_move',
         'file_read',
         'file_write',
         'files_list',
+        'land',
+        'landings_list',
         'log',
         'merge',
         'repl_eval',
@@ -94,6 +99,7 @@ describe('weft mcp', () => {
         'repository_import',
         'repository_init',
         'repository_link',
+        'resolve',
         'search',
         'status',
       ].sort(),
@@ -172,6 +178,94 @@ describe('weft mcp', () => {
     expect(await data('file_read', { path: 'src/a.ts' })).toMatchObject({ text: 'export const a = 23\n' })
     const [head] = await data<{ id: string; parents: string[] }[]>('log', { limit: 1 })
     expect(head).toMatchObject({ id: merged.commit, parents: [expect.any(String), expect.any(String)] })
+  })
+
+  it('starts agents, shows what they would conflict on, and lands them verified', async () => {
+    await data('branch_switch', { name: 'main' })
+    for (const [name, file] of [
+      ['ada', 'src/ada.ts'],
+      ['bo', 'src/bo.ts'],
+    ]) {
+      expect(await data('agent_start', { name })).toMatchObject({ branch: `agent/${name}`, created: true })
+      await data('file_write', { path: file, text: `export const ${name} = 1\n` })
+      await data('file_write', { path: 'src/a.ts', text: `export const a = '${name}'\n` })
+      await data('commit', { message: name })
+    }
+    const status = await data<{ agents: { name: string; conflicts: { branch: string }[] }[] }>('agent_status')
+    expect(status.agents.map((a) => [a.name, a.conflicts.map((c) => c.branch)])).toEqual([
+      ['ada', ['agent/bo']],
+      ['bo', ['agent/ada']],
+    ])
+    const refused = await data<{ verdict: string; conflicts: { branch: string }[] }>('land', {
+      branches: ['agent/bo', 'agent/ada'],
+      check: 'test -f src/a.ts',
+    })
+    expect(refused).toMatchObject({ verdict: 'conflicts', conflicts: [{ branch: 'agent/bo' }] })
+    const landed = await data<{ verdict: string; landed: string[] }>('land', {
+      branches: ['agent/bo', 'agent/ada'],
+      check: 'test -f src/ada.ts',
+      partial: true,
+    })
+    expect(landed).toMatchObject({ verdict: 'partial', landed: ['agent/ada'] })
+    expect((await data<{ verdict: string }[]>('landings_list')).map((a) => a.verdict)).toEqual([
+      'partial',
+      'conflicts',
+    ])
+    expect(await refusal('land', { branches: ['nowhere'], check: 'true' })).toMatch(/No branch "nowhere"/)
+    await data('branch_switch', { name: 'main' })
+  })
+
+  it('keeps a conflicting merge, lists its conflicts, settles them and commits, all through tools', async () => {
+    await data('branch_switch', { name: 'feature' })
+    await data('file_write', { path: 'src/b.ts', text: 'one\ntwo\nthree\nfour\nfive\n' })
+    await data('commit', { message: 'b' })
+    await data('branch_switch', { name: 'main' })
+    expect(await data('merge', { source: 'feature' })).toMatchObject({ kind: 'merged' })
+    await data('branch_switch', { name: 'feature' })
+    await data('file_write', { path: 'src/b.ts', text: 'one\nTWO feature\nthree\nfour\nFIVE feature\n' })
+    await data('commit', { message: 'feature b' })
+    await data('branch_switch', { name: 'main' })
+    await data('file_write', { path: 'src/b.ts', text: 'one\nTWO main\nthree\nfour\nFIVE main\n' })
+    await data('commit', { message: 'main b' })
+
+    const kept = await data<{ kind: string; commit: string; conflicts: { path: string }[] }>('merge', {
+      source: 'feature',
+      keepConflicts: true,
+    })
+    expect(kept).toMatchObject({ kind: 'conflicted', conflicts: [{ path: 'src/b.ts' }] })
+    const listed =
+      await data<{ path: string; regions: { line: number; ours: string; theirs: string }[] }[]>('conflicts')
+    expect(listed.map((c) => [c.path, c.regions.map((r) => [r.line, r.ours, r.theirs])])).toEqual([
+      [
+        'src/b.ts',
+        [
+          [2, 'TWO main\n', 'TWO feature\n'],
+          [5, 'FIVE main\n', 'FIVE feature\n'],
+        ],
+      ],
+    ])
+    expect(await data('file_read', { path: 'src/b.ts' })).toMatchObject({
+      text: 'one\nTWO main\nthree\nfour\nFIVE main\n',
+    })
+    expect(await refusal('commit', { message: 'early' })).toMatch(/Conflicts are not settled in src\/b\.ts/)
+    expect(await refusal('resolve', { path: 'src/b.ts' })).toMatch(/exactly one of take or text/)
+    expect(await refusal('resolve', { path: 'src/b.ts', take: 'ours', region: 3 })).toMatch(/has 2/)
+
+    await data('resolve', { path: 'src/b.ts', take: 'theirs', region: 1 })
+    const settled = await data<{ settled: string }>('resolve', {
+      path: 'src/b.ts',
+      text: 'FIVE both\n',
+      region: 2,
+    })
+    expect(settled.settled).toBe('text')
+    const { commit } = await data<{ commit: string }>('commit', { message: 'Settle b' })
+    expect(await data('conflicts')).toEqual([])
+    expect(await data('file_read', { path: 'src/b.ts' })).toMatchObject({
+      text: 'one\nTWO feature\nthree\nfour\nFIVE both\n',
+    })
+    const [head, merge] = await data<{ id: string; parents: string[] }[]>('log', { limit: 2 })
+    expect(head).toMatchObject({ id: commit, parents: [kept.commit] })
+    expect(merge).toMatchObject({ id: kept.commit, parents: [expect.any(String), expect.any(String)] })
   })
 
   it('finds code with search', async () => {

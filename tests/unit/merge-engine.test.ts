@@ -101,6 +101,36 @@ describe('merge engine: parallel edits to the same file', () => {
     ])
   })
 
+  it('applies renamed imports, paired in order, to the uses the other side added', () => {
+    const file = (client: string, server: string, uses: string) =>
+      `import { ${client} } from "../src/${client}.js"\nimport { ${server} } from "../src/${server}.js"\n\n` +
+      `export const a = new ${client}()\nexport const b = new ${server}()\n${uses}`
+    const base = file('BrowserClientAdapter', 'NodeServerAdapter', '')
+    const left = file('ClientAdapter', 'ServerAdapter', '')
+    const right = file(
+      'BrowserClientAdapter',
+      'NodeServerAdapter',
+      'export const c = new NodeServerAdapter()\n',
+    )
+    for (const [one, other] of [
+      [left, right],
+      [right, left],
+    ]) {
+      const result = merge('adapters.test.ts', base, one, other)
+      expect(result).toMatchObject({
+        clean: true,
+        text: file('ClientAdapter', 'ServerAdapter', 'export const c = new ServerAdapter()\n'),
+      })
+      expect(result.warnings).toEqual([
+        expect.objectContaining({
+          kind: 'rename-applied',
+          symbol: 'NodeServerAdapter',
+          renamedTo: 'ServerAdapter',
+        }),
+      ])
+    }
+  })
+
   it('warns when one side deletes a function the other starts to use', () => {
     const helper = 'def helper():\n    return 1\n\n\n'
     const base = `${helper}def main():\n    return 0\n`

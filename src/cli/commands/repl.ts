@@ -220,10 +220,10 @@ async function send(
     ...(key === undefined ? {} : { key }),
     ...(timeoutSeconds ? { timeoutMs: Math.round(timeoutSeconds * 1000) } : {}),
   })
-  const done = await session.outcome(realm, job.id)
+  const { job: done, console } = await session.reply(realm, job, key)
   return {
     ...done,
-    console: session.printedBy(realm, job.id).map(({ kind, text, stack, time }) => ({
+    console: console.map(({ kind, text, stack, time }) => ({
       kind,
       text,
       ...(stack === undefined ? {} : { stack }),

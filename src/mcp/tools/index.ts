@@ -3,8 +3,10 @@
  * agent status) is a module exporting its `tool(...)` list, added here; nothing else changes.
  */
 import { branchTools } from './branches.ts'
+import { conflictTools } from './conflicts.ts'
 import { fileTools } from './files.ts'
 import { historyTools } from './history.ts'
+import { landingTools } from './landing.ts'
 import { mergeTools } from './merge.ts'
 import { repositoryTools } from './repositories.ts'
 import { replTools } from './repl.ts'
@@ -18,6 +20,8 @@ export const TOOLS: readonly Tool[] = [
   ...historyTools,
   ...branchTools,
   ...mergeTools,
+  ...landingTools,
+  ...conflictTools,
   ...searchTools,
   ...runTools,
   ...replTools,

@@ -40,8 +40,14 @@ export const mergeTools = [
       ...TARGET,
       source: z.string().min(1).describe('The branch to merge in.'),
       resolution: RESOLUTION.optional(),
+      keepConflicts: z
+        .boolean()
+        .optional()
+        .describe(
+          "Record the merge with its conflicts instead of stopping (kind 'conflicted'): the files hold ours in each conflicted region; see the conflicts and resolve tools, then commit.",
+        ),
     },
-    run: async ({ source, resolution, ...target }, { repository }) => {
+    run: async ({ source, resolution, keepConflicts, ...target }, { repository }) => {
       const { ws, vc, branch, branchByName, author } = await repository(target)
       const engine = await loadMergeEngine()
       const mergeFile = engineFileMerger((input) => engine.mergeAsync(input))
@@ -58,6 +64,7 @@ export const mergeTools = [
       }
       const outcome = await vc.merge(branch, branchByName(source), author, {
         mergeFile,
+        keepConflicts: keepConflicts ?? false,
         ...(settled ? { resolution: settled } : {}),
       })
       if (resolution && outcome.kind === 'conflicts' && outcome.conflicts.length === 0)

@@ -75,10 +75,12 @@ export const replTools = [
         ...(key === undefined ? {} : { key }),
         ...(timeoutSeconds ? { timeoutMs: Math.round(timeoutSeconds * 1000) } : {}),
       })
-      const done = await session.outcome(id, job.id)
-      const printed = session
-        .printedBy(id, job.id)
-        .map(({ kind, text, stack }) => ({ kind, text, ...(stack === undefined ? {} : { stack }) }))
+      const { job: done, console } = await session.reply(id, job, key)
+      const printed = console.map(({ kind, text, stack }) => ({
+        kind,
+        text,
+        ...(stack === undefined ? {} : { stack }),
+      }))
       return {
         state: done.state,
         ...(done.result ? { result: done.result.text } : {}),

@@ -32,19 +32,25 @@ const isDeclaration = (kind: string): boolean => {
   return result
 }
 
+/** A name an import brings in (`import { A } from "./a.js"`), declared by its whole statement. */
+const IMPORTED = 'import_specifier'
+const IMPORT = /^import_(statement|declaration)$/
+
 function symbolsOf(tree: SyntaxTree): Symbols {
   const declared = new Map<string, string>()
   const uses = new Map<string, number>()
-  const visit = (node: SyntaxNode) => {
+  const visit = (node: SyntaxNode, statement: SyntaxNode | undefined) => {
     if (isIdentifier(node)) {
       const text = textOf(node)
       uses.set(text, (uses.get(text) ?? 0) + 1)
     }
-    const name = isDeclaration(node.kind) ? fieldOf(node, 'name') : undefined
-    if (name && isIdentifier(name) && !declared.has(textOf(name))) declared.set(textOf(name), textOf(node))
-    for (const child of node.children) visit(child)
+    const imported = node.kind === IMPORTED && statement
+    const name = isDeclaration(node.kind) || imported ? fieldOf(node, 'name') : undefined
+    if (name && isIdentifier(name) && !declared.has(textOf(name)))
+      declared.set(textOf(name), textOf(imported ? statement : node))
+    for (const child of node.children) visit(child, IMPORT.test(node.kind) ? node : statement)
   }
-  visit(tree.root)
+  visit(tree.root, undefined)
   return { declared, uses }
 }
 
@@ -63,6 +69,7 @@ function vanished(base: Symbols, side: Symbols): Map<string, string | undefined>
     if (side.uses.has(name)) continue
     const before = words(declaration)
     // At best every word of the shorter is shared: skip candidates that cannot reach RENAMED.
+    // One new name per old one, taken in order (two imports renamed alike pair up in order).
     const match = fresh.find(
       (candidate) =>
         diceBound(before.length, candidate.words.length) >= RENAMED &&
@@ -71,6 +78,7 @@ function vanished(base: Symbols, side: Symbols): Map<string, string | undefined>
           candidate.words,
         ) >= RENAMED,
     )
+    if (match) fresh.splice(fresh.indexOf(match), 1)
     result.set(name, match?.name)
   }
   return result

@@ -1,5 +1,6 @@
 import { diff3 } from './diff3.ts'
 import type { Piece } from './pieces.ts'
+import { decidedConflict } from './decidedConflict.ts'
 
 /** The lines of `text`, each with its newline (a split on a lookbehind is several times slower). */
 export function lines(text: string): string[] {
@@ -23,7 +24,9 @@ export function linePieces(
 ): Piece[] {
   return diff3(lines(left), lines(base), lines(right)).map((region) => {
     if ('ok' in region) return region.ok.join('')
-    const { left: l, base: b, right: r } = region.conflict
-    return { kind, path, base: b.join(''), left: l.join(''), right: r.join('') }
+    const [b, l, r] = [region.conflict.base, region.conflict.left, region.conflict.right].map((side) =>
+      side.join(''),
+    )
+    return decidedConflict(b, l, r) ?? { kind, path, base: b, left: l, right: r }
   })
 }

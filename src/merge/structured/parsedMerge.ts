@@ -1,4 +1,5 @@
 import type { ConflictPiece, Piece } from '../line/pieces.ts'
+import { decidedConflict } from '../line/decidedConflict.ts'
 import { isCommutative, isValueSet, type LanguageProfile } from '../profiles/profile.ts'
 import { labelOf } from '../tree/signature.ts'
 import { textOf, type SyntaxNode, type SyntaxTree } from '../tree/syntaxTree.ts'
@@ -101,6 +102,8 @@ class TreeMerge implements SetMergeContext {
     // One side already made the other's edit, where it moved or unwrapped that code: its version holds both.
     if (madeAlready(base, left, right)) return this.emit(right)
     if (madeAlready(base, right, left)) return this.emit(left)
+    const decided = decidedConflict(base, left, right)
+    if (decided !== undefined) return this.emit(decided)
     const piece = { base, left, right, kind, path: [...this.path] }
     if (nodes) this.conflictNodes.set(piece, nodes)
     this.pieces.push(piece)

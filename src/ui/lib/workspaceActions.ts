@@ -1,6 +1,6 @@
 import type { Action } from './actions.ts'
 
-export type SidebarView = 'files' | 'search' | 'changes' | 'history' | 'repl'
+export type SidebarView = 'files' | 'search' | 'changes' | 'history' | 'agents' | 'repl'
 export type WorkspaceDialog =
   'new-file' | 'new-folder' | 'rename' | 'move' | 'delete' | 'share' | 'run' | 'quick-open'
 
@@ -43,6 +43,7 @@ export function workspaceActions(c: WorkspaceCommands): Action[] {
     { category: 'View', label: 'Show search', shortcut: 'Ctrl+Shift+F', run: () => c.show('search') },
     { category: 'View', label: 'Show changes', run: () => c.show('changes') },
     { category: 'View', label: 'Show history', run: () => c.show('history') },
+    { category: 'View', label: 'Show agents', run: () => c.show('agents') },
     { category: 'View', label: 'Show REPL', run: () => c.show('repl') },
     { category: 'Branch', label: 'Switch branch…', run: c.branch.pick },
     { category: 'Branch', label: 'New branch…', run: c.branch.create },
