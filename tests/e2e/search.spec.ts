@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
 import {
   commit,
@@ -162,4 +165,33 @@ test('search by meaning, across every branch, says which branches hold each hit'
   await page.getByLabel('All branches').uncheck()
   await expect(results(page).getByRole('button', { name: /^jobs\.ts/ })).toHaveCount(0)
   await expect(results(page).getByRole('button').first()).toHaveAccessibleName('send.ts:1 sendWithBackoff')
+})
+
+test('a file the index cannot read is skipped with its reason in the index status, the rest indexed', async ({
+  page,
+}) => {
+  await createRepository(page, 'with-a-broken-pdf')
+  const root = mkdtempSync(join(tmpdir(), 'weft-skip-'))
+  mkdirSync(join(root, 'docs'))
+  writeFileSync(join(root, 'docs', 'broken.pdf'), '%PDF-1.4\nthis is not really a PDF\n')
+  writeFileSync(join(root, 'docs', 'guide.md'), '# Guide\n\nPasswords are hashed with a salt.\n')
+  await page.getByLabel('Folder to import').setInputFiles(join(root, 'docs'))
+  await expect(page.getByRole('status').filter({ hasText: 'Imported' })).toHaveText(
+    'Imported 2 new and 0 replaced files.',
+  )
+
+  await page.getByRole('tab', { name: 'Search' }).click()
+  await expect(page.getByRole('status', { name: 'Index status' })).toHaveText(
+    /^Index ready: 2 files.*, 1 skipped$/,
+  )
+  await page.getByText('Skipped files').click()
+  await expect(page.getByRole('list', { name: 'Skipped files' })).toHaveText(
+    /^docs\/broken\.pdf: unreadable PDF: /,
+  )
+  // The worker kept going: the readable file is searchable, by words and by meaning.
+  await page.getByLabel('Search files').fill('salt')
+  await expect(results(page).getByRole('button')).toHaveCount(1)
+  await page.getByLabel('By meaning').check()
+  await page.getByLabel('Search files').fill('cryptographic hash of a secret')
+  await expect(results(page).getByRole('button').first()).toHaveAccessibleName(/^docs\/guide\.md:/)
 })
