@@ -157,13 +157,15 @@ async function withIndex<T>(
   const { db, index } = await openCache(cache)
   try {
     let changed = index.rebuilt !== null
-    const gone = await index.retainBranches(ws.branches().map((b) => b.id))
-    if (gone.length) changed = true
     for (const branch of branches) {
       const report = await index.sync(await branchSources(ws, branch), branch)
       if (report.indexed.length || report.shared.length || report.removed.length || report.skipped.length)
         changed = true
     }
+    // After the syncs: content a dropped branch shared with a kept one is linked again, not re-read
+    // (a cache from before branches were stored by id has everything under "default").
+    const gone = await index.retainBranches(ws.branches().map((b) => b.id))
+    if (gone.length) changed = true
     const vectorsBefore = (await index.stats()).vectors
     const result = await use(index)
     // A first semantic search embeds chunks: keep their vectors for the next run.

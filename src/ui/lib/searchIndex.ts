@@ -110,8 +110,6 @@ export class SearchIndexClient {
       if (this.#everyBranch) {
         const all = await this.#host.service.branches(this.#repo, current)
         this.#names = new Map(all.map((b) => [b.id as string, b.name]))
-        // Deleted branches (and what only they held) leave the index.
-        await this.#service.retainBranches(all.map((b) => b.id))
         branches = [current, ...all.map((b) => b.id).filter((b) => b !== current)]
       }
       let read = 0
@@ -132,6 +130,8 @@ export class SearchIndexClient {
           branch,
         )
       }
+      // After the syncs, so content a deleted branch shared with a kept one is not read again.
+      if (this.#everyBranch) await this.#service.retainBranches(branches)
       await this.#ready()
     } catch (error) {
       this.onProgress({ state: 'failed', reason: (error as Error).message })
