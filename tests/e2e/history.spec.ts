@@ -65,6 +65,10 @@ test('commit, branch, edit on the branch, merge back, and see it in the history'
   await page.getByRole('tab', { name: 'History' }).click()
   await expect(page.getByRole('list', { name: 'History' }).getByRole('listitem')).toHaveCount(2)
   await expect(page.getByRole('list', { name: 'History' })).toContainText('Second version')
+  // Each row shows its message whole at the sidebar's default width (it once had zero width).
+  const message = page.getByRole('list', { name: 'History' }).getByText('Second version', { exact: true })
+  await expect(message).toBeVisible()
+  expect(await message.evaluate((m) => m.clientWidth > 0 && m.scrollWidth <= m.clientWidth)).toBe(true)
 
   // Any commit opens read-only, with the files it changed and their diffs.
   await page.getByRole('button', { name: /^Open commit \w+: Second version$/ }).click()

@@ -98,6 +98,22 @@ test('the resolver is the only dialog, opens every pane at the first conflict, c
   await expect(result.getByText('MAIN 570', { exact: true })).toBeInViewport()
   await expect(theirs.getByText('FEATURE 570', { exact: true })).toBeInViewport()
 
+  // The panes are sized by keyboard on their separators; each side keeps the same height.
+  const height = async (pane: Locator) => Math.round((await pane.boundingBox())!.height)
+  const sidesSplitter = resolver.getByRole('separator', { name: 'Resize ours, base and theirs' })
+  const resultSplitter = resolver.getByRole('separator', { name: 'Resize result' })
+  await expect(sidesSplitter).toHaveAttribute('aria-orientation', 'horizontal')
+  const [sidesBefore, resultBefore] = [await height(ours), await height(result)]
+  const resultStart = Number(await resultSplitter.getAttribute('aria-valuenow'))
+  await sidesSplitter.focus()
+  await page.keyboard.press('ArrowUp')
+  await page.keyboard.press('ArrowUp')
+  await resultSplitter.focus()
+  await page.keyboard.press('ArrowDown')
+  await expect(resultSplitter).toHaveAttribute('aria-valuenow', String(resultStart + 10))
+  for (const side of [ours, base, theirs]) expect(await height(side)).toBe(sidesBefore - 20)
+  expect(await height(result)).toBe(resultBefore + 10)
+
   // Cancelled, the merge dialog comes back and its "Resolve conflicts…" opens the resolver again.
   await resolver.getByRole('button', { name: 'Cancel' }).click()
   const merge = page.getByRole('dialog', { name: 'Merge into main' })
@@ -107,6 +123,9 @@ test('the resolver is the only dialog, opens every pane at the first conflict, c
   await expect(resolver).toBeVisible()
   await expect(page.getByRole('dialog')).toHaveCount(1)
   await atConflict(1)
+  // The sizes the person chose are kept.
+  expect(await height(ours)).toBe(sidesBefore - 20)
+  expect(await height(result)).toBe(resultBefore + 10)
   await resolver.getByRole('button', { name: 'Conflict 1: use ours' }).click()
   await resolver.getByRole('button', { name: 'Conflict 1: use both' }).click()
   await resolver.getByRole('button', { name: 'Commit merge' }).click()

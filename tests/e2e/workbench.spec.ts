@@ -175,3 +175,123 @@ test('Ctrl+Shift+P opens a command palette over the workspace actions; Enter run
   await page.keyboard.press('Control+p')
   await expect(page.getByRole('dialog', { name: 'Go to file or symbol' })).toBeVisible()
 })
+
+test('the run output is resized by keyboard and by dragging its splitter, and keeps its height across reloads', async ({
+  page,
+}) => {
+  await createRepository(page, 'run-output')
+  const openRun = async () => {
+    await page.getByRole('button', { name: 'Run', exact: true }).click()
+    const dialog = page.getByRole('dialog', { name: 'Run' })
+    await expect(dialog).toBeVisible()
+    return dialog
+  }
+  let dialog = await openRun()
+  const output = () => dialog.getByRole('log', { name: 'Run output' })
+  const splitter = () => dialog.getByRole('separator', { name: 'Resize run output' })
+  const height = async () => Math.round((await output().boundingBox())!.height)
+  // The checkbox sits beside its words (it was stretched across half the dialog).
+  const realms = dialog.getByRole('checkbox', { name: /REPL realms/ })
+  const { width, gap } = await realms.evaluate((input) => {
+    const words = document.createRange()
+    words.selectNode(input.nextSibling!)
+    const box = input.getBoundingClientRect()
+    return { width: box.width, gap: words.getBoundingClientRect().left - box.right }
+  })
+  expect(width).toBeLessThan(30)
+  expect(gap).toBeLessThan(20)
+  await expect(splitter()).toHaveAttribute('aria-orientation', 'horizontal')
+  const start = Number(await splitter().getAttribute('aria-valuenow'))
+  expect(await height()).toBe(start)
+
+  await splitter().focus()
+  await page.keyboard.press('ArrowDown')
+  await page.keyboard.press('ArrowDown')
+  await expect(splitter()).toHaveAttribute('aria-valuenow', String(start + 20))
+  expect(await height()).toBe(start + 20)
+  await page.keyboard.press('ArrowUp')
+  await expect(splitter()).toHaveAttribute('aria-valuenow', String(start + 10))
+  await page.keyboard.press('Home')
+  const min = Number(await splitter().getAttribute('aria-valuemin'))
+  await expect(splitter()).toHaveAttribute('aria-valuenow', String(min))
+  expect(await height()).toBe(min)
+
+  // A drag moves the edge with the pointer.
+  await splitter().scrollIntoViewIfNeeded()
+  const box = (await splitter().boundingBox())!
+  await page.mouse.move(box.x + 40, box.y + box.height / 2)
+  await page.mouse.down()
+  await page.mouse.move(box.x + 60, box.y + box.height / 2 + 30, { steps: 4 })
+  await page.mouse.move(box.x + 80, box.y + box.height / 2 + 70, { steps: 4 })
+  await page.mouse.up()
+  await expect(splitter()).toHaveAttribute('aria-valuenow', String(min + 70))
+  expect(await height()).toBe(min + 70)
+
+  await page.keyboard.press('Escape')
+  await expect(dialog).toBeHidden()
+  await page.reload()
+  await expect(page.getByRole('heading', { name: 'run-output' })).toBeVisible()
+  dialog = await openRun()
+  await expect(splitter()).toHaveAttribute('aria-valuenow', String(min + 70))
+  expect(await height()).toBe(min + 70)
+})
+
+test("the command palette also runs the header's actions (your name, the theme, relays) and closes the editor", async ({
+  page,
+}) => {
+  await createRepository(page, 'palette-app')
+  await createPath(page, 'New file', 'a.txt')
+  await expect(editor(page, 'a.txt')).toBeFocused()
+  const palette = page.getByRole('dialog', { name: 'Command palette' })
+  const run = async (query: string, title: RegExp) => {
+    await page.keyboard.press('Control+Shift+P')
+    await palette.getByRole('combobox').fill(query)
+    await expect(palette.getByRole('option').first()).toContainText(title)
+    await page.keyboard.press('Enter')
+    await expect(palette).toBeHidden()
+  }
+
+  await run('your name', /Your name…/)
+  const naming = page.getByRole('dialog', { name: 'Your name' })
+  await expect(naming).toBeVisible()
+  await page.keyboard.press('Escape')
+  await expect(naming).toBeHidden()
+
+  await run('theme latte', /Theme: Latte \(light\)/)
+  await expect(page.getByLabel('Theme')).toHaveValue('latte')
+
+  await run('relays', /Relays…/)
+  const relays = page.getByRole('dialog', { name: 'Relays' })
+  await expect(relays).toBeVisible()
+  await page.keyboard.press('Escape')
+  await expect(relays).toBeHidden()
+
+  await expect(page.getByRole('tab', { name: 'a.txt' })).toBeVisible()
+  await run('close editor', /Close editor/)
+  await expect(page.getByRole('tab', { name: 'a.txt' })).toBeHidden()
+})
+
+test('on the start page, the command palette starts a repository, opens one, and reaches the header', async ({
+  page,
+}) => {
+  await createRepository(page, 'alpha')
+  await page.getByRole('link', { name: 'All repositories' }).click()
+  await expect(page.getByRole('heading', { name: 'Repositories' })).toBeVisible()
+  const palette = page.getByRole('dialog', { name: 'Command palette' })
+  const input = palette.getByRole('combobox')
+
+  await page.keyboard.press('Control+Shift+P')
+  await expect(input).toBeFocused()
+  for (const title of ['Repository: New repository…', 'Repository: Open alpha', 'Preferences: Your name…'])
+    await expect(palette.getByRole('option', { name: title, exact: true })).toHaveCount(1)
+  await input.fill('new repo')
+  await page.keyboard.press('Enter')
+  await expect(palette).toBeHidden()
+  await expect(page.getByLabel('Repository name')).toBeFocused()
+
+  await page.getByRole('button', { name: 'Command palette' }).click()
+  await input.fill('open alpha')
+  await expect(palette.getByRole('option').first()).toHaveText('Repository: Open alpha')
+  await page.keyboard.press('Enter')
+  await expect(page.getByRole('heading', { name: 'alpha' })).toBeVisible()
+})

@@ -41,6 +41,7 @@ describe('workspace actions', () => {
         canMerge: () => false,
         pick: vi.fn(),
       },
+      editor: { close: vi.fn(), hasOpen: () => selection },
     }
     return c
   }
@@ -64,5 +65,6 @@ describe('workspace actions', () => {
     expect(enabled(false)).not.toContain('Rename…')
     expect(enabled(false)).not.toContain('Merge…')
     expect(enabled(true)).toEqual(expect.arrayContaining(['Rename…', 'Move…', 'Delete…']))
+    expect(enabled(false)).not.toContain('Close editor')
   })
 })

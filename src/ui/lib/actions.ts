@@ -33,3 +33,9 @@ export function matchesShortcut(shortcut: string, press: KeyPress): boolean {
 export function actionForKey(actions: readonly Action[], press: KeyPress): Action | undefined {
   return actions.find((a) => a.shortcut && matchesShortcut(a.shortcut, press) && (a.enabled?.() ?? true))
 }
+
+/**
+ * The context key under which the app shell offers its own actions (your name, the theme, relays) to
+ * the palette of whatever view is open, as a function giving them.
+ */
+export const APP_ACTIONS = Symbol('app actions')

@@ -1,8 +1,8 @@
 /** The width (or height) of a resizable panel in pixels, kept within its bounds and remembered across reloads. */
 export class PanelSize {
   #stored = $state(0)
-  /** The window's width, so the panel never leaves the rest of the workbench less than `othersNeed`. */
-  #room = $state(innerWidth)
+  /** The window's width (or height), so the panel never leaves the rest less than `othersNeed`. */
+  #room = $state(0)
 
   constructor(
     /** Where the size is remembered (localStorage). */
@@ -11,14 +11,19 @@ export class PanelSize {
     readonly min: number,
     private readonly upper: number,
     private readonly othersNeed: number,
+    /** Which of the window's sides bounds the panel. */
+    private readonly axis: 'width' | 'height' = 'width',
   ) {
+    this.#room = this.#windowSize()
     const saved = Number(localStorage.getItem(key))
     this.#stored = Number.isFinite(saved) && saved > 0 ? saved : fallback
     addEventListener('resize', this.#onresize)
   }
 
+  #windowSize = () => (this.axis === 'width' ? innerWidth : innerHeight)
+
   #onresize = () => {
-    this.#room = innerWidth
+    this.#room = this.#windowSize()
   }
 
   /** The largest size that leaves the rest of the window usable. */

@@ -23,6 +23,11 @@ export interface WorkspaceCommands {
     canMerge: () => boolean
     pick: () => void
   }
+  editor: {
+    /** Closes the file shown in the editor. */
+    close: () => void
+    hasOpen: () => boolean
+  }
 }
 
 /** Every action of a repository's workspace, in the order the palette lists them; the one place they are declared. */
@@ -39,6 +44,7 @@ export function workspaceActions(c: WorkspaceCommands): Action[] {
     { category: 'File', label: 'Import folder…', run: c.importFolder },
     { category: 'File', label: 'Import .zip…', run: c.importZip },
     { category: 'File', label: 'Export .zip', run: c.exportZip },
+    { category: 'View', label: 'Close editor', run: c.editor.close, enabled: c.editor.hasOpen },
     { category: 'View', label: 'Show files', run: () => c.show('files') },
     { category: 'View', label: 'Show search', shortcut: 'Ctrl+Shift+F', run: () => c.show('search') },
     { category: 'View', label: 'Show changes', run: () => c.show('changes') },
