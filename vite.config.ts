@@ -6,7 +6,7 @@ import { pyodideAssets, pyodideLocation } from './build/pyodideAssets.ts'
 import { realmProgram } from './build/realmProgram.ts'
 import { entrySizeReport } from './build/entrySizes.ts'
 import { dropOnDemandGrammars, grammarRuntimeCaching } from './build/grammarCaching.ts'
-import { dropOnDemandRuntimes, onDemandRuntimeCaching } from './build/runtimeCaching.ts'
+import { dropOnDemandRuntimes, modelRuntimeCaching, onDemandRuntimeCaching } from './build/runtimeCaching.ts'
 
 const entrySizes = entrySizeReport()
 
@@ -53,7 +53,7 @@ export default defineConfig({
         // The shell alone: grammars beyond those parsed on start, esbuild-wasm and Pyodide are
         // downloaded on first use and kept in caches of their own, which updates leave alone.
         manifestTransforms: [dropOnDemandGrammars, dropOnDemandRuntimes],
-        runtimeCaching: [grammarRuntimeCaching, onDemandRuntimeCaching],
+        runtimeCaching: [grammarRuntimeCaching, onDemandRuntimeCaching, modelRuntimeCaching],
       },
     }),
   ],

@@ -2,19 +2,26 @@
  * The local code index at repository scale, in Node with wa-sqlite's in-memory VFS (the browser
  * worker runs the same code over OPFS, whose writes cost more): build the index of a generated
  * repository (default 5,000 files, ~50 MB of TypeScript, Python, Go and Markdown), its size, 100
- * mixed queries, and re-indexing after one edit.
+ * mixed queries, and re-indexing after one edit; then search by meaning (--semantic, on by
+ * default): embedding every chunk, the index size with vectors, hybrid query times, re-indexing an
+ * edit with vectors on, and indexing a second branch that differs in 1% of files.
  *
- *   node --import tsx bench/index.bench.ts [--files 5000] [--kb 10]
+ *   node --import tsx bench/index.bench.ts [--files 5000] [--kb 10] [--no-semantic]
  */
 import { availableParallelism, loadavg } from 'node:os'
 import { parseArgs } from 'node:util'
 import { encodeText, sha256 } from '../src/model/content.ts'
 import { SearchIndex, type IndexSource } from '../src/index/SearchIndex.ts'
+import { readNodeModel } from '../src/index/semantic/nodeModel.ts'
 import { openMemoryDatabase } from '../src/index/sqlite.ts'
 import { nodeGrammars } from '../src/syntax/nodeGrammars.ts'
 
 const { values } = parseArgs({
-  options: { files: { type: 'string', default: '5000' }, kb: { type: 'string', default: '10' } },
+  options: {
+    files: { type: 'string', default: '5000' },
+    kb: { type: 'string', default: '10' },
+    'no-semantic': { type: 'boolean', default: false },
+  },
 })
 const FILES = Number(values.files)
 const TARGET_BYTES = Number(values.kb) * 1024
@@ -218,7 +225,13 @@ console.log(
 console.log('Engine: wa-sqlite (sync build) in Node with MemoryVFS; tree-sitter via web-tree-sitter')
 
 const grammars = await nodeGrammars()
-const index = await SearchIndex.open(await openMemoryDatabase(), grammars)
+let modelLoads = 0
+const index = await SearchIndex.open(await openMemoryDatabase(), grammars, {
+  loadModel: () => {
+    modelLoads++
+    return readNodeModel()
+  },
+})
 const buildStart = performance.now()
 const buildCpu = process.cpuUsage()
 const report = await index.sync(sources)
@@ -336,4 +349,59 @@ const switchReport = await index.sync(switched)
 console.log(
   `Branch switch with ${switchReport.indexed.length} of ${FILES} files changed: ${ms(performance.now() - switchStart)} ms (${switchReport.unchanged} unchanged, not loaded)`,
 )
+
+if (!values['no-semantic']) {
+  console.log(
+    `\nSearch by meaning (model loaded before the first semantic search: ${modelLoads ? 'yes' : 'no'})`,
+  )
+  const before = await index.stats()
+  const embedStart = performance.now()
+  const embedCpu = process.cpuUsage()
+  await index.enableSemantic()
+  const embedMs = performance.now() - embedStart
+  const embedCpuMs = (({ user, system }) => (user + system) / 1000)(process.cpuUsage(embedCpu))
+  const after = await index.stats()
+  console.log(
+    `  embedding ${after.vectors} chunks (model load included): ${(embedMs / 1000).toFixed(2)} s, CPU ${(embedCpuMs / 1000).toFixed(2)} s; model loads: ${modelLoads}`,
+  )
+  console.log(
+    `  index size: ${mb(after.bytes)} MB = ${(after.bytes / rawBytes).toFixed(2)}× the raw files (${mb(after.bytes - before.bytes)} MB more; ${mb(after.vectors * 128)} MB of int8 vectors)`,
+  )
+  // Questions in plain words, built from the generated vocabulary.
+  const questions = Array.from(
+    { length: 60 },
+    () => `where do we ${pick(VERBS)} the ${pick(NOUNS).toLowerCase()} ${pick(WORDS)}`,
+  )
+  await index.search(questions[0], { semantic: true, limit: 20 })
+  const hybrid: number[] = []
+  const hybridCpu: number[] = []
+  for (const q of questions) {
+    const started = performance.now()
+    const cpu = process.cpuUsage()
+    await index.search(q, { semantic: true, limit: 20 })
+    hybrid.push(performance.now() - started)
+    hybridCpu.push((({ user, system }) => (user + system) / 1000)(process.cpuUsage(cpu)))
+  }
+  console.log(`  hybrid queries (${questions.length} questions, limit 20): ${summary(hybrid)}`)
+  console.log(`  CPU time per hybrid query: ${summary(hybridCpu)}`)
+  const semanticEdits: number[] = []
+  const semanticEditCpu: number[] = []
+  for (const file of tsFiles) {
+    const text = `${new TextDecoder().decode(file.bytes)}\n// retry the upload with backoff\n`
+    const started = performance.now()
+    const cpu = process.cpuUsage()
+    await index.updateFile(file.path, text)
+    semanticEdits.push(performance.now() - started)
+    semanticEditCpu.push((({ user, system }) => (user + system) / 1000)(process.cpuUsage(cpu)))
+  }
+  console.log(`  CPU time per edit, vectors on: ${summary(semanticEditCpu)}`)
+  console.log(
+    `  re-index after one edit, vectors on (${semanticEdits.length} edits): ${summary(semanticEdits)}`,
+  )
+  const branchStart = performance.now()
+  const branchReport = await index.sync(switched, 'feature')
+  console.log(
+    `  a second branch (1% of files differ): ${ms(performance.now() - branchStart)} ms; ${branchReport.indexed.length} files read, ${branchReport.shared.length} shared with the first branch`,
+  )
+}
 await index.close()

@@ -20,3 +20,13 @@ export const onDemandRuntimeCaching: RuntimeCaching = {
   handler: 'CacheFirst',
   options: { cacheName: RUNTIME_CACHE, cacheableResponse: { statuses: [200] } },
 }
+
+/**
+ * The word-vector model of search by meaning (models/weft-words.bin, 2 MB, a hashed asset): not in
+ * the precache (it is fetched when semantic search is first used), then kept for offline use.
+ */
+export const modelRuntimeCaching: RuntimeCaching = {
+  urlPattern: /\/assets\/weft-words-[\w-]+\.bin$/,
+  handler: 'CacheFirst',
+  options: { cacheName: 'weft-models', cacheableResponse: { statuses: [200] } },
+}

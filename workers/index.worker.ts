@@ -12,6 +12,7 @@ import { Grammars } from '../src/syntax/grammars.ts'
 import { browserLocator } from '../src/syntax/browser/browserGrammars.ts'
 import { openBrowserDatabase } from '../src/index/browser/browserSqlite.ts'
 import { IndexService } from '../src/index/IndexService.ts'
+import modelUrl from '../models/weft-words.bin?url'
 
 let grammars: Promise<Grammars> | undefined
 
@@ -32,6 +33,13 @@ const service = new IndexService(
       grammars = undefined
       throw error
     })),
+  // The word-vector model (2 MB) is fetched from the app's own files when search by meaning is
+  // first asked for, never before.
+  async () => {
+    const response = await fetch(modelUrl)
+    if (!response.ok) throw new Error(`The word-vector model could not be loaded (${response.status}).`)
+    return new Uint8Array(await response.arrayBuffer())
+  },
 )
 
 Comlink.expose(service)

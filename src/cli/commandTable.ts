@@ -167,7 +167,10 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: 'search',
-    help: { 'search QUERY [--symbols]': "ranked search of the branch's files (weft search --help)" },
+    help: {
+      'search QUERY [--semantic] [--symbols] [--all-branches]':
+        "ranked search of the branch's files, by meaning too, across branches (weft search --help)",
+    },
     load: async () => (await import('./commands/search.ts')).search,
   },
   {

@@ -6,6 +6,7 @@
 import type { Grammars } from '../syntax/grammars.ts'
 import type { Database } from './database.ts'
 import {
+  DEFAULT_BRANCH,
   SearchIndex,
   type FileOutcome,
   type IndexSource,
@@ -32,15 +33,22 @@ const LOAD_BATCH = 100
 export class IndexService {
   readonly #openDatabase: (name: string) => Promise<Database>
   readonly #grammars: () => Promise<Grammars>
+  readonly #loadModel: (() => Promise<Uint8Array>) | undefined
   #current: { name: string; index: Promise<SearchIndex> } | null = null
 
   /**
    * `openDatabase(name)` opens (creating if needed) the database of one index; `grammars` loads
-   * tree-sitter. Both are the host's: Node and the worker store and locate things differently.
+   * tree-sitter; `loadModel` reads the word-vector model, only when semantic search is first used.
+   * All are the host's: Node and the worker store and locate things differently.
    */
-  constructor(openDatabase: (name: string) => Promise<Database>, grammars: () => Promise<Grammars>) {
+  constructor(
+    openDatabase: (name: string) => Promise<Database>,
+    grammars: () => Promise<Grammars>,
+    loadModel?: () => Promise<Uint8Array>,
+  ) {
     this.#openDatabase = openDatabase
     this.#grammars = grammars
+    this.#loadModel = loadModel
   }
 
   /**
@@ -53,7 +61,9 @@ export class IndexService {
       const previous = this.#current
       const index = (async () => {
         if (previous) await (await previous.index).close()
-        return SearchIndex.open(await this.#openDatabase(name), await this.#grammars())
+        return SearchIndex.open(await this.#openDatabase(name), await this.#grammars(), {
+          loadModel: this.#loadModel,
+        })
       })()
       this.#current = { name, index }
       // A failed open must not stay current: the next `open` retries.
@@ -65,13 +75,12 @@ export class IndexService {
   }
 
   /**
-   * Brings the index to exactly the files of `manifest`, asking `load` (a comlink proxy in the
-   * browser) for the contents of new and changed files only, LOAD_BATCH at a time.
+   * Brings `branch` in the index to exactly the files of `manifest`, asking `load` (a comlink proxy
+   * in the browser) for the contents no branch has indexed yet only, LOAD_BATCH at a time.
    */
-  async sync(manifest: ManifestEntry[], load: LoadFiles): Promise<SyncReport> {
+  async sync(manifest: ManifestEntry[], load: LoadFiles, branch = DEFAULT_BRANCH): Promise<SyncReport> {
     const index = await this.#index()
-    const known = await index.fileHashes()
-    const needed = manifest.filter((f) => known.get(f.path) !== f.hash).map((f) => f.path)
+    const needed = await index.missing(manifest, branch)
     const fetched = new Map<string, Uint8Array | string>()
     // The index loads files in list order: fetch each one with the LOAD_BATCH - 1 after it.
     const fetch = async (path: string) => {
@@ -91,26 +100,44 @@ export class IndexService {
       hash: f.hash,
       load: () => fetch(f.path),
     }))
-    return index.sync(sources)
+    return index.sync(sources, branch)
   }
 
-  async updateFile(path: string, text: string): Promise<FileOutcome> {
-    return (await this.#index()).updateFile(path, text)
+  async updateFile(path: string, text: string, branch?: string): Promise<FileOutcome> {
+    return (await this.#index()).updateFile(path, text, branch)
   }
 
-  async indexFile(path: string, content: Uint8Array | string, hash?: string): Promise<FileOutcome> {
-    return (await this.#index()).indexFile(path, content, hash)
+  async indexFile(
+    path: string,
+    content: Uint8Array | string,
+    hash?: string,
+    branch?: string,
+  ): Promise<FileOutcome> {
+    return (await this.#index()).indexFile(path, content, hash, branch)
   }
 
-  async removeFile(path: string): Promise<boolean> {
-    return (await this.#index()).removeFile(path)
+  async removeFile(path: string, branch?: string): Promise<boolean> {
+    return (await this.#index()).removeFile(path, branch)
+  }
+
+  /** Loads the model and embeds what has no vector yet, reporting progress (comlink proxies a callback). */
+  async enableSemantic(progress?: (done: number, total: number) => void): Promise<void> {
+    return (await this.#index()).enableSemantic(progress)
+  }
+
+  /** Forgets the branches not in `keep`; returns those forgotten. */
+  async retainBranches(keep: string[]): Promise<string[]> {
+    return (await this.#index()).retainBranches(keep)
   }
 
   async search(query: string, options?: SearchOptions): Promise<SearchHit[]> {
     return (await this.#index()).search(query, options)
   }
 
-  async symbols(query: string, options?: { kinds?: SymbolKind[]; limit?: number }): Promise<SymbolHit[]> {
+  async symbols(
+    query: string,
+    options?: { kinds?: SymbolKind[]; limit?: number; branches?: string[] },
+  ): Promise<SymbolHit[]> {
     return (await this.#index()).symbols(query, options)
   }
 
@@ -118,8 +145,13 @@ export class IndexService {
     return (await this.#index()).definitions(name)
   }
 
-  async outline(path: string): Promise<SymbolHit[]> {
-    return (await this.#index()).outline(path)
+  async outline(path: string, branch?: string): Promise<SymbolHit[]> {
+    return (await this.#index()).outline(path, branch)
+  }
+
+  /** The branches in the index, with how many files each holds. */
+  async branches(): Promise<{ branch: string; files: number }[]> {
+    return (await this.#index()).branches()
   }
 
   async skipped(): Promise<{ path: string; reason: string }[]> {

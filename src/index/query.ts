@@ -11,6 +11,8 @@
  *   a OR b            either
  */
 
+import { STOP_WORDS } from './semantic/tokens.ts'
+
 /** Terms that contain no letter or digit produce no token and are dropped. */
 const WORDY = /[\p{L}\p{N}]/u
 
@@ -55,3 +57,19 @@ export const MIN_TRIGRAM = 3
 
 /** `text` as a LIKE pattern matching it literally anywhere (escape character `\`). */
 export const likePattern = (text: string): string => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+
+/**
+ * Any of the input's words (stop words dropped), for the lexical half of a semantic search: a
+ * question's words are rarely all in one chunk. Null when no word is left.
+ */
+export function relaxedWordQuery(input: string): { match: string; words: string[] } | null {
+  const words = [
+    ...new Set(
+      [...input.matchAll(/[\p{L}\p{N}_]+/gu)]
+        .map(([w]) => w)
+        .filter((w) => w.length > 1 && !STOP_WORDS.has(w.toLowerCase())),
+    ),
+  ]
+  if (!words.length) return null
+  return { match: words.map(quote).join(' OR '), words }
+}

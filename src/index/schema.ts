@@ -5,11 +5,15 @@
 import type { Database } from './database.ts'
 
 /** Bump on any change to the DDL below. */
-export const SCHEMA_VERSION = 1
+export const SCHEMA_VERSION = 2
 /** Bump on any change to what chunks or symbols a file yields (profiles, windows, extraction). */
 export const CHUNKER_VERSION = 1
 
 /**
+ * Content is stored once per blob: `blobs` holds what a file's bytes became (keyed by content hash
+ * and index language, since the same bytes at `a.md` and `a.ts` chunk differently), and `files`
+ * says which branch holds which blob at which path. Indexing a branch that shares most files with
+ * one already indexed adds `files` rows only; a blob no branch holds any more is deleted.
  * `chunks` holds the text once; the two full-text tables index it through the `chunk_docs` view
  * (external content), one by words for ranked search, one by trigrams for substring search. Paths
  * are not indexed as words: every chunk of `config.ts` would match `config`.
@@ -18,20 +22,29 @@ export const CHUNKER_VERSION = 1
  * are indexed with the name, so `merge trees` finds `function mergeTrees` first. chunk_grams keeps no positions (`detail = 'none'`): it
  * serves LIKE '%…%' only, which is checked against the text anyway; measured on this repository's
  * sources that halves the database (8 MB instead of 17).
+ * `chunk_vectors` holds each chunk's embedding (int8, src/index/semantic/), written once semantic
+ * search has been used (NULL: none of its words is known); `meta.vector_model` names the model they came from.
  */
 const DDL = `
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE files (
+CREATE TABLE blobs (
   id INTEGER PRIMARY KEY,
-  path TEXT NOT NULL UNIQUE,
-  hash TEXT NOT NULL,
+  key TEXT NOT NULL UNIQUE,
   language TEXT NOT NULL,
   size INTEGER NOT NULL,
   skipped TEXT
 );
+CREATE TABLE files (
+  branch TEXT NOT NULL,
+  path TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  blob_id INTEGER NOT NULL,
+  PRIMARY KEY (branch, path)
+) WITHOUT ROWID;
+CREATE INDEX files_by_blob ON files (blob_id);
 CREATE TABLE chunks (
   id INTEGER PRIMARY KEY,
-  file_id INTEGER NOT NULL,
+  blob_id INTEGER NOT NULL,
   kind TEXT NOT NULL,
   name TEXT,
   container TEXT,
@@ -41,9 +54,10 @@ CREATE TABLE chunks (
   terms TEXT NOT NULL,
   text TEXT NOT NULL
 );
-CREATE INDEX chunks_by_file ON chunks (file_id);
+CREATE INDEX chunks_by_blob ON chunks (blob_id);
+CREATE TABLE chunk_vectors (chunk_id INTEGER PRIMARY KEY, vector BLOB);
 CREATE TABLE symbols (
-  file_id INTEGER NOT NULL,
+  blob_id INTEGER NOT NULL,
   name TEXT NOT NULL,
   kind TEXT NOT NULL,
   container TEXT,
@@ -51,9 +65,9 @@ CREATE TABLE symbols (
   end_line INTEGER NOT NULL
 );
 CREATE INDEX symbols_by_name ON symbols (name COLLATE NOCASE);
-CREATE INDEX symbols_by_file ON symbols (file_id);
+CREATE INDEX symbols_by_blob ON symbols (blob_id);
 CREATE VIEW chunk_docs AS
-  SELECT id, file_id, name || ' ' || name_terms AS name, terms, text FROM chunks;
+  SELECT id, blob_id, name || ' ' || name_terms AS name, terms, text FROM chunks;
 CREATE VIRTUAL TABLE chunk_words USING fts5 (
   name, terms, text,
   content = 'chunk_docs', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2'

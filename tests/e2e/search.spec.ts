@@ -1,5 +1,9 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
 import {
+  commit,
   createPath,
   createRepository,
   editor,
@@ -7,6 +11,7 @@ import {
   treeItem,
   waitSaved,
   paste,
+  switchBranch,
 } from './fixtures.ts'
 
 async function writeFile(page: Page, path: string, text: string) {
@@ -121,4 +126,72 @@ test('a result shows its match whole and in view, in a long line and near its en
     await expect(match).toHaveText('targetWord')
     await expect(match, `${path}'s match is wholly in view`).toBeInViewport({ ratio: 1 })
   }
+})
+
+test('search by meaning, across every branch, says which branches hold each hit', async ({ page }) => {
+  await createRepository(page, 'in-flight')
+  // Says "backoff" and "attempt", never "retry", "failed" or "request".
+  await writeFile(
+    page,
+    'send.ts',
+    'export async function sendWithBackoff(send: () => Promise<void>) {\n  for (let attempt = 0; attempt < 5; attempt++) {\n    try {\n      return await send()\n    } catch {\n      await sleep(2 ** attempt * 100)\n    }\n  }\n}\n',
+  )
+  await writeFile(page, 'colors.ts', 'export const palette = { red: "#f00", green: "#0f0" }\n')
+  await commit(page, 'First version')
+  await page.getByRole('button', { name: 'New branch' }).click()
+  const dialog = page.getByRole('dialog', { name: 'New branch' })
+  await dialog.getByLabel('Name').fill('queue-work')
+  await dialog.getByRole('button', { name: 'Create' }).click()
+  await expect(dialog).toBeHidden()
+  await writeFile(page, 'jobs.ts', 'export function scheduleJob(delayMs: number) {\n  return delayMs\n}\n')
+  await commit(page, 'Jobs')
+  await switchBranch(page, 'main')
+
+  await page.getByRole('tab', { name: 'Search' }).click()
+  await expect(page.getByRole('status', { name: 'Index status' })).toHaveText(/^Index ready: 2 files/)
+  await page.getByLabel('Search files').fill('scheduleJob')
+  await expect(page.getByText('No results for “scheduleJob”.')).toBeVisible()
+  await page.getByLabel('All branches').check()
+  const job = results(page).getByRole('button', { name: 'jobs.ts:1 scheduleJob' })
+  await expect(job).toContainText('on queue-work')
+
+  // A question sharing no word with the code: word search finds nothing, search by meaning does.
+  await page.getByLabel('Search files').fill('where do we retry a failed request')
+  await expect(page.getByText('No results for “where do we retry a failed request”.')).toBeVisible()
+  await page.getByLabel('By meaning').check()
+  const first = results(page).getByRole('button').first()
+  await expect(first).toHaveAccessibleName('send.ts:1 sendWithBackoff')
+  await expect(first).toContainText('on main, queue-work')
+  await page.getByLabel('All branches').uncheck()
+  await expect(results(page).getByRole('button', { name: /^jobs\.ts/ })).toHaveCount(0)
+  await expect(results(page).getByRole('button').first()).toHaveAccessibleName('send.ts:1 sendWithBackoff')
+})
+
+test('a file the index cannot read is skipped with its reason in the index status, the rest indexed', async ({
+  page,
+}) => {
+  await createRepository(page, 'with-a-broken-pdf')
+  const root = mkdtempSync(join(tmpdir(), 'weft-skip-'))
+  mkdirSync(join(root, 'docs'))
+  writeFileSync(join(root, 'docs', 'broken.pdf'), '%PDF-1.4\nthis is not really a PDF\n')
+  writeFileSync(join(root, 'docs', 'guide.md'), '# Guide\n\nPasswords are hashed with a salt.\n')
+  await page.getByLabel('Folder to import').setInputFiles(join(root, 'docs'))
+  await expect(page.getByRole('status').filter({ hasText: 'Imported' })).toHaveText(
+    'Imported 2 new and 0 replaced files.',
+  )
+
+  await page.getByRole('tab', { name: 'Search' }).click()
+  await expect(page.getByRole('status', { name: 'Index status' })).toHaveText(
+    /^Index ready: 2 files.*, 1 skipped$/,
+  )
+  await page.getByText('Skipped files').click()
+  await expect(page.getByRole('list', { name: 'Skipped files' })).toHaveText(
+    /^docs\/broken\.pdf: unreadable PDF: /,
+  )
+  // The worker kept going: the readable file is searchable, by words and by meaning.
+  await page.getByLabel('Search files').fill('salt')
+  await expect(results(page).getByRole('button')).toHaveCount(1)
+  await page.getByLabel('By meaning').check()
+  await page.getByLabel('Search files').fill('cryptographic hash of a secret')
+  await expect(results(page).getByRole('button').first()).toHaveAccessibleName(/^docs\/guide\.md:/)
 })

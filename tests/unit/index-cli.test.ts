@@ -112,3 +112,85 @@ describe('weft search', () => {
     expect((await weft(['search', '--help'])).out).toContain('Usage: weft search QUERY')
   })
 })
+
+describe('weft search across branches and by meaning', () => {
+  const home2 = tempDir('weft-search-branches-')
+  async function weft2(args: string[], stdin = '') {
+    let out = ''
+    const errors: string[] = []
+    const code = await run([...args, '--home', home2], {
+      out: (text) => {
+        out += text
+      },
+      err: (line) => errors.push(line),
+      stdin: async () => new TextEncoder().encode(stdin),
+    })
+    return { code, out, errors }
+  }
+
+  beforeAll(async () => {
+    const profile = await Profile.open(home2)
+    profile.catalog.create('demo')
+    await profile.close()
+    const config = 'export function parseConfig(text: string) {\n  return JSON.parse(text)\n}\n'
+    const colors = 'export const palette = { red: "#f00", green: "#0f0", blue: "#00f" }\n'
+    for (const [path, text] of [
+      ['src/config.ts', config],
+      ['src/colors.ts', colors],
+    ])
+      expect((await weft2(['write', path], text)).code).toBe(0)
+    expect((await weft2(['commit', '-m', 'config and colors'])).code).toBe(0)
+    expect((await weft2(['branch', 'create', 'retry-work'])).code).toBe(0)
+    expect((await weft2(['branch', 'switch', 'retry-work'])).code).toBe(0)
+    // Says "backoff" and "attempt", never "retry", "failed" or "request".
+    const send = [
+      'export async function sendWithBackoff(send: () => Promise<void>) {',
+      '  for (let attempt = 0; attempt < 5; attempt++) {',
+      '    try {',
+      '      return await send()',
+      '    } catch {',
+      '      await sleep(2 ** attempt * 100)',
+      '    }',
+      '  }',
+      '}',
+      '',
+    ].join('\n')
+    expect((await weft2(['write', 'src/send.ts'], send)).code).toBe(0)
+  })
+
+  it('searches one branch, several or all, and says which branches hold each hit', async () => {
+    expect((await weft2(['search', 'parseConfig'])).out).toBe(
+      'src/config.ts:1  function parseConfig  export function parseConfig(text: string) {\n',
+    )
+    expect((await weft2(['search', 'parseConfig OR sendWithBackoff', '--all-branches'])).out).toBe(
+      'src/config.ts:1  function parseConfig  export function parseConfig(text: string) {  [main, retry-work]\n' +
+        'src/send.ts:1  function sendWithBackoff  export async function sendWithBackoff(send: () => Promise<void>) {  [retry-work]\n',
+    )
+    expect((await weft2(['search', 'sendWithBackoff', '--branch', 'main'])).out).toBe('')
+    const json = JSON.parse(
+      (await weft2(['search', 'parse', '--branch', 'main', '--branch', 'retry-work', '--json'])).out,
+    )
+    expect(json.map((h: { path: string; branches: string[] }) => [h.path, h.branches])).toEqual([
+      ['src/config.ts', ['main', 'retry-work']],
+    ])
+  })
+
+  it('answers a question by meaning where word search finds nothing (--semantic)', async () => {
+    const question = 'where do we retry a failed request'
+    expect((await weft2(['search', question, '--all-branches'])).out).toBe('')
+    const { code, out } = await weft2(['search', question, '--semantic', '--all-branches'])
+    expect(code).toBe(0)
+    expect(out.split('\n')[0]).toMatch(/^src\/send\.ts:1 {2}function sendWithBackoff .* {2}\[retry-work\]$/)
+  })
+
+  it('refuses --semantic with --symbols, and --branch with --all-branches', async () => {
+    expect(await weft2(['search', 'x', '--semantic', '--symbols'])).toMatchObject({
+      code: 2,
+      errors: [expect.stringContaining('--semantic ranks words by meaning')],
+    })
+    expect(await weft2(['search', 'x', '--branch', 'main', '--all-branches'])).toMatchObject({
+      code: 2,
+      errors: ['weft search: say --branch or --all-branches, not both.'],
+    })
+  })
+})

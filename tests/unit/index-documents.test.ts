@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { MAX_INDEX_BYTES } from '../../src/index/documents.ts'
+import { IndexService } from '../../src/index/IndexService.ts'
 import { SearchIndex } from '../../src/index/SearchIndex.ts'
+import { readNodeModel } from '../../src/index/semantic/nodeModel.ts'
+import { sha256 } from '../../src/model/content.ts'
 import { openMemoryDatabase } from '../../src/index/sqlite.ts'
 import { nodeGrammars } from '../../src/syntax/nodeGrammars.ts'
 
@@ -116,5 +119,45 @@ describe('documents and malformed files', () => {
     await index.indexFile('broken.ts', 'export function good() {}\nclass {{{ ((( \nfunction alsoGood() {}\n')
     expect((await index.symbols('good')).map((s) => s.name)).toContain('good')
     expect((await index.search('alsoGood')).length).toBe(1)
+  })
+})
+
+describe('documents in search by meaning, through the index worker’s service', () => {
+  it('embeds Markdown, HTML and PDF text, and skips a damaged PDF and a huge generated file with reasons', async () => {
+    const service = new IndexService(() => openMemoryDatabase(), nodeGrammars, readNodeModel)
+    await service.open('docs')
+    const files: Record<string, Uint8Array | string> = {
+      'docs/security.md': '# Passwords\n\nPasswords are hashed with a salt before they are stored.\n',
+      'site/weather.html':
+        '<html><body><h1>Forecast</h1><p>Rain and wind expected tomorrow.</p></body></html>',
+      'docs/budget.pdf': pdf(['Quarterly revenue and expenses of the company']),
+      'docs/broken.pdf': new TextEncoder().encode('%PDF-1.4\nthis is not really a PDF'),
+      'dist/bundle.js': `/* generated */ var a=${'1+'.repeat(MAX_INDEX_BYTES / 2)}1`,
+    }
+    const manifest = await Promise.all(
+      Object.entries(files).map(async ([path, content]) => ({
+        path,
+        hash: await sha256(typeof content === 'string' ? new TextEncoder().encode(content) : content),
+      })),
+    )
+    const report = await service.sync(manifest, async (paths) =>
+      paths.map((path) => ({ path, content: files[path] })),
+    )
+    expect(report.skipped.map((s) => s.path).sort()).toEqual(['dist/bundle.js', 'docs/broken.pdf'])
+    expect(await service.skipped()).toEqual([
+      { path: 'dist/bundle.js', reason: expect.stringMatching(/MiB is over the 4\.0 MiB indexing limit/) },
+      { path: 'docs/broken.pdf', reason: expect.stringMatching(/^unreadable PDF: /) },
+    ])
+    // Vectors alone, questions sharing no word with the documents: each finds its document first.
+    const first = async (q: string) => (await service.search(q, { semantic: 'vectors' }))[0]?.path
+    expect(await first('cryptographic hash of a secret')).toBe('docs/security.md')
+    expect(await first('storm clouds')).toBe('site/weather.html')
+    expect(await first('money spent and earned')).toBe('docs/budget.pdf')
+    expect(await service.search('storm clouds')).toEqual([])
+    expect(await service.stats()).toMatchObject({ files: 3, skipped: 2 })
+    // Kept current: a file indexed after the model loaded is embedded as it is stored.
+    await service.indexFile('docs/travel.md', '# Trains\n\nThe railway timetable lists each departure.\n')
+    expect(await first('train schedule')).toBe('docs/travel.md')
+    expect(await service.stats()).toMatchObject({ files: 4, vectors: 4 })
   })
 })

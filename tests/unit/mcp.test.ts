@@ -271,6 +271,27 @@ describe('weft mcp', () => {
   it('finds code with search', async () => {
     const hits = await data<{ path: string }[]>('search', { query: 'export' })
     expect(hits.map((h) => h.path)).toContain('src/a.ts')
+    // Every branch in flight: who else is touching src/a.ts? (The agents landed ada's version on main.)
+    const everywhere = await data<{ path: string; snippet: string; branches: string[] }[]>('search', {
+      query: 'export',
+      path: 'src/a.ts',
+      allBranches: true,
+    })
+    expect(everywhere.map((h) => [h.snippet, h.branches]).sort()).toEqual([
+      ["export const a = 'ada'", ['agent/ada', 'main']],
+      ["export const a = 'bo'", ['agent/bo']],
+      ['export const a = 2', ['feature']],
+    ])
+    const byMeaning = await data<{ path: string; branches: string[] }[]>('search', {
+      // Its words are all stop words to the model: the hit comes from the word half of the hybrid.
+      query: 'export',
+      semantic: true,
+      branches: ['feature'],
+    })
+    expect(byMeaning).toEqual([expect.objectContaining({ path: 'src/a.ts', branches: ['feature'] })])
+    expect(await refusal('search', { query: 'x', branch: 'main', allBranches: true })).toMatch(
+      /one of branch, branches or allBranches/,
+    )
   })
 
   it('answers bad input with a tool error and keeps serving', async () => {
