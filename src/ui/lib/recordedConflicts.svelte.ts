@@ -1,5 +1,6 @@
 import type { RecordedConflict } from '../../repo/conflicts.ts'
 import type { Host } from './host.ts'
+import { oneAtATime } from './oneAtATime.ts'
 
 /**
  * The conflicts a merge recorded on the branch (see src/repo/conflicts.ts), kept current for the
@@ -12,8 +13,6 @@ export class RecordedConflicts {
   problem = $state('')
   readonly #host: Host
   readonly #repoId: string
-  #asking = false
-  #askAgain = false
   #branch = ''
   #closed = false
 
@@ -35,12 +34,12 @@ export class RecordedConflicts {
     void this.#ask()
   }
 
-  async #ask(): Promise<void> {
-    if (this.#asking) {
-      this.#askAgain = true
-      return
-    }
-    this.#asking = true
+  readonly #ask = oneAtATime(
+    () => this.#askOnce(),
+    () => this.#closed,
+  )
+
+  async #askOnce(): Promise<void> {
     try {
       const list = await this.#host.service.recordedConflicts(this.#repoId, this.#branch)
       if (this.#closed) return
@@ -50,12 +49,6 @@ export class RecordedConflicts {
       if (this.#closed) return
       this.list = []
       this.problem = (e as Error).message
-    } finally {
-      this.#asking = false
-      if (this.#askAgain && !this.#closed) {
-        this.#askAgain = false
-        void this.#ask()
-      }
     }
   }
 

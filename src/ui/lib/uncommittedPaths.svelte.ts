@@ -1,5 +1,6 @@
 import type { ChangeKind } from '../../repo/history.ts'
 import type { Host } from './host.ts'
+import { oneAtATime } from './oneAtATime.ts'
 
 /** A file's uncommitted change as a tab and a tree item show it: the letter drawn and the words read out. */
 export const CHANGE_MARKS: Record<Exclude<ChangeKind, 'deleted'>, { letter: string; description: string }> = {
@@ -24,8 +25,6 @@ export class UncommittedPaths {
   readonly #host: Host
   readonly #repoId: string
   #timer: ReturnType<typeof setTimeout> | undefined
-  #asking = false
-  #askAgain = false
   #branch = ''
   #closed = false
 
@@ -42,12 +41,12 @@ export class UncommittedPaths {
     this.#timer = setTimeout(() => void this.#ask(), REFRESH_DELAY_MS)
   }
 
-  async #ask(): Promise<void> {
-    if (this.#asking) {
-      this.#askAgain = true
-      return
-    }
-    this.#asking = true
+  readonly #ask = oneAtATime(
+    () => this.#askOnce(),
+    () => this.#closed,
+  )
+
+  async #askOnce(): Promise<void> {
     try {
       const list = await this.#host.service.status(this.#repoId, this.#branch)
       if (this.#closed) return
@@ -57,12 +56,6 @@ export class UncommittedPaths {
       this.changes = next
     } catch {
       // The branch may be gone (deleted by a peer); its markers simply stay as they were.
-    } finally {
-      this.#asking = false
-      if (this.#askAgain && !this.#closed) {
-        this.#askAgain = false
-        void this.#ask()
-      }
     }
   }
 
