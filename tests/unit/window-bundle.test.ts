@@ -5,18 +5,19 @@ import { describe, expect, it } from 'vitest'
 
 /**
  * Windows hold no documents and parse nothing (documents live in the repository worker, parsing in
- * the index and merge workers), so the window's entry chunk must not carry Automerge or
- * web-tree-sitter. Rather than build the app, this walks the static imports from `src/main.ts`,
- * through `.svelte` files, and names the packages reached: a static import of a module is what
- * puts it in the entry chunk. Packages are not walked inside; their declared dependencies are. Type-only imports are erased and not followed; dynamic `import()`
- * makes a chunk of its own loaded on demand, and is not followed either.
+ * the index and merge workers), so no code the window loads may carry Automerge or web-tree-sitter:
+ * neither its entry chunk nor the chunks it loads on first use (the editor pane, the run dialog…).
+ * Rather than build the app, this walks the imports from `src/main.ts`, through `.svelte` files,
+ * and names the packages reached: static imports, and dynamic `import()`s too, since a chunk loaded
+ * on demand still runs in the window. Packages are not walked inside; their declared dependencies
+ * are. Type-only imports are erased and not followed.
  */
 
 const ROOT = resolve(import.meta.dirname, '../..')
 const FORBIDDEN = [/^@automerge\//, /^web-tree-sitter$/]
 
-/** The runtime (non type-only) static import specifiers of a TypeScript source. */
-function staticImports(source: string, fileName: string): string[] {
+/** The runtime (non type-only) import specifiers of a TypeScript source, static and dynamic. */
+function runtimeImports(source: string, fileName: string): string[] {
   const file = ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS)
   const specifiers: string[] = []
   for (const statement of file.statements) {
@@ -28,6 +29,17 @@ function staticImports(source: string, fileName: string): string[] {
       specifiers.push((statement.moduleSpecifier as ts.StringLiteral).text)
     }
   }
+  const visit = (node: ts.Node): void => {
+    if (
+      ts.isCallExpression(node) &&
+      node.expression.kind === ts.SyntaxKind.ImportKeyword &&
+      node.arguments[0] &&
+      ts.isStringLiteralLike(node.arguments[0])
+    )
+      specifiers.push(node.arguments[0].text)
+    ts.forEachChild(node, visit)
+  }
+  visit(file)
   return specifiers
 }
 
@@ -60,7 +72,7 @@ function reachablePackages(entries: string[]): Map<string, string[]> {
     const { file, chain } = queue.shift()!
     if (!/\.(ts|svelte)$/.test(file)) continue // stylesheets and assets
     const text = readFileSync(file, 'utf8')
-    for (const specifier of staticImports(file.endsWith('.svelte') ? svelteScripts(text) : text, file)) {
+    for (const specifier of runtimeImports(file.endsWith('.svelte') ? svelteScripts(text) : text, file)) {
       if (specifier.startsWith('virtual:')) continue
       if (!specifier.startsWith('.')) {
         const name = packageOf(specifier)
@@ -104,7 +116,7 @@ describe('the window bundle', () => {
     expect(packages.has('@xterm/xterm')).toBe(true)
   })
 
-  it('statically imports neither Automerge nor web-tree-sitter', () => {
+  it('imports neither Automerge nor web-tree-sitter', () => {
     const found = [...packages].filter(([name]) => FORBIDDEN.some((pattern) => pattern.test(name)))
     expect(found.map(([, chain]) => chain.join(' → '))).toEqual([])
   })
