@@ -23,6 +23,8 @@ export interface GitExportOptions {
   dryRun?: boolean
   /** Moves branches even when that drops commits the git repository has (git push --force). */
   force?: boolean
+  /** False: writes the objects only, moving no ref (a remote helper's fetch: git moves them). */
+  writeRefs?: boolean
   onProgress?: (progress: GitExportProgress) => void
 }
 
@@ -71,6 +73,7 @@ export class GitExporter {
   async export({
     dryRun = false,
     force = false,
+    writeRefs = true,
     onProgress,
   }: GitExportOptions = {}): Promise<GitExportReport> {
     this.#dryRun = dryRun
@@ -105,7 +108,7 @@ export class GitExporter {
       written++
       onProgress?.({ done: ids.size, total: order.length })
     }
-    if (dryRun) return { ids, written, changedIds, branches: [], tags: 0 }
+    if (dryRun || !writeRefs) return { ids, written, changedIds, branches: [], tags: 0 }
     const branches = await this.#branches(doc, ids, force)
     const tags = await this.#tags(doc, ids)
     return { ids, written, changedIds, branches, tags }

@@ -30,6 +30,8 @@ export interface GitImportProgress {
 export interface GitImportOptions {
   /** Branch names to import; every local branch when absent. */
   branches?: string[]
+  /** Commits to import as these branches instead of the repository's branches (a push), no tags. */
+  heads?: { name: string; head: string }[]
   onProgress?: (progress: GitImportProgress) => void
   /** Commits written per document change. */
   batch?: number
@@ -94,6 +96,7 @@ export async function importGit(
   const known = await knownCommits(ws, repo)
   const history = await new GitHistoryReader(repo).read({
     branches: options.branches,
+    heads: options.heads,
     known: (oid) => known.has(oid),
     onProgress: (done, total) => onProgress?.({ phase: 'reading', done, total }),
   })
