@@ -80,7 +80,7 @@ export async function knownCommits(ws: Workspace, repo: GitRepository): Promise<
   const commits = Object.entries(ws.handle.doc().commits)
   for (const [id, commit] of commits) if (commit.git) known.set(String(commit.git.id), id)
   if (commits.some(([, commit]) => !commit.git)) {
-    const { ids } = await new GitExporter(ws, repo).export({ dryRun: true })
+    const { ids } = await new GitExporter(ws, repo).export({ dryRun: true, trustImported: true })
     for (const [id, oid] of ids) if (!known.has(oid)) known.set(oid, id)
   }
   return known

@@ -115,6 +115,23 @@ describe('git-remote-weft: git clone, fetch and push against Weft', () => {
     expect((await weft(home, ['cat', 'notes.md'])).out).toBe('# Notes\n')
   })
 
+  it("clones an imported history, named by its repository name, with git's own commit ids", async () => {
+    const source = join(work, 'source.git')
+    const bundle = join(import.meta.dirname, 'fixtures/git/balanced-match.bundle')
+    execFileSync('git', ['clone', '--quiet', '--mirror', bundle, source], { env: ENV })
+    expect(await weft(home, ['import-git', source, '--name', 'balanced'])).toMatchObject({ code: 0 })
+    const copy = join(work, 'balanced')
+    git(work, 'clone', '--quiet', 'weft::balanced', copy)
+    const branches = (dir: string, prefix: string) =>
+      git(dir, 'for-each-ref', '--format=%(objectname) %(refname)', prefix)
+        .replaceAll(prefix, '')
+        .split('\n')
+        .filter((line) => line && !line.endsWith(' HEAD'))
+    expect(branches(copy, 'refs/remotes/origin/')).toEqual(branches(source, 'refs/heads/'))
+    expect(branches(copy, 'refs/remotes/origin/').length).toBeGreaterThan(0)
+    git(copy, 'fsck', '--strict')
+  })
+
   it('answers a line that is not the protocol with a clear error, not a crash', () => {
     const helper = (input: string, args = ['origin', link], gitDir = join(clone, '.git')) =>
       spawnSync(HELPER, args, { env: { ...ENV, GIT_DIR: gitDir }, input, encoding: 'utf8' })

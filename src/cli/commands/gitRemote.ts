@@ -64,7 +64,7 @@ class RemoteSession {
 
   /** Weft commit id → git commit id, computed (nothing written). */
   async #ids() {
-    return (await exportGit(this.#ws, this.#repo, { dryRun: true })).ids
+    return (await exportGit(this.#ws, this.#repo, { dryRun: true, trustImported: true })).ids
   }
 
   async list(): Promise<string> {
