@@ -85,6 +85,13 @@ describe('git-remote-weft: git clone, fetch and push against Weft', () => {
     // A new branch goes to Weft as a new branch.
     git(clone, 'push', '--quiet', 'origin', 'main:feature')
     expect((await weft(home, ['branch', 'list'])).out).toContain('feature')
+    // Deleting a branch or pushing a tag through git is refused with why.
+    expect(gitFails(clone, 'push', 'origin', ':feature')).toContain(
+      'deleting a branch through git is not supported',
+    )
+    git(clone, 'tag', 'v1')
+    expect(gitFails(clone, 'push', 'origin', 'v1')).toContain('Weft takes branches (refs/heads/…) only')
+    expect((await weft(home, ['branch', 'list'])).out).toContain('feature')
   })
 
   it('fetches a commit made in Weft', async () => {
