@@ -48,6 +48,8 @@ export interface GitExportReport {
     reason?: string
   }[]
   tags: number
+  /** Each tag's git object id (a commit's, or an annotated tag's own). */
+  tagObjects: { name: string; oid: string }[]
 }
 
 const encoder = new TextEncoder()
@@ -115,10 +117,13 @@ export class GitExporter {
       written++
       onProgress?.({ done: ids.size, total: order.length })
     }
-    if (dryRun || !writeRefs) return { ids, written, changedIds, branches: [], tags: 0 }
+    const tagObjects = await this.#tagObjects(doc, ids)
+    if (dryRun || !writeRefs) return { ids, written, changedIds, branches: [], tags: 0, tagObjects }
     const branches = await this.#branches(doc, ids, force)
-    const tags = await this.#tags(doc, ids)
-    return { ids, written, changedIds, branches, tags }
+    const { fs, gitdir } = this.#repo
+    for (const { name, oid } of tagObjects)
+      await git.writeRef({ fs, gitdir, ref: `refs/tags/${name}`, value: oid, force: true })
+    return { ids, written, changedIds, branches, tags: tagObjects.length, tagObjects }
   }
 
   #commitContent(commit: Commit, tree: string, parents: string[]): Uint8Array {
@@ -242,23 +247,25 @@ export class GitExporter {
     return report
   }
 
-  async #tags(doc: RepositoryDoc, ids: Map<CommitId, string>): Promise<number> {
-    const { fs, gitdir } = this.#repo
-    let count = 0
+  /** Each tag's git object: the commit's id for a plain tag, a tag object (written unless a dry run) for an annotated one. */
+  async #tagObjects(
+    doc: RepositoryDoc,
+    ids: Map<CommitId, string>,
+  ): Promise<{ name: string; oid: string }[]> {
+    const objects: { name: string; oid: string }[] = []
     for (const tag of doc.gitTags ?? []) {
       const commit = ids.get(tag.commit)
       if (!commit) continue
-      let value = commit
+      let oid = commit
       if (tag.object) {
         const object = tag.object.replace(/^object [0-9a-f]{40}$/m, `object ${commit}`)
         if (!/^object [0-9a-f]{40}$/m.test(tag.object) || !/^type commit$/m.test(tag.object))
           throw new WeftError('bad-input', `Tag "${tag.name}" holds no commit.`)
-        value = await this.#write('tag', encoder.encode(object))
+        oid = await this.#write('tag', encoder.encode(object))
       }
-      await git.writeRef({ fs, gitdir, ref: `refs/tags/${tag.name}`, value, force: true })
-      count++
+      objects.push({ name: tag.name, oid })
     }
-    return count
+    return objects
   }
 }
 

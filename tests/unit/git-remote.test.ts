@@ -136,6 +136,9 @@ describe('git-remote-weft: git clone, fetch and push against Weft', () => {
         .filter((line) => line && !line.endsWith(' HEAD'))
     expect(branches(copy, 'refs/remotes/origin/')).toEqual(branches(source, 'refs/heads/'))
     expect(branches(copy, 'refs/remotes/origin/').length).toBeGreaterThan(0)
+    // Tags, annotated ones as their own tag objects, with git's ids.
+    expect(branches(copy, 'refs/tags/')).toEqual(branches(source, 'refs/tags/'))
+    expect(branches(copy, 'refs/tags/').length).toBeGreaterThan(0)
     git(copy, 'fsck', '--strict')
   })
 

@@ -62,13 +62,17 @@ class RemoteSession {
     this.#headBranch = headBranch
   }
 
-  /** Weft commit id → git commit id, computed (nothing written). */
+  /** Weft commit id → git commit id, and each tag's git object, computed (nothing written). */
+  async #computed() {
+    return exportGit(this.#ws, this.#repo, { dryRun: true, trustImported: true })
+  }
+
   async #ids() {
-    return (await exportGit(this.#ws, this.#repo, { dryRun: true, trustImported: true })).ids
+    return (await this.#computed()).ids
   }
 
   async list(): Promise<string> {
-    const ids = await this.#ids()
+    const { ids, tagObjects } = await this.#computed()
     const doc = this.#ws.handle.doc()
     const lines: string[] = []
     for (const branch of this.#ws.branches()) {
@@ -77,6 +81,7 @@ class RemoteSession {
     }
     const named = this.#ws.branches().find((b) => b.name === this.#headBranch || b.id === this.#headBranch)
     const head = named ?? this.#ws.branches().find((b) => b.id === doc.defaultBranch)
+    for (const tag of tagObjects) lines.push(`${tag.oid} refs/tags/${tag.name}`)
     if (head && doc.branches[head.id]?.head) lines.push(`@refs/heads/${head.name} HEAD`)
     return lines.map((l) => `${l}\n`).join('') + '\n'
   }
