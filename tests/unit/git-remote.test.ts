@@ -122,7 +122,20 @@ describe('git-remote-weft: git clone, fetch and push against Weft', () => {
     expect((await weft(home, ['cat', 'notes.md'])).out).toBe('# Notes\n')
   })
 
-  it("clones an imported history, named by its repository name, with git's own commit ids", async () => {
+  it('refuses a push onto a Weft branch with uncommitted changes, and moves nothing', async () => {
+    await weft(home, ['write', 'pending.txt'], 'not committed yet\n')
+    writeFileSync(join(clone, 'later.txt'), 'later\n')
+    git(clone, 'add', 'later.txt')
+    git(clone, 'commit', '--quiet', '-m', 'Later')
+    const before = await weftHead()
+    expect(gitFails(clone, 'push', 'origin', 'main')).toMatch(
+      /\[remote rejected\]\s+main -> main \(Weft's main has uncommitted changes; commit them in Weft first\)/,
+    )
+    expect(await weftHead()).toBe(before)
+    expect((await weft(home, ['cat', 'pending.txt'])).out).toBe('not committed yet\n')
+  })
+
+  it("clones an imported history, named by its repository name, with git's own commit and tag ids", async () => {
     const source = join(work, 'source.git')
     const bundle = join(import.meta.dirname, 'fixtures/git/balanced-match.bundle')
     execFileSync('git', ['clone', '--quiet', '--mirror', bundle, source], { env: ENV })
