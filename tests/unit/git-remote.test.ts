@@ -13,7 +13,9 @@ import { RelayChild } from './relayChild.ts'
 
 const HELPER = fileURLToPath(new URL('../../bin/git-remote-weft.js', import.meta.url))
 
-describe('git-remote-weft: git clone, fetch and push against Weft', () => {
+// Each git command here starts a helper process that opens the profile and connects to the relay:
+// about a second on an idle machine, several on a loaded one.
+describe('git-remote-weft: git clone, fetch and push against Weft', { timeout: 60_000 }, () => {
   const relay = new RelayChild()
   const home = tempDir('weft-remote-home-')
   // git finds `git-remote-weft` on PATH, as `npm link` puts it there.
@@ -82,7 +84,9 @@ describe('git-remote-weft: git clone, fetch and push against Weft', () => {
     expect(log.out.split('\n')[0]).toMatch(new RegExp(`^${pushed.slice(0, 8)} .* Ada <ada@example.invalid>$`))
     expect(log.out).toContain('Edit in git')
     expect((await weft(home, ['cat', 'hello.txt'])).out).toBe('hello from git\n')
-    // A new branch goes to Weft as a new branch.
+  })
+
+  it('pushes a new branch as a Weft branch, and refuses deleting one or pushing a tag', async () => {
     git(clone, 'push', '--quiet', 'origin', 'main:feature')
     expect((await weft(home, ['branch', 'list'])).out).toContain('feature')
     // Deleting a branch or pushing a tag through git is refused with why.
