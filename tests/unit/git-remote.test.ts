@@ -93,6 +93,10 @@ describe('git-remote-weft: git clone, fetch and push against Weft', { timeout: 6
     expect(gitFails(clone, 'push', 'origin', ':feature')).toContain(
       'deleting a branch through git is not supported',
     )
+    // A name git allows and Weft does not: refused by name, nothing else in the push affected.
+    expect(gitFails(clone, 'push', 'origin', 'main:feat+x')).toMatch(
+      /\[remote rejected\]\s+main -> feat\+x \(Git branch "feat\+x" is not a branch name/,
+    )
     git(clone, 'tag', 'v1')
     expect(gitFails(clone, 'push', 'origin', 'v1')).toContain('Weft takes branches (refs/heads/…) only')
     expect((await weft(home, ['branch', 'list'])).out).toContain('feature')

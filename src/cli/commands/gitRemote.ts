@@ -132,7 +132,14 @@ class RemoteSession {
         return `error ${dst} Weft's ${name} has uncommitted changes; commit them in Weft first\n`
     }
     if (this.dryRun) return `ok ${dst}\n`
-    const report = await importGit(this.#ws, this.#repo, { heads: [{ name, head: oid }] })
+    let report
+    try {
+      report = await importGit(this.#ws, this.#repo, { heads: [{ name, head: oid }] })
+    } catch (error) {
+      // A name or path Weft refuses, found before anything was written: this ref only is refused.
+      if (!(error instanceof WeftError)) throw error
+      return `error ${dst} ${error.message.replace(/\s+/g, ' ')}\n`
+    }
     const placed = report.branches.find((b) => b.name === name)
     if (placed?.outcome === 'refused') return `error ${dst} ${placed.reason ?? 'refused'}\n`
     return `ok ${dst}\n`
