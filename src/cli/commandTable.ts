@@ -210,6 +210,14 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/git.ts')).exportGitCommand,
   },
   {
+    name: 'remote-helper',
+    help: {
+      'remote-helper REMOTE URL':
+        "git's remote helper for weft::LINK (git runs it as git-remote-weft for\n`git clone weft::LINK`, `git fetch`, `git push`)",
+    },
+    load: async () => (await import('./commands/gitRemote.ts')).remoteHelper,
+  },
+  {
     name: 'link',
     help: { link: "print the repository's Share link (on the current or --branch branch)" },
     load: async () => (await import('./commands/init.ts')).link,

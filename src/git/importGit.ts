@@ -30,6 +30,8 @@ export interface GitImportProgress {
 export interface GitImportOptions {
   /** Branch names to import; every local branch when absent. */
   branches?: string[]
+  /** Commits to import as these branches instead of the repository's branches (a push), no tags. */
+  heads?: { name: string; head: string }[]
   onProgress?: (progress: GitImportProgress) => void
   /** Commits written per document change. */
   batch?: number
@@ -78,7 +80,7 @@ export async function knownCommits(ws: Workspace, repo: GitRepository): Promise<
   const commits = Object.entries(ws.handle.doc().commits)
   for (const [id, commit] of commits) if (commit.git) known.set(String(commit.git.id), id)
   if (commits.some(([, commit]) => !commit.git)) {
-    const { ids } = await new GitExporter(ws, repo).export({ dryRun: true })
+    const { ids } = await new GitExporter(ws, repo).export({ dryRun: true, trustImported: true })
     for (const [id, oid] of ids) if (!known.has(oid)) known.set(oid, id)
   }
   return known
@@ -94,6 +96,7 @@ export async function importGit(
   const known = await knownCommits(ws, repo)
   const history = await new GitHistoryReader(repo).read({
     branches: options.branches,
+    heads: options.heads,
     known: (oid) => known.has(oid),
     onProgress: (done, total) => onProgress?.({ phase: 'reading', done, total }),
   })

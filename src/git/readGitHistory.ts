@@ -46,6 +46,8 @@ export interface GitHistory {
 export interface ReadOptions {
   /** Branch names to read; all local branches when absent. */
   branches?: string[]
+  /** Named heads to read instead of the repository's branches, tags left out (a pushed commit). */
+  heads?: { name: string; head: string }[]
   /** Commits already imported: not read again, nor their ancestors. */
   known?: (oid: string) => boolean
   onProgress?: (done: number, total: number | null) => void
@@ -76,10 +78,15 @@ export class GitHistoryReader {
     this.#repo = repo
   }
 
-  async read({ branches, known = () => false, onProgress }: ReadOptions = {}): Promise<GitHistory> {
+  async read({
+    branches,
+    heads: named,
+    known = () => false,
+    onProgress,
+  }: ReadOptions = {}): Promise<GitHistory> {
     await this.#refuseShallow()
-    const heads = await this.#branches(branches)
-    const { tags, skipped } = await this.#tags()
+    const heads = named ?? (await this.#branches(branches))
+    const { tags, skipped } = named ? { tags: [], skipped: [] } : await this.#tags()
     const starts = [...heads.map((b) => b.head), ...tags.map((t) => t.commit)]
     const commits = await this.#walk(starts, known, onProgress)
     return { commits, branches: heads, tags, skipped }
