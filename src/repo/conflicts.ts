@@ -22,6 +22,7 @@ import type {
   RepositoryDoc,
 } from '../model/types.ts'
 import type { ConflictKind, MergeSide, TreeConflict, TreeMerge } from './mergeTrees.ts'
+import { textLines } from '../model/textLines.ts'
 
 /** How a conflict (or one region) was settled: one side, the base, ours then theirs, or a text of its own. */
 export type Settlement = 'ours' | 'theirs' | 'base' | 'both' | 'text'
@@ -68,7 +69,6 @@ export const MARKER_LINES = {
 
 const lineCount = (text: string): number =>
   text === '' ? 0 : text.split('\n').length - (text.endsWith('\n') ? 1 : 0)
-const linesOf = (text: string): string[] => (text === '' ? [] : text.split(/(?<=\n)/))
 const withNewline = (text: string): string => (text === '' || text.endsWith('\n') ? text : text + '\n')
 
 /**
@@ -150,7 +150,7 @@ export function markRegions(
   text: string,
   regions: readonly RecordedRegion[],
 ): { text: string; marked: RecordedRegion[] } {
-  const lines = linesOf(text)
+  const lines = textLines(text)
   const out: string[] = []
   const marked: RecordedRegion[] = []
   let next = 0
@@ -201,7 +201,7 @@ export function settleRegion(
     )
   if (region.settled)
     throw new WeftError('exists', `Region ${index + 1} of ${named} is already settled (${region.settled}).`)
-  const lines = linesOf(text)
+  const lines = textLines(text)
   if (!inPlace(lines, region))
     throw new WeftError(
       'exists',

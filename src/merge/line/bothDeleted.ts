@@ -1,6 +1,5 @@
 import { matchLines } from './diff3.ts'
-
-const lines = (text: string): string[] => (text === '' ? [] : text.split(/(?<=\n)/))
+import { textLines } from '../../model/textLines.ts'
 
 /**
  * Both sides only deleted lines here, one side every line the other did and more (one dropped a
@@ -10,9 +9,9 @@ const lines = (text: string): string[] => (text === '' ? [] : text.split(/(?<=\n
  * side by side stay a conflict, as in Spork's and Mergiraf's cases).
  */
 export function bothDeleted(base: string, left: string, right: string): string | undefined {
-  const baseLines = lines(base)
+  const baseLines = textLines(base)
   const kept = (side: string): Set<number> | undefined => {
-    const toBase = matchLines(lines(side), baseLines)
+    const toBase = matchLines(textLines(side), baseLines)
     return toBase.every((at) => at >= 0) ? new Set(toBase) : undefined
   }
   const [keptLeft, keptRight] = [kept(left), kept(right)]

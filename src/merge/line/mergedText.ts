@@ -1,5 +1,6 @@
 import { MARKERS } from './markers.ts'
 import type { ConflictPiece, Piece } from './pieces.ts'
+import { textLines } from '../../model/textLines.ts'
 
 /** A conflict as data: where it sits in the merged text and what each side had there. */
 export interface MergeConflict {
@@ -19,7 +20,6 @@ export interface MergedText {
   conflicts: MergeConflict[]
 }
 
-const lines = (text: string): string[] => (text === '' ? [] : text.split(/(?<=\n)/))
 const withNewline = (text: string): string => (text === '' || text.endsWith('\n') ? text : text + '\n')
 
 /**
@@ -89,7 +89,7 @@ class PieceRenderer {
 
   /** A conflict's versions: the lines all three share at either end go outside the markers. */
   private writeConflict([base, left, right]: Versions, first: ConflictPiece): void {
-    const [baseLines, leftLines, rightLines] = [lines(base), lines(left), lines(right)]
+    const [baseLines, leftLines, rightLines] = [textLines(base), textLines(left), textLines(right)]
     const { head, tail } = sharedEnds(baseLines, leftLines, rightLines)
     // A version with nothing there but the indentation the conflict took back from its line: empty.
     const middle = (list: string[]) => {
