@@ -1,6 +1,14 @@
 import type { RealmKey } from './realmKey.ts'
 import { macOf, verifiesUnder } from './realmKey.ts'
-import { LIMITS, type EventKind, type InstanceId, type JobId, type Outcome, type RealmId } from './types.ts'
+import {
+  EVENT_KINDS,
+  LIMITS,
+  type EventKind,
+  type InstanceId,
+  type JobId,
+  type Outcome,
+  type RealmId,
+} from './types.ts'
 
 /**
  * The REPL's fast path: a job and its outcome also travel as ephemeral messages on the session
@@ -51,16 +59,6 @@ const JOB = 'weft-repl-job'
 const OUTCOME = 'weft-repl-outcome'
 const ID = /^[A-Za-z0-9_-]{1,100}$/
 const LANGUAGE = /^[a-z][a-z0-9+#.-]{0,31}$/i
-const EVENT_KINDS: readonly EventKind[] = [
-  'log',
-  'info',
-  'warn',
-  'error',
-  'debug',
-  'uncaught',
-  'unhandled-rejection',
-  'dropped',
-]
 const HEX_32 = /^[0-9a-f]{64}$/
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -135,7 +133,7 @@ function checkReport(report: unknown): OutcomeReport | null {
   if (console.length > LIMITS.bufferedEvents + 1) return null
   const lines: PrintedLine[] = []
   for (const line of console) {
-    if (!isRecord(line) || !EVENT_KINDS.includes(line.kind as EventKind)) return null
+    if (!isRecord(line) || !(EVENT_KINDS as readonly string[]).includes(line.kind as string)) return null
     if (!isText(line.text, LIMITS.eventChars + 100) || !isTime(line.time)) return null
     if (line.stack !== undefined && !isText(line.stack, LIMITS.eventChars + 100)) return null
     lines.push({

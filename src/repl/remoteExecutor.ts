@@ -1,5 +1,5 @@
 import type { Executor } from './Executor.ts'
-import type { EventKind, Outcome, RealmEvent } from './types.ts'
+import { REALM_EVENT_KINDS, type Outcome, type RealmEvent } from './types.ts'
 
 /**
  * An executor across a port: the realm's side (a sandboxed frame, a worker, a run) serves it, and
@@ -25,15 +25,6 @@ type FromRealm =
 
 /** How long a realm has to say it is ready before the runtime gives up on it. */
 const READY_MS = 15_000
-const EVENT_KINDS: readonly EventKind[] = [
-  'log',
-  'info',
-  'warn',
-  'error',
-  'debug',
-  'uncaught',
-  'unhandled-rejection',
-]
 const LANGUAGE = /^[a-z][a-z0-9+#.-]{0,31}$/i
 
 /** Serves `executor` on `port`: the realm's side, where the code runs. */
@@ -90,7 +81,7 @@ function outcomeOf(v: unknown): Outcome | null {
 function eventOf(v: unknown): RealmEvent | null {
   if (
     !isRecord(v) ||
-    !EVENT_KINDS.includes(v.kind as EventKind) ||
+    !(REALM_EVENT_KINDS as readonly string[]).includes(v.kind as string) ||
     !isString(v.text) ||
     !(v.stack === undefined || isString(v.stack))
   )

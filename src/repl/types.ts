@@ -72,8 +72,21 @@ export interface JobEntry {
   reason?: Scalar
 }
 
-export type EventKind =
-  'log' | 'info' | 'warn' | 'error' | 'debug' | 'uncaught' | 'unhandled-rejection' | 'dropped'
+/** What a realm may report on its own; checked against this wherever a realm's message is read. */
+export const REALM_EVENT_KINDS = [
+  'log',
+  'info',
+  'warn',
+  'error',
+  'debug',
+  'uncaught',
+  'unhandled-rejection',
+] as const
+
+/** What a session records: a realm's kinds, and `dropped`, which only the runtime writes (never a realm). */
+export const EVENT_KINDS = [...REALM_EVENT_KINDS, 'dropped'] as const
+
+export type EventKind = (typeof EVENT_KINDS)[number]
 
 /** Something the realm reported on its own: console output, an uncaught error, a rejection. */
 export interface EventEntry {
