@@ -16,6 +16,7 @@ import { sha256 } from '../src/model/content.ts'
 import { SearchIndex, type IndexSource, type SearchOptions } from '../src/index/SearchIndex.ts'
 import { readNodeModel } from '../src/index/semantic/nodeModel.ts'
 import { STOP_WORDS } from '../src/index/semantic/tokens.ts'
+import { stemPrefix } from '../src/index/query.ts'
 import { openMemoryDatabase } from '../src/index/sqlite.ts'
 import { nodeGrammars } from '../src/syntax/nodeGrammars.ts'
 
@@ -66,9 +67,17 @@ const anyWord = (q: string) =>
     .filter((w) => w.length > 1 && !STOP_WORDS.has(w.toLowerCase()))
     .join(' OR ')
 
+/** The same with each word's stem as a prefix (`declared` → `declar*`), as the hybrid's word half searches. */
+const anyStem = (q: string) =>
+  anyWord(q)
+    .split(' OR ')
+    .map((w) => (stemPrefix(w) ? `${stemPrefix(w)}*` : w))
+    .join(' OR ')
+
 const modes: { name: string; query: (q: string) => string; options: SearchOptions }[] = [
   { name: 'words (weft search)', query: (q) => q, options: {} },
   { name: 'any word (a OR b …)', query: anyWord, options: {} },
+  { name: 'any stem (a* OR b* …)', query: anyStem, options: {} },
   { name: 'vectors alone', query: (q) => q, options: { semantic: 'vectors' } },
   { name: 'hybrid (--semantic)', query: (q) => q, options: { semantic: true } },
 ]

@@ -11,7 +11,7 @@
  *   a OR b            either
  */
 
-import { STOP_WORDS } from './semantic/tokens.ts'
+import { stem, STOP_WORDS } from './semantic/tokens.ts'
 
 /** Terms that contain no letter or digit produce no token and are dropped. */
 const WORDY = /[\p{L}\p{N}]/u
@@ -58,9 +58,25 @@ export const MIN_TRIGRAM = 3
 /** `text` as a LIKE pattern matching it literally anywhere (escape character `\`). */
 export const likePattern = (text: string): string => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
 
+/** Shortest stem searched as a prefix: shorter ones (`us*`) match too many unrelated words. */
+const MIN_STEM = 4
+
 /**
- * Any of the input's words (stop words dropped), for the lexical half of a semantic search: a
- * question's words are rarely all in one chunk. Null when no word is left.
+ * The prefix that finds the other forms of `word` (`declared` → `declar`, finding `declare` and
+ * `declaration`), or null when the word has no suffix to strip: the index does not stem, and a
+ * question rarely uses the form the code does.
+ */
+export function stemPrefix(word: string): string | null {
+  const lower = word.toLowerCase()
+  // stem() turns a final y into i so that `retry` and `retries` meet; as a prefix the i must go.
+  const base = stem(lower).replace(/i$/, '')
+  return base.length >= MIN_STEM && base !== lower && lower.startsWith(base) ? base : null
+}
+
+/**
+ * Any of the input's words (stop words dropped), each also by its stem as a prefix, for the
+ * lexical half of a semantic search: a question's words are rarely all in one chunk, nor in the
+ * form the code uses. Null when no word is left.
  */
 export function relaxedWordQuery(input: string): { match: string; words: string[] } | null {
   const words = [
@@ -71,5 +87,9 @@ export function relaxedWordQuery(input: string): { match: string; words: string[
     ),
   ]
   if (!words.length) return null
-  return { match: words.map(quote).join(' OR '), words }
+  const terms = words.map((w) => {
+    const prefix = stemPrefix(w)
+    return prefix ? `${quote(prefix)} *` : quote(w)
+  })
+  return { match: [...new Set(terms)].join(' OR '), words }
 }
