@@ -16,7 +16,7 @@ import { sha256 } from '../src/model/content.ts'
 import { SearchIndex, type IndexSource, type SearchOptions } from '../src/index/SearchIndex.ts'
 import { readNodeModel } from '../src/index/semantic/nodeModel.ts'
 import { STOP_WORDS } from '../src/index/semantic/tokens.ts'
-import { stemPrefix } from '../src/index/query.ts'
+import { wordForms } from '../src/index/query.ts'
 import { openMemoryDatabase } from '../src/index/sqlite.ts'
 import { nodeGrammars } from '../src/syntax/nodeGrammars.ts'
 
@@ -67,17 +67,13 @@ const anyWord = (q: string) =>
     .filter((w) => w.length > 1 && !STOP_WORDS.has(w.toLowerCase()))
     .join(' OR ')
 
-/** The same with each word's stem as a prefix (`declared` → `declar*`), as the hybrid's word half searches. */
-const anyStem = (q: string) =>
-  anyWord(q)
-    .split(' OR ')
-    .map((w) => (stemPrefix(w) ? `${stemPrefix(w)}*` : w))
-    .join(' OR ')
+/** The same with each word's other forms (`declared` → declare OR declaration …), as the hybrid's word half searches. */
+const anyForm = (q: string) => anyWord(q).split(' OR ').flatMap(wordForms).join(' OR ')
 
 const modes: { name: string; query: (q: string) => string; options: SearchOptions }[] = [
   { name: 'words (weft search)', query: (q) => q, options: {} },
   { name: 'any word (a OR b …)', query: anyWord, options: {} },
-  { name: 'any stem (a* OR b* …)', query: anyStem, options: {} },
+  { name: 'any word, all forms', query: anyForm, options: {} },
   { name: 'vectors alone', query: (q) => q, options: { semantic: 'vectors' } },
   { name: 'hybrid (--semantic)', query: (q) => q, options: { semantic: true } },
 ]

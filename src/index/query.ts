@@ -73,10 +73,29 @@ export function stemPrefix(word: string): string | null {
   return base.length >= MIN_STEM && base !== lower && lower.startsWith(base) ? base : null
 }
 
+/** Endings put back on a stem: the common English inflections and derivations code and prose use. */
+const ENDINGS = ['', 'e', 's', 'es', 'ed', 'ing', 'er', 'ion', 'ation']
+/** …and for a stem whose y was cut (`retr` of retry, retries, retried). */
+const Y_ENDINGS = ['y', 'ies', 'ied', 'ying', 'ier']
+
 /**
- * Any of the input's words (stop words dropped), each also by its stem as a prefix, for the
- * lexical half of a semantic search: a question's words are rarely all in one chunk, nor in the
- * form the code uses. Null when no word is left.
+ * `word` and the other forms of it the code may use (`declared` → declare, declares, declaration,
+ * …): its stem with the common endings put back. Exact words, not a prefix: FTS5 reads the whole
+ * posting list of every word a prefix matches before ranking, which took the hybrid query's CPU p95
+ * on bench/index.bench.ts from 40 to 80 ms; a form no chunk has costs one term lookup.
+ */
+export function wordForms(word: string): string[] {
+  const lower = word.toLowerCase()
+  const base = stemPrefix(lower)
+  if (!base) return [lower]
+  const endings = stem(lower).endsWith('i') ? [...ENDINGS, ...Y_ENDINGS] : ENDINGS
+  return [...new Set([lower, ...endings.map((e) => base + e)])]
+}
+
+/**
+ * Any of the input's words (stop words dropped), each in its other forms too, for the lexical half
+ * of a semantic search: a question's words are rarely all in one chunk, nor in the form the code
+ * uses. Null when no word is left.
  */
 export function relaxedWordQuery(input: string): { match: string; words: string[] } | null {
   const words = [
@@ -87,9 +106,6 @@ export function relaxedWordQuery(input: string): { match: string; words: string[
     ),
   ]
   if (!words.length) return null
-  const terms = words.map((w) => {
-    const prefix = stemPrefix(w)
-    return prefix ? `${quote(prefix)} *` : quote(w)
-  })
-  return { match: [...new Set(terms)].join(' OR '), words }
+  const terms = words.flatMap(wordForms)
+  return { match: [...new Set(terms)].map(quote).join(' OR '), words }
 }
