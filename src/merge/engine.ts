@@ -2,7 +2,8 @@ import type { Grammars } from '../syntax/grammars.ts'
 import { LANGUAGES, structuredGrammarForPath, type StructuredGrammar } from '../syntax/languages.ts'
 import { failedLineCheck, failedTextCheck, failedTreeCheck } from './checks/cleanResult.ts'
 import { reconcileRenames, type MergeWarning } from './checks/renames.ts'
-import { linePieces } from './line/linePieces.ts'
+import { matchLines } from './line/diff3.ts'
+import { lines, linePieces } from './line/linePieces.ts'
 import { renderPieces, type MergeConflict } from './line/mergedText.ts'
 import type { Piece } from './line/pieces.ts'
 import { profileFor } from './profiles/languages.ts'
@@ -161,7 +162,7 @@ function chooseMerge(input: MergeInput, line: MergeResult, grammars: Grammars, d
       : line
   }
   const profile = profileFor(grammar)
-  // The sides are parsed incrementally from the base, a merged text from the left.
+  // The sides are parsed incrementally from the base, a merged text from the side nearest it.
   const parses = new Parses(parser, profile.chains ?? [], profile.lenientTrailingCommas)
   try {
     return structuredMerge(input, line, parses, profile, deadline)
@@ -186,13 +187,17 @@ function structuredMerge(
   const [pl, pr] = pb ? [parses.parse(left, pb), parses.parse(right, pb)] : []
   if (!pb || !pl || !pr) return { ...line, method: 'fallback' }
   const [tb, tl, tr] = [pb.tree, pl.tree, pr.tree]
+  // A merged text holds both sides' changes, so it is nearest the side that changed more: parsed
+  // from that side's tree, its line diff (the incremental parse's edits) is the other side's few
+  // changes, not the many of the side that rewrote the file.
+  const nearest = changedLines(base, right) > changedLines(base, left) ? pr : pl
 
   /**
    * A clean merge is kept only if it parses as well as the sides, declares nothing twice and
    * passes the line checks (a clean line merge failing them may be bettered by the structured one).
    */
   const accept = (merge: MergeResult): Chosen | undefined => {
-    let merged = parses.parse(merge.text, pl)?.tree
+    let merged = parses.parse(merge.text, nearest)?.tree
     // Error recovery can differ with the tree reused: a text with errors is judged by a fresh
     // parse, so the verdict does not depend on which side is the left.
     if (merged && merged.errors > 0) merged = parses.parse(merge.text)?.tree
@@ -219,6 +224,14 @@ function structuredMerge(
   }
   if (structured.clean) return accept(structured) ?? fallback()
   return !line.clean && conflictMass(line) < conflictMass(structured) ? fallback() : structured
+}
+
+/** Lines `side` deleted from `base` or inserted (the line diff is cached: the line merge made it). */
+function changedLines(base: string, side: string): number {
+  const [from, to] = [lines(base), lines(side)]
+  let kept = 0
+  for (const at of matchLines(from, to)) if (at >= 0) kept++
+  return from.length + to.length - 2 * kept
 }
 
 /** Every grammar merged by its syntax tree, for preparing an engine up front. */

@@ -1,5 +1,6 @@
 import { Language, Parser } from 'web-tree-sitter'
 import type { GrammarId } from './languages.ts'
+import { useTreeSitterRuntime } from './treeWalker.ts'
 
 /**
  * Where the wasm files come from: a path (Node) or URL (browser) for the runtime and each grammar.
@@ -21,7 +22,10 @@ export class Grammars {
   }
 
   static async create(locator: GrammarLocator): Promise<Grammars> {
-    await Parser.init({ locateFile: () => locator.runtime })
+    // Emscripten fills the options object with the runtime's exports: tree copies call them directly.
+    const options = { locateFile: () => locator.runtime }
+    await Parser.init(options)
+    useTreeSitterRuntime(options)
     return new Grammars(locator)
   }
 

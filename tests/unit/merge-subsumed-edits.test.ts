@@ -90,4 +90,57 @@ describe("merge engine: one side already made the other side's edit, and more", 
     for (const result of bothWays('ci.yml', ci('yarn install'), ci('pnpm install'), ci('npm install')))
       expect(result.clean).toBe(false)
   })
+
+  it('the same rename on both sides, one side also re-wrapping around it: that side (TS, Python, Rust)', () => {
+    // Prettier wrapped the destructured parameters one per line on one side.
+    const component = (head: string) =>
+      `export function mount() {\n${head}    url: string\n  }) => render(url)\n  return Component\n}\n`
+    const ts = [
+      '  const Component = ({ url, onRender }: {\n',
+      '  const Component = ({ url, onDoc }: {\n',
+      '  const Component = ({\n    url,\n    onDoc,\n  }: {\n',
+    ].map(component)
+    for (const result of bothWays('hooks.test.tsx', ts[0], ts[1], ts[2]))
+      expect(result).toMatchObject({ clean: true, text: ts[2] })
+    // A word the other side kept, apart from the edit (past a comma both kept), may change too.
+    const renamed = component('  const Component = ({\n    href,\n    onDoc,\n  }: {\n')
+    for (const result of bothWays('hooks.test.tsx', ts[0], ts[1], renamed))
+      expect(result).toMatchObject({ clean: true, text: renamed })
+    // Black exploded a call one argument per line, with its magic trailing comma.
+    const py = (call: string) => `def run(client):\n${call}    return client\n`
+    const python = [
+      '    client.connect(host, port, timeout=5)\n',
+      '    client.connect(host, port, timeout=30)\n',
+      '    client.connect(\n        host,\n        port,\n        timeout=30,\n    )\n',
+    ].map(py)
+    for (const result of bothWays('client.py', python[0], python[1], python[2]))
+      expect(result).toMatchObject({ clean: true, text: python[2] })
+    // rustfmt wrapped a signature whose parameter type both sides changed.
+    const rs = (signature: string) => `impl Pool {\n${signature}        self.spawn(task)\n    }\n}\n`
+    const rust = [
+      '    pub fn submit(&self, task: Box<dyn Task>) -> Handle {\n',
+      '    pub fn submit(&self, task: Arc<dyn Task>) -> Handle {\n',
+      '    pub fn submit(\n        &self,\n        task: Arc<dyn Task>,\n    ) -> Handle {\n',
+    ].map(rs)
+    for (const result of bothWays('pool.rs', rust[0], rust[1], rust[2]))
+      expect(result).toMatchObject({ clean: true, text: rust[2] })
+  })
+
+  it('a re-wrapped side that changed a word the other side did not, or wrote the edit otherwise: still a conflict', () => {
+    const component = (head: string) =>
+      `export function mount() {\n${head}    url: string\n  }) => render(url)\n  return Component\n}\n`
+    const base = component('  const Component = ({ url, onRender }: {\n')
+    const left = component('  const Component = ({ url, onDoc }: {\n')
+    // The wrapping side renamed to another name: two different edits.
+    const otherName = component('  const Component = ({\n    url,\n    onData,\n  }: {\n')
+    // The wrapping side also added a parameter right after the shared edit: more than layout.
+    const moreWords = component('  const Component = ({\n    url,\n    onDoc,\n    debug,\n  }: {\n')
+    for (const right of [otherName, moreWords])
+      for (const result of bothWays('hooks.test.tsx', base, left, right)) expect(result.clean).toBe(false)
+    // A replaced word next to the other side's insertion (`1.2.3` → `1.2.4` against `1.2.3-rc1`)
+    // is two edits git cannot order, not one edit re-laid.
+    const version = (text: string) => `[package]\nname = "pool"\nversion = "${text}"\n`
+    for (const result of bothWays('Cargo.toml', version('1.2.3'), version('1.2.4'), version('1.2.3-rc1')))
+      expect(result.clean).toBe(false)
+  })
 })

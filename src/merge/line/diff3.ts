@@ -54,7 +54,12 @@ function diffLines(a: string[], b: string[]): Int32Array {
   return match
 }
 
-/** Myers' O(ND) greedy diff of x[xFrom..xTo) against y[yFrom..yTo), recording the snakes in `match`. */
+/**
+ * Myers' O(ND) greedy diff of x[xFrom..xTo) against y[yFrom..yTo), recording the snakes in `match`.
+ * Only the diagonals that meet the edit grid are walked and kept for the backtrack (a few lines
+ * against a thousand walk a few diagonals, not two thousand); the path is the one walking every
+ * diagonal finds.
+ */
 function myers(
   x: Int32Array,
   y: Int32Array,
@@ -70,28 +75,51 @@ function myers(
   const max = Math.min(n + m, MAX_EDITS)
   const offset = max + 1
   const v = new Int32Array(2 * max + 3)
-  const trace: Int32Array[] = []
+  // Per step d, v before the step over diagonals lows[d] .. (its width), from trace[starts[d]].
+  const trace: Trace = {
+    values: new Int32Array(4 * (n + m) + 64),
+    starts: new Int32Array(max + 1),
+    lows: new Int32Array(max + 1),
+  }
+  let used = 0
   for (let d = 0; d <= max; d++) {
-    trace.push(v.slice(offset - d - 1, offset + d + 2))
-    for (let k = -d; k <= d; k += 2) {
-      let i =
-        k === -d || (k !== d && v[offset + k - 1] < v[offset + k + 1])
-          ? v[offset + k + 1]
-          : v[offset + k - 1] + 1
+    // k = i - j with 0 <= i <= n and 0 <= j <= m, of d's parity.
+    const lo = d <= m ? -d : -m + ((d - m) & 1)
+    const hi = d <= n ? d : n - ((d - n) & 1)
+    const width = hi - lo + 3
+    if (used + width > trace.values.length) {
+      const grown = new Int32Array(Math.max(trace.values.length * 2, used + width))
+      grown.set(trace.values.subarray(0, used))
+      trace.values = grown
+    }
+    trace.values.set(v.subarray(offset + lo - 1, offset + lo - 1 + width), used)
+    trace.starts[d] = used
+    trace.lows[d] = lo - 1
+    used += width
+    for (let k = lo; k <= hi; k += 2) {
+      const at = offset + k
+      let i = k === -d || (k !== d && v[at - 1] < v[at + 1]) ? v[at + 1] : v[at - 1] + 1
       let j = i - k
       while (i < n && j < m && x[xFrom + i] === y[yFrom + j]) {
         i++
         j++
       }
-      v[offset + k] = i
+      v[at] = i
       if (i >= n && j >= m) return backtrack(trace, d, n, m, xFrom, yFrom, x, y, match)
     }
   }
   // Too different to diff cheaply: the stretch counts as replaced.
 }
 
+/** The furthest points of each step of a Myers diff, for walking its path back. */
+interface Trace {
+  values: Int32Array
+  starts: Int32Array
+  lows: Int32Array
+}
+
 function backtrack(
-  trace: Int32Array[],
+  trace: Trace,
   last: number,
   n: number,
   m: number,
@@ -101,14 +129,14 @@ function backtrack(
   y: Int32Array,
   match: Int32Array,
 ): void {
+  const { values, starts, lows } = trace
   let [i, j] = [n, m]
   for (let d = last; d > 0; d--) {
-    // trace[d] holds v before step d, for diagonals -d-1 .. d+1.
-    const before = trace[d]
-    const at = (k: number) => before[k + d + 1]
+    // v before step d, on diagonal k, is values[at + k].
+    const at = starts[d] - lows[d]
     const k = i - j
-    const prevK = k === -d || (k !== d && at(k - 1) < at(k + 1)) ? k + 1 : k - 1
-    const prevI = at(prevK)
+    const prevK = k === -d || (k !== d && values[at + k - 1] < values[at + k + 1]) ? k + 1 : k - 1
+    const prevI = values[at + prevK]
     const prevJ = prevI - prevK
     while (i > prevI && j > prevJ) {
       i--

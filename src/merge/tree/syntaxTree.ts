@@ -1,4 +1,5 @@
-import { Edit, type Language, type Parser, type Point, type Tree, type TreeCursor } from 'web-tree-sitter'
+import { Edit, type Language, type Parser, type Point, type Tree } from 'web-tree-sitter'
+import { walkTree, type TreeWalker } from '../../syntax/treeWalker.ts'
 import { matchLines } from '../line/diff3.ts'
 import { lines } from '../line/linePieces.ts'
 import { readTrailingCommas } from './trailingCommas.ts'
@@ -39,40 +40,22 @@ export function parseTree(parser: Parser, source: string): SyntaxTree | undefine
   const tree = parser.parse(source)
   if (!tree) return undefined
   try {
-    const cursor = tree.walk()
-    const counter = { errors: 0 }
-    const root = copy(cursor, source, counter)
-    cursor.delete()
-    return { source, root, errors: counter.errors }
+    const context: CopyContext = {
+      source,
+      language: tree.language,
+      errors: 0,
+      byId: new Map(),
+      from: undefined,
+    }
+    const walker = walkTree(tree)
+    try {
+      return { source, root: copyShared(walker, context), errors: context.errors }
+    } finally {
+      walker.delete()
+    }
   } finally {
     tree.delete()
   }
-}
-
-function copy(cursor: TreeCursor, source: string, counter: { errors: number }): SyntaxNode {
-  const kind = cursor.nodeType
-  const [start, end] = [cursor.startIndex, cursor.endIndex]
-  // Only empty nodes can be MISSING; asking every node costs a wasm call each.
-  const error = kind === 'ERROR' || (start === end && cursor.nodeIsMissing)
-  if (error) counter.errors++
-  const named = cursor.nodeIsNamed
-  const node: SyntaxNode = {
-    kind,
-    named,
-    // The merge reads fields of named nodes only; each lookup is a wasm call.
-    field: named ? cursor.currentFieldName : null,
-    start,
-    end,
-    children: [],
-    error,
-    source,
-  }
-  if (cursor.gotoFirstChild()) {
-    do node.children.push(copy(cursor, source, counter))
-    while (cursor.gotoNextSibling())
-    cursor.gotoParent()
-  }
-  return node
 }
 
 /**
@@ -140,12 +123,12 @@ export class Parses {
     if (!tree) return undefined
     this.trees.push(tree)
     const context: CopyContext = { source, language: tree.language, errors: 0, byId: new Map(), from }
-    const cursor = tree.walk()
+    const walker = walkTree(tree)
     let root: SyntaxNode
     try {
-      root = copyShared(cursor, context)
+      root = copyShared(walker, context)
     } finally {
-      cursor.delete()
+      walker.delete()
     }
     const plain = { source, root, errors: context.errors }
     if (this.lenientTrailingCommas) readTrailingCommas(plain)
@@ -181,51 +164,55 @@ interface CopyContext {
   from: Parsed | undefined
 }
 
-function copyShared(cursor: TreeCursor, context: CopyContext): SyntaxNode {
-  const { source, byId, from } = context
-  const id = cursor.nodeId
+function copyShared(walker: TreeWalker, context: CopyContext): SyntaxNode {
+  const { source, byId, from, language } = context
+  const id = walker.nodeId()
   const shared = sharedNode(id, from)
   let node: SyntaxNode
   if (shared) {
     // The same subtree: only its offset, and the field it fills in this parent, can differ.
-    const field = shared.named ? cursor.currentFieldName : null
-    node = shift(shared, cursor.startIndex - shared.start, context)
+    const field = shared.named ? fieldName(language, walker) : null
+    node = shift(shared, walker.startIndex() - shared.start, context)
     node.field = field
   } else {
-    const type = cursor.nodeTypeId
-    const kind = context.language.types[type] || 'ERROR'
-    const start = cursor.startIndex
-    const end = cursor.endIndex
-    const error = kind === 'ERROR' || (start === end && cursor.nodeIsMissing)
+    const type = walker.typeId()
+    const kind = language.types[type] || 'ERROR'
+    const start = walker.startIndex()
+    const end = walker.endIndex()
+    const error = kind === 'ERROR' || (start === end && walker.isMissing())
     if (error) context.errors++
-    const named = isNamed(context.language, cursor, type)
+    const named = isNamed(language, walker, type)
     node = {
       kind,
       named,
-      field: named ? cursor.currentFieldName : null,
+      field: named ? fieldName(language, walker) : null,
       start,
       end,
       children: [],
       error,
       source,
     }
-    if (cursor.gotoFirstChild()) {
-      do node.children.push(copyShared(cursor, context))
-      while (cursor.gotoNextSibling())
-      cursor.gotoParent()
+    if (walker.gotoFirstChild()) {
+      do node.children.push(copyShared(walker, context))
+      while (walker.gotoNextSibling())
+      walker.gotoParent()
     }
   }
   byId.set(id, node)
   return node
 }
 
+/** The grammar field the walker's node fills, as `TreeCursor.currentFieldName` gives it. */
+const fieldName = (language: Language, walker: TreeWalker): string | null =>
+  language.fields[walker.fieldId()] ?? null
+
 /** Whether nodes of a type (alias types included) are named, by language: a wasm call per type, not per node. */
 const namedTypes = new WeakMap<object, boolean[]>()
 
-function isNamed(language: Language, cursor: TreeCursor, type: number): boolean {
+function isNamed(language: Language, walker: TreeWalker, type: number): boolean {
   let named = namedTypes.get(language)
   if (!named) namedTypes.set(language, (named = []))
-  return (named[type] ??= cursor.nodeIsNamed)
+  return (named[type] ??= walker.isNamed())
 }
 
 /** A deep copy of `node` moved by `delta` into `source`. */
