@@ -1,5 +1,5 @@
 import { expect, test, type Locator, type Page } from '@playwright/test'
-import { createPath, createRepository, editor, paste, waitSaved } from './fixtures.ts'
+import { commit, createPath, createRepository, editor, paste, waitSaved } from './fixtures.ts'
 
 /**
  * Checks that the box `sized` is resized by its horizontal splitter by keyboard and by dragging, and keeps
@@ -80,4 +80,77 @@ test('the REPL code box is resized by keyboard and by dragging, and keeps its he
     () => page.getByLabel('Code', { exact: true }),
     open,
   )
+})
+
+test('the command palette reaches the actions inside panels and dialogs, only while they are on screen', async ({
+  page,
+}) => {
+  test.setTimeout(90_000)
+  await createRepository(page, 'palette-panels')
+  const palette = page.getByRole('dialog', { name: 'Command palette' })
+  const offered = async (title: string) => {
+    await page.keyboard.press('Control+Shift+P')
+    await palette.getByRole('combobox').fill(title)
+    const count = await palette.getByRole('option', { name: title }).count()
+    await page.keyboard.press('Escape')
+    await expect(palette).toBeHidden()
+    return count
+  }
+  const run = async (title: string) => {
+    await page.keyboard.press('Control+Shift+P')
+    await palette.getByRole('combobox').fill(title)
+    await expect(palette.getByRole('option').first()).toContainText(title)
+    await page.keyboard.press('Enter')
+    await expect(palette).toBeHidden()
+  }
+
+  // A search option, offered only while the search view is shown.
+  expect(await offered('Search: Toggle exact substring')).toBe(0)
+  await page.getByRole('tab', { name: 'Search' }).click()
+  await run('Search: Toggle exact substring')
+  await expect(page.getByRole('checkbox', { name: 'Exact substring' })).toBeChecked()
+
+  // Over a diff: its own actions (and not the workspace's, which lie behind it).
+  await page.getByRole('tab', { name: 'Files' }).click()
+  await createPath(page, 'New file', 'a.txt')
+  await editor(page, 'a.txt').click()
+  await paste(page, Array.from({ length: 20 }, (_, i) => `line ${i + 1}`).join('\n') + '\n')
+  await waitSaved(page)
+  await commit(page, 'Base')
+  await editor(page, 'a.txt').click()
+  await page.keyboard.press('Control+Home')
+  await page.keyboard.press('ArrowDown')
+  await page.keyboard.type('CHANGED ')
+  await page.keyboard.press('Control+End')
+  await page.keyboard.type('added at the end')
+  await waitSaved(page)
+  await page.getByRole('tab', { name: 'Changes' }).click()
+  await page.getByRole('button', { name: 'Show changes in a.txt' }).click()
+  const diff = page.getByRole('dialog', { name: 'Changes in a.txt' })
+  await expect(diff.getByRole('status', { name: 'Current change' })).toHaveText('Change 1 of 2')
+  await page.keyboard.press('Control+Shift+P')
+  await expect(palette.getByRole('option', { name: /Diff: Next change/ })).toContainText('F7')
+  await expect(palette.getByRole('option', { name: /New file/ })).toHaveCount(0)
+  await page.keyboard.press('Escape')
+  await expect(palette).toBeHidden()
+  await expect(diff).toBeVisible()
+  await run('Diff: Next change')
+  await expect(diff.getByRole('status', { name: 'Current change' })).toHaveText('Change 2 of 2')
+  await run('Diff: Unified')
+  await expect(diff.getByRole('radio', { name: 'Unified' })).toBeChecked()
+  await run('Diff: Unfold unchanged lines')
+  await expect(diff.getByRole('checkbox', { name: 'Fold unchanged lines' })).not.toBeChecked()
+  await run('Diff: Close')
+  await expect(diff).toBeHidden()
+  expect(await offered('Diff: Next change')).toBe(0)
+
+  // The REPL's controls: opt this tab in, then evaluate the code typed in its box.
+  await page.getByRole('tab', { name: 'REPL' }).click()
+  await expect(page.getByLabel('Code', { exact: true })).toBeVisible()
+  await run('REPL: Run REPL code in this tab')
+  await expect(page.getByRole('checkbox', { name: 'Run REPL code in this tab' })).toBeChecked()
+  await page.getByLabel('Code', { exact: true }).fill('6 * 7')
+  await expect(page.getByLabel('Realm', { exact: true })).toContainText('(this tab)')
+  await run('REPL: Evaluate')
+  await expect(page.getByRole('list', { name: 'REPL log' }).getByLabel('Result').last()).toHaveText('42')
 })
