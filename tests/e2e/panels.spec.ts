@@ -154,3 +154,70 @@ test('the command palette reaches the actions inside panels and dialogs, only wh
   await run('REPL: Evaluate')
   await expect(page.getByRole('list', { name: 'REPL log' }).getByLabel('Result').last()).toHaveText('42')
 })
+
+test('in a short window (640 px) the Run dialog keeps Copy output and Close in view', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 640 })
+  await createRepository(page, 'run-fold')
+  await page.getByRole('button', { name: 'Run', exact: true }).click()
+  const dialog = page.getByRole('dialog', { name: 'Run' })
+  await expect(dialog.getByRole('log', { name: 'Run output' })).toBeVisible()
+  await expect(dialog.getByRole('button', { name: 'Copy output' })).toBeInViewport({ ratio: 1 })
+  await expect(dialog.getByRole('button', { name: 'Close' })).toBeInViewport({ ratio: 1 })
+})
+
+test('from the narrowest sidebar up, a history row shows author, date and hash whole or not at all, never a cut-off letter', async ({
+  page,
+}) => {
+  await createRepository(page, 'history-narrow')
+  await createPath(page, 'New file', 'a.txt')
+  await editor(page, 'a.txt').click()
+  await paste(page, 'one\n')
+  await waitSaved(page)
+  await commit(page, 'A commit message long enough to need most of the row')
+  await page.getByRole('tab', { name: 'History' }).click()
+  const row = page.getByRole('list', { name: 'History' }).getByRole('listitem')
+  await expect(row).toHaveCount(1)
+  const splitter = page.getByRole('separator', { name: 'Resize sidebar' })
+  const min = Number(await splitter.getAttribute('aria-valuemin'))
+  await splitter.focus()
+  await page.keyboard.press('Home')
+  // From the narrowest width up, the row's words other than the message (which ends in an ellipsis)
+  // each lie wholly inside what the row shows or wholly outside it.
+  for (let width = min; width <= min + 400; width += 10) {
+    await expect(splitter).toHaveAttribute('aria-valuenow', String(width))
+    const cut = await row.evaluate((li) => {
+      const message = li
+        .querySelector('button')
+        ?.getAttribute('aria-label')
+        ?.replace(/^Open commit \w+: /, '')
+      const found: string[] = []
+      const walker = document.createTreeWalker(li, NodeFilter.SHOW_TEXT)
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const text = node.textContent!.trim()
+        if (!text || text === message) continue
+        // What the node's ancestors up to the row let through.
+        let clip = li.getBoundingClientRect()
+        for (let el = node.parentElement; el && el !== li; el = el.parentElement) {
+          if (getComputedStyle(el).overflow === 'visible') continue
+          const r = el.getBoundingClientRect()
+          clip = DOMRect.fromRect({
+            x: Math.max(clip.left, r.left),
+            y: Math.max(clip.top, r.top),
+            width: Math.min(clip.right, r.right) - Math.max(clip.left, r.left),
+            height: Math.min(clip.bottom, r.bottom) - Math.max(clip.top, r.top),
+          })
+        }
+        const range = document.createRange()
+        range.selectNodeContents(node)
+        const box = range.getBoundingClientRect()
+        const shownWidth = Math.max(0, Math.min(box.right, clip.right) - Math.max(box.left, clip.left))
+        const shownHeight = Math.max(0, Math.min(box.bottom, clip.bottom) - Math.max(box.top, clip.top))
+        const shown = shownWidth * shownHeight
+        if (shown > 0 && shown < box.width * box.height - 1) found.push(text)
+      }
+      return found
+    })
+    expect(cut, `cut at sidebar width ${width}`).toEqual([])
+    await page.keyboard.press('ArrowRight')
+  }
+})
