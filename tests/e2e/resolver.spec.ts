@@ -239,6 +239,15 @@ test('the resolver folds what no side changed, each fold a button the keyboard o
   await resolver.getByRole('checkbox', { name: 'Fold unchanged lines' }).uncheck()
   await expect(folds(resolver)).toHaveCount(0)
   await expect(result.getByText('MAIN 520', { exact: true })).toBeInViewport()
-  await resolver.getByRole('button', { name: 'Conflict 1: use ours' }).click()
+
+  // The command palette opens over the resolver with its actions: a conflict settled by name.
+  const palette = page.getByRole('dialog', { name: 'Command palette' })
+  await page.keyboard.press('Control+Shift+P')
+  await palette.getByRole('combobox').fill('Merge: Conflict 1: use ours')
+  await expect(palette.getByRole('option').first()).toContainText('Merge: Conflict 1: use ours')
+  await expect(palette.getByRole('option', { name: /New file/ })).toHaveCount(0)
+  await page.keyboard.press('Enter')
+  await expect(palette).toBeHidden()
   await expect(resolver.getByText('Conflict 1 of 1', { exact: true })).toBeVisible()
+  await expect(result.getByText('FEATURE 520', { exact: true })).toHaveCount(0)
 })
