@@ -144,6 +144,14 @@ test('the command palette reaches the actions inside panels and dialogs, only wh
   await expect(diff).toBeHidden()
   expect(await offered('Diff: Next change')).toBe(0)
 
+  // The Run dialog's own: Stop only while something runs, Close always.
+  await page.getByRole('button', { name: 'Run', exact: true }).click()
+  const runDialog = page.getByRole('dialog', { name: 'Run' })
+  await expect(runDialog).toBeVisible()
+  expect(await offered('Run: Stop run')).toBe(0)
+  await run('Run: Close')
+  await expect(runDialog).toBeHidden()
+
   // The REPL's controls: opt this tab in, then evaluate the code typed in its box.
   await page.getByRole('tab', { name: 'REPL' }).click()
   await expect(page.getByLabel('Code', { exact: true })).toBeVisible()
