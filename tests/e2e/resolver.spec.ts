@@ -164,6 +164,20 @@ test('a diff opens at the first change, folds unchanged lines, and moves between
   await expect(after.getByText('line 100', { exact: true })).toHaveCount(0)
   const fold = diff.getByRole('checkbox', { name: 'Fold unchanged lines' })
   await expect(fold).toBeChecked()
+  // Each fold is a button with a name, opened from the keyboard (on both sides of the split view).
+  const firstFold = diff.getByRole('button', { name: 'Unfold 296 unchanged lines' })
+  await expect(firstFold).toHaveCount(2)
+  await expect(after.getByText('line 10', { exact: true })).toHaveCount(0)
+  await firstFold.first().focus()
+  await page.keyboard.press('Enter')
+  await expect(firstFold).toHaveCount(0)
+  await expect(after.getByText('line 10', { exact: true })).toBeAttached()
+  // The other folds stay.
+  await page.keyboard.press('F7')
+  await expect(after.getByText('CHANGED 550', { exact: true })).toBeInViewport()
+  await expect(diff.getByRole('button', { name: 'Unfold 48 unchanged lines' })).toHaveCount(2)
+  await page.keyboard.press('Shift+F7')
+  await expect(after.getByText('CHANGED 300', { exact: true })).toBeInViewport()
   await fold.uncheck()
   await expect(diff.getByText(/^\d+ unchanged lines$/)).toHaveCount(0)
   await expect(after.getByText('CHANGED 300', { exact: true })).toBeInViewport()
@@ -183,4 +197,57 @@ test('a diff opens at the first change, folds unchanged lines, and moves between
   await expect(diff.getByRole('textbox').getByText('CHANGED 300', { exact: true })).toBeInViewport()
   await diff.getByRole('button', { name: 'Next change' }).click()
   await expect(diff.getByRole('textbox').getByText('CHANGED 550', { exact: true })).toBeInViewport()
+})
+
+test('the resolver folds what no side changed, each fold a button the keyboard opens, and F7 still moves between conflicts', async ({
+  page,
+}) => {
+  await conflictingBranches(page)
+  await page.getByRole('button', { name: 'Merge…' }).click()
+  await page.getByRole('dialog', { name: 'Merge into main' }).getByRole('button', { name: 'Merge' }).click()
+  const resolver = page.getByRole('dialog', { name: 'Resolve conflicts: merge feature into main' })
+  const ours = resolver.getByLabel('Ours', { exact: true })
+  const result = resolver.getByLabel('Result', { exact: true })
+  const folds = (pane: Locator) => pane.getByRole('button', { name: /^Unfold \d+ unchanged lines$/ })
+  await expect(result.getByText('MAIN 520', { exact: true })).toBeInViewport()
+
+  // Lines 1–516 and the stretch between the two conflicts are folded in every pane; a few lines of context stay.
+  await expect(result.getByText('line 519', { exact: true })).toBeInViewport()
+  await expect(result.getByText('line 545', { exact: true })).toHaveCount(0)
+  await expect(ours.getByText('line 545', { exact: true })).toHaveCount(0)
+  await expect(result.getByRole('button', { name: 'Unfold 516 unchanged lines' })).toBeAttached()
+  await expect(ours.getByRole('button', { name: 'Unfold 516 unchanged lines' })).toBeAttached()
+
+  // F7 and Shift+F7 land on each conflict, in view in every pane.
+  await page.keyboard.press('F7')
+  await expect(resolver.getByText('Conflict 2 of 2', { exact: true })).toBeVisible()
+  await expect(result.getByText('FEATURE 570', { exact: true })).toBeInViewport()
+  await expect(ours.getByText('MAIN 570', { exact: true })).toBeInViewport()
+  await page.keyboard.press('Shift+F7')
+  await expect(result.getByText('MAIN 520', { exact: true })).toBeInViewport()
+
+  // The fold between the conflicts opens from the keyboard: its lines come back, the other folds stay.
+  const between = folds(result).filter({ hasText: /^4\d unchanged lines$/ })
+  await expect(between).toHaveCount(1)
+  await between.focus()
+  await page.keyboard.press('Enter')
+  await expect(between).toHaveCount(0)
+  await expect(result.getByText('line 545', { exact: true })).toBeAttached()
+  await expect(result.getByRole('button', { name: 'Unfold 516 unchanged lines' })).toBeAttached()
+
+  // Folding can be turned off; conflicts are still shown and settled.
+  await resolver.getByRole('checkbox', { name: 'Fold unchanged lines' }).uncheck()
+  await expect(folds(resolver)).toHaveCount(0)
+  await expect(result.getByText('MAIN 520', { exact: true })).toBeInViewport()
+
+  // The command palette opens over the resolver with its actions: a conflict settled by name.
+  const palette = page.getByRole('dialog', { name: 'Command palette' })
+  await page.keyboard.press('Control+Shift+P')
+  await palette.getByRole('combobox').fill('Merge: Conflict 1: use ours')
+  await expect(palette.getByRole('option').first()).toContainText('Merge: Conflict 1: use ours')
+  await expect(palette.getByRole('option', { name: /New file/ })).toHaveCount(0)
+  await page.keyboard.press('Enter')
+  await expect(palette).toBeHidden()
+  await expect(resolver.getByText('Conflict 1 of 1', { exact: true })).toBeVisible()
+  await expect(result.getByText('FEATURE 520', { exact: true })).toHaveCount(0)
 })

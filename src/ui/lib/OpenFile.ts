@@ -104,7 +104,9 @@ export class OpenFile {
     if (!view && this.#view?.dom.isConnected) this.#top = topOf(this.#view)
     this.#view = view
     if (!view) return
-    view.setState(this.state)
+    // A view just made with this state has it already: setting it again would rebuild the view's
+    // plugins and DOM for nothing, in the task that first shows the editor (bench:first-open).
+    if (view.state !== this.state) view.setState(this.state)
     const top = Math.min(this.#top, this.state.doc.length)
     if (top > 0) view.dispatch({ effects: EditorView.scrollIntoView(top, { y: 'start', yMargin: 0 }) })
   }

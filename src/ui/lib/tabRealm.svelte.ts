@@ -16,7 +16,8 @@ export class TabRealm {
   error = $state('')
   readonly #host: Host
   readonly #repoId: string
-  #offered: OfferedRealm | null = null
+  // State, so the opt-in box follows it when the realm is offered by other means than a click on it (the palette).
+  #offered = $state.raw<OfferedRealm | null>(null)
   #frame: IsolatedRealm | null = null
 
   constructor(host: Host, repoId: string) {
