@@ -33,6 +33,13 @@ export function isGitFolderName(name: string): boolean {
   return /^(\.git|git~1)[. ]*(:.*)?$/.test(name.replace(HFS_IGNORED, '').toLowerCase())
 }
 
+/**
+ * True for a path inside a `.git` folder (or the `.git` file of a worktree): git's own, never a
+ * working file, so imports leave it out. Other spellings a file system takes for `.git` are left
+ * to the path rule, which refuses them by name.
+ */
+export const inGitFolder = (path: string): boolean => path.split('/').includes('.git')
+
 /** Why `path` is not an acceptable repository path, or null when it is. */
 export function pathProblem(path: string): string | null {
   if (path.length === 0) return 'A name is required.'

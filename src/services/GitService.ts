@@ -1,0 +1,88 @@
+import * as Comlink from 'comlink'
+import { gitDownload } from '../git/gitDownload.ts'
+import { importGit, type GitImportProgress, type GitImportReport } from '../git/importGit.ts'
+import { openPickedRepository, summarizePicked, type PickedGitSummary } from '../git/pickedRepository.ts'
+import type { GitExportProgress } from '../git/exportGit.ts'
+import { WeftError } from '../model/errors.ts'
+import type { BranchId } from '../model/types.ts'
+import { fromWindow, type ProfileContext } from './ProfileContext.ts'
+
+/**
+ * Git in the app: a picked folder's git history brought in, and a repository's history handed out
+ * as a git checkout in a .zip. The same cores as `weft import-git` and `weft export-git`, over a
+ * file system in memory instead of the disk; they run here, in the repository worker, not on a
+ * window's main thread.
+ */
+export class GitService {
+  readonly #profile: ProfileContext
+
+  constructor(profile: ProfileContext) {
+    this.#profile = profile
+  }
+
+  /** The git repository among the files staged under `stageId` (see FileService.stageImport), or null. */
+  async stagedGit(stageId: string): Promise<PickedGitSummary | null> {
+    const picked = await openPickedRepository(this.#profile.staged.get(stageId) ?? [])
+    return picked && summarizePicked(picked.repo, picked.folder)
+  }
+
+  /**
+   * Brings the history of the git repository staged under `stageId` into repository `id`: every
+   * commit of `branches`, and the tags, read-only. Everything is read and checked before the first
+   * write, so a bad repository (a corrupt object, a shallow clone, a missing parent, a path Weft
+   * refuses) is refused by name with nothing written.
+   */
+  async importStagedGit(
+    id: string,
+    stageId: string,
+    branches: string[],
+    onProgress?: (progress: GitImportProgress) => void,
+  ): Promise<GitImportReport> {
+    const files = this.#profile.staged.get(stageId) ?? []
+    this.#profile.staged.delete(stageId)
+    const picked = await openPickedRepository(files)
+    if (!picked) throw new WeftError('not-found', 'The picked folder holds no git repository (no .git/HEAD).')
+    if (branches.length === 0) throw new WeftError('bad-input', 'Choose at least one branch to bring in.')
+    const progress = onProgress && fromWindow(onProgress)
+    const report = await importGit(
+      await this.#profile.workspace(id),
+      picked.repo,
+      progress ? { branches, onProgress: throttled(progress) } : { branches },
+    )
+    return this.#profile.saved(report)
+  }
+
+  /** Repository `id` as a .zip of a git checkout of `branch` (see gitDownload); the bytes are transferred. */
+  async downloadGit(
+    id: string,
+    branch: BranchId,
+    onProgress?: (progress: GitExportProgress) => void,
+  ): Promise<{ zip: Uint8Array; folder: string; branch: string; head: string }> {
+    const ws = await this.#profile.workspace(id)
+    const folder = folderName(ws.name)
+    const progress = onProgress && fromWindow(onProgress)
+    const made = await gitDownload(ws, branch, folder, progress && throttled(progress))
+    const result = { zip: made.zip, folder, branch: made.branch, head: made.head }
+    return Comlink.transfer(result, [made.zip.buffer as ArrayBuffer])
+  }
+}
+
+/** A repository's name as a folder name anyone's file system takes. */
+function folderName(name: string): string {
+  const clean = name
+    .replace(/[\\/:*?"<>|\p{Cc}]+/gu, '-')
+    .replace(/^[. ]+|[. ]+$/g, '')
+    .slice(0, 80)
+  return clean || 'repository'
+}
+
+/** Passes on at most one progress report per 100 ms, and always the last of a phase. */
+function throttled<T extends { done: number; total: number | null }>(report: (p: T) => void): (p: T) => void {
+  let last = 0
+  return (p) => {
+    const now = Date.now()
+    if (now - last < 100 && p.done !== p.total) return
+    last = now
+    report(p)
+  }
+}
