@@ -11,18 +11,9 @@ import { WeftError } from '../model/errors.ts'
 import type { BranchId } from '../model/types.ts'
 import type { Workspace } from '../repo/Workspace.ts'
 import { exportGit, type GitExportProgress, type GitExportReport } from './exportGit.ts'
-import { openGitRepository, type GitFs } from './gitRepository.ts'
+import { openGitRepository } from './gitRepository.ts'
+import { initGitRepository } from './initGitRepository.ts'
 import { MemoryFs } from './memoryFs.ts'
-
-/** The `[core]` section `git init` writes on a Unix system; isomorphic-git's own turns symlinks and file modes off. */
-const GIT_CONFIG =
-  '[core]\n\trepositoryformatversion = 0\n\tfilemode = true\n\tbare = false\n\tlogallrefupdates = true\n'
-
-/** Makes a new repository in `dir` with `defaultBranch` current and git's usual settings. */
-export async function initGitRepository(fs: GitFs, dir: string, defaultBranch: string): Promise<void> {
-  await git.init({ fs, dir, defaultBranch })
-  await fs.promises.writeFile(`${dir}/.git/config`, GIT_CONFIG)
-}
 
 export interface GitDownload {
   /** The .zip: one folder named `folder`, holding the checkout and its `.git`. */

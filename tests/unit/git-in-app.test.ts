@@ -21,6 +21,7 @@ import { describe, expect, it } from 'vitest'
 import { createRepoService } from '../../src/services/RepoService.ts'
 import { leaveOutIgnored } from '../../src/git/gitIgnore.ts'
 import { diskRepo, tempDir } from './helpers.ts'
+import { weft } from './cliHarness.ts'
 
 const BUNDLE = join(import.meta.dirname, 'fixtures/git/balanced-match.bundle')
 const ENV = {
@@ -223,6 +224,48 @@ describe('.gitignore on import', () => {
       ignored: 1,
       refused: [],
     })
+  })
+
+  it('weft import leaves out what git ignores, unread, and says so', async () => {
+    const root = ignoringFolder()
+    gitIn(root, 'init', '-q')
+    const tracked = gitIn(root, 'ls-files', '--others', '--exclude-standard').trim().split('\n').sort()
+    const home = tempDir('weft-ignore-')
+    const imported = await weft(home, ['import', root, '--name', 'ignoring', '--json'])
+    expect(imported.code).toBe(0)
+    const report = JSON.parse(imported.out)
+    expect(report).toMatchObject({ added: tracked.length, refused: [], ignored: ['.git'] })
+    // An ignored folder is left out whole: its own .gitignore cannot bring a file back.
+    expect(report.gitignored).toEqual([
+      'a.log',
+      'build/',
+      'docs/secret-plan.md',
+      'src/cache.tmp',
+      'top-only.txt',
+    ])
+    const listed = (await weft(home, ['ls', '--repo', 'ignoring'])).out.split('\n').filter(Boolean)
+    expect(listed.sort()).toEqual(tracked)
+    expect((await weft(home, ['import', root, '--name', 'again'])).out).toContain(
+      'Left out by .gitignore: 5 (',
+    )
+  })
+})
+
+describe('weft export-git into a new folder', () => {
+  it('makes the repository with git’s own settings, so git checks symbolic links and modes out', async () => {
+    const source = join(tempDir('cfg-'), 'src')
+    mkdirSync(source)
+    gitIn(source, 'init', '-q', '-b', 'main')
+    writeFileSync(join(source, 'a.txt'), 'a\n')
+    gitIn(source, 'add', '.')
+    gitIn(source, 'commit', '-q', '-m', 'a')
+    const home = tempDir('weft-cfg-')
+    expect((await weft(home, ['import-git', source, '--name', 'cfg'])).code).toBe(0)
+    const out = join(tempDir('cfg-out-'), 'out')
+    expect((await weft(home, ['export-git', out, '--repo', 'cfg'])).code).toBe(0)
+    expect(gitIn(out, 'config', '--get', 'core.filemode').trim()).toBe('true')
+    expect(() => gitIn(out, 'config', '--get', 'core.symlinks')).toThrow()
+    expect(() => gitIn(out, 'config', '--get', 'core.ignorecase')).toThrow()
   })
 })
 
