@@ -13,6 +13,7 @@ import {
   renameSync,
   statSync,
   symlinkSync,
+  unlinkSync,
   writeFileSync,
 } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
@@ -124,6 +125,48 @@ describe('git history in the app', () => {
     await expect(service.importStagedGit(id, 's2', ['master'])).rejects.toThrow(`Tree ${tree.slice(0, 12)}`)
     expect(await service.log(id, branch)).toEqual([])
     expect((await service.openRepository(id)).branches.map((b) => b.name)).toEqual(['main'])
+  })
+
+  /** A small checkout with loose objects only: two commits, or four with a path Weft refuses in the third. */
+  const small = (refusedPath = false) => {
+    const work = join(tempDir('git-bad-'), 'work')
+    gitIn(tempDir(), 'init', '--quiet', '-b', 'main', work)
+    writeFileSync(join(work, 'a.txt'), 'one\n')
+    gitIn(work, 'add', '.')
+    gitIn(work, 'commit', '--quiet', '-m', 'first')
+    writeFileSync(join(work, 'a.txt'), 'two\n')
+    gitIn(work, 'commit', '--quiet', '-am', 'second')
+    if (refusedPath) {
+      writeFileSync(join(work, 'back\\slash.txt'), 'x\n')
+      gitIn(work, 'add', '.')
+      gitIn(work, 'commit', '--quiet', '-m', 'third')
+    }
+    return work
+  }
+
+  it.each([
+    [
+      'a missing parent',
+      () => {
+        const work = small()
+        const parent = gitIn(work, 'rev-parse', 'HEAD~1').trim()
+        unlinkSync(join(work, '.git/objects', parent.slice(0, 2), parent.slice(2)))
+        return {
+          work,
+          message: new RegExp(`Commit ${parent.slice(0, 12)}, a parent of [0-9a-f]{12}, is missing`),
+        }
+      },
+    ],
+    [
+      'a path Weft refuses',
+      () => ({ work: small(true), message: /Commit [0-9a-f]{12} \("third"\): .*"back\\slash\.txt"/ }),
+    ],
+  ])('refuses %s by name, with nothing written', async (_, make) => {
+    const { work, message } = make()
+    const { service, id, branch } = await serviceWithRepository('bad')
+    await service.stageImport('bad', pick(work))
+    await expect(service.importStagedGit(id, 'bad', ['main'])).rejects.toThrow(message)
+    expect(await service.log(id, branch)).toEqual([])
   })
 
   it('a picked folder without .git offers no history; its .git files are never imported as files', async () => {
