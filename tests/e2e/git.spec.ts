@@ -135,3 +135,32 @@ test('a folder import leaves out what .gitignore ignores, and says how many', as
     .poll(() => visibleTree(page))
     .toEqual(['1:app', '2:src', '3:.gitignore', '3:lib.ts', '2:.gitignore', '2:keep.log', '2:main.ts'])
 })
+
+test('Files only imports a checkout’s files as they are now: no .git, nothing git ignores', async ({
+  page,
+}) => {
+  const dir = join(mkdtempSync(join(tmpdir(), 'weft-git-files-')), 'work')
+  mkdirSync(dir)
+  gitIn(dir, 'init', '-q', '-b', 'main')
+  writeFileSync(join(dir, '.gitignore'), 'dist/\n')
+  writeFileSync(join(dir, 'index.ts'), 'export const a = 1\n')
+  gitIn(dir, 'add', '.')
+  gitIn(dir, 'commit', '-q', '-m', 'first')
+  // Not committed: an edit, and a build the .gitignore leaves out.
+  writeFileSync(join(dir, 'index.ts'), 'export const a = 2\n')
+  mkdirSync(join(dir, 'dist'))
+  writeFileSync(join(dir, 'dist/index.js'), 'built\n')
+
+  await createRepository(page, 'files-only')
+  await pickFolder(page, dir)
+  const offer = page.getByRole('dialog', { name: 'Bring in git history?' })
+  await expect(offer).toContainText('"work" is a git repository with 1 branch and 0 tags')
+  await offer.getByRole('button', { name: 'Files only' }).click()
+  await expect(page.getByRole('status').filter({ hasText: 'Imported' })).toHaveText(
+    'Imported 2 new and 0 replaced files; 1 left out by .gitignore.',
+  )
+  await treeItem(page, 'work').click()
+  await expect.poll(() => visibleTree(page)).toEqual(['1:work', '2:.gitignore', '2:index.ts'])
+  await page.getByRole('tab', { name: 'History' }).click()
+  await expect(page.getByRole('list', { name: 'History' }).getByRole('listitem')).toHaveCount(0)
+})
