@@ -47,7 +47,10 @@ export class GitService {
     const report = await importGit(
       await this.#profile.workspace(id),
       picked.repo,
-      progress ? { branches, onProgress: throttled(progress) } : { branches },
+      // Into a repository that exists: every file content is read before the first write.
+      progress
+        ? { branches, checkFirst: true, onProgress: throttled(progress) }
+        : { branches, checkFirst: true },
     )
     return this.#profile.saved(report)
   }

@@ -19,7 +19,11 @@ import {
 import { dirname, join, relative } from 'node:path'
 import { strToU8, unzipSync, zipSync } from 'fflate'
 import { describe, expect, it } from 'vitest'
+import { Repo } from '@automerge/automerge-repo'
 import { createRepoService } from '../../src/services/RepoService.ts'
+import { importGit } from '../../src/git/importGit.ts'
+import { openPickedRepository } from '../../src/git/pickedRepository.ts'
+import { Workspace } from '../../src/repo/Workspace.ts'
 import { leaveOutIgnored } from '../../src/git/gitIgnore.ts'
 import { diskRepo, tempDir } from './helpers.ts'
 import { weft } from './cliHarness.ts'
@@ -167,6 +171,23 @@ describe('git history in the app', () => {
     await service.stageImport('bad', pick(work))
     await expect(service.importStagedGit(id, 'bad', ['main'])).rejects.toThrow(message)
     expect(await service.log(id, branch)).toEqual([])
+  })
+
+  it('with checkFirst, a damaged file content in a later batch stops the import before the first write', async () => {
+    const work = small()
+    writeFileSync(join(work, 'a.txt'), 'three\n')
+    gitIn(work, 'commit', '--quiet', '-am', 'third')
+    const blob = gitIn(work, 'rev-parse', 'HEAD:a.txt').trim()
+    const loose = join(work, '.git/objects', blob.slice(0, 2), blob.slice(2))
+    chmodSync(loose, 0o644)
+    writeFileSync(loose, 'not zlib at all')
+    const picked = await openPickedRepository(pick(work))
+    const ws = Workspace.create(new Repo({ network: [] }), 'batches')
+    // One commit per batch: without the check, the first two would be written before the third fails.
+    await expect(importGit(ws, picked!.repo, { batch: 1, checkFirst: true })).rejects.toThrow(
+      `Blob ${blob.slice(0, 12)} ("a.txt") cannot be read`,
+    )
+    expect(Object.keys(ws.handle.doc().commits)).toEqual([])
   })
 
   it('a picked folder without .git offers no history; its .git files are never imported as files', async () => {

@@ -62,7 +62,8 @@ export const importGitCommand = (argv: string[], io: Io) =>
     const options = { branches: chosenBranches(opts), onProgress: progressLine(io) }
     if (opts.repo) {
       const { ws } = await profile.open(profile.pick(opts.repo))
-      const report = await importGit(ws, repo, options)
+      // A repository that exists is not removed when the import fails: check everything first.
+      const report = await importGit(ws, repo, { ...options, checkFirst: true })
       print(report, () =>
         [
           `Imported ${report.commits} new commit(s) from ${args[0]} into ${ws.name}.`,
