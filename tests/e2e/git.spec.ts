@@ -69,6 +69,11 @@ test('a picked git checkout brings its history in; the download as git has the s
   }
 
   await page.getByRole('tab', { name: 'Files' }).click()
+  // The workspace knows the default branch's new name (an export is named after it).
+  const exporting = page.waitForEvent('download')
+  await page.getByRole('button', { name: 'Export .zip' }).click()
+  expect((await exporting).suggestedFilename()).toBe('balanced-master.zip')
+
   const downloading = page.waitForEvent('download')
   await page.getByRole('button', { name: 'Download as git' }).click()
   const download = await downloading
