@@ -5,6 +5,7 @@
  * reads a repository on disk in the CLI.
  */
 import git from 'isomorphic-git'
+import { gitFolderOf } from '../model/paths.ts'
 import { openGitRepository, type GitRepository } from './gitRepository.ts'
 import { MemoryFs } from './memoryFs.ts'
 
@@ -22,18 +23,6 @@ export interface PickedGitSummary {
   /** Git's current branch, when HEAD names one. */
   current: string | null
   tags: number
-}
-
-/** The shallowest folder among `paths` that holds `.git/HEAD`, or null when none does. */
-export function gitFolderOf(paths: Iterable<string>): string | null {
-  let found: string | null = null
-  for (const path of paths) {
-    const match = /^(?:(.*)\/)?\.git\/HEAD$/.exec(path)
-    if (!match) continue
-    const folder = match[1] ?? ''
-    if (found === null || folder.split('/').length < found.split('/').length || folder === '') found = folder
-  }
-  return found
 }
 
 /** The git repository among `files` (null when there is none), its objects read through a MemoryFs. */

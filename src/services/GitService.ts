@@ -1,9 +1,9 @@
 import * as Comlink from 'comlink'
-import { gitDownload } from '../git/gitDownload.ts'
-import { importGit, type GitImportProgress, type GitImportReport } from '../git/importGit.ts'
-import { openPickedRepository, summarizePicked, type PickedGitSummary } from '../git/pickedRepository.ts'
+import type { GitImportProgress, GitImportReport } from '../git/importGit.ts'
+import type { PickedGitSummary } from '../git/pickedRepository.ts'
 import type { GitExportProgress } from '../git/exportGit.ts'
 import { WeftError } from '../model/errors.ts'
+import { gitFolderOf } from '../model/paths.ts'
 import type { BranchId } from '../model/types.ts'
 import { fromWindow, type ProfileContext } from './ProfileContext.ts'
 
@@ -11,7 +11,7 @@ import { fromWindow, type ProfileContext } from './ProfileContext.ts'
  * Git in the app: a picked folder's git history brought in, and a repository's history handed out
  * as a git checkout in a .zip. The same cores as `weft import-git` and `weft export-git`, over a
  * file system in memory instead of the disk; they run here, in the repository worker, not on a
- * window's main thread.
+ * window's main thread. They are imported on first use, so the worker starts without git's code.
  */
 export class GitService {
   readonly #profile: ProfileContext
@@ -22,7 +22,11 @@ export class GitService {
 
   /** The git repository among the files staged under `stageId` (see FileService.stageImport), or null. */
   async stagedGit(stageId: string): Promise<PickedGitSummary | null> {
-    const picked = await openPickedRepository(this.#profile.staged.get(stageId) ?? [])
+    const files = this.#profile.staged.get(stageId) ?? []
+    // Most picks are not checkouts: git's code is loaded only for one that is.
+    if (gitFolderOf(files.map((f) => f.path)) === null) return null
+    const { openPickedRepository, summarizePicked } = await import('../git/pickedRepository.ts')
+    const picked = await openPickedRepository(files)
     return picked && summarizePicked(picked.repo, picked.folder)
   }
 
@@ -40,6 +44,10 @@ export class GitService {
   ): Promise<GitImportReport> {
     const files = this.#profile.staged.get(stageId) ?? []
     this.#profile.staged.delete(stageId)
+    const [{ openPickedRepository }, { importGit }] = await Promise.all([
+      import('../git/pickedRepository.ts'),
+      import('../git/importGit.ts'),
+    ])
     const picked = await openPickedRepository(files)
     if (!picked) throw new WeftError('not-found', 'The picked folder holds no git repository (no .git/HEAD).')
     if (branches.length === 0) throw new WeftError('bad-input', 'Choose at least one branch to bring in.')
@@ -64,6 +72,7 @@ export class GitService {
     const ws = await this.#profile.workspace(id)
     const folder = folderName(ws.name)
     const progress = onProgress && fromWindow(onProgress)
+    const { gitDownload } = await import('../git/gitDownload.ts')
     const made = await gitDownload(ws, branch, folder, progress && throttled(progress))
     const result = { zip: made.zip, folder, branch: made.branch, head: made.head }
     return Comlink.transfer(result, [made.zip.buffer as ArrayBuffer])
