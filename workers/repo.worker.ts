@@ -4,6 +4,7 @@
  * every window of this origin. Runs as a SharedWorker (a dedicated Worker where that is missing),
  * so CRDT work never blocks a UI thread.
  */
+import './bufferGlobal.ts'
 import * as Comlink from 'comlink'
 import { initializeWasm, Repo } from '@automerge/automerge-repo/slim'
 import wasmUrl from '@automerge/automerge/automerge.wasm?url'

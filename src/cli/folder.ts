@@ -19,6 +19,7 @@ import {
   writeFileSync,
 } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { GitIgnoreRules } from '../git/gitIgnore.ts'
 import { decodeText, encodeText, oversize, sha256 } from '../model/content.ts'
 import { hasConflictMarkers } from '../merge/conflictMarkers.ts'
 import { branchConflicts } from '../repo/conflicts.ts'
@@ -209,10 +210,15 @@ export interface Scan {
   links: Set<string>
   /** What was left out unread: Weft's manifest, another VCS's folder, installed dependencies. */
   ignored: Set<string>
+  /** With `gitignore`: what the folder's `.gitignore` files leave out, unread (a folder ends in "/"). */
+  gitignored: Set<string>
 }
 
-/** Reads DIR without following links; skips the ignored folders. */
-export async function scan(root: string): Promise<Scan> {
+/**
+ * Reads DIR without following links; skips the ignored folders and, with `gitignore`, whatever the
+ * `.gitignore` files met on the way ignore (each read before its folder's entries are judged).
+ */
+export async function scan(root: string, { gitignore = false } = {}): Promise<Scan> {
   const found: Scan = {
     files: new Map(),
     dirs: new Set(),
@@ -220,11 +226,19 @@ export async function scan(root: string): Promise<Scan> {
     refused: new Map(),
     links: new Set(),
     ignored: new Set(),
+    gitignored: new Set(),
   }
+  const rules = gitignore ? new GitIgnoreRules() : null
   const walk = async (rel: string) => {
-    const entries = readdirSync(join(root, rel), { withFileTypes: true }).filter((e) => {
-      if (!ignoredName(e.name)) return true
-      found.ignored.add(rel ? `${rel}/${e.name}` : e.name)
+    const listed = readdirSync(join(root, rel), { withFileTypes: true })
+    if (rules && listed.some((e) => e.name === '.gitignore' && e.isFile()))
+      rules.add(rel, readFileSync(join(root, rel, '.gitignore'), 'utf8'))
+    const entries = listed.filter((e) => {
+      const path = rel ? `${rel}/${e.name}` : e.name
+      if (ignoredName(e.name)) found.ignored.add(path)
+      else if (rules?.ignores(path, e.isDirectory()))
+        found.gitignored.add(e.isDirectory() ? `${path}/` : path)
+      else return true
       return false
     })
     if (rel && entries.length === 0) found.empty.add(rel)

@@ -31,6 +31,8 @@ export interface ImportedRepository extends CreatedRepository {
   refused: ImportReport['refused']
   /** Folders left out unread, as checkouts leave them out (.git, .weft, node_modules). */
   ignored: string[]
+  /** Files and folders (ending in "/") left out unread because a `.gitignore` of the folder ignores them. */
+  gitignored: string[]
 }
 
 /** The app a relay serves, from its sync address: the page a Share link opens. */
@@ -116,7 +118,7 @@ async function describe(profile: Profile, summary: RepositorySummary): Promise<C
  * `weft import DIR [--name NAME]`: a new repository holding DIR's files, committed as `author`.
  * The rules are the app's folder import (Workspace.importFiles: the path rule, the size limit, case
  * clashes), each refused entry reported by path; the folder is read as `weft sync` reads one (links
- * not followed, .git/.weft/node_modules left out). DIR is read before anything is created, so a
+ * not followed, .git/.weft/node_modules and what its `.gitignore` files ignore left out). DIR is read before anything is created, so a
  * folder that cannot be read leaves no repository behind.
  */
 export async function importFolder(
@@ -128,7 +130,7 @@ export async function importFolder(
   if (!statSync(root, { throwIfNoEntry: false })?.isDirectory())
     throw new WeftError('not-found', `"${dir}" is not a folder; nothing was imported.`)
   const repoName = checkNewName(profile, name ?? basename(root))
-  const folder = await scan(root)
+  const folder = await scan(root, { gitignore: true })
   const summary = profile.catalog.create(repoName)
   const created = await describe(profile, summary)
   const ws = await profile.catalog.workspace(summary.id)
@@ -141,7 +143,14 @@ export async function importFolder(
   const refused = [...[...folder.refused].map(([path, reason]) => ({ path, reason })), ...report.refused]
   refused.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
   const commit = report.added > 0 ? await vc.commit(branch, `Import ${basename(root)}`, author) : null
-  return { ...created, added: report.added, commit, refused, ignored: [...folder.ignored].sort() }
+  return {
+    ...created,
+    added: report.added,
+    commit,
+    refused,
+    ignored: [...folder.ignored].sort(),
+    gitignored: [...folder.gitignored].sort(),
+  }
 }
 
 /** The lines `weft init`, `import` and `link` print about a repository's link. */

@@ -22,7 +22,7 @@ import type { GitRepository } from './gitRepository.ts'
 import { GitHistoryReader, type GitCommitRecord } from './readGitHistory.ts'
 
 export interface GitImportProgress {
-  phase: 'reading' | 'writing'
+  phase: 'reading' | 'checking' | 'writing'
   done: number
   total: number | null
 }
@@ -35,6 +35,13 @@ export interface GitImportOptions {
   onProgress?: (progress: GitImportProgress) => void
   /** Commits written per document change. */
   batch?: number
+  /**
+   * Reads every file content once before the first write (a second read of each while writing), so
+   * that a damaged one deep in a long history stops the import with nothing written, not after
+   * the batches before it. For imports into a repository that already exists (the app's, `--repo`),
+   * where a failed import cannot simply be deleted.
+   */
+  checkFirst?: boolean
 }
 
 export interface GitImportReport {
@@ -105,6 +112,7 @@ export async function importGit(
     if (problem) throw new WeftError('bad-name', `Git branch ${problem}`)
   }
   const weftId = (oid: string) => known.get(oid) ?? oid
+  if (options.checkFirst) await checkBlobs(repo, history.commits, onProgress)
 
   // What each git blob became: its Weft hash, size and kind.
   const blobs = new Map<string, { hash: string; size: number; binary: boolean }>()
@@ -182,6 +190,41 @@ export async function importGit(
   }
 }
 
+/** A blob's bytes from git, refused with its id and path named when it is missing, unreadable or too big. */
+async function readGitBlob(repo: GitRepository, oid: string, path: string): Promise<Uint8Array> {
+  let blob: Uint8Array
+  try {
+    blob = (await git.readBlob({ fs: repo.fs, gitdir: repo.gitdir, cache: repo.cache, oid })).blob
+  } catch (error) {
+    const reason =
+      (error as { code?: string }).code === 'NotFoundError'
+        ? 'is missing from the git repository'
+        : `cannot be read: ${(error as Error).message}`
+    throw new WeftError('bad-input', `Blob ${oid.slice(0, 12)} (${quotePath(path)}) ${reason}.`)
+  }
+  const tooBig = blob.length > MAX_FILE_BYTES ? oversize(blob.length) : null
+  if (tooBig) throw new WeftError('too-large', `${quotePath(path)} (blob ${oid.slice(0, 12)}): ${tooBig}`)
+  return blob
+}
+
+/** Reads every new blob of `commits` once (see `checkFirst`), keeping none of them. */
+async function checkBlobs(
+  repo: GitRepository,
+  commits: GitCommitRecord[],
+  onProgress?: (progress: GitImportProgress) => void,
+): Promise<void> {
+  const seen = new Set<string>()
+  for (let i = 0; i < commits.length; i++) {
+    for (const { path, file } of commits[i].changes)
+      if (file && !seen.has(file.oid)) {
+        seen.add(file.oid)
+        await readGitBlob(repo, file.oid, path)
+      }
+    if ((i + 1) % 100 === 0 || i + 1 === commits.length)
+      onProgress?.({ phase: 'checking', done: i + 1, total: commits.length })
+  }
+}
+
 /** Reads the chunk's new blobs from git, checks them, and writes them to blob packs. */
 async function storeBlobs(
   ws: Workspace,
@@ -198,19 +241,7 @@ async function storeBlobs(
   const oids = [...wanted.keys()]
   const contents: Uint8Array[] = []
   for (const oid of oids) {
-    const path = wanted.get(oid)!
-    let blob: Uint8Array
-    try {
-      blob = (await git.readBlob({ fs: repo.fs, gitdir: repo.gitdir, cache: repo.cache, oid })).blob
-    } catch (error) {
-      const reason =
-        (error as { code?: string }).code === 'NotFoundError'
-          ? 'is missing from the git repository'
-          : `cannot be read: ${(error as Error).message}`
-      throw new WeftError('bad-input', `Blob ${oid.slice(0, 12)} (${quotePath(path)}) ${reason}.`)
-    }
-    const tooBig = blob.length > MAX_FILE_BYTES ? oversize(blob.length) : null
-    if (tooBig) throw new WeftError('too-large', `${quotePath(path)} (blob ${oid.slice(0, 12)}): ${tooBig}`)
+    const blob = await readGitBlob(repo, oid, wanted.get(oid)!)
     if (blob.length < 200 && LFS_POINTER.test(new TextDecoder().decode(blob))) lfs.add(oid)
     contents.push(blob)
   }

@@ -33,6 +33,28 @@ export function isGitFolderName(name: string): boolean {
   return /^(\.git|git~1)[. ]*(:.*)?$/.test(name.replace(HFS_IGNORED, '').toLowerCase())
 }
 
+/**
+ * True for a path inside a `.git` folder (or the `.git` file of a worktree): git's own, never a
+ * working file, so imports leave it out. Other spellings a file system takes for `.git` are left
+ * to the path rule, which refuses them by name.
+ */
+export const inGitFolder = (path: string): boolean => path.split('/').includes('.git')
+
+/**
+ * The shallowest folder among `paths` (a picked folder's files) that holds `.git/HEAD`: a git
+ * checkout's top ('' for the pick itself), or null when none does.
+ */
+export function gitFolderOf(paths: Iterable<string>): string | null {
+  let found: string | null = null
+  for (const path of paths) {
+    const match = /^(?:(.*)\/)?\.git\/HEAD$/.exec(path)
+    if (!match) continue
+    const folder = match[1] ?? ''
+    if (found === null || folder.split('/').length < found.split('/').length || folder === '') found = folder
+  }
+  return found
+}
+
 /** Why `path` is not an acceptable repository path, or null when it is. */
 export function pathProblem(path: string): string | null {
   if (path.length === 0) return 'A name is required.'

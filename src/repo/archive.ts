@@ -1,11 +1,11 @@
 import { unzipSync, zipSync, type Zippable } from 'fflate'
 import { oversize } from '../model/content.ts'
 import { WeftError } from '../model/errors.ts'
-import { checkTree, pathProblem } from '../model/paths.ts'
+import { checkTree, inGitFolder, pathProblem } from '../model/paths.ts'
 import type { ImportReport, IncomingFile } from './Workspace.ts'
 
 /**
- * Reads a .zip into files. Entries with a path the path rule refuses (`../x`, `/etc/x`, `.git/…`)
+ * Reads a .zip into files, a `.git` folder left out. Entries with a path the path rule refuses (`../x`, `/etc/x`, `.git/…`)
  * and entries over the file size limit are refused, the latter by their declared size before they
  * are inflated, so a zip bomb costs nothing; folders are implied by file paths.
  */
@@ -15,7 +15,8 @@ export function readZip(bytes: Uint8Array): { files: IncomingFile[]; refused: Im
   try {
     entries = unzipSync(bytes, {
       filter: (file) => {
-        if (file.name.endsWith('/')) return false
+        // Git's own folder (a zip of a checkout) holds no working files.
+        if (file.name.endsWith('/') || inGitFolder(file.name)) return false
         const problem = pathProblem(file.name)
         if (problem) {
           refused.push({ path: file.name, reason: problem })

@@ -4,16 +4,20 @@ import { decodeText, encodeText, oversize } from '../model/content.ts'
 import { WeftError } from '../model/errors.ts'
 import { joinPath, type RenamedEntry } from '../model/paths.ts'
 import type { BranchId, EntryId, ListedEntry } from '../model/types.ts'
+import { leaveOutIgnored } from '../git/gitIgnore.ts'
 import { readZip, writeZip } from '../repo/archive.ts'
 import { markedFiles } from '../repo/resolveConflicts.ts'
 import type { FileContent, ImportReport, IncomingFile } from '../repo/Workspace.ts'
 import { fromWindow, type ProfileContext } from './ProfileContext.ts'
 
+/** An import of a folder's or a zip's files: Workspace's report, and how many files git ignores were left out. */
+export type FolderImportReport = ImportReport & { ignored: number }
+
+const textDecoder = new TextDecoder()
+
 /** A branch's working files: watching the tree, creating, moving, importing, exporting and reading them. */
 export class FileService {
   readonly #profile: ProfileContext
-  /** Files handed over in chunks for one import, by stage id. */
-  readonly #staged = new Map<string, { path: string; blob: Blob }[]>()
 
   constructor(profile: ProfileContext) {
     this.#profile = profile
@@ -79,14 +83,16 @@ export class FileService {
 
   /**
    * Imports files given as Blobs (a picked folder's File objects, which cross to the worker without
-   * copying their bytes), reading them here rather than on the window's main thread.
+   * copying their bytes), reading them here rather than on the window's main thread. Files git
+   * ignores (by the `.gitignore` files among them) and a `.git` folder are left out unread.
    */
   async importBlobs(
     id: string,
     branch: BranchId,
-    files: { path: string; blob: Blob }[],
+    picked: { path: string; blob: Blob }[],
     folder = '',
-  ): Promise<ImportReport> {
+  ): Promise<FolderImportReport> {
+    const { kept: files, ignored } = await leaveOutIgnored(picked, (f) => f.blob.text())
     // Oversize files are refused by their size, before anything is read into memory.
     const refused = files
       .filter((f) => oversize(f.blob.size))
@@ -96,7 +102,7 @@ export class FileService {
       fitting.map(async (f) => ({ path: f.path, bytes: new Uint8Array(await f.blob.arrayBuffer()) })),
     )
     const report = await this.importFiles(id, branch, read, folder)
-    return { ...report, refused: [...refused, ...report.refused] }
+    return { ...report, refused: [...refused, ...report.refused], ignored: ignored.length }
   }
 
   /**
@@ -104,22 +110,38 @@ export class FileService {
    * that no single message (each File is registered on the way) blocks its main thread.
    */
   stageImport(stageId: string, files: { path: string; blob: Blob }[]): void {
-    const staged = this.#staged.get(stageId) ?? []
-    this.#staged.set(stageId, staged.concat(files))
+    const staged = this.#profile.staged.get(stageId) ?? []
+    this.#profile.staged.set(stageId, staged.concat(files))
   }
 
   /** Imports everything staged under `stageId` as one change. */
-  async importStaged(id: string, branch: BranchId, stageId: string, folder = ''): Promise<ImportReport> {
-    const files = this.#staged.get(stageId) ?? []
-    this.#staged.delete(stageId)
+  async importStaged(
+    id: string,
+    branch: BranchId,
+    stageId: string,
+    folder = '',
+  ): Promise<FolderImportReport> {
+    const files = this.#profile.staged.get(stageId) ?? []
+    this.#profile.staged.delete(stageId)
     return this.importBlobs(id, branch, files, folder)
   }
 
-  /** Imports a .zip's files (given as bytes or as the picked file, read here). */
-  async importZip(id: string, branch: BranchId, zip: Uint8Array | Blob, folder = ''): Promise<ImportReport> {
-    const { files, refused } = readZip(zip instanceof Blob ? new Uint8Array(await zip.arrayBuffer()) : zip)
-    const report = await this.importFiles(id, branch, files, folder)
-    return { ...report, refused: [...refused, ...report.refused] }
+  /** Forgets what was staged under `stageId` (the person chose not to import it). */
+  dropStaged(stageId: string): void {
+    this.#profile.staged.delete(stageId)
+  }
+
+  /** Imports a .zip's files (given as bytes or as the picked file, read here), those git ignores left out. */
+  async importZip(
+    id: string,
+    branch: BranchId,
+    zip: Uint8Array | Blob,
+    folder = '',
+  ): Promise<FolderImportReport> {
+    const read = readZip(zip instanceof Blob ? new Uint8Array(await zip.arrayBuffer()) : zip)
+    const { kept, ignored } = await leaveOutIgnored(read.files, async (f) => textDecoder.decode(f.bytes))
+    const report = await this.importFiles(id, branch, kept, folder)
+    return { ...report, refused: [...read.refused, ...report.refused], ignored: ignored.length }
   }
 
   /** The branch's files as a .zip; files with unsettled conflicts carry markers, so they read as conflicted. */

@@ -35,6 +35,11 @@ export class ProfileContext {
   readonly author: Author = { id: '', name: 'someone' }
   readonly #watches = new Map<number, Unwatch>()
   #nextWatch = 1
+  /**
+   * A picked folder's files handed over in chunks, by stage id, until a window says what to do
+   * with them (import the files, or the git history among them).
+   */
+  readonly staged = new Map<string, { path: string; blob: Blob }[]>()
 
   constructor(repo: Repo, storage: StorageAdapterInterface, relays: Relays | null) {
     this.repo = repo

@@ -3,6 +3,7 @@ import type { FileMerger } from '../model/fileMerge.ts'
 import type { Relays } from '../sync/Relays.ts'
 import { ConflictService } from './ConflictService.ts'
 import { FileService } from './FileService.ts'
+import { GitService } from './GitService.ts'
 import { HistoryService } from './HistoryService.ts'
 import { LiveService } from './LiveService.ts'
 import { ProfileContext } from './ProfileContext.ts'
@@ -24,6 +25,7 @@ interface Watches {
 export type RepoService = RepositoryService &
   RelayService &
   FileService &
+  GitService &
   LiveService &
   HistoryService &
   ConflictService &
@@ -48,6 +50,7 @@ export function createRepoService(
       new RepositoryService(profile),
       new RelayService(profile),
       new FileService(profile),
+      new GitService(profile),
       new LiveService(profile),
       new HistoryService(profile, mergeFile),
       new ConflictService(profile),

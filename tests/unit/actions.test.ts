@@ -30,6 +30,7 @@ describe('workspace actions', () => {
       show: vi.fn(),
       importFolder: vi.fn(),
       importZip: vi.fn(),
+      downloadGit: vi.fn(),
       exportZip: vi.fn(),
       commit: vi.fn(),
       allRepositories: vi.fn(),

@@ -355,16 +355,19 @@ describe("the app refuses a peer's bad paths", () => {
     expect(writeZip([{ path: 'ok/a.txt', bytes }]).length).toBeGreaterThan(0)
   })
 
-  it('zip import refuses ../, absolute and .git entries by name and keeps the rest', () => {
+  it('zip import refuses ../, absolute and .git-like entries by name, leaves a .git folder out and keeps the rest', () => {
     const zip = zipSync({
       '../evil.sh': new Uint8Array([1]),
       '/etc/x': new Uint8Array([2]),
+      // A checkout's own git folder (as in a download as git) is git's, not working files: left out.
       '.git/config': new Uint8Array([3]),
+      // Other spellings file systems take for .git are refused by name.
+      '.GIT/hooks/post-checkout': new Uint8Array([5]),
       'ok.txt': new Uint8Array([4]),
     })
     const { files, refused } = readZip(zip)
     expect(files.map((f) => f.path)).toEqual(['ok.txt'])
-    expect(refused.map((r) => r.path).sort()).toEqual(['../evil.sh', '.git/config', '/etc/x'])
+    expect(refused.map((r) => r.path).sort()).toEqual(['../evil.sh', '.GIT/hooks/post-checkout', '/etc/x'])
   })
 
   it('the explorer gets no entries and a message naming the bad entry, rather than a crash', async () => {

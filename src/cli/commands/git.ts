@@ -7,6 +7,7 @@ import { basename, resolve } from 'node:path'
 import git from 'isomorphic-git'
 import { exportGit, type GitExportReport } from '../../git/exportGit.ts'
 import { fsKind, openGitRepository, type GitFs } from '../../git/gitRepository.ts'
+import { initGitRepository } from '../../git/initGitRepository.ts'
 import { importGit, type GitImportProgress, type GitImportReport } from '../../git/importGit.ts'
 import { WeftError } from '../../model/errors.ts'
 import type { Io } from '../io.ts'
@@ -61,7 +62,8 @@ export const importGitCommand = (argv: string[], io: Io) =>
     const options = { branches: chosenBranches(opts), onProgress: progressLine(io) }
     if (opts.repo) {
       const { ws } = await profile.open(profile.pick(opts.repo))
-      const report = await importGit(ws, repo, options)
+      // A repository that exists is not removed when the import fails: check everything first.
+      const report = await importGit(ws, repo, { ...options, checkFirst: true })
       print(report, () =>
         [
           `Imported ${report.commits} new commit(s) from ${args[0]} into ${ws.name}.`,
@@ -109,11 +111,11 @@ export const exportGitCommand = (argv: string[], io: Io) =>
     const dir = resolve(args[0])
     const fresh = (await fsKind(nodeFs, dir)) === null || fs.readdirSync(dir).length === 0
     if (fresh)
-      await git.init({
-        fs: nodeFs,
+      await initGitRepository(
+        nodeFs,
         dir,
-        defaultBranch: ws.branches().find((b) => b.id === ws.handle.doc().defaultBranch)?.name ?? 'main',
-      })
+        ws.branches().find((b) => b.id === ws.handle.doc().defaultBranch)?.name ?? 'main',
+      )
     else if ((await fsKind(nodeFs, dir)) !== 'dir')
       throw new WeftError('bad-input', `"${args[0]}" is not a folder.`)
     const repo = await openGitRepository(nodeFs, dir)

@@ -15,6 +15,14 @@ export const importCommand: Command = (argv, io) =>
         `Imported ${imported.added} file(s) from ${args[0]} into ${imported.name} (${imported.id})${imported.commit ? `, committed as ${imported.commit.slice(0, 8)}` : ''}.`,
         ...imported.refused.map((r) => `✗ ${r.path}: ${r.reason}`),
         ...(imported.ignored.length ? [`Left out: ${imported.ignored.join(', ')}`] : []),
+        ...(imported.gitignored.length
+          ? [
+              `Left out by .gitignore: ${imported.gitignored.length} (${imported.gitignored.slice(0, 5).join(', ')}${imported.gitignored.length > 5 ? ', …' : ''})`,
+            ]
+          : []),
+        ...(imported.gitignored.length
+          ? [`${imported.gitignored.length} file(s) left out by .gitignore.`]
+          : []),
         ...linkLines(imported.share),
       ].join('\n'),
     )

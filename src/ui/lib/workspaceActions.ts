@@ -13,6 +13,7 @@ export interface WorkspaceCommands {
   importFolder: () => void
   importZip: () => void
   exportZip: () => void
+  downloadGit: () => void
   commit: () => void
   allRepositories: () => void
   branch: {
@@ -44,6 +45,7 @@ export function workspaceActions(c: WorkspaceCommands): Action[] {
     { category: 'File', label: 'Import folder…', run: c.importFolder },
     { category: 'File', label: 'Import .zip…', run: c.importZip },
     { category: 'File', label: 'Export .zip', run: c.exportZip },
+    { category: 'File', label: 'Download as git', run: c.downloadGit },
     { category: 'View', label: 'Close editor', run: c.editor.close, enabled: c.editor.hasOpen },
     { category: 'View', label: 'Show files', run: () => c.show('files') },
     { category: 'View', label: 'Show search', shortcut: 'Ctrl+Shift+F', run: () => c.show('search') },
