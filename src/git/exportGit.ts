@@ -3,7 +3,8 @@
  * a git commit with the same files, author, time, message and parents; an imported commit is written
  * exactly as git had it (`Commit.git`), so an untouched history comes back with the same ids.
  * Commits the target repository already holds are not written again, and a branch that moved there
- * on its own is not overwritten (as git refuses a non-fast-forward push).
+ * on its own is not overwritten (as git refuses a non-fast-forward push). New objects go into pack
+ * files (packWriter.ts), written before any ref moves.
  */
 import git from 'isomorphic-git'
 import { graphLog, snapshotAt, type Snapshot } from '../repo/history.ts'
@@ -11,7 +12,8 @@ import type { Workspace } from '../repo/Workspace.ts'
 import { WeftError } from '../model/errors.ts'
 import type { Commit, CommitId, RepositoryDoc } from '../model/types.ts'
 import { commitContent, gitObjectId, identityHeaders, treeContent, type TreeItem } from './gitObjects.ts'
-import type { GitRepository } from './gitRepository.ts'
+import { joinFsPath, type GitRepository } from './gitRepository.ts'
+import { GitPackWriter, type GitObjectType } from './packWriter.ts'
 
 export interface GitExportProgress {
   done: number
@@ -70,7 +72,13 @@ export class GitExporter {
   readonly #repo: GitRepository
   readonly #blobIds = new Map<string, string>()
   readonly #trees = new Map<string, string>()
+  /** Objects the target holds, or that are packed or staged in this export. */
   readonly #written = new Set<string>()
+  /** A rebuilt commit's new objects, packed once the commit proves new to the target. */
+  #staged: { type: GitObjectType; content: Uint8Array; oid: string }[] = []
+  #pack: GitPackWriter | null = null
+  /** The target held no objects when the export began: nothing in it to look up. */
+  #fresh = false
   #dryRun = false
 
   constructor(ws: Workspace, repo: GitRepository) {
@@ -88,6 +96,11 @@ export class GitExporter {
     this.#dryRun = dryRun
     const doc = this.#ws.handle.doc()
     const order = commitsInOrder(doc)
+    if (!dryRun) {
+      this.#pack = new GitPackWriter(this.#repo)
+      this.#fresh = await this.#targetIsEmpty()
+    }
+    const present = dryRun || this.#fresh ? new Set<CommitId>() : await this.#importedInTarget(doc, order)
     const ids = new Map<CommitId, string>()
     const changedIds: CommitId[] = []
     let written = 0
@@ -99,7 +112,7 @@ export class GitExporter {
       if (
         known &&
         commit.parents.every((p) => ids.get(p) === String(doc.commits[p]?.git?.id ?? '')) &&
-        (dryRun ? trustImported : await this.#has(known))
+        (dryRun ? trustImported : present.has(id))
       ) {
         ids.set(id, known)
         onProgress?.({ done: ids.size, total: order.length })
@@ -111,13 +124,25 @@ export class GitExporter {
         tree,
         commit.parents.map((p) => ids.get(p)!),
       )
-      const oid = await this.#write('commit', content)
+      const oid = await gitObjectId('commit', content)
       if (known && oid !== known) changedIds.push(id)
       ids.set(id, oid)
-      written++
+      if (!dryRun && !this.#written.has(oid) && (this.#fresh || !(await this.#has(oid)))) {
+        await this.#write('commit', content)
+        await this.#packStaged()
+        written++
+      } else {
+        // The target holds the commit, so also everything it reaches (git keeps that true).
+        this.#written.add(oid)
+        this.#staged = []
+      }
       onProgress?.({ done: ids.size, total: order.length })
     }
     const tagObjects = await this.#tagObjects(doc, ids)
+    if (!dryRun) {
+      await this.#packStaged()
+      await this.#pack!.flush()
+    }
     if (dryRun || !writeRefs) return { ids, written, changedIds, branches: [], tags: 0, tagObjects }
     const branches = await this.#branches(doc, ids, force)
     const { fs, gitdir } = this.#repo
@@ -150,14 +175,56 @@ export class GitExporter {
     }
   }
 
-  async #write(type: 'blob' | 'tree' | 'commit' | 'tag', content: Uint8Array): Promise<string> {
+  /** Whether the target has no objects yet (only empty `objects/info` and `objects/pack`). */
+  async #targetIsEmpty(): Promise<boolean> {
+    const { fs, gitdir } = this.#repo
+    const objects = joinFsPath(gitdir, 'objects')
+    const names: string[] = await fs.promises.readdir(objects).catch(() => [])
+    if (names.some((name) => name !== 'info' && name !== 'pack')) return false
+    const packs: string[] = await fs.promises.readdir(joinFsPath(objects, 'pack')).catch(() => [])
+    return !packs.some((name) => name.endsWith('.idx'))
+  }
+
+  /**
+   * The imported commits the target holds under their git ids. Children come before parents here,
+   * and a commit git holds has its ancestors too, so usually only the heads are looked up.
+   */
+  async #importedInTarget(doc: RepositoryDoc, order: CommitId[]): Promise<Set<CommitId>> {
+    const present = new Set<CommitId>()
+    for (let i = order.length - 1; i >= 0; i--) {
+      const commit = doc.commits[order[i]]
+      if (!present.has(order[i])) {
+        if (!commit.git || !(await this.#has(String(commit.git.id)))) continue
+        present.add(order[i])
+      }
+      for (const parent of commit.parents) if (doc.commits[parent]?.git) present.add(parent)
+    }
+    return present
+  }
+
+  /** An object's id; outside a dry run, the object is staged for the pack unless already there. */
+  async #write(type: GitObjectType, content: Uint8Array): Promise<string> {
     const oid = await gitObjectId(type, content)
     if (this.#dryRun || this.#written.has(oid)) return oid
-    const { fs, gitdir } = this.#repo
-    const stored = await git.writeObject({ fs, gitdir, type, object: content, format: 'content' })
-    if (stored !== oid) throw new Error(`git stored ${type} ${oid} as ${stored}`)
+    this.#staged.push({ type, content, oid })
     this.#written.add(oid)
     return oid
+  }
+
+  /** Packs the staged objects the target lacks. */
+  async #packStaged(): Promise<void> {
+    const staged = this.#staged
+    this.#staged = []
+    const { fs, gitdir, cache } = this.#repo
+    for (const { type, content, oid } of staged) {
+      const held =
+        !this.#fresh &&
+        (await git.readObject({ fs, gitdir, cache, oid, format: 'deflated' }).then(
+          () => true,
+          () => false,
+        ))
+      if (!held) await this.#pack!.add(type, content, oid)
+    }
   }
 
   async #blob(hash: string): Promise<string> {
