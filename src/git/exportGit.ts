@@ -11,7 +11,7 @@ import { graphLog, snapshotAt, type Snapshot } from '../repo/history.ts'
 import type { Workspace } from '../repo/Workspace.ts'
 import { WeftError } from '../model/errors.ts'
 import type { Commit, CommitId, RepositoryDoc } from '../model/types.ts'
-import { commitContent, gitObjectId, identityHeaders, treeContent, type TreeItem } from './gitObjects.ts'
+import { commitContent, identityHeaders, objectId, treeContent, type TreeItem } from './gitObjects.ts'
 import { joinFsPath, type GitRepository } from './gitRepository.ts'
 import { GitPackWriter, type GitObjectType } from './packWriter.ts'
 
@@ -71,7 +71,8 @@ export class GitExporter {
   readonly #ws: Workspace
   readonly #repo: GitRepository
   readonly #blobIds = new Map<string, string>()
-  readonly #trees = new Map<string, string>()
+  /** Each folder's entries (as a key) and tree id in the last commit built, by path. */
+  readonly #folders = new Map<string, { key: string; oid: string }>()
   /** Objects the target holds, or that are packed or staged in this export. */
   readonly #written = new Set<string>()
   /** A rebuilt commit's new objects, packed once the commit proves new to the target. */
@@ -124,7 +125,7 @@ export class GitExporter {
         tree,
         commit.parents.map((p) => ids.get(p)!),
       )
-      const oid = await gitObjectId('commit', content)
+      const oid = objectId('commit', content)
       if (known && oid !== known) changedIds.push(id)
       ids.set(id, oid)
       if (!dryRun && !this.#written.has(oid) && (this.#fresh || !(await this.#has(oid)))) {
@@ -204,7 +205,7 @@ export class GitExporter {
 
   /** An object's id; outside a dry run, the object is staged for the pack unless already there. */
   async #write(type: GitObjectType, content: Uint8Array): Promise<string> {
-    const oid = await gitObjectId(type, content)
+    const oid = objectId(type, content)
     if (this.#dryRun || this.#written.has(oid)) return oid
     this.#staged.push({ type, content, oid })
     this.#written.add(oid)
@@ -236,35 +237,42 @@ export class GitExporter {
     return oid
   }
 
-  /** The tree of a commit's files; a folder met before with the same entries is not written again. */
+  /**
+   * The tree of a commit's files. Each folder's entries are kept as a key under its path: a folder
+   * whose entries equal those of the last commit built (most folders, from one commit to the next)
+   * takes that tree's id without its object being made and hashed again.
+   */
   async #tree(snapshot: Snapshot): Promise<string> {
     type Folder = { files: TreeItem[]; folders: Map<string, Folder> }
     const root: Folder = { files: [], folders: new Map() }
     for (const file of Object.values(snapshot)) {
       const names = file.path.split('/')
       let folder = root
-      for (const name of names.slice(0, -1)) {
-        let next = folder.folders.get(name)
-        if (!next) folder.folders.set(name, (next = { files: [], folders: new Map() }))
+      for (let i = 0; i < names.length - 1; i++) {
+        let next = folder.folders.get(names[i])
+        if (!next) folder.folders.set(names[i], (next = { files: [], folders: new Map() }))
         folder = next
       }
-      const item: TreeItem = { name: names[names.length - 1], oid: await this.#blob(file.blob), kind: 'file' }
+      const oid = this.#blobIds.get(file.blob) ?? (await this.#blob(file.blob))
+      const item: TreeItem = { name: names[names.length - 1], oid, kind: 'file' }
       if (file.mode) item.mode = file.mode
       folder.files.push(item)
     }
-    const write = async (folder: Folder): Promise<string> => {
-      const items: TreeItem[] = [...folder.files]
-      for (const [name, sub] of folder.folders) items.push({ name, oid: await write(sub), kind: 'tree' })
-      const content = treeContent(items)
-      const key = new TextDecoder('latin1').decode(content)
-      let oid = this.#trees.get(key)
-      if (!oid) {
-        oid = await this.#write('tree', content)
-        this.#trees.set(key, oid)
-      }
+    const write = async (folder: Folder, path: string): Promise<string> => {
+      const items: TreeItem[] = folder.files
+      for (const [name, sub] of folder.folders)
+        items.push({ name, oid: await write(sub, `${path}${name}/`), kind: 'tree' })
+      // Names hold no line breaks (the path rule), and ids are 40 characters: the key is unambiguous.
+      const key = items
+        .map((item) => `${item.kind === 'tree' ? 'tree' : (item.mode ?? 'file')} ${item.oid} ${item.name}`)
+        .join('\n')
+      const last = this.#folders.get(path)
+      if (last?.key === key) return last.oid
+      const oid = await this.#write('tree', treeContent(items))
+      this.#folders.set(path, { key, oid })
       return oid
     }
-    return write(root)
+    return write(root, '')
   }
 
   async #branches(
