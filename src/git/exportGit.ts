@@ -10,9 +10,10 @@ import git from 'isomorphic-git'
 import { graphLog, snapshotAt, type Snapshot } from '../repo/history.ts'
 import type { Workspace } from '../repo/Workspace.ts'
 import { WeftError } from '../model/errors.ts'
-import type { Commit, CommitId, RepositoryDoc } from '../model/types.ts'
+import type { Commit, CommitId, FileMode, RepositoryDoc } from '../model/types.ts'
 import { commitContent, identityHeaders, objectId, treeContent, type TreeItem } from './gitObjects.ts'
 import { joinFsPath, type GitRepository } from './gitRepository.ts'
+import { GitObjectIndex } from './objectIndex.ts'
 import { GitPackWriter, type GitObjectType } from './packWriter.ts'
 
 export interface GitExportProgress {
@@ -70,6 +71,7 @@ function commitsInOrder(doc: RepositoryDoc): CommitId[] {
 export class GitExporter {
   readonly #ws: Workspace
   readonly #repo: GitRepository
+  readonly #index: GitObjectIndex
   readonly #blobIds = new Map<string, string>()
   /** Each folder's entries (as a key) and tree id in the last commit built, by path. */
   readonly #folders = new Map<string, { key: string; oid: string }>()
@@ -78,13 +80,17 @@ export class GitExporter {
   /** A rebuilt commit's new objects, packed once the commit proves new to the target. */
   #staged: { type: GitObjectType; content: Uint8Array; oid: string }[] = []
   #pack: GitPackWriter | null = null
+  /** Commits this export writes: not yet readable from the target. */
+  readonly #built = new Set<string>()
   /** The target held no objects when the export began: nothing in it to look up. */
   #fresh = false
   #dryRun = false
+  #lastSnapshot: { id: CommitId; snapshot: Snapshot } | null = null
 
   constructor(ws: Workspace, repo: GitRepository) {
     this.#ws = ws
     this.#repo = repo
+    this.#index = new GitObjectIndex(repo)
   }
 
   async export({
@@ -97,10 +103,8 @@ export class GitExporter {
     this.#dryRun = dryRun
     const doc = this.#ws.handle.doc()
     const order = commitsInOrder(doc)
-    if (!dryRun) {
-      this.#pack = new GitPackWriter(this.#repo)
-      this.#fresh = await this.#targetIsEmpty()
-    }
+    this.#fresh = await this.#targetIsEmpty()
+    if (!dryRun) this.#pack = new GitPackWriter(this.#repo)
     const present = dryRun || this.#fresh ? new Set<CommitId>() : await this.#importedInTarget(doc, order)
     const ids = new Map<CommitId, string>()
     const changedIds: CommitId[] = []
@@ -119,7 +123,7 @@ export class GitExporter {
         onProgress?.({ done: ids.size, total: order.length })
         continue
       }
-      const tree = await this.#tree(snapshotAt(doc.commits, id))
+      const tree = await this.#treeOf(doc, id, ids)
       const content = this.#commitContent(
         commit,
         tree,
@@ -131,6 +135,7 @@ export class GitExporter {
       if (!dryRun && !this.#written.has(oid) && (this.#fresh || !(await this.#has(oid)))) {
         await this.#write('commit', content)
         await this.#packStaged()
+        this.#built.add(oid)
         written++
       } else {
         // The target holds the commit, so also everything it reaches (git keeps that true).
@@ -166,14 +171,7 @@ export class GitExporter {
   }
 
   async #has(oid: string): Promise<boolean> {
-    if (this.#written.has(oid)) return true
-    const { fs, gitdir, cache } = this.#repo
-    try {
-      await git.readObject({ fs, gitdir, cache, oid, format: 'deflated' })
-      return true
-    } catch {
-      return false
-    }
+    return this.#written.has(oid) || (await this.#index.has(oid))
   }
 
   /** Whether the target has no objects yet (only empty `objects/info` and `objects/pack`). */
@@ -216,16 +214,8 @@ export class GitExporter {
   async #packStaged(): Promise<void> {
     const staged = this.#staged
     this.#staged = []
-    const { fs, gitdir, cache } = this.#repo
-    for (const { type, content, oid } of staged) {
-      const held =
-        !this.#fresh &&
-        (await git.readObject({ fs, gitdir, cache, oid, format: 'deflated' }).then(
-          () => true,
-          () => false,
-        ))
-      if (!held) await this.#pack!.add(type, content, oid)
-    }
+    for (const { type, content, oid } of staged)
+      if (this.#fresh || !(await this.#index.has(oid))) await this.#pack!.add(type, content, oid)
   }
 
   async #blob(hash: string): Promise<string> {
@@ -235,6 +225,91 @@ export class GitExporter {
       this.#blobIds.set(hash, oid)
     }
     return oid
+  }
+
+  /** A commit's files (the last one asked for is kept: it is usually the next one's first parent). */
+  #snapshot(doc: RepositoryDoc, id: CommitId): Snapshot {
+    if (this.#lastSnapshot?.id !== id) this.#lastSnapshot = { id, snapshot: snapshotAt(doc.commits, id) }
+    return this.#lastSnapshot.snapshot
+  }
+
+  /**
+   * A rebuilt commit's tree. When the target holds its first parent, the tree is that parent's
+   * with the changed files put in (only their folders are rebuilt and only their contents read):
+   * a commit made in Weft on top of a large history costs what it changed, not the whole tree.
+   */
+  async #treeOf(doc: RepositoryDoc, id: CommitId, ids: Map<CommitId, string>): Promise<string> {
+    const parent = doc.commits[id].parents[0]
+    const parentOid = parent ? ids.get(parent) : undefined
+    if (parent && parentOid && !this.#fresh && !this.#built.has(parentOid)) {
+      const { fs, gitdir, cache } = this.#repo
+      const base = await git.readCommit({ fs, gitdir, cache, oid: parentOid }).then(
+        (read) => read.commit.tree,
+        () => null,
+      )
+      if (base) {
+        const before = this.#snapshot(doc, parent)
+        return this.#treeOnBase(base, before, this.#snapshot(doc, id))
+      }
+    }
+    return this.#tree(this.#snapshot(doc, id))
+  }
+
+  /** `after`'s tree made from `base`, the git tree of `before`: only folders on a changed path are rebuilt. */
+  async #treeOnBase(base: string, before: Snapshot, after: Snapshot): Promise<string> {
+    // What changed, by folder ("" the root, "a/b/" below it): a file, or null where one went.
+    const changes = new Map<string, Map<string, Snapshot[string] | null>>()
+    const subfolders = new Map<string, Set<string>>()
+    const note = (path: string, file: Snapshot[string] | null) => {
+      const cut = path.lastIndexOf('/') + 1
+      let folder = path.slice(0, cut)
+      if (!changes.has(folder)) changes.set(folder, new Map())
+      changes.get(folder)!.set(path.slice(cut), file)
+      while (folder) {
+        const up = folder.slice(0, folder.lastIndexOf('/', folder.length - 2) + 1)
+        if (!subfolders.has(up)) subfolders.set(up, new Set())
+        subfolders.get(up)!.add(folder)
+        folder = up
+      }
+    }
+    const was = new Map(Object.values(before).map((file) => [file.path, file]))
+    for (const file of Object.values(after)) {
+      const old = was.get(file.path)
+      if (!old || old.blob !== file.blob || old.mode !== file.mode) note(file.path, file)
+      was.delete(file.path)
+    }
+    for (const path of was.keys()) note(path, null)
+    if (changes.size === 0) return base
+
+    const { fs, gitdir, cache } = this.#repo
+    const rebuild = async (folder: string, oid: string | null): Promise<string | null> => {
+      const items = new Map<string, TreeItem>()
+      if (oid)
+        for (const entry of (await git.readTree({ fs, gitdir, cache, oid })).tree)
+          items.set(entry.path, gitTreeItem(entry, `${folder}${entry.path}`))
+      // Folders first, then files: a file may take the place of a folder, or a folder of a file.
+      for (const sub of subfolders.get(folder) ?? []) {
+        const name = sub.slice(folder.length, -1)
+        const old = items.get(name)
+        const next = await rebuild(sub, old?.kind === 'tree' ? old.oid : null)
+        if (next) items.set(name, { name, oid: next, kind: 'tree' })
+        else if (old?.kind === 'tree') items.delete(name)
+      }
+      for (const [name, file] of changes.get(folder) ?? []) {
+        if (file) {
+          const item: TreeItem = {
+            name,
+            oid: this.#blobIds.get(file.blob) ?? (await this.#blob(file.blob)),
+            kind: 'file',
+          }
+          if (file.mode) item.mode = file.mode
+          items.set(name, item)
+        } else if (items.get(name)?.kind === 'file') items.delete(name)
+      }
+      if (items.size === 0 && folder) return null
+      return this.#write('tree', treeContent([...items.values()]))
+    }
+    return (await rebuild('', base))!
   }
 
   /**
@@ -342,6 +417,29 @@ export class GitExporter {
     }
     return objects
   }
+}
+
+const GIT_FILE_MODES: Record<string, FileMode | undefined> = {
+  '100644': undefined,
+  '100755': 'executable',
+  '120000': 'symlink',
+}
+
+/** An entry of a tree read from git as the item it was made from. */
+function gitTreeItem(
+  entry: { path: string; oid: string; mode: string; type: string },
+  path: string,
+): TreeItem {
+  if (entry.type === 'tree') return { name: entry.path, oid: entry.oid, kind: 'tree' }
+  if (entry.type !== 'blob' || !(entry.mode in GIT_FILE_MODES))
+    throw new WeftError(
+      'bad-input',
+      `The git repository's ${path} has mode ${entry.mode}, which Weft does not write.`,
+    )
+  const mode = GIT_FILE_MODES[entry.mode]
+  return mode
+    ? { name: entry.path, oid: entry.oid, kind: 'file', mode }
+    : { name: entry.path, oid: entry.oid, kind: 'file' }
 }
 
 /** Writes `ws`'s history into the git repository `repo` (see GitExporter). */

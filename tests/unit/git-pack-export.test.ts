@@ -75,6 +75,40 @@ describe('export-git writes packs', () => {
     expect(counts(out)).toMatchObject({ count: 0, packs: 2 })
   })
 
+  it('builds a Weft commit on the tree the target holds: files become folders, folders files or nothing', async () => {
+    const source = join(tempDir('git-src-'), 'src.git')
+    execFileSync('git', ['clone', '--quiet', '--mirror', BUNDLE, source], { env: ENV })
+    const home = tempDir('weft-git-')
+    const repo = ['--repo', 'bm', '--branch', 'master']
+    expect((await weft(home, ['import-git', source, '--name', 'bm'])).code).toBe(0)
+    const out = join(tempDir('git-out-'), 'out')
+    expect((await weft(home, ['export-git', out, '--repo', 'bm'])).code).toBe(0)
+
+    // One commit: a file becomes a folder, the only file of a folder goes, a deep new folder comes.
+    await weft(home, ['rm', 'Makefile', ...repo])
+    await weft(home, ['write', 'Makefile/README.md', ...repo], 'now a folder\n')
+    await weft(home, ['rm', '.github/FUNDING.yml', ...repo])
+    await weft(home, ['write', 'src/deep/er/new.js', ...repo], 'export {}\n')
+    await weft(home, ['write', 'test/test.js', ...repo], 'changed\n')
+    expect((await weft(home, ['commit', '-m', 'Shapes', ...repo])).code).toBe(0)
+    expect((await weft(home, ['export-git', out, '--repo', 'bm'])).out).toContain('(1 written)')
+    // Then a folder becomes a file again, exported on top of the commit above.
+    await weft(home, ['rm', 'Makefile/README.md', ...repo])
+    await weft(home, ['write', 'Makefile', ...repo], 'all:\n')
+    expect((await weft(home, ['commit', '-m', 'Back', ...repo])).code).toBe(0)
+
+    expect((await weft(home, ['export-git', out, '--repo', 'bm'])).out).toContain('(1 written)')
+    gitIn(out, 'fsck', '--strict')
+    // The same commits as an export that builds every tree whole.
+    const whole = join(tempDir('git-out-'), 'whole')
+    expect((await weft(home, ['export-git', whole, '--repo', 'bm'])).code).toBe(0)
+    expect(gitIn(out, 'rev-parse', 'master')).toBe(gitIn(whole, 'rev-parse', 'master'))
+    expect(gitIn(out, 'ls-tree', '-r', '--name-only', 'master~1')).toContain('Makefile/README.md\n')
+    expect(gitIn(out, 'ls-tree', '-d', '--name-only', 'master~1')).not.toContain('.github')
+    expect(gitIn(out, 'show', 'master:Makefile')).toBe('all:\n')
+    expect(gitIn(out, 'show', 'master:src/deep/er/new.js')).toBe('export {}\n')
+  })
+
   it('writes entries git reads back byte for byte, across size-header boundaries and pack cuts', async () => {
     const gitdir = join(tempDir('git-pack-'), 'repo.git')
     execFileSync('git', ['init', '--quiet', '--bare', gitdir], { env: ENV })
