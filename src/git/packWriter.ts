@@ -3,7 +3,8 @@
  * than one loose file each: an export of thousands of commits is then a few file writes instead of
  * a file, a folder check and a compression stream per object. Objects are stored whole (no deltas;
  * `git gc` can delta them later); a pack is written once it holds `maxBytes`, and at `flush()`.
- * Pure JavaScript (fflate for zlib, Web Crypto for SHA-1), so it runs in the browser as in Node.
+ * Plain JavaScript (fflate for zlib unless the repository brings a native one, Web Crypto for the
+ * packs' SHA-1), so it runs in the browser as in Node.
  * Git uses a pack only once its `.idx` exists, so the `.pack` is written first: a pack cut short
  * by a crash is never read.
  */
@@ -45,7 +46,7 @@ export class GitPackWriter {
   /** Adds an object (its id already computed by the caller); writes the pack when it is full. */
   async add(type: GitObjectType, content: Uint8Array, oid: string): Promise<void> {
     const header = entryHeader(TYPE_NUMBER[type], content.length)
-    const deflated = zlibSync(content)
+    const deflated = this.#repo.deflate?.(content) ?? zlibSync(content)
     this.#entries.push({ oid, offset: 12 + this.#bytes, crc: crc32(deflated, crc32(header)) })
     this.#chunks.push(header, deflated)
     this.#bytes += header.length + deflated.length

@@ -13,9 +13,10 @@
  */
 import * as fs from 'node:fs'
 import { resolve } from 'node:path'
+import { deflateSync } from 'node:zlib'
 import { isValidAutomergeUrl, type AutomergeUrl } from '@automerge/automerge-repo'
 import git from 'isomorphic-git'
-import { exportGit } from '../../git/exportGit.ts'
+import { exportGit, type GitExportReport } from '../../git/exportGit.ts'
 import type { GitFs, GitRepository } from '../../git/gitRepository.ts'
 import { importGit, knownCommits } from '../../git/importGit.ts'
 import { WeftError } from '../../model/errors.ts'
@@ -60,6 +61,7 @@ class RemoteSession {
   readonly #headBranch?: string
   /** What `list` told git each ref holds: a deletion is refused if Weft's branch moved since. */
   readonly #listed = new Map<string, string>()
+  #exported?: { heads: string; report: Promise<GitExportReport> }
 
   constructor(ws: Workspace, repo: GitRepository, headBranch?: string) {
     this.#ws = ws
@@ -67,9 +69,18 @@ class RemoteSession {
     this.#headBranch = headBranch
   }
 
-  /** Weft commit id → git commit id, and each tag's git object, computed (nothing written). */
+  /**
+   * Weft commit id → git commit id, and each tag's git object, computed (nothing written); kept
+   * while the document is unchanged, so `list` and the pushes after it compute them once.
+   */
   async #computed() {
-    return exportGit(this.#ws, this.#repo, { dryRun: true, trustImported: true })
+    const heads = this.#ws.handle.heads().join(',')
+    if (this.#exported?.heads !== heads)
+      this.#exported = {
+        heads,
+        report: exportGit(this.#ws, this.#repo, { dryRun: true, trustImported: true }),
+      }
+    return this.#exported.report
   }
 
   async #ids() {
@@ -248,7 +259,12 @@ export const remoteHelper = (argv: string[], io: Io) =>
     async ({ profile, args, io }) => {
       const { summary, branch } = await repositoryOf(profile, args[1])
       const { ws } = await profile.open(summary)
-      const repo: GitRepository = { fs: nodeFs, gitdir: resolve(process.env.GIT_DIR!), cache: {} }
+      const repo: GitRepository = {
+        fs: nodeFs,
+        gitdir: resolve(process.env.GIT_DIR!),
+        cache: {},
+        deflate: (bytes) => deflateSync(bytes),
+      }
       const session = new RemoteSession(ws, repo, branch)
       const fetches: string[] = []
       const pushes: string[] = []
