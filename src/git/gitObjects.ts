@@ -1,7 +1,7 @@
 /**
  * Git's object ids and the two object forms Weft writes itself: trees (from a commit's files) and
  * commits (from a Weft commit, or exactly as git had it for an imported one). Reading is left to
- * isomorphic-git; writing goes through its `writeObject`, and these only say what to write.
+ * isomorphic-git; packWriter.ts writes, and these only say what to write.
  */
 import { sha1 } from '@noble/hashes/legacy'
 import type { FileMode } from '../model/types.ts'
