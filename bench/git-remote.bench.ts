@@ -14,6 +14,7 @@ import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { buildNode } from '../build/nodeBuild.ts'
 import { run } from '../src/cli/main.ts'
 
 const { values } = parseArgs({
@@ -25,6 +26,8 @@ const { values } = parseArgs({
   },
 })
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
+// The helper (and the relay) run the Node build: made from the current sources first.
+await buildNode()
 const work = mkdtempSync(join(tmpdir(), 'weft-git-remote-bench-'))
 // Removed at exit: automerge-repo's throttled writes may still land after the last command.
 process.on('exit', () => rmSync(work, { recursive: true, force: true }))

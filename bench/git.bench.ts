@@ -2,16 +2,19 @@
  * The git round trip at scale: a real repository's history (cut at `--commits` commits of its
  * first-parent line, with every commit those reach) imported by `weft import-git`, exported by
  * `weft export-git`, the export checked by `git fsck --strict` and compared with the source's ids.
- * Prints import time, Weft's storage against the source's packed `.git`, and export time.
+ * Prints import time, Weft's storage against the source's packed `.git`, and export time. Each
+ * command runs as its own `weft` process (the Node build, made first), as a person runs them: in
+ * one process the whole history's documents stay loaded from import into export.
  *
  *   npm run bench:git -- --git DIR [--ref main] [--commits N]
  */
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { run } from '../src/cli/main.ts'
+import { buildNode } from '../build/nodeBuild.ts'
 import { folderBytes } from './lib/folderBytes.ts'
 
 const { values } = parseArgs({
@@ -26,17 +29,24 @@ const git = (dir: string, ...args: string[]) =>
 
 const mib = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MiB`
 
-async function weft(home: string, args: string[]): Promise<{ code: number; out: string; errors: string[] }> {
-  let out = ''
-  const errors: string[] = []
-  const code = await run([...args, '--home', home], {
-    out: (text) => (out += text),
-    err: (line) => errors.push(line),
-    stdin: async () => new Uint8Array(),
+const WEFT = fileURLToPath(new URL('../bin/weft.js', import.meta.url))
+
+/** Runs `weft ARGS --home HOME` as its own process; stderr (progress) is kept for an error. */
+function weft(home: string, args: string[]): Promise<{ code: number; out: string; errors: string[] }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [WEFT, ...args, '--home', home], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let out = ''
+    let err = ''
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()))
+    child.stderr.on('data', (chunk: Buffer) => (err = (err + chunk.toString()).slice(-20_000)))
+    child.on('error', reject)
+    child.on('close', (code) => resolve({ code: code ?? 1, out, errors: err.split('\n') }))
   })
-  return { code, out, errors }
 }
 
+await buildNode()
 const work = mkdtempSync(join(tmpdir(), 'weft-git-bench-'))
 try {
   // The source: one branch at the cut, every commit it reaches, packed as git packs a clone.

@@ -1,23 +1,31 @@
 /**
  * Git's object ids and the two object forms Weft writes itself: trees (from a commit's files) and
  * commits (from a Weft commit, or exactly as git had it for an imported one). Reading is left to
- * isomorphic-git; writing goes through its `writeObject`, and these only say what to write.
+ * isomorphic-git; packWriter.ts writes, and these only say what to write.
  */
+import { sha1 } from '@noble/hashes/legacy'
 import type { FileMode } from '../model/types.ts'
 
 const encoder = new TextEncoder()
 
-/** A git object id: SHA-1 of the object's type, length and content. */
+/**
+ * A git object id: SHA-1 of the object's type, length and content. Hashed in JavaScript, with no
+ * wait: an export hashes every tree and blob it meets, and a round trip to Web Crypto for each
+ * small object cost more than the hashing (noble's SHA-1 is audited and runs in the browser too).
+ */
+export function objectId(type: 'blob' | 'tree' | 'commit' | 'tag', content: Uint8Array): string {
+  const hash = sha1.create()
+  hash.update(encoder.encode(`${type} ${content.length}\0`))
+  hash.update(content)
+  return Array.from(hash.digest(), (b) => b.toString(16).padStart(2, '0')).join('')
+}
+
+/** `objectId`, for callers that await it. */
 export async function gitObjectId(
   type: 'blob' | 'tree' | 'commit' | 'tag',
   content: Uint8Array,
 ): Promise<string> {
-  const header = encoder.encode(`${type} ${content.length}\0`)
-  const whole = new Uint8Array(header.length + content.length)
-  whole.set(header)
-  whole.set(content, header.length)
-  const digest = await crypto.subtle.digest('SHA-1', whole)
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('')
+  return objectId(type, content)
 }
 
 /** A tree's entry: a file (with Weft's mode) or a subtree. */

@@ -86,20 +86,66 @@ describe('git-remote-weft: git clone, fetch and push against Weft', { timeout: 6
     expect((await weft(home, ['cat', 'hello.txt'])).out).toBe('hello from git\n')
   })
 
-  it('pushes a new branch as a Weft branch, and refuses deleting one or pushing a tag', async () => {
+  it('pushes a new branch as a Weft branch, and refuses a name Weft does not take', async () => {
     git(clone, 'push', '--quiet', 'origin', 'main:feature')
     expect((await weft(home, ['branch', 'list'])).out).toContain('feature')
-    // Deleting a branch or pushing a tag through git is refused with why.
-    expect(gitFails(clone, 'push', 'origin', ':feature')).toContain(
-      'deleting a branch through git is not supported',
-    )
     // A name git allows and Weft does not: refused by name, nothing else in the push affected.
     expect(gitFails(clone, 'push', 'origin', 'main:feat+x')).toMatch(
       /\[remote rejected\]\s+main -> feat\+x \(Git branch "feat\+x" is not a branch name/,
     )
-    git(clone, 'tag', 'v1')
-    expect(gitFails(clone, 'push', 'origin', 'v1')).toContain('Weft takes branches (refs/heads/…) only')
     expect((await weft(home, ['branch', 'list'])).out).toContain('feature')
+  })
+
+  it('deletes a branch through git, but not one with uncommitted changes nor the default branch', async () => {
+    git(clone, 'push', '--quiet', 'origin', 'main:gone', 'main:busy')
+    await weft(home, ['write', 'draft.txt', '--branch', 'busy'], 'not committed\n')
+    git(clone, 'push', '--quiet', 'origin', ':gone')
+    const branches = (await weft(home, ['branch', 'list'])).out
+    expect(branches).not.toMatch(/\bgone\b/)
+    expect(git(clone, 'ls-remote', 'origin')).not.toContain('refs/heads/gone')
+    expect(gitFails(clone, 'push', 'origin', ':busy')).toMatch(
+      /\[remote rejected\]\s+busy \(Weft's busy has uncommitted changes; commit or discard them in Weft first\)/,
+    )
+    expect(gitFails(clone, 'push', 'origin', ':main')).toMatch(
+      /\[remote rejected\]\s+main \(main is the repository's default branch in Weft; it cannot be deleted\)/,
+    )
+    const after = (await weft(home, ['branch', 'list'])).out
+    expect(after).toMatch(/\bbusy\b/)
+    expect(after).toMatch(/\bmain\b/)
+    expect((await weft(home, ['cat', 'draft.txt', '--branch', 'busy'])).out).toBe('not committed\n')
+  })
+
+  it("takes a pushed tag as a read-only name with git's ids, and never moves or deletes one", async () => {
+    git(clone, 'tag', 'v1')
+    git(clone, 'tag', '-a', 'v2', '-m', 'Release 2')
+    git(clone, 'push', '--quiet', 'origin', 'v1', 'v2')
+    const remote = git(clone, 'ls-remote', '--tags', 'origin')
+    expect(remote).toContain(`${git(clone, 'rev-parse', 'v1').trim()}\trefs/tags/v1`)
+    // The annotated tag keeps its own object id.
+    expect(remote).toContain(`${git(clone, 'rev-parse', 'v2').trim()}\trefs/tags/v2`)
+    const copy = join(work, 'tagged')
+    git(work, 'clone', '--quiet', `weft::${link}`, copy)
+    expect(git(copy, 'cat-file', '-p', 'v2')).toBe(git(clone, 'cat-file', '-p', 'v2'))
+    git(copy, 'fsck', '--strict')
+
+    git(clone, 'tag', '-f', 'v1', 'HEAD~1')
+    expect(gitFails(clone, 'push', '--force', 'origin', 'v1')).toMatch(
+      /\[remote rejected\]\s+v1 -> v1 \(Weft's tag v1 names [0-9a-f]{12}; Weft's tags are read-only names and do not move\)/,
+    )
+    expect(gitFails(clone, 'push', 'origin', ':v2')).toMatch(
+      /\[remote rejected\]\s+v2 \(Weft's tags are read-only names; they are not deleted through git\)/,
+    )
+    // A tag of a commit Weft does not hold.
+    git(clone, 'checkout', '--quiet', '--detach')
+    writeFileSync(join(clone, 'side.txt'), 'side\n')
+    git(clone, 'add', 'side.txt')
+    git(clone, 'commit', '--quiet', '-m', 'Side')
+    git(clone, 'tag', 'side')
+    git(clone, 'checkout', '--quiet', 'main')
+    expect(gitFails(clone, 'push', 'origin', 'side')).toMatch(
+      /\[remote rejected\]\s+side -> side \(the commit it tags \([0-9a-f]{12}\) is not in Weft; push a branch that holds it first\)/,
+    )
+    expect(git(clone, 'ls-remote', '--tags', 'origin')).toBe(remote)
   })
 
   it('fetches a commit made in Weft', async () => {

@@ -4,6 +4,7 @@
  */
 import * as fs from 'node:fs'
 import { basename, resolve } from 'node:path'
+import { deflateSync } from 'node:zlib'
 import git from 'isomorphic-git'
 import { exportGit, type GitExportReport } from '../../git/exportGit.ts'
 import { fsKind, openGitRepository, type GitFs } from '../../git/gitRepository.ts'
@@ -118,7 +119,7 @@ export const exportGitCommand = (argv: string[], io: Io) =>
       )
     else if ((await fsKind(nodeFs, dir)) !== 'dir')
       throw new WeftError('bad-input', `"${args[0]}" is not a folder.`)
-    const repo = await openGitRepository(nodeFs, dir)
+    const repo = await openGitRepository(nodeFs, dir, { deflate: (bytes) => deflateSync(bytes) })
     const progress = progressLine(io)
     const report = await exportGit(ws, repo, {
       force: opts.force,
