@@ -9,20 +9,12 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
+import { GIT_BUNDLE, gitRunner, gitTestEnv } from '../unit/gitFixture.ts'
 import { createRepository, treeItem, visibleTree } from './fixtures.ts'
 
-const BUNDLE = join(import.meta.dirname, '../unit/fixtures/git/balanced-match.bundle')
-const ENV = {
-  ...process.env,
-  GIT_AUTHOR_NAME: 'Ada',
-  GIT_AUTHOR_EMAIL: 'ada@example.invalid',
-  GIT_COMMITTER_NAME: 'Ada',
-  GIT_COMMITTER_EMAIL: 'ada@example.invalid',
-  GIT_CONFIG_NOSYSTEM: '1',
-  HOME: mkdtempSync(join(tmpdir(), 'weft-git-home-')),
-}
-const gitIn = (dir: string, ...args: string[]) =>
-  execFileSync('git', ['-C', dir, ...args], { env: ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+const BUNDLE = GIT_BUNDLE
+const ENV = gitTestEnv()
+const gitIn = gitRunner(ENV)
 
 /** A checkout of a real public history (the unit tests' bundle), both its branches local. */
 function checkout(): string {

@@ -27,19 +27,11 @@ import { Workspace } from '../../src/repo/Workspace.ts'
 import { leaveOutIgnored } from '../../src/git/gitIgnore.ts'
 import { diskRepo, tempDir } from './helpers.ts'
 import { weft } from './cliHarness.ts'
+import { GIT_BUNDLE, gitRunner, gitTestEnv } from './gitFixture.ts'
 
-const BUNDLE = join(import.meta.dirname, 'fixtures/git/balanced-match.bundle')
-const ENV = {
-  ...process.env,
-  GIT_AUTHOR_NAME: 'Ada',
-  GIT_AUTHOR_EMAIL: 'ada@example.invalid',
-  GIT_COMMITTER_NAME: 'Ada',
-  GIT_COMMITTER_EMAIL: 'ada@example.invalid',
-  GIT_CONFIG_NOSYSTEM: '1',
-  HOME: tempDir('git-home-'),
-}
-const gitIn = (dir: string, ...args: string[]) =>
-  execFileSync('git', ['-C', dir, ...args], { env: ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+const BUNDLE = GIT_BUNDLE
+const ENV = gitTestEnv()
+const gitIn = gitRunner(ENV)
 
 /** Every file under `root` as a folder picker hands it over: a path within the pick's parent, and a Blob. */
 function pick(root: string): { path: string; blob: Blob }[] {

@@ -13,11 +13,11 @@ import type { GitFs } from '../../src/git/gitRepository.ts'
 import { GitPackWriter } from '../../src/git/packWriter.ts'
 import { tempDir } from './helpers.ts'
 import { weft } from './cliHarness.ts'
+import { GIT_BUNDLE, gitRunner, gitTestEnv } from './gitFixture.ts'
 
-const BUNDLE = join(import.meta.dirname, 'fixtures/git/balanced-match.bundle')
-const ENV = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', HOME: tempDir('git-home-') }
-const gitIn = (dir: string, ...args: string[]) =>
-  execFileSync('git', ['-C', dir, ...args], { env: ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+const BUNDLE = GIT_BUNDLE
+const ENV = gitTestEnv()
+const gitIn = gitRunner(ENV)
 
 /** `git count-objects -v` as numbers: loose `count`, `packs`, `in-pack`. */
 function counts(dir: string): Record<string, number> {

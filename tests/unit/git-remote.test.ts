@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { tempDir } from './helpers.ts'
 import { weft } from './cliHarness.ts'
 import { RelayChild } from './relayChild.ts'
+import { gitRunner, gitTestEnv } from './gitFixture.ts'
 
 const HELPER = fileURLToPath(new URL('../../bin/git-remote-weft.js', import.meta.url))
 
@@ -21,23 +22,8 @@ describe('git-remote-weft: git clone, fetch and push against Weft', { timeout: 6
   // git finds `git-remote-weft` on PATH, as `npm link` puts it there.
   const bin = tempDir('weft-remote-bin-')
   symlinkSync(HELPER, join(bin, 'git-remote-weft'))
-  const ENV = {
-    ...process.env,
-    PATH: `${bin}:${process.env.PATH}`,
-    WEFT_HOME: home,
-    GIT_AUTHOR_NAME: 'Ada',
-    GIT_AUTHOR_EMAIL: 'ada@example.invalid',
-    GIT_COMMITTER_NAME: 'Ada',
-    GIT_COMMITTER_EMAIL: 'ada@example.invalid',
-    GIT_CONFIG_NOSYSTEM: '1',
-    HOME: tempDir('git-home-'),
-  }
-  const git = (dir: string, ...args: string[]) =>
-    execFileSync('git', ['-C', dir, ...args], {
-      env: ENV,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
+  const ENV = gitTestEnv({ PATH: `${bin}:${process.env.PATH}`, WEFT_HOME: home })
+  const git = gitRunner(ENV)
   /** A git command expected to fail: its stderr. */
   const gitFails = (dir: string, ...args: string[]) => {
     const result = spawnSync('git', ['-C', dir, ...args], { env: ENV, encoding: 'utf8' })

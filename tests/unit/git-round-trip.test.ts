@@ -9,19 +9,11 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { tempDir } from './helpers.ts'
 import { weft } from './cliHarness.ts'
+import { GIT_BUNDLE, gitRunner, gitTestEnv } from './gitFixture.ts'
 
-const BUNDLE = join(import.meta.dirname, 'fixtures/git/balanced-match.bundle')
-const ENV = {
-  ...process.env,
-  GIT_AUTHOR_NAME: 'Ada',
-  GIT_AUTHOR_EMAIL: 'ada@example.invalid',
-  GIT_COMMITTER_NAME: 'Ada',
-  GIT_COMMITTER_EMAIL: 'ada@example.invalid',
-  GIT_CONFIG_NOSYSTEM: '1',
-  HOME: tempDir('git-home-'),
-}
-const gitIn = (dir: string, ...args: string[]) =>
-  execFileSync('git', ['-C', dir, ...args], { env: ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+const BUNDLE = GIT_BUNDLE
+const ENV = gitTestEnv()
+const gitIn = gitRunner(ENV)
 
 /** Every ref with its object, and the whole graph with each commit's tree and parents, as git prints them. */
 const history = (dir: string) => ({
