@@ -4,6 +4,7 @@
  * isomorphic-git; packWriter.ts writes, and these only say what to write.
  */
 import { sha1 } from '@noble/hashes/legacy'
+import { concatBytes, hexToBytes } from '@noble/hashes/utils'
 import type { FileMode } from '../model/types.ts'
 
 const encoder = new TextEncoder()
@@ -51,9 +52,9 @@ export function treeContent(items: TreeItem[]): Uint8Array {
   const parts: Uint8Array[] = []
   for (const { item } of sorted) {
     parts.push(encoder.encode(`${modeOf(item)} ${item.name}\0`))
-    parts.push(hexBytes(item.oid))
+    parts.push(hexToBytes(item.oid))
   }
-  return concat(parts)
+  return concatBytes(...parts)
 }
 
 /** A commit object's content: tree, parents, the remaining header lines, a blank line, the message. */
@@ -76,20 +77,4 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
   const n = Math.min(a.length, b.length)
   for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i]
   return a.length - b.length
-}
-
-function hexBytes(hex: string): Uint8Array {
-  const out = new Uint8Array(hex.length / 2)
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16)
-  return out
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
-  let at = 0
-  for (const part of parts) {
-    out.set(part, at)
-    at += part.length
-  }
-  return out
 }

@@ -8,6 +8,8 @@
  * Git uses a pack only once its `.idx` exists, so the `.pack` is written first: a pack cut short
  * by a crash is never read.
  */
+import { sha1 } from '@noble/hashes/legacy'
+import { bytesToHex, concatBytes } from '@noble/hashes/utils'
 import { zlibSync } from 'fflate'
 import { joinFsPath, type GitRepository } from './gitRepository.ts'
 
@@ -62,20 +64,20 @@ export class GitPackWriter {
     const view = new DataView(head.buffer)
     view.setUint32(4, 2)
     view.setUint32(8, entries.length)
-    const body = concat([head, ...this.#chunks])
+    const body = concatBytes(head, ...this.#chunks)
     this.#chunks = []
     this.#entries = []
     this.#bytes = 0
-    const packSum = await sha1(body)
-    const pack = concat([body, packSum])
-    const name = `pack-${hex(packSum)}`
+    const packSum = sha1(body)
+    const pack = concatBytes(body, packSum)
+    const name = `pack-${bytesToHex(packSum)}`
     const { fs, gitdir } = this.#repo
     const folder = joinFsPath(gitdir, 'objects/pack')
     await fs.promises.mkdir(folder).catch((error: { code?: string }) => {
       if (error.code !== 'EEXIST') throw error
     })
     await fs.promises.writeFile(joinFsPath(folder, `${name}.pack`), pack)
-    await fs.promises.writeFile(joinFsPath(folder, `${name}.idx`), await packIndex(entries, packSum))
+    await fs.promises.writeFile(joinFsPath(folder, `${name}.idx`), packIndex(entries, packSum))
   }
 }
 
@@ -92,7 +94,7 @@ function entryHeader(type: number, size: number): Uint8Array {
 }
 
 /** A version 2 pack index: fan-out table, sorted ids, CRC-32s, offsets, the pack's and its own checksum. */
-async function packIndex(entries: PackEntry[], packSum: Uint8Array): Promise<Uint8Array> {
+function packIndex(entries: PackEntry[], packSum: Uint8Array): Uint8Array {
   const sorted = [...entries].sort((a, b) => (a.oid < b.oid ? -1 : a.oid > b.oid ? 1 : 0))
   const n = sorted.length
   const out = new Uint8Array(8 + 256 * 4 + n * (20 + 4 + 4) + 20)
@@ -117,23 +119,7 @@ async function packIndex(entries: PackEntry[], packSum: Uint8Array): Promise<Uin
     at += 4
   }
   out.set(packSum, at)
-  return concat([out, await sha1(out)])
-}
-
-async function sha1(bytes: Uint8Array): Promise<Uint8Array> {
-  return new Uint8Array(await crypto.subtle.digest('SHA-1', bytes as Uint8Array<ArrayBuffer>))
-}
-
-const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
-  let at = 0
-  for (const part of parts) {
-    out.set(part, at)
-    at += part.length
-  }
-  return out
+  return concatBytes(out, sha1(out))
 }
 
 const CRC_TABLE = (() => {
