@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { expect, type BrowserContext, type Page } from '@playwright/test'
+import { expect, type BrowserContext, type Locator, type Page } from '@playwright/test'
 
 /** Opens the app on a fresh profile and creates a repository; returns once its workspace shows. */
 export async function createRepository(page: Page, name: string): Promise<void> {
@@ -106,4 +106,47 @@ export function weft(
     child.on('close', (code) => resolve({ code: code ?? -1, out, err }))
     child.stdin.end(stdin)
   })
+}
+
+/**
+ * Checks that the box `sized` is resized by its horizontal splitter by keyboard and by dragging, and keeps
+ * its height after `reopen` (a reload and opening the panel again).
+ */
+export async function resizesAndRemembers(
+  page: Page,
+  splitter: () => Locator,
+  sized: () => Locator,
+  reopen: () => Promise<void>,
+) {
+  const height = async () => Math.round((await sized().boundingBox())!.height)
+  await expect(splitter()).toHaveAttribute('aria-orientation', 'horizontal')
+  const start = Number(await splitter().getAttribute('aria-valuenow'))
+  expect(await height()).toBe(start)
+
+  await splitter().focus()
+  await page.keyboard.press('ArrowDown')
+  await page.keyboard.press('ArrowDown')
+  await expect(splitter()).toHaveAttribute('aria-valuenow', String(start + 20))
+  expect(await height()).toBe(start + 20)
+  await page.keyboard.press('ArrowUp')
+  await expect(splitter()).toHaveAttribute('aria-valuenow', String(start + 10))
+  await page.keyboard.press('Home')
+  const min = Number(await splitter().getAttribute('aria-valuemin'))
+  await expect(splitter()).toHaveAttribute('aria-valuenow', String(min))
+  expect(await height()).toBe(min)
+
+  await splitter().scrollIntoViewIfNeeded()
+  const box = (await splitter().boundingBox())!
+  await page.mouse.move(box.x + 40, box.y + box.height / 2)
+  await page.mouse.down()
+  await page.mouse.move(box.x + 50, box.y + box.height / 2 + 30, { steps: 4 })
+  await page.mouse.move(box.x + 60, box.y + box.height / 2 + 60, { steps: 4 })
+  await page.mouse.up()
+  await expect(splitter()).toHaveAttribute('aria-valuenow', String(min + 60))
+  expect(await height()).toBe(min + 60)
+
+  await page.reload()
+  await reopen()
+  await expect(splitter()).toHaveAttribute('aria-valuenow', String(min + 60))
+  expect(await height()).toBe(min + 60)
 }

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test'
-import { createPath, createRepository, editor, treeItem } from './fixtures.ts'
+import { createPath, createRepository, editor, resizesAndRemembers, treeItem } from './fixtures.ts'
 
 /** Creates branch `name` from the current one (the app switches to it). */
 async function newBranch(page: Page, name: string) {
@@ -214,7 +214,6 @@ test('the run output is resized by keyboard and by dragging its splitter, and ke
   let dialog = await openRun()
   const output = () => dialog.getByRole('log', { name: 'Run output' })
   const splitter = () => dialog.getByRole('separator', { name: 'Resize run output' })
-  const height = async () => Math.round((await output().boundingBox())!.height)
   // The checkbox sits beside its words (it was stretched across half the dialog).
   const realms = dialog.getByRole('checkbox', { name: /REPL realms/ })
   const { width, gap } = await realms.evaluate((input) => {
@@ -225,40 +224,10 @@ test('the run output is resized by keyboard and by dragging its splitter, and ke
   })
   expect(width).toBeLessThan(30)
   expect(gap).toBeLessThan(20)
-  await expect(splitter()).toHaveAttribute('aria-orientation', 'horizontal')
-  const start = Number(await splitter().getAttribute('aria-valuenow'))
-  expect(await height()).toBe(start)
-
-  await splitter().focus()
-  await page.keyboard.press('ArrowDown')
-  await page.keyboard.press('ArrowDown')
-  await expect(splitter()).toHaveAttribute('aria-valuenow', String(start + 20))
-  expect(await height()).toBe(start + 20)
-  await page.keyboard.press('ArrowUp')
-  await expect(splitter()).toHaveAttribute('aria-valuenow', String(start + 10))
-  await page.keyboard.press('Home')
-  const min = Number(await splitter().getAttribute('aria-valuemin'))
-  await expect(splitter()).toHaveAttribute('aria-valuenow', String(min))
-  expect(await height()).toBe(min)
-
-  // A drag moves the edge with the pointer.
-  await splitter().scrollIntoViewIfNeeded()
-  const box = (await splitter().boundingBox())!
-  await page.mouse.move(box.x + 40, box.y + box.height / 2)
-  await page.mouse.down()
-  await page.mouse.move(box.x + 60, box.y + box.height / 2 + 30, { steps: 4 })
-  await page.mouse.move(box.x + 80, box.y + box.height / 2 + 70, { steps: 4 })
-  await page.mouse.up()
-  await expect(splitter()).toHaveAttribute('aria-valuenow', String(min + 70))
-  expect(await height()).toBe(min + 70)
-
-  await page.keyboard.press('Escape')
-  await expect(dialog).toBeHidden()
-  await page.reload()
-  await expect(page.getByRole('heading', { name: 'run-output' })).toBeVisible()
-  dialog = await openRun()
-  await expect(splitter()).toHaveAttribute('aria-valuenow', String(min + 70))
-  expect(await height()).toBe(min + 70)
+  await resizesAndRemembers(page, splitter, output, async () => {
+    await expect(page.getByRole('heading', { name: 'run-output' })).toBeVisible()
+    dialog = await openRun()
+  })
 })
 
 test("the command palette also runs the header's actions (your name, the theme, relays) and closes the editor", async ({
